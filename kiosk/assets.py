@@ -1,0 +1,31 @@
+"""Files shipped with the kiosk (fonts, later icons and sounds), found the same way in a
+checkout and inside the PyInstaller bundle. Core module: no Qt here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# The CJK font used on screen and in printed PDFs (see assets/fonts/README.md).
+CJK_FONT_FILE = "fonts/wqy-microhei.ttc"
+CJK_FONT_FAMILY = "WenQuanYi Micro Hei"  # as reported by fc-query and Qt
+CJK_FONT_SUBFONT_INDEX = 0  # face index inside the .ttc (1 is the Mono face)
+
+
+def assets_dir() -> Path:
+    """The assets folder: sys._MEIPASS/assets when frozen by PyInstaller, else the
+    repository's assets/ next to the kiosk package."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "assets"
+    return Path(__file__).resolve().parent.parent / "assets"
+
+
+def cjk_font_path() -> Path:
+    """Path of the shipped CJK TrueType font; raises FileNotFoundError if it is missing."""
+    path = assets_dir() / CJK_FONT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"CJK font not found at {path}: the assets/ folder must ship with the kiosk"
+        )
+    return path

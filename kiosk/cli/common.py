@@ -1,0 +1,73 @@
+"""Shared bits of the CLI: opening the kiosk, errors, JSON and table output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import ConfigError
+from kiosk.forms.engine import AnswerProblem
+from kiosk.services.context import KioskContext, open_kiosk
+
+
+class CliError(Exception):
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def open_context(args: argparse.Namespace) -> KioskContext:
+    try:
+        return open_kiosk(args.data_dir)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def read_json_file(path: str) -> Any:
+    """A JSON document from a file (or '-' for stdin); exit 2 naming the file when it is bad."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path}: cannot read: {exc}", exit_code=2) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}", 2) from exc
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=_default))
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Columns aligned by display width (a CJK character takes two terminal cells)."""
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    for row in cells:
+        print(
+            "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def report_problems(problems: Sequence[AnswerProblem]) -> None:
+    """Every problem by question, English for the log with the resident's words beside it."""
+    for p in problems:
+        print(f"  {p.path}: {p.problem.message_en} ({p.problem.message})", file=sys.stderr)

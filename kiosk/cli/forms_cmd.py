@@ -1,0 +1,100 @@
+"""``kiosk forms list|check|show|example``: the form catalogue for staff and form authors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from kiosk.cli.common import CliError, print_json, print_table
+from kiosk.forms.catalogue import UnknownForm, default_catalogue, load_catalogue
+from kiosk.forms.examples import example_answers
+from kiosk.forms.schema import FormDefinition, Question
+
+
+def register(sub: Any) -> None:
+    forms = sub.add_parser("forms", help="list, check and show form definitions")
+    fsub = forms.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
+
+    p = fsub.add_parser("list", help="every form (newest version)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+    p = fsub.add_parser("check", help="load and check definitions; exit 1 on any problem")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the shipped)")
+    p.set_defaults(handler=cmd_check)
+
+    p = fsub.add_parser("show", help="one form's definition")
+    p.add_argument("form")
+    p.add_argument("--version", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = fsub.add_parser("example", help="a valid example answers JSON for a form")
+    p.add_argument("form")
+    p.set_defaults(handler=cmd_example)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    forms = default_catalogue().latest()
+    if args.json:
+        print_json(
+            [
+                {"id": f.id, "version": f.version, "title": f.title, "department": f.department}
+                for f in forms
+            ]
+        )
+        return 0
+    print_table(
+        ["FORM", "VERSION", "DEPARTMENT", "TITLE"],
+        [[f.id, f.version, f.department, f.title] for f in forms],
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    catalogue, issues = load_catalogue(args.paths or None)
+    for issue in issues:
+        print(issue)
+    print(f"{len(catalogue.forms)} form(s) ok, {len(issues)} problem(s)")
+    return 1 if issues else 0
+
+
+def _get(form_id: str, version: int | None = None) -> FormDefinition:
+    try:
+        return default_catalogue().get(form_id, version)
+    except UnknownForm as exc:
+        raise CliError(str(exc)) from exc
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    form = _get(args.form, args.version)
+    if args.json:
+        print(
+            json.dumps(
+                form.model_dump(by_alias=True, exclude_defaults=True), ensure_ascii=False, indent=2
+            )
+        )
+        return 0
+    print(f"{form.id} v{form.version}  {form.title}  ({form.department})")
+    print("routing: " + " → ".join(f"{s.desk}（{s.does}）" for s in form.routing))
+    _outline(form.questions, indent=1)
+    return 0
+
+
+def _outline(questions: list[Question], indent: int) -> None:
+    for q in questions:
+        flags = " *" if q.required is True else (" *?" if q.required else "")
+        when = f"  [if {q.relevant}]" if q.relevant else ""
+        print(f"{'  ' * indent}{q.name} ({q.type}){flags}  {q.label}{when}")
+        _outline(q.children, indent + 1)
+
+
+def cmd_example(args: argparse.Namespace) -> int:
+    form = _get(args.form)
+    try:
+        print_json(example_answers(form))
+    except FileNotFoundError as exc:
+        raise CliError(f"form {form.id} has no example answers file ({exc.filename})") from exc
+    return 0

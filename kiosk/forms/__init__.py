@@ -1,0 +1,1 @@
+"""Form definitions as data: schema, catalogue, engine and the expression language."""

@@ -1,0 +1,119 @@
+"""The catalogue: every form definition the kiosk carries, all versions, plus shared lists.
+
+Files live in kiosk/forms/definitions/ as ``<form id>.v<version>.yaml``; shared
+choice lists (relationship, villages) in ``lists.yaml``. Old versions stay so a
+draft started before an update can still be finished or migrated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.forms.checks import check_form
+from kiosk.forms.loader import FormFileError, FormIssue, load_choice_lists, load_form_file
+from kiosk.forms.schema import Choice, FormDefinition
+
+DEFINITIONS_DIR = Path(__file__).parent / "definitions"
+LISTS_FILE = "lists.yaml"
+
+
+class UnknownForm(KeyError):
+    def __init__(self, form_id: str, version: int | None = None) -> None:
+        what = form_id if version is None else f"{form_id} version {version}"
+        super().__init__(f"no such form: {what}")
+        self.form_id = form_id
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass
+class Catalogue:
+    forms: dict[tuple[str, int], FormDefinition] = field(default_factory=dict)
+    lists: dict[str, list[Choice]] = field(default_factory=dict)
+    files: dict[tuple[str, int], Path] = field(default_factory=dict)
+
+    def get(self, form_id: str, version: int | None = None) -> FormDefinition:
+        """The given version of a form, or its latest version."""
+        if version is not None:
+            try:
+                return self.forms[(form_id, version)]
+            except KeyError:
+                raise UnknownForm(form_id, version) from None
+        versions = [v for (fid, v) in self.forms if fid == form_id]
+        if not versions:
+            raise UnknownForm(form_id)
+        return self.forms[(form_id, max(versions))]
+
+    def latest(self) -> list[FormDefinition]:
+        """The newest version of every form, in title order as the hall lists them."""
+        ids = sorted({fid for fid, _ in self.forms})
+        return [self.get(fid) for fid in ids]
+
+    def choices_for(self, form: FormDefinition, list_name: str) -> list[Choice]:
+        """A form's own list wins over a shared list of the same name."""
+        return form.choices.get(list_name) or self.lists.get(list_name, [])
+
+
+def definition_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(p for p in sorted(path.glob("*.yaml")) if p.name != LISTS_FILE)
+        else:
+            files.append(path)
+    return files
+
+
+def load_catalogue(
+    paths: Iterable[Path] | None = None, *, extra_lists: Mapping[str, list[Choice]] | None = None
+) -> tuple[Catalogue, list[FormIssue]]:
+    """Load and check every definition; return the catalogue of the good ones and all issues.
+
+    A broken file never hides the others: each problem is reported as
+    ``file: question: message`` and the rest of the catalogue still loads.
+    """
+    paths = list(paths) if paths is not None else [DEFINITIONS_DIR]
+    issues: list[FormIssue] = []
+    catalogue = Catalogue()
+    lists_file = DEFINITIONS_DIR / LISTS_FILE
+    try:
+        catalogue.lists.update(load_choice_lists(lists_file))
+    except FormFileError as exc:
+        issues.extend(exc.issues)
+    if extra_lists:
+        catalogue.lists.update(extra_lists)
+    for file in definition_files(paths):
+        try:
+            form = load_form_file(file)
+        except FormFileError as exc:
+            issues.extend(exc.issues)
+            continue
+        expected = f"{form.id}.v{form.version}.yaml"
+        if file.name != expected:
+            issues.append(FormIssue(str(file), "-", f"file name should be {expected}"))
+        form_issues = check_form(form, str(file), catalogue.lists)
+        if form.key in catalogue.forms:
+            form_issues.append(
+                FormIssue(
+                    str(file),
+                    "-",
+                    f"form {form.id} version {form.version} is also defined in "
+                    f"{catalogue.files[form.key]}",
+                )
+            )
+        issues.extend(form_issues)
+        if not form_issues:
+            catalogue.forms[form.key] = form
+            catalogue.files[form.key] = file
+    return catalogue, issues
+
+
+def default_catalogue() -> Catalogue:
+    """The shipped catalogue; raises FormFileError if any shipped definition is broken."""
+    catalogue, issues = load_catalogue()
+    if issues:
+        raise FormFileError(issues)
+    return catalogue

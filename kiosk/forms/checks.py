@@ -1,0 +1,116 @@
+"""Semantic checks of a loaded form: every reference resolves, every expression compiles.
+
+The schema (pydantic) checks each piece in isolation; this module checks how the
+pieces refer to one another, which is where hand-written forms usually break.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+
+from kiosk.forms.expr import ExprSyntaxError, compile_expression
+from kiosk.forms.loader import FormIssue
+from kiosk.forms.schema import Choice, FormDefinition, Question
+
+ID_FIELDS = frozenset({"id_number", "birth_date", "sex", "age", "region_name", "region_code"})
+REGISTRY_FIELDS = frozenset({"name", "village", "phone", "household", "gender"})
+
+
+def walk(
+    questions: list[Question], parent: Question | None = None
+) -> Iterator[tuple[Question, Question | None]]:
+    """Every question in document order with its nearest repeat (or None)."""
+    for q in questions:
+        yield q, parent
+        if q.children:
+            yield from walk(q.children, q if q.type == "repeat" else parent)
+
+
+def check_form(
+    form: FormDefinition, file: str, shared_lists: Mapping[str, list[Choice]]
+) -> list[FormIssue]:
+    issues: list[FormIssue] = []
+
+    def add(question: str, message: str) -> None:
+        issues.append(FormIssue(file, question, message))
+
+    names: dict[str, Question] = {}
+    repeat_of: dict[str, str | None] = {}
+    for q, repeat in walk(form.questions):
+        if q.name in names:
+            add(q.name, "the name is used twice; every question needs its own name")
+        names[q.name] = q
+        repeat_of[q.name] = repeat.name if repeat else None
+    known = set(names) | set(form.constants)
+
+    def check_expr(question: str, what: str, text: str | None) -> None:
+        if not text:
+            return
+        try:
+            expr = compile_expression(text)
+        except ExprSyntaxError as exc:
+            add(question, f"{what}: {exc}")
+            return
+        for ref in sorted(expr.references - known):
+            add(question, f"{what}: unknown reference ${{{ref}}}")
+
+    for q, _repeat in walk(form.questions):
+        check_expr(q.name, "relevant", q.relevant)
+        check_expr(q.name, "constraint", q.constraint)
+        check_expr(q.name, "calculation", q.calculation)
+        if isinstance(q.required, str):
+            check_expr(q.name, "required", q.required)
+        list_name = q.choice_list_name
+        if list_name and list_name not in form.choices and list_name not in shared_lists:
+            add(q.name, f"choices: unknown choice list '{list_name}'")
+        if q.prefill:
+            _check_prefill(q, names, add)
+        if q.constraint and not q.constraint_message:
+            add(q.name, "constraint without constraint_message (say in words what is wrong)")
+
+    for section in form.print_sections:
+        for name in section.questions:
+            if name not in names:
+                add(name, f"print section '{section.title}': unknown question")
+    for material in form.materials:
+        check_expr(material.id, "material relevant", material.relevant)
+    for role in ("subject", "applicant"):
+        target = getattr(form, role)
+        if target not in names:
+            add("-", f"{role}: unknown question '{target}'")
+        elif names[target].type != "id_number" or repeat_of[target]:
+            add(target, f"{role} must name a top-level id_number question")
+    for role, target in (("applicant", form.names.applicant), ("subject", form.names.subject)):
+        if target and target not in names:
+            add("-", f"names.{role}: unknown question '{target}'")
+    for migration in form.migrations:
+        if migration.from_version >= form.version:
+            add(
+                "-",
+                f"migration from version {migration.from_version} is not older than "
+                f"this version {form.version}",
+            )
+        for new in migration.rename.values():
+            if new not in names:
+                add(
+                    new,
+                    f"migration from version {migration.from_version}: rename target "
+                    "is not a question of this version",
+                )
+    return issues
+
+
+def _check_prefill(
+    q: Question, names: Mapping[str, Question], report: Callable[[str, str], None]
+) -> None:
+    assert q.prefill is not None
+    source, field = q.prefill.source, q.prefill.field
+    if source != "@resident":
+        target = names.get(source)
+        if target is None:
+            report(q.name, f"prefill: unknown source question '{source}'")
+            return
+        if target.type != "id_number":
+            report(q.name, f"prefill: source '{source}' is not an id_number question")
+    if field not in ID_FIELDS and field not in REGISTRY_FIELDS and not field.startswith("flags."):
+        report(q.name, f"prefill: unknown field '{field}'")

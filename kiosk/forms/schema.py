@@ -1,0 +1,190 @@
+"""Typed form definitions, loaded from YAML data files.
+
+The vocabulary follows XLSForm (type, name, label, hint, required, relevant,
+constraint, constraint_message, calculation, choices, groups, repeats) so that
+people who know ODK feel at home. On top of it each form declares what the hall
+needs: department, routing steps inside the hall, materials to bring,
+eligibility notes, print sections and prefill sources.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+QuestionType = Literal[
+    "text",
+    "number",
+    "money",
+    "date",
+    "select_one",
+    "select_multiple",
+    "yes_no",
+    "id_number",
+    "phone",
+    "bank_account",
+    "village",
+    "relationship",
+    "signature",
+    "note",
+    "calculate",
+    "group",
+    "repeat",
+]
+
+# Types that hold no answer of their own.
+CONTAINER_TYPES = frozenset({"group", "repeat"})
+NO_VALUE_TYPES = frozenset({"note", "group"})
+# Types whose answer is picked from a choice list; these two use a shared list.
+CHOICE_TYPES = frozenset({"select_one", "select_multiple", "village", "relationship"})
+SHARED_LIST_FOR_TYPE = {"village": "villages", "relationship": "relationship"}
+
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Choice(_Strict):
+    value: str
+    label: str
+    hint: str | None = None
+
+
+class Prefill(_Strict):
+    """Where a prefilled answer comes from, so the resident confirms rather than types it.
+
+    ``source`` is the ``name`` of an id_number question in the same form, or
+    ``@resident`` for the person identified at the start. ``field`` is what to
+    take: from the ID number itself (birth_date, sex, age, region_name) or from
+    the registry (name, village, phone, household, flags.<flag>).
+    """
+
+    source: str = Field(alias="from")
+    field: str
+
+
+class Question(_Strict):
+    type: QuestionType
+    name: str = Field(pattern=NAME_PATTERN)
+    label: str = ""
+    hint: str | None = None
+    # Read aloud instead of the label when the label has symbols that speak badly.
+    speak: str | None = None
+    required: bool | str = False
+    required_message: str | None = None
+    relevant: str | None = None
+    constraint: str | None = None
+    constraint_message: str | None = None
+    constraint_message_en: str | None = None
+    calculation: str | None = None
+    choices: str | list[Choice] | None = None
+    prefill: Prefill | None = None
+    # number: bounds checked before any constraint.
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    # village: also ask the 组 (村民小组) number.
+    with_group: bool = False
+    # repeat: how many items, and how one item is titled ("第{n}位继承人").
+    min_items: int = 0
+    max_items: int | None = None
+    item_label: str | None = None
+    children: list[Question] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _shape_fits_type(self) -> Question:
+        if self.type in CONTAINER_TYPES and not self.children:
+            raise ValueError(f"a {self.type} needs children")
+        if self.type not in CONTAINER_TYPES and self.children:
+            raise ValueError(f"a {self.type} question cannot have children")
+        if self.type == "calculate" and not self.calculation:
+            raise ValueError("a calculate question needs a calculation")
+        if self.type in ("select_one", "select_multiple") and self.choices is None:
+            raise ValueError(f"a {self.type} question needs choices (a list or a list name)")
+        if self.type not in ("note", "calculate", "group") and not self.label:
+            raise ValueError("a question needs a label (the question as a person would ask it)")
+        return self
+
+    @property
+    def holds_value(self) -> bool:
+        return self.type not in NO_VALUE_TYPES
+
+    @property
+    def choice_list_name(self) -> str | None:
+        if isinstance(self.choices, str):
+            return self.choices
+        return SHARED_LIST_FOR_TYPE.get(self.type)
+
+
+class Material(_Strict):
+    id: str = Field(pattern=NAME_PATTERN)
+    label: str
+    copies: str | None = None  # "原件" / "复印件1份"
+    relevant: str | None = None
+
+
+class RoutingStep(_Strict):
+    """One desk the paper visits inside the hall (循环受理)."""
+
+    step: str = Field(pattern=NAME_PATTERN)
+    desk: str
+    does: str
+
+
+class PrintSection(_Strict):
+    title: str
+    questions: list[str]
+
+
+class Migration(_Strict):
+    """How a draft of an older version becomes a draft of this version."""
+
+    from_version: int
+    rename: dict[str, str] = Field(default_factory=dict)
+    drop: list[str] = Field(default_factory=list)
+
+
+class PersonNames(_Strict):
+    """Which questions hold the applicant's and the subject's names (for lists and print)."""
+
+    applicant: str | None = None
+    subject: str | None = None
+
+
+class FormDefinition(_Strict):
+    id: str = Field(pattern=NAME_PATTERN)
+    version: int = Field(ge=1)
+    title: str
+    short_title: str
+    description: str
+    department: str
+    # The question naming whom the case is about (the deceased, the applicant ...).
+    subject: str
+    # The question holding the applicant's ID number (who signs, who looks the case up).
+    applicant: str
+    names: PersonNames = Field(default_factory=PersonNames)
+    eligibility: list[str] = Field(default_factory=list)
+    routing: list[RoutingStep] = Field(min_length=1)
+    materials: list[Material] = Field(default_factory=list)
+    choices: dict[str, list[Choice]] = Field(default_factory=dict)
+    questions: list[Question] = Field(min_length=1)
+    print_sections: list[PrintSection] = Field(default_factory=list, alias="print")
+    migrations: list[Migration] = Field(default_factory=list)
+    # Free-standing values the expressions may use (thresholds), e.g. {min_age: 80}.
+    constants: dict[str, int | float | str] = Field(default_factory=dict)
+
+    @field_validator("choices")
+    @classmethod
+    def _choice_values_unique(cls, lists: dict[str, list[Choice]]) -> dict[str, list[Choice]]:
+        for name, items in lists.items():
+            values = [c.value for c in items]
+            if len(values) != len(set(values)):
+                raise ValueError(f"choice list '{name}' repeats a value")
+        return lists
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.id, self.version)

@@ -1,0 +1,1 @@
+"""Service operations: the small verbs the UI, the CLI and the tests all call."""

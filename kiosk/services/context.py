@@ -1,0 +1,56 @@
+"""Everything a service operation needs, opened once per process (Anki's collection)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Settings, load_settings, resolve_data_root
+from kiosk.forms.catalogue import Catalogue, default_catalogue
+from kiosk.forms.prefill import PrefillSource, default_prefill
+from kiosk.store.uow import Store
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+@dataclass
+class KioskContext:
+    data_root: Path
+    settings: Settings
+    store: Store
+    catalogue: Catalogue
+    prefill: PrefillSource
+    clock: Callable[[], datetime] = field(default=local_now)
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_kiosk(
+    data_dir: str | Path | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+    prefill: PrefillSource | None = None,
+    clock: Callable[[], datetime] | None = None,
+    **setting_overrides: Any,
+) -> KioskContext:
+    """Open the kiosk under its data root (``--data-dir``, ``KIOSK_HOME``, platform default)."""
+    root = resolve_data_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    settings = load_settings(root, **setting_overrides)
+    return KioskContext(
+        data_root=root,
+        settings=settings,
+        store=Store.open(root),
+        catalogue=catalogue or default_catalogue(),
+        prefill=prefill or default_prefill(),
+        clock=clock or local_now,
+    )

@@ -1,0 +1,88 @@
+"""What service operations return: plain frozen dataclasses, never ORM rows or sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kiosk.domain.case_states import STATE_LABELS, CaseState
+from kiosk.forms.engine import AnswerProblem, FormFill, SummaryRow
+from kiosk.store.models import CaseRow
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A case as lists show it: no personal data."""
+
+    id: str
+    number: str
+    form_id: str
+    form_version: int
+    form_title: str
+    department: str
+    state: str
+    state_label: str
+    volunteer_id: str | None
+    bundle_id: str | None
+    created_at: datetime
+    finalized_at: datetime | None
+    server_note: str | None
+
+    @classmethod
+    def of(cls, row: CaseRow, *, title: str, department: str) -> CaseSummary:
+        return cls(
+            id=row.id,
+            number=row.number,
+            form_id=row.form_id,
+            form_version=row.form_version,
+            form_title=title,
+            department=department,
+            state=row.state,
+            state_label=STATE_LABELS.get(CaseState(row.state), row.state),
+            volunteer_id=row.volunteer_id,
+            bundle_id=row.bundle_id,
+            created_at=row.created_at,
+            finalized_at=row.finalized_at,
+            server_note=row.server_note,
+        )
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: datetime
+    actor: str
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    summary: CaseSummary
+    applicant_name: str
+    subject_name: str
+    answers: dict[str, Any]
+    rows: list[SummaryRow]
+    content_hash: str | None
+    device_id: str
+    purged: bool
+    audit: list[AuditLine] = field(default_factory=list)
+
+
+@dataclass
+class DraftView:
+    """A draft being filled: its summary, and the engine state the pages render from."""
+
+    case: CaseSummary
+    fill: FormFill
+    current_page: str | None
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    problems: list[AnswerProblem]
+    draft: DraftView
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)

@@ -1,0 +1,80 @@
+"""Field encryption for personal data, keyed by a per-device key in the data root.
+
+Why field encryption with `cryptography` rather than SQLCipher: SQLCipher needs a
+native build of SQLite that pip cannot provide everywhere (the hall's Windows
+PCs, PyInstaller bundles), hides the non-personal columns that staff tools,
+migrations and the sync outbox need to query, and does not carry over to the
+town server's PostgreSQL. Encrypting the personal columns (answers, names) with
+AES-256-GCM keeps every other column queryable, lets retention purge by simply
+dropping the ciphertext, and works the same on both databases. ID numbers are
+looked up through a keyed HMAC (blind index), never stored in clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+KEY_FILE = "keys/device.key"
+_FORMAT = b"\x01"  # ciphertext layout version: 1 byte, then 12-byte nonce, then GCM output
+
+
+class CryptoError(Exception):
+    """The device key is missing, unreadable or does not open this data."""
+
+
+def load_or_create_device_key(data_root: Path) -> bytes:
+    """The 32-byte device key; created once (owner-only permissions) and kept in the data root."""
+    path = data_root / KEY_FILE
+    if path.exists():
+        key = path.read_bytes()
+        if len(key) != 32:
+            raise CryptoError(f"{path}: device key must be 32 bytes, found {len(key)}")
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = os.urandom(32)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, key)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    return key
+
+
+def _derive(key: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(key)
+
+
+class FieldCipher:
+    """AES-256-GCM for personal fields, and a keyed blind index for lookups."""
+
+    def __init__(self, device_key: bytes) -> None:
+        self._aead = AESGCM(_derive(device_key, b"kiosk field encryption v1"))
+        self._index_key = _derive(device_key, b"kiosk blind index v1")
+
+    def encrypt(self, plaintext: bytes, *, context: bytes) -> bytes:
+        """``context`` (e.g. the case UUID) binds the ciphertext to its row."""
+        nonce = os.urandom(12)
+        return _FORMAT + nonce + self._aead.encrypt(nonce, plaintext, context)
+
+    def decrypt(self, blob: bytes, *, context: bytes) -> bytes:
+        if not blob or blob[:1] != _FORMAT:
+            raise CryptoError("encrypted field has an unknown format")
+        try:
+            return self._aead.decrypt(blob[1:13], blob[13:], context)
+        except InvalidTag:
+            raise CryptoError("encrypted field does not open with this device key") from None
+
+    def blind_index(self, value: str) -> str:
+        """A stable keyed digest of an ID number, so cases can be found without storing it."""
+        return hmac.new(self._index_key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:40]

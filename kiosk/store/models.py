@@ -1,0 +1,107 @@
+"""Tables of the kiosk's local store (SQLAlchemy 2.0, typed). Tables only; workflow is elsewhere.
+
+Times are naive UTC. Personal data lives only in ``cases.personal`` (encrypted)
+and as blind indexes; every other column is safe to read without the key.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUID: the idempotency key
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    form_id: Mapped[str] = mapped_column(String(64), index=True)
+    form_version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    bundle_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    volunteer_id: Mapped[str | None] = mapped_column(String(32))
+    device_id: Mapped[str] = mapped_column(String(36))
+    # Keyed digests of the applicant's and the subject's ID numbers (我的办件 lookups).
+    applicant_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    subject_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    # Encrypted JSON: answers, prefill marks, names. NULL once purged after retention.
+    personal: Mapped[bytes | None] = mapped_column(LargeBinary)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    current_page: Mapped[str | None] = mapped_column(String(80))
+    server_note: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    finalized_at: Mapped[datetime | None]
+    server_status_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]
+
+    audit: Mapped[list[AuditEntry]] = relationship(
+        back_populates="case", order_by="AuditEntry.id", cascade="all, delete-orphan"
+    )
+
+
+class AuditEntry(Base):
+    """Who did what to a case, when. Never personal data in ``detail``."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))  # "volunteer:V001", "resident", "staff", "sync"
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+    case: Mapped[CaseRow] = relationship(back_populates="audit")
+
+
+class OutboxEntry(Base):
+    """A finalized case waiting for (or done with) the town server. Sync reads only this."""
+
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), unique=True)
+    state: Mapped[str] = mapped_column(String(16), index=True, default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    enqueued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acked_at: Mapped[datetime | None]
+
+
+class DayCounter(Base):
+    """Last case sequence number handed out per day, for short human case numbers."""
+
+    __tablename__ = "case_counters"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MetaValue(Base):
+    """Small facts about this store: device id, sync cursors."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(2000))

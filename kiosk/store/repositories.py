@@ -1,0 +1,150 @@
+"""One repository per aggregate: cases (with their audit trail), the outbox, small meta values."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from kiosk.store.crypto import FieldCipher
+from kiosk.store.models import AuditEntry, CaseRow, DayCounter, MetaValue, OutboxEntry, utcnow
+
+
+class CaseNotFound(LookupError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"no case {key}")
+
+
+@dataclass
+class PersonalData:
+    """What is encrypted at rest for one case."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    prefilled: dict[str, str] = field(default_factory=dict)
+    applicant_name: str = ""
+    subject_name: str = ""
+
+
+class CaseRepository:
+    def __init__(self, session: Session, cipher: FieldCipher) -> None:
+        self.session = session
+        self.cipher = cipher
+
+    def add(self, case: CaseRow) -> None:
+        self.session.add(case)
+
+    def get(self, case_id: str) -> CaseRow | None:
+        return self.session.get(CaseRow, case_id)
+
+    def get_by_number(self, number: str) -> CaseRow | None:
+        return self.session.scalar(select(CaseRow).where(CaseRow.number == number))
+
+    def require(self, key: str) -> CaseRow:
+        """A case by UUID or by its human number."""
+        case = self.get(key) or self.get_by_number(key)
+        if case is None:
+            raise CaseNotFound(key)
+        return case
+
+    def search(
+        self,
+        *,
+        states: Sequence[str] | None = None,
+        form_id: str | None = None,
+        limit: int = 200,
+    ) -> list[CaseRow]:
+        query = select(CaseRow).order_by(CaseRow.created_at.desc(), CaseRow.number.desc())
+        if states:
+            query = query.where(CaseRow.state.in_(states))
+        if form_id:
+            query = query.where(CaseRow.form_id == form_id)
+        return list(self.session.scalars(query.limit(limit)))
+
+    def for_person(self, id_number: str) -> list[CaseRow]:
+        """Cases where this person is the applicant or the subject (by blind index)."""
+        key = self.cipher.blind_index(id_number)
+        query = (
+            select(CaseRow)
+            .where(or_(CaseRow.applicant_key == key, CaseRow.subject_key == key))
+            .order_by(CaseRow.created_at.desc())
+        )
+        return list(self.session.scalars(query))
+
+    def in_bundle(self, bundle_id: str) -> list[CaseRow]:
+        query = select(CaseRow).where(CaseRow.bundle_id == bundle_id).order_by(CaseRow.number)
+        return list(self.session.scalars(query))
+
+    def person_key(self, id_number: str | None) -> str | None:
+        return self.cipher.blind_index(id_number) if id_number else None
+
+    def read_personal(self, case: CaseRow) -> PersonalData:
+        if case.personal is None:
+            return PersonalData()
+        raw = self.cipher.decrypt(case.personal, context=case.id.encode())
+        return PersonalData(**json.loads(raw))
+
+    def write_personal(self, case: CaseRow, data: PersonalData) -> None:
+        raw = json.dumps(data.__dict__, ensure_ascii=False, separators=(",", ":"))
+        case.personal = self.cipher.encrypt(raw.encode("utf-8"), context=case.id.encode())
+
+    def next_number(self, *, day: date, device_no: int) -> str:
+        """``YYMMDD-DD-SSS``: day, device number, sequence; read over the phone in three parts."""
+        key = day.strftime("%y%m%d")
+        counter = self.session.get(DayCounter, key)
+        if counter is None:
+            counter = DayCounter(day=key, last_seq=0)
+            self.session.add(counter)
+        counter.last_seq += 1
+        return f"{key}-{device_no:02d}-{counter.last_seq:03d}"
+
+    def audit(self, case: CaseRow, *, actor: str, action: str, detail: str = "") -> None:
+        case.audit.append(AuditEntry(actor=actor, action=action, detail=detail[:200], at=utcnow()))
+
+
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def enqueue(self, case_id: str) -> None:
+        if self.session.scalar(select(OutboxEntry).where(OutboxEntry.case_id == case_id)):
+            return  # already queued: enqueueing is idempotent
+        self.session.add(OutboxEntry(case_id=case_id, state="pending", enqueued_at=utcnow()))
+
+    def get(self, case_id: str) -> OutboxEntry | None:
+        return self.session.scalar(select(OutboxEntry).where(OutboxEntry.case_id == case_id))
+
+    def due(self, *, now: datetime, limit: int) -> list[OutboxEntry]:
+        """Pending entries whose retry time has come, oldest first (send order)."""
+        query = (
+            select(OutboxEntry)
+            .where(OutboxEntry.state == "pending")
+            .where(or_(OutboxEntry.next_attempt_at.is_(None), OutboxEntry.next_attempt_at <= now))
+            .order_by(OutboxEntry.seq)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def count(self, state: str) -> int:
+        query = select(OutboxEntry.seq).where(OutboxEntry.state == state)
+        return len(list(self.session.scalars(query)))
+
+
+class MetaRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, key: str) -> str | None:
+        row = self.session.get(MetaValue, key)
+        return row.value if row else None
+
+    def set(self, key: str, value: str) -> None:
+        row = self.session.get(MetaValue, key)
+        if row is None:
+            self.session.add(MetaValue(key=key, value=value))
+        else:
+            row.value = value

@@ -1,0 +1,82 @@
+"""The store and its unit of work: leaving the block without commit() rolls everything back."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.store.crypto import FieldCipher, load_or_create_device_key
+from kiosk.store.database import DB_FILE, create_sqlite_engine, migrate_to_head
+from kiosk.store.repositories import CaseRepository, MetaRepository, OutboxRepository
+
+
+class Store:
+    """The kiosk's local database and the key that opens its personal fields."""
+
+    def __init__(self, engine: Engine, cipher: FieldCipher) -> None:
+        self.engine = engine
+        self.cipher = cipher
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.device_id = self._device_id()
+
+    @classmethod
+    def open(cls, data_root: Path) -> Store:
+        """Open (creating and migrating as needed) the store under a data root."""
+        data_root.mkdir(parents=True, exist_ok=True)
+        cipher = FieldCipher(load_or_create_device_key(data_root))
+        engine = create_sqlite_engine(data_root / DB_FILE)
+        migrate_to_head(engine)
+        return cls(engine, cipher)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self._sessions, self.cipher)
+
+    def _device_id(self) -> str:
+        with self.unit_of_work() as uow:
+            device_id = uow.meta.get("device_id")
+            if device_id is None:
+                device_id = str(uuid.uuid4())
+                uow.meta.set("device_id", device_id)
+                uow.commit()
+            return device_id
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class UnitOfWork:
+    cases: CaseRepository
+    outbox: OutboxRepository
+    meta: MetaRepository
+    session: Session
+
+    def __init__(self, sessions: sessionmaker[Session], cipher: FieldCipher) -> None:
+        self._sessions = sessions
+        self._cipher = cipher
+
+    def __enter__(self) -> Self:
+        self.session = self._sessions()
+        self.cases = CaseRepository(self.session, self._cipher)
+        self.outbox = OutboxRepository(self.session)
+        self.meta = MetaRepository(self.session)
+        return self
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()  # a no-op after commit(); undoes anything left uncommitted
+        self.session.close()

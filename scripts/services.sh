@@ -1,0 +1,88 @@
+# shellcheck shell=bash
+# Start the system services the tests use, when they are installed and not running:
+# CUPS (printing tests use a cups-pdf queue) and PostgreSQL on 127.0.0.1:5432 (the
+# town server's district-scale engine). Sourced by scripts/test.sh; never fails:
+# a service that cannot be started is reported, and the tests that need it skip
+# or fail with their own message.
+
+_svc_say() { printf '[services] %s\n' "$*"; }
+
+# Run a command as root: directly when root, through passwordless sudo otherwise.
+_svc_as_root() {
+    if [[ "$(id -u)" -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo -n "$@"
+    else
+        return 1
+    fi
+}
+
+_svc_cups_running() {
+    if command -v lpstat >/dev/null 2>&1; then
+        lpstat -r 2>/dev/null | grep -q 'scheduler is running'
+    else
+        pgrep -x cupsd >/dev/null 2>&1
+    fi
+}
+
+kiosk_start_cups() {
+    if [[ ! -x /usr/sbin/cupsd ]] && ! command -v cupsd >/dev/null 2>&1; then
+        _svc_say "CUPS is not installed: printing tests will skip (setup.sh installs it)"
+        return 0
+    fi
+    if _svc_cups_running; then
+        return 0
+    fi
+    _svc_say "starting CUPS"
+    if [[ -x /usr/sbin/cupsd ]]; then
+        _svc_as_root /usr/sbin/cupsd || true
+    fi
+    if ! _svc_cups_running && command -v service >/dev/null 2>&1; then
+        _svc_as_root service cups start >/dev/null 2>&1 || true
+    fi
+    local _
+    for _ in $(seq 1 10); do
+        _svc_cups_running && return 0
+        sleep 0.5
+    done
+    _svc_say "WARNING: could not start CUPS (needs root): printing tests will skip or fail"
+    return 0
+}
+
+_svc_postgres_listening() {
+    (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null
+}
+
+kiosk_start_postgres() {
+    if _svc_postgres_listening; then
+        return 0
+    fi
+    if ! command -v pg_ctlcluster >/dev/null 2>&1 || [[ ! -d /etc/postgresql ]]; then
+        _svc_say "PostgreSQL is not listening on 127.0.0.1:5432 and not installed here:" \
+            "PostgreSQL tests will skip"
+        return 0
+    fi
+    local version
+    version="$(find /etc/postgresql -mindepth 1 -maxdepth 1 -type d -printf '%f\n' |
+        sort -V | tail -n 1)"
+    if [[ -z "$version" || ! -d "/etc/postgresql/$version/main" ]]; then
+        _svc_say "no PostgreSQL cluster under /etc/postgresql: PostgreSQL tests will skip"
+        return 0
+    fi
+    _svc_say "starting PostgreSQL $version/main"
+    _svc_as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    local _
+    for _ in $(seq 1 20); do
+        _svc_postgres_listening && return 0
+        sleep 0.5
+    done
+    _svc_say "WARNING: PostgreSQL is not listening on 127.0.0.1:5432:" \
+        "PostgreSQL tests will skip or fail"
+    return 0
+}
+
+kiosk_start_services() {
+    kiosk_start_cups
+    kiosk_start_postgres
+}

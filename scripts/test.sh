@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: ruff, mypy, then pytest under Xvfb.
+#
+#   bash scripts/test.sh [--no-apt] [PYTEST ARGS...]
+#
+# Stops at the first failing step with a non-zero exit. Arguments other than
+# --no-apt go to pytest (e.g. `bash scripts/test.sh tests/unit -x`).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+setup_args=()
+pytest_args=()
+for arg in "$@"; do
+    if [[ "$arg" == "--no-apt" ]]; then
+        setup_args+=(--no-apt)
+    else
+        pytest_args+=("$arg")
+    fi
+done
+
+bash scripts/setup.sh --extras test,server ${setup_args[@]+"${setup_args[@]}"}
+
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
+kiosk_start_services
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "ruff check"
+.venv/bin/ruff check .
+step "ruff format --check"
+.venv/bin/ruff format --check .
+step "mypy"
+.venv/bin/mypy
+
+step "pytest"
+if command -v xvfb-run >/dev/null 2>&1; then
+    xvfb-run -a -s "-screen 0 1920x1080x24" \
+        .venv/bin/pytest ${pytest_args[@]+"${pytest_args[@]}"}
+else
+    echo "[test] xvfb-run not found: running Qt tests with QT_QPA_PLATFORM=offscreen"
+    QT_QPA_PLATFORM=offscreen .venv/bin/pytest ${pytest_args[@]+"${pytest_args[@]}"}
+fi
