@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from kiosk.sync.state import SyncStatus
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -36,3 +39,5 @@ class Hook(Generic[T]):
 case_did_save: Hook[str] = Hook("case_did_save")
 case_did_finalize: Hook[str] = Hook("case_did_finalize")
 case_did_print: Hook[str] = Hook("case_did_print")
+# Payload: kiosk.sync.state.SyncStatus (counts and times only) after each batch and round.
+sync_did_progress: Hook[SyncStatus] = Hook("sync_did_progress")

@@ -50,6 +50,49 @@ kiosk_start_cups() {
     return 0
 }
 
+# The printing tests print through a real CUPS queue with the cups-pdf backend. The queue
+# is created once; cups-pdf writes each job to /var/spool/cups-pdf/<user>/ (a known folder
+# instead of Debian's ~/PDF), which tests/integration/test_print_cups.py reads back.
+KIOSK_TEST_PRINTER="${KIOSK_TEST_PRINTER:-kiosk-pdf}"
+_SVC_CUPS_PDF_CONF=/etc/cups/cups-pdf.conf
+
+kiosk_setup_print_queue() {
+    _svc_cups_running || return 0
+    if [[ ! -f "$_SVC_CUPS_PDF_CONF" ]] || ! command -v lpadmin >/dev/null 2>&1; then
+        _svc_say "cups-pdf is not installed: the real-printer test will skip"
+        return 0
+    fi
+    if ! grep -q '^Out /var/spool/cups-pdf/${USER}$' "$_SVC_CUPS_PDF_CONF"; then
+        _svc_as_root sed -i 's|^#\?Out .*|Out /var/spool/cups-pdf/${USER}|' \
+            "$_SVC_CUPS_PDF_CONF" || true
+    fi
+    if ! lpstat -p "$KIOSK_TEST_PRINTER" >/dev/null 2>&1; then
+        _svc_say "creating the CUPS queue $KIOSK_TEST_PRINTER (cups-pdf)"
+        local ppd=/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd
+        if [[ -f "$ppd" ]]; then
+            _svc_as_root lpadmin -p "$KIOSK_TEST_PRINTER" -E -v cups-pdf:/ -P "$ppd" \
+                2>/dev/null || true
+        else
+            _svc_as_root lpadmin -p "$KIOSK_TEST_PRINTER" -E -v cups-pdf:/ \
+                -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null || true
+        fi
+    fi
+    lpstat -p "$KIOSK_TEST_PRINTER" >/dev/null 2>&1 || {
+        _svc_say "WARNING: could not create the queue $KIOSK_TEST_PRINTER: the test will skip"
+        return 0
+    }
+    # cups-pdf wants PostScript. Poppler's pdftops drops the Unicode names of subset CJK
+    # TrueType fonts (glyphs print, but text extraction of the output sees garbage);
+    # Cairo's PostScript keeps them, so the printed PDF still reads as Chinese.
+    _svc_as_root lpadmin -p "$KIOSK_TEST_PRINTER" -o pdftops-renderer-default=pdftocairo || true
+    _svc_as_root cupsenable "$KIOSK_TEST_PRINTER" 2>/dev/null || true  # a test may pause it
+    _svc_as_root cupsaccept "$KIOSK_TEST_PRINTER" 2>/dev/null || true
+    if lpstat -d 2>/dev/null | grep -q 'no system default'; then
+        _svc_as_root lpadmin -d "$KIOSK_TEST_PRINTER" || true
+    fi
+    export KIOSK_TEST_PRINTER
+}
+
 _svc_postgres_listening() {
     (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null
 }
@@ -84,5 +127,6 @@ kiosk_start_postgres() {
 
 kiosk_start_services() {
     kiosk_start_cups
+    kiosk_setup_print_queue
     kiosk_start_postgres
 }

@@ -32,6 +32,7 @@ APT_PACKAGES=(
     libxcb-xinerama0 libxcb-shape0 libxcb-randr0 libxkbcommon-x11-0
     libegl1 libgl1 libpulse0 libdbus-1-3 libfontconfig1
     poppler-utils cups printer-driver-cups-pdf espeak-ng python3-venv
+    libpango-1.0-0 libpangoft2-1.0-0
 )
 
 say() { printf '[setup] %s\n' "$*"; }

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from kiosk.services.context import KioskContext
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +19,26 @@ def kiosk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("KIOSK_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[KioskContext]:
+    """A kiosk opened on its own data root with a fixed clock (see tests/helpers.py)."""
+    from helpers import catalogue, fixed_clock
+
+    from kiosk.services.context import open_kiosk
+
+    context = open_kiosk(tmp_path / "home", catalogue=catalogue(), clock=fixed_clock)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def demo_ctx(ctx: KioskContext) -> KioskContext:
+    """``ctx`` with the demo registry loaded (kiosk.registry.demo; docs/registry.md)."""
+    from kiosk.services.registry import load_demo_data
+
+    load_demo_data(ctx)
+    return ctx

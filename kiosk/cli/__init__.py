@@ -8,15 +8,36 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from kiosk import __version__
-from kiosk.cli import cases_cmd, fill_cmd, forms_cmd
+from kiosk.cli import (
+    bundle_cmd,
+    cases_cmd,
+    fill_cmd,
+    forms_cmd,
+    print_cmd,
+    qr_cmd,
+    registry_cmd,
+    sync_cmd,
+)
 from kiosk.cli.common import CliError
 
 # Each command group registers its sub-commands; later groups add a line here.
-COMMAND_GROUPS = [forms_cmd, fill_cmd, cases_cmd]
+COMMAND_GROUPS = [
+    forms_cmd,
+    fill_cmd,
+    cases_cmd,
+    registry_cmd,
+    sync_cmd,
+    print_cmd,
+    qr_cmd,
+    bundle_cmd,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--fullscreen", action="store_true", help="start in kiosk mode (fullscreen)"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
+    # End-to-end tests: quit the UI after N ms, saving a screenshot first (not for users).
+    parser.add_argument("--quit-after-ms", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--screenshot", default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in COMMAND_GROUPS:
         group.register(sub)
@@ -37,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):  # `kiosk cases list | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -61,7 +87,28 @@ def _start_ui(args: argparse.Namespace) -> int:
 
     root = resolve_data_root(args.data_dir)
     root.mkdir(parents=True, exist_ok=True)
-    return run_ui(data_root=root, title="石马镇便民服务中心", fullscreen=args.fullscreen)
+    if args.demo:
+        _load_demo(root)
+    return run_ui(
+        data_root=root,
+        fullscreen=args.fullscreen,
+        demo=args.demo,
+        quit_after_ms=args.quit_after_ms,
+        screenshot=Path(args.screenshot) if args.screenshot else None,
+    )
+
+
+def _load_demo(root: Path) -> None:
+    """``--demo``: the demo registry (idempotent), and the demo flag for the UI's settings."""
+    from kiosk.services.context import open_kiosk
+    from kiosk.services.registry import load_demo_data
+
+    os.environ["KIOSK_DEMO_DATA"] = "1"
+    ctx = open_kiosk(root)
+    try:
+        load_demo_data(ctx)
+    finally:
+        ctx.close()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Any
 from kiosk.config import ConfigError
 from kiosk.forms.engine import AnswerProblem
 from kiosk.services.context import KioskContext, open_kiosk
+from kiosk.store.crypto import CryptoError
 
 
 class CliError(Exception):
@@ -25,7 +26,7 @@ class CliError(Exception):
 def open_context(args: argparse.Namespace) -> KioskContext:
     try:
         return open_kiosk(args.data_dir)
-    except ConfigError as exc:
+    except (ConfigError, CryptoError) as exc:
         raise CliError(str(exc)) from exc
 
 

@@ -57,6 +57,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     catalogue, issues = load_catalogue(args.paths or None)
     for issue in issues:
         print(issue)
+    if catalogue.bundles:
+        print(f"{len(catalogue.bundles)} bundle(s) ok (bundles/*.yaml)")
     print(f"{len(catalogue.forms)} form(s) ok, {len(issues)} problem(s)")
     return 1 if issues else 0
 

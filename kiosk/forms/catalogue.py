@@ -11,12 +11,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.forms.bundle import BUNDLE_FORM_PREFIX, BundleDefinition, check_bundle, load_bundle_file
+from kiosk.forms.bundle_compose import compose
 from kiosk.forms.checks import check_form
 from kiosk.forms.loader import FormFileError, FormIssue, load_choice_lists, load_form_file
 from kiosk.forms.schema import Choice, FormDefinition
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 LISTS_FILE = "lists.yaml"
+BUNDLES_DIR = "bundles"  # life-event bundles, beside the forms they combine
 
 
 class UnknownForm(KeyError):
@@ -34,18 +37,32 @@ class Catalogue:
     forms: dict[tuple[str, int], FormDefinition] = field(default_factory=dict)
     lists: dict[str, list[Choice]] = field(default_factory=dict)
     files: dict[tuple[str, int], Path] = field(default_factory=dict)
+    bundles: dict[tuple[str, int], BundleDefinition] = field(default_factory=dict)
+    # Each bundle composed into one form, catalogued as "bundle.<bundle id>".
+    composed: dict[tuple[str, int], FormDefinition] = field(default_factory=dict)
 
     def get(self, form_id: str, version: int | None = None) -> FormDefinition:
-        """The given version of a form, or its latest version."""
+        """The given version of a form (or of a composed bundle form), or its latest version."""
+        pool = self.composed if form_id.startswith(BUNDLE_FORM_PREFIX) else self.forms
         if version is not None:
             try:
-                return self.forms[(form_id, version)]
+                return pool[(form_id, version)]
             except KeyError:
                 raise UnknownForm(form_id, version) from None
-        versions = [v for (fid, v) in self.forms if fid == form_id]
+        versions = [v for (fid, v) in pool if fid == form_id]
         if not versions:
             raise UnknownForm(form_id)
-        return self.forms[(form_id, max(versions))]
+        return pool[(form_id, max(versions))]
+
+    def bundle(self, bundle_id: str, version: int | None = None) -> BundleDefinition:
+        """A bundle by id (``death_in_family``), its given or latest version."""
+        versions = [v for (bid, v) in self.bundles if bid == bundle_id]
+        if not versions or (version is not None and version not in versions):
+            raise UnknownForm(f"bundle {bundle_id}", version)
+        return self.bundles[(bundle_id, version if version is not None else max(versions))]
+
+    def latest_bundles(self) -> list[BundleDefinition]:
+        return [self.bundle(bid) for bid in sorted({bid for bid, _ in self.bundles})]
 
     def latest(self) -> list[FormDefinition]:
         """The newest version of every form, in title order as the hall lists them."""
@@ -108,7 +125,38 @@ def load_catalogue(
         if not form_issues:
             catalogue.forms[form.key] = form
             catalogue.files[form.key] = file
+    for file in bundle_files(paths):
+        issues.extend(_load_bundle(catalogue, file))
     return catalogue, issues
+
+
+def bundle_files(paths: Iterable[Path]) -> list[Path]:
+    """Bundle files: ``bundles/*.yaml`` under each folder given."""
+    return [f for p in paths if p.is_dir() for f in sorted((p / BUNDLES_DIR).glob("*.yaml"))]
+
+
+def _load_bundle(catalogue: Catalogue, file: Path) -> list[FormIssue]:
+    """Load, check and compose one bundle into the catalogue; return its issues."""
+    try:
+        bundle = load_bundle_file(file)
+    except FormFileError as exc:
+        return exc.issues
+    issues = []
+    expected = f"{bundle.id}.v{bundle.version}.yaml"
+    if file.name != expected:
+        issues.append(FormIssue(str(file), "-", f"file name should be {expected}"))
+    issues.extend(check_bundle(bundle, str(file), catalogue.forms, catalogue.lists))
+    if bundle.key in catalogue.bundles:
+        issues.append(FormIssue(str(file), "-", f"bundle {bundle.id} v{bundle.version} twice"))
+    if issues:
+        return issues
+    composed = compose(bundle, catalogue.forms)
+    # The composed form must pass the same checks as a hand-written one.
+    issues = check_form(composed, str(file), catalogue.lists)
+    if not issues:
+        catalogue.bundles[bundle.key] = bundle
+        catalogue.composed[composed.key] = composed
+    return issues
 
 
 def default_catalogue() -> Catalogue:

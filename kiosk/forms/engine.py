@@ -225,6 +225,10 @@ class FormFill:
         i = paths.index(current)
         return pages[i - 1] if i > 0 else None
 
+    def holds(self, expression: str) -> bool:
+        """Whether an expression is true on the whole form (materials, bundle conditions)."""
+        return truthy(self._expr(expression).evaluate(_Context(self, None)))
+
     def first_unfinished(self) -> Page | None:
         """The first page with an error (or unanswered required question), for resuming."""
         for page in self.pages():
@@ -247,7 +251,12 @@ class FormFill:
                 )
             ]
         q = slot.question
-        if (slot.repeat is None) != (item is None) or (item and item[0] != slot.repeat.name):  # type: ignore[union-attr]
+        # An item answer needs an existing item (add_item first): a path never grows a list.
+        if (
+            (slot.repeat is None) != (item is None)
+            or (item and item[0] != slot.repeat.name)  # type: ignore[union-attr]
+            or (item and item[1] >= len(self.answers.get(item[0]) or []))
+        ):
             return [
                 AnswerProblem(
                     path,
@@ -255,16 +264,33 @@ class FormFill:
                     problem("question.path", "没有这一题。", f"'{path}' does not name an answer"),
                 )
             ]
+        if q.type in ("repeat", "group", "note", "calculate"):
+            # Even an empty value is refused: it would wipe a repeat's items or a calculation.
+            return [
+                AnswerProblem(
+                    path,
+                    q.label,
+                    problem(
+                        "question.not_answerable", "这一项不用填。", f"a {q.type} takes no answer"
+                    ),
+                )
+            ]
         value, problems = coerce(q, raw, today=self.today, choices=self.choices(q))
         found = [AnswerProblem(path, q.label, p) for p in problems]
         if any(p.is_error for p in found):
             return found
+        # The constraint is judged with the value in place; a broken one is undone.
+        before = copy.deepcopy(self.answers), dict(self.prefilled)
+        if value != self.value(path):
+            self.prefilled.pop(path, None)  # changed by a person: no longer "from records"
         self._store(path, value)
-        self.prefilled.pop(path, None)  # typed or changed by a person now
         if q.type == "id_number" and value:
             self._apply_prefill(name, value, item)
         self._recalculate()
-        return found + self._check_value(path, q, item)
+        broken = self._check_value(path, q, item)
+        if any(p.is_error for p in broken):
+            self.answers, self.prefilled = before
+        return found + broken
 
     def _store(self, path: str, value: Any) -> None:
         name, item = self.split(path)
@@ -292,8 +318,15 @@ class FormFill:
         items = self.answers.get(repeat) or []
         if 0 <= index < len(items):
             del items[index]
-            prefix = f"{repeat}[{index}]."
-            self.prefilled = {p: s for p, s in self.prefilled.items() if not p.startswith(prefix)}
+            # Drop the removed item's prefill marks; later items move up one, and so do theirs.
+            marks: dict[str, str] = {}
+            for path, source in self.prefilled.items():
+                name, item = self.split(path)
+                if item is None or item[0] != repeat or item[1] < index:
+                    marks[path] = source
+                elif item[1] > index:
+                    marks[f"{repeat}[{item[1] - 1}].{name}"] = source
+            self.prefilled = marks
         self._recalculate()
 
     def _apply_prefill(
@@ -315,6 +348,9 @@ class FormFill:
             if value is not None and not any(p.severity == "error" for p in problems):
                 self._store(path, value)
                 self.prefilled[path] = found.source
+                if q.type == "id_number" and source == "@resident":
+                    # The resident's own number prefills what hangs off it (name, phone).
+                    self._apply_prefill(q.name, value, item)
 
     def _recalculate(self) -> None:
         for slot in self.slots.values():

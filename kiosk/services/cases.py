@@ -14,6 +14,7 @@ from typing import Any
 from kiosk import events
 from kiosk.domain.case_hash import content_hash
 from kiosk.domain.case_states import EDITABLE_STATES, CaseState, check_transition
+from kiosk.forms.bundle import BUNDLE_FORM_PREFIX
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.schema import FormDefinition
 from kiosk.services.context import KioskContext
@@ -227,6 +228,9 @@ def validate_case(ctx: KioskContext, case_id: str) -> list[AnswerProblem]:
 
 def _freeze(uow: UnitOfWork, row: CaseRow, fill: FormFill, *, actor: str) -> None:
     """Freeze what applies, hash it, queue it: the one place a case becomes final."""
+    if row.form_id.startswith(BUNDLE_FORM_PREFIX):
+        # A life-event intake is never a case of its own: it becomes one case per form.
+        raise CaseError(f"{row.form_id} is a life-event bundle; use finalize_bundle")
     errors = [p for p in fill.check_all() if p.is_error]
     if errors:
         raise InvalidAnswers(errors)
@@ -263,13 +267,16 @@ def fill_case(
     actor: str | None = None,
     bundle_id: str | None = None,
     uow: UnitOfWork | None = None,
+    form_version: int | None = None,
 ) -> CaseSummary:
     """Create a finalized case from a whole answers document, or raise InvalidAnswers.
 
     With ``uow`` the case joins the caller's transaction (a life-event bundle
     creates all its cases or none); otherwise it commits on its own.
+    ``form_version`` pins a version (a bundle names the versions it was written
+    for); the default is the newest.
     """
-    form = ctx.catalogue.get(form_id)
+    form = ctx.catalogue.get(form_id, form_version)
     fill = FormFill(
         form, ctx.catalogue.lists, today=ctx.today(), prefill=ctx.prefill, resident_id=resident_id
     )

@@ -10,7 +10,8 @@ from typing import Any
 
 from kiosk.config import Settings, load_settings, resolve_data_root
 from kiosk.forms.catalogue import Catalogue, default_catalogue
-from kiosk.forms.prefill import PrefillSource, default_prefill
+from kiosk.forms.prefill import ChainedPrefill, IdNumberPrefill, PrefillSource
+from kiosk.registry.prefill import RegistryPrefill
 from kiosk.store.uow import Store
 
 
@@ -46,11 +47,13 @@ def open_kiosk(
     root = resolve_data_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     settings = load_settings(root, **setting_overrides)
+    store = Store.open(root)
     return KioskContext(
         data_root=root,
         settings=settings,
-        store=Store.open(root),
+        store=store,
         catalogue=catalogue or default_catalogue(),
-        prefill=prefill or default_prefill(),
+        # The ID number itself, then the registry extract (让数据多跑路).
+        prefill=prefill or ChainedPrefill([IdNumberPrefill(), RegistryPrefill(store)]),
         clock=clock or local_now,
     )

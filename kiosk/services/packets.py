@@ -6,6 +6,8 @@ from kiosk.domain.case_packet import CasePacket
 from kiosk.domain.case_states import CaseState
 from kiosk.services.cases import CaseError
 from kiosk.services.context import KioskContext
+from kiosk.store.models import CaseRow
+from kiosk.store.repositories import CaseRepository
 
 
 def case_packet(ctx: KioskContext, case_id: str) -> CasePacket:
@@ -16,17 +18,23 @@ def case_packet(ctx: KioskContext, case_id: str) -> CasePacket:
             raise CaseError(f"case {row.number} is not finalized")
         if row.personal is None:
             raise CaseError(f"case {row.number} was purged after the retention period")
-        data = uow.cases.read_personal(row)
-        assert row.finalized_at is not None
-        return CasePacket(
-            case_id=row.id,
-            number=row.number,
-            form_id=row.form_id,
-            form_version=row.form_version,
-            answers=data.answers,
-            content_hash=row.content_hash,
-            device_id=row.device_id,
-            finalized_at=row.finalized_at.isoformat() + "Z",
-            volunteer_id=row.volunteer_id,
-            bundle_id=row.bundle_id,
-        )
+        return packet_of(uow.cases, row)
+
+
+def packet_of(cases: CaseRepository, row: CaseRow) -> CasePacket:
+    """The packet of a finalized, unpurged case row (the sync worker builds batches with it;
+    it passes plain result rows with the same column names)."""
+    data = cases.read_personal(row)
+    assert row.finalized_at is not None and row.content_hash is not None
+    return CasePacket(
+        case_id=row.id,
+        number=row.number,
+        form_id=row.form_id,
+        form_version=row.form_version,
+        answers=data.answers,
+        content_hash=row.content_hash,
+        device_id=row.device_id,
+        finalized_at=row.finalized_at.isoformat() + "Z",
+        volunteer_id=row.volunteer_id,
+        bundle_id=row.bundle_id,
+    )

@@ -40,14 +40,21 @@ def load_or_create_device_key(data_root: Path) -> bytes:
         return key
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = os.urandom(32)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # Write a private temporary file, then link it into place only if no key exists yet:
+    # processes starting at once on a new data root all end up with the first key.
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, key)
         os.fsync(fd)
     finally:
         os.close(fd)
-    os.replace(tmp, path)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return load_or_create_device_key(data_root)  # another process was first
+    finally:
+        tmp.unlink()
     return key
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DB_FILE = "kiosk.sqlite3"
+# Execution option: this connection only reads, so it takes no write lock.
+READ_ONLY = "kiosk_read_only"
 
 
 def alembic_config() -> Config:
@@ -42,7 +44,12 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         # Take the write lock up front: no read-then-upgrade deadlocks between
         # the UI's operations and the sync worker (a second process or thread).
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A connection marked read-only (registry prefill lookups made while a
+        # unit of work holds the lock) reads the last committed snapshot instead.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def migrate_to_head(engine: Engine) -> None:

@@ -105,3 +105,20 @@ class MetaValue(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(2000))
+
+
+class RegistryRecord(Base):
+    """One resident of the registry extract (prefill data from other departments' systems).
+
+    Found by the blind index of the ID number; everything personal (name, phone,
+    flags, the household number) is in the encrypted ``record``. ``household_key``
+    is a blind index of the household number so the members of a 户 can be listed.
+    """
+
+    __tablename__ = "registry_records"
+
+    person_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    household_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    record: Mapped[bytes] = mapped_column(LargeBinary)
+    source_version: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from pathlib import Path
 from types import TracebackType
@@ -10,9 +11,12 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.store.crypto import FieldCipher, load_or_create_device_key
+from kiosk.store.crypto import KEY_FILE, CryptoError, FieldCipher, load_or_create_device_key
 from kiosk.store.database import DB_FILE, create_sqlite_engine, migrate_to_head
 from kiosk.store.repositories import CaseRepository, MetaRepository, OutboxRepository
+
+# A keyed digest of this text in the meta table tells whether the key fits the database.
+KEY_CHECK_TEXT = "kiosk device key check v1"
 
 
 class Store:
@@ -22,6 +26,7 @@ class Store:
         self.engine = engine
         self.cipher = cipher
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._check_key()
         self.device_id = self._device_id()
 
     @classmethod
@@ -35,6 +40,20 @@ class Store:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._sessions, self.cipher)
+
+    def _check_key(self) -> None:
+        """Refuse a key that did not write this database, before anything is mixed or lost."""
+        check = self.cipher.blind_index(KEY_CHECK_TEXT)
+        with self.unit_of_work() as uow:
+            stored = uow.meta.get("key_check")
+            if stored is None:
+                uow.meta.set("key_check", check)
+                uow.commit()
+            elif not hmac.compare_digest(stored, check):
+                raise CryptoError(
+                    f"{self.engine.url.database}: the device key does not open this database "
+                    f"(was {KEY_FILE} replaced?); restore the original key file"
+                )
 
     def _device_id(self) -> str:
         with self.unit_of_work() as uow:

@@ -1,95 +1,70 @@
-"""Start the Qt application. For now it shows a placeholder home window; the real pages
-come later.
+"""Start the Qt application: open the kiosk, apply the look, show the main window.
 
-    python -m kiosk.ui.app [--title T] [--fullscreen] [--quit-after-ms N] [--screenshot F]
+    python -m kiosk.ui.app [--data-dir D] [--demo] [--fullscreen] [--quit-after-ms N]
+                           [--screenshot F]
+
+Kiosk mode (``--fullscreen`` or the kiosk_mode setting): fullscreen and frameless; the
+only way out is staff mode. ``KIOSK_VIRTUAL_KEYBOARD=1`` turns on the Qt virtual keyboard
+(pinyin) for touch-only kiosks (QT_IM_MODULE=qtvirtualkeyboard, needs libpulse0).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from kiosk.ui.fonts import apply_app_font, cjk_font
-from kiosk.ui.qt import (
-    QApplication,
-    QColor,
-    QLabel,
-    QMainWindow,
-    QPalette,
-    Qt,
-    QTimer,
-    QVBoxLayout,
-    QWidget,
-)
+from kiosk.ui.look import apply_look
+from kiosk.ui.qt import QApplication, QTimer
+
+if TYPE_CHECKING:
+    from kiosk.services.context import KioskContext
 
 log = logging.getLogger(__name__)
 
-HALL_NAME = "石马镇便民服务中心"
-TAGLINE = "帮办自助服务机（界面建设中）"
-HEADING_PX = 56
-TAGLINE_PX = 32
-INK = "#111111"  # on white: contrast 18.9:1 (design target >= 7:1)
-PAPER = "#FFFFFF"
 
-
-def build_main_window(title: str) -> QMainWindow:
-    """The placeholder home window; the application font must already be set."""
-    window = QMainWindow()
-    window.setWindowTitle(f"帮办 — {title}")
-    home = QWidget()
-    home.setObjectName("home")
-    palette = home.palette()
-    palette.setColor(QPalette.ColorRole.Window, QColor(PAPER))
-    palette.setColor(QPalette.ColorRole.WindowText, QColor(INK))
-    home.setPalette(palette)
-    home.setAutoFillBackground(True)
-
-    heading = QLabel(HALL_NAME)
-    heading.setObjectName("heading")
-    heading.setFont(cjk_font(HEADING_PX, bold=True))
-    tagline = QLabel(TAGLINE)
-    tagline.setObjectName("tagline")
-    tagline.setFont(cjk_font(TAGLINE_PX))
-
-    layout = QVBoxLayout(home)
-    layout.setContentsMargins(48, 48, 48, 48)
-    layout.setSpacing(32)
-    layout.addStretch(1)
-    for label in (heading, tagline):
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-    layout.addStretch(1)
-
-    window.setCentralWidget(home)
-    window.resize(1280, 800)
-    return window
+def _prepare_environment() -> None:
+    if os.environ.get("KIOSK_VIRTUAL_KEYBOARD", "").lower() in ("1", "true", "yes"):
+        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
 
 
 def run_ui(
     *,
     data_root: Path,
-    title: str,
+    title: str = "",
     fullscreen: bool = False,
     quit_after_ms: int | None = None,
     screenshot: Path | None = None,
+    demo: bool = False,
 ) -> int:
-    """Create the QApplication, show the home window and run the event loop.
+    """Create the QApplication, show the home screen and run the event loop.
 
     ``quit_after_ms`` closes the app after that many milliseconds (end-to-end tests);
     ``screenshot`` saves the window to that PNG just before quitting.
     """
+    from kiosk.services.context import open_kiosk
+    from kiosk.ui.main_window import MainWindow
+
+    _prepare_environment()
     log.info("starting the kiosk UI, data root %s", data_root)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("bangban-kiosk")
-    apply_app_font(app)
-    window = build_main_window(title)
-    if fullscreen:
-        window.showFullScreen()
+    ctx = open_kiosk(data_root, demo_data=True) if demo else open_kiosk(data_root)
+    if ctx.settings.demo_data:
+        _load_demo(ctx)
+    worker = _start_sync(ctx)
+    apply_look(app, ctx.settings.font_scale)
+    window = MainWindow(ctx)
+    if title:
+        window.setWindowTitle(f"帮办 — {title}")
+    if fullscreen or ctx.settings.kiosk_mode:
+        window.set_kiosk_mode(True)
     else:
+        window.resize(1280, 900)
         window.show()
     if quit_after_ms is not None:
 
@@ -98,10 +73,43 @@ def run_ui(
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
                 if not window.grab().save(str(screenshot)):
                     log.error("could not save a screenshot to %s", screenshot)
+            window.close()
             app.quit()
 
         QTimer.singleShot(quit_after_ms, finish)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        window.runner.wait()
+        if worker is not None:
+            worker.stop()
+        ctx.close()
+
+
+def _load_demo(ctx: KioskContext) -> None:
+    """Demo volunteers and the synthetic registry (``kiosk --demo``)."""
+    from kiosk.services.volunteers import ensure_demo_volunteers
+    from kiosk.ui.backend import optional
+
+    ensure_demo_volunteers(ctx)
+    registry = optional("kiosk.services.registry")
+    if registry is not None and hasattr(registry, "load_demo_data"):
+        registry.load_demo_data(ctx)
+
+
+def _start_sync(ctx: KioskContext) -> Any:
+    """The background sync worker (a daemon thread), when the sync service exists."""
+    from kiosk.ui.backend import optional
+
+    sync = optional("kiosk.services.sync")
+    start = getattr(sync, "start_sync_worker", None)
+    if start is None:
+        return None
+    try:
+        return start(ctx)
+    except Exception:
+        log.exception("the sync worker did not start; cases stay queued")
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,17 +117,21 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m kiosk.ui.app")
     parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--title", default="石马镇")
+    parser.add_argument("--title", default="")
+    parser.add_argument("--demo", action="store_true")
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--quit-after-ms", type=int, default=None)
     parser.add_argument("--screenshot", type=Path, default=None)
     args = parser.parse_args(argv)
+    root = resolve_data_root(args.data_dir)
+    root.mkdir(parents=True, exist_ok=True)
     return run_ui(
-        data_root=resolve_data_root(args.data_dir),
+        data_root=root,
         title=args.title,
         fullscreen=args.fullscreen,
         quit_after_ms=args.quit_after_ms,
         screenshot=args.screenshot,
+        demo=args.demo,
     )
 
 

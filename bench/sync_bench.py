@@ -1,0 +1,192 @@
+"""Sync 10,000 queued cases to a real town server on loopback (SQLite, authentication and
+routing included): batched sync beside one POST per case, in the same run.
+
+    .venv/bin/python bench/sync_bench.py [--cases 10000] [--batch 500] [--single 10000]
+
+Prints cases/s for both, the ratio, and where the batched run spends its time
+(kiosk: reading + decrypting + building packets, and recording results; network +
+server: the POST round trips, measured from the kiosk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "integration" / "sync")]
+
+from server_process import ServerProcess  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
+
+from kiosk.forms.examples import example_answers  # noqa: E402
+from kiosk.services.cases import fill_case  # noqa: E402
+from kiosk.services.context import KioskContext, open_kiosk  # noqa: E402
+from kiosk.services.sync import enroll_device, sync_once  # noqa: E402
+from kiosk.store.models import CaseRow, OutboxEntry  # noqa: E402
+from kiosk.sync import push as push_module  # noqa: E402
+from kiosk.sync.client import SyncClient  # noqa: E402
+from kiosk.sync.rounds import SyncOptions  # noqa: E402
+
+FORM = "pension_death_benefit"
+TIMES: dict[str, float] = defaultdict(float)
+
+
+def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            TIMES[name] += time.perf_counter() - t0
+
+    return wrapper
+
+
+def queued_kiosk(root: Path, server: ServerProcess, n: int) -> KioskContext:
+    """A kiosk with ``n`` real finalized cases queued: one filled by the form engine, the
+    rest copies of it with their own UUIDs and numbers, encrypted under their own ids."""
+    ctx = open_kiosk(root)
+    code = server.admin("enroll", "--name", f"bench {root.name}").strip()
+    enroll_device(ctx, server.url, code)
+    form = ctx.catalogue.get(FORM)
+    first = fill_case(ctx, FORM, example_answers(form), volunteer_id="V001")
+    with ctx.store.unit_of_work() as uow:
+        row = uow.cases.get(first.id)
+        assert row is not None
+        data = uow.cases.read_personal(row)
+        template = {c.name: getattr(row, c.name) for c in CaseRow.__table__.columns}
+        cases, outbox = [], []
+        for i in range(1, n):
+            case_id = str(uuid.uuid4())
+            copy = dict(template, id=case_id, number=f"B{i:07d}")
+            probe = CaseRow(id=case_id)
+            uow.cases.write_personal(probe, data)
+            copy["personal"] = probe.personal
+            cases.append(copy)
+            outbox.append({"case_id": case_id, "state": "pending", "attempts": 0})
+        uow.session.execute(insert(CaseRow), cases)
+        uow.session.execute(insert(OutboxEntry), outbox)
+        uow.commit()
+    return ctx
+
+
+def run(ctx: KioskContext, batch: int) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    report = sync_once(ctx, SyncOptions(batch_size=batch, timeout_s=60))
+    elapsed = time.perf_counter() - t0
+    assert report.error is None, report.error
+    return elapsed, report.sent
+
+
+def intake_alone(home: Path, ctx: KioskContext, batch: int) -> float:
+    """The server's intake (checks, hash, insert cases + routing tasks, commit) in-process on
+    its own SQLite file, without HTTP: how much of a round trip is the database."""
+    from kiosk.server.db import create_server_engine, migrate_to_head, session_factory
+    from kiosk.server.intake import ingest
+    from kiosk.store.models import utcnow
+
+    packets = push_module._take_batch(ctx.store, utcnow(), 10**9, True)
+    engine = create_server_engine(f"sqlite:///{home / 'alone.sqlite3'}")
+    migrate_to_head(engine)
+    sessions = session_factory(engine)
+    t0 = time.perf_counter()
+    for i in range(0, len(packets), batch):
+        ingest(sessions, packets[i : i + batch], ctx.catalogue, device_id=ctx.store.device_id)
+    elapsed = time.perf_counter() - t0
+    engine.dispose()
+    return elapsed
+
+
+def bare_posts(ctx: KioskContext) -> tuple[float, int]:
+    """The lower bound of one-POST-per-case: packets built beforehand, one keep-alive
+    connection, no kiosk bookkeeping (no outbox update, no fsync per case)."""
+    from kiosk.store.models import utcnow
+    from kiosk.sync.state import load_credentials
+
+    packets = push_module._take_batch(ctx.store, utcnow(), 10**9, True)
+    with ctx.store.unit_of_work() as uow:
+        creds = load_credentials(uow.meta, ctx.store.cipher)
+    assert creds is not None
+    client = SyncClient(ctx.settings.server_url, token=creds.token, timeout=60)
+    t0 = time.perf_counter()
+    with client:
+        for packet in packets:
+            assert client.push([packet])[packet["case_id"]].status == 201
+    return time.perf_counter() - t0, len(packets)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--single", type=int, default=10_000, help="cases for one-POST-per-case")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="sync-bench-") as tmp:
+        home = Path(tmp)
+        server = ServerProcess(f"sqlite:///{home / 'server.sqlite3'}", home).start()
+        try:
+            print(f"preparing {args.cases} + {args.single} queued cases ...", flush=True)
+            batched = queued_kiosk(home / "batched", server, args.cases)
+            single = queued_kiosk(home / "single", server, args.single)
+
+            t_alone = intake_alone(home, batched, args.batch)
+            for owner, name, label in (
+                (push_module, "_take_batch", "kiosk: read + build packets"),
+                (push_module, "_apply", "kiosk: record results"),
+                (SyncClient, "push", "network + server (POST round trips)"),
+            ):
+                setattr(owner, name, timed(label, getattr(owner, name)))
+            t_batch, sent_batch = run(batched, args.batch)
+            breakdown = dict(TIMES)
+            TIMES.clear()
+            t_single, sent_single = run(single, 1)
+            raw = queued_kiosk(home / "raw", server, args.single)
+            t_raw, raw_count = bare_posts(raw)
+
+            engine = server_engine(server)
+            with engine.connect() as conn:
+                on_server = conn.scalar(select(func.count()).select_from(text("cases")))
+                tasks = conn.scalar(select(func.count()).select_from(text("tasks")))
+            assert sent_batch == args.cases and sent_single == args.single
+            assert on_server == args.cases + 2 * args.single, on_server
+        finally:
+            server.stop()
+
+    rate_b, rate_s = sent_batch / t_batch, sent_single / t_single
+    rate_raw = raw_count / t_raw
+    line = "{:<24}{:>6} cases in {:6.2f} s = {:7,.0f} cases/s"
+    print(line.format(f"batched, {args.batch} per POST:", sent_batch, t_batch, rate_b))
+    print(line.format("kiosk sync, 1 per POST:", sent_single, t_single, rate_s))
+    print(line.format("bare POST per case:", raw_count, t_raw, rate_raw))
+    print(
+        f"ratio batched / kiosk sync 1 per POST: {rate_b / rate_s:.1f}x; "
+        f"batched / bare POST per case: {rate_b / rate_raw:.1f}x  (targets: >= 3,000/s, >= 6x)"
+    )
+    print(f"server holds {on_server} cases and {tasks} routing tasks")
+    print("batched run, where the time goes:")
+    for name, seconds in breakdown.items():
+        print(f"  {name:<40} {seconds:6.2f} s  {100 * seconds / t_batch:4.0f} %")
+    print(
+        f"  (of the round trips, server intake alone in-process: {t_alone:.2f} s = "
+        f"{sent_batch / t_alone:,.0f} cases/s; the rest is HTTP, JSON and auth)"
+    )
+    return 0
+
+
+def server_engine(server: ServerProcess) -> Any:
+    from kiosk.server.db import create_server_engine
+
+    return create_server_engine(server.db_url)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

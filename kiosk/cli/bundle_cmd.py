@@ -1,0 +1,94 @@
+"""``kiosk bundle list|example|fill``: life-event bundles (家人去世) from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from kiosk.cli.common import (
+    CliError,
+    open_context,
+    print_json,
+    print_table,
+    read_json_file,
+    report_problems,
+)
+from kiosk.forms.catalogue import UnknownForm, default_catalogue
+from kiosk.forms.examples import example_answers
+from kiosk.services.bundles import fill_bundle, list_bundles
+from kiosk.services.cases import InvalidAnswers
+
+
+def register(sub: Any) -> None:
+    bundle = sub.add_parser("bundle", help="life-event bundles: one intake, several cases")
+    bsub = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
+
+    p = bsub.add_parser("list", help="every bundle (newest version)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+    p = bsub.add_parser("example", help="a valid example answers JSON for a bundle")
+    p.add_argument("bundle")
+    p.set_defaults(handler=cmd_example)
+
+    p = bsub.add_parser("fill", help="create every case the answers call for, in one go")
+    p.add_argument("bundle")
+    p.add_argument("--answers", required=True, help="answers JSON file ('-' for stdin)")
+    p.add_argument("--volunteer", help="the volunteer's id (帮办人)")
+    p.add_argument("--resident", help="ID number of the identified resident (prefill)")
+    p.set_defaults(handler=cmd_fill)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        bundles = list_bundles(ctx)
+    finally:
+        ctx.close()
+    if args.json:
+        print_json(bundles)
+        return 0
+    print_table(
+        ["BUNDLE", "VERSION", "TITLE", "FORMS"],
+        [[b.id, b.version, b.title, ", ".join(b.form_ids)] for b in bundles],
+    )
+    return 0
+
+
+def cmd_example(args: argparse.Namespace) -> int:
+    catalogue = default_catalogue()
+    try:
+        bundle = catalogue.bundle(args.bundle)
+    except UnknownForm as exc:
+        raise CliError(str(exc)) from exc
+    form = catalogue.get(bundle.form_id, bundle.version)
+    try:
+        print_json(example_answers(form))
+    except FileNotFoundError as exc:
+        raise CliError(f"bundle {bundle.id} has no example answers file ({exc.filename})") from exc
+    return 0
+
+
+def cmd_fill(args: argparse.Namespace) -> int:
+    answers = read_json_file(args.answers)
+    if not isinstance(answers, dict):
+        raise CliError(f"{args.answers}: answers must be a JSON object", exit_code=2)
+    ctx = open_context(args)
+    try:
+        cases = fill_bundle(
+            ctx, args.bundle, answers, volunteer_id=args.volunteer, resident_id=args.resident
+        )
+    except UnknownForm as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    except InvalidAnswers as exc:
+        print(
+            f"error: {args.answers}: {len(exc.problems)} problem(s); nothing saved", file=sys.stderr
+        )
+        report_problems(exc.problems)
+        return 2
+    finally:
+        ctx.close()
+    for case in cases:
+        print(f"case {case.number} {case.id} {case.form_id} {case.state}")
+    return 0

@@ -1,0 +1,91 @@
+"""``kiosk print NUMBER --out FILE.pdf | --printer NAME`` and ``kiosk printers``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.cli.common import CliError, open_context, print_json, print_table
+from kiosk.services.cases import CaseError
+from kiosk.store.repositories import CaseNotFound
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "print",
+        help="print a finalized case (A4 PDF with QR codes), or write the PDF to a file",
+        description="Without --out the case goes to --printer, else to the configured "
+        "printer, else to the system default printer.",
+    )
+    p.add_argument("number", nargs="?", help="case number or UUID")
+    p.add_argument("--bundle", help="print every case of a life-event bundle (bundle id)")
+    p.add_argument("--out", type=Path, help="write the PDF here instead of printing")
+    p.add_argument("--printer", help="CUPS queue name (default: configured, then system)")
+    p.add_argument("--actor", default="staff", help="who prints, for the audit trail")
+    p.set_defaults(handler=cmd_print)
+
+    p = sub.add_parser("printers", help="printer queues and their state")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_printers)
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from kiosk.services import printing
+
+    if bool(args.number) == bool(args.bundle):
+        raise CliError("give a case NUMBER or --bundle ID (one of them)", exit_code=2)
+    if args.bundle and not args.out:
+        raise CliError("--bundle needs --out FILE.pdf (print the file with lp)", exit_code=2)
+    ctx = open_context(args)
+    try:
+        if args.out:
+            if args.bundle:
+                pdf = printing.render_bundle_pdf(ctx, args.bundle)
+            else:
+                pdf = printing.render_case_pdf(ctx, args.number)
+            try:
+                args.out.write_bytes(pdf)
+            except OSError as exc:
+                raise CliError(f"{args.out}: cannot write: {exc.strerror}") from exc
+            print(f"wrote {args.out} ({len(pdf) // 1024} KiB)")
+            return 0
+        result = printing.print_case(ctx, args.number, printer=args.printer, actor=args.actor)
+    except (CaseNotFound, CaseError) as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        ctx.close()
+    if not result.job_id:
+        raise CliError(f"not printed: {result.message_en}")
+    print(("reprinted: " if result.reprint else "printed: ") + result.message_en)
+    if not result.ok:
+        print(f"warning: {result.message_en}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_printers(args: argparse.Namespace) -> int:
+    from kiosk.services.printing import list_printers
+
+    printers = list_printers()
+    if args.json:
+        print_json(printers)
+        return 0
+    if not printers:
+        print("no printer queues (is CUPS installed and running?)")
+        return 1
+    print_table(
+        ["PRINTER", "DEFAULT", "STATE", "ACCEPTING", "STATUS"],
+        [
+            [
+                p.name,
+                "*" if p.is_default else "",
+                p.state,
+                "yes" if p.accepting else "no",
+                p.message.partition(": ")[2],
+            ]
+            for p in printers
+        ],
+    )
+    return 0

@@ -1,0 +1,130 @@
+"""``kiosk sync [--once]``, ``kiosk status``, ``kiosk enroll URL CODE``: the outbox and the
+town server from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from typing import Any
+
+from kiosk import events
+from kiosk.cli.common import CliError, open_context, print_json
+from kiosk.services.cases import CaseError
+from kiosk.services.sync import (
+    SyncError,
+    SyncStatus,
+    enroll_device,
+    retry_quarantined,
+    start_sync_worker,
+    sync_once,
+    sync_status,
+)
+from kiosk.store.repositories import CaseNotFound
+from kiosk.sync.backoff import Backoff
+from kiosk.sync.rounds import SyncOptions
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("sync", help="send the outbox and pull statuses (runs until Ctrl-C)")
+    p.add_argument("--once", action="store_true", help="one round, then exit (1 if it failed)")
+    p.add_argument("--batch-size", type=int, default=200)
+    p.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
+    p.add_argument("--retry", metavar="NUMBER", help="requeue a quarantined case, then sync")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sync)
+
+    p = sub.add_parser("status", help="what waits for the town server")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser("enroll", help="enroll this kiosk with a town server")
+    p.add_argument("url", help="e.g. https://town.example:8460")
+    p.add_argument("code", help="one-time code from `kiosk-server enroll`")
+    p.set_defaults(handler=cmd_enroll)
+
+
+def _options(args: argparse.Namespace) -> SyncOptions:
+    if args.batch_size < 1 or args.timeout <= 0:
+        raise CliError("--batch-size and --timeout must be positive", 2)
+    return SyncOptions(
+        batch_size=args.batch_size,
+        timeout_s=args.timeout,
+        backoff=Backoff(base_s=min(2.0, args.timeout), cap_s=300.0),
+    )
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    options = _options(args)
+    ctx = open_context(args)
+    try:
+        if args.retry:
+            try:
+                retry_quarantined(ctx, args.retry)
+            except (CaseError, CaseNotFound) as exc:
+                raise CliError(str(exc)) from exc
+        if args.once:
+            report = sync_once(ctx, options)
+            if args.json:
+                print_json(report)
+            else:
+                print(
+                    f"sent {report.sent}, quarantined {report.quarantined}, "
+                    f"failed {report.failed}, status changes {report.changes}, "
+                    f"pending {report.pending}"
+                )
+                if report.error:
+                    print(f"error: {report.error}", file=sys.stderr)
+            return 1 if report.error else 0
+        return _run_forever(ctx, options)
+    finally:
+        ctx.close()
+
+
+def _run_forever(ctx: Any, options: SyncOptions) -> int:
+    def show(status: SyncStatus) -> None:
+        state = "online" if status.online else "offline" if status.online is False else "?"
+        print(f"pending {status.pending}  quarantined {status.quarantined}  {state}", flush=True)
+
+    unsubscribe = events.sync_did_progress.subscribe(show)
+    worker = start_sync_worker(ctx, options)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.stop()
+        unsubscribe()
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        status = sync_status(ctx)
+    finally:
+        ctx.close()
+    if args.json:
+        print_json(status)
+        return 0
+    if not status.enrolled:
+        print("not enrolled (kiosk enroll URL CODE)")
+    online = {True: "online", False: "offline", None: "not tried yet"}[status.online]
+    print(f"pending {status.pending}  quarantined {status.quarantined}  {online}")
+    if status.last_success_at:
+        print(f"last success {status.last_success_at:%Y-%m-%d %H:%M:%S} UTC")
+    if status.last_error:
+        print(f"last error: {status.last_error}")
+    return 0
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        device_id = enroll_device(ctx, args.url, args.code)
+    except SyncError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        ctx.close()
+    print(f"enrolled: device {device_id}")
+    return 0

@@ -1,0 +1,164 @@
+"""Compose a bundle into one form, and split its answers back per form (pure functions).
+
+The composed form asks the shared questions once, then one group per form whose
+``relevant`` is that form's condition, holding the form's own questions under
+``<key>__<name>`` (its expressions, prefill sources, choice lists, constants and
+materials renamed to match), then the final shared questions. The engine and the
+UI run it like any form; splitting gives each form the answers it expects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from kiosk.forms.bundle import KEY_SEPARATOR, BundleDefinition, BundleForm
+from kiosk.forms.engine import AnswerProblem, FormFill
+from kiosk.forms.schema import FormDefinition, Material, Question, RoutingStep
+
+_REF = re.compile(r"\$\{([^\W\d][\w.\-]*)\}")
+_PATH = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+)\]\.([a-z][a-z0-9_]*)$")
+
+
+class _Renamer:
+    """How one form's names read inside the composed form."""
+
+    def __init__(self, bf: BundleForm, form: FormDefinition) -> None:
+        self.prefix = f"{bf.key}{KEY_SEPARATOR}"
+        self.mapping = bf.mapping()
+        self.form = form
+
+    def name(self, name: str) -> str:
+        return self.mapping.get(name) or self.prefix + name
+
+    def expr(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        return _REF.sub(lambda m: "${" + self.name(m.group(1)) + "}", text)
+
+    def choices(self, choices: str | list[Any] | None) -> str | list[Any] | None:
+        if isinstance(choices, str) and choices in self.form.choices:
+            return self.prefix + choices
+        return choices
+
+    def questions(self, qs: list[Question]) -> list[Question]:
+        out = []
+        for q in qs:
+            if q.name in self.mapping:
+                continue  # asked once, as a shared question
+            children = self.questions(q.children) if q.children else []
+            if q.children and not children:
+                continue  # a group whose questions are all shared
+            prefill = q.prefill
+            if prefill is not None and prefill.source != "@resident":
+                prefill = prefill.model_copy(update={"source": self.name(prefill.source)})
+            required = self.expr(q.required) if isinstance(q.required, str) else q.required
+            label = q.label
+            if q.type == "group" and label:
+                # Page sections say which of the bundle's services a question is for.
+                label = f"{self.form.short_title} · {label}"
+            out.append(
+                q.model_copy(
+                    update={
+                        "name": self.prefix + q.name,
+                        "label": label,
+                        "relevant": self.expr(q.relevant),
+                        "constraint": self.expr(q.constraint),
+                        "calculation": self.expr(q.calculation),
+                        "required": required,
+                        "choices": self.choices(q.choices),
+                        "prefill": prefill,
+                        "children": children,
+                    }
+                )
+            )
+        return out
+
+
+def _both(when: str | None, relevant: str | None) -> str | None:
+    if when and relevant:
+        return f"({when}) and ({relevant})"
+    return when or relevant
+
+
+def compose(
+    bundle: BundleDefinition, forms: Mapping[tuple[str, int], FormDefinition]
+) -> FormDefinition:
+    """The bundle as one form (``bundle.<id>``); ``forms`` must hold every pinned version."""
+    questions = list(bundle.questions)
+    choices = dict(bundle.choices)
+    constants: dict[str, int | float | str] = {}
+    materials: list[Material] = []
+    for bf in bundle.forms:
+        form = forms[(bf.form, bf.version)]
+        r = _Renamer(bf, form)
+        children = r.questions(form.questions)
+        if children:
+            questions.append(
+                Question(
+                    type="group",
+                    name=bf.key,
+                    label=form.short_title,
+                    relevant=bf.when,
+                    children=children,
+                )
+            )
+        choices.update({r.prefix + name: items for name, items in form.choices.items()})
+        constants.update({r.prefix + name: value for name, value in form.constants.items()})
+        for m in form.materials:
+            relevant = _both(bf.when, r.expr(m.relevant))
+            materials.append(m.model_copy(update={"id": r.prefix + m.id, "relevant": relevant}))
+    questions.extend(bundle.final_questions)
+    composed = FormDefinition(
+        id=bundle.id,  # replaced below: the catalogue id has a dot no form id may have
+        version=bundle.version,
+        title=bundle.title,
+        short_title=bundle.short_title,
+        description=bundle.description,
+        department="便民服务中心",
+        subject=bundle.subject,
+        applicant=bundle.applicant,
+        names=bundle.names,
+        routing=[RoutingStep(step="intake", desk="帮办台", does="一次问完，分送各部门办理")],
+        materials=materials,
+        choices=choices,
+        questions=questions,
+        constants=constants,
+    )
+    return composed.model_copy(update={"id": bundle.form_id})
+
+
+def applicable(bundle: BundleDefinition, fill: FormFill) -> list[BundleForm]:
+    """The bundle's forms whose condition holds on the composed answers right now."""
+    return [bf for bf in bundle.forms if not bf.when or fill.holds(bf.when)]
+
+
+def split_answers(bf: BundleForm, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """One form's answers out of the composed answers (shared ones under the form's names)."""
+    prefix = f"{bf.key}{KEY_SEPARATOR}"
+    out: dict[str, Any] = {}
+    for form_name, shared_name in bf.mapping().items():
+        if shared_name in answers:
+            out[form_name] = answers[shared_name]
+    for name, value in answers.items():
+        if not name.startswith(prefix):
+            continue
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            value = [{k.removeprefix(prefix): v for k, v in item.items()} for item in value]
+        out[name.removeprefix(prefix)] = value
+    return out
+
+
+def composed_path(bf: BundleForm, path: str) -> str:
+    """A form's answer path (``heirs[1].heir_id``) as the composed form names it."""
+    prefix = f"{bf.key}{KEY_SEPARATOR}"
+    m = _PATH.match(path)
+    if m:
+        return f"{prefix}{m.group(1)}[{m.group(2)}].{prefix}{m.group(3)}"
+    return bf.mapping().get(path) or prefix + path
+
+
+def composed_problems(bf: BundleForm, problems: list[AnswerProblem]) -> list[AnswerProblem]:
+    """A form's problems, pointing at the composed form's pages."""
+    return [AnswerProblem(composed_path(bf, p.path), p.label, p.problem) for p in problems]

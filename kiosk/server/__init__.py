@@ -1,0 +1,1 @@
+"""The reference town server (kiosk-server): intake, routing, statuses, reference data."""

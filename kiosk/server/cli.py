@@ -1,0 +1,209 @@
+"""``kiosk-server``: run the town server and administer it (enroll, cases, reference data).
+
+Exit codes: 0 done, 1 failed or not found, 2 bad input. The database is
+``--db URL``, else ``KIOSK_SERVER_DB``, else SQLite under ``KIOSK_SERVER_HOME``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.server import auth, refdata, routing
+from kiosk.server.db import create_server_engine, migrate_to_head, session_factory
+
+
+class ServerCliError(Exception):
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _sessions(args: argparse.Namespace) -> sessionmaker[Session]:
+    engine = create_server_engine(args.db)
+    migrate_to_head(engine)
+    return session_factory(engine)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kiosk.server.api import create_app
+
+    app = create_app(
+        args.db, staff_token=args.staff_token or os.environ.get("KIOSK_SERVER_STAFF_TOKEN")
+    )
+    ssl: dict[str, Any] = {}
+    if args.ssl_cert:
+        ssl = {"ssl_certfile": args.ssl_cert, "ssl_keyfile": args.ssl_key}
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, **ssl)
+    return 0
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    with _sessions(args)() as session:
+        code = auth.create_code(session, args.name)
+        session.commit()
+    print(code)
+    print(f"one-time code for {args.name}, valid 48 hours", file=sys.stderr)
+    return 0
+
+
+def cmd_cases_list(args: argparse.Namespace) -> int:
+    with _sessions(args)() as session:
+        rows = routing.list_cases(session, status=args.status, limit=args.limit)
+        views = [routing.case_view(session, c, with_answers=False) for c in rows]
+    if args.json:
+        _print_json(views)
+        return 0
+    for v in views:
+        done = sum(1 for t in v["tasks"] if t["state"] == "done")
+        print(
+            f"{v['number']}  {v['status']:<16} {v['form_id']}  {done}/{len(v['tasks'])}  {v['id']}"
+        )
+    return 0
+
+
+def cmd_cases_show(args: argparse.Namespace) -> int:
+    with _sessions(args)() as session:
+        try:
+            case = routing.find_case(session, args.number)
+        except routing.CaseNotFound as exc:
+            raise ServerCliError(str(exc)) from exc
+        view = routing.case_view(session, case, with_answers=True)
+    if args.json:
+        _print_json(view)
+        return 0
+    print(f"{view['number']}  {view['form_id']} v{view['form_version']}  [{view['status']}]")
+    print(f"uuid {view['id']}  device {view['device_id']}  via {view['source']}")
+    for t in view["tasks"]:
+        print(f"  {t['position']}. {t['desk']:<8} {t['state']:<10} {t['does']}  {t['note'] or ''}")
+    return 0
+
+
+def cmd_cases_advance(args: argparse.Namespace) -> int:
+    with _sessions(args)() as session:
+        try:
+            case = routing.advance(
+                session, args.number, step=args.step, note=args.note, outcome=args.outcome
+            )
+        except routing.RoutingError as exc:
+            raise ServerCliError(str(exc)) from exc
+        session.commit()
+        print(f"{case.number}: {case.status}")
+    return 0
+
+
+def cmd_load(kind: str) -> Any:
+    def handler(args: argparse.Namespace) -> int:
+        with _sessions(args)() as session:
+            try:
+                version = refdata.load_file(session, kind, Path(args.file))
+            except refdata.ReferenceError as exc:
+                raise ServerCliError(str(exc), 2) from exc
+            session.commit()
+        print(f"{kind}: version {version}")
+        return 0
+
+    return handler
+
+
+def cmd_qr_import(args: argparse.Namespace) -> int:
+    from kiosk.forms.catalogue import default_catalogue
+    from kiosk.server.qr_import import QrImportError, import_payloads
+
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    payloads = [line.strip() for line in text.splitlines() if line.strip()]
+    try:
+        results = import_payloads(_sessions(args), payloads, default_catalogue())
+    except QrImportError as exc:
+        raise ServerCliError(str(exc), 2) from exc
+    for r in results:
+        print(f"{r.case_id}: {r.status} {r.reason or ''}".rstrip())
+    return 0 if all(r.status in (201, 202) for r in results) else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk-server", description="帮办 town server")
+    parser.add_argument("--db", default=os.environ.get("KIOSK_SERVER_DB"), help="database URL")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("run", help="serve the API")
+    p.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8460)
+    p.add_argument("--staff-token", help="bearer token for the staff API (else none)")
+    p.add_argument("--ssl-cert", help="PEM certificate for HTTPS")
+    p.add_argument("--ssl-key", help="PEM private key for HTTPS")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("enroll", help="print a one-time enrollment code for a kiosk")
+    p.add_argument("--name", required=True, help="e.g. 石马镇大厅1号机")
+    p.set_defaults(handler=cmd_enroll)
+
+    cases = sub.add_parser("cases", help="list, show and advance cases")
+    csub = cases.add_subparsers(dest="cases_command", metavar="ACTION", required=True)
+    p = csub.add_parser("list")
+    p.add_argument("--status")
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_cases_list)
+    p = csub.add_parser("show")
+    p.add_argument("number", help="case number or UUID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_cases_show)
+    p = csub.add_parser("advance", help="record what a desk did")
+    p.add_argument("number", help="case number or UUID")
+    p.add_argument("--step", required=True, help="desk name (民政办) or step id")
+    p.add_argument("--note")
+    p.add_argument("--outcome", choices=routing.OUTCOMES, default="done")
+    p.set_defaults(handler=cmd_cases_advance)
+
+    for kind, help_text in (("registry", "registry extract"), ("villages", "village list")):
+        group = sub.add_parser(kind, help=f"load the {help_text} kiosks pull")
+        gsub = group.add_subparsers(dest=f"{kind}_command", metavar="ACTION", required=True)
+        p = gsub.add_parser("load")
+        p.add_argument("file")
+        p.set_defaults(handler=cmd_load(kind))
+
+    qr = sub.add_parser("qr", help="import scanned QR data codes")
+    qsub = qr.add_subparsers(dest="qr_command", metavar="ACTION", required=True)
+    p = qsub.add_parser(
+        "import", help="one case: identity + data code payloads, one a line, FILE or '-'"
+    )
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_qr_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        result: int = args.handler(args)
+        return result
+    except ServerCliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

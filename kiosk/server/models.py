@@ -1,0 +1,118 @@
+"""Tables of the town server (SQLAlchemy 2.0, typed). Tables only; workflow is elsewhere.
+
+The server's own ``Base`` (not the kiosk's): the two databases never share a schema.
+Times are naive UTC. Unlike the kiosk, the server keeps the answers in clear (JSON):
+it is the hall's system of record, protected by the server's own disk and access rules.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Device(Base):
+    """An enrolled kiosk: its public key (QR verification) and a hash of its bearer token."""
+
+    __tablename__ = "devices"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    public_key: Mapped[str] = mapped_column(String(100))  # Ed25519, urlsafe base64
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EnrollmentCode(Base):
+    """A one-time code printed by ``kiosk-server enroll``; only its hash is kept."""
+
+    __tablename__ = "enrollment_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    device_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class ServerCase(Base):
+    """One case, once: the case UUID is the primary key, so a second copy cannot exist."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), index=True)
+    device_id: Mapped[str] = mapped_column(String(36), index=True)
+    form_id: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    finalized_at: Mapped[str] = mapped_column(String(40))
+    volunteer_id: Mapped[str | None] = mapped_column(String(32))
+    bundle_id: Mapped[str | None] = mapped_column(String(36))
+    source: Mapped[str] = mapped_column(String(8))  # "network" or "qr"
+    status: Mapped[str] = mapped_column(String(20))
+    status_note: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Task(Base):
+    """One routing step (循环受理) of a case: a desk the paper visits, in order."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str] = mapped_column(String(64))
+    desk: Mapped[str] = mapped_column(String(64))
+    does: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open/done/cancelled
+    note: Mapped[str | None] = mapped_column(String(200))
+    done_at: Mapped[datetime | None]
+
+
+class StatusChange(Base):
+    """Every status change, numbered: ``seq`` is the cursor kiosks pull with."""
+
+    __tablename__ = "status_changes"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    device_id: Mapped[str] = mapped_column(String(36), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(200))
+    step: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReferenceData(Base):
+    """Versioned reference data for kiosks: form catalogue, village list, registry extract."""
+
+    __tablename__ = "reference_data"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,271 @@
+"""Life-event bundles (家人去世): one intake, one case per form that applies.
+
+The intake is an ordinary draft of the composed form ``bundle.<id>``, so
+``answer``, ``add_item``, ``remove_item``, ``load_draft`` and ``validate_case``
+of kiosk.services.cases work on it unchanged. Finalizing splits the answers per
+form and creates every applicable case in one transaction, or none.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk import events
+from kiosk.domain.case_states import EDITABLE_STATES
+from kiosk.forms.bundle import BUNDLE_FORM_PREFIX, BundleDefinition, BundleForm
+from kiosk.forms.bundle_compose import applicable, composed_problems, split_answers
+from kiosk.forms.engine import AnswerProblem, FormFill
+from kiosk.services.cases import (
+    CaseError,
+    InvalidAnswers,
+    actor_for,
+    fill_case,
+    start_case,
+)
+from kiosk.services.context import KioskContext
+from kiosk.services.views import CaseSummary, DraftView
+from kiosk.store.repositories import PersonalData
+from kiosk.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class BundleInfo:
+    id: str
+    version: int
+    title: str
+    short_title: str
+    description: str
+    form_ids: list[str]
+
+
+@dataclass(frozen=True)
+class PlannedForm:
+    form_id: str
+    version: int
+    title: str
+    short_title: str
+    department: str
+    why: str | None
+    applies: bool
+
+
+@dataclass(frozen=True)
+class PlannedMaterial:
+    id: str
+    label: str
+    copies: str | None
+    for_forms: list[str]  # short titles of the forms that need it
+
+
+@dataclass(frozen=True)
+class BundlePlan:
+    """The "what will be done" page: the forms that apply and one materials list."""
+
+    bundle_id: str
+    title: str
+    forms: list[PlannedForm]  # applying now, in the bundle's order
+    skipped: list[PlannedForm]  # not applying on the answers so far
+    materials: list[PlannedMaterial]  # without duplicates
+
+
+def list_bundles(ctx: KioskContext) -> list[BundleInfo]:
+    return [
+        BundleInfo(
+            b.id, b.version, b.title, b.short_title, b.description, [f.form for f in b.forms]
+        )
+        for b in ctx.catalogue.latest_bundles()
+    ]
+
+
+def start_bundle(
+    ctx: KioskContext,
+    bundle_id: str,
+    *,
+    resident_id: str | None = None,
+    volunteer_id: str | None = None,
+) -> DraftView:
+    """A draft of the bundle's composed form; fill it with the ordinary case operations."""
+    bundle = ctx.catalogue.bundle(bundle_id)
+    return start_case(ctx, bundle.form_id, resident_id=resident_id, volunteer_id=volunteer_id)
+
+
+def _bundle_of(ctx: KioskContext, form_id: str, version: int) -> BundleDefinition:
+    if not form_id.startswith(BUNDLE_FORM_PREFIX):
+        raise CaseError(f"form {form_id} is not a life-event bundle")
+    return ctx.catalogue.bundle(form_id.removeprefix(BUNDLE_FORM_PREFIX), version)
+
+
+def _composed_fill(ctx: KioskContext, form_id: str, version: int, data: PersonalData) -> FormFill:
+    return FormFill(
+        ctx.catalogue.get(form_id, version),
+        ctx.catalogue.lists,
+        today=ctx.today(),
+        answers=data.answers,
+        prefilled=data.prefilled,
+        prefill=ctx.prefill,
+    )
+
+
+def _planned(ctx: KioskContext, bf: BundleForm, applies: bool) -> PlannedForm:
+    form = ctx.catalogue.get(bf.form, bf.version)
+    return PlannedForm(
+        form.id, form.version, form.title, form.short_title, form.department, bf.why, applies
+    )
+
+
+def plan_for(ctx: KioskContext, bundle: BundleDefinition, fill: FormFill) -> BundlePlan:
+    """Which forms apply on these answers, and their materials merged by material id."""
+    applying = applicable(bundle, fill)
+    answers = fill.answers
+    materials: dict[str, PlannedMaterial] = {}
+    for bf in applying:
+        form = ctx.catalogue.get(bf.form, bf.version)
+        own = FormFill(
+            form, ctx.catalogue.lists, today=ctx.today(), answers=split_answers(bf, answers)
+        )
+        for m in form.materials:
+            if m.relevant and not own.holds(m.relevant):
+                continue
+            seen = materials.get(m.id)
+            if seen is None:
+                materials[m.id] = PlannedMaterial(m.id, m.label, m.copies, [form.short_title])
+                continue
+            copies = seen.copies
+            if m.copies and m.copies != copies:
+                copies = f"{copies}；{m.copies}" if copies else m.copies
+            materials[m.id] = PlannedMaterial(
+                m.id, seen.label, copies, [*seen.for_forms, form.short_title]
+            )
+    return BundlePlan(
+        bundle_id=bundle.id,
+        title=bundle.title,
+        forms=[_planned(ctx, bf, True) for bf in applying],
+        skipped=[_planned(ctx, bf, False) for bf in bundle.forms if bf not in applying],
+        materials=list(materials.values()),
+    )
+
+
+def bundle_plan(ctx: KioskContext, case_id: str) -> BundlePlan:
+    """The plan for a bundle draft, on its answers so far."""
+    with ctx.store.unit_of_work() as uow:
+        row = uow.cases.require(case_id)
+        bundle = _bundle_of(ctx, row.form_id, row.form_version)
+        fill = _composed_fill(ctx, row.form_id, row.form_version, uow.cases.read_personal(row))
+    return plan_for(ctx, bundle, fill)
+
+
+def _create_cases(
+    ctx: KioskContext,
+    uow: UnitOfWork,
+    bundle: BundleDefinition,
+    fill: FormFill,
+    *,
+    group_id: str,
+    volunteer_id: str | None,
+    actor: str,
+) -> list[CaseSummary]:
+    """One finalized case per applicable form, in the caller's transaction; or InvalidAnswers."""
+    errors = [p for p in fill.check_all() if p.is_error]
+    if errors:
+        raise InvalidAnswers(errors)
+    final = fill.final_answers()
+    cases: list[CaseSummary] = []
+    problems: list[AnswerProblem] = []
+    for bf in applicable(bundle, fill):
+        try:
+            cases.append(
+                fill_case(
+                    ctx,
+                    bf.form,
+                    split_answers(bf, final),
+                    form_version=bf.version,
+                    volunteer_id=volunteer_id,
+                    actor=actor,
+                    bundle_id=group_id,
+                    uow=uow,
+                )
+            )
+        except InvalidAnswers as exc:
+            # A form's own rule on a shared answer: report it where the person answers it.
+            problems.extend(composed_problems(bf, exc.problems))
+    if problems:
+        raise InvalidAnswers(_unique(problems))
+    if not cases:
+        raise CaseError(f"no form of bundle {bundle.id} applies to these answers")
+    return cases
+
+
+def _unique(problems: Iterable[AnswerProblem]) -> list[AnswerProblem]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for p in problems:
+        if (p.path, p.problem.code) not in seen:
+            seen.add((p.path, p.problem.code))
+            out.append(p)
+    return out
+
+
+def finalize_bundle(
+    ctx: KioskContext, case_id: str, *, actor: str = "resident"
+) -> list[CaseSummary]:
+    """Create every applicable case from the intake draft, and remove the draft: all or nothing.
+
+    Raises InvalidAnswers (listing every problem, paths of the composed form) and
+    saves nothing when any answer is missing or breaks a form's rule.
+    """
+    with ctx.store.unit_of_work() as uow:
+        row = uow.cases.require(case_id)
+        if row.state not in EDITABLE_STATES:
+            raise CaseError(f"case {row.number} is {row.state}; it was already finalized")
+        bundle = _bundle_of(ctx, row.form_id, row.form_version)
+        fill = _composed_fill(ctx, row.form_id, row.form_version, uow.cases.read_personal(row))
+        cases = _create_cases(
+            ctx, uow, bundle, fill, group_id=row.id, volunteer_id=row.volunteer_id, actor=actor
+        )
+        # The intake has become the cases above (same bundle_id as its UUID).
+        uow.session.delete(row)
+        uow.commit()
+    for case in cases:
+        events.case_did_finalize.emit(case.id)
+    return cases
+
+
+def fill_bundle(
+    ctx: KioskContext,
+    bundle_id: str,
+    answers: dict[str, Any],
+    *,
+    volunteer_id: str | None = None,
+    resident_id: str | None = None,
+) -> list[CaseSummary]:
+    """The CLI's path: a whole answers document of the composed form, all cases or none."""
+    bundle = ctx.catalogue.bundle(bundle_id)
+    fill = FormFill(
+        ctx.catalogue.get(bundle.form_id, bundle.version),
+        ctx.catalogue.lists,
+        today=ctx.today(),
+        prefill=ctx.prefill,
+        resident_id=resident_id,
+    )
+    problems = [p for p in fill.apply_answers(answers) if p.is_error]
+    reported = {p.path for p in problems}
+    problems += [p for p in fill.check_all() if p.is_error and p.path not in reported]
+    if problems:
+        raise InvalidAnswers(problems)
+    with ctx.store.unit_of_work() as uow:
+        cases = _create_cases(
+            ctx,
+            uow,
+            bundle,
+            fill,
+            group_id=str(uuid.uuid4()),
+            volunteer_id=volunteer_id,
+            actor=actor_for(volunteer_id, "cli"),
+        )
+        uow.commit()
+    for case in cases:
+        events.case_did_finalize.emit(case.id)
+    return cases

@@ -1,0 +1,164 @@
+"""Sync operations for the UI and the CLI: status, sync now, enroll, the background worker,
+quarantine release and retention. The worker itself lives in kiosk/sync (plain Python).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from sqlalchemy import select
+
+from kiosk.config import save_settings
+from kiosk.device_identity import load_or_create_signing_key, public_key_b64
+from kiosk.domain.case_states import CaseState
+from kiosk.forms.schema import Choice
+from kiosk.services.cases import CaseError
+from kiosk.services.context import KioskContext
+from kiosk.store.models import CaseRow, OutboxEntry
+from kiosk.sync import state
+from kiosk.sync.client import SyncClient, SyncFailure
+from kiosk.sync.pull import read_reference
+from kiosk.sync.retention import purge_acknowledged
+from kiosk.sync.rounds import SyncOptions, SyncReport, Target, current_status, run_round
+from kiosk.sync.state import SyncStatus
+from kiosk.sync.worker import SyncWorker
+
+__all__ = [
+    "QuarantinedCase",
+    "SyncError",
+    "SyncReport",
+    "SyncStatus",
+    "SyncWorker",
+    "apply_stored_reference",
+    "enroll_device",
+    "purge_expired",
+    "quarantined_cases",
+    "retry_quarantined",
+    "start_sync_worker",
+    "sync_once",
+    "sync_status",
+]
+log = logging.getLogger(__name__)
+
+
+class SyncError(Exception):
+    """A sync operation that could not be done (message in plain English)."""
+
+
+def _target(ctx: KioskContext) -> Target:
+    # The settings are read at each round: enrolling changes server_url under a running worker.
+    return Target(ctx.store, lambda: ctx.settings, ctx.data_root, partial(_apply_reference, ctx))
+
+
+def _apply_reference(ctx: KioskContext, kind: str, body: Any) -> None:
+    """Put pulled reference data to use: the village list replaces the shipped demo list,
+    the registry extract replaces the local one (kiosk.services.registry checks it)."""
+    if kind == "villages":
+        villages = [Choice(value=str(v["value"]), label=str(v["label"])) for v in body]
+        # A new Catalogue object, swapped in whole: readers never see a half-made list.
+        ctx.catalogue = replace(ctx.catalogue, lists={**ctx.catalogue.lists, "villages": villages})
+    elif kind == "registry":
+        from kiosk.services.registry import load_registry_document
+
+        status = load_registry_document(ctx, body)
+        log.info("registry extract %s loaded: %d resident(s)", status.source_version, status.count)
+
+
+def apply_stored_reference(ctx: KioskContext) -> None:
+    """At start-up: use the village list pulled last time (the registry is already stored)."""
+    stored = read_reference(ctx.store, ctx.data_root, "villages")
+    if stored is not None:
+        try:
+            _apply_reference(ctx, "villages", stored[1])
+        except (KeyError, TypeError, ValueError):
+            log.warning("stored village list is not usable; keeping the shipped one")
+
+
+def sync_status(ctx: KioskContext) -> SyncStatus:
+    """Counts and times for the indicator (已同步 / 待上传 N / 离线) and staff mode."""
+    return current_status(ctx.store)
+
+
+def sync_once(ctx: KioskContext, options: SyncOptions | None = None) -> SyncReport:
+    """Send everything pending now (ignoring backoff), then pull statuses and reference data."""
+    return run_round(_target(ctx), options or SyncOptions(), force=True)
+
+
+def start_sync_worker(ctx: KioskContext, options: SyncOptions | None = None) -> SyncWorker:
+    """Start the background worker (a daemon thread); call ``.stop()`` before closing ctx."""
+    apply_stored_reference(ctx)
+    return SyncWorker(_target(ctx), options).start()
+
+
+def enroll_device(ctx: KioskContext, url: str, code: str, *, timeout: float = 15.0) -> str:
+    """Exchange a one-time code for credentials; saves the server URL; returns the device id."""
+    url = url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise SyncError(f"server address must start with https:// or http://: {url}")
+    key = load_or_create_signing_key(ctx.data_root)
+    ca_file = ctx.settings.server_ca_file or None
+    try:
+        with SyncClient(url, ca_file=ca_file, timeout=timeout) as client:
+            device_id, token = client.enroll(code, public_key_b64(key), ctx.store.device_id)
+    except SyncFailure as exc:
+        raise SyncError(f"enrollment failed: {exc}") from exc
+    with ctx.store.unit_of_work() as uow:
+        state.save_credentials(uow.meta, ctx.store.cipher, state.Credentials(device_id, token))
+        uow.meta.set(state.CHANGES_CURSOR, "0")
+        uow.commit()
+    ctx.settings = ctx.settings.model_copy(update={"server_url": url})
+    save_settings(ctx.data_root, ctx.settings)
+    log.info("enrolled as device %s", device_id)
+    return device_id
+
+
+@dataclass(frozen=True)
+class QuarantinedCase:
+    """A case the server refused (409/422), for staff: number and reason, no personal data."""
+
+    case_id: str
+    number: str
+    form_id: str
+    reason: str
+
+
+def quarantined_cases(ctx: KioskContext) -> list[QuarantinedCase]:
+    with ctx.store.unit_of_work() as uow:
+        query = (
+            select(OutboxEntry, CaseRow)
+            .join(CaseRow, CaseRow.id == OutboxEntry.case_id)
+            .where(OutboxEntry.state == "quarantined")
+            .order_by(OutboxEntry.seq)
+        )
+        return [
+            QuarantinedCase(row.id, row.number, row.form_id, entry.last_error or "")
+            for entry, row in uow.session.execute(query)
+        ]
+
+
+def retry_quarantined(ctx: KioskContext, case_id: str) -> None:
+    """Staff released a quarantined case: queue it again (it is sent on the next round)."""
+    with ctx.store.unit_of_work() as uow:
+        row = uow.cases.require(case_id)
+        entry = uow.outbox.get(row.id)
+        if entry is None or entry.state != "quarantined":
+            raise CaseError(f"case {row.number} is not quarantined")
+        entry.state, entry.attempts, entry.next_attempt_at = "pending", 0, None
+        if row.state == CaseState.QUARANTINED:
+            row.state = CaseState.QUEUED
+        uow.cases.audit(row, actor="staff", action="requeued", detail=entry.last_error or "")
+        entry.last_error = None
+        uow.commit()
+
+
+def purge_expired(ctx: KioskContext, now: datetime | None = None) -> int:
+    """Drop the personal data of cases acknowledged more than retention_days ago (a stub stays
+    for 我的办件); the worker also does this hourly. Returns how many cases were purged."""
+    current = now or datetime.now(UTC)
+    if current.tzinfo is not None:
+        current = current.astimezone(UTC).replace(tzinfo=None)
+    return purge_acknowledged(ctx.store, retention_days=ctx.settings.retention_days, now=current)

@@ -1,0 +1,87 @@
+"""The wire protocol between kiosk and town server (docs/sync-protocol.md), shared by both ends.
+
+Every response body of the API is a JSON object carrying ``"protocol": PROTOCOL``. The
+kiosk trusts nothing else: a captive portal's 200 page, a proxy's error page or a
+truncated body lacks the marker or does not parse, and so counts as a failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+PROTOCOL = "bangban-sync/1"
+API_PREFIX = "/api/v1"
+MAX_BATCH = 2000  # cases per POST; the server answers 413 above it
+
+# Per-case outcomes of a batch (HTTP-like codes inside a 200 response).
+CREATED = 201  # the server stored the case now
+ALREADY_HAD = 202  # the server already had this case with identical content
+CONFLICT = 409  # the server has this UUID with other content
+REJECTED = 422  # the server will never take this case as it is (reason given)
+
+ACKNOWLEDGED = frozenset({CREATED, ALREADY_HAD})
+QUARANTINE = frozenset({CONFLICT, REJECTED})
+OUTCOME_NAMES = {
+    CREATED: "created",
+    ALREADY_HAD: "already_had",
+    CONFLICT: "conflict",
+    REJECTED: "rejected",
+}
+
+# Server statuses that flow back to the kiosk (kiosk.domain.case_states names).
+SERVER_STATUSES = ("received", "accepted", "needs_materials", "completed", "refused")
+
+
+class ProtocolError(Exception):
+    """A response that is not a well-formed answer of the town server: treat as failure."""
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case_id: str
+    status: int
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "status": self.status,
+            "outcome": OUTCOME_NAMES[self.status],
+            "reason": self.reason,
+        }
+
+
+def envelope(**fields: Any) -> dict[str, Any]:
+    return {"protocol": PROTOCOL, **fields}
+
+
+def check_envelope(body: Any) -> dict[str, Any]:
+    """The body as a dict when it carries our protocol marker; ProtocolError otherwise."""
+    if not isinstance(body, dict) or body.get("protocol") != PROTOCOL:
+        raise ProtocolError("response is not from a town server speaking " + PROTOCOL)
+    return body
+
+
+def parse_batch_results(body: Any, sent_ids: list[str]) -> dict[str, CaseResult]:
+    """Per-case results of a batch response, keyed by case UUID.
+
+    Only well-formed results for cases we sent are returned; a case missing from
+    the response is simply not acknowledged (it stays pending and is sent again).
+    """
+    data = check_envelope(body)
+    results = data.get("results")
+    if not isinstance(results, list):
+        raise ProtocolError("batch response has no results list")
+    wanted = set(sent_ids)
+    out: dict[str, CaseResult] = {}
+    for item in results:
+        if not isinstance(item, dict):
+            raise ProtocolError("batch result is not an object")
+        case_id, status, reason = item.get("case_id"), item.get("status"), item.get("reason")
+        if case_id not in wanted or status not in OUTCOME_NAMES:
+            raise ProtocolError("batch result names an unknown case or status")
+        if reason is not None and not isinstance(reason, str):
+            raise ProtocolError("batch result reason is not text")
+        out[case_id] = CaseResult(case_id, status, reason)
+    return out

@@ -1,0 +1,171 @@
+"""One sync round: push the due outbox in batches, then pull status changes and reference
+data. Plain functions over the store; the worker thread and ``kiosk sync`` both call them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kiosk import events
+from kiosk.config import Settings
+from kiosk.store.models import OutboxEntry, utcnow
+from kiosk.store.uow import Store
+from kiosk.sync import state
+from kiosk.sync.backoff import Backoff
+from kiosk.sync.client import SyncClient, SyncFailure
+from kiosk.sync.pull import pull_changes, pull_reference
+from kiosk.sync.push import push_batch
+
+log = logging.getLogger(__name__)
+NOT_ENROLLED = "not enrolled with a town server (kiosk enroll URL CODE)"
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    batch_size: int = 200
+    timeout_s: float = 15.0
+    backoff: Backoff = field(default_factory=Backoff)
+    probe_interval_s: float = 15.0  # how often an offline kiosk checks the server is back
+    pull_interval_s: float = 60.0  # how often an idle kiosk asks for status changes
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one round did. ``error`` is None when every exchange succeeded."""
+
+    sent: int = 0
+    quarantined: int = 0
+    failed: int = 0
+    changes: int = 0
+    reference_updated: tuple[str, ...] = ()
+    pending: int = 0
+    online: bool | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a round talks to and what it may touch."""
+
+    store: Store
+    get_settings: Callable[[], Settings]
+    data_root: Path
+    # Puts fresh reference data to use (e.g. loads the registry extract for prefill).
+    apply_reference: Callable[[str, Any], None] | None = None
+
+
+def current_status(store: Store) -> state.SyncStatus:
+    with store.unit_of_work() as uow:
+        counts = dict(
+            uow.session.execute(
+                select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)
+            ).all()
+        )
+        return state.SyncStatus(
+            pending=int(counts.get("pending", 0)),
+            quarantined=int(counts.get("quarantined", 0)),
+            online=state.read_online(uow.meta),
+            last_success_at=state.get_time(uow.meta, state.LAST_SUCCESS),
+            last_error=uow.meta.get(state.LAST_ERROR) or None,
+            enrolled=state.load_credentials(uow.meta, store.cipher) is not None,
+        )
+
+
+def _client(target: Target, options: SyncOptions) -> SyncClient | None:
+    with target.store.unit_of_work() as uow:
+        creds = state.load_credentials(uow.meta, target.store.cipher)
+    settings = target.get_settings()
+    if creds is None or not settings.server_url:
+        return None
+    return SyncClient(
+        settings.server_url,
+        token=creds.token,
+        ca_file=settings.server_ca_file or None,
+        timeout=options.timeout_s,
+    )
+
+
+def _record(store: Store, *, online: bool, error: str | None) -> None:
+    with store.unit_of_work() as uow:
+        state.record_outcome(uow.meta, online=online, error=error, now=utcnow())
+        uow.commit()
+
+
+def run_round(
+    target: Target, options: SyncOptions, *, force: bool = False, pull: bool = True
+) -> SyncReport:
+    """Push everything due (all pending when ``force``), then pull; never raises SyncFailure."""
+    client = _client(target, options)
+    if client is None:
+        return SyncReport(pending=current_status(target.store).pending, error=NOT_ENROLLED)
+    sent = quarantined = failed = changes = 0
+    updated: tuple[str, ...] = ()
+    failure: SyncFailure | None = None
+    with client:
+        while True:
+            result = push_batch(
+                target.store,
+                client,
+                now=utcnow(),
+                batch_size=options.batch_size,
+                backoff=options.backoff,
+                force=force,
+            )
+            if result is None:
+                break
+            sent, quarantined = sent + result.sent, quarantined + result.quarantined
+            failed += result.failed
+            events.sync_did_progress.emit(current_status(target.store))
+            if result.error is not None:
+                failure = result.error
+                break
+            if result.failed:
+                # A well-formed answer that left cases out: they back off; do not loop on them.
+                failure = SyncFailure(
+                    f"server gave no result for {result.failed} case(s)", reachable=True
+                )
+                break
+        if failure is None and pull:
+            try:
+                changes = pull_changes(target.store, client)
+                updated = pull_reference(
+                    target.store, client, target.data_root, target.apply_reference
+                )
+            except SyncFailure as exc:
+                failure = exc
+    online = failure is None or failure.reachable
+    error = str(failure) if failure else None
+    _record(target.store, online=online, error=error)
+    status = current_status(target.store)
+    events.sync_did_progress.emit(status)
+    return SyncReport(sent, quarantined, failed, changes, updated, status.pending, online, error)
+
+
+def probe(target: Target, options: SyncOptions) -> bool:
+    """Is the town server reachable? (GET /health; cheap, no database work on either side.)"""
+    client = _client(target, options)
+    if client is None:
+        return False
+    with client:
+        try:
+            client.health()
+            return True
+        except SyncFailure:
+            return False
+
+
+def seconds_until_due(store: Store, now: datetime) -> float | None:
+    """Seconds until the head of the outbox may be retried (0 if due; None if empty)."""
+    from kiosk.sync.push import next_due_at
+
+    due = next_due_at(store)
+    if due is None:
+        return None
+    return max(0.0, (due - now).total_seconds()) if due != datetime.min else 0.0

@@ -1,0 +1,225 @@
+"""The service calls the screens make, gathered so each runs as one operation off the GUI
+thread (kiosk/ui/ops.py). No Qt here. Services still being written elsewhere (registry,
+bundles, printing, sync) are imported when they exist, so the screens work before and
+after they land."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from kiosk.domain.idcard import IdNumber
+from kiosk.forms.engine import FormFill
+from kiosk.forms.schema import FormDefinition, Material
+from kiosk.services import cases, outbox
+from kiosk.services.context import KioskContext
+from kiosk.services.views import CaseSummary, DraftView
+from kiosk.ui import strings as S
+from kiosk.ui.offers import Offer, offer_for_form
+from kiosk.ui.session import Resident, Session
+
+log = logging.getLogger(__name__)
+LIFE_EVENTS_GROUP = "生活事件"
+BUNDLE_PREFIX = "bundle."  # composed life-event forms are named bundle.<id>
+
+
+def optional(module: str) -> ModuleType | None:
+    """A service module if it is installed in this tree, else None."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+# ----- identify ---------------------------------------------------------------------------
+
+
+def _village_label(ctx: KioskContext, value: Any) -> str | None:
+    if not value:
+        return None
+    village, _, group = str(value).partition("-")
+    labels = {c.value: c.label for c in ctx.catalogue.lists.get("villages", [])}
+    text = labels.get(village, village)
+    return f"{text}{group}组" if group else text
+
+
+def lookup_person(ctx: KioskContext, id_number: IdNumber) -> Resident:
+    """Name and village from the registry when it knows the person (age comes from the ID)."""
+    registry = optional("kiosk.services.registry")
+    find = getattr(registry, "find_resident", None) or getattr(registry, "lookup_resident", None)
+    if find is not None:
+        try:
+            found = find(ctx, id_number.number)
+        except Exception:
+            log.exception("registry lookup failed")
+            found = None
+        if found is not None:
+            village = getattr(found, "village_label", None) or _village_label(
+                ctx, getattr(found, "village", None)
+            )
+            group = getattr(found, "group", None)
+            if village and group:
+                village = f"{village}{group}组"
+            return Resident(id_number, getattr(found, "name", None), village)
+    known = ctx.prefill.lookup(id_number.number, today=ctx.today())
+    name = str(known["name"].value) if "name" in known else None
+    village = _village_label(ctx, known["village"].value) if "village" in known else None
+    return Resident(id_number, name, village)
+
+
+# ----- what can be started ----------------------------------------------------------------
+
+
+def service_offers(ctx: KioskContext) -> list[Offer]:
+    return [offer_for_form(form) for form in ctx.catalogue.latest()]
+
+
+def _material(item: Any) -> Material | None:
+    if isinstance(item, Material):
+        return item
+    text = getattr(item, "label", None) or (item if isinstance(item, str) else None)
+    if text is None:
+        return None
+    return Material(id="m", label=str(text), copies=getattr(item, "copies", None))
+
+
+def bundle_offers(ctx: KioskContext) -> list[Offer]:
+    bundles = optional("kiosk.services.bundles")
+    if bundles is None:
+        return []
+    offers = []
+    for info in bundles.list_bundles(ctx):
+        form_titles = []
+        materials: list[Material] = []
+        for form_id in getattr(info, "forms", None) or getattr(info, "form_ids", []) or []:
+            fid = getattr(form_id, "form", None) or getattr(form_id, "id", None) or form_id
+            try:
+                form = ctx.catalogue.get(str(fid))
+            except KeyError:
+                continue
+            form_titles.append(form.title)
+            known = {m.label for m in materials}
+            materials += [m for m in form.materials if m.label not in known]
+        offers.append(
+            Offer(
+                key=info.id,
+                title=getattr(info, "title", info.id),
+                description=getattr(info, "description", "") or "",
+                group=LIFE_EVENTS_GROUP,
+                materials=materials,
+                notes=form_titles,
+                is_bundle=True,
+            )
+        )
+    return offers
+
+
+def start(ctx: KioskContext, offer: Offer, session: Session) -> DraftView:
+    resident_id = session.resident.id.number if session.resident else None
+    if offer.is_bundle:
+        bundles = optional("kiosk.services.bundles")
+        assert bundles is not None
+        view: DraftView = bundles.start_bundle(
+            ctx, offer.key, resident_id=resident_id, volunteer_id=session.volunteer_id
+        )
+        return view
+    return cases.start_case(
+        ctx, offer.key, resident_id=resident_id, volunteer_id=session.volunteer_id
+    )
+
+
+# ----- finishing --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finished:
+    cases: list[tuple[CaseSummary, FormDefinition]]
+    materials: list[Material]
+
+
+def relevant_materials(fill: FormFill) -> list[Material]:
+    """The form's materials whose condition holds for these answers."""
+    out = []
+    for m in fill.form.materials:
+        try:
+            keep = not m.relevant or fill.holds(m.relevant)
+        except Exception:
+            keep = True  # when in doubt, ask people to bring it
+        if keep:
+            out.append(m)
+    return out
+
+
+def is_bundle(draft: DraftView) -> bool:
+    return draft.case.bundle_id is not None or draft.case.form_id.startswith(BUNDLE_PREFIX)
+
+
+def plan_lines(ctx: KioskContext, case_id: str) -> list[str]:
+    """A life-event draft: the services it will become, on the answers so far."""
+    bundles = optional("kiosk.services.bundles")
+    if bundles is None or not hasattr(bundles, "bundle_plan"):
+        return []
+    plan = bundles.bundle_plan(ctx, case_id)
+    return [f"{form.title}（{form.department}）" for form in getattr(plan, "forms", [])]
+
+
+def finalize(ctx: KioskContext, session: Session) -> Finished:
+    """Finalize the draft (a bundle becomes its cases); raises cases.InvalidAnswers."""
+    draft = session.draft
+    assert draft is not None
+    fill = draft.fill
+    bundles = optional("kiosk.services.bundles")
+    if bundles is not None and (session.bundle_id or is_bundle(draft)):
+        materials: list[Material] = []
+        try:
+            plan = bundles.bundle_plan(ctx, draft.case.id)
+            materials = [m for m in map(_material, getattr(plan, "materials", [])) if m]
+        except Exception:
+            log.exception("bundle plan failed")
+        summaries = bundles.finalize_bundle(ctx, draft.case.id, actor=session.actor)
+        done = [(s, ctx.catalogue.get(s.form_id, s.form_version)) for s in summaries]
+        return Finished(done, materials or relevant_materials(fill))
+    summary = cases.finalize_case(ctx, draft.case.id, actor=session.actor)
+    form = ctx.catalogue.get(summary.form_id, summary.form_version)
+    return Finished([(summary, form)], relevant_materials(fill))
+
+
+# ----- volunteer and staff ----------------------------------------------------------------
+
+
+def drafts_for(ctx: KioskContext, volunteer_id: str) -> list[CaseSummary]:
+    drafts = cases.list_cases(ctx, states=["draft"])
+    return [c for c in drafts if c.volunteer_id == volunteer_id]
+
+
+def status_lines(ctx: KioskContext) -> list[str]:
+    sync = optional("kiosk.services.sync")
+    box = outbox.outbox_status(ctx)
+    lines = [S.QUEUE_STATE.format(pending=box.pending, sent=box.sent, quarantined=box.quarantined)]
+    if sync is not None and hasattr(sync, "sync_status"):
+        try:
+            st = sync.sync_status(ctx)
+            last = getattr(st, "last_success_at", None)
+            lines.append(
+                S.SYNC_STATE.format(
+                    online=S.SYNC_ONLINE if getattr(st, "online", False) else S.SYNC_OFFLINE,
+                    last=f"{last:%m月%d日 %H:%M}" if last else S.SYNC_NEVER,
+                )
+            )
+            if getattr(st, "last_error", None):
+                lines.append(str(st.last_error))
+        except Exception:
+            log.exception("sync status failed")
+    return lines
+
+
+def pending_count(ctx: KioskContext) -> int:
+    return outbox.outbox_status(ctx).pending
+
+
+def recent_cases(ctx: KioskContext) -> list[CaseSummary]:
+    done = [c for c in cases.list_cases(ctx, limit=50) if c.state != "draft"]
+    return done[:8]

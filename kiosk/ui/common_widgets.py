@@ -1,0 +1,139 @@
+"""Small building blocks every page uses: labels, big buttons with icon and word, the
+error summary, panels. Looks come from the stylesheet by ``role`` (kiosk/ui/theme.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.ui import strings as S
+from kiosk.ui import theme
+from kiosk.ui.look import metrics
+from kiosk.ui.qt import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSize,
+    QSizePolicy,
+    Qt,
+    QVBoxLayout,
+    icon,
+)
+
+
+def label(text: str, role: str | None = None, *, name: str | None = None) -> QLabel:
+    widget = QLabel(text)
+    widget.setWordWrap(True)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        widget.setProperty("role", role)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+def button(
+    text: str,
+    icon_name: str | None = None,
+    *,
+    role: str | None = None,
+    name: str | None = None,
+    on_click: Callable[[], None] | None = None,
+) -> QPushButton:
+    """A big button: always a word, and an icon beside it when one fits its meaning."""
+    widget = QPushButton(text)
+    if role:
+        widget.setProperty("role", role)
+    if name:
+        widget.setObjectName(name)
+    if icon_name:
+        colour = theme.ON_PRIMARY if role in ("primary", "tile") else theme.INK
+        size = metrics().tile_icon if role == "tile" else metrics().icon
+        widget.setIcon(icon(icon_name, colour))
+        widget.setIconSize(QSize(size, size))
+    widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    if on_click is not None:
+        widget.clicked.connect(lambda _checked=False: on_click())
+    return widget
+
+
+def tile(
+    title: str, hint: str, icon_name: str, *, name: str, on_click: Callable[[], None]
+) -> QPushButton:
+    """A home tile: a big button whose icon, title and hint are laid out inside it, so long
+    words wrap instead of being cut off at large font scales."""
+    m = metrics()
+    widget = button("", role="tile", name=name, on_click=on_click)
+    widget.setAccessibleName(f"{title}，{hint}")
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    widget.setMinimumHeight(m.tile)
+    row = QHBoxLayout(widget)
+    row.setContentsMargins(m.px(28), m.px(16), m.px(28), m.px(16))
+    row.setSpacing(m.px(20))
+    picture = QLabel()
+    picture.setPixmap(icon(icon_name, theme.ON_PRIMARY).pixmap(m.tile_icon, m.tile_icon))
+    words = QVBoxLayout()
+    words.setSpacing(m.px(4))
+    words.addStretch(1)
+    words.addWidget(label(title, "tile-title"))
+    words.addWidget(label(hint, "tile-hint"))
+    words.addStretch(1)
+    row.addWidget(picture)
+    row.addLayout(words, 1)
+    for child in widget.findChildren(QLabel):
+        child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+    return widget
+
+
+def wrap_text(text: str, columns: int) -> str:
+    """Break a line of Chinese every ``columns`` characters (push buttons do not wrap)."""
+    columns = max(8, round(columns / metrics().scale))
+    return "\n".join(text[i : i + columns] for i in range(0, len(text), columns))
+
+
+def frame(role: str, *, name: str | None = None) -> tuple[QFrame, QVBoxLayout]:
+    box = QFrame()
+    box.setProperty("role", role)
+    if name:
+        box.setObjectName(name)
+    layout = QVBoxLayout(box)
+    m = metrics()
+    layout.setContentsMargins(m.px(20), m.px(16), m.px(20), m.px(16))
+    layout.setSpacing(m.px(8))
+    return box, layout
+
+
+class ErrorBox(QFrame):
+    """The error summary at the top of a page: a heading and each problem in words.
+
+    A thick border and the heading say "error" as well as the colour does.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("errors")
+        self.setProperty("role", "error")
+        self._layout = QVBoxLayout(self)
+        m = metrics()
+        self._layout.setContentsMargins(m.px(20), m.px(16), m.px(20), m.px(16))
+        self._lines: list[QLabel] = []
+        self.messages: list[str] = []
+        self.hide()
+
+    def show_messages(self, messages: list[str]) -> None:
+        for line in self._lines:
+            line.deleteLater()
+        self._lines = []
+        self.messages = list(messages)
+        if not messages:
+            self.hide()
+            return
+        texts = [S.ERROR_HEADING, *(f"• {m}" for m in messages)]
+        for i, text in enumerate(texts):
+            line = label(
+                text, "large" if i == 0 else None, name="error-heading" if i == 0 else None
+            )
+            self._lines.append(line)
+            self._layout.addWidget(line)
+        self.show()

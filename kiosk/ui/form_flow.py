@@ -1,0 +1,240 @@
+"""The question screens: start or resume a draft, answer page by page, check, finalize,
+done, print. Every answer is saved by the service as it is given (the draft is encrypted
+in the store), so leaving at any point loses nothing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kiosk.forms.engine import Page
+from kiosk.services import cases
+from kiosk.services.views import AnswerResult, DraftView
+from kiosk.ui import backend, flow
+from kiosk.ui.check_page import CheckPage
+from kiosk.ui.done_page import DonePage
+from kiosk.ui.offers import Offer
+from kiosk.ui.question_page import QuestionPage, RepeatPage
+
+if TYPE_CHECKING:
+    from kiosk.ui.main_window import MainWindow
+
+
+class FormFlow:
+    def __init__(self, window: MainWindow) -> None:
+        self.w = window
+
+    @property
+    def draft(self) -> DraftView:
+        assert self.w.session.draft is not None
+        return self.w.session.draft
+
+    # ----- start and resume ---------------------------------------------------------------
+
+    def start(self, offer: Offer) -> None:
+        session = self.w.session
+        session.bundle_id = offer.key if offer.is_bundle else None
+        self.w.op(lambda: backend.start(self.w.ctx, offer, session), self._started)
+
+    def _started(self, view: DraftView) -> None:
+        self.w.session.draft = view
+        self.w.session.back_to_check = False
+        self.go(flow.next_path(view.fill, None))
+
+    def resume(self, case_id: str) -> None:
+        """继续办理: open a saved draft where it was left."""
+        self.w.op(lambda: cases.load_draft(self.w.ctx, case_id), self._resumed)
+
+    def _resumed(self, view: DraftView) -> None:
+        self.w.session.draft = view
+        fill = view.fill
+        paths = [p.path for p in fill.pages()]
+        first = fill.first_unfinished()
+        if first is not None:
+            self.go(first.path)
+        elif view.current_page in paths:
+            self.go(view.current_page)
+        else:
+            self.show_check()
+
+    # ----- pages --------------------------------------------------------------------------
+
+    def go(self, path: str | None) -> None:
+        """Show the page for ``path``; None means the questions are done."""
+        if path is None:
+            self.show_check()
+            return
+        fill = self.draft.fill
+        page = next((p for p in fill.pages() if p.path == path), None)
+        if page is None:
+            self.show_check()
+            return
+        self.w.session.page = path
+        progress = flow.progress(fill, path)
+        common: dict[str, Any] = dict(
+            fill=fill,
+            page=page,
+            progress=progress,
+            on_back=self.back,
+            on_home=self.w.go_home,
+            on_read=self.w.reader,
+            badge=self.w.badge,
+        )
+        if page.question.type == "repeat":
+            self.w.show_page(
+                RepeatPage(
+                    on_add=lambda: self._add(page),
+                    on_edit=lambda i: self._edit(page, i),
+                    on_remove=lambda i: self._remove(page, i),
+                    on_next=lambda: self._leave(page),
+                    **common,
+                )
+            )
+        else:
+            self.w.show_page(QuestionPage(on_next=lambda v: self._answer(page, v), **common))
+
+    def _answer(self, page: Page, value: Any) -> None:
+        q = page.question
+        fill = self.draft.fill
+        if not q.holds_value or value == fill.value(page.path):
+            self._leave(page)
+            return
+        case_id, actor = self.draft.case.id, self.w.session.actor
+        self.w.op(
+            lambda: cases.answer(self.w.ctx, case_id, page.path, value, actor=actor),
+            lambda result: self._answered(page, result),
+        )
+
+    def _answered(self, page: Page, result: AnswerResult) -> None:
+        self.w.session.draft = result.draft
+        errors = [p.problem.message for p in result.problems if p.is_error]
+        warnings = [p.problem.message for p in result.problems if not p.is_error]
+        if errors:
+            self.w.say_errors(errors)
+            return
+        if warnings and not getattr(self.w.page, "warned", False):
+            # A doubt (a passbook number failing the card check) is said once; 下一步 again
+            # goes on.
+            self.w.page.warned = True  # type: ignore[attr-defined]
+            self.w.say_errors(warnings)
+            return
+        self._leave(page)
+
+    def _leave(self, page: Page) -> None:
+        """The engine's check for this page, then the next page (or back to check)."""
+        fill = self.draft.fill
+        errors = [p.problem.message for p in fill.check_page(page.path) if p.is_error]
+        if errors:
+            self.w.say_errors(errors)
+            return
+        if self.w.session.back_to_check and page.repeat is None:
+            self.show_check()
+            return
+        self.go(flow.next_path(fill, page.path))
+
+    def back(self) -> None:
+        session = self.w.session
+        current = session.page
+        if session.back_to_check or current is None:
+            self.show_check()
+            return
+        previous = flow.previous_path(self.draft.fill, current)
+        if previous is None:
+            self.w.go_home()
+        else:
+            self.go(previous)
+
+    # ----- repeats ------------------------------------------------------------------------
+
+    def _add(self, page: Page) -> None:
+        case_id, actor = self.draft.case.id, self.w.session.actor
+        self.w.op(
+            lambda: cases.add_item(self.w.ctx, case_id, page.path, actor=actor),
+            lambda result: self._added(page, result),
+        )
+
+    def _added(self, page: Page, result: AnswerResult) -> None:
+        self.w.session.draft = result.draft
+        items = result.draft.fill.answers.get(page.path) or []
+        self.go(flow.first_item_path(result.draft.fill, page.path, len(items) - 1) or page.path)
+
+    def _edit(self, page: Page, index: int) -> None:
+        self.w.session.back_to_check = False
+        self.go(flow.first_item_path(self.draft.fill, page.path, index) or page.path)
+
+    def _remove(self, page: Page, index: int) -> None:
+        case_id, actor = self.draft.case.id, self.w.session.actor
+        self.w.op(
+            lambda: cases.remove_item(self.w.ctx, case_id, page.path, index, actor=actor),
+            lambda result: self._removed(page, result),
+        )
+
+    def _removed(self, page: Page, result: AnswerResult) -> None:
+        self.w.session.draft = result.draft
+        self.go(page.path)
+
+    # ----- check, finalize, done ----------------------------------------------------------
+
+    def show_check(self) -> None:
+        session = self.w.session
+        session.back_to_check = False
+        session.page = None
+        case_id = self.draft.case.id
+        if backend.is_bundle(self.draft):
+            self.w.op(lambda: backend.plan_lines(self.w.ctx, case_id), self._show_check)
+        else:
+            self._show_check([])
+
+    def _show_check(self, plan: list[str]) -> None:
+        fill = self.draft.fill
+        self.w.show_page(
+            CheckPage(
+                title=fill.form.title,
+                rows=fill.summary(),
+                on_edit=self._change,
+                on_submit=self.submit,
+                on_back=self._back_from_check,
+                on_home=self.w.go_home,
+                on_read=self.w.reader,
+                badge=self.w.badge,
+                plan=plan,
+            )
+        )
+
+    def _back_from_check(self) -> None:
+        pages = self.draft.fill.pages()
+        if pages:
+            self.go(pages[-1].path)
+
+    def _change(self, path: str) -> None:
+        self.go(path)
+        self.w.session.back_to_check = True
+
+    def submit(self) -> None:
+        session = self.w.session
+        self.w.op(lambda: backend.finalize(self.w.ctx, session), self._finished, self._not_finished)
+
+    def _not_finished(self, exc: BaseException) -> None:
+        if isinstance(exc, cases.InvalidAnswers):
+            self.w.say_errors([f"{p.label}：{p.problem.message}" for p in exc.problems])
+            return
+        self.w._op_failed(exc)
+
+    def _finished(self, done: backend.Finished) -> None:
+        self.w.session.draft = None
+        self.w.session.done = [c for c, _ in done.cases]
+        page = DonePage(
+            cases=done.cases,
+            materials=done.materials,
+            on_print=self.print_case,
+            on_home=self.w.go_home,
+            on_read=self.w.reader,
+            badge=self.w.badge,
+        )
+        self.w.show_page(page)
+        if self.w.reader is not None:
+            self.w.speaker.say(page.spoken_text())
+
+    def print_case(self, case_id: str) -> None:
+        from kiosk.ui.printing_flow import print_with_preview
+
+        print_with_preview(self.w, case_id)

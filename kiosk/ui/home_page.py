@@ -1,0 +1,98 @@
+"""Home: four big tiles, today's date in the Gregorian and the lunar calendar (elderly
+residents count in the lunar calendar) and the market-day banner when configured."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from lunar_python import Solar
+
+from kiosk.ui import strings as S
+from kiosk.ui.common_widgets import button, frame, label, tile
+from kiosk.ui.look import metrics
+from kiosk.ui.page_frame import BasePage
+from kiosk.ui.qt import QGridLayout, QHBoxLayout
+
+
+def lunar_text(day: date) -> str:
+    lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+    return f"{lunar.getYearInGanZhi()}年{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}"
+
+
+def is_market_day(day: date, market_days: str) -> bool:
+    """``market_days`` lists lunar days: "2,5,8" means days ending in 2, 5 or 8 (一四七、
+    二五八 are how markets are named); a number of 10 or more names one exact lunar day."""
+    lunar_day = Solar.fromYmd(day.year, day.month, day.day).getLunar().getDay()
+    for part in market_days.replace("，", ",").split(","):
+        part = part.strip()
+        if not part.isdigit():
+            continue
+        n = int(part)
+        if (n < 10 and lunar_day % 10 == n % 10) or n == lunar_day:
+            return True
+    return False
+
+
+def date_text(day: date) -> str:
+    gregorian = f"{day.year}年{day.month}月{day.day}日"
+    return S.TODAY.format(gregorian=gregorian, weekday=S.WEEKDAYS[day.weekday()])
+
+
+class HomePage(BasePage):
+    def __init__(
+        self,
+        *,
+        town: str,
+        today: date,
+        market_days: str,
+        volunteer_name: str | None,
+        actions: dict[str, Callable[[], None]],
+        on_read: Callable[[str], None] | None,
+    ) -> None:
+        super().__init__(
+            S.HALL_NAME.format(town=town),
+            f"{date_text(today)}　{S.LUNAR.format(lunar=lunar_text(today))}",
+            name="home",
+            on_read=on_read,
+            badge=S.VOLUNTEER_BADGE.format(name=volunteer_name) if volunteer_name else None,
+        )
+        self.hint.setProperty("role", "large")
+        self.hint.setObjectName("date")
+        m = metrics()
+        if market_days and is_market_day(today, market_days):
+            banner, box = frame("banner", name="market-day")
+            box.addWidget(label(S.MARKET_DAY, "large"))
+            self.body.addWidget(banner)
+        grid = QGridLayout()
+        grid.setSpacing(m.px(24))
+        volunteer_tile = (
+            (S.TILE_VOLUNTEER_IN.format(name=volunteer_name), S.TILE_VOLUNTEER_IN_HINT)
+            if volunteer_name
+            else (S.TILE_VOLUNTEER, S.TILE_VOLUNTEER_HINT)
+        )
+        tiles = [
+            ("services", S.TILE_SERVICES, S.TILE_SERVICES_HINT, "fa5s.file-signature"),
+            ("life_events", S.TILE_LIFE_EVENTS, S.TILE_LIFE_EVENTS_HINT, "fa5s.users"),
+            ("my_cases", S.TILE_MY_CASES, S.TILE_MY_CASES_HINT, "fa5s.search"),
+            ("volunteer", *volunteer_tile, "fa5s.hands-helping"),
+        ]
+        for i, (key, title, hint, icon_name) in enumerate(tiles):
+            widget = tile(title, hint, icon_name, name=f"tile-{key}", on_click=actions[key])
+            grid.addWidget(widget, i // 2, i % 2)
+        self.body.addLayout(grid)
+        self.body.addStretch(1)
+        footer = QHBoxLayout()
+        self.pending = label("", "small", name="pending")
+        footer.addWidget(self.pending)
+        footer.addStretch(1)
+        footer.addWidget(button(S.STAFF, "fa5s.cog", name="staff", on_click=actions["staff"]))
+        self.body.addLayout(footer)
+        self.set_nav(keep_place=False)
+
+    def show_pending(self, count: int) -> None:
+        """The small sync indicator: how many finished cases still wait to go to the town."""
+        self.pending.setText(S.PENDING.format(n=count) if count else "")
+
+    def extra_spoken(self) -> list[str]:
+        return [S.HOME_SAY]

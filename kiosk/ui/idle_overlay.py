@@ -1,0 +1,129 @@
+"""Privacy: notice when nobody has touched the screen, warn with a countdown and a big
+我还在 button, then tell the window to go home with nothing of the last person left.
+
+The watcher filters every input event of the application, so any touch, click or key
+restarts the idle time. The warning covers the whole window (no one's answers show).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.ui import strings as S
+from kiosk.ui.common_widgets import button, label
+from kiosk.ui.look import metrics
+from kiosk.ui.qt import QEvent, QObject, Qt, QTimer, QVBoxLayout, QWidget
+
+_INPUT_EVENTS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.KeyPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TouchUpdate,
+    QEvent.Type.Wheel,
+}
+
+
+class IdleOverlay(QWidget):
+    """The full-window warning; counts down once a second."""
+
+    def __init__(self, parent: QWidget, on_still_here: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self.setObjectName("idle")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet("QWidget#idle { background: #FFFFFF; }")
+        layout = QVBoxLayout(self)
+        m = metrics()
+        layout.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
+        layout.setSpacing(m.px(32))
+        layout.addStretch(1)
+        heading = label(S.IDLE_HEADING, "huge", name="idle-heading")
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(heading)
+        self.countdown = label("", "large", name="countdown")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.countdown)
+        self.still_here = button(
+            S.STILL_HERE, "fa5s.hand-paper", role="tile", name="still-here", on_click=on_still_here
+        )
+        self.still_here.setMinimumWidth(m.px(500))
+        layout.addWidget(self.still_here, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(1)
+        self.hide()
+
+    def show_seconds(self, seconds: int) -> None:
+        self.countdown.setText(S.IDLE_BODY.format(seconds=seconds))
+
+
+class IdleWatcher(QObject):
+    """idle_timeout_s without input → warning; warning_s more → ``on_wipe``."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        *,
+        timeout_s: float,
+        warning_s: int,
+        should_watch: Callable[[], bool],
+        on_wipe: Callable[[], None],
+        on_warn: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.timeout_s, self.warning_s = timeout_s, max(20, warning_s)
+        self._should_watch = should_watch
+        self._on_wipe = on_wipe
+        self._on_warn = on_warn
+        self.overlay = IdleOverlay(window, self.still_here)
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.timeout.connect(self._warn)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._count)
+        self._left = 0
+        self.restart()
+
+    def configure(self, timeout_s: float, warning_s: int, *, tick_ms: int = 1000) -> None:
+        """New limits; ``tick_ms`` below 1000 runs the countdown faster (tests only)."""
+        self.timeout_s, self.warning_s = timeout_s, max(20, warning_s)
+        self._tick.setInterval(tick_ms)
+        self.restart()
+
+    def restart(self) -> None:
+        if not self.overlay.isVisible():
+            self._idle.start(int(self.timeout_s * 1000))
+
+    def still_here(self) -> None:
+        self._tick.stop()
+        self.overlay.hide()
+        self.restart()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT_EVENTS and not self.overlay.isVisible():
+            self._idle.start(int(self.timeout_s * 1000))
+        return False
+
+    def _warn(self) -> None:
+        if not self._should_watch():
+            self.restart()
+            return
+        self._left = self.warning_s
+        parent = self.overlay.parentWidget()
+        if parent is not None:
+            self.overlay.setGeometry(parent.rect())
+        self.overlay.show_seconds(self._left)
+        self.overlay.show()
+        self.overlay.raise_()
+        self._tick.start()
+        if self._on_warn is not None:
+            self._on_warn(f"{S.IDLE_HEADING}{self.overlay.countdown.text()}")
+
+    def _count(self) -> None:
+        self._left -= 1
+        if self._left > 0:
+            self.overlay.show_seconds(self._left)
+            return
+        self._tick.stop()
+        self.overlay.hide()
+        self._on_wipe()
+        self.restart()

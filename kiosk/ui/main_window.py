@@ -1,0 +1,281 @@
+"""The window and the navigation between screens.
+
+Each screen is built fresh when shown and the previous one is deleted, so nothing of the
+last person lingers in hidden widgets. Service calls run through the OpRunner (off the
+GUI thread); the form engine decides pages and errors, kiosk/ui/flow.py the add-another
+order around repeats. Question-flow handlers live in kiosk/ui/form_flow.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from kiosk import events
+from kiosk.services.context import KioskContext
+from kiosk.ui import backend
+from kiosk.ui import strings as S
+from kiosk.ui.form_flow import FormFlow
+from kiosk.ui.home_page import HomePage
+from kiosk.ui.identify_page import IdentifyPage
+from kiosk.ui.idle_overlay import IdleWatcher
+from kiosk.ui.my_cases_page import MyCasesPage
+from kiosk.ui.offers import Offer
+from kiosk.ui.ops import GuiThreadGarbageCollector, OpRunner
+from kiosk.ui.page_frame import BasePage
+from kiosk.ui.qt import QApplication, QDialog, QMainWindow, QObject, QStackedWidget, Qt, Signal
+from kiosk.ui.services_page import ChoicePage, MaterialsPage
+from kiosk.ui.session import Resident, Session
+from kiosk.ui.speech import Speaker
+from kiosk.ui.staff_flow import StaffScreens
+
+log = logging.getLogger(__name__)
+
+
+class _EventRelay(QObject):
+    """Core events arrive on any thread; this signal moves them onto the GUI thread."""
+
+    case_changed = Signal(str)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: KioskContext, *, speaker: Speaker | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.session = Session()
+        self._gc = GuiThreadGarbageCollector(self)
+        self.runner = OpRunner(on_error=self._op_failed, parent=self)
+        self.speaker = speaker or Speaker(enabled=ctx.settings.voice_enabled, parent=self)
+        self.setWindowTitle(S.APP_TITLE.format(title=ctx.settings.device_name))
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.form = FormFlow(self)
+        self.staff = StaffScreens(self)
+        self.idle = IdleWatcher(
+            self,
+            timeout_s=ctx.settings.idle_timeout_s,
+            warning_s=ctx.settings.idle_warning_s,
+            should_watch=self._has_person,
+            on_wipe=self.wipe,
+            on_warn=self.speaker.say,
+        )
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self._relay = _EventRelay(self)
+        self._relay.case_changed.connect(self._case_changed)
+        self._unsubscribe = [
+            events.case_did_finalize.subscribe(self._relay.case_changed.emit),
+            events.case_did_print.subscribe(self._relay.case_changed.emit),
+        ]
+        self.show_home()
+
+    # ----- plumbing -----------------------------------------------------------------------
+
+    @property
+    def page(self) -> BasePage:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, BasePage)
+        return widget
+
+    def show_page(self, page: BasePage) -> None:
+        old = self.stack.currentWidget()
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+
+    def op(
+        self,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None],
+        error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run a service call off the GUI thread; ``done`` runs only if the same screen
+        is still showing (a wipe or a click elsewhere must not bring old data back)."""
+        page = self.stack.currentWidget()
+        page_status = getattr(page, "show_status", None)
+        if page_status is not None:
+            page_status(S.WORKING)
+
+        def finish(result: Any) -> None:
+            if self.stack.currentWidget() is page:
+                if page_status is not None:
+                    page_status("")
+                done(result)
+
+        def failed(exc: BaseException) -> None:
+            if self.stack.currentWidget() is page:
+                if page_status is not None:
+                    page_status("")
+                (error or self._op_failed)(exc)
+
+        self.runner.run(fn, finish, failed)
+
+    def _op_failed(self, exc: BaseException) -> None:
+        log.error("operation failed", exc_info=exc)
+        current = self.stack.currentWidget()
+        if isinstance(current, BasePage):
+            current.show_errors([f"出了点问题，请找工作人员。（{type(exc).__name__}）"])
+
+    @property
+    def reader(self) -> Callable[[str], None] | None:
+        return self.speaker.say if self.ctx.settings.voice_enabled else None
+
+    @property
+    def badge(self) -> str | None:
+        v = self.session.volunteer
+        return S.VOLUNTEER_BADGE.format(name=v.name) if v else None
+
+    def say_errors(self, messages: list[str]) -> None:
+        self.page.show_errors(messages)
+        if messages and self.reader is not None:
+            self.speaker.say("。".join(messages))
+
+    def _has_person(self) -> bool:
+        return not isinstance(self.stack.currentWidget(), HomePage) or bool(
+            self.session.volunteer or self.session.resident
+        )
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.idle.overlay.setGeometry(self.rect())
+
+    def closeEvent(self, event: Any) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+        self.runner.forget()
+        self.runner.wait()
+        self._gc.stop()
+        super().closeEvent(event)
+
+    # ----- home and privacy ---------------------------------------------------------------
+
+    def show_home(self) -> None:
+        v = self.session.volunteer
+        home = HomePage(
+            town=self.ctx.settings.town_name,
+            today=self.ctx.today(),
+            market_days=self.ctx.settings.market_days,
+            volunteer_name=v.name if v else None,
+            actions={
+                "services": lambda: self.identify("services"),
+                "life_events": lambda: self.identify("life_events"),
+                "my_cases": lambda: self.identify("my_cases"),
+                "volunteer": self.staff.show_volunteer,
+                "staff": self.staff.show_staff_pin,
+            },
+            on_read=self.reader,
+        )
+        self.show_page(home)
+        self.op(lambda: backend.pending_count(self.ctx), home.show_pending)
+
+    def go_home(self) -> None:
+        """回首页: forget the resident (the draft stays saved); the volunteer stays."""
+        self.session.wipe_person()
+        self.show_home()
+
+    def wipe(self) -> None:
+        """The idle limit passed: nothing of the last person (or volunteer) stays."""
+        self.runner.forget()
+        for dialog in self.findChildren(QDialog):
+            dialog.reject()
+        self.session.wipe_person()
+        self.session.volunteer = None
+        self.show_home()
+
+    def _case_changed(self, _case_id: str) -> None:
+        current = self.stack.currentWidget()
+        if isinstance(current, HomePage):
+            self.op(lambda: backend.pending_count(self.ctx), current.show_pending)
+
+    def set_kiosk_mode(self, on: bool) -> None:
+        self.setWindowFlag(Qt.WindowType.FramelessWindowHint, on)
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    # ----- identify, choose, materials ----------------------------------------------------
+
+    def identify(self, purpose: str) -> None:
+        heading = S.IDENTIFY_LOOKUP_HEADING if purpose == "my_cases" else S.IDENTIFY_HEADING
+        page = IdentifyPage(
+            heading=heading,
+            today=self.ctx.today(),
+            on_lookup=lambda idn: self.op(
+                lambda: backend.lookup_person(self.ctx, idn), page.show_person
+            ),
+            on_confirm=lambda resident: self._identified(purpose, resident),
+            on_home=self.go_home,
+            on_read=self.reader,
+            badge=self.badge,
+        )
+        self.show_page(page)
+
+    def _identified(self, purpose: str, resident: Resident) -> None:
+        self.session.resident = resident
+        if purpose == "my_cases":
+            from kiosk.services.cases import cases_for_person
+
+            self.op(lambda: cases_for_person(self.ctx, resident.id.number), self._show_my_cases)
+        elif purpose == "life_events":
+            self.show_life_events()
+        else:
+            self.show_services()
+
+    def _show_my_cases(self, found: list[Any]) -> None:
+        self.show_page(
+            MyCasesPage(cases=found, on_home=self.go_home, on_read=self.reader, badge=self.badge)
+        )
+
+    def show_services(self) -> None:
+        self.op(
+            lambda: backend.service_offers(self.ctx),
+            lambda offers: self._choices(
+                offers, S.SERVICES_HEADING, S.SERVICES_HINT, "services", self.show_services
+            ),
+        )
+
+    def show_life_events(self) -> None:
+        self.op(
+            lambda: backend.bundle_offers(self.ctx),
+            lambda offers: self._choices(
+                offers,
+                S.LIFE_EVENTS_HEADING,
+                S.LIFE_EVENTS_HINT,
+                "life-events",
+                self.show_life_events,
+            ),
+        )
+
+    def _choices(
+        self, offers: list[Offer], heading: str, hint: str, name: str, again: Callable[[], None]
+    ) -> None:
+        self.show_page(
+            ChoicePage(
+                heading=heading,
+                hint=hint,
+                offers=offers,
+                empty_text=S.NO_LIFE_EVENTS,
+                on_pick=lambda offer: self.show_materials(offer, again),
+                on_back=self.go_home,
+                on_read=self.reader,
+                badge=self.badge,
+                name=name,
+            )
+        )
+
+    def show_materials(self, offer: Offer, back: Callable[[], None]) -> None:
+        self.show_page(
+            MaterialsPage(
+                offer=offer,
+                on_start=lambda: self.form.start(offer),
+                on_back=back,
+                on_read=self.reader,
+                badge=self.badge,
+            )
+        )

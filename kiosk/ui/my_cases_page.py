@@ -1,0 +1,41 @@
+"""我的办件: a person's cases by number, title and state only; no other personal data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.services.views import CaseSummary
+from kiosk.ui import strings as S
+from kiosk.ui.common_widgets import frame, label
+from kiosk.ui.page_frame import BasePage
+
+
+class MyCasesPage(BasePage):
+    def __init__(
+        self,
+        *,
+        cases: list[CaseSummary],
+        on_home: Callable[[], None],
+        on_read: Callable[[str], None] | None,
+        badge: str | None,
+    ) -> None:
+        super().__init__(S.MY_CASES_HEADING, None, name="my-cases", on_read=on_read, badge=badge)
+        self.lines: list[str] = []
+        if not cases:
+            self.body.addWidget(label(S.MY_CASES_NONE, "large", name="none"))
+            self.lines.append(S.MY_CASES_NONE)
+        for case in cases:
+            box, layout = frame("panel", name=f"case-{case.number}")
+            title = S.MY_CASE_LINE.format(number=case.number, title=case.form_title)
+            state = S.MY_CASE_STATE.format(state=case.state_label)
+            layout.addWidget(label(title, "large"))
+            layout.addWidget(label(state, "large", name="state"))
+            if case.server_note:
+                layout.addWidget(label(case.server_note))
+            self.lines.append(f"{title}，{state}")
+            self.body.addWidget(box)
+        self.body.addStretch(1)
+        self.set_nav(next=on_home, next_text=S.HOME)
+
+    def extra_spoken(self) -> list[str]:
+        return self.lines

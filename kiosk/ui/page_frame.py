@@ -1,0 +1,146 @@
+"""The frame every screen shares: heading and 朗读 at the top, the error summary under
+them, the content in the middle (scrolls when the font is large), and the navigation bar
+at the bottom with 上一步 on the left and 下一步 on the right, always in the same place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.ui import strings as S
+from kiosk.ui.common_widgets import ErrorBox, button, label
+from kiosk.ui.look import metrics
+from kiosk.ui.qt import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+
+class BasePage(QWidget):
+    """A screen. Subclasses fill ``self.body`` and say which nav buttons they want."""
+
+    def __init__(
+        self,
+        heading: str,
+        hint: str | None = None,
+        *,
+        name: str,
+        on_read: Callable[[str], None] | None = None,
+        badge: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("page")
+        self.page_name = name
+        self._on_read = on_read
+        m = metrics()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
+        outer.setSpacing(m.gap)
+
+        top = QHBoxLayout()
+        top.setSpacing(m.gap)
+        titles = QVBoxLayout()
+        titles.setSpacing(m.px(8))
+        self.section_label = label("", "section", name="section")
+        self.section_label.hide()
+        titles.addWidget(self.section_label)
+        self.heading = label(heading, "heading", name="heading")
+        titles.addWidget(self.heading)
+        self.hint = label(hint or "", "hint", name="hint")
+        self.hint.setVisible(bool(hint))
+        titles.addWidget(self.hint)
+        top.addLayout(titles, 1)
+        side = QVBoxLayout()
+        side.setSpacing(m.px(8))
+        self.badge = label(badge or "", "small", name="badge")
+        self.badge.setVisible(bool(badge))
+        side.addWidget(self.badge)
+        self.read_button = button(S.READ_ALOUD, "fa5s.volume-up", name="read", on_click=self.read)
+        self.read_button.setVisible(on_read is not None)
+        side.addWidget(self.read_button)
+        side.addStretch(1)
+        top.addLayout(side)
+        outer.addLayout(top)
+
+        self.errors = ErrorBox()
+        outer.addWidget(self.errors)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        content = QWidget()
+        content.setObjectName("page")
+        self.body = QVBoxLayout(content)
+        self.body.setSpacing(m.gap)
+        self.body.setContentsMargins(0, 0, m.px(8), 0)
+        scroll.setWidget(content)
+        outer.addWidget(scroll, 1)
+
+        self.status = label("", "small", name="status")
+        self.status.hide()
+        outer.addWidget(self.status)
+        nav = QHBoxLayout()
+        nav.setSpacing(m.gap)
+        self.back_button = button(S.BACK, "fa5s.arrow-left", name="back")
+        self.home_button = button(S.HOME, "fa5s.home", name="home")
+        self.next_button = button(S.NEXT, "fa5s.arrow-right", role="primary", name="next")
+        nav.addWidget(self.back_button)
+        nav.addStretch(1)
+        nav.addWidget(self.home_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        for b in (self.back_button, self.home_button, self.next_button):
+            b.setMinimumWidth(m.px(220))
+        outer.addLayout(nav)
+
+    def set_nav(
+        self,
+        *,
+        back: Callable[[], None] | None = None,
+        home: Callable[[], None] | None = None,
+        next: Callable[[], None] | None = None,
+        next_text: str | None = None,
+        keep_place: bool = True,
+    ) -> None:
+        """Connect the nav buttons; a missing action hides its button but (unless
+        ``keep_place`` is False) keeps its place, so 上一步/下一步 never move."""
+        for widget, action in (
+            (self.back_button, back),
+            (self.home_button, home),
+            (self.next_button, next),
+        ):
+            widget.setVisible(action is not None)
+            if action is not None:
+                widget.clicked.connect(lambda _c=False, a=action: a())
+        if next_text:
+            self.next_button.setText(next_text)
+        for widget in (self.back_button, self.home_button, self.next_button):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(keep_place)
+            widget.setSizePolicy(policy)
+
+    def set_section(self, text: str | None) -> None:
+        self.section_label.setText(text or "")
+        self.section_label.setVisible(bool(text))
+
+    def show_errors(self, messages: list[str]) -> None:
+        self.errors.show_messages(messages)
+
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def spoken_text(self) -> str:
+        """What 朗读 reads: the heading, the hint, then any errors."""
+        parts = [self.heading.text(), self.hint.text() if self.hint.isVisible() else ""]
+        parts += self.extra_spoken()
+        parts += self.errors.messages
+        return "。".join(p.rstrip("。") for p in parts if p) + "。"
+
+    def extra_spoken(self) -> list[str]:
+        return []
+
+    def read(self) -> None:
+        if self._on_read is not None:
+            self._on_read(self.spoken_text())
+
+    def nav_buttons(self) -> list[QPushButton]:
+        return [self.back_button, self.home_button, self.next_button]
+
+    def heading_label(self) -> QLabel:
+        return self.heading

@@ -1,0 +1,121 @@
+"""打印预览: the case's PDF as it will come out of the printer, with big 打印 and 关闭 buttons.
+
+Self-contained: the caller gives the PDF bytes and an ``on_print`` callback (which
+starts printing off the GUI thread) and later reports back with ``show_status``.
+Pages are shown at the dialog's width, one under the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.ui.qt import (
+    QBuffer,
+    QByteArray,
+    QDialog,
+    QHBoxLayout,
+    QIODevice,
+    QLabel,
+    QPdfDocument,
+    QPdfView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+# Colours at ≥ 7:1 against white (WCAG AAA), and never the only cue: the words say it too.
+OK_COLOUR = "#0b5d1e"
+ERROR_COLOUR = "#8b0000"
+STYLE = """
+QDialog#printPreview { background: #ffffff; }
+QLabel#printTitle { font-size: 30px; font-weight: bold; color: #000000; }
+QLabel#printStatus { font-size: 26px; color: #000000; }
+QPushButton { font-size: 28px; min-height: 76px; min-width: 200px; padding: 4px 24px;
+              border-radius: 8px; border: 2px solid #1a1a1a; background: #ffffff; color: #000000; }
+QPushButton#printButton { background: #0b3d91; color: #ffffff; border-color: #0b3d91; }
+QPushButton:disabled { background: #d9d9d9; color: #3d3d3d; border-color: #3d3d3d; }
+"""
+
+
+def _nothing() -> None:
+    return None
+
+
+class PrintPreviewDialog(QDialog):
+    """Preview a PDF; 打印 calls ``on_print``; ``show_status`` reports progress and errors."""
+
+    def __init__(
+        self, pdf_bytes: bytes, *, on_print: Callable[[], None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("printPreview")
+        self.setWindowTitle("打印预览")
+        self.setModal(True)
+        self.setStyleSheet(STYLE)
+        self.resize(900, 1000)
+        self._on_print = on_print
+
+        # QPdfDocument reads from the device lazily: the buffer must live as long as it.
+        self._data = QByteArray(pdf_bytes)
+        self._buffer = QBuffer(self._data, self)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self._buffer)
+
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(12)
+
+        pages = self.document.pageCount()
+        self.title = QLabel(f"打印预览（共 {pages} 页）", self)
+        self.title.setObjectName("printTitle")
+        self.status = QLabel("", self)
+        self.status.setObjectName("printStatus")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("打印状态")
+
+        self.print_button = QPushButton("打印", self)
+        self.print_button.setObjectName("printButton")
+        self.print_button.setDefault(True)
+        self.print_button.clicked.connect(self._print_clicked)
+        self.close_button = QPushButton("关闭", self)
+        self.close_button.setObjectName("closeButton")
+        self.close_button.clicked.connect(self.reject)
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(24)  # ≥ 12 px between touch targets
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.print_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+
+        if self.document.status() != QPdfDocument.Status.Ready or pages == 0:
+            self._set_status("预览打不开，但仍然可以直接打印。", ok=False)
+
+    def done(self, result: int) -> None:
+        # The caller's on_print usually refers back to this dialog; dropping it on close
+        # breaks that reference cycle, so Python's cycle collector (which may run on any
+        # worker thread) never has to free a Qt widget.
+        self._on_print = _nothing
+        super().done(result)
+
+    def _print_clicked(self) -> None:
+        self.print_button.setEnabled(False)  # one job per press; show_status re-enables it
+        self._set_status("正在打印，请稍等……", ok=True)
+        self._on_print()
+
+    def show_status(self, text: str, ok: bool) -> None:
+        """The outcome in words (ok=False for a problem, e.g. 打印机没纸了，请加纸。)."""
+        self._set_status(text, ok)
+        self.print_button.setEnabled(True)
+        self.print_button.setText("再打一份" if ok else "打印")
+
+    def _set_status(self, text: str, ok: bool) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {OK_COLOUR if ok else ERROR_COLOUR};")

@@ -1,0 +1,121 @@
+"""One question per page: the question as the heading, the hint under it, a note when
+the answer came from records (据登记信息), the big widget for its type, and progress.
+The engine decides what is wrong; this page only shows it (STYLE.md 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from kiosk.forms.engine import FormFill, Page
+from kiosk.ui import strings as S
+from kiosk.ui.answer_widgets import Editor, make_editor
+from kiosk.ui.common_widgets import button, frame, label
+from kiosk.ui.page_frame import BasePage
+from kiosk.ui.qt import QHBoxLayout
+
+
+def section_text(fill: FormFill, page: Page, progress: tuple[int, int]) -> str:
+    parts = [page.section or ""]
+    if page.repeat is not None and page.index is not None:
+        parts.append(fill.item_title(fill.question(page.repeat), page.index))
+    parts.append(S.PROGRESS.format(n=progress[0], total=progress[1]))
+    return "　·　".join(p for p in parts if p)
+
+
+class QuestionPage(BasePage):
+    def __init__(
+        self,
+        *,
+        fill: FormFill,
+        page: Page,
+        progress: tuple[int, int],
+        on_next: Callable[[Any], None],
+        on_back: Callable[[], None],
+        on_home: Callable[[], None],
+        on_read: Callable[[str], None] | None,
+        badge: str | None,
+    ) -> None:
+        q = page.question
+        super().__init__(q.label, q.hint, name="question", on_read=on_read, badge=badge)
+        self.path = page.path
+        self.spoken_label = q.speak
+        self.set_section(section_text(fill, page, progress))
+        source = fill.prefilled.get(page.path)
+        self.prefill_note = None
+        if source:
+            note, box = frame("note", name="prefilled")
+            self.prefill_note = S.PREFILLED.format(source=source)
+            box.addWidget(label(self.prefill_note, "large"))
+            self.body.addWidget(note)
+        self.editor: Editor = make_editor(q, fill.value(page.path), fill.choices(q), fill.today)
+        self.body.addWidget(self.editor)
+        self.body.addStretch(1)
+        self.set_nav(back=on_back, home=on_home, next=lambda: on_next(self.editor.value()))
+
+    def extra_spoken(self) -> list[str]:
+        return [self.prefill_note] if self.prefill_note else []
+
+    def spoken_text(self) -> str:
+        text = super().spoken_text()
+        if self.spoken_label:  # the form's own reading when the label has symbols
+            text = text.replace(self.heading.text(), self.spoken_label, 1)
+        return text
+
+
+class RepeatPage(BasePage):
+    """A repeat group's list: each item with 修改 and 删除, and 添加 under them."""
+
+    def __init__(
+        self,
+        *,
+        fill: FormFill,
+        page: Page,
+        progress: tuple[int, int],
+        on_add: Callable[[], None],
+        on_edit: Callable[[int], None],
+        on_remove: Callable[[int], None],
+        on_next: Callable[[], None],
+        on_back: Callable[[], None],
+        on_home: Callable[[], None],
+        on_read: Callable[[str], None] | None,
+        badge: str | None,
+    ) -> None:
+        q = page.question
+        super().__init__(q.label, q.hint, name="repeat", on_read=on_read, badge=badge)
+        self.path = page.path
+        self.set_section(section_text(fill, page, progress))
+        items = fill.answers.get(q.name) or []
+        self.item_texts: list[str] = []
+        if not items:
+            self.body.addWidget(label(S.REPEAT_EMPTY, "large", name="repeat-empty"))
+        first_text = next((c.name for c in q.children if c.type == "text"), None)
+        for i, item in enumerate(items):
+            box, layout = frame("panel", name=f"item-{i}")
+            text = fill.item_title(q, i)
+            if first_text and item.get(first_text):
+                text += f"：{item[first_text]}"
+            self.item_texts.append(text)
+            row = QHBoxLayout()
+            row.addWidget(label(text, "large"), 1)
+            row.addWidget(
+                button(S.EDIT, "fa5s.edit", name=f"edit-{i}", on_click=partial(on_edit, i))
+            )
+            row.addWidget(
+                button(
+                    S.REMOVE,
+                    "fa5s.trash-alt",
+                    name=f"remove-{i}",
+                    on_click=partial(on_remove, i),
+                )
+            )
+            layout.addLayout(row)
+            self.body.addWidget(box)
+        if q.max_items is None or len(items) < q.max_items:
+            self.body.addWidget(button(S.ADD_ITEM, "fa5s.plus", name="add", on_click=on_add))
+        self.body.addStretch(1)
+        self.set_nav(back=on_back, home=on_home, next=on_next)
+
+    def extra_spoken(self) -> list[str]:
+        return self.item_texts or [S.REPEAT_EMPTY]

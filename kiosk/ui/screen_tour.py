@@ -1,0 +1,150 @@
+"""Visit every screen of a window in turn, for the screenshot script (scripts/screens.py)
+and the test that checks the elder-access numbers on each screen.
+
+It fills a draft with the death-benefit example through the services directly (it is a
+tour, not a person), then shows each page type. Yields a short name per screen.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from kiosk.domain.idcard import parse_id_number
+from kiosk.forms.examples import example_path
+from kiosk.services import cases
+from kiosk.ui import backend
+from kiosk.ui.identify_page import IdentifyPage
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.qt import QApplication
+from kiosk.ui.volunteer_page import LoginPage
+
+FORM_ID = "pension_death_benefit"
+QUESTION_PAGES = [
+    ("question-id-number", "deceased_id"),
+    ("question-text", "deceased_name"),
+    ("question-prefilled-choice", "deceased_sex"),
+    ("question-date", "death_date"),
+    ("question-village", "deceased_village"),
+    ("question-choice", "death_reason"),
+    ("question-yes-no", "drew_pension"),
+    ("question-relationship", "applicant_relationship"),
+    ("question-phone", "applicant_phone"),
+    ("question-repeat", "heirs"),
+    ("question-repeat-item", "heirs[0].heir_name"),
+    ("question-bank", "bank_account"),
+    ("question-note", "declaration"),
+    ("question-signature", "applicant_signature"),
+]
+
+
+def settle(w: MainWindow) -> None:
+    """Let every pending operation finish and its result reach the screen."""
+    for _ in range(200):
+        w.runner.wait()
+        QApplication.processEvents()
+        if not w.runner.busy:
+            QApplication.processEvents()
+            return
+
+
+def _example() -> dict[str, Any]:
+    form = backend.optional("kiosk.forms.catalogue")
+    assert form is not None
+    data: dict[str, Any] = json.loads(
+        example_path(form.default_catalogue().get(FORM_ID)).read_text("utf-8")
+    )
+    return data
+
+
+def _fill_draft(w: MainWindow, case_id: str, answers: dict[str, Any]) -> None:
+    ctx = w.ctx
+    for name, value in answers.items():
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                cases.add_item(ctx, case_id, name)
+                for key, v in item.items():
+                    cases.answer(ctx, case_id, f"{name}[{i}].{key}", v)
+        else:
+            cases.answer(ctx, case_id, name, value)
+
+
+def tour(w: MainWindow) -> Iterator[str]:
+    data = _example()
+    applicant = parse_id_number(data["applicant_id"], today=w.ctx.today())
+    w.show_home()
+    settle(w)
+    yield "home"
+
+    w.identify("services")
+    page = w.page
+    assert isinstance(page, IdentifyPage)
+    page.line.setText(data["applicant_id"][:17] + "1")
+    yield "identify-error"
+    page.line.setText(data["applicant_id"])
+    settle(w)
+    yield "identify"
+    w._identified("services", backend.lookup_person(w.ctx, applicant))
+    settle(w)
+    yield "services"
+    offer = next(o for o in backend.service_offers(w.ctx) if o.key == FORM_ID)
+    w.show_materials(offer, w.show_services)
+    yield "materials"
+
+    w.form.start(offer)
+    settle(w)
+    assert w.session.draft is not None
+    case_id = w.session.draft.case.id
+    _fill_draft(w, case_id, data)
+    w.session.draft = cases.load_draft(w.ctx, case_id)
+    for name, path in QUESTION_PAGES:
+        w.form.go(path)
+        if name == "question-signature":
+            w.page.editor.pad.draw_stroke(  # type: ignore[attr-defined]
+                [(60, 200), (120, 80), (180, 220), (260, 90), (340, 180)]
+            )
+        yield name
+    w.form.go("deceased_id")
+    w.say_errors(["身份证号码最后一位对不上，请再核对一遍。"])
+    yield "question-error"
+
+    w.form.show_check()
+    yield "check"
+    w.form.submit()
+    settle(w)
+    yield "done"
+
+    w._show_my_cases(cases.cases_for_person(w.ctx, data["applicant_id"]))
+    yield "my-cases"
+    w.session.wipe_person()
+
+    w.staff.show_volunteer()
+    assert isinstance(w.page, LoginPage)
+    yield "volunteer-login"
+    from kiosk.services.volunteers import Volunteer
+
+    w.session.volunteer = Volunteer("1001", "王志愿")
+    w.staff.show_volunteer()
+    settle(w)
+    yield "volunteer"
+    w.show_home()
+    settle(w)
+    yield "home-volunteer"
+
+    w.staff.show_staff_pin()
+    yield "staff-pin"
+    w.staff.show_staff()
+    settle(w)
+    yield "staff"
+
+    w.show_life_events()
+    settle(w)
+    yield "life-events"
+
+    w.idle._warn()
+    yield "idle"
+    w.idle.still_here()
+    w.session.volunteer = None
+    w.go_home()
+    settle(w)

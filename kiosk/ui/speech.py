@@ -1,0 +1,88 @@
+"""Reading aloud without blocking the screen.
+
+Qt's QtTextToSpeech when the platform has a Chinese voice (Windows SAPI; speech-dispatcher
+on Linux, where the Mandarin voice is filed under locale C, so it is picked by name);
+otherwise espeak-ng's ``cmn-latn-pinyin`` voice in a QProcess (``-v cmn`` reads the tone
+digits in English). ``say`` returns at once; a new text stops the one being spoken.
+Set ``KIOSK_SPEECH=record`` to only record what would be said (tests, screenshots).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from typing import Any
+
+from kiosk.ui.qt import QObject, QProcess, text_to_speech
+
+log = logging.getLogger(__name__)
+
+ESPEAK_VOICE = "cmn-latn-pinyin"
+_CHINESE_NAMES = ("mandarin", "chinese", "cmn", "zh", "huihui", "xiaoxiao", "普通话", "中文")
+
+
+def _chinese_voice(tts: Any) -> Any | None:
+    """The first voice whose locale or name says Chinese, across every locale."""
+    for locale in [tts.locale(), *tts.availableLocales()]:
+        tts.setLocale(locale)
+        for voice in tts.availableVoices():
+            name = voice.name().lower()
+            if voice.locale().name().startswith("zh") or any(k in name for k in _CHINESE_NAMES):
+                return voice
+    return None
+
+
+class Speaker(QObject):
+    """Says one text at a time; ``history`` keeps what was said (newest last)."""
+
+    def __init__(
+        self, *, enabled: bool = True, backend: str | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.enabled = enabled
+        self.backend = backend or os.environ.get("KIOSK_SPEECH", "auto")
+        self.history: list[str] = []
+        self._tts: Any | None = None
+        self._process: QProcess | None = None
+        self._chosen: str | None = None
+
+    def say(self, text: str) -> None:
+        text = text.strip()
+        if not self.enabled or not text:
+            return
+        self.history.append(text)
+        if self.backend == "record":
+            return
+        self.stop()
+        if self._choose() == "qt" and self._tts is not None:
+            self._tts.say(text)
+        elif self._chosen == "espeak":
+            self._process = QProcess(self)
+            self._process.start(
+                shutil.which("espeak-ng") or "espeak-ng", ["-v", ESPEAK_VOICE, text]
+            )
+
+    def stop(self) -> None:
+        if self._tts is not None:
+            self._tts.stop()
+        if self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning:
+            self._process.kill()
+
+    def _choose(self) -> str:
+        """Pick the engine once, on first use (creating engines at start-up costs time)."""
+        if self._chosen is not None:
+            return self._chosen
+        self._chosen = "none"
+        if self.backend in ("auto", "qt"):
+            tts = text_to_speech()
+            voice = _chinese_voice(tts) if tts is not None else None
+            if voice is not None:
+                tts.setVoice(voice)
+                self._tts, self._chosen = tts, "qt"
+                return self._chosen
+        if self.backend in ("auto", "espeak") and shutil.which("espeak-ng"):
+            self._chosen = "espeak"
+        if self._chosen == "none":
+            log.warning("no Chinese text-to-speech voice found; 朗读 stays silent")
+        return self._chosen

@@ -1,0 +1,150 @@
+"""Staff mode (behind the PIN): queue and sync state, reprint, settings, exit kiosk mode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from kiosk.config import Settings
+from kiosk.services.views import CaseSummary
+from kiosk.ui import strings as S
+from kiosk.ui.common_widgets import button, frame, label
+from kiosk.ui.page_frame import BasePage
+from kiosk.ui.qt import QHBoxLayout, QLineEdit
+from kiosk.ui.theme import FONT_SCALES
+
+IDLE_STEPS = (60, 90, 120, 180, 300, 600)
+
+
+def _step(values: tuple[Any, ...], current: Any, direction: int) -> Any:
+    ranked = sorted(values, key=lambda v: abs(v - current))
+    i = values.index(ranked[0]) + direction
+    return values[max(0, min(len(values) - 1, i))]
+
+
+class StaffPage(BasePage):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        status_lines: list[str],
+        recent: list[CaseSummary],
+        on_sync: Callable[[], None] | None,
+        on_reprint: Callable[[str], None],
+        on_save: Callable[[dict[str, Any]], None],
+        on_exit_kiosk: Callable[[], None],
+        on_quit: Callable[[], None],
+        on_home: Callable[[], None],
+    ) -> None:
+        super().__init__(S.STAFF_HEADING, None, name="staff")
+        status, box = frame("panel", name="status-panel")
+        for line in status_lines:
+            box.addWidget(label(line, "large"))
+        if on_sync is not None:
+            box.addWidget(
+                button(S.SYNC_NOW, "fa5s.cloud-upload-alt", name="sync", on_click=on_sync)
+            )
+        self.body.addWidget(status)
+
+        self.body.addWidget(label(S.RECENT_CASES, "heading"))
+        for case in recent:
+            row = QHBoxLayout()
+            row.addWidget(label(f"{case.number}　{case.form_title}　{case.state_label}"), 1)
+            row.addWidget(
+                button(
+                    S.REPRINT,
+                    "fa5s.print",
+                    name=f"reprint-{case.number}",
+                    on_click=partial(on_reprint, case.id),
+                )
+            )
+            self.body.addLayout(row)
+
+        self.body.addWidget(label(S.SETTINGS_HEADING, "heading"))
+        self.values: dict[str, Any] = {
+            "font_scale": settings.font_scale,
+            "voice_enabled": settings.voice_enabled,
+            "idle_timeout_s": settings.idle_timeout_s,
+        }
+        self.scale_label = label("", "large", name="font-scale")
+        self.body.addLayout(self._stepper(self.scale_label, "scale", self._scale))
+        self.voice = button("", "fa5s.volume-up", name="voice", on_click=self._toggle_voice)
+        self.body.addWidget(self.voice)
+        self.idle_label = label("", "large", name="idle-timeout")
+        self.body.addLayout(self._stepper(self.idle_label, "idle", self._idle))
+        self.printer = self._line(S.PRINTER, settings.printer, "printer")
+        self.server = self._line(S.SERVER, settings.server_url, "server")
+        self.body.addWidget(
+            button(
+                S.SAVE,
+                "fa5s.save",
+                role="primary",
+                name="save",
+                on_click=lambda: on_save(self.collect()),
+            )
+        )
+        actions = QHBoxLayout()
+        actions.addWidget(
+            button(S.EXIT_KIOSK, "fa5s.compress", name="exit-kiosk", on_click=on_exit_kiosk)
+        )
+        actions.addWidget(button(S.QUIT_APP, "fa5s.power-off", name="quit", on_click=on_quit))
+        actions.addStretch(1)
+        self.body.addLayout(actions)
+        self.body.addStretch(1)
+        self._refresh()
+        self.set_nav(next=on_home, next_text=S.HOME)
+
+    def _stepper(self, shown: Any, name: str, step: Callable[[int], None]) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(shown, 1)
+        row.addWidget(
+            button(
+                S.SMALLER if name == "scale" else S.SHORTER,
+                "fa5s.minus",
+                name=f"{name}-down",
+                on_click=lambda: step(-1),
+            )
+        )
+        row.addWidget(
+            button(
+                S.BIGGER if name == "scale" else S.LONGER,
+                "fa5s.plus",
+                name=f"{name}-up",
+                on_click=lambda: step(1),
+            )
+        )
+        return row
+
+    def _line(self, caption: str, value: str, name: str) -> QLineEdit:
+        self.body.addWidget(label(caption, "large"))
+        line = QLineEdit(value)
+        line.setObjectName(name)
+        self.body.addWidget(line)
+        return line
+
+    def _scale(self, direction: int) -> None:
+        self.values["font_scale"] = _step(FONT_SCALES, self.values["font_scale"], direction)
+        self._refresh()
+
+    def _idle(self, direction: int) -> None:
+        self.values["idle_timeout_s"] = _step(IDLE_STEPS, self.values["idle_timeout_s"], direction)
+        self._refresh()
+
+    def _toggle_voice(self) -> None:
+        self.values["voice_enabled"] = not self.values["voice_enabled"]
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.scale_label.setText(
+            S.FONT_SCALE.format(percent=round(self.values["font_scale"] * 100))
+        )
+        self.voice.setText(S.VOICE_ON if self.values["voice_enabled"] else S.VOICE_OFF)
+        self.idle_label.setText(S.IDLE_TIMEOUT.format(seconds=self.values["idle_timeout_s"]))
+
+    def collect(self) -> dict[str, Any]:
+        return {
+            **self.values,
+            "printer": self.printer.text().strip(),
+            "server_url": self.server.text().strip(),
+        }

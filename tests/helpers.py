@@ -1,0 +1,62 @@
+"""Shared test helpers: the death-benefit form, its example answers, a fixed clock.
+
+Imported as ``helpers`` (tests/ is on sys.path through tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from kiosk.forms.catalogue import Catalogue, default_catalogue
+from kiosk.forms.engine import FormFill
+from kiosk.forms.examples import example_path
+from kiosk.forms.schema import FormDefinition
+
+FORM_ID = "pension_death_benefit"
+# A fixed local time (UTC+8) a few weeks after the example's death date (2026-10-30).
+CST = timezone(timedelta(hours=8))
+FIXED_NOW = datetime(2026, 11, 20, 10, 30, tzinfo=CST)
+TODAY = FIXED_NOW.date()
+
+# People of the example answers (synthetic, valid checksums).
+DECEASED_ID = "500225194103080133"  # male, born 1941-03-08
+APPLICANT_ID = "50011119681002024X"  # female, born 1968-10-02
+DECEASED_NAME = "张德明"
+APPLICANT_NAME = "张秀英"
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+@functools.cache
+def catalogue() -> Catalogue:
+    return default_catalogue()
+
+
+def form() -> FormDefinition:
+    return catalogue().get(FORM_ID)
+
+
+def example_file() -> Path:
+    return example_path(form())
+
+
+def example() -> dict[str, Any]:
+    """A fresh deep copy of the shipped example answers (tests may change it)."""
+    data: dict[str, Any] = json.loads(example_file().read_text(encoding="utf-8"))
+    return copy.deepcopy(data)
+
+
+def new_fill(answers: dict[str, Any] | None = None, *, today: date = TODAY, **kw: Any) -> FormFill:
+    """An empty fill of the death-benefit form; ``answers`` applied (and checked) if given."""
+    fill = FormFill(form(), catalogue().lists, today=today, **kw)
+    if answers is not None:
+        problems = [p for p in fill.apply_answers(answers) if p.is_error]
+        assert not problems, [str(p) for p in problems]
+    return fill

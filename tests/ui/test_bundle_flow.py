@@ -1,0 +1,47 @@
+"""The 家人去世 life event through the real screens: one intake, then one finalized case
+per form that applies, each with its number on the done page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import APPLICANT_ID
+from pytestqt.qtbot import QtBot
+from test_death_benefit_flow import fill_all, identify
+from ui_driver import click, errors, settle
+
+from kiosk.forms.examples import example_path
+from kiosk.services.cases import list_cases
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.qt import QLabel
+
+bundles = pytest.importorskip("kiosk.services.bundles")
+BUNDLE_ID = "death_in_family"
+
+
+def test_death_in_family_bundle(qtbot: QtBot, window: MainWindow) -> None:
+    w = window
+    composed = w.ctx.catalogue.get(f"bundle.{BUNDLE_ID}")
+    data = json.loads(example_path(composed).read_text("utf-8"))
+
+    click(qtbot, w, "tile-life_events")
+    identify(qtbot, w, APPLICANT_ID)
+    assert w.page.page_name == "life-events"
+    click(qtbot, w, f"offer-{BUNDLE_ID}")
+    assert w.page.page_name == "materials"
+    click(qtbot, w, "next")
+    assert w.page.page_name == "question"
+    fill_all(qtbot, w, data)
+    assert w.page.page_name == "check"
+    settle(qtbot, w)
+    assert any("城乡居民基本养老保险死亡待遇申领" in line for line in w.page.plan), w.page.plan
+
+    click(qtbot, w, "next")  # 确认提交
+    assert w.page.page_name == "done", errors(w)
+    numbers = [lbl.text() for lbl in w.page.findChildren(QLabel, "case-number")]
+    finalized = list_cases(w.ctx, states=["finalized"])
+    assert len(finalized) >= 2 and len(numbers) == len(finalized)
+    assert {c.number for c in finalized} == {n.split("：")[1] for n in numbers}
+    assert "pension_death_benefit" in {c.form_id for c in finalized}
+    assert list_cases(w.ctx, states=["draft"]) == []  # the intake draft is gone

@@ -1,0 +1,175 @@
+"""The whole death-benefit claim through the real screens, with the shipped example
+answers: an ID checksum error in words, back navigation, 修改 from the check page, then
+finalize, and the case exists finalized in the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from helpers import APPLICANT_ID, FORM_ID, example
+from pytestqt.qtbot import QtBot
+from ui_driver import answer, click, errors, find, keypad, settle
+
+from kiosk.services.cases import list_cases, show_case
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.qt import QDialog, QLabel, QLineEdit, Qt
+
+
+def identify(qtbot: QtBot, w: MainWindow, id_number: str) -> None:
+    # A wrong last character first: the checksum error in plain words, not only colour.
+    wrong = id_number[:17] + ("1" if id_number[17] != "1" else "2")
+    keypad(qtbot, w, wrong)
+    assert any("最后一位对不上" in e for e in errors(w)), errors(w)
+    assert w.page.findChild(QLabel, "error-heading").isVisible()
+    click(qtbot, w, "key-delete")
+    keypad(qtbot, w, id_number[17])
+    assert errors(w) == []
+    qtbot.waitUntil(lambda: w.page.person.isVisible())
+    text = w.page.findChild(QLabel, "person-text").text()
+    assert "58 岁" in text and "女" in text
+    click(qtbot, w, "confirm")
+
+
+def start_death_benefit(qtbot: QtBot, w: MainWindow) -> None:
+    click(qtbot, w, "tile-services")
+    assert w.page.page_name == "identify"
+    identify(qtbot, w, APPLICANT_ID)
+    assert w.page.page_name == "services"
+    click(qtbot, w, f"offer-{FORM_ID}")
+    assert w.page.page_name == "materials"
+    assert any("身份证" in line for line in w.page.lines)
+    click(qtbot, w, "next")  # 开始填写
+    assert w.page.page_name == "question"
+
+
+def fill_all(qtbot: QtBot, w: MainWindow, answers: dict[str, Any]) -> None:
+    """Answer page by page until the check page, adding repeat items as the example has."""
+    added: dict[str, int] = {}
+    for _ in range(80):
+        name = w.page.page_name
+        if name == "check":
+            return
+        path = w.session.page
+        assert path is not None
+        if name == "repeat":
+            items = answers.get(path, [])
+            if added.get(path, 0) < len(items):
+                added[path] = added.get(path, 0) + 1
+                click(qtbot, w, "add")
+            else:
+                click(qtbot, w, "next")
+            continue
+        fname, item = w.session.draft.fill.split(path)
+        source = answers[item[0]][item[1]] if item is not None else answers
+        value = source.get(fname)
+        if value is None and fname == "applicant_signature":
+            value = "sign"
+        answer(qtbot, w, value)
+        assert errors(w) == [], (path, errors(w))
+    raise AssertionError("never reached the check page")
+
+
+def fake_printer(monkeypatch: pytest.MonkeyPatch) -> list[str] | None:
+    """Record print jobs instead of sending them to CUPS; None without a printing service."""
+    try:
+        from kiosk.services import printing
+    except ImportError:
+        return None
+    printed: list[str] = []
+
+    def print_case(ctx: Any, case_id: str, **_kw: Any) -> Any:
+        printed.append(case_id)
+        return printing.PrintResult(True, "已送到打印机。", "sent", "fake")
+
+    monkeypatch.setattr(printing, "print_case", print_case)
+    return printed
+
+
+def test_death_benefit_claim_end_to_end(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = window
+    data = example()
+    start_death_benefit(qtbot, w)
+    assert w.session.page == "deceased_id"
+
+    # Back navigation: answer two pages, go back, the answer is still shown.
+    answer(qtbot, w, data["deceased_id"])
+    assert w.session.page == "deceased_name"
+    click(qtbot, w, "back")
+    assert w.session.page == "deceased_id"
+    assert w.page.findChild(QLineEdit, "answer").text() == data["deceased_id"]
+    click(qtbot, w, "next")
+
+    # A required answer left empty: the engine's message at the top, in words.
+    click(qtbot, w, "next")
+    assert errors(w) and "需要回答" in errors(w)[0]
+    assert w.speaker.history[-1] == errors(w)[0]
+
+    fill_all(qtbot, w, data)
+    page = w.page
+    assert page.page_name == "check"
+    answers_shown = [lbl.text() for lbl in page.findChildren(QLabel, "answer")]
+    assert "张德明" in answers_shown and "新店村4组" in answers_shown
+    assert "2026年10月30日" in answers_shown
+
+    # 修改 beside an answer goes to its page and comes back to the check page.
+    click(qtbot, w, "edit-applicant_phone")
+    assert w.session.page == "applicant_phone"
+    answer(qtbot, w, "13996012345")
+    assert w.page.page_name == "check"
+    assert "13996012345" in [lbl.text() for lbl in w.page.findChildren(QLabel, "answer")]
+
+    click(qtbot, w, "next")  # 确认提交
+    assert w.page.page_name == "done", errors(w)
+    number = w.page.findChild(QLabel, "case-number").text()
+    [case] = list_cases(w.ctx, states=["finalized"])
+    assert case.number in number and case.form_id == FORM_ID
+    detail = show_case(w.ctx, case.id)
+    expected = {k: v for k, v in data.items() if k != "applicant_signature"}
+    expected["applicant_phone"] = "13996012345"
+    assert {k: detail.answers.get(k) for k in expected} == expected
+    assert detail.answers["applicant_signature"]  # signed on the pad
+    assert [a.action for a in detail.audit][-1] == "finalized"
+
+    # Done: 打印 renders the PDF off the GUI thread and prints (no real printer here).
+    printed = fake_printer(monkeypatch)
+    click(qtbot, w, f"print-{case.number}")
+    settle(qtbot, w)
+    if printed is not None:
+        qtbot.waitUntil(lambda: bool(printed or w.findChildren(QDialog)), timeout=10_000)
+        dialogs = w.findChildren(QDialog)
+        if dialogs:  # the preview: 打印 in the dialog prints, its status says so in words
+            dialog = dialogs[0]
+            qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: printed == [case.id], timeout=10_000)
+            qtbot.waitUntil(lambda: dialog.status.text() == "已送到打印机。", timeout=10_000)
+            dialog.reject()
+        assert printed == [case.id]
+    click(qtbot, w, "next")  # 办完了，回首页
+    assert w.page.page_name == "home" and w.session.resident is None
+
+
+def test_read_aloud_reads_question_hint_and_errors(qtbot: QtBot, window: MainWindow) -> None:
+    w = window
+    start_death_benefit(qtbot, w)
+    click(qtbot, w, "next")  # nothing typed: an error
+    click(qtbot, w, "read")
+    said = w.speaker.history[-1]
+    assert "去世老人的身份证号码是多少" in said
+    assert "户口本" in said  # the hint
+    assert "需要回答" in said  # the error
+
+
+def test_prefilled_answers_say_where_they_came_from(qtbot: QtBot, window: MainWindow) -> None:
+    w = window
+    start_death_benefit(qtbot, w)
+    answer(qtbot, w, example()["deceased_id"])
+    answer(qtbot, w, "张德明")
+    assert w.session.page == "deceased_sex"
+    note = w.page.findChild(QLabel)
+    texts = [lbl.text() for lbl in w.page.findChildren(QLabel)]
+    assert any(t.startswith("据登记信息（身份证号码）") for t in texts), texts
+    assert note is not None
+    assert find(w, "choice-male").isChecked()

@@ -1,0 +1,49 @@
+"""Identify by a keyboard or card reader (types like a keyboard), and kiosk mode: fullscreen,
+frameless, and the way out only through staff mode."""
+
+from __future__ import annotations
+
+from helpers import APPLICANT_ID
+from pytestqt.qtbot import QtBot
+from ui_driver import click, errors, keypad, settle
+
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.qt import QLabel, QLineEdit, Qt
+
+
+def test_card_reader_typing_and_plain_word_errors(qtbot: QtBot, window: MainWindow) -> None:
+    w = window
+    click(qtbot, w, "tile-services")
+    line = w.page.findChild(QLineEdit, "id-number")
+    qtbot.keyClicks(line, "5001A")
+    assert errors(w) == ["身份证号码里只能有数字，第5位“A”不是数字，请再核对一遍。"]
+    line.clear()
+    qtbot.keyClicks(line, "50011119681002")
+    assert errors(w) == []  # no nagging about the length while typing
+    assert w.page.findChild(QLabel, "count").text() == "已输入 14 位，还差 4 位"
+    click(qtbot, w, "next")
+    assert errors(w) == ["身份证号码应该是18位，您输入了14位。"]
+    line.clear()
+    qtbot.keyClicks(line, APPLICANT_ID.lower())  # a reader may send a small x
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    settle(qtbot, w)
+    assert w.page.person.isVisible() and errors(w) == []
+    person = w.page.findChild(QLabel, "person-text").text()
+    assert "58 岁（女）" in person and "登记信息里没有找到您的名字" in person  # no registry here
+    click(qtbot, w, "retype")
+    assert line.text() == "" and not w.page.person.isVisible()
+
+
+def test_kiosk_mode_is_left_only_through_staff_mode(qtbot: QtBot, window: MainWindow) -> None:
+    w = window
+    w.set_kiosk_mode(True)
+    qtbot.waitUntil(w.isFullScreen)
+    assert w.windowFlags() & Qt.WindowType.FramelessWindowHint
+    home_buttons = {b.objectName() for b in w.page.findChildren(type(w.page.read_button))}
+    assert "exit-kiosk" not in home_buttons
+    click(qtbot, w, "staff")
+    keypad(qtbot, w, w.ctx.settings.staff_pin)
+    click(qtbot, w, "next")
+    click(qtbot, w, "exit-kiosk")
+    qtbot.waitUntil(lambda: not w.isFullScreen())
+    assert not w.windowFlags() & Qt.WindowType.FramelessWindowHint

@@ -1,0 +1,99 @@
+"""Drive the real widgets the way a person does: click buttons by their object name, type
+on the keypad, step dates; wait for the service calls running off the GUI thread."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from kiosk.ui.answer_widgets import DateEditor, KeypadEditor, Stepper, VillageEditor
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.qt import QApplication, QInputMethodEvent, QLineEdit, QPushButton, Qt
+
+
+def settle(qtbot: QtBot, w: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=15_000)
+    QApplication.processEvents()
+
+
+def find(w: MainWindow, name: str) -> QPushButton:
+    root = w.idle.overlay if w.idle.overlay.isVisible() else w.page
+    found = [b for b in root.findChildren(QPushButton, name) if b.isVisible()]
+    assert found, f"no visible button {name!r} on {w.page.page_name}"
+    return found[0]
+
+
+def click(qtbot: QtBot, w: MainWindow, name: str) -> None:
+    qtbot.mouseClick(find(w, name), Qt.MouseButton.LeftButton)
+    settle(qtbot, w)
+
+
+def keypad(qtbot: QtBot, w: MainWindow, text: str) -> None:
+    for ch in text:
+        click(qtbot, w, f"key-{ch}")
+
+
+def clear_line(qtbot: QtBot, w: MainWindow, line: QLineEdit) -> None:
+    for _ in range(len(line.text())):
+        click(qtbot, w, "key-delete")
+
+
+def step_to(qtbot: QtBot, w: MainWindow, stepper: Stepper, name: str, target: int) -> None:
+    while stepper.value() != target:
+        diff = target - stepper.value()
+        step = 10 if abs(diff) >= 10 and name == "year" else 1
+        button = f"{name}{(step if diff > 0 else -step):+d}"
+        qtbot.mouseClick(find(w, button), Qt.MouseButton.LeftButton)
+
+
+def type_chinese(line: QLineEdit, text: str) -> None:
+    """Chinese arrives from an input method (pinyin keyboard) as a committed string."""
+    line.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(line, event)
+
+
+def errors(w: MainWindow) -> list[str]:
+    return list(w.page.errors.messages) if w.page.errors.isVisible() else []
+
+
+def answer(qtbot: QtBot, w: MainWindow, value: Any) -> None:
+    """Put ``value`` into the current question's editor the way a person would, then 下一步.
+    ``None`` keeps what is shown (a prefilled answer being confirmed)."""
+    page = w.page
+    editor = getattr(page, "editor", None)
+    q = w.session.draft.fill.question(w.session.page) if w.session.draft else None
+    if value is not None and editor is not None and q is not None:
+        if isinstance(editor, KeypadEditor):
+            editor.line.setFocus()
+            clear_line(qtbot, w, editor.line)
+            keypad(qtbot, w, str(value))
+        elif isinstance(editor, DateEditor):
+            d = date.fromisoformat(value)
+            step_to(qtbot, w, editor.year, "year", d.year)
+            step_to(qtbot, w, editor.month, "month", d.month)
+            step_to(qtbot, w, editor.day, "day", d.day)
+        elif isinstance(editor, VillageEditor):
+            village, _, group = value.partition("-")
+            click(qtbot, w, f"choice-{village}")
+            if editor.group is not None:
+                step_to(qtbot, w, editor.group, "group", int(group))
+        elif q.type == "yes_no":
+            click(qtbot, w, "choice-yes" if value else "choice-no")
+        elif q.type in ("select_one", "relationship"):
+            click(qtbot, w, f"choice-{value}")
+        elif q.type == "select_multiple":
+            for v in value:
+                click(qtbot, w, f"choice-{v}")
+        elif q.type == "signature":
+            pad = editor.pad  # type: ignore[attr-defined]
+            qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=pad.rect().center())
+            qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=pad.rect().center())
+        elif q.type == "text":
+            line = editor.line  # type: ignore[attr-defined]
+            line.clear()
+            type_chinese(line, str(value))
+    click(qtbot, w, "next")

@@ -1,0 +1,179 @@
+"""Personal data: encrypted at rest, opened only by this device's key, found by blind index."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import APPLICANT_ID, APPLICANT_NAME, DECEASED_ID, DECEASED_NAME, FORM_ID, example
+
+from kiosk.services.cases import cases_for_person, fill_case, show_case
+from kiosk.services.context import KioskContext
+from kiosk.store.crypto import KEY_FILE, CryptoError, FieldCipher, load_or_create_device_key
+from kiosk.store.database import DB_FILE
+from kiosk.store.uow import Store
+
+
+def raw_bytes(root: Path) -> bytes:
+    """Everything SQLite has on disk for the store: the database and its write-ahead log."""
+    data = b""
+    for name in (DB_FILE, DB_FILE + "-wal", DB_FILE + "-journal"):
+        path = root / name
+        if path.exists():
+            data += path.read_bytes()
+    return data
+
+
+def secrets_of(answers: dict) -> list[str]:
+    heirs = answers["heirs"]
+    return [
+        DECEASED_NAME,
+        APPLICANT_NAME,
+        DECEASED_ID,
+        APPLICANT_ID,
+        answers["bank_account"],
+        answers["applicant_phone"],
+        *[h["heir_name"] for h in heirs],
+        *[h["heir_id"] for h in heirs],
+    ]
+
+
+def assert_unreadable(raw: bytes, secrets: list[str]) -> None:
+    assert raw, "the database files are missing"
+    for secret in secrets:
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+            assert secret.encode(encoding) not in raw, f"{secret!r} readable as {encoding}"
+
+
+def test_personal_data_is_not_readable_from_the_database_files(ctx: KioskContext) -> None:
+    answers = example()
+    case = fill_case(ctx, FORM_ID, answers, volunteer_id="V001")
+    secrets = secrets_of(answers)
+    # While the kiosk is open (the case may still sit in the -wal file) ...
+    assert (ctx.data_root / (DB_FILE + "-wal")).exists()
+    assert_unreadable(raw_bytes(ctx.data_root), secrets)
+    # ... and after it is closed (checkpointed into the main file).
+    ctx.close()
+    assert_unreadable(raw_bytes(ctx.data_root), secrets)
+    # The data is there all the same, for whoever holds the key.
+    store = Store.open(ctx.data_root)
+    try:
+        with store.unit_of_work() as uow:
+            data = uow.cases.read_personal(uow.cases.require(case.id))
+        assert data.answers["deceased_name"] == DECEASED_NAME
+        assert data.applicant_name == APPLICANT_NAME
+    finally:
+        store.close()
+
+
+def test_the_positive_control_finds_clear_text(tmp_path: Path) -> None:
+    """The grep above can fail: a clear-text value in the same files is found."""
+    store = Store.open(tmp_path)
+    with store.unit_of_work() as uow:
+        uow.meta.set("probe", DECEASED_NAME + DECEASED_ID)
+        uow.commit()
+    with pytest.raises(AssertionError, match="readable"):
+        assert_unreadable(raw_bytes(tmp_path), [DECEASED_NAME])
+    store.close()
+
+
+def test_another_device_key_does_not_open_the_store(ctx: KioskContext) -> None:
+    fill_case(ctx, FORM_ID, example())
+    root = ctx.data_root
+    ctx.close()
+    (root / KEY_FILE).write_bytes(os.urandom(32))
+    with pytest.raises(CryptoError, match="device key does not open this database"):
+        Store.open(root)
+
+
+def test_a_lost_key_is_refused_rather_than_replaced_silently(ctx: KioskContext) -> None:
+    fill_case(ctx, FORM_ID, example())
+    root = ctx.data_root
+    ctx.close()
+    (root / KEY_FILE).unlink()
+    with pytest.raises(CryptoError):
+        Store.open(root)
+
+
+def test_a_key_file_of_the_wrong_size_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "keys").mkdir()
+    (tmp_path / KEY_FILE).write_bytes(b"short")
+    with pytest.raises(CryptoError, match="must be 32 bytes, found 5"):
+        Store.open(tmp_path)
+
+
+def test_the_key_is_created_once_and_kept_private(tmp_path: Path) -> None:
+    key = load_or_create_device_key(tmp_path)
+    assert len(key) == 32
+    assert load_or_create_device_key(tmp_path) == key
+    assert (tmp_path / KEY_FILE).stat().st_mode & 0o077 == 0
+
+
+def _race_for_key(root: str, barrier: Any, results: Any) -> None:
+    barrier.wait(timeout=30)
+    try:
+        results.put(load_or_create_device_key(Path(root)))
+    except Exception as exc:  # reported to the test, not lost in the child
+        results.put(repr(exc))
+
+
+@pytest.mark.parametrize("trial", range(3))
+def test_processes_starting_at_once_all_get_the_one_key(tmp_path: Path, trial: int) -> None:
+    mp = multiprocessing.get_context("fork")
+    barrier, results = mp.Barrier(6), mp.Queue()
+    procs = [
+        mp.Process(target=_race_for_key, args=(str(tmp_path), barrier, results)) for _ in range(6)
+    ]
+    for proc in procs:
+        proc.start()
+    keys = [results.get(timeout=30) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=30)
+    assert keys == [(tmp_path / KEY_FILE).read_bytes()] * 6
+    assert [p.name for p in (tmp_path / "keys").iterdir()] == ["device.key"]  # no leftovers
+
+
+def test_a_field_opens_only_with_its_key_and_its_row() -> None:
+    key = os.urandom(32)
+    cipher = FieldCipher(key)
+    blob = cipher.encrypt("张德明".encode(), context=b"case-1")
+    assert cipher.decrypt(blob, context=b"case-1") == "张德明".encode()
+    with pytest.raises(CryptoError):
+        cipher.decrypt(blob, context=b"case-2")  # copied onto another row
+    with pytest.raises(CryptoError):
+        FieldCipher(os.urandom(32)).decrypt(blob, context=b"case-1")
+    with pytest.raises(CryptoError, match="unknown format"):
+        cipher.decrypt(b"\x02" + blob[1:], context=b"case-1")
+    # Same plaintext, different ciphertext each time (random nonce).
+    assert cipher.encrypt(b"x", context=b"c") != cipher.encrypt(b"x", context=b"c")
+
+
+def test_the_blind_index_is_keyed_and_stable() -> None:
+    key = os.urandom(32)
+    index = FieldCipher(key).blind_index(DECEASED_ID)
+    assert index == FieldCipher(key).blind_index(DECEASED_ID)
+    assert index != FieldCipher(os.urandom(32)).blind_index(DECEASED_ID)
+    assert DECEASED_ID not in index
+
+
+def test_a_person_finds_their_cases_by_id_number(ctx: KioskContext) -> None:
+    first = fill_case(ctx, FORM_ID, example())
+    other = example() | {
+        "applicant_id": "500225195001010024",
+        "applicant_relationship": "spouse",
+        "heirs": [],
+    }
+    second = fill_case(ctx, FORM_ID, other)
+    assert [c.id for c in cases_for_person(ctx, APPLICANT_ID)] == [first.id]
+    assert [c.id for c in cases_for_person(ctx, "500225195001010024")] == [second.id]
+    # The deceased is the subject of both.
+    assert {c.id for c in cases_for_person(ctx, DECEASED_ID)} == {first.id, second.id}
+    assert cases_for_person(ctx, "500111197205190317") == []  # an heir is neither
+    with ctx.store.unit_of_work() as uow:
+        row = uow.cases.require(first.id)
+        assert row.applicant_key == ctx.store.cipher.blind_index(APPLICANT_ID)
+        assert row.subject_key == ctx.store.cipher.blind_index(DECEASED_ID)
+    assert show_case(ctx, first.number).applicant_name == APPLICANT_NAME

@@ -1,0 +1,114 @@
+"""The SQLite store: WAL, migrations that match the models, units of work, case numbers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from helpers import CST, FORM_ID, catalogue, example
+from sqlalchemy import text
+
+from kiosk.services.cases import fill_case, start_case
+from kiosk.services.context import KioskContext, open_kiosk
+from kiosk.store.database import alembic_config, create_sqlite_engine, migrate_to_head
+from kiosk.store.models import Base, CaseRow
+from kiosk.store.uow import Store
+
+
+def test_alembic_head_matches_the_models(tmp_path: Path) -> None:
+    engine = create_sqlite_engine(tmp_path / "db.sqlite3")
+    migrate_to_head(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert context.get_current_revision() == head
+    engine.dispose()
+
+
+def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
+    engine = create_sqlite_engine(tmp_path / "db.sqlite3")
+    migrate_to_head(engine)
+    migrate_to_head(engine)
+    with engine.connect() as conn:
+        tables = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type='table'")).all())
+    assert set(Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+    engine.dispose()
+
+
+def test_the_database_runs_in_wal_mode_with_full_durability(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    store.close()
+
+
+def test_leaving_a_unit_of_work_without_commit_keeps_nothing(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    with store.unit_of_work() as uow:
+        uow.meta.set("k", "v")
+        uow.cases.next_number(day=date(2026, 11, 20), device_no=1)
+    with store.unit_of_work() as uow:
+        assert uow.meta.get("k") is None
+        # An abandoned number is not used up.
+        assert uow.cases.next_number(day=date(2026, 11, 20), device_no=1) == "261120-01-001"
+    with pytest.raises(RuntimeError), store.unit_of_work() as uow:
+        uow.meta.set("k", "v")
+        raise RuntimeError("boom")
+    with store.unit_of_work() as uow:
+        assert uow.meta.get("k") is None
+    store.close()
+
+
+def test_the_device_id_is_made_once_per_store(tmp_path: Path) -> None:
+    first = Store.open(tmp_path)
+    device = first.device_id
+    first.close()
+    again = Store.open(tmp_path)
+    assert again.device_id == device
+    again.close()
+
+
+def test_case_numbers_are_sequential_per_day_and_unique(ctx: KioskContext) -> None:
+    numbers = [fill_case(ctx, FORM_ID, example()).number for _ in range(3)]
+    numbers.append(start_case(ctx, FORM_ID).case.number)  # drafts take a number too
+    assert numbers == [f"261120-01-00{i}" for i in range(1, 5)]
+    ctx.clock = lambda: datetime(2026, 11, 21, 8, 0, tzinfo=CST)
+    assert fill_case(ctx, FORM_ID, example()).number == "261121-01-001"
+    with ctx.store.unit_of_work() as uow:
+        all_numbers = [row.number for row in uow.session.query(CaseRow)]
+    assert len(all_numbers) == len(set(all_numbers)) == 5
+
+
+def test_the_device_number_is_part_of_the_case_number(tmp_path: Path) -> None:
+    ctx = open_kiosk(
+        tmp_path / "home",
+        catalogue=catalogue(),
+        clock=lambda: datetime(2026, 11, 20, 9, 0, tzinfo=CST),
+        device_no=7,
+    )
+    try:
+        assert fill_case(ctx, FORM_ID, example()).number == "261120-07-001"
+    finally:
+        ctx.close()
+
+
+def test_two_stores_on_one_file_share_the_sequence(tmp_path: Path) -> None:
+    """The UI and a second process (sync, CLI) never hand out the same number."""
+    a, b = Store.open(tmp_path), Store.open(tmp_path)
+    day = date(2026, 11, 20)
+    got = []
+    for store in (a, b, a, b):
+        with store.unit_of_work() as uow:
+            got.append(uow.cases.next_number(day=day, device_no=1))
+            uow.commit()
+    assert got == [f"261120-01-00{i}" for i in range(1, 5)]
+    a.close()
+    b.close()
