@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "integration" / "sync")]
 
 from server_process import ServerProcess  # noqa: E402
+from sync_helpers import clone_cases  # noqa: E402
 
 from kiosk.forms.examples import example_answers  # noqa: E402
 from kiosk.services.cases import fill_case  # noqa: E402
@@ -54,13 +55,13 @@ def soak(server: ServerProcess, root: Path, rounds: int, rng: random.Random) -> 
     ctx = open_kiosk(root)
     enroll_device(ctx, server.url, server.admin("enroll", "--name", "soak").strip())
     answers = example_answers(ctx.catalogue.get(FORM))
-    ids: list[str] = []
+    ids: list[str] = [fill_case(ctx, FORM, answers).id]  # a real case; the others copy it
     mid_send = 0
     kiosk = [sys.executable, "-c", "import sys; from kiosk.cli import main; sys.exit(main())"]
     kiosk += ["--data-dir", str(root), "sync"]
     env = {**os.environ, "KIOSK_HOME": str(root)}
     for n in range(1, rounds + 1):
-        ids += [fill_case(ctx, FORM, answers).id for _ in range(rng.randint(10, 40))]
+        ids += clone_cases(ctx, ids[0], rng.randint(20, 80))
         before = sync_status(ctx).pending
         proc = subprocess.Popen(
             [*kiosk, "--batch-size", str(rng.choice([1, 2, 3])), "--timeout", "2"],

@@ -19,7 +19,7 @@ for arg in "$@"; do
     fi
 done
 
-bash scripts/setup.sh --extras test,server ${setup_args[@]+"${setup_args[@]}"}
+bash scripts/setup.sh --extras test,server,build ${setup_args[@]+"${setup_args[@]}"}
 
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
@@ -41,4 +41,13 @@ if command -v xvfb-run >/dev/null 2>&1; then
 else
     echo "[test] xvfb-run not found: running Qt tests with QT_QPA_PLATFORM=offscreen"
     QT_QPA_PLATFORM=offscreen .venv/bin/pytest ${pytest_args[@]+"${pytest_args[@]}"}
+fi
+
+# The installable bundle: build it once, then start it offscreen (tests marked `build`).
+# Skipped when pytest was given arguments (a partial run) or KIOSK_SKIP_BUILD=1.
+if [[ ${#pytest_args[@]} -eq 0 && "${KIOSK_SKIP_BUILD:-0}" != "1" ]]; then
+    step "bundle build (PyInstaller)"
+    bash build/build.sh --no-apt
+    step "pytest -m build (the built bundle, offscreen)"
+    QT_QPA_PLATFORM=offscreen .venv/bin/pytest -m build tests/e2e/test_bundle_build.py
 fi

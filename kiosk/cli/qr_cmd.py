@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ def register(sub: Any) -> None:
     p.add_argument("--image", type=Path, action="append", default=[], help="a photo or scan")
     p.add_argument("--keys", type=Path, help='JSON {"device id": "public key (base64url)"}')
     p.set_defaults(handler=cmd_verify)
+
+    p = qsub.add_parser("key", help="this kiosk's device id and public key (JSON, for --keys)")
+    p.set_defaults(handler=cmd_key)
 
     p = qsub.add_parser("import", help="rebuild a case from its data codes into this kiosk")
     p.add_argument("payloads", nargs="*", help="scanned texts (BBD1:...), any order")
@@ -68,6 +72,19 @@ def _key_lookup(args: argparse.Namespace) -> Any:
         except (OSError, ValueError, AttributeError) as exc:
             raise CliError(f"{args.keys}: not a JSON object of device keys: {exc}", 2) from exc
     return keys.get
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    from kiosk.services.printing import device_public_key
+
+    ctx = open_context(args)
+    try:
+        device_id, raw = device_public_key(ctx)
+    finally:
+        ctx.close()
+    text = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    print(json.dumps({device_id: text}, indent=2))
+    return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

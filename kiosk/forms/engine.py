@@ -17,9 +17,9 @@ from datetime import date
 from typing import Any
 
 from kiosk.domain.errors import ValidationProblem
-from kiosk.forms.expr import Expression, compile_expression, truthy
+from kiosk.forms.expr import Expression, ExprEvalError, compile_expression, truthy
 from kiosk.forms.prefill import PrefillSource, default_prefill
-from kiosk.forms.schema import Choice, FormDefinition, Question
+from kiosk.forms.schema import Choice, FormDefinition, Material, Question
 from kiosk.forms.values import coerce, is_empty, jsonable, problem, typed
 
 _PATH = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+)\]\.([a-z][a-z0-9_]*)$")
@@ -228,6 +228,16 @@ class FormFill:
     def holds(self, expression: str) -> bool:
         """Whether an expression is true on the whole form (materials, bundle conditions)."""
         return truthy(self._expr(expression).evaluate(_Context(self, None)))
+
+    def materials(self) -> list[Material]:
+        """The materials to bring for these answers (a material's ``relevant`` must hold)."""
+        return [m for m in self.form.materials if not m.relevant or self._may_hold(m.relevant)]
+
+    def _may_hold(self, expression: str) -> bool:
+        try:
+            return self.holds(expression)
+        except ExprEvalError:
+            return True  # when in doubt, ask people to bring it: a wasted trip costs more
 
     def first_unfinished(self) -> Page | None:
         """The first page with an error (or unanswered required question), for resuming."""
@@ -470,6 +480,8 @@ class FormFill:
         return found
 
     def _apply_items(self, q: Question, items: Any) -> list[AnswerProblem]:
+        if items is None:  # `"heirs": null` means none, as an empty list does
+            items = []
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             return [
                 AnswerProblem(

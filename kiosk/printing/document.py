@@ -18,7 +18,6 @@ from kiosk.printing.layout import (
     PAGE_H,
     PAGE_W,
     SHADE,
-    TOP,
     Draw,
     Flow,
     box,
@@ -27,7 +26,7 @@ from kiosk.printing.layout import (
     text,
     wrap,
 )
-from kiosk.printing.pdf import BODY, SMALL, _materials, _section_title, layout_case
+from kiosk.printing.pdf import BODY, SMALL, layout_case, materials_block, section_title
 from kiosk.printing.sheet import BundleCover, CaseSheet
 
 
@@ -81,7 +80,7 @@ def _layout_cover(cover: BundleCover) -> list[list[Draw]]:
         hline(c, MARGIN, MARGIN + CONTENT_W, top - 68, 1.4)
 
     flow.place(76, head)
-    _section_title(flow, "本次办理的事项", keep_with=24)
+    section_title(flow, "本次办理的事项", keep_with=24)
     widths = (34.0, 120.0, CONTENT_W - 154.0 - 80.0, 80.0)
     header = ("序号", "办件编号", "事项", "承办部门")
     rows = [header] + [(str(i), n, t, d) for i, (n, t, d) in enumerate(cover.cases, 1)]
@@ -107,7 +106,7 @@ def _layout_cover(cover: BundleCover) -> list[list[Draw]]:
 
         flow.place(h, draw)
     flow.gap(10)
-    _materials(flow, cover.materials, "需带材料（合在一起，同样的材料只带一份）")
+    materials_block(flow, cover.materials, "需带材料（合在一起，同样的材料只带一份）")
     helper = cover.volunteer or "无（本人自助填写）"
     flow.gap(10)
     flow.place(20, lambda c, top: text(c, MARGIN, top - 14, f"帮办人：{helper}", BODY))
@@ -140,4 +139,4 @@ def render_bundle(cover: BundleCover, sheets: list[CaseSheet]) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["TOP", "render_bundle", "render_case"]
+__all__ = ["render_bundle", "render_case"]

@@ -29,7 +29,7 @@ from kiosk.printing.layout import (
     text,
     wrap,
 )
-from kiosk.printing.qr_draw import draw_qr, qr_matrix, symbol_size
+from kiosk.printing.qr_draw import Matrix, draw_qr, qr_matrix, symbol_size
 from kiosk.printing.sheet import CaseSheet, Material, Row, Table
 
 MODULE = 0.4 * mm  # QR module size: 300 dpi printers give about 5 dots a module
@@ -71,7 +71,7 @@ def _header(flow: Flow, sheet: CaseSheet) -> None:
     flow.place(8, lambda c, top: hline(c, MARGIN, MARGIN + CONTENT_W, top - 2, 1.4))
 
 
-def _section_title(flow: Flow, title: str, *, keep_with: float = 0) -> None:
+def section_title(flow: Flow, title: str, *, keep_with: float = 0) -> None:
     flow.need(18 + keep_with)
 
     def draw(c: Canvas, top: float) -> None:
@@ -128,14 +128,14 @@ def _table(flow: Flow, table: Table) -> None:
         cells(row, BODY, False)
 
 
-def _materials(flow: Flow, materials: list[Material], title: str) -> None:
+def materials_block(flow: Flow, materials: list[Material], title: str) -> None:
     if not materials:
         return
     wrapped = [wrap(m.label, BODY, CONTENT_W - 130) for m in materials]
     heights = [_lines_h(len(lines), BODY) + 5 for lines in wrapped]
     # A checklist reads as one thing: keep it on one page when it fits on one.
     together = sum(heights) if sum(heights) < (TOP - BOTTOM) / 2 else 20
-    _section_title(flow, title, keep_with=together)
+    section_title(flow, title, keep_with=together)
     for m, lines, h in zip(materials, wrapped, heights, strict=True):
 
         def draw(c: Canvas, top: float, m: Material = m, lines: list[str] = lines) -> None:
@@ -159,7 +159,7 @@ def _materials(flow: Flow, materials: list[Material], title: str) -> None:
 
 def _routing(flow: Flow, sheet: CaseSheet) -> None:
     desks = sheet.routing
-    _section_title(flow, "办理流程（请按顺序到各窗口，办好后由工作人员签章）", keep_with=86)
+    section_title(flow, "办理流程（请按顺序到各窗口，办好后由工作人员签章）", keep_with=86)
     gap = 4.0
     w = (CONTENT_W - gap * (len(desks) - 1)) / len(desks)
     does = [wrap(d.does, SMALL, w - 2 * PAD) for d in desks]
@@ -181,7 +181,7 @@ def _routing(flow: Flow, sheet: CaseSheet) -> None:
 
 
 def _signatures(flow: Flow, sheet: CaseSheet) -> None:
-    _section_title(flow, "申请人声明", keep_with=110)
+    section_title(flow, "申请人声明", keep_with=110)
     lines = wrap(sheet.declaration, BODY, CONTENT_W - 2 * PAD)
     h_decl = _lines_h(len(lines), BODY) + 6
 
@@ -230,37 +230,38 @@ def _data_codes(flow: Flow, sheet: CaseSheet) -> None:
         return
     n = len(matrices)
     size = max(symbol_size(m, MODULE) for m in matrices)
-    _section_title(
+    section_title(
         flow, f"数据码（网络不通时，工作人员扫这{n}个码导入，不用重新录入）", keep_with=size + 14
     )
+    # As many codes a row as fit beside the form reference; more rows (pages) when needed.
+    per_row = max(1, int((CONTENT_W - 130 + 10) // (size + 10)))
+    rows = [list(enumerate(matrices, 1))[k : k + per_row] for k in range(0, n, per_row)]
+    for r, row in enumerate(rows):
 
-    def draw(c: Canvas, top: float) -> None:
-        x = MARGIN
-        for i, m in enumerate(matrices, 1):
-            s = symbol_size(m, MODULE)
-            draw_qr(c, m, x, top - 2 - s, MODULE)
-            text(c, x + s / 2, top - s - 10, f"数据码 {i}/{n}", SMALL, align="center", color=GREY)
-            x += s + 10
-        text(
-            c,
-            MARGIN + CONTENT_W,
-            top - 16,
-            f"表单 {sheet.form_ref}",
-            SMALL,
-            align="right",
-            color=GREY,
-        )
-        text(
-            c,
-            MARGIN + CONTENT_W,
-            top - 30,
-            f"确认提交于 {sheet.finalized}",
-            SMALL,
-            align="right",
-            color=GREY,
-        )
+        def draw(
+            c: Canvas, top: float, row: list[tuple[int, Matrix]] = row, first: bool = r == 0
+        ) -> None:
+            x = MARGIN
+            for i, m in row:
+                s = symbol_size(m, MODULE)
+                draw_qr(c, m, x, top - 2 - s, MODULE)
+                label = f"数据码 {i}/{n}"
+                text(c, x + s / 2, top - s - 10, label, SMALL, align="center", color=GREY)
+                x += s + 10
+            if first:
+                right = MARGIN + CONTENT_W
+                text(c, right, top - 16, f"表单 {sheet.form_ref}", SMALL, align="right", color=GREY)
+                text(
+                    c,
+                    right,
+                    top - 30,
+                    f"确认提交于 {sheet.finalized}",
+                    SMALL,
+                    align="right",
+                    color=GREY,
+                )
 
-    flow.place(size + 16, draw)
+        flow.place(size + 16, draw)
 
 
 # ----- documents ---------------------------------------------------------------------------
@@ -287,14 +288,14 @@ def layout_case(sheet: CaseSheet) -> list[list[Draw]]:
     _header(flow, sheet)
     for section in sheet.sections:
         first = section.blocks[0]
-        _section_title(flow, section.title, keep_with=40 if isinstance(first, Table) else 22)
+        section_title(flow, section.title, keep_with=40 if isinstance(first, Table) else 22)
         for block in section.blocks:
             if isinstance(block, Table):
                 _table(flow, block)
             else:
                 _row(flow, block)
         flow.gap(8)
-    _materials(flow, sheet.materials, "需带材料（工作人员收到后打勾）")
+    materials_block(flow, sheet.materials, "需带材料（工作人员收到后打勾）")
     flow.gap(8)
     _routing(flow, sheet)
     _signatures(flow, sheet)

@@ -13,8 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from kiosk.domain.case_packet import CasePacket
-from kiosk.forms.engine import FormFill, _Context
-from kiosk.forms.expr import compile_expression, truthy
+from kiosk.forms.engine import FormFill
 from kiosk.forms.schema import Choice, FormDefinition, Question
 from kiosk.forms.values import display, is_empty
 from kiosk.printing.compact import item_slots, top_slots
@@ -167,12 +166,7 @@ def _blocks(
 
 def materials_needed(fill: FormFill) -> list[Material]:
     """The materials that apply to these answers (a material's ``relevant`` is an expression)."""
-    out = []
-    for m in fill.form.materials:
-        if m.relevant and not truthy(compile_expression(m.relevant).evaluate(_Context(fill, None))):
-            continue
-        out.append(Material(m.label, m.copies or ""))
-    return out
+    return [Material(m.label, m.copies or "") for m in fill.materials()]
 
 
 def build_sheet(

@@ -126,9 +126,7 @@ def plan_for(ctx: KioskContext, bundle: BundleDefinition, fill: FormFill) -> Bun
         own = FormFill(
             form, ctx.catalogue.lists, today=ctx.today(), answers=split_answers(bf, answers)
         )
-        for m in form.materials:
-            if m.relevant and not own.holds(m.relevant):
-                continue
+        for m in own.materials():
             seen = materials.get(m.id)
             if seen is None:
                 materials[m.id] = PlannedMaterial(m.id, m.label, m.copies, [form.short_title])

@@ -8,6 +8,8 @@ applying only means the batch goes again; the server answers 202 for what it has
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -16,11 +18,11 @@ from sqlalchemy import insert, select, update
 
 from kiosk.domain.case_states import CaseState
 from kiosk.services.packets import packet_of
-from kiosk.store.models import AuditEntry, CaseRow, OutboxEntry
+from kiosk.store.models import AuditEntry, CaseRow, OutboxEntry, utcnow
 from kiosk.store.uow import Store
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.client import SyncClient, SyncFailure
-from kiosk.sync.protocol import ACKNOWLEDGED, CONFLICT, MAX_BATCH, CaseResult
+from kiosk.sync.protocol import ACKNOWLEDGED, CONFLICT, MAX_BATCH, REJECTED, CaseResult
 
 log = logging.getLogger(__name__)
 
@@ -63,21 +65,40 @@ _PACKET_COLUMNS = (
 )
 
 
-def _take_batch(store: Store, now: datetime, limit: int, force: bool) -> list[dict[str, Any]]:
-    """The due head of the queue, in order: it stops at the first entry still backing off,
-    so a failed batch is never overtaken by younger cases."""
+@dataclass
+class Batch:
+    """Cases taken from the head of the outbox, and what the server said about them."""
+
+    packets: list[dict[str, Any]]  # "_broken" markers included
+    last_seq: int
+    results: dict[str, CaseResult] = field(default_factory=dict)
+    failure: SyncFailure | None = None
+
+    @property
+    def complete(self) -> bool:
+        """The exchange worked and every case got its own result."""
+        return self.failure is None and all(p["case_id"] in self.results for p in self.packets)
+
+
+def take_batch(
+    store: Store, now: datetime, limit: int, force: bool, *, after_seq: int = 0
+) -> Batch | None:
+    """The due head of the queue (after ``after_seq``), in order: it stops at the first entry
+    still backing off, so a failed batch is never overtaken by younger cases."""
     with store.unit_of_work() as uow:
         query = (
-            select(OutboxEntry.next_attempt_at, *_PACKET_COLUMNS)
+            select(OutboxEntry.seq, OutboxEntry.next_attempt_at, *_PACKET_COLUMNS)
             .join(CaseRow, CaseRow.id == OutboxEntry.case_id)
-            .where(OutboxEntry.state == "pending")
+            .where(OutboxEntry.state == "pending", OutboxEntry.seq > after_seq)
             .order_by(OutboxEntry.seq)
-            .limit(limit)
+            .limit(max(1, min(limit, MAX_BATCH)))
         )
         packets: list[dict[str, Any]] = []
+        last_seq = after_seq
         for row in uow.session.execute(query):
             if not force and row.next_attempt_at is not None and row.next_attempt_at > now:
                 break
+            last_seq = row.seq
             if row.personal is None or row.content_hash is None or row.finalized_at is None:
                 # Cannot happen for a pending case; never send a stub, make it visible instead.
                 packets.append({"case_id": row.id, "_broken": True})
@@ -85,7 +106,23 @@ def _take_batch(store: Store, now: datetime, limit: int, force: bool) -> list[di
             packet = packet_of(uow.cases, cast(CaseRow, row))
             # Shallow: asdict() would deep-copy every answer for nothing.
             packets.append({f.name: getattr(packet, f.name) for f in fields(packet)})
-        return packets
+        return Batch(packets, last_seq) if packets else None
+
+
+def send_batch(client: SyncClient, batch: Batch) -> Batch:
+    """POST the batch; its results (or its failure) are filled in. Never raises SyncFailure."""
+    sendable = [p for p in batch.packets if not p.get("_broken")]
+    for p in batch.packets:
+        if p.get("_broken"):
+            reason = "purged or unfinished case in the outbox"
+            batch.results[p["case_id"]] = CaseResult(p["case_id"], REJECTED, reason)
+    if sendable:
+        try:
+            batch.results.update(client.push(sendable))
+        except SyncFailure as exc:
+            batch.failure = exc
+            log.info("sending %d case(s) failed: %s", len(sendable), exc)
+    return batch
 
 
 def _apply(
@@ -151,34 +188,56 @@ def _apply(
     return out
 
 
-def push_batch(
-    store: Store,
-    client: SyncClient,
-    *,
-    now: datetime,
-    batch_size: int,
-    backoff: Backoff,
-    force: bool = False,
-) -> PushResult | None:
-    """Send one batch; None when nothing is due. On failure the batch backs off as a whole."""
-    packets = _take_batch(store, now, max(1, min(batch_size, MAX_BATCH)), force)
-    if not packets:
-        return None
-    broken = [p for p in packets if p.get("_broken")]
-    sendable = [p for p in packets if not p.get("_broken")]
-    results = {
-        p["case_id"]: CaseResult(p["case_id"], 422, "purged or unfinished case in the outbox")
-        for p in broken
-    }
-    failure: SyncFailure | None = None
-    if sendable:
-        try:
-            results.update(client.push(sendable))
-        except SyncFailure as exc:
-            failure = exc
-            log.info("sending %d case(s) failed: %s", len(sendable), exc)
-    result = _apply(store, results, packets, now, backoff, str(failure) if failure else None)
-    result.error = failure
+def record_batch(store: Store, batch: Batch, now: datetime, backoff: Backoff) -> PushResult:
+    error = str(batch.failure) if batch.failure else None
+    result = _apply(store, batch.results, batch.packets, now, backoff, error)
+    result.error = batch.failure
     if result.quarantined_ids:
         log.warning("quarantined case(s) %s", ", ".join(result.quarantined_ids))
     return result
+
+
+def push_all(
+    store: Store,
+    client: SyncClient,
+    *,
+    batch_size: int,
+    backoff: Backoff,
+    force: bool = False,
+    on_batch: Callable[[], None] | None = None,
+    pipeline: bool = True,
+) -> PushResult:
+    """Send everything due, batch after batch, stopping at the first failure.
+
+    Pipelined: once batch N's answer is in and complete, batch N+1 is read and goes on
+    the wire (in a helper thread) while N's results are recorded, so kiosk database work
+    overlaps the network. Order still holds: N+1 leaves only after N was acknowledged.
+    """
+    total = PushResult()
+    batch = take_batch(store, utcnow(), batch_size, force)
+    if batch is not None:
+        send_batch(client, batch)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-send") as pool:
+        while batch is not None:
+            following: Batch | None = None
+            in_flight: Future[Batch] | None = None
+            if batch.complete:
+                following = take_batch(store, utcnow(), batch_size, force, after_seq=batch.last_seq)
+                if following is not None:
+                    in_flight = pool.submit(send_batch, client, following)
+            result = record_batch(store, batch, utcnow(), backoff)
+            total.sent += result.sent
+            total.quarantined += result.quarantined
+            total.failed += result.failed
+            total.quarantined_ids += result.quarantined_ids
+            if on_batch is not None:
+                on_batch()
+            if not batch.complete:
+                total.error = batch.failure or SyncFailure(
+                    f"server gave no result for {result.failed} case(s)", reachable=True
+                )
+                break
+            if in_flight is not None:
+                in_flight.result()
+            batch = following
+    return total

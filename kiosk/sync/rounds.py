@@ -21,7 +21,7 @@ from kiosk.sync import state
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.client import SyncClient, SyncFailure
 from kiosk.sync.pull import pull_changes, pull_reference
-from kiosk.sync.push import push_batch
+from kiosk.sync.push import push_all
 
 log = logging.getLogger(__name__)
 NOT_ENROLLED = "not enrolled with a town server (kiosk enroll URL CODE)"
@@ -34,6 +34,7 @@ class SyncOptions:
     backoff: Backoff = field(default_factory=Backoff)
     probe_interval_s: float = 15.0  # how often an offline kiosk checks the server is back
     pull_interval_s: float = 60.0  # how often an idle kiosk asks for status changes
+    pipeline: bool = True  # send batch N+1 while recording batch N (see push.push_all)
 
 
 @dataclass(frozen=True)
@@ -105,33 +106,20 @@ def run_round(
     client = _client(target, options)
     if client is None:
         return SyncReport(pending=current_status(target.store).pending, error=NOT_ENROLLED)
-    sent = quarantined = failed = changes = 0
+    changes = 0
     updated: tuple[str, ...] = ()
-    failure: SyncFailure | None = None
     with client:
-        while True:
-            result = push_batch(
-                target.store,
-                client,
-                now=utcnow(),
-                batch_size=options.batch_size,
-                backoff=options.backoff,
-                force=force,
-            )
-            if result is None:
-                break
-            sent, quarantined = sent + result.sent, quarantined + result.quarantined
-            failed += result.failed
-            events.sync_did_progress.emit(current_status(target.store))
-            if result.error is not None:
-                failure = result.error
-                break
-            if result.failed:
-                # A well-formed answer that left cases out: they back off; do not loop on them.
-                failure = SyncFailure(
-                    f"server gave no result for {result.failed} case(s)", reachable=True
-                )
-                break
+        pushed = push_all(
+            target.store,
+            client,
+            batch_size=options.batch_size,
+            backoff=options.backoff,
+            force=force,
+            on_batch=lambda: events.sync_did_progress.emit(current_status(target.store)),
+            pipeline=options.pipeline,
+        )
+        sent, quarantined, failed = pushed.sent, pushed.quarantined, pushed.failed
+        failure = pushed.error
         if failure is None and pull:
             try:
                 changes = pull_changes(target.store, client)

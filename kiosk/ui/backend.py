@@ -142,15 +142,7 @@ class Finished:
 
 def relevant_materials(fill: FormFill) -> list[Material]:
     """The form's materials whose condition holds for these answers."""
-    out = []
-    for m in fill.form.materials:
-        try:
-            keep = not m.relevant or fill.holds(m.relevant)
-        except Exception:
-            keep = True  # when in doubt, ask people to bring it
-        if keep:
-            out.append(m)
-    return out
+    return fill.materials()
 
 
 def is_bundle(draft: DraftView) -> bool:
@@ -223,3 +215,52 @@ def pending_count(ctx: KioskContext) -> int:
 def recent_cases(ctx: KioskContext) -> list[CaseSummary]:
     done = [c for c in cases.list_cases(ctx, limit=50) if c.state != "draft"]
     return done[:8]
+
+
+# ----- repeat items from the household register --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A household member the registry knows, offered as a new repeat item (heirs...)."""
+
+    text: str  # 李桂兰（户主的配偶）
+    answers: dict[str, str]  # child question name → value
+
+
+def household_suggestions(ctx: KioskContext, fill: FormFill, repeat: str) -> list[Suggestion]:
+    """Members of the subject's household not yet named anywhere in the answers.
+
+    Fills the item's first text question (the name) and its ID-number question; the
+    person still confirms the item and answers the rest."""
+    registry = optional("kiosk.services.registry")
+    members_of = getattr(registry, "household_members", None)
+    q = fill.question(repeat)
+    name_q = next((c.name for c in q.children if c.type == "text"), None)
+    id_q = next((c.name for c in q.children if c.type == "id_number"), None)
+    subject = fill.answers.get(fill.form.subject)
+    if members_of is None or not (name_q and id_q and subject):
+        return []
+    try:
+        members = members_of(ctx, str(subject))
+    except Exception:
+        log.exception("household lookup failed")
+        return []
+    known = {str(v) for v in fill.answers.values() if isinstance(v, str)}
+    known |= {str(i.get(id_q)) for i in fill.answers.get(repeat) or [] if isinstance(i, dict)}
+    return [
+        Suggestion(f"{m.name}（{m.role_label}）", {name_q: m.name, id_q: m.id_number})
+        for m in members
+        if m.id_number not in known
+    ]
+
+
+def add_suggested(
+    ctx: KioskContext, case_id: str, repeat: str, suggestion: Suggestion, actor: str
+) -> DraftView:
+    """Add an item and fill it from the register (the person confirms it page by page)."""
+    result = cases.add_item(ctx, case_id, repeat, actor=actor)
+    index = len(result.draft.fill.answers.get(repeat) or []) - 1
+    for name, value in suggestion.answers.items():
+        result = cases.answer(ctx, case_id, f"{repeat}[{index}].{name}", value, actor=actor)
+    return result.draft

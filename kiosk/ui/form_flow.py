@@ -4,6 +4,7 @@ in the store), so leaving at any point loses nothing."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from kiosk.forms.engine import Page
@@ -80,14 +81,19 @@ class FormFlow:
             badge=self.w.badge,
         )
         if page.question.type == "repeat":
-            self.w.show_page(
-                RepeatPage(
-                    on_add=lambda: self._add(page),
-                    on_edit=lambda i: self._edit(page, i),
-                    on_remove=lambda i: self._remove(page, i),
-                    on_next=lambda: self._leave(page),
-                    **common,
-                )
+            repeat_page = RepeatPage(
+                on_add=lambda: self._add(page),
+                on_edit=lambda i: self._edit(page, i),
+                on_remove=lambda i: self._remove(page, i),
+                on_next=lambda: self._leave(page),
+                **common,
+            )
+            self.w.show_page(repeat_page)
+            self.w.op(
+                lambda: backend.household_suggestions(self.w.ctx, fill, page.path),
+                lambda found: repeat_page.show_suggestions(
+                    [(s.text, partial(self._add_suggested, page, s)) for s in found]
+                ),
             )
         else:
             self.w.show_page(QuestionPage(on_next=lambda v: self._answer(page, v), **common))
@@ -156,6 +162,13 @@ class FormFlow:
         self.w.session.draft = result.draft
         items = result.draft.fill.answers.get(page.path) or []
         self.go(flow.first_item_path(result.draft.fill, page.path, len(items) - 1) or page.path)
+
+    def _add_suggested(self, page: Page, suggestion: backend.Suggestion) -> None:
+        case_id, actor = self.draft.case.id, self.w.session.actor
+        self.w.op(
+            lambda: backend.add_suggested(self.w.ctx, case_id, page.path, suggestion, actor),
+            lambda draft: self._added(page, AnswerResult([], draft)),
+        )
 
     def _edit(self, page: Page, index: int) -> None:
         self.w.session.back_to_check = False

@@ -17,7 +17,7 @@ from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.keypad_widget import KeypadWidget
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QHBoxLayout, QLineEdit, Qt
+from kiosk.ui.qt import QHBoxLayout, QLineEdit, Qt, QVBoxLayout
 from kiosk.ui.session import Resident
 
 
@@ -46,12 +46,14 @@ class IdentifyPage(BasePage):
         self.line.setMaxLength(LENGTH + 4)  # room for spaces a reader may send
         self.line.textChanged.connect(self._changed)
         self.line.returnPressed.connect(self.confirm)
-        self.body.addWidget(self.line)
         self.count = label("", "hint", name="count")
-        self.body.addWidget(self.count)
+        # The keypad sits beside the number, not under it, so all 12 keys fit on a
+        # landscape screen without scrolling (a scrolled keypad loses elderly users).
         row = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.line)
+        left.addWidget(self.count)
         self.keypad = KeypadWidget(self.line, extra=S.KEY_X)
-        row.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.person, person_box = frame("panel", name="person")
         self.person_lines = label("", "large", name="person-text")
         person_box.addWidget(label(S.CONFIRM_PERSON, "heading"))
@@ -62,7 +64,10 @@ class IdentifyPage(BasePage):
         person_box.addWidget(button(S.RETYPE, "fa5s.undo", name="retype", on_click=self.retype))
         person_box.addStretch(1)
         self.person.hide()
-        row.addWidget(self.person, 1)
+        left.addWidget(self.person)
+        left.addStretch(1)
+        row.addLayout(left, 1)
+        row.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         self.body.addLayout(row)
         self.body.addStretch(1)
         self.set_nav(back=on_home, next=self.confirm)
@@ -111,6 +116,8 @@ class IdentifyPage(BasePage):
         problem = validate_id_number(self.line.text(), today=self._today)
         if problem is not None:
             self.show_errors([problem.message])
+            if self._on_read is not None:  # errors in voice too, when 朗读 is on
+                self._on_read(problem.message)
 
     def retype(self) -> None:
         self.line.clear()

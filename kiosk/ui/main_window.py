@@ -24,13 +24,23 @@ from kiosk.ui.my_cases_page import MyCasesPage
 from kiosk.ui.offers import Offer
 from kiosk.ui.ops import GuiThreadGarbageCollector, OpRunner
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QApplication, QDialog, QMainWindow, QObject, QStackedWidget, Qt, Signal
+from kiosk.ui.qt import (
+    QApplication,
+    QDialog,
+    QMainWindow,
+    QObject,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    Signal,
+)
 from kiosk.ui.services_page import ChoicePage, MaterialsPage
 from kiosk.ui.session import Resident, Session
 from kiosk.ui.speech import Speaker
 from kiosk.ui.staff_flow import StaffScreens
 
 log = logging.getLogger(__name__)
+SLOW_MS = 400  # an operation slower than this shows 请稍等
 
 
 class _EventRelay(QObject):
@@ -97,19 +107,28 @@ class MainWindow(QMainWindow):
         is still showing (a wipe or a click elsewhere must not bring old data back)."""
         page = self.stack.currentWidget()
         page_status = getattr(page, "show_status", None)
-        if page_status is not None:
-            page_status(S.WORKING)
+        pending = [True]
+
+        def slow() -> None:  # 请稍等 only when it takes long enough to notice
+            if pending[0] and page_status is not None and self.stack.currentWidget() is page:
+                page_status(S.WORKING)
+
+        QTimer.singleShot(SLOW_MS, self, slow)
+
+        def settle() -> bool:
+            pending[0] = False
+            if self.stack.currentWidget() is not page:
+                return False
+            if page_status is not None:
+                page_status("")
+            return True
 
         def finish(result: Any) -> None:
-            if self.stack.currentWidget() is page:
-                if page_status is not None:
-                    page_status("")
+            if settle():
                 done(result)
 
         def failed(exc: BaseException) -> None:
-            if self.stack.currentWidget() is page:
-                if page_status is not None:
-                    page_status("")
+            if settle():
                 (error or self._op_failed)(exc)
 
         self.runner.run(fn, finish, failed)

@@ -12,8 +12,9 @@ from kiosk.forms.engine import FormFill, Page
 from kiosk.ui import strings as S
 from kiosk.ui.answer_widgets import Editor, make_editor
 from kiosk.ui.common_widgets import button, frame, label
+from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QHBoxLayout
+from kiosk.ui.qt import QHBoxLayout, QVBoxLayout
 
 
 def section_text(fill: FormFill, page: Page, progress: tuple[int, int]) -> str:
@@ -114,8 +115,26 @@ class RepeatPage(BasePage):
             self.body.addWidget(box)
         if q.max_items is None or len(items) < q.max_items:
             self.body.addWidget(button(S.ADD_ITEM, "fa5s.plus", name="add", on_click=on_add))
+        self.suggestions = QVBoxLayout()
+        self.suggestions.setSpacing(metrics().gap)
+        self.body.addLayout(self.suggestions)
         self.body.addStretch(1)
         self.set_nav(back=on_back, home=on_home, next=on_next)
+
+    def show_suggestions(self, suggestions: list[tuple[str, Callable[[], None]]]) -> None:
+        """People the household register knows, to add with one touch and then confirm."""
+        if not suggestions:
+            return
+        self.suggestions.addWidget(label(S.FROM_HOUSEHOLD, "large"))
+        for i, (text, add) in enumerate(suggestions):
+            self.suggestions.addWidget(
+                button(
+                    S.ADD_PERSON.format(person=text),
+                    "fa5s.user-plus",
+                    name=f"suggest-{i}",
+                    on_click=add,
+                )
+            )
 
     def extra_spoken(self) -> list[str]:
         return self.item_texts or [S.REPEAT_EMPTY]

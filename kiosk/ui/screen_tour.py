@@ -100,6 +100,7 @@ def tour(w: MainWindow) -> Iterator[str]:
     w.session.draft = cases.load_draft(w.ctx, case_id)
     for name, path in QUESTION_PAGES:
         w.form.go(path)
+        settle(w)
         if name == "question-signature":
             w.page.editor.pad.draw_stroke(  # type: ignore[attr-defined]
                 [(60, 200), (120, 80), (180, 220), (260, 90), (340, 180)]

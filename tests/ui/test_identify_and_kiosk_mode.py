@@ -23,6 +23,7 @@ def test_card_reader_typing_and_plain_word_errors(qtbot: QtBot, window: MainWind
     assert w.page.findChild(QLabel, "count").text() == "已输入 14 位，还差 4 位"
     click(qtbot, w, "next")
     assert errors(w) == ["身份证号码应该是18位，您输入了14位。"]
+    assert w.speaker.history[-1] == "身份证号码应该是18位，您输入了14位。"
     line.clear()
     qtbot.keyClicks(line, APPLICANT_ID.lower())  # a reader may send a small x
     qtbot.keyClick(line, Qt.Key.Key_Return)

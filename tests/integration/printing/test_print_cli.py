@@ -76,3 +76,21 @@ def test_qr_import_into_another_kiosk(
     assert "already here" in capsys.readouterr().out
     assert main([*other, "qr", "import", codes[0][:-3] + "AAA"]) == 2
     assert "damaged" in capsys.readouterr().err
+
+
+def test_another_kiosk_verifies_with_the_exported_key(
+    case_number: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx = open_kiosk()
+    try:
+        payload = case_sheet(ctx, case_number).identity_payload
+    finally:
+        ctx.close()
+    assert main(["qr", "key"]) == 0
+    keys = tmp_path / "keys.json"
+    keys.write_text(capsys.readouterr().out, encoding="utf-8")
+    desk = ["--data-dir", str(tmp_path / "desk")]
+    assert main([*desk, "qr", "verify", payload]) == 1
+    assert "UNKNOWN_DEVICE" in capsys.readouterr().out
+    assert main([*desk, "qr", "verify", payload, "--keys", str(keys)]) == 0
+    assert "VALID" in capsys.readouterr().out

@@ -65,6 +65,7 @@ def test_print_through_cups_pdf(ctx: KioskContext) -> None:
         assert label in text, label
     assert case.number in text  # digits survive the printer's Ghostscript
     assert show_case(ctx, case.id).summary.state == "printed"
+    out.unlink()
 
 
 def test_default_printer_when_none_named(ctx: KioskContext) -> None:
@@ -73,7 +74,7 @@ def test_default_printer_when_none_named(ctx: KioskContext) -> None:
     case = fill_case(ctx, FORM_ID, example())
     result = print_case(ctx, case.id)
     assert result.ok and result.printer == QUEUE
-    wait_for_output(result.job_id or "")
+    wait_for_output(result.job_id or "").unlink()
 
 
 def test_paused_and_missing_queues_are_reported(ctx: KioskContext) -> None:

@@ -145,3 +145,24 @@ def test_the_print_is_signed_with_this_devices_persistent_key(
     assert key_file.exists()
     assert key_file.stat().st_mode & 0o077 == 0  # private to the kiosk user
     assert case_sheet(ctx, printed).identity_payload == first  # same key, Ed25519 is deterministic
+
+
+def test_a_case_split_over_many_codes_prints_and_reads_back(
+    ctx: KioskContext, printed: str, tmp_path: Path
+) -> None:
+    """Forms larger than the example need more codes: they wrap into rows, all readable."""
+    from dataclasses import replace
+
+    from kiosk.printing.document import render_case
+    from kiosk.printing.qr_codec import decode_data_codes, encode_data_codes
+    from kiosk.services.printing import case_sheet
+
+    packet = case_packet(ctx, printed)
+    form = ctx.catalogue.get(packet.form_id, packet.form_version)
+    parts = encode_data_codes(packet, form, max_chars=60)
+    assert len(parts) >= 7  # more than one row
+    sheet = replace(case_sheet(ctx, printed), data_payloads=parts)
+    codes = read_codes(pages_png(render_case(sheet), tmp_path, dpi=200))
+    data = [c for c in codes if c.startswith("BBD1:")]
+    assert sorted(data) == sorted(parts)
+    assert decode_data_codes(data, ctx.catalogue) == packet

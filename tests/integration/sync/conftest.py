@@ -4,8 +4,7 @@ kiosks, real cases from the shipped example answers."""
 from __future__ import annotations
 
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from server_process import ServerProcess, postgres_database
+from sync_helpers import KioskFactory
 
 from kiosk.services.context import KioskContext, open_kiosk
 from kiosk.services.sync import enroll_device
@@ -50,9 +50,6 @@ def server(request: pytest.FixtureRequest) -> ServerProcess:
     return request.getfixturevalue(f"{request.param}_server".replace("postgresql", "pg"))
 
 
-KioskFactory = Callable[..., KioskContext]
-
-
 @pytest.fixture
 def make_kiosk(tmp_path: Path) -> Iterator[KioskFactory]:
     """Open a kiosk on its own data root and enroll it with ``server`` (URL may be a proxy)."""
@@ -73,64 +70,3 @@ def make_kiosk(tmp_path: Path) -> Iterator[KioskFactory]:
     yield make
     for ctx in opened:
         ctx.close()
-
-
-def add_cases(ctx: KioskContext, n: int) -> list[str]:
-    from helpers import FORM_ID, example
-
-    from kiosk.services.cases import fill_case
-
-    return [fill_case(ctx, FORM_ID, example(), volunteer_id="V001").id for _ in range(n)]
-
-
-def clone_cases(ctx: KioskContext, source_id: str, n: int) -> list[str]:
-    """``n`` more queued cases copied from a real finalized one, each with its own UUID and
-    number and its personal data encrypted under its own id (fast: no form engine)."""
-    import uuid
-
-    from sqlalchemy import insert
-
-    from kiosk.store.models import CaseRow, OutboxEntry
-
-    with ctx.store.unit_of_work() as uow:
-        row = uow.cases.get(source_id)
-        assert row is not None
-        data = uow.cases.read_personal(row)
-        template = {c.name: getattr(row, c.name) for c in CaseRow.__table__.columns}
-        ids, cases = [], []
-        for _ in range(n):
-            case_id = str(uuid.uuid4())
-            copy = CaseRow(id=case_id)
-            uow.cases.write_personal(copy, data)
-            cases.append(dict(template, id=case_id, number=case_id[:20], personal=copy.personal))
-            ids.append(case_id)
-        if cases:
-            uow.session.execute(insert(CaseRow), cases)
-            uow.session.execute(
-                insert(OutboxEntry), [{"case_id": i, "state": "pending"} for i in ids]
-            )
-        uow.commit()
-    return ids
-
-
-def server_counts(server: ServerProcess) -> Counter[str]:
-    """How many times each case UUID exists on the server (staff API)."""
-    with server.staff() as staff:
-        body = staff.get("/staff/cases", params={"limit": 100000}).json()
-    return Counter(c["id"] for c in body["cases"])
-
-
-def outbox_states(ctx: KioskContext) -> Counter[str]:
-    from sqlalchemy import select
-
-    from kiosk.store.models import OutboxEntry
-
-    with ctx.store.unit_of_work() as uow:
-        return Counter(uow.session.scalars(select(OutboxEntry.state)))
-
-
-def assert_exactly_once(server: ServerProcess, ctx: KioskContext, case_ids: list[str]) -> None:
-    counts = server_counts(server)
-    assert all(counts[c] == 1 for c in case_ids), {c: counts[c] for c in case_ids}
-    states = outbox_states(ctx)
-    assert states["pending"] == 0 and states["quarantined"] == 0, states

@@ -9,8 +9,8 @@ from collections import Counter
 from typing import Any
 
 import httpx
-from conftest import KioskFactory, add_cases, server_counts
 from server_process import ServerProcess
+from sync_helpers import KioskFactory, add_cases, server_counts
 
 from kiosk.services.packets import case_packet
 from kiosk.sync.state import load_credentials

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import KioskFactory, add_cases, assert_exactly_once, outbox_states, server_counts
 from fault_proxy import FaultProxy
 from server_process import ServerProcess, free_port
 from sqlalchemy import select
+from sync_helpers import KioskFactory, add_cases, assert_exactly_once, outbox_states, server_counts
 
 from kiosk.domain.case_hash import content_hash
 from kiosk.forms.catalogue import default_catalogue

@@ -7,13 +7,13 @@ import ipaddress
 from pathlib import Path
 
 import pytest
-from conftest import add_cases
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from helpers import catalogue, fixed_clock
 from server_process import ServerProcess
+from sync_helpers import add_cases
 
 from kiosk.services.context import open_kiosk
 from kiosk.services.sync import SyncError, enroll_device, sync_once

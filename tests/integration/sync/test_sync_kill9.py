@@ -12,8 +12,8 @@ import multiprocessing
 import random
 import time
 
-from conftest import KioskFactory, add_cases, assert_exactly_once, clone_cases
 from server_process import ServerProcess
+from sync_helpers import KioskFactory, add_cases, assert_exactly_once, clone_cases
 
 from kiosk.services.context import open_kiosk
 from kiosk.services.sync import sync_once, sync_status
@@ -42,7 +42,7 @@ def test_kill_9_at_random_points_loses_and_duplicates_nothing(
     ids = add_cases(ctx, 1)
     killed_with_pending = 0
     for _ in range(ROUNDS):
-        ids += clone_cases(ctx, ids[0], rng.randint(4, 12))
+        ids += clone_cases(ctx, ids[0], rng.randint(20, 60))
         before = sync_status(ctx).pending
         ctx.store.engine.dispose()  # no pooled SQLite connection crosses the fork
         child = fork.Process(target=_sync_forever, args=(str(ctx.data_root),), daemon=True)

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from conftest import KioskFactory, add_cases, assert_exactly_once
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from server_process import ServerProcess
+from sync_helpers import KioskFactory, add_cases, assert_exactly_once
 
 from kiosk.device_identity import load_or_create_signing_key
 from kiosk.printing.qr_codec import encode_data_codes

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import httpx
-from conftest import KioskFactory, add_cases, assert_exactly_once, server_counts
 from server_process import ServerProcess
+from sync_helpers import KioskFactory, add_cases, assert_exactly_once, server_counts
 
 from kiosk.registry.demo import demo_document
 from kiosk.services.cases import show_case

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from conftest import KioskFactory, add_cases, assert_exactly_once
 from fault_proxy import FaultProxy
 from helpers import APPLICANT_ID
 from server_process import ServerProcess
+from sync_helpers import KioskFactory, add_cases, assert_exactly_once
 
 from kiosk import events
 from kiosk.services.cases import cases_for_person, show_case

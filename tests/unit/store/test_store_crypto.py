@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from helpers import APPLICANT_ID, APPLICANT_NAME, DECEASED_ID, DECEASED_NAME, FORM_ID, example
@@ -112,27 +113,32 @@ def test_the_key_is_created_once_and_kept_private(tmp_path: Path) -> None:
     assert (tmp_path / KEY_FILE).stat().st_mode & 0o077 == 0
 
 
-def _race_for_key(root: str, barrier: Any, results: Any) -> None:
-    barrier.wait(timeout=30)
-    try:
-        results.put(load_or_create_device_key(Path(root)))
-    except Exception as exc:  # reported to the test, not lost in the child
-        results.put(repr(exc))
+# Each process waits for the same instant, then creates (or reads) the key.
+_RACER = """
+import sys, time
+from pathlib import Path
+from kiosk.store.crypto import load_or_create_device_key
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+print(load_or_create_device_key(Path(sys.argv[1])).hex())
+"""
 
 
-@pytest.mark.parametrize("trial", range(3))
+@pytest.mark.parametrize("trial", range(2))
 def test_processes_starting_at_once_all_get_the_one_key(tmp_path: Path, trial: int) -> None:
-    mp = multiprocessing.get_context("fork")
-    barrier, results = mp.Barrier(6), mp.Queue()
+    start = f"{time.time() + 2.0:.6f}"
     procs = [
-        mp.Process(target=_race_for_key, args=(str(tmp_path), barrier, results)) for _ in range(6)
+        subprocess.Popen(
+            [sys.executable, "-c", _RACER, str(tmp_path), start],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
     ]
-    for proc in procs:
-        proc.start()
-    keys = [results.get(timeout=30) for _ in procs]
-    for proc in procs:
-        proc.join(timeout=30)
-    assert keys == [(tmp_path / KEY_FILE).read_bytes()] * 6
+    results = [proc.communicate(timeout=60) for proc in procs]
+    assert [err for _, err in results] == [""] * 6
+    key = (tmp_path / KEY_FILE).read_bytes().hex()
+    assert [out.strip() for out, _ in results] == [key] * 6
     assert [p.name for p in (tmp_path / "keys").iterdir()] == ["device.key"]  # no leftovers
 
 

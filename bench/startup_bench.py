@@ -1,0 +1,111 @@
+"""Cold start to the home screen and idle memory: ``kiosk --demo`` beside a bare PySide6
+window process started and measured the same way, in the same run.
+
+    .venv/bin/python bench/startup_bench.py [--runs 3] [--bundle build/dist/kiosk/kiosk]
+
+Time: from spawning the process to its first event-loop turn after the main window was
+shown (the kiosk prints it when KIOSK_STARTUP_MARK=1; the bare window prints the same
+line). Memory: resident set (VmRSS) about 2.5 s after that, while idle. The data root
+is created fresh for the first run (migrations, demo registry) and reused after, so the
+median is a start of an installed kiosk. ``--bundle`` also times the PyInstaller build.
+Runs offscreen unless DISPLAY is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import REPO, Row, print_rows, rss_mib
+
+BARE_WINDOW = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow()
+w.setCentralWidget(QLabel("帮办"))
+w.resize(1280, 900)
+w.show()
+QTimer.singleShot(0, lambda: print(f"KIOSK_STARTUP_MARK {time.time():.6f}", flush=True))
+QTimer.singleShot(QUIT_MS, app.quit)
+sys.exit(app.exec())
+"""
+
+DEFAULT_BUNDLE = REPO / "build" / "dist" / "kiosk" / "kiosk"
+IDLE_S = 2.5  # how long after the home screen the memory is read
+QUIT_MS = 5000
+
+
+def one_start(command: list[str]) -> tuple[float, float]:
+    """(ms to the startup mark, idle RSS MiB) of one process."""
+    env = dict(os.environ, KIOSK_STARTUP_MARK="1", KIOSK_SPEECH="record")
+    if not env.get("DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    start = time.time()
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=REPO
+    )
+    assert proc.stdout is not None
+    shown = None
+    for line in proc.stdout:
+        if line.startswith("KIOSK_STARTUP_MARK"):
+            shown = float(line.split()[1])
+            break
+    if shown is None:
+        proc.wait()
+        raise RuntimeError(f"{command[0]} exited {proc.returncode} before the home screen")
+    time.sleep(IDLE_S)
+    rss = rss_mib(proc.pid)
+    proc.communicate(timeout=60)
+    return (shown - start) * 1000, rss
+
+
+def measure(command: list[str], runs: int) -> tuple[float, float, float]:
+    """(first start ms, median of the later starts ms, median idle RSS MiB)."""
+    results = [one_start(command) for _ in range(runs + 1)]
+    later = results[1:]
+    return (
+        results[0][0],
+        statistics.median(r[0] for r in later),
+        statistics.median(r[1] for r in later),
+    )
+
+
+def run(runs: int = 3, bundle: Path | None = None) -> list[Row]:
+    bare = measure([sys.executable, "-c", BARE_WINDOW.replace("QUIT_MS", str(QUIT_MS))], runs)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        args = ["--data-dir", tmp, "--demo", "--quit-after-ms", str(QUIT_MS)]
+        kiosk = measure([str(Path(sys.executable).parent / "kiosk"), *args], runs)
+        rows += [
+            Row("start to home, first run (new data root)", kiosk[0], bare[0], "ms", "bare"),
+            Row("start to home screen (venv)", kiosk[1], bare[1], "ms", "bare PySide6 window"),
+            Row("idle RSS after start (venv)", kiosk[2], bare[2], "MiB", "bare PySide6 window"),
+        ]
+        if bundle is not None and bundle.exists():
+            frozen = measure([str(bundle), *args], runs)
+            rows += [
+                Row("start to home screen (bundle)", frozen[1], bare[1], "ms", "bare window"),
+                Row("idle RSS after start (bundle)", frozen[2], bare[2], "MiB", "bare window"),
+            ]
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="timed starts after the first")
+    parser.add_argument("--bundle", type=Path, default=DEFAULT_BUNDLE)
+    args = parser.parse_args()
+    print_rows("Cold start and idle memory", run(args.runs, args.bundle))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,8 @@
+"""PyInstaller entry point: the ``kiosk`` command (kiosk.cli:main)."""
+
+import sys
+
+from kiosk.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

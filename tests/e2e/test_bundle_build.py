@@ -1,0 +1,108 @@
+"""The PyInstaller bundle (build/dist/kiosk) starts offscreen, reaches the home screen and
+carries its form definitions, migrations and the Qt virtual keyboard.
+
+Marked ``build``: the default pytest run leaves it out (addopts ``-m "not build"``);
+scripts/test.sh runs ``bash build/build.sh`` and then ``pytest -m build``. When the bundle
+is missing or older than the sources, the test builds it first (a minute or more).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[2]
+DIST = REPO / "build" / "dist" / "kiosk"
+EXE = DIST / ("kiosk.exe" if sys.platform == "win32" else "kiosk")
+INTERNAL = DIST / "_internal"
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
+
+def _newest_source() -> float:
+    files = [REPO / "build" / "kiosk.spec", REPO / "pyproject.toml"]
+    for folder in (REPO / "kiosk", REPO / "assets"):
+        files += [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return max(p.stat().st_mtime for p in files)
+
+
+@pytest.fixture(scope="module")
+def bundle() -> Path:
+    if not EXE.exists() or EXE.stat().st_mtime < _newest_source():
+        subprocess.run(["bash", str(REPO / "build" / "build.sh"), "--no-apt"], check=True)
+    assert EXE.exists(), f"the build did not produce {EXE}"
+    return EXE
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KIOSK_SPEECH="record")
+    env.pop("KIOSK_HOME", None)
+    return env
+
+
+def test_bundle_checks_its_forms(bundle: Path) -> None:
+    result = subprocess.run(
+        [str(bundle), "forms", "check"], env=_env(), capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 problem(s)" in result.stdout
+
+
+def test_bundle_reaches_the_home_screen(bundle: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "home.png"
+    data = tmp_path / "data"
+    result = subprocess.run(
+        [
+            str(bundle),
+            "--demo",
+            "--data-dir",
+            str(data),
+            "--quit-after-ms",
+            "4000",
+            "--screenshot",
+            str(shot),
+        ],
+        env=_env(),
+        cwd=tmp_path,  # not the checkout: everything must come from the bundle
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"exit {result.returncode}\n{result.stderr}"
+    with Image.open(shot) as image:
+        grey = image.convert("L")
+        colours = grey.getcolors(maxcolors=1 << 16)
+        assert colours is None or len(colours) > 16, "the screenshot is blank"
+        dark = sum(n for n, value in (colours or []) if value < 100)
+        assert dark > 0.1 * image.width * image.height, "the home tiles are not there"
+    # The store was created and migrated by the bundled Alembic scripts.
+    assert (data / "kiosk.sqlite3").exists() and (data / "keys" / "device.key").exists()
+    listed = subprocess.run(
+        [str(bundle), "--data-dir", str(data), "cases", "list"],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert listed.returncode == 0, listed.stderr
+
+
+def test_bundle_carries_the_keyboard_and_leaves_out_the_unused() -> None:
+    if not INTERNAL.exists():
+        pytest.skip("no bundle built")
+    qt = INTERNAL / "PySide6" / "Qt"
+    assert list((qt / "plugins" / "platforminputcontexts").glob("*qtvirtualkeyboard*"))
+    assert (qt / "qml" / "QtQuick" / "VirtualKeyboard" / "qmldir").exists()
+    assert (qt / "qml" / "QtQuick" / "VirtualKeyboard" / "Plugins" / "Pinyin").is_dir()
+    assert list((qt / "plugins" / "texttospeech").iterdir())
+    assert (INTERNAL / "kiosk" / "store" / "migrations" / "env.py").exists()
+    assert list((INTERNAL / "kiosk" / "forms" / "definitions").glob("*.v*.yaml"))
+    assert (INTERNAL / "assets" / "fonts" / "wqy-microhei.ttc").exists()
+    names = {p.name for p in INTERNAL.rglob("*")}
+    for unused in ("libQt6WebEngineCore.so.6", "libQt63DCore.so.6", "fastapi", "uvicorn"):
+        assert unused not in names, f"{unused} should not be in the bundle"
