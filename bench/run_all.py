@@ -27,30 +27,37 @@ BENCH = REPO / "bench"
 NUMBER = r"([\d,]+(?:\.\d+)?)"
 
 NOTES = """\
-## Reading the figures
+## Reading the figures (profiled with cProfile and `python -X importtime`)
 
-- **Start to home screen** is dominated by importing PySide6 and the kiosk, opening the
-  store (Alembic checks the schema is at head) and loading the form catalogue (YAML +
-  pydantic, expressions compiled). The first run of a new data root also creates the key
-  files, migrates and loads the demo registry. The bare window imports only QtWidgets.
-  The bundle starts from its unpacked folder; it is no slower than the virtualenv.
-- **Idle memory**: the kiosk's extra resident memory over the bare window is the form
-  catalogue, SQLAlchemy/Alembic/pydantic, the CJK font (loaded once into Qt's font
-  database) and the icon font.
+- **Start to home screen** (~1.3 s here, 10× the bare window): about 1.0 s is importing
+  what the kiosk is built on — PySide6 through qtawesome/qtpy (~0.37 s, of which ~0.12 s is
+  shiboken's signature parser that qtpy wakes up), SQLAlchemy + Alembic (~0.3 s), pydantic
+  and pydantic-settings (~0.13 s), Lark; the rest is opening the store (Alembic checks the
+  schema is at head), loading the form catalogue and building the main window.
+  *Fixed*: the form files were parsed with PyYAML's pure-Python loader, ~0.45 s per
+  catalogue load (done twice with `--demo`), half the start-up; `kiosk/forms/loader.py`
+  now uses libyaml's `CSafeLoader` (same safe semantics): 0.03 s per load, start-up
+  2.2 s → 1.3 s. Left: `--demo` opens the kiosk twice (CLI demo load, then the UI),
+  ~0.1 s, demo only. The bundle starts as fast as the virtualenv.
+- **Idle memory** (~3× the bare window, ~115 MiB more): the Python libraries above, the
+  form catalogue, and the fonts Qt loads (the CJK font and the icon fonts).
 - **Next question, engine**: each step re-evaluates the visibility (`relevant`) of every
-  question to find the next page, and `set_answer` keeps a copy of the answers to undo a
-  broken constraint, so a step costs O(questions): profiled with cProfile, `pages()` is
-  ~75 % of a step, the undo copy ~20 %. Well under a millisecond at 200 questions, so left
-  as is (it keeps the engine stateless about visibility). The slowest step is the first
-  use of each expression (Lark parse, cached after).
-- **Next question, UI**: building a question page builds the frame, the editor for the
-  type (the choice page one big button per choice, with Font Awesome icons) and applies
-  the style sheet; painting it once with `grab()`. A few tens of ms, below what a person
-  notices on a touch screen (~100 ms).
+  question to find the next page (~70 % of a step) and `set_answer` copies the answers to
+  undo a broken constraint (~20 %), so a step is O(questions). Half a millisecond at 200
+  questions, far below what a person notices, so left as it is (the engine stays stateless
+  about visibility). The slowest step is the first use of an expression (Lark parse; cached
+  after). The dict baseline only shows the floor.
+- **Next question, UI**: building a question page (frame, the editor for the type, icons,
+  style sheet) and painting it once: a few milliseconds (up to ~20 ms when the machine is
+  busy), against a budget of ~100 ms for a touch screen to feel immediate.
 - **Lookups by ID number** do not grow with the number of cases (the blind-index columns
-  are indexed; compare a smaller `--cases`). Profiled with cProfile, the difference to
-  the bare sqlite3 query is SQLAlchemy's fixed per-call cost (statement build and cache
-  key, session begin/rollback, ORM row loading): ~0.4 ms, not worth a second code path.
+  are indexed: the same ~0.4 ms at 20,000 and 100,000 cases). The difference to the bare
+  sqlite3 query is SQLAlchemy's fixed per-call cost (statement and cache key, session
+  begin/rollback, ORM rows), not the query: not worth a second code path.
+- **Print** (`print_bench.py`, the printing issue): ours is the reportlab route; the
+  baseline is WeasyPrint on the same content, so a ratio below 1 means faster.
+- **Sync** (`sync_bench.py`, the sync issue): batched sync beside one bare POST per case;
+  the one-case-per-POST row shows what batching saves (see its own breakdown below).
 """
 
 
@@ -121,14 +128,14 @@ def sync_rows_from(out: str) -> list[Row]:
 
 def markdown(rows: list[Row], raw: dict[str, str], quick: bool, took: float) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    mode = " with **--quick** (smaller sizes)" if quick else ""
     lines = [
         "# Performance",
         "",
-        "Written by `bench/run_all.py`"
-        + (" **--quick (smaller sizes)**" if quick else "")
-        + f" on {now} in {took / 60:.1f} min. Every figure is measured beside its baseline",
-        "in the same run on the same machine; ratio = ours / baseline (for cases/s, higher",
-        "is better). Re-run with `.venv/bin/python bench/run_all.py`.",
+        f"Written by `bench/run_all.py`{mode} on {now}, in {took / 60:.1f} min. Every figure",
+        "is measured beside its baseline in the same run on the same machine; ratio = ours /",
+        "baseline (for cases/s higher is better, for time and memory lower is better).",
+        "Re-run with `.venv/bin/python bench/run_all.py` (about 5 minutes).",
         "",
         f"Machine: {machine_info()}.",
         "",

@@ -85,7 +85,7 @@ def run(runs: int = 3, bundle: Path | None = None) -> list[Row]:
         args = ["--data-dir", tmp, "--demo", "--quit-after-ms", str(QUIT_MS)]
         kiosk = measure([str(Path(sys.executable).parent / "kiosk"), *args], runs)
         rows += [
-            Row("start to home, first run (new data root)", kiosk[0], bare[0], "ms", "bare"),
+            Row("start to home, first run (new data root)", kiosk[0], bare[0], "ms", "bare window"),
             Row("start to home screen (venv)", kiosk[1], bare[1], "ms", "bare PySide6 window"),
             Row("idle RSS after start (venv)", kiosk[2], bare[2], "MiB", "bare PySide6 window"),
         ]

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from kiosk.cli.common import (
     CliError,
+    create_from_answers,
     open_context,
     print_json,
     print_table,
-    read_json_file,
-    report_problems,
 )
 from kiosk.forms.catalogue import UnknownForm, default_catalogue
 from kiosk.forms.examples import example_answers
 from kiosk.services.bundles import fill_bundle, list_bundles
-from kiosk.services.cases import InvalidAnswers
 
 
 def register(sub: Any) -> None:
@@ -71,24 +68,10 @@ def cmd_example(args: argparse.Namespace) -> int:
 
 
 def cmd_fill(args: argparse.Namespace) -> int:
-    answers = read_json_file(args.answers)
-    if not isinstance(answers, dict):
-        raise CliError(f"{args.answers}: answers must be a JSON object", exit_code=2)
-    ctx = open_context(args)
-    try:
-        cases = fill_bundle(
+    return create_from_answers(
+        args,
+        lambda ctx, answers: fill_bundle(
             ctx, args.bundle, answers, volunteer_id=args.volunteer, resident_id=args.resident
-        )
-    except UnknownForm as exc:
-        raise CliError(str(exc), exit_code=2) from exc
-    except InvalidAnswers as exc:
-        print(
-            f"error: {args.answers}: {len(exc.problems)} problem(s); nothing saved", file=sys.stderr
-        )
-        report_problems(exc.problems)
-        return 2
-    finally:
-        ctx.close()
-    for case in cases:
-        print(f"case {case.number} {case.id} {case.form_id} {case.state}")
-    return 0
+        ),
+        show_form=True,
+    )

@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from kiosk.config import ConfigError
+from kiosk.forms.catalogue import UnknownForm
 from kiosk.forms.engine import AnswerProblem
+from kiosk.services.cases import InvalidAnswers
 from kiosk.services.context import KioskContext, open_kiosk
+from kiosk.services.views import CaseSummary
 from kiosk.store.crypto import CryptoError
 
 
@@ -72,3 +75,33 @@ def report_problems(problems: Sequence[AnswerProblem]) -> None:
     """Every problem by question, English for the log with the resident's words beside it."""
     for p in problems:
         print(f"  {p.path}: {p.problem.message_en} ({p.problem.message})", file=sys.stderr)
+
+
+def create_from_answers(
+    args: argparse.Namespace,
+    create: Callable[[KioskContext, dict[str, Any]], list[CaseSummary]],
+    *,
+    show_form: bool = False,
+) -> int:
+    """The shared body of `kiosk fill` and `kiosk bundle fill`: read the answers file, create
+    the case(s) in one transaction, print each; exit 2 with every problem and nothing saved."""
+    answers = read_json_file(args.answers)
+    if not isinstance(answers, dict):
+        raise CliError(f"{args.answers}: answers must be a JSON object", exit_code=2)
+    ctx = open_context(args)
+    try:
+        cases = create(ctx, answers)
+    except UnknownForm as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    except InvalidAnswers as exc:
+        print(
+            f"error: {args.answers}: {len(exc.problems)} problem(s); nothing saved", file=sys.stderr
+        )
+        report_problems(exc.problems)
+        return 2
+    finally:
+        ctx.close()
+    for case in cases:
+        form = f" {case.form_id}" if show_form else ""
+        print(f"case {case.number} {case.id}{form} {case.state}")
+    return 0

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from kiosk.cli.common import CliError, open_context, read_json_file, report_problems
-from kiosk.forms.catalogue import UnknownForm
-from kiosk.services.cases import InvalidAnswers, fill_case
+from kiosk.cli.common import create_from_answers
+from kiosk.services.cases import fill_case
 
 
 def register(sub: Any) -> None:
@@ -21,23 +19,11 @@ def register(sub: Any) -> None:
 
 
 def cmd_fill(args: argparse.Namespace) -> int:
-    answers = read_json_file(args.answers)
-    if not isinstance(answers, dict):
-        raise CliError(f"{args.answers}: answers must be a JSON object", exit_code=2)
-    ctx = open_context(args)
-    try:
-        case = fill_case(
-            ctx, args.form, answers, volunteer_id=args.volunteer, resident_id=args.resident
-        )
-    except UnknownForm as exc:
-        raise CliError(str(exc), exit_code=2) from exc
-    except InvalidAnswers as exc:
-        print(
-            f"error: {args.answers}: {len(exc.problems)} problem(s); nothing saved", file=sys.stderr
-        )
-        report_problems(exc.problems)
-        return 2
-    finally:
-        ctx.close()
-    print(f"case {case.number} {case.id} {case.state}")
-    return 0
+    return create_from_answers(
+        args,
+        lambda ctx, answers: [
+            fill_case(
+                ctx, args.form, answers, volunteer_id=args.volunteer, resident_id=args.resident
+            )
+        ],
+    )

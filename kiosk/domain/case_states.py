@@ -43,13 +43,19 @@ SERVER_STATES = frozenset(
     {CaseState.ACCEPTED, CaseState.NEEDS_MATERIALS, CaseState.COMPLETED, CaseState.REFUSED}
 )
 
+# The server may learn of a case from its printed QR code before sync sends it, so its
+# statuses can arrive at any state after finalize.
 TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.DRAFT: frozenset({CaseState.FINALIZED}),
-    CaseState.FINALIZED: frozenset({CaseState.PRINTED, CaseState.QUEUED, CaseState.SENT}),
-    CaseState.PRINTED: frozenset({CaseState.QUEUED, CaseState.SENT}),
+    CaseState.FINALIZED: frozenset(
+        {CaseState.PRINTED, CaseState.QUEUED, CaseState.SENT, CaseState.QUARANTINED}
+    )
+    | SERVER_STATES,
+    CaseState.PRINTED: frozenset({CaseState.QUEUED, CaseState.SENT, CaseState.QUARANTINED})
+    | SERVER_STATES,
     CaseState.QUEUED: frozenset({CaseState.SENT, CaseState.QUARANTINED}) | SERVER_STATES,
     CaseState.SENT: SERVER_STATES,
-    CaseState.QUARANTINED: frozenset({CaseState.QUEUED, CaseState.SENT}),
+    CaseState.QUARANTINED: frozenset({CaseState.QUEUED, CaseState.SENT}) | SERVER_STATES,
     **{state: SERVER_STATES - {state} for state in SERVER_STATES},
 }
 
@@ -64,7 +70,16 @@ class InvalidTransition(ValueError):
         self.target = target
 
 
+def can_transition(current: CaseState | str, target: CaseState) -> bool:
+    return target in TRANSITIONS.get(CaseState(current), frozenset())
+
+
 def check_transition(current: CaseState, target: CaseState) -> None:
     """Raise InvalidTransition unless ``current → target`` is allowed."""
-    if target not in TRANSITIONS.get(current, frozenset()):
+    if not can_transition(current, target):
         raise InvalidTransition(current, target)
+
+
+def states_leading_to(target: CaseState) -> frozenset[CaseState]:
+    """Every state from which ``target`` may follow (for bulk updates in SQL)."""
+    return frozenset(s for s in CaseState if can_transition(s, target))

@@ -4,6 +4,9 @@ Navigation is data (Electrum's wizard, GOV.UK's question pages): the engine
 decides which pages exist, which comes next and what is wrong; the UI and the
 CLI only render and report. Nothing here touches Qt or the database.
 
+Result types live in kiosk.forms.results (re-exported here); whole answers documents
+are read by kiosk.forms.answers_doc.
+
 Paths name answers: ``death_date`` at the top level, ``heirs[1].heir_name``
 inside the second item of the ``heirs`` repeat.
 """
@@ -12,85 +15,19 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from kiosk.domain.errors import ValidationProblem
 from kiosk.forms.expr import Expression, ExprEvalError, compile_expression, truthy
 from kiosk.forms.prefill import PrefillSource, default_prefill
+from kiosk.forms.results import AnswerProblem, Page, SummaryRow
 from kiosk.forms.schema import Choice, FormDefinition, Material, Question
-from kiosk.forms.values import coerce, is_empty, jsonable, problem, typed
+from kiosk.forms.scope import AnswerScope, Slot
+from kiosk.forms.values import coerce, is_empty, jsonable, typed
+
+__all__ = ["AnswerProblem", "FormFill", "Page", "SummaryRow"]
 
 _PATH = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+)\]\.([a-z][a-z0-9_]*)$")
-
-
-@dataclass(frozen=True)
-class Page:
-    path: str
-    question: Question
-    section: str | None = None
-    repeat: str | None = None
-    index: int | None = None
-
-
-@dataclass(frozen=True)
-class AnswerProblem:
-    path: str
-    label: str
-    problem: ValidationProblem
-
-    @property
-    def is_error(self) -> bool:
-        return self.problem.severity == "error"
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.problem.message_en}"
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    path: str
-    label: str
-    display: str
-    section: str | None
-    item_title: str | None = None
-    source: str | None = None  # where a prefilled answer came from
-
-
-@dataclass(frozen=True)
-class _Slot:
-    """Where a question lives: its definition, its repeat (if any), its enclosing groups.
-
-    Groups outside the repeat are judged on the whole form; groups inside it, per item.
-    """
-
-    question: Question
-    repeat: Question | None
-    outer_groups: tuple[Question, ...]
-    inner_groups: tuple[Question, ...] = ()
-
-
-class _Context:
-    """What an expression sees: answers of the form, or of one repeat item first."""
-
-    def __init__(self, fill: FormFill, item: tuple[str, int] | None, current: Any = None) -> None:
-        self._fill = fill
-        self._item = item
-        self.current = current
-        self.today = fill.today
-
-    def lookup(self, name: str) -> object:
-        fill = self._fill
-        if name in fill.form.constants:
-            return fill.form.constants[name]
-        slot = fill.slots[name]  # KeyError for unknown names, as the language expects
-        if slot.repeat is None:
-            return typed(slot.question, fill.answers.get(name))
-        items = fill.answers.get(slot.repeat.name) or []
-        if self._item and self._item[0] == slot.repeat.name:
-            return typed(slot.question, items[self._item[1]].get(name))
-        return [typed(slot.question, item.get(name)) for item in items]
 
 
 class FormFill:
@@ -113,7 +50,7 @@ class FormFill:
         self.prefilled: dict[str, str] = dict(prefilled or {})
         self._lists = lists
         self._prefill = prefill or default_prefill()
-        self.slots: dict[str, _Slot] = {}
+        self.slots: dict[str, Slot] = {}
         self._index(form.questions, None, ())
         self._exprs: dict[str, Expression] = {}
         if resident_id:
@@ -130,7 +67,7 @@ class FormFill:
         inner: tuple[Question, ...] = (),
     ) -> None:
         for q in qs:
-            self.slots[q.name] = _Slot(q, repeat, outer, inner)
+            self.slots[q.name] = Slot(q, repeat, outer, inner)
             if q.type == "repeat":
                 self._index(q.children, q, outer)
             elif q.type == "group" and repeat is None:
@@ -176,7 +113,7 @@ class FormFill:
     def _relevant(self, q: Question, item: tuple[str, int] | None) -> bool:
         if not q.relevant:
             return True
-        return truthy(self._expr(q.relevant).evaluate(_Context(self, item)))
+        return truthy(self._expr(q.relevant).evaluate(AnswerScope(self, item)))
 
     def visible(self, path: str) -> bool:
         name, item = self.split(path)
@@ -227,7 +164,7 @@ class FormFill:
 
     def holds(self, expression: str) -> bool:
         """Whether an expression is true on the whole form (materials, bundle conditions)."""
-        return truthy(self._expr(expression).evaluate(_Context(self, None)))
+        return truthy(self._expr(expression).evaluate(AnswerScope(self, None)))
 
     def materials(self) -> list[Material]:
         """The materials to bring for these answers (a material's ``relevant`` must hold)."""
@@ -254,10 +191,8 @@ class FormFill:
         slot = self.slots.get(name)
         if slot is None:
             return [
-                AnswerProblem(
-                    path,
-                    path,
-                    problem("question.unknown", "没有这一题。", f"unknown question '{name}'"),
+                AnswerProblem.make(
+                    path, path, "question.unknown", "没有这一题。", f"unknown question '{name}'"
                 )
             ]
         q = slot.question
@@ -268,21 +203,23 @@ class FormFill:
             or (item and item[1] >= len(self.answers.get(item[0]) or []))
         ):
             return [
-                AnswerProblem(
+                AnswerProblem.make(
                     path,
                     q.label,
-                    problem("question.path", "没有这一题。", f"'{path}' does not name an answer"),
+                    "question.path",
+                    "没有这一题。",
+                    f"'{path}' does not name an answer",
                 )
             ]
         if q.type in ("repeat", "group", "note", "calculate"):
             # Even an empty value is refused: it would wipe a repeat's items or a calculation.
             return [
-                AnswerProblem(
+                AnswerProblem.make(
                     path,
                     q.label,
-                    problem(
-                        "question.not_answerable", "这一项不用填。", f"a {q.type} takes no answer"
-                    ),
+                    "question.not_answerable",
+                    "这一项不用填。",
+                    f"a {q.type} takes no answer",
                 )
             ]
         value, problems = coerce(q, raw, today=self.today, choices=self.choices(q))
@@ -369,11 +306,11 @@ class FormFill:
                 continue
             expr = self._expr(q.calculation)
             if slot.repeat is None:
-                self._store(q.name, jsonable(expr.evaluate(_Context(self, None))))
+                self._store(q.name, jsonable(expr.evaluate(AnswerScope(self, None))))
                 continue
             for i, _ in enumerate(self.answers.get(slot.repeat.name) or []):
                 item = (slot.repeat.name, i)
-                value = jsonable(expr.evaluate(_Context(self, item)))
+                value = jsonable(expr.evaluate(AnswerScope(self, item)))
                 self._store(f"{item[0]}[{i}].{q.name}", value)
 
     # ----- checks ----------------------------------------------------------------------
@@ -384,22 +321,20 @@ class FormFill:
         value = self.value(path)
         if is_empty(value) or not q.constraint:
             return []
-        ctx = _Context(self, item, current=typed(q, value))
+        ctx = AnswerScope(self, item, current=typed(q, value))
         if truthy(self._expr(q.constraint).evaluate(ctx)):
             return []
         en = q.constraint_message_en or f"does not meet the rule {q.constraint}"
         return [
-            AnswerProblem(
-                path,
-                q.label,
-                problem("constraint", q.constraint_message or "这个回答不符合要求。", en),
+            AnswerProblem.make(
+                path, q.label, "constraint", q.constraint_message or "这个回答不符合要求。", en
             )
         ]
 
     def _is_required(self, q: Question, item: tuple[str, int] | None) -> bool:
         if isinstance(q.required, bool):
             return q.required
-        return truthy(self._expr(q.required).evaluate(_Context(self, item)))
+        return truthy(self._expr(q.required).evaluate(AnswerScope(self, item)))
 
     def check_page(self, path: str) -> list[AnswerProblem]:
         """What stops a person leaving this page: a missing required answer or a broken rule."""
@@ -412,14 +347,12 @@ class FormFill:
         if is_empty(self.value(path)):
             if self._is_required(q, item):
                 return [
-                    AnswerProblem(
+                    AnswerProblem.make(
                         path,
                         q.label,
-                        problem(
-                            "required",
-                            q.required_message or "这一题需要回答。",
-                            "an answer is required",
-                        ),
+                        "required",
+                        q.required_message or "这一题需要回答。",
+                        "an answer is required",
                     )
                 ]
             return []
@@ -429,26 +362,22 @@ class FormFill:
         count = len(self.answers.get(q.name) or [])
         if count < q.min_items:
             return [
-                AnswerProblem(
+                AnswerProblem.make(
                     q.name,
                     q.label,
-                    problem(
-                        "repeat.min",
-                        f"至少要填{q.min_items}个。",
-                        f"needs at least {q.min_items} item(s), has {count}",
-                    ),
+                    "repeat.min",
+                    f"至少要填{q.min_items}个。",
+                    f"needs at least {q.min_items} item(s), has {count}",
                 )
             ]
         if q.max_items is not None and count > q.max_items:
             return [
-                AnswerProblem(
+                AnswerProblem.make(
                     q.name,
                     q.label,
-                    problem(
-                        "repeat.max",
-                        f"最多只能填{q.max_items}个。",
-                        f"allows at most {q.max_items} item(s), has {count}",
-                    ),
+                    "repeat.max",
+                    f"最多只能填{q.max_items}个。",
+                    f"allows at most {q.max_items} item(s), has {count}",
                 )
             ]
         return []
@@ -459,76 +388,17 @@ class FormFill:
 
     def apply_answers(self, raw: dict[str, Any]) -> list[AnswerProblem]:
         """Set a whole answers document (CLI, import, tests) in form order; report every problem."""
-        found: list[AnswerProblem] = []
-        for name in raw:
-            if name not in self.slots or self.slots[name].repeat is not None:
-                found.append(
-                    AnswerProblem(
-                        name,
-                        name,
-                        problem("question.unknown", "没有这一题。", f"unknown question '{name}'"),
-                    )
-                )
-        for name, slot in self.slots.items():
-            if name not in raw or slot.repeat is not None:
-                continue
-            q = slot.question
-            if q.type == "repeat":
-                found.extend(self._apply_items(q, raw[name]))
-            elif q.type not in ("calculate", "note", "group"):
-                found.extend(self.set_answer(name, raw[name]))
-        return found
+        from kiosk.forms.answers_doc import apply_answers
 
-    def _apply_items(self, q: Question, items: Any) -> list[AnswerProblem]:
-        if items is None:  # `"heirs": null` means none, as an empty list does
-            items = []
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            return [
-                AnswerProblem(
-                    q.name,
-                    q.label,
-                    problem("repeat.shape", "格式不对。", "a repeat needs a list of objects"),
-                )
-            ]
-        found: list[AnswerProblem] = []
-        self.answers[q.name] = []
-        for i, item in enumerate(items):
-            self.add_item(q.name)
-            for key in item:
-                slot = self.slots.get(key)
-                if slot is None or slot.repeat is not q:
-                    found.append(
-                        AnswerProblem(
-                            f"{q.name}[{i}].{key}",
-                            key,
-                            problem(
-                                "question.unknown", "没有这一题。", f"unknown question '{key}'"
-                            ),
-                        )
-                    )
-            for child in (s.question for s in self.slots.values() if s.repeat is q):
-                if child.name in item and child.type not in ("calculate", "note", "group"):
-                    found.extend(self.set_answer(f"{q.name}[{i}].{child.name}", item[child.name]))
-        return found
+        return apply_answers(self, raw)
 
-    # ----- results ---------------------------------------------------------------------
+    # ----- results (whole answers out: kiosk.forms.answers_doc) --------------------------
 
     def final_answers(self) -> dict[str, Any]:
         """Only what applies (skip logic followed): the answers that are frozen and printed."""
-        out: dict[str, Any] = {}
-        for name, slot in self.slots.items():
-            q = slot.question
-            if slot.repeat is not None or not q.holds_value or not self.visible(name):
-                continue
-            if q.type == "repeat":
-                items = []
-                for i, item in enumerate(self.answers.get(name) or []):
-                    kept = {k: v for k, v in item.items() if self.visible(f"{name}[{i}].{k}")}
-                    items.append(kept)
-                out[name] = items
-            elif not is_empty(self.answers.get(name)):
-                out[name] = self.answers[name]
-        return out
+        from kiosk.forms.answers_doc import final_answers
+
+        return final_answers(self)
 
     def item_title(self, repeat: Question, index: int) -> str:
         template = repeat.item_label or "第{n}项"
@@ -536,24 +406,6 @@ class FormFill:
 
     def summary(self) -> list[SummaryRow]:
         """Every visible answer in words, for the check-answers page."""
-        from kiosk.forms.values import display
+        from kiosk.forms.answers_doc import summary
 
-        rows = []
-        for page in self.pages():
-            q = page.question
-            if q.type in ("repeat", "note"):
-                continue
-            title = None
-            if page.repeat is not None and page.index is not None:
-                title = self.item_title(self.slots[page.repeat].question, page.index)
-            rows.append(
-                SummaryRow(
-                    page.path,
-                    q.label,
-                    display(q, self.value(page.path), self.choices(q)),
-                    page.section,
-                    title,
-                    self.prefilled.get(page.path),
-                )
-            )
-        return rows
+        return summary(self)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.store.sqlbase import configure_sqlite
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DB_FILE = "server.sqlite3"
@@ -43,27 +44,9 @@ def create_server_engine(url: str | None = None) -> Engine:
     url = normalise_url(url or default_url())
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        _configure_sqlite(engine)
+        configure_sqlite(engine, busy_timeout_ms=15000)
         return engine
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode: a crash of the machine may lose the last commits, but the
-        # kiosk resends anything whose acknowledgement it did not get, so nothing is lost.
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=15000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def is_postgres(conn: Connection | Session) -> bool:

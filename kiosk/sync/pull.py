@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kiosk.domain.case_states import SERVER_STATES, CaseState
+from kiosk.domain.case_states import SERVER_STATES, CaseState, can_transition
 from kiosk.store.models import OutboxEntry, utcnow
 from kiosk.store.uow import Store
 from kiosk.sync import state
@@ -79,7 +79,8 @@ def _apply_change(uow: Any, change: dict[str, Any]) -> int:
         if row.state in BEFORE_SENT:
             row.state = CaseState.SENT
     elif status in {s.value for s in SERVER_STATES}:
-        row.state = CaseState(status)
+        if can_transition(row.state, CaseState(status)):
+            row.state = CaseState(status)
         row.server_note = str(note)[:200] if note else None
         row.server_status_at = _at(change.get("at"))
     else:

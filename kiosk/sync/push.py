@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from sqlalchemy import insert, select, update
 
-from kiosk.domain.case_states import CaseState
+from kiosk.domain.case_states import CaseState, can_transition, states_leading_to
 from kiosk.services.packets import packet_of
 from kiosk.store.models import AuditEntry, CaseRow, OutboxEntry, utcnow
 from kiosk.store.uow import Store
@@ -27,7 +27,7 @@ from kiosk.sync.protocol import ACKNOWLEDGED, CONFLICT, MAX_BATCH, REJECTED, Cas
 log = logging.getLogger(__name__)
 
 # Case states a send acknowledgement moves to "sent" (later server statuses stay).
-BEFORE_SENT = (CaseState.FINALIZED, CaseState.PRINTED, CaseState.QUEUED, CaseState.QUARANTINED)
+BEFORE_SENT = tuple(states_leading_to(CaseState.SENT))
 
 
 @dataclass
@@ -171,7 +171,7 @@ def _apply(
             if entry is None or row is None or entry.state != "pending":
                 continue
             entry.state, entry.last_error = "quarantined", reason[:200]
-            if row.state in (CaseState.FINALIZED, CaseState.PRINTED, CaseState.QUEUED):
+            if can_transition(row.state, CaseState.QUARANTINED):
                 row.state = CaseState.QUARANTINED
             uow.cases.audit(row, actor="sync", action="quarantined", detail=reason)
             out.quarantined_ids.append(r.case_id)

@@ -4,7 +4,7 @@ rem Put a shortcut to this file in the kiosk user's Startup folder (Win+R, shell
 rem or use kiosk-task.xml (Task Scheduler) instead; see docs/deployment.md.
 rem The bundle is expected in C:\Program Files\bangban-kiosk (build\dist\kiosk copied there).
 setlocal
-set "KIOSK_EXE=%ProgramFiles%\bangban-kiosk\kiosk.exe"
+set "KIOSK_EXE=%ProgramFiles%\bangban-kiosk\kioskw.exe"
 rem set "KIOSK_HOME=C:\ProgramData\bangban-kiosk"
 rem set "KIOSK_VIRTUAL_KEYBOARD=1"
 set /a tries=0
