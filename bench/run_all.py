@@ -45,8 +45,8 @@ NOTES = """\
   question to find the next page (~70 % of a step) and `set_answer` copies the answers to
   undo a broken constraint (~20 %), so a step is O(questions). Half a millisecond at 200
   questions, far below what a person notices, so left as it is (the engine stays stateless
-  about visibility). The slowest step is the first use of an expression (Lark parse; cached
-  after). The dict baseline only shows the floor.
+  about visibility). The first walk is slower at first (expressions are parsed with Lark,
+  then cached); the slowest step is the median over the walks. The dict is only the floor.
 - **Next question, UI**: building a question page (frame, the editor for the type, icons,
   style sheet) and painting it once: a few milliseconds (up to ~20 ms when the machine is
   busy), against a budget of ~100 ms for a touch screen to feel immediate.
@@ -135,7 +135,7 @@ def markdown(rows: list[Row], raw: dict[str, str], quick: bool, took: float) -> 
         f"Written by `bench/run_all.py`{mode} on {now}, in {took / 60:.1f} min. Every figure",
         "is measured beside its baseline in the same run on the same machine; ratio = ours /",
         "baseline (for cases/s higher is better, for time and memory lower is better).",
-        "Re-run with `.venv/bin/python bench/run_all.py` (about 5 minutes).",
+        "Re-run with `.venv/bin/python bench/run_all.py` (a few minutes).",
         "",
         f"Machine: {machine_info()}.",
         "",

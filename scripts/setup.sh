@@ -33,6 +33,7 @@ APT_PACKAGES=(
     libegl1 libgl1 libpulse0 libdbus-1-3 libfontconfig1
     poppler-utils cups printer-driver-cups-pdf espeak-ng python3-venv
     libpango-1.0-0 libpangoft2-1.0-0
+    binutils  # objdump: PyInstaller's binary analysis (build/build.sh)
 )
 
 say() { printf '[setup] %s\n' "$*"; }
