@@ -34,6 +34,7 @@ APT_PACKAGES=(
     poppler-utils cups printer-driver-cups-pdf espeak-ng python3-venv
     libpango-1.0-0 libpangoft2-1.0-0
     binutils  # objdump: PyInstaller's binary analysis (build/build.sh)
+    libpython3-dev  # libpython3.X.so.1.0: PyInstaller refuses to build without the shared libpython
 )
 
 say() { printf '[setup] %s\n' "$*"; }

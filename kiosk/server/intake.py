@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.case_packet import CasePacket, PacketError
@@ -123,6 +123,10 @@ def _attempt(
     if new_cases:
         # Core inserts (executemany) skip the ORM's per-row bookkeeping: 5x faster here.
         conn = session.connection()
+        # Insert in key order: two requests racing on overlapping cases then wait on the
+        # same first key instead of each holding one the other needs (a deadlock).
+        new_cases.sort(key=lambda c: str(c["id"]))
+        new_tasks.sort(key=lambda t: (str(t["case_id"]), int(t["position"])))
         conn.execute(insert(CASES), new_cases)
         conn.execute(insert(TASKS), new_tasks)
         if source == "qr":
@@ -164,6 +168,12 @@ def _case_row(p: CasePacket, source: str, now: Any) -> dict[str, Any]:
     }
 
 
+def _transient(exc: OperationalError) -> bool:
+    """PostgreSQL deadlock / serialization failure, or SQLite's lock timeout: retry."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in ("40P01", "40001") or "database is locked" in str(exc.orig)
+
+
 def ingest(
     sessions: sessionmaker[Session],
     raw_cases: Sequence[Any],
@@ -186,8 +196,11 @@ def ingest(
                 decided = _attempt(session, packets, catalogue, source) if packets else {}
                 session.commit()
             break
-        except IntegrityError:
-            # Another request stored one of these UUIDs meanwhile: look again, it is now known.
+        except (IntegrityError, OperationalError) as exc:
+            # Another request stored one of these UUIDs meanwhile: look again, it is now
+            # known. A deadlock or serialization failure is the same race, seen earlier.
+            if isinstance(exc, OperationalError) and not _transient(exc):
+                raise
             log.info("intake raced another request (attempt %d); retrying", attempt + 1)
     else:
         raise RuntimeError("intake kept conflicting with concurrent requests")

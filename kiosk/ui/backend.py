@@ -188,28 +188,17 @@ def drafts_for(ctx: KioskContext, volunteer_id: str) -> list[CaseSummary]:
 
 
 def status_lines(ctx: KioskContext) -> list[str]:
-    sync = optional("kiosk.services.sync")
+    """The outbox counts (staff mode; sync details: kiosk/ui/sync_backend.py)."""
     box = outbox.outbox_status(ctx)
-    lines = [S.QUEUE_STATE.format(pending=box.pending, sent=box.sent, quarantined=box.quarantined)]
-    if sync is not None and hasattr(sync, "sync_status"):
-        try:
-            st = sync.sync_status(ctx)
-            last = getattr(st, "last_success_at", None)
-            lines.append(
-                S.SYNC_STATE.format(
-                    online=S.SYNC_ONLINE if getattr(st, "online", False) else S.SYNC_OFFLINE,
-                    last=f"{last:%m月%d日 %H:%M}" if last else S.SYNC_NEVER,
-                )
-            )
-            if getattr(st, "last_error", None):
-                lines.append(str(st.last_error))
-        except Exception:
-            log.exception("sync status failed")
-    return lines
+    return [S.QUEUE_STATE.format(pending=box.pending, sent=box.sent, quarantined=box.quarantined)]
 
 
-def pending_count(ctx: KioskContext) -> int:
-    return outbox.outbox_status(ctx).pending
+def sync_state(ctx: KioskContext) -> Any:
+    """The SyncStatus for the indicator, or None when this tree has no sync service."""
+    sync = optional("kiosk.services.sync")
+    if sync is None or not hasattr(sync, "sync_status"):
+        return None
+    return sync.sync_status(ctx)
 
 
 def recent_cases(ctx: KioskContext) -> list[CaseSummary]:

@@ -82,17 +82,11 @@ class HomePage(BasePage):
             grid.addWidget(widget, i // 2, i % 2)
         self.body.addLayout(grid)
         self.body.addStretch(1)
-        footer = QHBoxLayout()
-        self.pending = label("", "small", name="pending")
-        footer.addWidget(self.pending)
+        footer = QHBoxLayout()  # the sync indicator (待上传 N 件) is in the header
         footer.addStretch(1)
         footer.addWidget(button(S.STAFF, "fa5s.cog", name="staff", on_click=actions["staff"]))
         self.body.addLayout(footer)
         self.set_nav(keep_place=False)
-
-    def show_pending(self, count: int) -> None:
-        """The small sync indicator: how many finished cases still wait to go to the town."""
-        self.pending.setText(S.PENDING.format(n=count) if count else "")
 
     def extra_spoken(self) -> list[str]:
         return [S.HOME_SAY]

@@ -38,6 +38,7 @@ from kiosk.ui.services_page import ChoicePage, MaterialsPage
 from kiosk.ui.session import Resident, Session
 from kiosk.ui.speech import Speaker
 from kiosk.ui.staff_flow import StaffScreens
+from kiosk.ui.sync_widget import SyncWatch
 
 log = logging.getLogger(__name__)
 SLOW_MS = 400  # an operation slower than this shows 请稍等
@@ -73,8 +74,9 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+        self.sync = SyncWatch(self, read=lambda: backend.sync_state(ctx), run=self.runner.run)
         self._relay = _EventRelay(self)
-        self._relay.case_changed.connect(self._case_changed)
+        self._relay.case_changed.connect(lambda _case_id: self.sync.refresh())  # outbox grew
         self._unsubscribe = [
             events.case_did_finalize.subscribe(self._relay.case_changed.emit),
             events.case_did_print.subscribe(self._relay.case_changed.emit),
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             self.stack.removeWidget(old)
             old.deleteLater()
+        self.sync.push()
 
     def op(
         self,
@@ -166,6 +169,7 @@ class MainWindow(QMainWindow):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
+        self.sync.stop()
         self.runner.forget()
         self.runner.wait()
         self._gc.stop()
@@ -190,7 +194,7 @@ class MainWindow(QMainWindow):
             on_read=self.reader,
         )
         self.show_page(home)
-        self.op(lambda: backend.pending_count(self.ctx), home.show_pending)
+        self.sync.refresh()
 
     def go_home(self) -> None:
         """回首页: forget the resident (the draft stays saved); the volunteer stays."""
@@ -205,11 +209,6 @@ class MainWindow(QMainWindow):
         self.session.wipe_person()
         self.session.volunteer = None
         self.show_home()
-
-    def _case_changed(self, _case_id: str) -> None:
-        current = self.stack.currentWidget()
-        if isinstance(current, HomePage):
-            self.op(lambda: backend.pending_count(self.ctx), current.show_pending)
 
     def set_kiosk_mode(self, on: bool) -> None:
         self.setWindowFlag(Qt.WindowType.FramelessWindowHint, on)

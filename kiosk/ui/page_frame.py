@@ -1,6 +1,7 @@
-"""The frame every screen shares: heading and 朗读 at the top, the error summary under
-them, the content in the middle (scrolls when the font is large), and the navigation bar
-at the bottom with 上一步 on the left and 下一步 on the right, always in the same place."""
+"""The frame every screen shares: heading, the sync indicator and 朗读 at the top, the
+error summary under them, the content in the middle (scrolls when the font is large), and
+the navigation bar at the bottom with 上一步 on the left and 下一步 on the right, always in
+the same place."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import ErrorBox, button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from kiosk.ui.sync_widget import SyncIndicator
 
 
 class BasePage(QWidget):
@@ -51,9 +53,14 @@ class BasePage(QWidget):
         self.badge = label(badge or "", "small", name="badge")
         self.badge.setVisible(bool(badge))
         side.addWidget(self.badge)
+        corner = QHBoxLayout()
+        corner.setSpacing(m.gap)
+        self.sync_indicator = SyncIndicator(staff=name.startswith("staff"))
+        corner.addWidget(self.sync_indicator)
         self.read_button = button(S.READ_ALOUD, "fa5s.volume-up", name="read", on_click=self.read)
         self.read_button.setVisible(on_read is not None)
-        side.addWidget(self.read_button)
+        corner.addWidget(self.read_button)
+        side.addLayout(corner)
         side.addStretch(1)
         top.addLayout(side)
         outer.addLayout(top)

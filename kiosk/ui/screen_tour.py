@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from kiosk.domain.idcard import parse_id_number
 from kiosk.forms.examples import example_path
 from kiosk.services import cases
-from kiosk.ui import backend
+from kiosk.ui import backend, sync_backend
+from kiosk.ui import strings as S
 from kiosk.ui.identify_page import IdentifyPage
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.qt import QApplication
+from kiosk.ui.staff_page import StaffPage
 from kiosk.ui.volunteer_page import LoginPage
 
 FORM_ID = "pension_death_benefit"
@@ -138,6 +141,7 @@ def tour(w: MainWindow) -> Iterator[str]:
     w.staff.show_staff()
     settle(w)
     yield "staff"
+    yield from _staff_sync_problems(w)
 
     w.show_life_events()
     settle(w)
@@ -149,3 +153,25 @@ def tour(w: MainWindow) -> Iterator[str]:
     w.session.volunteer = None
     w.go_home()
     settle(w)
+
+
+def _staff_sync_problems(w: MainWindow) -> Iterator[str]:
+    """Staff mode with a case the server sent back, an error and a refused code (shown on
+    screen only: the tour does not touch the outbox)."""
+    details = sync_backend.details(w.ctx)
+    if details is None:
+        return
+    row = sync_backend.QuarantineRow(
+        "00000000-0000-0000-0000-000000000000",
+        "261120-01-009",
+        w.ctx.catalogue.get(FORM_ID).title,
+        "422 rejected: form pension_death_benefit version 9 is unknown",
+    )
+    status = replace(details.status, quarantined=1, online=True, last_error="HTTP 401")
+    shown = replace(details, status=status, quarantined=[row])
+    queue = S.QUEUE_STATE.format(pending=status.pending, sent=0, quarantined=1)
+    w.staff._staff_page([queue], [], shown, "")
+    page = w.page
+    if isinstance(page, StaffPage) and page.enroll_panel is not None:
+        page.enroll_panel.show_result(S.ENROLL_BAD_CODE)
+    yield "staff-sync"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings, save_settings
 from kiosk.services import volunteers
-from kiosk.ui import backend
+from kiosk.ui import backend, sync_backend
 from kiosk.ui import strings as S
 from kiosk.ui.look import apply_look
 from kiosk.ui.qt import QApplication
@@ -95,19 +95,20 @@ class StaffScreens:
     def show_staff(self, note: str = "") -> None:
         ctx = self.w.ctx
 
-        def gather() -> tuple[list[str], list[Any]]:
-            return backend.status_lines(ctx), backend.recent_cases(ctx)
+        def gather() -> tuple[list[str], list[Any], Any]:
+            return backend.status_lines(ctx), backend.recent_cases(ctx), sync_backend.details(ctx)
 
-        self.w.op(gather, lambda found: self._staff_page(found[0], found[1], note))
+        self.w.op(gather, lambda found: self._staff_page(found[0], found[1], found[2], note))
 
-    def _staff_page(self, lines: list[str], recent: list[Any], note: str) -> None:
-        sync = backend.optional("kiosk.services.sync")
-        can_sync = sync is not None and hasattr(sync, "sync_once")
+    def _staff_page(self, lines: list[str], recent: list[Any], sync: Any, note: str) -> None:
         page = StaffPage(
             settings=self.w.ctx.settings,
             status_lines=lines,
             recent=recent,
-            on_sync=self._sync if can_sync else None,
+            on_sync=self._sync,
+            sync=sync,
+            on_enroll=self._enroll,
+            on_retry=self._retry,
             on_reprint=self._reprint,
             on_save=self._save,
             on_exit_kiosk=lambda: self.w.set_kiosk_mode(False),
@@ -119,9 +120,32 @@ class StaffScreens:
             page.show_status(note)
 
     def _sync(self) -> None:
-        sync = backend.optional("kiosk.services.sync")
-        assert sync is not None
-        self.w.op(lambda: sync.sync_once(self.w.ctx), lambda _r: self.show_staff())
+        ctx = self.w.ctx
+        self.w.op(lambda: sync_backend.sync_now(ctx), self._synced)
+
+    def _synced(self, note: str) -> None:
+        self.w.sync.refresh()
+        self.show_staff(note)
+
+    def _enroll(self, url: str, code: str) -> None:
+        ctx, page = self.w.ctx, self.w.page
+        self.w.op(
+            lambda: sync_backend.enroll(ctx, url, code),
+            lambda device_id: self._synced(S.ENROLL_OK.format(device_id=device_id)),
+            lambda exc: self._enroll_failed(page, exc),
+        )
+
+    def _enroll_failed(self, page: Any, exc: BaseException) -> None:
+        if not isinstance(exc, sync_backend.EnrollFailed):
+            self.w._op_failed(exc)
+            return
+        if isinstance(page, StaffPage) and page.enroll_panel is not None:
+            page.enroll_panel.show_result(str(exc))
+        self.w.say_errors([str(exc)])
+
+    def _retry(self, row: sync_backend.QuarantineRow) -> None:
+        ctx = self.w.ctx
+        self.w.op(lambda: sync_backend.retry(ctx, row), self._synced)
 
     def _reprint(self, case_id: str) -> None:
         from kiosk.ui.printing_flow import print_with_preview

@@ -1,4 +1,5 @@
-"""Staff mode (behind the PIN): queue and sync state, reprint, settings, exit kiosk mode."""
+"""Staff mode (behind the PIN): sync state and quarantined cases, enrolling the kiosk,
+reprint, settings, exit kiosk mode."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import QHBoxLayout, QLineEdit
+from kiosk.ui.sync_backend import QuarantineRow, SyncDetails
+from kiosk.ui.sync_panel_widget import EnrollPanel, SyncPanel
 from kiosk.ui.theme import FONT_SCALES
 
 IDLE_STEPS = (60, 90, 120, 180, 300, 600)
@@ -31,6 +34,9 @@ class StaffPage(BasePage):
         status_lines: list[str],
         recent: list[CaseSummary],
         on_sync: Callable[[], None] | None,
+        sync: SyncDetails | None = None,
+        on_enroll: Callable[[str, str], None] | None = None,
+        on_retry: Callable[[QuarantineRow], None] | None = None,
         on_reprint: Callable[[str], None],
         on_save: Callable[[dict[str, Any]], None],
         on_exit_kiosk: Callable[[], None],
@@ -38,14 +44,25 @@ class StaffPage(BasePage):
         on_home: Callable[[], None],
     ) -> None:
         super().__init__(S.STAFF_HEADING, None, name="staff")
-        status, box = frame("panel", name="status-panel")
-        for line in status_lines:
-            box.addWidget(label(line, "large"))
-        if on_sync is not None:
-            box.addWidget(
-                button(S.SYNC_NOW, "fa5s.cloud-upload-alt", name="sync", on_click=on_sync)
+        self.enroll_panel: EnrollPanel | None = None
+        if sync is not None and on_sync and on_enroll and on_retry:
+            self.body.addWidget(
+                SyncPanel(
+                    queue_line=status_lines[0],
+                    details=sync,
+                    on_sync=on_sync,
+                    on_retry=on_retry,
+                )
             )
-        self.body.addWidget(status)
+            self.enroll_panel = EnrollPanel(
+                server_url=settings.server_url, device_id=sync.device_id, on_enroll=on_enroll
+            )
+            self.body.addWidget(self.enroll_panel)
+        else:  # a tree without the sync service: the queue counts only
+            status, box = frame("panel", name="status-panel")
+            for line in status_lines:
+                box.addWidget(label(line, "large"))
+            self.body.addWidget(status)
 
         self.body.addWidget(label(S.RECENT_CASES, "heading"))
         for case in recent:
