@@ -98,31 +98,56 @@ _svc_postgres_listening() {
 }
 
 kiosk_start_postgres() {
-    if _svc_postgres_listening; then
+    if ! command -v pg_ctlcluster >/dev/null 2>&1 && ! _svc_postgres_listening; then
+        # The town server's tests run against PostgreSQL too: install it where we may.
+        if [[ "${KIOSK_NO_APT:-0}" != "1" ]] && command -v apt-get >/dev/null 2>&1; then
+            _svc_say "installing PostgreSQL (the town server's district-scale engine)"
+            _svc_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql \
+                >/dev/null 2>&1 || _svc_say "WARNING: could not install PostgreSQL"
+        fi
+    fi
+    if ! _svc_postgres_listening; then
+        if ! command -v pg_ctlcluster >/dev/null 2>&1 || [[ ! -d /etc/postgresql ]]; then
+            _svc_say "PostgreSQL is not listening on 127.0.0.1:5432 and not installed here:" \
+                "PostgreSQL tests will skip"
+            return 0
+        fi
+        local version
+        version="$(find /etc/postgresql -mindepth 1 -maxdepth 1 -type d -printf '%f\n' |
+            sort -V | tail -n 1)"
+        if [[ -z "$version" || ! -d "/etc/postgresql/$version/main" ]]; then
+            _svc_say "no PostgreSQL cluster under /etc/postgresql: PostgreSQL tests will skip"
+            return 0
+        fi
+        _svc_say "starting PostgreSQL $version/main"
+        _svc_as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+        local _
+        for _ in $(seq 1 20); do
+            _svc_postgres_listening && break
+            sleep 0.5
+        done
+    fi
+    if ! _svc_postgres_listening; then
+        _svc_say "WARNING: PostgreSQL is not listening on 127.0.0.1:5432: PostgreSQL tests will skip"
         return 0
     fi
-    if ! command -v pg_ctlcluster >/dev/null 2>&1 || [[ ! -d /etc/postgresql ]]; then
-        _svc_say "PostgreSQL is not listening on 127.0.0.1:5432 and not installed here:" \
-            "PostgreSQL tests will skip"
-        return 0
+    kiosk_postgres_test_role
+}
+
+# A login role with a password that may create databases: works whether the cluster trusts
+# local connections (as here) or asks for passwords (a fresh Debian install).
+kiosk_postgres_test_role() {
+    local sql="DO \$\$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kiosk_test') THEN
+            CREATE ROLE kiosk_test LOGIN CREATEDB PASSWORD 'kiosk_test';
+        END IF; END \$\$;"
+    if command -v runuser >/dev/null 2>&1 && id postgres >/dev/null 2>&1 &&
+        _svc_as_root runuser -u postgres -- psql -q -d postgres -c "$sql" >/dev/null 2>&1; then
+        export KIOSK_TEST_PG_URL="postgresql://kiosk_test:kiosk_test@127.0.0.1:5432/postgres"
+        _svc_say "PostgreSQL tests use the role kiosk_test on 127.0.0.1:5432"
+    else
+        _svc_say "could not create the kiosk_test role; PostgreSQL tests connect as postgres"
     fi
-    local version
-    version="$(find /etc/postgresql -mindepth 1 -maxdepth 1 -type d -printf '%f\n' |
-        sort -V | tail -n 1)"
-    if [[ -z "$version" || ! -d "/etc/postgresql/$version/main" ]]; then
-        _svc_say "no PostgreSQL cluster under /etc/postgresql: PostgreSQL tests will skip"
-        return 0
-    fi
-    _svc_say "starting PostgreSQL $version/main"
-    _svc_as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
-    local _
-    for _ in $(seq 1 20); do
-        _svc_postgres_listening && return 0
-        sleep 0.5
-    done
-    _svc_say "WARNING: PostgreSQL is not listening on 127.0.0.1:5432:" \
-        "PostgreSQL tests will skip or fail"
-    return 0
 }
 
 kiosk_start_services() {

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -95,7 +96,14 @@ def running_server(db_url: str, home: Path) -> Iterator[ServerProcess]:
         server.stop()
 
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+# scripts/services.sh exports KIOSK_TEST_PG_URL (a role that may create databases); the
+# default suits a machine whose PostgreSQL trusts local connections.
+PG_ADMIN = os.environ.get("KIOSK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
 
 
 @contextmanager
@@ -107,11 +115,13 @@ def postgres_database() -> Iterator[str]:
     try:
         admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
-        raise RuntimeError(f"PostgreSQL is not reachable on 127.0.0.1:5432: {exc}") from exc
+        where = urlsplit(PG_ADMIN).hostname
+        message = f"PostgreSQL is not reachable at {where} (KIOSK_TEST_PG_URL): {exc}"
+        raise RuntimeError(message) from exc
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+        yield _with_database(PG_ADMIN, name)
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
