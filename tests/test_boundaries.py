@@ -14,8 +14,8 @@ QT_PACKAGES = {"PySide6", "shiboken6"}
 DYNAMIC_IMPORTERS = {"import_module", "__import__"}
 
 
-def _qt_imports(path: Path) -> Iterator[tuple[int, str]]:
-    """(line, module) for every import of a Qt binding module in the file."""
+def _qt_imports(path: Path, packages: set[str] = QT_PACKAGES) -> Iterator[tuple[int, str]]:
+    """(line, module) for every import of one of ``packages`` in the file."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in ast.walk(tree):
         names: list[str] = []
@@ -34,7 +34,7 @@ def _qt_imports(path: Path) -> Iterator[tuple[int, str]]:
             ):
                 names = [first.value]
         for name in names:
-            if name.split(".")[0] in QT_PACKAGES:
+            if name.split(".")[0] in packages or name.startswith(tuple(packages)):
                 yield node.lineno, name
 
 
@@ -78,3 +78,15 @@ def test_the_checker_sees_qt_imports(tmp_path: Path) -> None:
     )
     found = list(_qt_imports(sample))
     assert found == [(2, "PySide6.QtWidgets"), (3, "shiboken6"), (6, "PySide6.QtCore")]
+
+
+def test_ui_never_touches_the_database() -> None:
+    """The UI calls service operations; it never holds an ORM session (STYLE.md §2)."""
+    database = {"sqlalchemy", "alembic", "kiosk.store", "kiosk.server"}
+    problems = [
+        f"{path.relative_to(KIOSK.parent)}:{line}: imports {module}"
+        for path in _python_files()
+        if UI in path.parents
+        for line, module in _qt_imports(path, database)
+    ]
+    assert not problems, "the UI must go through kiosk.services:\n" + "\n".join(problems)
