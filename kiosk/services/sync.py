@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kiosk import events
 from kiosk.config import save_settings
 from kiosk.device_identity import load_or_create_signing_key, public_key_b64
 from kiosk.domain.case_states import CaseState
@@ -91,7 +92,10 @@ def sync_once(ctx: KioskContext, options: SyncOptions | None = None) -> SyncRepo
 def start_sync_worker(ctx: KioskContext, options: SyncOptions | None = None) -> SyncWorker:
     """Start the background worker (a daemon thread); call ``.stop()`` before closing ctx."""
     apply_stored_reference(ctx)
-    return SyncWorker(_target(ctx), options).start()
+    worker = SyncWorker(_target(ctx), options)
+    # A case just finalized goes out now, not at the next idle poll (up to a minute later).
+    worker.on_stop(events.case_did_finalize.subscribe(lambda _case_id: worker.wake()))
+    return worker.start()
 
 
 def enroll_device(ctx: KioskContext, url: str, code: str, *, timeout: float = 15.0) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from kiosk.store.models import utcnow
 from kiosk.sync.retention import purge_acknowledged
@@ -27,6 +28,7 @@ class SyncWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
+        self._stop_hooks: list[Callable[[], None]] = []
 
     def start(self) -> SyncWorker:
         self._thread.start()
@@ -36,7 +38,14 @@ class SyncWorker:
         """Sync now (立即同步, network came back): the pending cases skip their backoff."""
         self._wake.set()
 
+    def on_stop(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` when the worker stops (e.g. to unsubscribe from core events)."""
+        self._stop_hooks.append(hook)
+
     def stop(self, timeout: float = 10.0) -> None:
+        for hook in self._stop_hooks:
+            hook()
+        self._stop_hooks.clear()
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)

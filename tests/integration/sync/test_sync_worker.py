@@ -129,3 +129,18 @@ def test_retention_purges_acknowledged_cases_and_keeps_a_stub(
     # 我的办件 still finds the stub by the blind index.
     assert ids[0] in {c.id for c in cases_for_person(ctx, APPLICANT_ID)}
     assert purge_expired(ctx, now=utcnow() + timedelta(days=40)) == 1  # the other sent one
+
+
+def test_a_finalized_case_goes_out_at_once_not_at_the_next_poll(
+    sqlite_server: ServerProcess, make_kiosk: KioskFactory
+) -> None:
+    ctx = make_kiosk(sqlite_server)
+    options = SyncOptions(batch_size=10, timeout_s=5, pull_interval_s=120)
+    worker = start_sync_worker(ctx, options)
+    try:
+        assert wait_for(lambda: worker.last_report is not None)  # the start-up round is done
+        [case_id] = add_cases(ctx, 1)  # fill_case announces case_did_finalize
+        assert wait_for(lambda: sync_status(ctx).pending == 0, timeout=10)
+    finally:
+        worker.stop()
+    assert_exactly_once(sqlite_server, ctx, [case_id])
