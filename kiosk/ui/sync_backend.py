@@ -94,11 +94,18 @@ def enroll(ctx: KioskContext, url: str, code: str) -> str:
         raise EnrollFailed(S.ENROLL_FAILED.format(detail=exc)) from exc
 
 
+STAFF_SYNC_TIMEOUT_S = 5.0
+
+
 def sync_now(ctx: KioskContext) -> str:
     """One round now (ignoring backoff); returns what to tell staff."""
     sync = _sync()
     assert sync is not None
-    report = sync.sync_once(ctx)
+    # This runs on the UI's one operations thread: a short timeout keeps a dead network
+    # from holding other screens' operations for long (the sync worker keeps retrying).
+    from kiosk.sync.rounds import SyncOptions
+
+    report = sync.sync_once(ctx, SyncOptions(timeout_s=STAFF_SYNC_TIMEOUT_S))
     if report.error:
         return S.SYNC_NOT_DONE.format(pending=report.pending, error=report.error)
     return S.SYNC_DONE.format(sent=report.sent, pending=report.pending)
