@@ -102,8 +102,9 @@ kiosk_start_postgres() {
         # The town server's tests run against PostgreSQL too: install it where we may.
         if [[ "${KIOSK_NO_APT:-0}" != "1" ]] && command -v apt-get >/dev/null 2>&1; then
             _svc_say "installing PostgreSQL (the town server's district-scale engine)"
-            _svc_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql \
-                >/dev/null 2>&1 || _svc_say "WARNING: could not install PostgreSQL"
+            { _svc_as_root apt-get update >/dev/null 2>&1 || true; } &&
+                _svc_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql \
+                    >/dev/null 2>&1 || _svc_say "WARNING: could not install PostgreSQL"
         fi
     fi
     if ! _svc_postgres_listening; then
