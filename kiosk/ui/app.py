@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.ui.look import apply_look
-from kiosk.ui.qt import QApplication, QTimer
+from kiosk.ui.qt import QApplication, QLocale, QTimer
 
 if TYPE_CHECKING:
     from kiosk.services.context import KioskContext
@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 
 def _prepare_environment() -> None:
+    # Chinese everywhere Qt picks by locale; the virtual keyboard then opens in pinyin
+    # (简体中文) rather than the machine's locale, often English on a kiosk PC.
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     if os.environ.get("KIOSK_VIRTUAL_KEYBOARD", "").lower() in ("1", "true", "yes"):
         os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
 

@@ -10,6 +10,7 @@ os.environ.setdefault("QT_API", "pyside6")  # qtawesome (through QtPy) must use 
 import qtawesome
 from PySide6.QtCore import (
     QEvent,
+    QLocale,
     QObject,
     QPointF,
     QProcess,
@@ -73,6 +74,7 @@ __all__ = [
     "QKeyEvent",
     "QLabel",
     "QLineEdit",
+    "QLocale",
     "QMainWindow",
     "QMouseEvent",
     "QObject",
