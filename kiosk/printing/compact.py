@@ -33,33 +33,24 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONEY = re.compile(r"(0|[1-9]\d{0,15})\.\d\d")
 
 
+def _value_slots(questions: list[Question]) -> list[Question]:
+    """Questions holding an answer (a repeat counts as one), groups flattened, in order."""
+    out: list[Question] = []
+    for q in questions:
+        if q.type == "group":
+            out.extend(_value_slots(q.children))
+        elif q.holds_value:
+            out.append(q)
+    return out
+
+
 def top_slots(form: FormDefinition) -> list[Question]:
     """Questions holding a top-level answer (repeats included), in definition order."""
-    out: list[Question] = []
-
-    def walk(qs: list[Question]) -> None:
-        for q in qs:
-            if q.type == "group":
-                walk(q.children)
-            elif q.holds_value:
-                out.append(q)
-
-    walk(form.questions)
-    return out
+    return _value_slots(form.questions)
 
 
 def item_slots(repeat: Question) -> list[Question]:
-    out: list[Question] = []
-
-    def walk(qs: list[Question]) -> None:
-        for q in qs:
-            if q.type == "group":
-                walk(q.children)
-            elif q.holds_value:
-                out.append(q)
-
-    walk(repeat.children)
-    return out
+    return _value_slots(repeat.children)
 
 
 def own_choices(form: FormDefinition, q: Question) -> list[str]:

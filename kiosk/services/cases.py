@@ -61,14 +61,24 @@ def _fill(ctx: KioskContext, form: FormDefinition, data: PersonalData) -> FormFi
 
 
 def _save_fill(cases: CaseRepository, row: CaseRow, fill: FormFill) -> None:
-    form = fill.form
-    data = PersonalData(answers=fill.answers, prefilled=fill.prefilled)
+    store_answers(cases, row, fill.form, fill.answers, fill.prefilled)
+
+
+def store_answers(
+    cases: CaseRepository,
+    row: CaseRow,
+    form: FormDefinition,
+    answers: dict[str, Any],
+    prefilled: dict[str, str] | None = None,
+) -> None:
+    """Encrypt a case's answers with the names lists show, and index who it is by and about."""
     names = form.names
-    data.applicant_name = str(fill.answers.get(names.applicant or "", "") or "")
-    data.subject_name = str(fill.answers.get(names.subject or "", "") or "")
+    data = PersonalData(answers=answers, prefilled=dict(prefilled or {}))
+    data.applicant_name = str(answers.get(names.applicant or "", "") or "")
+    data.subject_name = str(answers.get(names.subject or "", "") or "")
     cases.write_personal(row, data)
-    row.applicant_key = cases.person_key(fill.answers.get(form.applicant))
-    row.subject_key = cases.person_key(fill.answers.get(form.subject))
+    row.applicant_key = cases.person_key(answers.get(form.applicant))
+    row.subject_key = cases.person_key(answers.get(form.subject))
 
 
 def _new_row(

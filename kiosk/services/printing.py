@@ -21,11 +21,10 @@ from kiosk.printing.document import render_bundle, render_case
 from kiosk.printing.qr_codec import encode_data_codes
 from kiosk.printing.sheet import BundleCover, CaseSheet, build_sheet, combine_materials
 from kiosk.printing.signing import identity_of, sign_identity
-from kiosk.services.cases import CaseError
+from kiosk.services.cases import CaseError, store_answers
 from kiosk.services.context import KioskContext
 from kiosk.services.packets import case_packet
 from kiosk.store.models import CaseRow, utcnow
-from kiosk.store.repositories import PersonalData
 
 log = logging.getLogger(__name__)
 PRINTABLE = frozenset(CaseState) - {CaseState.DRAFT}
@@ -196,17 +195,7 @@ def import_case_packet(
         )
         uow.cases.add(row)
         # The frozen answers as they are: no engine pass that could recalculate anything.
-        names = form.names
-        uow.cases.write_personal(
-            row,
-            PersonalData(
-                answers=packet.answers,
-                applicant_name=str(packet.answers.get(names.applicant or "", "") or ""),
-                subject_name=str(packet.answers.get(names.subject or "", "") or ""),
-            ),
-        )
-        row.applicant_key = uow.cases.person_key(packet.answers.get(form.applicant))
-        row.subject_key = uow.cases.person_key(packet.answers.get(form.subject))
+        store_answers(uow.cases, row, form, packet.answers)
         uow.cases.audit(row, actor=actor, action="imported", detail="from QR data codes")
         uow.outbox.enqueue(row.id)  # the town server dedups by UUID if it has it already
         uow.commit()
