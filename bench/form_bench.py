@@ -118,7 +118,7 @@ def walk_engine(form: FormDefinition, lists: dict[str, Any]) -> list[float]:
     while page is not None:
         start = time.perf_counter()
         if page.question.type == "repeat":
-            if len(fill.answers.get(page.path) or []) < 3:
+            if len(fill.items(page.path)) < 3:
                 fill.add_item(page.path)
                 nxt = fill.next_page(page.path)  # the new item's first question
                 steps.append((time.perf_counter() - start) * 1000)

@@ -12,9 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import ConfigError
-from kiosk.forms.catalogue import UnknownForm
+from kiosk.forms.catalogue import (
+    DEFINITIONS_DIR,
+    Catalogue,
+    UnknownForm,
+    default_catalogue,
+    load_catalogue,
+)
 from kiosk.forms.engine import AnswerProblem
-from kiosk.services.cases import InvalidAnswers
+from kiosk.services.cases import CaseError, CaseExists, InvalidAnswers
 from kiosk.services.context import KioskContext, open_kiosk
 from kiosk.services.views import CaseSummary
 from kiosk.store.crypto import CryptoError
@@ -26,9 +32,36 @@ class CliError(Exception):
         self.exit_code = exit_code
 
 
+def add_forms_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--forms-dir",
+        action="append",
+        type=Path,
+        metavar="DIR",
+        help="also load the form definitions in DIR (a department's drafts); repeatable",
+    )
+
+
+def catalogue_for(args: argparse.Namespace) -> Catalogue:
+    """The shipped catalogue, plus ``--forms-dir`` folders; exit 2 naming every problem."""
+    extra = getattr(args, "forms_dir", None) or []
+    if not extra:
+        return default_catalogue()
+    for folder in extra:
+        if not folder.is_dir():
+            raise CliError(f"{folder}: --forms-dir needs a folder of definitions", exit_code=2)
+    catalogue, issues = load_catalogue([DEFINITIONS_DIR, *extra])
+    if issues:
+        for issue in issues:
+            print(issue, file=sys.stderr)
+        raise CliError(f"{len(issues)} problem(s) in the form definitions", exit_code=2)
+    return catalogue
+
+
 def open_context(args: argparse.Namespace) -> KioskContext:
     try:
-        return open_kiosk(args.data_dir)
+        catalogue = catalogue_for(args) if getattr(args, "forms_dir", None) else None
+        return open_kiosk(args.data_dir, catalogue=catalogue)
     except (ConfigError, CryptoError) as exc:
         raise CliError(str(exc)) from exc
 
@@ -93,12 +126,20 @@ def create_from_answers(
         cases = create(ctx, answers)
     except UnknownForm as exc:
         raise CliError(str(exc), exit_code=2) from exc
+    except CaseExists as exc:
+        if not exc.same_content:
+            raise CliError(f"{exc}; nothing saved", exit_code=1) from exc
+        case = exc.summary
+        print(f"case {case.number} {case.id} already exists ({case.state}); nothing created")
+        return 0
     except InvalidAnswers as exc:
         print(
             f"error: {args.answers}: {len(exc.problems)} problem(s); nothing saved", file=sys.stderr
         )
         report_problems(exc.problems)
         return 2
+    except CaseError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
     finally:
         ctx.close()
     for case in cases:

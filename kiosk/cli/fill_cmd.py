@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.cli.common import create_from_answers
+from kiosk.cli.common import add_forms_dir, create_from_answers
 from kiosk.services.cases import fill_case
 
 
@@ -15,6 +15,12 @@ def register(sub: Any) -> None:
     p.add_argument("--answers", required=True, help="answers JSON file ('-' for stdin)")
     p.add_argument("--volunteer", help="the volunteer's id (帮办人)")
     p.add_argument("--resident", help="ID number of the identified resident (prefill)")
+    p.add_argument(
+        "--case-id",
+        metavar="UUID",
+        help="the case's id: a second run with the same id creates nothing (safe to retry)",
+    )
+    add_forms_dir(p)
     p.set_defaults(handler=cmd_fill)
 
 
@@ -23,7 +29,12 @@ def cmd_fill(args: argparse.Namespace) -> int:
         args,
         lambda ctx, answers: [
             fill_case(
-                ctx, args.form, answers, volunteer_id=args.volunteer, resident_id=args.resident
+                ctx,
+                args.form,
+                answers,
+                volunteer_id=args.volunteer,
+                resident_id=args.resident,
+                case_id=args.case_id,
             )
         ],
     )

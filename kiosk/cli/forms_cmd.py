@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.common import CliError, print_json, print_table
-from kiosk.forms.catalogue import UnknownForm, default_catalogue, load_catalogue
+from kiosk.cli.common import CliError, add_forms_dir, catalogue_for, print_json, print_table
+from kiosk.forms.catalogue import DEFINITIONS_DIR, UnknownForm, load_catalogue
 from kiosk.forms.examples import example_answers
 from kiosk.forms.schema import FormDefinition, Question
 
@@ -21,15 +21,26 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
 
-    p = fsub.add_parser("check", help="load and check definitions; exit 1 on any problem")
+    p = fsub.add_parser("check", help="load and check definitions; exit 2 on any problem")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the shipped)")
+    add_forms_dir(p)
     p.set_defaults(handler=cmd_check)
 
     p = fsub.add_parser("show", help="one form's definition")
     p.add_argument("form")
     p.add_argument("--version", type=int)
     p.add_argument("--json", action="store_true")
+    add_forms_dir(p)
     p.set_defaults(handler=cmd_show)
+
+    p = fsub.add_parser(
+        "test",
+        help="run form tests (*.tests.yaml); exit 0 all pass, 1 a case differs, 2 a bad file",
+    )
+    p.add_argument("files", nargs="*", type=Path, help="test files (default: the shipped ones)")
+    add_forms_dir(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="print failures only")
+    p.set_defaults(handler=cmd_test)
 
     p = fsub.add_parser("example", help="a valid example answers JSON for a form")
     p.add_argument("form")
@@ -37,7 +48,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    forms = default_catalogue().latest()
+    forms = catalogue_for(args).latest()
     if args.json:
         print_json(
             [
@@ -54,24 +65,27 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    catalogue, issues = load_catalogue(args.paths or None)
+    paths = list(args.paths or [])
+    if args.forms_dir:
+        paths = (paths or [DEFINITIONS_DIR]) + list(args.forms_dir)
+    catalogue, issues = load_catalogue(paths or None)
     for issue in issues:
         print(issue)
     if catalogue.bundles:
         print(f"{len(catalogue.bundles)} bundle(s) ok (bundles/*.yaml)")
     print(f"{len(catalogue.forms)} form(s) ok, {len(issues)} problem(s)")
-    return 1 if issues else 0
+    return 2 if issues else 0  # a broken definition is invalid input (the CLI's exit 2)
 
 
-def _get(form_id: str, version: int | None = None) -> FormDefinition:
+def _get(args: argparse.Namespace, form_id: str, version: int | None = None) -> FormDefinition:
     try:
-        return default_catalogue().get(form_id, version)
+        return catalogue_for(args).get(form_id, version)
     except UnknownForm as exc:
         raise CliError(str(exc)) from exc
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    form = _get(args.form, args.version)
+    form = _get(args, args.form, args.version)
     if args.json:
         print(
             json.dumps(
@@ -94,9 +108,38 @@ def _outline(questions: list[Question], indent: int) -> None:
 
 
 def cmd_example(args: argparse.Namespace) -> int:
-    form = _get(args.form)
+    form = _get(args, args.form)
     try:
         print_json(example_answers(form))
     except FileNotFoundError as exc:
         raise CliError(f"form {form.id} has no example answers file ({exc.filename})") from exc
     return 0
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from kiosk.forms.scenarios import ScenarioFileError, find_test_files, run_test_file
+
+    catalogue = catalogue_for(args)
+    files = list(args.files) or find_test_files([DEFINITIONS_DIR, *(args.forms_dir or [])])
+    if not files:
+        raise CliError("no form tests found (*.tests.yaml)", exit_code=2)
+    failed = broken = passed = 0
+    for path in files:
+        try:
+            results = run_test_file(catalogue, path)
+        except ScenarioFileError as exc:
+            print(f"ERROR {exc}")
+            broken += 1
+            continue
+        for result in results:
+            if result.ok:
+                passed += 1
+                if not args.quiet:
+                    print(f"ok    {path.name}: {result.name}")
+                continue
+            failed += 1
+            print(f"FAIL  {path.name}: {result.name}")
+            for line in result.diffs:
+                print(f"      {line}")
+    print(f"{passed} passed, {failed} failed, {broken} file(s) broken")
+    return 2 if broken else (1 if failed else 0)

@@ -15,10 +15,10 @@ from typing import Any
 
 from kiosk.forms.bundle import KEY_SEPARATOR, BundleDefinition, BundleForm
 from kiosk.forms.engine import AnswerProblem, FormFill
+from kiosk.forms.paths import BadPath, format_path, parse_path
 from kiosk.forms.schema import FormDefinition, Material, Question, RoutingStep
 
 _REF = re.compile(r"\$\{([^\W\d][\w.\-]*)\}")
-_PATH = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+)\]\.([a-z][a-z0-9_]*)$")
 
 
 class _Renamer:
@@ -134,6 +134,16 @@ def applicable(bundle: BundleDefinition, fill: FormFill) -> list[BundleForm]:
     return [bf for bf in bundle.forms if not bf.when or fill.holds(bf.when)]
 
 
+def _unprefix(value: Any, prefix: str) -> Any:
+    """Repeat items (nested ones too) with the form's own names again."""
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        return [
+            {k.removeprefix(prefix): _unprefix(v, prefix) for k, v in item.items()}
+            for item in value
+        ]
+    return value
+
+
 def split_answers(bf: BundleForm, answers: Mapping[str, Any]) -> dict[str, Any]:
     """One form's answers out of the composed answers (shared ones under the form's names)."""
     prefix = f"{bf.key}{KEY_SEPARATOR}"
@@ -142,21 +152,21 @@ def split_answers(bf: BundleForm, answers: Mapping[str, Any]) -> dict[str, Any]:
         if shared_name in answers:
             out[form_name] = answers[shared_name]
     for name, value in answers.items():
-        if not name.startswith(prefix):
-            continue
-        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
-            value = [{k.removeprefix(prefix): v for k, v in item.items()} for item in value]
-        out[name.removeprefix(prefix)] = value
+        if name.startswith(prefix):
+            out[name.removeprefix(prefix)] = _unprefix(value, prefix)
     return out
 
 
 def composed_path(bf: BundleForm, path: str) -> str:
     """A form's answer path (``heirs[1].heir_id``) as the composed form names it."""
     prefix = f"{bf.key}{KEY_SEPARATOR}"
-    m = _PATH.match(path)
-    if m:
-        return f"{prefix}{m.group(1)}[{m.group(2)}].{prefix}{m.group(3)}"
-    return bf.mapping().get(path) or prefix + path
+    try:
+        name, inst = parse_path(path)
+    except BadPath:
+        return bf.mapping().get(path) or prefix + path
+    if not inst:
+        return bf.mapping().get(name) or prefix + name
+    return format_path(prefix + name, tuple((prefix + r, i) for r, i in inst))
 
 
 def composed_problems(bf: BundleForm, problems: list[AnswerProblem]) -> list[AnswerProblem]:

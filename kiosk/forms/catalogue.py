@@ -19,6 +19,7 @@ from kiosk.forms.schema import Choice, FormDefinition
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 LISTS_FILE = "lists.yaml"
+TESTS_SUFFIX = ".tests.yaml"  # form tests live beside the forms (kiosk forms test)
 BUNDLES_DIR = "bundles"  # life-event bundles, beside the forms they combine
 
 
@@ -78,7 +79,11 @@ def definition_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(p for p in sorted(path.glob("*.yaml")) if p.name != LISTS_FILE)
+            files.extend(
+                p
+                for p in sorted(path.glob("*.yaml"))
+                if p.name != LISTS_FILE and not p.name.endswith(TESTS_SUFFIX)
+            )
         else:
             files.append(path)
     return files
@@ -132,7 +137,13 @@ def load_catalogue(
 
 def bundle_files(paths: Iterable[Path]) -> list[Path]:
     """Bundle files: ``bundles/*.yaml`` under each folder given."""
-    return [f for p in paths if p.is_dir() for f in sorted((p / BUNDLES_DIR).glob("*.yaml"))]
+    return [
+        f
+        for p in paths
+        if p.is_dir()
+        for f in sorted((p / BUNDLES_DIR).glob("*.yaml"))
+        if not f.name.endswith(TESTS_SUFFIX)
+    ]
 
 
 def _load_bundle(catalogue: Catalogue, file: Path) -> list[FormIssue]:

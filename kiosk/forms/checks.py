@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from kiosk.forms.expr import ExprSyntaxError, compile_expression
 from kiosk.forms.loader import FormIssue
+from kiosk.forms.model import loose_repeat_refs, model_of
 from kiosk.forms.schema import Choice, FormDefinition, Question
 
 ID_FIELDS = frozenset({"id_number", "birth_date", "sex", "age", "region_name", "region_code"})
@@ -72,6 +73,10 @@ def check_form(
         for name in section.questions:
             if name not in names:
                 add(name, f"print section '{section.title}': unknown question")
+            elif names[name].type == "calculate" and not names[name].label:
+                add(name, "a printed calculation needs a label (the words before its value)")
+    if not issues:
+        issues.extend(_check_model(form, file))
     for material in form.materials:
         check_expr(material.id, "material relevant", material.relevant)
     for role in ("subject", "applicant"):
@@ -114,3 +119,41 @@ def _check_prefill(
             report(q.name, f"prefill: source '{source}' is not an id_number question")
     if field not in ID_FIELDS and field not in REGISTRY_FIELDS and not field.startswith("flags."):
         report(q.name, f"prefill: unknown field '{field}'")
+
+
+def _check_model(form: FormDefinition, file: str) -> list[FormIssue]:
+    """What only the compiled model shows: cycles, and repeat fields used as one value."""
+    model = model_of(form)
+    issues: list[FormIssue] = []
+    if model.cycle:
+        chain = " → ".join(model.cycle)
+        issues.append(
+            FormIssue(file, model.cycle[0], f"circular dependency: {chain} (each needs the next)")
+        )
+    for q, _repeat in walk(form.questions):
+        texts = [("relevant", q.relevant), ("calculation", q.calculation)]
+        texts += [("constraint", q.constraint)]
+        if isinstance(q.required, str):
+            texts.append(("required", q.required))
+        for what, text in texts:
+            for ref in loose_repeat_refs(model, q.name, text):
+                repeat = model.nodes[ref].repeats[-1]
+                issues.append(
+                    FormIssue(
+                        file,
+                        q.name,
+                        f"{what}: ${{{ref}}} is inside the repeat '{repeat}' and has one value "
+                        "per item here; use sum(), count(), max(), min(), join() or "
+                        "indexed-repeat()",
+                    )
+                )
+    for m in form.materials:
+        for ref in loose_repeat_refs(model, "", m.relevant):
+            issues.append(
+                FormIssue(
+                    file,
+                    m.id,
+                    f"material relevant: ${{{ref}}} is inside a repeat; use sum() or count()",
+                )
+            )
+    return issues

@@ -1,33 +1,47 @@
-"""The form engine: one question per page, visibility, checks, calculations, repeats, prefill.
+"""The form engine: one person's answers to one form, evaluated as the XForms model says.
 
-Navigation is data (Electrum's wizard, GOV.UK's question pages): the engine
-decides which pages exist, which comes next and what is wrong; the UI and the
-CLI only render and report. Nothing here touches Qt or the database.
+Navigation is data (Electrum's wizard, GOV.UK's question pages): the engine decides
+which pages exist, which comes next and what is wrong; the UI and the CLI only render
+and report. Nothing here touches Qt or the database.
 
-Result types live in kiosk.forms.results (re-exported here); whole answers documents
-are read by kiosk.forms.answers_doc.
+The model, in short (docs/forms.md, "How answers are evaluated"):
 
-Paths name answers: ``death_date`` at the top level, ``heirs[1].heir_name``
-inside the second item of the ``heirs`` repeat.
+- Relevance cascades: a question is relevant when its own ``relevant`` holds and its
+  group, repeat and item are relevant. A non-relevant question is empty to every
+  expression; its answer stays in the draft (turning it back on restores it) but is
+  never frozen, printed, put in a QR code or synced.
+- One dependency graph (kiosk.forms.model) orders relevance and calculations; a change
+  recomputes exactly what depends on it.
+- Values are typed (kiosk.forms.value_types): numbers are int or Decimal, never text.
+- Prefilled answers remember their source; a new ID number replaces what the old one
+  filled, and a value the person edited is theirs.
+
+Paths name answers (kiosk.forms.paths): ``death_date``, ``heirs[1].heir_name``,
+``members[0].incomes[2].income_amount``.
 """
 
 from __future__ import annotations
 
 import copy
-import re
+import logging
 from datetime import date
 from typing import Any
 
-from kiosk.forms.expr import Expression, ExprEvalError, compile_expression, truthy
+from kiosk.forms.expr import ExprEvalError, truthy
+from kiosk.forms.model import FormModel, Node, model_of
+from kiosk.forms.paths import BadPath, Instance, format_path, parse_item, parse_path
 from kiosk.forms.prefill import PrefillSource, default_prefill
+from kiosk.forms.prefill_marks import PrefillMarks
 from kiosk.forms.results import AnswerProblem, Page, SummaryRow
 from kiosk.forms.schema import Choice, FormDefinition, Material, Question
-from kiosk.forms.scope import AnswerScope, Slot
-from kiosk.forms.values import coerce, is_empty, jsonable, typed
+from kiosk.forms.scope import AnswerScope
+from kiosk.forms.value_types import store as store_typed
+from kiosk.forms.values import coerce, display, is_empty, recheck, typed
 
 __all__ = ["AnswerProblem", "FormFill", "Page", "SummaryRow"]
 
-_PATH = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+)\]\.([a-z][a-z0-9_]*)$")
+log = logging.getLogger(__name__)
+NOT_ANSWERABLE = frozenset({"repeat", "group", "note", "calculate"})
 
 
 class FormFill:
@@ -40,46 +54,31 @@ class FormFill:
         *,
         today: date,
         answers: dict[str, Any] | None = None,
-        prefilled: dict[str, str] | None = None,
+        prefilled: dict[str, Any] | None = None,
         prefill: PrefillSource | None = None,
         resident_id: str | None = None,
     ) -> None:
         self.form = form
+        self.model: FormModel = model_of(form)
         self.today = today
         self.answers: dict[str, Any] = copy.deepcopy(answers) if answers else {}
-        self.prefilled: dict[str, str] = dict(prefilled or {})
         self._lists = lists
-        self._prefill = prefill or default_prefill()
-        self.slots: dict[str, Slot] = {}
-        self._index(form.questions, None, ())
-        self._exprs: dict[str, Expression] = {}
+        self.marks = PrefillMarks(self, prefill or default_prefill(), prefilled)
+        self._relevant: dict[tuple[str, Instance], bool] = {}
+        self.recompute()
         if resident_id:
-            self._apply_prefill("@resident", resident_id)
-        self._recalculate()
+            self.recompute(self.marks.refresh("@resident", resident_id, ()))
+
+    @property
+    def prefilled(self) -> dict[str, Any]:
+        """Prefill marks by path (stored with the draft): {"label": 来源, "from": origin}."""
+        return self.marks.by_path
+
+    def prefill_label(self, path: str) -> str | None:
+        """Where a prefilled answer came from, in words (None: the person's own answer)."""
+        return self.marks.label(path)
 
     # ----- structure -------------------------------------------------------------------
-
-    def _index(
-        self,
-        qs: list[Question],
-        repeat: Question | None,
-        outer: tuple[Question, ...],
-        inner: tuple[Question, ...] = (),
-    ) -> None:
-        for q in qs:
-            self.slots[q.name] = Slot(q, repeat, outer, inner)
-            if q.type == "repeat":
-                self._index(q.children, q, outer)
-            elif q.type == "group" and repeat is None:
-                self._index(q.children, repeat, (*outer, q))
-            elif q.type == "group":
-                self._index(q.children, repeat, outer, (*inner, q))
-
-    def _expr(self, text: str) -> Expression:
-        expr = self._exprs.get(text)
-        if expr is None:
-            expr = self._exprs[text] = compile_expression(text)
-        return expr
 
     def choices(self, q: Question) -> list[Choice]:
         if isinstance(q.choices, list):
@@ -89,60 +88,178 @@ class FormFill:
             return []
         return self.form.choices.get(name) or self._lists.get(name, [])
 
-    @staticmethod
-    def split(path: str) -> tuple[str, tuple[str, int] | None]:
-        """``heirs[1].heir_name`` → ("heir_name", ("heirs", 1)); ``x`` → ("x", None)."""
-        m = _PATH.match(path)
-        if m:
-            return m.group(3), (m.group(1), int(m.group(2)))
-        return path, None
-
     def question(self, path: str) -> Question:
-        name, _ = self.split(path)
-        return self.slots[name].question
+        name, _ = parse_path(path)
+        return self.model.nodes[name].question
+
+    def value_type(self, q: Question) -> str | None:
+        return self.model.value_type(q.name)
+
+    def display(self, q: Question, value: Any) -> str:
+        """An answer in words in its value type (money as 3,600.00 元, yes/no as 是/否)."""
+        return display(q, value, self.choices(q), self.value_type(q))
+
+    def container(self, instance: Instance, create: bool = False) -> dict[str, Any] | None:
+        """The answers dict of one instance (the whole draft at ()); None if missing."""
+        here: dict[str, Any] = self.answers
+        for repeat, index in instance:
+            items = here.get(repeat)
+            if not isinstance(items, list) or not 0 <= index < len(items):
+                return None
+            item = items[index]
+            if not isinstance(item, dict):
+                if not create:
+                    return None
+                item = items[index] = {}
+            here = item
+        return here
+
+    def raw_items(self, repeat: str, instance: Instance) -> list[dict[str, Any]]:
+        """A repeat's items in one instance of its parent, relevant or not."""
+        box = self.container(instance)
+        items = box.get(repeat) if box else None
+        return [i if isinstance(i, dict) else {} for i in items] if isinstance(items, list) else []
+
+    def items_of(self, repeat: str, instance: Instance) -> list[dict[str, Any]]:
+        """The items of a relevant repeat (none when the repeat is not relevant)."""
+        if not self._relevant.get((repeat, instance), False):
+            return []
+        return self.raw_items(repeat, instance)
+
+    def items(self, repeat_path: str) -> list[dict[str, Any]]:
+        """The items of ``heirs`` or ``members[0].incomes`` (the repeat page lists them)."""
+        name, inst = parse_path(repeat_path)
+        return self.raw_items(name, inst)
+
+    def instances_from(self, base: Instance, repeats: tuple[str, ...]) -> list[Instance]:
+        """Every instance reached from ``base`` through the items of ``repeats``."""
+        out = [base]
+        for repeat in repeats:
+            out = [
+                (*inst, (repeat, i))
+                for inst in out
+                for i in range(len(self.raw_items(repeat, inst)))
+            ]
+        return out
+
+    def _raw(self, name: str, instance: Instance) -> Any:
+        box = self.container(instance)
+        return None if box is None else box.get(name)
 
     def value(self, path: str) -> Any:
-        name, item = self.split(path)
-        if item is None:
-            return self.answers.get(name)
-        items = self.answers.get(item[0]) or []
-        return items[item[1]].get(name) if item[1] < len(items) else None
+        """The stored answer at a path (kept in the draft even while not relevant)."""
+        try:
+            name, inst = parse_path(path)
+        except BadPath:
+            return None
+        return self._raw(name, inst)
 
-    # ----- visibility ------------------------------------------------------------------
+    def effective(self, name: str, instance: Instance) -> Any:
+        """The value expressions see: typed, and empty when not relevant."""
+        if not self._relevant.get((name, instance), False):
+            return None
+        q = self.model.nodes[name].question
+        if q.type == "repeat":
+            return self.raw_items(name, instance)
+        return typed(q, self._raw(name, instance), self.model.value_type(name))
 
-    def _relevant(self, q: Question, item: tuple[str, int] | None) -> bool:
-        if not q.relevant:
+    def _store(self, name: str, instance: Instance, value: Any) -> None:
+        box = self.container(instance, create=True)
+        if box is None:
+            raise BadPath(f"no such item: {format_path(name, instance)}")
+        if is_empty(value):
+            box.pop(name, None)
+        else:
+            box[name] = value
+
+    # ----- evaluation (the XForms recompute) ---------------------------------------------
+
+    def recompute(self, changed: set[str] | None = None) -> None:
+        """Recompute relevance and calculations: everything (``changed`` None), or what
+        depends on the named nodes, in dependency order."""
+        model = self.model
+        if changed is None:
+            names = model.order
+            self._relevant.clear()
+        else:
+            names = model.dependents(changed)
+            drop = set(names)
+            self._relevant = {k: v for k, v in self._relevant.items() if k[0] not in drop}
+        for name in names:
+            node = model.nodes[name]
+            for inst in self.instances_from((), node.repeats):
+                self._evaluate(node, inst)
+
+    def _evaluate(self, node: Node, inst: Instance) -> None:
+        q = node.question
+        relevant = self._parent_relevant(node, inst)
+        if relevant and q.relevant:
+            relevant = self._truth(q.relevant, inst, default=True)
+        self._relevant[(q.name, inst)] = relevant
+        if q.type == "calculate":
+            value = None
+            if relevant:
+                try:
+                    value = self.model.expr(q.calculation or "").evaluate(AnswerScope(self, inst))
+                except ExprEvalError as exc:
+                    log.warning("%s: calculation of %s failed: %s", self.form.id, q.name, exc)
+            self._store(q.name, inst, store_typed(value, self.model.value_type(q.name)))
+
+    def _parent_relevant(self, node: Node, inst: Instance) -> bool:
+        if node.parent is None:
             return True
-        return truthy(self._expr(q.relevant).evaluate(AnswerScope(self, item)))
+        parent = self.model.nodes[node.parent]
+        key = inst[:-1] if parent.question.type == "repeat" else inst
+        return self._relevant.get((node.parent, key), False)
+
+    def _truth(self, text: str, inst: Instance, *, default: bool, current: Any = None) -> bool:
+        try:
+            return truthy(self.model.expr(text).evaluate(AnswerScope(self, inst, current)))
+        except ExprEvalError as exc:
+            # When in doubt, show the question / ask for the paper: hiding costs more.
+            log.warning("%s: cannot evaluate %r: %s", self.form.id, text, exc)
+            return default
+
+    def relevant(self, name: str, instance: Instance = ()) -> bool:
+        return self._relevant.get((name, instance), False)
 
     def visible(self, path: str) -> bool:
-        name, item = self.split(path)
-        slot = self.slots[name]
-        if any(not self._relevant(g, None) for g in slot.outer_groups):
+        try:
+            name, inst = parse_path(path)
+        except BadPath:
             return False
-        if slot.repeat is not None and not self._relevant(slot.repeat, None):
-            return False
-        if any(not self._relevant(g, item) for g in slot.inner_groups):
-            return False
-        return self._relevant(slot.question, item)
+        return self._relevant.get((name, inst), False)
+
+    def holds(self, expression: str) -> bool:
+        """Whether an expression is true on the whole form (materials, bundle conditions)."""
+        return self._truth(expression, (), default=True)
+
+    def materials(self) -> list[Material]:
+        """The materials to bring for these answers (a material's ``relevant`` must hold)."""
+        return [m for m in self.form.materials if not m.relevant or self.holds(m.relevant)]
+
+    # ----- pages ---------------------------------------------------------------------------
 
     def pages(self) -> list[Page]:
         """The visible question pages, in order; a repeat adds its list page then its items."""
-        return list(self._pages(self.form.questions, None, None))
+        out: list[Page] = []
+        self._pages(None, None, (), out)
+        return out
 
-    def _pages(self, qs: list[Question], section: str | None, item: tuple[str, int] | None) -> Any:
-        for q in qs:
-            if not self._relevant(q, item):
+    def _pages(
+        self, parent: str | None, section: str | None, inst: Instance, out: list[Page]
+    ) -> None:
+        for name in self.model.children(parent):
+            q = self.model.nodes[name].question
+            if not self._relevant.get((name, inst), False) or q.type == "calculate":
                 continue
             if q.type == "group":
-                yield from self._pages(q.children, q.label or section, item)
-            elif q.type == "repeat":
-                yield Page(q.name, q, section)
-                for i, _ in enumerate(self.answers.get(q.name) or []):
-                    yield from self._pages(q.children, section, (q.name, i))
-            elif q.type != "calculate":
-                path = q.name if item is None else f"{item[0]}[{item[1]}].{q.name}"
-                yield Page(path, q, section, *(item or (None, None)))
+                self._pages(name, q.label or section, inst, out)
+                continue
+            out.append(_page(format_path(name, inst), q, section, inst))
+            if q.type == "repeat":
+                for i in range(len(self.raw_items(name, inst))):
+                    self._pages(name, section, (*inst, (name, i)), out)
 
     def next_page(self, current: str | None) -> Page | None:
         pages = self.pages()
@@ -155,26 +272,11 @@ class FormFill:
         return pages[i + 1] if i + 1 < len(pages) else None
 
     def previous_page(self, current: str) -> Page | None:
-        pages = self.pages()
-        paths = [p.path for p in pages]
+        paths = [p.path for p in self.pages()]
         if current not in paths:
             return None
         i = paths.index(current)
-        return pages[i - 1] if i > 0 else None
-
-    def holds(self, expression: str) -> bool:
-        """Whether an expression is true on the whole form (materials, bundle conditions)."""
-        return truthy(self._expr(expression).evaluate(AnswerScope(self, None)))
-
-    def materials(self) -> list[Material]:
-        """The materials to bring for these answers (a material's ``relevant`` must hold)."""
-        return [m for m in self.form.materials if not m.relevant or self._may_hold(m.relevant)]
-
-    def _may_hold(self, expression: str) -> bool:
-        try:
-            return self.holds(expression)
-        except ExprEvalError:
-            return True  # when in doubt, ask people to bring it: a wasted trip costs more
+        return self.pages()[i - 1] if i > 0 else None
 
     def first_unfinished(self) -> Page | None:
         """The first page with an error (or unanswered required question), for resuming."""
@@ -183,35 +285,37 @@ class FormFill:
                 return page
         return None
 
-    # ----- answering -------------------------------------------------------------------
+    # ----- answering -----------------------------------------------------------------------
+
+    def _locate(self, path: str) -> tuple[Node, Instance] | AnswerProblem:
+        try:
+            name, inst = parse_path(path)
+        except BadPath:
+            name, inst = path, ()
+        node = self.model.nodes.get(name)
+        if node is None:
+            return AnswerProblem.make(
+                path, path, "question.unknown", "没有这一题。", f"unknown question '{name}'"
+            )
+        # An item answer needs an existing item (add_item first): a path never grows a list.
+        if tuple(r for r, _ in inst) != node.repeats or self.container(inst) is None:
+            return AnswerProblem.make(
+                path,
+                node.question.label,
+                "question.path",
+                "没有这一题。",
+                f"'{path}' does not name an answer",
+            )
+        return node, inst
 
     def set_answer(self, path: str, raw: Any) -> list[AnswerProblem]:
         """Coerce and check one answer; store it unless there is an error. Returns problems."""
-        name, item = self.split(path)
-        slot = self.slots.get(name)
-        if slot is None:
-            return [
-                AnswerProblem.make(
-                    path, path, "question.unknown", "没有这一题。", f"unknown question '{name}'"
-                )
-            ]
-        q = slot.question
-        # An item answer needs an existing item (add_item first): a path never grows a list.
-        if (
-            (slot.repeat is None) != (item is None)
-            or (item and item[0] != slot.repeat.name)  # type: ignore[union-attr]
-            or (item and item[1] >= len(self.answers.get(item[0]) or []))
-        ):
-            return [
-                AnswerProblem.make(
-                    path,
-                    q.label,
-                    "question.path",
-                    "没有这一题。",
-                    f"'{path}' does not name an answer",
-                )
-            ]
-        if q.type in ("repeat", "group", "note", "calculate"):
+        found = self._locate(path)
+        if isinstance(found, AnswerProblem):
+            return [found]
+        node, inst = found
+        q = node.question
+        if q.type in NOT_ANSWERABLE:
             # Even an empty value is refused: it would wipe a repeat's items or a calculation.
             return [
                 AnswerProblem.make(
@@ -223,106 +327,75 @@ class FormFill:
                 )
             ]
         value, problems = coerce(q, raw, today=self.today, choices=self.choices(q))
-        found = [AnswerProblem(path, q.label, p) for p in problems]
-        if any(p.is_error for p in found):
-            return found
-        # The constraint is judged with the value in place; a broken one is undone.
-        before = copy.deepcopy(self.answers), dict(self.prefilled)
-        if value != self.value(path):
-            self.prefilled.pop(path, None)  # changed by a person: no longer "from records"
-        self._store(path, value)
-        if q.type == "id_number" and value:
-            self._apply_prefill(name, value, item)
-        self._recalculate()
-        broken = self._check_value(path, q, item)
-        if any(p.is_error for p in broken):
-            self.answers, self.prefilled = before
-        return found + broken
+        result = [AnswerProblem(path, q.label, p) for p in problems]
+        if any(p.is_error for p in result):
+            return result
+        if value == self._raw(q.name, inst):
+            return result + self._check_value(path, q, inst)
+        before = copy.deepcopy(self.answers), self.marks.snapshot(), dict(self._relevant)
+        self.recompute(self._put(q, inst, value))
+        broken = self._check_value(path, q, inst)
+        if any(p.is_error for p in broken):  # a broken rule is undone: nothing saved
+            self.answers, self._relevant = before[0], before[2]
+            self.marks.restore(before[1])
+        return result + broken
 
-    def _store(self, path: str, value: Any) -> None:
-        name, item = self.split(path)
-        if item is None:
-            if value is None:
-                self.answers.pop(name, None)
-            else:
-                self.answers[name] = value
-            return
-        items = self.answers.setdefault(item[0], [])
-        while len(items) <= item[1]:
-            items.append({})
-        if value is None:
-            items[item[1]].pop(name, None)
-        else:
-            items[item[1]][name] = value
+    def _put(self, q: Question, inst: Instance, value: Any) -> set[str]:
+        """Store a person's answer; return the names whose value changed (prefill included)."""
+        path = format_path(q.name, inst)
+        self.marks.forget(path)  # changed by a person: no longer "from records"
+        self._store(q.name, inst, value)
+        changed = {q.name}
+        if q.type == "id_number":
+            changed |= self.marks.refresh(path, value, inst)
+        return changed
 
-    def add_item(self, repeat: str) -> int:
-        """Add an empty item to a repeat; return its index."""
-        items = self.answers.setdefault(repeat, [])
+    def store_unchecked(self, path: str, value: Any) -> None:
+        """Store a coerced value without recomputing (whole documents: kiosk.forms.answers_doc)."""
+        name, inst = parse_path(path)
+        self._store(name, inst, value)
+
+    def add_item(self, repeat_path: str) -> int:
+        """Add an empty item to a repeat (``heirs``, ``members[0].incomes``); its index."""
+        name, inst = parse_path(repeat_path)
+        node = self.model.nodes.get(name)
+        if (
+            node is None
+            or node.question.type != "repeat"
+            or tuple(r for r, _ in inst) != node.repeats
+        ):
+            raise BadPath(f"'{repeat_path}' is not a repeat")
+        box = self.container(inst, create=True)
+        if box is None:
+            raise BadPath(f"no such item holds {repeat_path}")
+        items = box.setdefault(name, [])
         items.append({})
+        self.recompute({name})  # every node inside depends on the repeat, as do its counts
         return len(items) - 1
 
-    def remove_item(self, repeat: str, index: int) -> None:
-        items = self.answers.get(repeat) or []
-        if 0 <= index < len(items):
-            del items[index]
-            # Drop the removed item's prefill marks; later items move up one, and so do theirs.
-            marks: dict[str, str] = {}
-            for path, source in self.prefilled.items():
-                name, item = self.split(path)
-                if item is None or item[0] != repeat or item[1] < index:
-                    marks[path] = source
-                elif item[1] > index:
-                    marks[f"{repeat}[{item[1] - 1}].{name}"] = source
-            self.prefilled = marks
-        self._recalculate()
+    def remove_item(self, repeat_path: str, index: int) -> None:
+        name, inst = parse_path(repeat_path)
+        items = self.raw_items(name, inst)
+        box = self.container(inst)
+        if box is None or not 0 <= index < len(items):
+            return
+        del box[name][index]
+        self.marks.item_removed(format_path(name, inst), index)
+        self.recompute({name})
 
-    def _apply_prefill(
-        self, source: str, id_number: str, item: tuple[str, int] | None = None
-    ) -> None:
-        known = self._prefill.lookup(id_number, today=self.today)
-        for slot in self.slots.values():
-            q = slot.question
-            if q.prefill is None or q.prefill.source != source or q.prefill.field not in known:
-                continue
-            in_item = item is not None and slot.repeat is not None and slot.repeat.name == item[0]
-            if slot.repeat is not None and not in_item:
-                continue
-            path = q.name if not in_item else f"{item[0]}[{item[1]}].{q.name}"  # type: ignore[index]
-            if not is_empty(self.value(path)) and path not in self.prefilled:
-                continue  # a person's answer is never overwritten
-            found = known[q.prefill.field]
-            value, problems = coerce(q, found.value, today=self.today, choices=self.choices(q))
-            if value is not None and not any(p.severity == "error" for p in problems):
-                self._store(path, value)
-                self.prefilled[path] = found.source
-                if q.type == "id_number" and source == "@resident":
-                    # The resident's own number prefills what hangs off it (name, phone).
-                    self._apply_prefill(q.name, value, item)
+    # ----- checks --------------------------------------------------------------------------
 
-    def _recalculate(self) -> None:
-        for slot in self.slots.values():
-            q = slot.question
-            if q.type != "calculate" or q.calculation is None:
-                continue
-            expr = self._expr(q.calculation)
-            if slot.repeat is None:
-                self._store(q.name, jsonable(expr.evaluate(AnswerScope(self, None))))
-                continue
-            for i, _ in enumerate(self.answers.get(slot.repeat.name) or []):
-                item = (slot.repeat.name, i)
-                value = jsonable(expr.evaluate(AnswerScope(self, item)))
-                self._store(f"{item[0]}[{i}].{q.name}", value)
-
-    # ----- checks ----------------------------------------------------------------------
-
-    def _check_value(
-        self, path: str, q: Question, item: tuple[str, int] | None
-    ) -> list[AnswerProblem]:
-        value = self.value(path)
-        if is_empty(value) or not q.constraint:
+    def _check_value(self, path: str, q: Question, inst: Instance) -> list[AnswerProblem]:
+        value = self._raw(q.name, inst)
+        if is_empty(value):
             return []
-        ctx = AnswerScope(self, item, current=typed(q, value))
-        if truthy(self._expr(q.constraint).evaluate(ctx)):
+        stale = recheck(q, value, today=self.today, choices=self.choices(q))
+        if stale:
+            return [AnswerProblem(path, q.label, p) for p in stale]
+        if not q.constraint:
+            return []
+        current = typed(q, value, self.model.value_type(q.name))
+        if self._truth(q.constraint, inst, default=False, current=current):
             return []
         en = q.constraint_message_en or f"does not meet the rule {q.constraint}"
         return [
@@ -331,39 +404,37 @@ class FormFill:
             )
         ]
 
-    def _is_required(self, q: Question, item: tuple[str, int] | None) -> bool:
+    def _is_required(self, q: Question, inst: Instance) -> bool:
         if isinstance(q.required, bool):
             return q.required
-        return truthy(self._expr(q.required).evaluate(AnswerScope(self, item)))
+        return self._truth(q.required, inst, default=True)
 
     def check_page(self, path: str) -> list[AnswerProblem]:
         """What stops a person leaving this page: a missing required answer or a broken rule."""
-        name, item = self.split(path)
-        q = self.slots[name].question
+        found = self._locate(path)
+        if isinstance(found, AnswerProblem):
+            return [found]
+        node, inst = found
+        q = node.question
         if q.type == "repeat":
-            return self._check_repeat(q)
-        if not q.holds_value:
+            return self._check_repeat(path, q, len(self.raw_items(q.name, inst)))
+        if not q.holds_value or q.type == "calculate":
             return []
-        if is_empty(self.value(path)):
-            if self._is_required(q, item):
+        if is_empty(self._raw(q.name, inst)):
+            if self._is_required(q, inst):
+                message = q.required_message or "这一题需要回答。"
                 return [
-                    AnswerProblem.make(
-                        path,
-                        q.label,
-                        "required",
-                        q.required_message or "这一题需要回答。",
-                        "an answer is required",
-                    )
+                    AnswerProblem.make(path, q.label, "required", message, "an answer is required")
                 ]
             return []
-        return self._check_value(path, q, item)
+        return self._check_value(path, q, inst)
 
-    def _check_repeat(self, q: Question) -> list[AnswerProblem]:
-        count = len(self.answers.get(q.name) or [])
+    @staticmethod
+    def _check_repeat(path: str, q: Question, count: int) -> list[AnswerProblem]:
         if count < q.min_items:
             return [
                 AnswerProblem.make(
-                    q.name,
+                    path,
                     q.label,
                     "repeat.min",
                     f"至少要填{q.min_items}个。",
@@ -373,7 +444,7 @@ class FormFill:
         if q.max_items is not None and count > q.max_items:
             return [
                 AnswerProblem.make(
-                    q.name,
+                    path,
                     q.label,
                     "repeat.max",
                     f"最多只能填{q.max_items}个。",
@@ -382,20 +453,31 @@ class FormFill:
             ]
         return []
 
+    def stale_answers(self) -> list[str]:
+        """Paths of visible answers that no longer fit their question (after a form update:
+        a removed choice, a new maximum), in page order: take the person to each."""
+        out = []
+        for page in self.pages():
+            q = page.question
+            value = self.value(page.path)
+            if recheck(q, value, today=self.today, choices=self.choices(q)):
+                out.append(page.path)
+        return out
+
     def check_all(self) -> list[AnswerProblem]:
         """Every problem on every visible page, in page order."""
         return [p for page in self.pages() for p in self.check_page(page.path)]
 
+    # ----- whole answers in and out (kiosk.forms.answers_doc) ------------------------------
+
     def apply_answers(self, raw: dict[str, Any]) -> list[AnswerProblem]:
-        """Set a whole answers document (CLI, import, tests) in form order; report every problem."""
+        """Set a whole answers document (CLI, import, tests); report every problem."""
         from kiosk.forms.answers_doc import apply_answers
 
         return apply_answers(self, raw)
 
-    # ----- results (whole answers out: kiosk.forms.answers_doc) --------------------------
-
     def final_answers(self) -> dict[str, Any]:
-        """Only what applies (skip logic followed): the answers that are frozen and printed."""
+        """Only what applies: the relevant answers, which are frozen, printed and synced."""
         from kiosk.forms.answers_doc import final_answers
 
         return final_answers(self)
@@ -409,3 +491,16 @@ class FormFill:
         from kiosk.forms.answers_doc import summary
 
         return summary(self)
+
+
+def _page(path: str, q: Question, section: str | None, inst: Instance) -> Page:
+    if not inst:
+        return Page(path, q, section)
+    repeat, index = inst[-1]
+    return Page(path, q, section, format_path(repeat, inst[:-1]), index, inst)
+
+
+def item_path(repeat_path: str, index: int) -> str:
+    """``heirs``, 1 → ``heirs[1]`` (a repeat item, as parse_item reads it)."""
+    parse_item(f"{repeat_path}[{index}]")
+    return f"{repeat_path}[{index}]"

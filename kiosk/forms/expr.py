@@ -29,6 +29,7 @@ Null and mixing rules
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -248,7 +249,7 @@ class _Builder:
                 wanted = f"at least {spec.min_args}"
             elif spec.min_args == spec.max_args:
                 wanted = str(spec.min_args)
-            else:  # pragma: no cover - no such function yet
+            else:
                 wanted = f"{spec.min_args} to {spec.max_args}"
             noun = "argument" if wanted.endswith(" 1") or wanted == "1" else "arguments"
             raise self.error(f"{name}() takes {wanted} {noun}, got {count}", token)
@@ -257,6 +258,8 @@ class _Builder:
             args = (args[0], self.regex_pattern(args[1], token))
         elif name == "date":
             self.check_date_literal(args[0], token)
+        elif name == "indexed-repeat" and not all(isinstance(a, Ref) for a in args[:2]):
+            raise self.error("indexed-repeat() needs ${field} and ${repeat} first", token)
         return Call(name, args, spec.impl, spec.lazy)
 
     def regex_pattern(self, arg: Node, token: Token) -> Literal:
@@ -309,8 +312,12 @@ class Expression:
         return self._uses_current
 
 
+@functools.lru_cache(maxsize=8192)
 def compile_expression(text: str) -> Expression:
-    """Parse and check an expression; raises ExprSyntaxError naming the column."""
+    """Parse and check an expression; raises ExprSyntaxError naming the column.
+
+    Cached by text: expressions are immutable, and the service path meets the same
+    ones on every call."""
     tree = parse(text)
     try:
         root = _Builder(text).build(tree)

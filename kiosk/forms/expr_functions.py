@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kiosk.forms.expr_values import (
@@ -84,11 +85,16 @@ def whole_years(start: dt.date, end: dt.date) -> int:
 def _choices(value: object) -> list[str]:
     if value is None:
         return []
-    if isinstance(value, list | tuple | set | frozenset):
-        return [to_string(item) for item in value]
+    if isinstance(value, list | tuple | set | frozenset):  # a repeat's answers: any of them
+        return [choice for item in value for choice in _choices(item)]
     if isinstance(value, str):
         return value.split()  # a single choice, or ODK-style "a b c"
     return [to_string(value)]
+
+
+def _texts(value: object) -> list[str]:
+    items = value if isinstance(value, list | tuple) else [value]
+    return [to_string(item) for item in items if not is_blank(item)]
 
 
 def _fn_if(ctx: EvalContext, args: Args) -> object:
@@ -176,6 +182,41 @@ def _extreme(fname: str, args: Args, pick: Callable[[list[Any]], Any]) -> object
     return pick(values)
 
 
+def _fn_round(ctx: EvalContext, args: Args) -> object:
+    """round(x, n): n decimal places (0 when left out), half away from zero (四舍五入)."""
+    if is_blank(args[0]):
+        return None
+    number = need_number(args[0], "round")
+    places = 0 if len(args) < 2 else need_number(args[1], "round")
+    if places != int(places) or not -12 <= places <= 12:
+        raise ExprEvalError(f"round() needs a whole number of places from -12 to 12, got {places}")
+    exact = number if isinstance(number, Decimal) else Decimal(number)
+    rounded = exact.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    return int(rounded) if places <= 0 and isinstance(number, int) else rounded
+
+
+def _fn_position(ctx: EvalContext, args: Args) -> object:
+    """position(): the 1-based number of the repeat item being evaluated (ODK's position(..))."""
+    where = getattr(ctx, "position", None)
+    if where is None:
+        raise ExprEvalError("position() is only meaningful inside a repeat")
+    return where()
+
+
+def _fn_indexed_repeat(ctx: EvalContext, args: Args) -> object:
+    """indexed-repeat(${field}, ${repeat}, n): the field in item n (1-based) of the repeat."""
+    field, repeat, index = args
+    if not (hasattr(field, "name") and hasattr(repeat, "name")):
+        raise ExprEvalError("indexed-repeat() needs ${field} and ${repeat} as its first two")
+    n = need_number(index.evaluate(ctx), "indexed-repeat")
+    lookup = getattr(ctx, "indexed", None)
+    if lookup is None:
+        values = ctx.lookup(field.name)
+        items = values if isinstance(values, list) else []
+        return items[int(n) - 1] if n == int(n) and 1 <= n <= len(items) else None
+    return lookup(field.name, repeat.name, int(n)) if n == int(n) else None
+
+
 def _fn_regex(ctx: EvalContext, args: Args) -> object:
     value, pattern = args  # the pattern was compiled when the expression was
     return pattern.fullmatch(to_string(value)) is not None
@@ -214,6 +255,11 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         _spec("age", 1, 1)(_fn_age),
         _spec("years-between", 2, 2)(_fn_years_between),
         _spec("days-between", 2, 2)(_fn_days_between),
+        _spec("round", 1, 2)(_fn_round),
+        _spec("position", 0, 0)(_fn_position),
+        _spec("indexed-repeat", 3, 3, lazy=True)(_fn_indexed_repeat),
+        _spec("join", 2, 2)(lambda ctx, a: to_string(a[0]).join(_texts(a[1]))),
+        _spec("concat", 1, None)(lambda ctx, a: "".join(to_string(v) for v in a)),
         _spec("min", 1, None)(lambda ctx, a: _extreme("min", a, min)),
         _spec("max", 1, None)(lambda ctx, a: _extreme("max", a, max)),
     ]

@@ -86,8 +86,10 @@ def to_number(value: object) -> Number | None:
     Numeric text becomes an int, or a Decimal when it has a decimal point (exact money).
     """
     kind = type(value)
-    if kind is int or kind is float or kind is Decimal:
+    if kind is int or kind is Decimal:
         return value  # type: ignore[return-value]
+    if kind is float:  # only from outside (a YAML constant): exact through its shortest text
+        return Decimal(repr(value)) if math.isfinite(value) else None  # type: ignore[arg-type]
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, str):
@@ -312,16 +314,14 @@ def arithmetic(op: str, a: object, b: object) -> object:
         if y == 0:
             return None  # div or mod by zero
         both_int = isinstance(x, int) and isinstance(y, int)
-        if op == "div":
+        if op == "div":  # exact where it can be; otherwise 28 significant digits, never float
             if both_int and x % y == 0:
                 return x // y
-            return x / y
+            return Decimal(x) / Decimal(y)
         # mod: the sign follows the dividend, as in XPath
         if both_int:
             rest = abs(x) % abs(y)
             return -rest if x < 0 else rest
-        if isinstance(x, float) or isinstance(y, float):
-            return math.fmod(x, y)
         return x % y
     except ArithmeticError as exc:
         raise ExprEvalError(f"cannot compute {describe(a)} {op} {describe(b)}: {exc}") from exc

@@ -11,11 +11,16 @@ from kiosk.forms.values import problem
 
 @dataclass(frozen=True)
 class Page:
+    """One question page. Inside a repeat, ``repeat`` is the path of the innermost repeat
+    (``heirs``, ``members[0].incomes``), ``index`` the item's index in it and ``instance``
+    every enclosing item, outermost first."""
+
     path: str
     question: Question
     section: str | None = None
     repeat: str | None = None
     index: int | None = None
+    instance: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

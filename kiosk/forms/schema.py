@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 QuestionType = Literal[
     "text",
     "number",
+    "decimal",
     "money",
     "date",
     "select_one",
@@ -80,6 +81,8 @@ class Question(_Strict):
     constraint_message: str | None = None
     constraint_message_en: str | None = None
     calculation: str | None = None
+    # calculate: the value type of the result (ODK's bind::type); inferred when absent.
+    result_type: Literal["integer", "decimal", "money", "yes_no", "date", "text"] | None = None
     choices: str | list[Choice] | None = None
     prefill: Prefill | None = None
     # number: bounds checked before any constraint.
@@ -102,6 +105,8 @@ class Question(_Strict):
             raise ValueError(f"a {self.type} question cannot have children")
         if self.type == "calculate" and not self.calculation:
             raise ValueError("a calculate question needs a calculation")
+        if self.result_type and self.type != "calculate":
+            raise ValueError("only a calculate question has a result_type")
         if self.type in ("select_one", "select_multiple") and self.choices is None:
             raise ValueError(f"a {self.type} question needs choices (a list or a list name)")
         if self.type not in ("note", "calculate", "group") and not self.label:

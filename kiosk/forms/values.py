@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from kiosk.domain.bank import check_bank_account, normalize_account
@@ -18,6 +18,7 @@ from kiosk.domain.errors import DomainError, ValidationProblem
 from kiosk.domain.idcard import parse_id_number
 from kiosk.domain.phone import normalize_mobile
 from kiosk.forms.schema import Choice, Question
+from kiosk.forms.value_types import QUESTION_VALUE_TYPES, decimal_text, read
 
 YES = frozenset({"yes", "y", "true", "1", "是", "对", "有"})
 NO = frozenset({"no", "n", "false", "0", "否", "不是", "没有", "无"})
@@ -41,6 +42,11 @@ def coerce(
         raw = raw.strip()
     if is_empty(raw):
         return None, []
+    if isinstance(raw, dict) or (isinstance(raw, list) and q.type != "select_multiple"):
+        shape = "a list" if isinstance(raw, list) else "a mapping"
+        return None, [
+            problem("value.shape", "格式不对，请重新填写。", f"{shape} is not a {q.type}")
+        ]
     try:
         return _COERCERS[q.type](q, raw, today, choices)
     except DomainError as exc:
@@ -60,37 +66,111 @@ def _text(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[An
     return text, []
 
 
+# Without a form's own min/max: whole numbers fit 15 digits, money a trillion yuan. Above
+# that an answer is a typing slip, and the number would not survive JSON or the server.
+MAX_WHOLE = 10**15 - 1
+MAX_MONEY = Decimal("999999999999.99")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def _clean_number(raw: Any) -> str:
+    return str(raw).translate(_FULLWIDTH).replace(",", "").replace(" ", "").strip()
+
+
+def _out_of_range(q: Question, value: Decimal | int, unit: str) -> list[ValidationProblem]:
+    lo = None if q.min is None else Decimal(str(q.min))
+    hi = None if q.max is None else Decimal(str(q.max))
+    if (lo is None or value >= lo) and (hi is None or value <= hi):
+        return []
+    lo_text = "" if lo is None else f"{lo.normalize():f}"
+    hi_text = "" if hi is None else f"{hi.normalize():f}"
+    if lo_text and hi_text:
+        words = f"请输入{lo_text}到{hi_text}{unit}之间的数。"
+    elif lo_text:
+        words = f"请输入不小于{lo_text}{unit}的数。"
+    else:
+        words = f"请输入不大于{hi_text}{unit}的数。"
+    return [
+        problem(
+            "number.range",
+            words,
+            f"number must be between {lo_text or '-inf'} and {hi_text or 'inf'}",
+        )
+    ]
+
+
+def _minus_zero(text: str) -> list[ValidationProblem]:
+    """``-0``, ``-0.00``: no amount is "minus nothing"; a slip of the sign key is refused."""
+    if text.startswith("-") and _PLAIN_NUMBER.fullmatch(text) and Decimal(text) == 0:
+        return [problem("number.minus_zero", "0 前面不用负号，请重新输入。", "minus zero")]
+    return []
+
+
+def _too_big(limit: Decimal | int, unit: str) -> list[ValidationProblem]:
+    return [
+        problem(
+            "number.too_big",
+            f"这个数太大了，请核对后重新输入（最多{limit}{unit}）。",
+            f"number is larger than {limit}",
+        )
+    ]
+
+
 def _number(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[Any, list[Any]]:
     if isinstance(raw, bool):
         raw = str(raw)
-    try:
-        value = int(str(raw).translate(_FULLWIDTH).replace(",", ""))
-    except ValueError:
-        return None, [problem("number.invalid", "请只输入数字。", "not a whole number")]
-    unit = q.unit or ""
-    if (q.min is not None and value < q.min) or (q.max is not None and value > q.max):
-        lo = "" if q.min is None else f"{q.min:g}"
-        hi = "" if q.max is None else f"{q.max:g}"
-        return None, [
-            problem(
-                "number.range",
-                f"请输入{lo}到{hi}{unit}之间的数。",
-                f"number must be between {lo or '-inf'} and {hi or 'inf'}",
-            )
-        ]
-    return value, []
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = _clean_number(raw)
+    if found := _minus_zero(text):
+        return None, found
+    if not re.fullmatch(r"[+-]?\d+", text):
+        return None, [problem("number.invalid", "请只输入整数。", "not a whole number")]
+    if len(text.lstrip("+-")) > 18 or abs(int(text)) > MAX_WHOLE:
+        return None, _too_big(MAX_WHOLE, q.unit or "")
+    value = int(text)
+    found = _out_of_range(q, value, q.unit or "")
+    return (None, found) if found else (value, [])
+
+
+def _decimal(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[Any, list[Any]]:
+    if isinstance(raw, bool):
+        raw = str(raw)
+    text = _clean_number(raw)
+    if found := _minus_zero(text):
+        return None, found
+    if not _PLAIN_NUMBER.fullmatch(text) or len(text) > 40:
+        return None, [problem("decimal.invalid", "请输入数字，例如 2.5。", "not a decimal number")]
+    amount = Decimal(text)
+    if abs(amount) > MAX_WHOLE:
+        return None, _too_big(MAX_WHOLE, q.unit or "")
+    found = _out_of_range(q, amount, q.unit or "")
+    return (None, found) if found else (decimal_text(amount), [])
 
 
 def _money(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[Any, list[Any]]:
-    text = str(raw).translate(_FULLWIDTH).replace(",", "").removeprefix("¥").removesuffix("元")
-    try:
-        amount = Decimal(text.strip())
-    except InvalidOperation:
+    if isinstance(raw, bool):
+        raw = str(raw)
+    text = _clean_number(raw).removeprefix("¥").removeprefix("￥").removesuffix("元")
+    if found := _minus_zero(text):
+        return None, found
+    if not _PLAIN_NUMBER.fullmatch(text) or len(text) > 40:
         return None, [
             problem("money.invalid", "请输入金额，例如 1200 或 1200.50。", "not an amount of money")
         ]
-    if not amount.is_finite() or amount < 0:
+    amount = Decimal(text)
+    if amount < 0:
         return None, [problem("money.negative", "金额不能是负数。", "amount cannot be negative")]
+    amount = abs(amount)  # -0 is 0
+    limit = MAX_MONEY if q.max is None else min(MAX_MONEY, Decimal(str(q.max)))
+    if amount > limit:  # before quantize: a 40-digit amount is past Decimal's precision
+        return None, [
+            problem(
+                "money.range",
+                f"金额不能超过{limit.normalize():f}元，请核对。",
+                f"amount above {limit.normalize():f}",
+            )
+        ]
     if amount != amount.quantize(Decimal("0.01")):
         return None, [
             problem(
@@ -99,10 +179,8 @@ def _money(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[A
                 "amount has more than two decimal places",
             )
         ]
-    if q.max is not None and amount > Decimal(str(q.max)):
-        return None, [
-            problem("money.range", f"金额不能超过{q.max:g}元。", f"amount above {q.max:g}")
-        ]
+    if q.min is not None and amount < Decimal(str(q.min)):
+        return None, _out_of_range(q, amount, "元")
     return f"{amount:.2f}", []
 
 
@@ -203,6 +281,7 @@ def _not_settable(
 _COERCERS = {
     "text": _text,
     "number": _number,
+    "decimal": _decimal,
     "money": _money,
     "date": _date,
     "select_one": _select_one,
@@ -221,36 +300,33 @@ _COERCERS = {
 }
 
 
-def typed(q: Question, value: Any) -> Any:
-    """The stored value as the expression language sees it (dates and money typed)."""
-    if value is None:
-        return None
-    if q.type == "date" or (q.type == "calculate" and _looks_like_date(value)):
-        return date.fromisoformat(value)
-    if q.type == "money":
-        return Decimal(value)
-    return value
+def typed(q: Question, value: Any, value_type: str | None = None) -> Any:
+    """The stored value as the expression language sees it: numbers as int/Decimal, dates
+    as dates. ``value_type`` is a calculation's type (kiosk.forms.value_types)."""
+    return read(value, value_type or QUESTION_VALUE_TYPES.get(q.type))
 
 
-def _looks_like_date(value: Any) -> bool:
-    return isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
+def recheck(
+    q: Question, value: Any, *, today: date, choices: list[Choice]
+) -> list[ValidationProblem]:
+    """Errors of a stored answer against the question as it is defined now (a draft made
+    under an older form version, a choice since removed, a new maximum)."""
+    if is_empty(value) or q.type in ("calculate", "repeat", "group", "note"):
+        return []
+    _, problems = coerce(q, value, today=today, choices=choices)
+    return [p for p in problems if p.severity == "error"]
 
 
-def jsonable(value: Any) -> Any:
-    """A computed value in its stored, JSON-native form."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+def display(q: Question, value: Any, choices: list[Choice], value_type: str | None = None) -> str:
+    """An answer in words, as the check-answers page and the print show it.
 
-
-def display(q: Question, value: Any, choices: list[Choice]) -> str:
-    """An answer in words, as the check-answers page and the print show it."""
+    A calculation is shown in its value type (``value_type``): money as ``3,600.00 元``,
+    yes/no as 是/否, a date in words.
+    """
     if is_empty(value):
         return ""
+    if q.type == "calculate":
+        return _display_typed(value, value_type, q.unit)
     labels = {c.value: c.label for c in choices}
     if q.type == "date":
         d = date.fromisoformat(value)
@@ -266,10 +342,27 @@ def display(q: Question, value: Any, choices: list[Choice]) -> str:
         return f"{labels.get(village, village)}{group}组"
     if q.type in ("select_one", "village", "relationship"):
         return labels.get(value, str(value))
-    if q.type == "number":
+    if q.type in ("number", "decimal"):
         return f"{value}{q.unit or ''}"
     if q.type == "signature":
         return "已签名"
     if q.type == "bank_account":
         return " ".join(value[i : i + 4] for i in range(0, len(value), 4))
+    return str(value)
+
+
+def _display_typed(value: Any, value_type: str | None, unit: str | None) -> str:
+    typed_value = read(value, value_type)
+    if typed_value is None:
+        return str(value)
+    if value_type == "money":
+        return f"{typed_value:,.2f} 元"
+    if value_type == "yes_no" or isinstance(typed_value, bool):
+        return "是" if typed_value else "否"
+    if value_type == "date":
+        return f"{typed_value.year}年{typed_value.month}月{typed_value.day}日"
+    if value_type in ("integer", "decimal"):
+        return f"{value}{unit or ''}"
+    if isinstance(typed_value, list):
+        return "、".join(str(v) for v in typed_value)
     return str(value)

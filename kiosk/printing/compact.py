@@ -62,11 +62,21 @@ def own_choices(form: FormDefinition, q: Question) -> list[str]:
     return []
 
 
+def _repeats(questions: list[Question]) -> list[Question]:
+    out: list[Question] = []
+    for q in questions:
+        if q.type == "repeat":
+            out.append(q)
+        out.extend(_repeats(q.children))
+    return out
+
+
 class AnswerCodec:
     def __init__(self, form: FormDefinition) -> None:
         self.form = form
         self.slots = top_slots(form)
-        self.items = {q.name: item_slots(q) for q in self.slots if q.type == "repeat"}
+        # Every repeat, nested ones too (a household member's incomes): items as records.
+        self.items = {q.name: item_slots(q) for q in _repeats(form.questions)}
 
     # ----- encoding ----------------------------------------------------------------------
 

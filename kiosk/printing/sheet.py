@@ -15,7 +15,7 @@ from typing import Any
 from kiosk.domain.case_packet import CasePacket
 from kiosk.forms.engine import FormFill
 from kiosk.forms.schema import Choice, FormDefinition, Question
-from kiosk.forms.values import display, is_empty
+from kiosk.forms.values import is_empty
 from kiosk.printing.compact import item_slots, top_slots
 
 NOT_PRINTED = frozenset({"signature", "note"})  # drawn as boxes / declaration instead
@@ -84,15 +84,31 @@ class BundleCover:
 
 
 def _fill(
-    form: FormDefinition, lists: dict[str, list[Choice]], answers: dict[str, Any]
+    form: FormDefinition, lists: dict[str, list[Choice]], answers: dict[str, Any], as_of: date
 ) -> FormFill:
-    # today only matters to expressions; the answers are frozen and not re-checked here
-    return FormFill(form, lists, today=date.today(), answers=answers)
+    # The rules (materials) are judged as of the finalize day: a reprint shows what the
+    # resident was told then, not what a later day's age or deadline would say.
+    return FormFill(form, lists, today=as_of, answers=answers)
 
 
 def _row(fill: FormFill, q: Question, value: Any) -> Row:
     label = q.label.rstrip("？?")
-    return Row(label, display(q, value, fill.choices(q)))
+    return Row(label, fill.display(q, value))
+
+
+def _cell(fill: FormFill, q: Question, value: Any) -> str:
+    if q.type != "repeat":
+        return fill.display(q, value)
+    # A nested repeat inside a table cell: its items one after the other.
+    parts = []
+    for n, item in enumerate(value or [], 1):
+        words = "，".join(
+            f"{_short(c.label)}{fill.display(c, item.get(c.name))}"
+            for c in item_slots(q)
+            if c.type not in NOT_PRINTED and not is_empty(item.get(c.name))
+        )
+        parts.append(f"{n}. {words}")
+    return "；".join(parts)
 
 
 def _table(fill: FormFill, repeat: Question, items: list[dict[str, Any]]) -> Table:
@@ -100,7 +116,7 @@ def _table(fill: FormFill, repeat: Question, items: list[dict[str, Any]]) -> Tab
     used = [q for q in columns if any(not is_empty(i.get(q.name)) for i in items)]
     headers = ["序号", *(_short(q.label) for q in used)]
     rows = [
-        [str(n), *(display(q, item.get(q.name), fill.choices(q)) for q in used)]
+        [str(n), *(_cell(fill, q, item.get(q.name)) for q in used)]
         for n, item in enumerate(items, 1)
     ]
     return Table(headers, rows)
@@ -179,7 +195,7 @@ def build_sheet(
     identity_payload: str,
     data_payloads: list[str],
 ) -> CaseSheet:
-    fill = _fill(form, lists, packet.answers)
+    fill = _fill(form, lists, packet.answers, _local_date(packet.finalized_at) or date.today())
     declaration = next(
         (q.label for q in _all_questions(form.questions) if q.type == "note" and "保证" in q.label),
         "我保证以上填写的内容真实。如不真实，愿意承担相应责任。",
@@ -213,14 +229,18 @@ def _all_questions(qs: list[Question]) -> list[Question]:
     return out
 
 
-def _date_words(iso: str) -> str:
-    """The finalize time (UTC, ISO with Z) as the hall's local date in words."""
+def _local_date(iso: str) -> date | None:
+    """The finalize time (UTC, ISO with Z) as the hall's local date."""
     try:
         moment = datetime.fromisoformat(iso.removesuffix("Z")).replace(tzinfo=UTC)
     except ValueError:
-        return ""
-    d = moment.astimezone().date()
-    return f"{d.year}年{d.month}月{d.day}日"
+        return None
+    return moment.astimezone().date()
+
+
+def _date_words(iso: str) -> str:
+    d = _local_date(iso)
+    return "" if d is None else f"{d.year}年{d.month}月{d.day}日"
 
 
 def combine_materials(sheets: list[CaseSheet]) -> list[Material]:

@@ -9,6 +9,7 @@ hash and queues the case for the town server in the same transaction.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime
 from typing import Any
 
 from kiosk import events
@@ -16,6 +17,7 @@ from kiosk.domain.case_hash import content_hash
 from kiosk.domain.case_states import EDITABLE_STATES, CaseState, check_transition
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX
 from kiosk.forms.engine import AnswerProblem, FormFill
+from kiosk.forms.migrate import migrate_draft
 from kiosk.forms.schema import FormDefinition
 from kiosk.services.context import KioskContext
 from kiosk.services.views import AnswerResult, AuditLine, CaseDetail, CaseSummary, DraftView
@@ -49,11 +51,31 @@ def summary_of(ctx: KioskContext, row: CaseRow) -> CaseSummary:
     return CaseSummary.of(row, title=form.title, department=form.department)
 
 
-def _fill(ctx: KioskContext, form: FormDefinition, data: PersonalData) -> FormFill:
+def as_of(ctx: KioskContext, row: CaseRow) -> date:
+    """The day a case's rules are judged on: its finalize day once finalized (a reprint
+    shows the materials of that day), otherwise the kiosk's today."""
+    if row.finalized_at is None:
+        return ctx.today()
+    moment = row.finalized_at.replace(tzinfo=UTC)
+    zone = ctx.clock().tzinfo
+    return moment.astimezone(zone).date() if zone else moment.astimezone().date()
+
+
+def kiosk_utcnow(ctx: KioskContext) -> datetime:
+    """The kiosk's clock as naive UTC, as the store keeps times."""
+    now = ctx.clock()
+    if now.tzinfo is None:
+        now = now.astimezone()
+    return now.astimezone(UTC).replace(tzinfo=None)
+
+
+def _fill(
+    ctx: KioskContext, form: FormDefinition, data: PersonalData, today: date | None = None
+) -> FormFill:
     return FormFill(
         form,
         ctx.catalogue.lists,
-        today=ctx.today(),
+        today=today or ctx.today(),
         answers=data.answers,
         prefilled=data.prefilled,
         prefill=ctx.prefill,
@@ -69,7 +91,7 @@ def store_answers(
     row: CaseRow,
     form: FormDefinition,
     answers: dict[str, Any],
-    prefilled: dict[str, str] | None = None,
+    prefilled: dict[str, Any] | None = None,
 ) -> None:
     """Encrypt a case's answers with the names lists show, and index who it is by and about."""
     names = form.names
@@ -88,10 +110,11 @@ def _new_row(
     *,
     volunteer_id: str | None,
     bundle_id: str | None,
+    case_id: str | None = None,
 ) -> CaseRow:
     number = uow.cases.next_number(day=ctx.today(), device_no=ctx.settings.device_no)
     row = CaseRow(
-        id=str(uuid.uuid4()),
+        id=case_id or str(uuid.uuid4()),
         number=number,
         form_id=form.id,
         form_version=form.version,
@@ -146,34 +169,56 @@ def _editable(uow: UnitOfWork, case_id: str) -> CaseRow:
 
 
 def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
-    """A draft ready to go on filling (migrated to the form's newest version when it can be)."""
+    """A draft ready to go on filling, migrated to the form's newest version when a rule
+    leads there; then its first answer that no longer fits is where filling resumes."""
     with ctx.store.unit_of_work() as uow:
         row = _editable(uow, case_id)
         data = uow.cases.read_personal(row)
         latest = ctx.catalogue.get(row.form_id)
+        migrated = False
         if latest.version != row.form_version:
-            migrated = migrate_answers(latest, row.form_version, data.answers)
-            if migrated is not None:
-                data.answers, row.form_version = migrated, latest.version
-                data.prefilled = {}
-                uow.cases.audit(
-                    row, actor="system", action="migrated", detail=f"to v{latest.version}"
-                )
+            moved = migrate_draft(
+                lambda n: _version_or_none(ctx, row.form_id, n),
+                latest,
+                row.form_version,
+                data.answers,
+                data.prefilled,
+            )
+            if moved is not None:
+                data.answers, data.prefilled = moved
+                old_version, row.form_version = row.form_version, latest.version
+                migrated = True
         fill = _fill(ctx, _form(ctx, row), data)
+        if migrated:
+            review = fill.stale_answers()
+            if review:
+                row.current_page = review[0]
+            uow.cases.audit(
+                row,
+                actor="system",
+                action="migrated",
+                detail=f"v{old_version} to v{latest.version}; {len(review)} answer(s) to review",
+            )
         _save_fill(uow.cases, row, fill)
         uow.commit()
         return DraftView(summary_of(ctx, row), fill, row.current_page)
 
 
+def _version_or_none(ctx: KioskContext, form_id: str, version: int) -> FormDefinition | None:
+    try:
+        return ctx.catalogue.get(form_id, version)
+    except KeyError:
+        return None
+
+
 def migrate_answers(
     form: FormDefinition, from_version: int, answers: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """Apply the form's migration rule from an older version; None when it declares none."""
-    rule = next((m for m in form.migrations if m.from_version == from_version), None)
-    if rule is None:
-        return None
-    out = {rule.rename.get(k, k): v for k, v in answers.items() if k not in rule.drop}
-    return out
+    """Apply the form's migration rule from an older version (at every depth); None when
+    it declares none."""
+    from kiosk.forms.migrate import migrate_answers as migrate
+
+    return migrate(form, from_version, answers)
 
 
 def _change_draft(
@@ -236,7 +281,9 @@ def validate_case(ctx: KioskContext, case_id: str) -> list[AnswerProblem]:
     return load_draft(ctx, case_id).fill.check_all()
 
 
-def _freeze(uow: UnitOfWork, row: CaseRow, fill: FormFill, *, actor: str) -> None:
+def _freeze(
+    ctx: KioskContext, uow: UnitOfWork, row: CaseRow, fill: FormFill, *, actor: str
+) -> None:
     """Freeze what applies, hash it, queue it: the one place a case becomes final."""
     if row.form_id.startswith(BUNDLE_FORM_PREFIX):
         # A life-event intake is never a case of its own: it becomes one case per form.
@@ -250,7 +297,7 @@ def _freeze(uow: UnitOfWork, row: CaseRow, fill: FormFill, *, actor: str) -> Non
     _save_fill(uow.cases, row, fill)
     row.content_hash = content_hash(row.form_id, row.form_version, final)
     row.state = CaseState.FINALIZED
-    row.finalized_at = row.updated_at = utcnow()
+    row.finalized_at = row.updated_at = kiosk_utcnow(ctx)
     uow.cases.audit(row, actor=actor, action="finalized", detail=f"sha256 {row.content_hash[:16]}")
     uow.outbox.enqueue(row.id)
 
@@ -260,11 +307,21 @@ def finalize_case(ctx: KioskContext, case_id: str, *, actor: str = "resident") -
     with ctx.store.unit_of_work() as uow:
         row = _editable(uow, case_id)
         fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row))
-        _freeze(uow, row, fill, actor=actor)
+        _freeze(ctx, uow, row, fill, actor=actor)
         uow.commit()
         summary = summary_of(ctx, row)
     events.case_did_finalize.emit(case_id)
     return summary
+
+
+class CaseExists(CaseError):
+    """``fill_case(case_id=...)`` met a case with that UUID already (a retried command)."""
+
+    def __init__(self, summary: CaseSummary, same_content: bool) -> None:
+        what = "with the same answers" if same_content else "with DIFFERENT answers"
+        super().__init__(f"case {summary.id} already exists ({summary.number}) {what}")
+        self.summary = summary
+        self.same_content = same_content
 
 
 def fill_case(
@@ -278,15 +335,20 @@ def fill_case(
     bundle_id: str | None = None,
     uow: UnitOfWork | None = None,
     form_version: int | None = None,
+    case_id: str | None = None,
 ) -> CaseSummary:
     """Create a finalized case from a whole answers document, or raise InvalidAnswers.
 
     With ``uow`` the case joins the caller's transaction (a life-event bundle
     creates all its cases or none); otherwise it commits on its own.
     ``form_version`` pins a version (a bundle names the versions it was written
-    for); the default is the newest.
+    for); the default is the newest. ``case_id`` (a UUID) makes the call safe to
+    retry: when a case with that id exists, CaseExists says whether its answers
+    are the same, and nothing is created.
     """
     form = ctx.catalogue.get(form_id, form_version)
+    if case_id is not None:
+        case_id = canonical_case_id(case_id)
     fill = FormFill(
         form, ctx.catalogue.lists, today=ctx.today(), prefill=ctx.prefill, resident_id=resident_id
     )
@@ -298,12 +360,20 @@ def fill_case(
         raise InvalidAnswers(problems)
     who = actor or actor_for(volunteer_id, "cli")
     if uow is not None:
-        return _create_final(ctx, uow, form, fill, volunteer_id, bundle_id, who)
+        return _create_final(ctx, uow, form, fill, volunteer_id, bundle_id, who, case_id)
     with ctx.store.unit_of_work() as own:
-        summary = _create_final(ctx, own, form, fill, volunteer_id, bundle_id, who)
+        summary = _create_final(ctx, own, form, fill, volunteer_id, bundle_id, who, case_id)
         own.commit()
     events.case_did_finalize.emit(summary.id)
     return summary
+
+
+def canonical_case_id(text: str) -> str:
+    """A case UUID in its one spelling (lower case, hyphens); CaseError if not a UUID."""
+    try:
+        return str(uuid.UUID(str(text).strip()))
+    except ValueError:
+        raise CaseError(f"'{text}' is not a case id (a UUID)") from None
 
 
 def _create_final(
@@ -314,10 +384,17 @@ def _create_final(
     volunteer_id: str | None,
     bundle_id: str | None,
     actor: str,
+    case_id: str | None = None,
 ) -> CaseSummary:
-    row = _new_row(ctx, uow, form, volunteer_id=volunteer_id, bundle_id=bundle_id)
+    if case_id is not None:
+        existing = uow.cases.get(case_id)
+        if existing is not None:
+            final = fill.final_answers()
+            same = existing.content_hash == content_hash(form.id, form.version, final)
+            raise CaseExists(summary_of(ctx, existing), same)
+    row = _new_row(ctx, uow, form, volunteer_id=volunteer_id, bundle_id=bundle_id, case_id=case_id)
     uow.cases.audit(row, actor=actor, action="created", detail=f"{form.id} v{form.version}")
-    _freeze(uow, row, fill, actor=actor)
+    _freeze(ctx, uow, row, fill, actor=actor)
     return summary_of(ctx, row)
 
 
@@ -345,7 +422,7 @@ def show_case(ctx: KioskContext, key: str) -> CaseDetail:
         row = uow.cases.require(key)
         data = uow.cases.read_personal(row)
         form = _form(ctx, row)
-        fill = _fill(ctx, form, data)
+        fill = _fill(ctx, form, data, as_of(ctx, row))
         audit = [AuditLine(a.at, a.actor, a.action, a.detail) for a in row.audit]
         return CaseDetail(
             summary=summary_of(ctx, row),

@@ -103,7 +103,13 @@ class CaseRepository:
         return f"{key}-{device_no:02d}-{counter.last_seq:03d}"
 
     def audit(self, case: CaseRow, *, actor: str, action: str, detail: str = "") -> None:
-        case.audit.append(AuditEntry(actor=actor, action=action, detail=detail[:200], at=utcnow()))
+        # Added to the session, not to ``case.audit``: appending would load every earlier
+        # entry of the case first, which made each answer slower than the last.
+        self.session.add(
+            AuditEntry(
+                case_id=case.id, actor=actor, action=action, detail=detail[:200], at=utcnow()
+            )
+        )
 
 
 class OutboxRepository:

@@ -236,7 +236,7 @@ def household_suggestions(ctx: KioskContext, fill: FormFill, repeat: str) -> lis
         log.exception("household lookup failed")
         return []
     known = {str(v) for v in fill.answers.values() if isinstance(v, str)}
-    known |= {str(i.get(id_q)) for i in fill.answers.get(repeat) or [] if isinstance(i, dict)}
+    known |= {str(i.get(id_q)) for i in fill.items(repeat)}
     return [
         Suggestion(f"{m.name}（{m.role_label}）", {name_q: m.name, id_q: m.id_number})
         for m in members
@@ -249,7 +249,7 @@ def add_suggested(
 ) -> DraftView:
     """Add an item and fill it from the register (the person confirms it page by page)."""
     result = cases.add_item(ctx, case_id, repeat, actor=actor)
-    index = len(result.draft.fill.answers.get(repeat) or []) - 1
+    index = len(result.draft.fill.items(repeat)) - 1
     for name, value in suggestion.answers.items():
         result = cases.answer(ctx, case_id, f"{repeat}[{index}].{name}", value, actor=actor)
     return result.draft

@@ -9,6 +9,7 @@ the list page goes past all the items. Everything else is the engine's own order
 from __future__ import annotations
 
 from kiosk.forms.engine import FormFill, Page
+from kiosk.forms.paths import format_path, is_within
 
 
 def _index(pages: list[Page], path: str) -> int | None:
@@ -26,16 +27,22 @@ def next_path(fill: FormFill, current: str | None) -> str | None:
         return first.path if first else None
     page = pages[i]
     if page.question.type == "repeat":
-        j = i + 1
-        while j < len(pages) and pages[j].repeat == page.path:
+        j = i + 1  # past the items, nested ones included
+        while j < len(pages) and is_within(pages[j].path, page.path):
             j += 1
-        return pages[j].path if j < len(pages) else None
+        following = pages[j] if j < len(pages) else None
+        if page.repeat is not None and (following is None or not _same_item(page, following)):
+            return page.repeat  # a nested list was the item's last page: back to the outer list
+        return following.path if following else None
     following = pages[i + 1] if i + 1 < len(pages) else None
-    if page.repeat is not None and (
-        following is None or following.repeat != page.repeat or following.index != page.index
-    ):
+    if page.repeat is not None and (following is None or not _same_item(page, following)):
         return page.repeat  # back to the list after the item's last question
     return following.path if following else None
+
+
+def _same_item(page: Page, other: Page) -> bool:
+    """Whether ``other`` is in the same repeat item as ``page`` (not in a nested one)."""
+    return other.repeat == page.repeat and other.index == page.index
 
 
 def previous_path(fill: FormFill, current: str) -> str | None:
@@ -45,10 +52,12 @@ def previous_path(fill: FormFill, current: str) -> str | None:
     if i is None or i == 0:
         return None
     page, before = pages[i], pages[i - 1]
-    if page.repeat is not None and (before.repeat != page.repeat or before.index != page.index):
-        return page.repeat  # first question of an item: back to the list
-    if before.repeat is not None and page.repeat is None:
-        return before.repeat  # just after the items: back to the list, not into an item
+    # Just after an item (or the first question of the next one): back to the list, not
+    # into the item; the outermost list whose item does not hold this page.
+    for k, (repeat, index) in enumerate(before.instance):
+        list_path = format_path(repeat, before.instance[:k])
+        if not is_within(page.path, f"{list_path}[{index}]"):
+            return list_path
     return before.path
 
 
@@ -65,7 +74,7 @@ def progress(fill: FormFill, current: str) -> tuple[int, int]:
     main = [p for p in fill.pages() if p.repeat is None]
     name = current
     for p in fill.pages():
-        if p.path == current and p.repeat is not None:
-            name = p.repeat
+        if p.path == current and p.instance:
+            name = p.instance[0][0]  # inside an item: count the top-level list's page
     n = next((i for i, p in enumerate(main) if p.path == name), 0)
     return n + 1, len(main)

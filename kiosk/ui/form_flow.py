@@ -160,7 +160,7 @@ class FormFlow:
 
     def _added(self, page: Page, result: AnswerResult) -> None:
         self.w.session.draft = result.draft
-        items = result.draft.fill.answers.get(page.path) or []
+        items = result.draft.fill.items(page.path)
         self.go(flow.first_item_path(result.draft.fill, page.path, len(items) - 1) or page.path)
 
     def _add_suggested(self, page: Page, suggestion: backend.Suggestion) -> None:

@@ -19,8 +19,8 @@ from kiosk.ui.qt import QHBoxLayout, QVBoxLayout
 
 def section_text(fill: FormFill, page: Page, progress: tuple[int, int]) -> str:
     parts = [page.section or ""]
-    if page.repeat is not None and page.index is not None:
-        parts.append(fill.item_title(fill.question(page.repeat), page.index))
+    for repeat, index in page.instance:  # 第2位家庭成员 · 第1项收入
+        parts.append(fill.item_title(fill.question(repeat), index))
     parts.append(S.PROGRESS.format(n=progress[0], total=progress[1]))
     return "　·　".join(p for p in parts if p)
 
@@ -43,7 +43,7 @@ class QuestionPage(BasePage):
         self.path = page.path
         self.spoken_label = q.speak
         self.set_section(section_text(fill, page, progress))
-        source = fill.prefilled.get(page.path)
+        source = fill.prefill_label(page.path)
         self.prefill_note = None
         if source:
             note, box = frame("note", name="prefilled")
@@ -87,7 +87,7 @@ class RepeatPage(BasePage):
         super().__init__(q.label, q.hint, name="repeat", on_read=on_read, badge=badge)
         self.path = page.path
         self.set_section(section_text(fill, page, progress))
-        items = fill.answers.get(q.name) or []
+        items = fill.items(page.path)
         self.item_texts: list[str] = []
         if not items:
             self.body.addWidget(label(S.REPEAT_EMPTY, "large", name="repeat-empty"))

@@ -11,6 +11,7 @@ from helpers import APPLICANT_ID, FORM_ID, example
 from pytestqt.qtbot import QtBot
 from ui_driver import answer, click, errors, find, keypad, settle
 
+from kiosk.forms.paths import parse_path
 from kiosk.services.cases import list_cases, show_case
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.qt import QDialog, QLabel, QLineEdit, Qt
@@ -60,8 +61,10 @@ def fill_all(qtbot: QtBot, w: MainWindow, answers: dict[str, Any]) -> None:
             else:
                 click(qtbot, w, "next")
             continue
-        fname, item = w.session.draft.fill.split(path)
-        source = answers[item[0]][item[1]] if item is not None else answers
+        fname, inst = parse_path(path)
+        source = answers
+        for repeat, index in inst:
+            source = source[repeat][index]
         value = source.get(fname)
         if value is None and fname == "applicant_signature":
             value = "sign"

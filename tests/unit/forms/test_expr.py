@@ -116,7 +116,7 @@ def test_arithmetic() -> None:
             ("1 + 2", 3),
             ("5 - 7", -2),
             ("6 * 7", 42),
-            ("7 div 2", 3.5),
+            ("7 div 2", Decimal("3.5")),  # exact decimals, never float
             ("6 div 2", 3),
             ("7 mod 3", 1),
             ("-7 mod 3", -1),  # sign of the dividend, as in XPath
@@ -142,14 +142,14 @@ def test_number_mixing() -> None:
             ("${money} * 2", Decimal("25.00")),
             ("${money} + 0.1", Decimal("12.60")),
             ("${money} + ${f}", Decimal("15.00")),
-            ("${f} + 1", 3.5),
-            ("${f} * 2", 5.0),
+            ("${f} + 1", Decimal("3.5")),  # a float from outside is taken exactly
+            ("${f} * 2", Decimal("5.0")),
             ("${t} + 1", 4),
             ("'1.5' + 1", Decimal("2.5")),
             ("0.1 + 0.2 = 0.3", True),
             ("${money} div 4", Decimal("3.125")),
             ("${money} mod 5", Decimal("2.50")),
-            ("${f} mod 2", 0.5),
+            ("${f} mod 2", Decimal("0.5")),
             ("${flag} + 1", 2),
         ]
     )

@@ -120,7 +120,7 @@ def test_forms_check_exits_1_and_prints_each_issue(
     message: str,
 ) -> None:
     path = broken_copy(tmp_path, find, replace)
-    assert main(["forms", "check", str(path)]) == 1
+    assert main(["forms", "check", str(path)]) == 2
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith(f"{path}: {question}: ") and message in line for line in lines), (
         lines
@@ -133,7 +133,7 @@ def test_a_folder_is_checked_file_by_file(
 ) -> None:
     broken_copy(tmp_path, "choices: death_places", "choices: death_locations")
     (tmp_path / "notes.txt").write_text("not a form", encoding="utf-8")
-    assert main(["forms", "check", str(tmp_path)]) == 1
+    assert main(["forms", "check", str(tmp_path)]) == 2
     out = capsys.readouterr().out
     assert "death_place: choices: unknown choice list 'death_locations'" in out
     assert "notes.txt" not in out

@@ -118,4 +118,4 @@ def test_a_form_is_prefilled_from_the_registry_while_it_saves(demo_ctx: KioskCon
     assert fill.answers["deceased_name"] == "张德明"
     assert fill.answers["deceased_village"] == "v03-4"
     assert fill.answers["drew_pension"] is True
-    assert fill.prefilled["drew_pension"] == "社保所（演示数据）"
+    assert fill.prefill_label("drew_pension") == "社保所（演示数据）"
