@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run_all.py [--quick] [--out docs/performance.md]
 
-Runs startup_bench, form_bench and store_bench in this process, then print_bench.py and
+Runs startup_bench, form_bench, service_bench and store_bench in this process, then print_bench.py and
 sync_bench.py (when present) as subprocesses, whose figures are read from their output
 and whose full output is kept in the page. ``--quick`` uses smaller sizes (a smoke run;
 do not commit its page). Each figure stands beside a baseline measured in the same run.
@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import form_bench
+import service_bench
 import startup_bench
 import store_bench
 from _common import REPO, Row, machine_info, print_rows
@@ -163,6 +164,7 @@ def main() -> int:
     rows: list[Row] = []
     rows += startup_bench.run(runs=1 if q else 3, bundle=startup_bench.DEFAULT_BUNDLE)
     rows += form_bench.run(runs=1 if q else 3)
+    rows += service_bench.run(runs=1 if q else 3)
     rows += store_bench.run(cases=20_000 if q else 100_000, lookups=50 if q else 200)
     raw: dict[str, str] = {}
     out = run_script("print_bench.py", ["--runs", "5" if q else "30"], timeout=900)

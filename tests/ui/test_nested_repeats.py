@@ -101,6 +101,11 @@ def test_a_household_with_each_members_incomes(qtbot: QtBot, nested_window: Main
     assert [m["member_total"] for m in frozen["members"]] == ["1500.50", "0.00", "2400.00"]
     assert frozen["members"][0]["incomes"][1] == {"source": "farming", "amount": "300.50"}
     assert "incomes" not in frozen["members"][1]
+    # The same answers through `kiosk fill`'s path freeze the same case and hash.
+    from kiosk.services.cases import fill_case
+
+    again = fill_case(w.ctx, "t10_household", frozen)
+    assert show_case(w.ctx, again.id).content_hash == show_case(w.ctx, case.id).content_hash
 
     from kiosk.printing.qr_codec import decode_data_codes
     from kiosk.services.printing import case_sheet, render_case_pdf
