@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/run_all.py [--quick] [--out docs/performance.md]
 
-Runs startup_bench, form_bench, service_bench and store_bench in this process, then print_bench.py and
-sync_bench.py (when present) as subprocesses, whose figures are read from their output
-and whose full output is kept in the page. ``--quick`` uses smaller sizes (a smoke run;
-do not commit its page). Each figure stands beside a baseline measured in the same run.
+Runs startup_bench, form_bench, service_bench and store_bench in this process, then
+print_bench.py and sync_bench.py (when present) as subprocesses, whose figures are read
+from their output and whose full output is kept in the page. ``--quick`` uses smaller
+sizes (a smoke run; do not commit its page). Each figure stands beside a baseline
+measured in the same run.
 """
 
 from __future__ import annotations

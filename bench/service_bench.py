@@ -65,7 +65,7 @@ def walk_services(form: FormDefinition, root: Path) -> list[float]:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def run(runs: int = 3) -> list[Row]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from kiosk.forms.expr import ExprSyntaxError, compile_expression
+from kiosk.forms.expr import Call, ExprSyntaxError, compile_expression
+from kiosk.forms.expr import walk as walk_expr
 from kiosk.forms.loader import FormIssue
-from kiosk.forms.model import loose_repeat_refs, model_of
+from kiosk.forms.model import FormModel, loose_repeat_refs, model_of
 from kiosk.forms.schema import Choice, FormDefinition, Question
 
 ID_FIELDS = frozenset({"id_number", "birth_date", "sex", "age", "region_name", "region_code"})
@@ -136,6 +137,12 @@ def _check_model(form: FormDefinition, file: str) -> list[FormIssue]:
         if isinstance(q.required, str):
             texts.append(("required", q.required))
         for what, text in texts:
+            if text and not model.nodes[q.name].repeats and _calls(model, text, "position"):
+                issues.append(
+                    FormIssue(
+                        file, q.name, f"{what}: position() is only meaningful inside a repeat"
+                    )
+                )
             for ref in loose_repeat_refs(model, q.name, text):
                 repeat = model.nodes[ref].repeats[-1]
                 issues.append(
@@ -157,3 +164,11 @@ def _check_model(form: FormDefinition, file: str) -> list[FormIssue]:
                 )
             )
     return issues
+
+
+def _calls(model: FormModel, text: str, function: str) -> bool:
+    try:
+        root = model.expr(text).root
+    except ExprSyntaxError:
+        return False
+    return any(isinstance(node, Call) and node.name == function for node in walk_expr(root))

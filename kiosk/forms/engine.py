@@ -201,8 +201,9 @@ class FormFill:
             if relevant:
                 try:
                     value = self.model.expr(q.calculation or "").evaluate(AnswerScope(self, inst))
-                except ExprEvalError as exc:
-                    log.warning("%s: calculation of %s failed: %s", self.form.id, q.name, exc)
+                except ExprEvalError:
+                    # The exception names the values (a resident's answers): never logged.
+                    log.warning("%s: the calculation of %s failed", self.form.id, q.name)
             self._store(q.name, inst, store_typed(value, self.model.value_type(q.name)))
 
     def _parent_relevant(self, node: Node, inst: Instance) -> bool:
@@ -215,9 +216,10 @@ class FormFill:
     def _truth(self, text: str, inst: Instance, *, default: bool, current: Any = None) -> bool:
         try:
             return truthy(self.model.expr(text).evaluate(AnswerScope(self, inst, current)))
-        except ExprEvalError as exc:
+        except ExprEvalError:
             # When in doubt, show the question / ask for the paper: hiding costs more.
-            log.warning("%s: cannot evaluate %r: %s", self.form.id, text, exc)
+            # The exception names the values (a resident's answers): never logged.
+            log.warning("%s: cannot evaluate %r", self.form.id, text)
             return default
 
     def relevant(self, name: str, instance: Instance = ()) -> bool:
@@ -372,6 +374,18 @@ class FormFill:
         items.append({})
         self.recompute({name})  # every node inside depends on the repeat, as do its counts
         return len(items) - 1
+
+    def move_item(self, repeat_path: str, index: int, to: int) -> None:
+        """Move item ``index`` of a repeat to position ``to`` (both from 0); what counts or
+        indexes items (position(), indexed-repeat()) is recomputed."""
+        name, inst = parse_path(repeat_path)
+        box = self.container(inst)
+        items = box.get(name) if box else None
+        if not isinstance(items, list) or not (0 <= index < len(items) and 0 <= to < len(items)):
+            raise BadPath(f"no item {index} or {to} in {repeat_path}")
+        items.insert(to, items.pop(index))
+        self.marks.item_moved(format_path(name, inst), index, to, len(items))
+        self.recompute({name})
 
     def remove_item(self, repeat_path: str, index: int) -> None:
         name, inst = parse_path(repeat_path)

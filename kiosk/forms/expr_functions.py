@@ -125,7 +125,9 @@ def _fn_sum(ctx: EvalContext, args: Args) -> object:
     total: object = 0
     for item in items:
         if not is_blank(item):
-            total = add(total, need_number(item, "sum"))
+            if to_number(item) is None:
+                return None  # XPath: the sum of something that is not a number is NaN
+            total = add(total, to_number(item))
     return total
 
 

@@ -295,7 +295,11 @@ def _date_arith(op: str, a: object, b: object) -> object:
 
 
 def arithmetic(op: str, a: object, b: object) -> object:
-    """``a op b`` for + - * div mod, with the null, date and number-mixing rules."""
+    """``a op b`` for + - * div mod, with the null, date and number-mixing rules.
+
+    A value that is not a number (text such as '很多', a list, a date where days are not
+    meant) gives an empty result, as XPath's NaN does; every comparison with it is false.
+    """
     if is_blank(a) or is_blank(b):
         return None
     if isinstance(a, dt.date) or isinstance(b, dt.date):
@@ -303,7 +307,12 @@ def arithmetic(op: str, a: object, b: object) -> object:
             return _date_arith(op, a, b)
         except OverflowError as exc:
             raise ExprEvalError(f"date out of range in '{op}'") from exc
-    x, y = _unify(need_number(a, op), need_number(b, op))
+        except ExprEvalError:
+            return None  # a date times a number: not a number (NaN)
+    na, nb = to_number(a), to_number(b)
+    if na is None or nb is None:
+        return None
+    x, y = _unify(na, nb)
     try:
         if op == "+":
             return x + y
@@ -366,4 +375,5 @@ def negate(value: object) -> object:
     """Unary minus: unanswered stays unanswered."""
     if is_blank(value):
         return None
-    return -need_number(value, "-")
+    number = to_number(value)
+    return None if number is None else -number

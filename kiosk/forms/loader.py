@@ -41,6 +41,8 @@ def read_yaml(path: Path) -> Any:
         raise FormFileError([FormIssue(str(path), "-", f"cannot read: {exc}")]) from exc
     try:
         return yaml.load(text, Loader=_SAFE_LOADER)
+    except ValueError as exc:  # a value YAML cannot build, e.g. the date 2026-02-30
+        raise FormFileError([FormIssue(str(path), "-", f"not valid YAML: {exc}")]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""

@@ -113,6 +113,33 @@ class PrefillMarks:
             moved[new_path] = {"label": mark["label"], "from": origin}
         self.by_path = moved
 
+    def item_moved(self, repeat_path: str, index: int, to: int, count: int) -> None:
+        """Item ``index`` moved to ``to``: marks follow their items."""
+        order = list(range(count))
+        order.insert(to, order.pop(index))
+        new_index = {old: new for new, old in enumerate(order)}
+        moved: dict[str, dict[str, Any]] = {}
+        for path, mark in self.by_path.items():
+            origin = mark.get("from")
+            if isinstance(origin, str) and origin != RESIDENT:
+                origin = _renumber(origin, repeat_path, new_index)
+            moved[_renumber(path, repeat_path, new_index)] = {
+                "label": mark["label"],
+                "from": origin,
+            }
+        self.by_path = moved
+
+
+def _renumber(path: str, repeat_path: str, new_index: dict[int, int]) -> str:
+    prefix = repeat_path + "["
+    if not path.startswith(prefix):
+        return path
+    m = re.match(r"(\d+)\]", path[len(prefix) :])
+    if m is None:
+        return path
+    rest = path[len(prefix) + len(m.group(0)) :]
+    return f"{repeat_path}[{new_index.get(int(m.group(1)), int(m.group(1)))}]{rest}"
+
 
 def _shift(path: str, repeat_path: str, index: int) -> str | None:
     prefix = repeat_path + "["

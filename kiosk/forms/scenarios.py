@@ -46,6 +46,7 @@ class Expect(_Strict):
     problems: list[str] | None = None
     refused: list[str] | None = None  # answers refused by a step (a broken rule)
     forms: list[str] | None = None  # a bundle: the forms that apply
+    review: list[str] | None = None  # answers that no longer fit (after `migrate`)
 
 
 class Case(_Strict):
@@ -175,8 +176,28 @@ class _Run:
             self.fill.remove_item(_repeat_path(name, outer), index)
         elif kind == "migrate":
             self.migrate(int(arg))
+        elif kind == "answers":  # a whole answers document, as `kiosk fill` reads it
+            if not isinstance(arg, dict):
+                raise ScenarioFileError(f"answers needs a mapping of question: answer, got {arg!r}")
+            for p in self.fill.apply_answers(plain(arg)):
+                if p.is_error:
+                    self.refused.append(p.path)
+                    self.messages.append(f"{p.path}: refused: {p.problem.message_en}")
+        elif kind == "move":
+            self.move(arg)
         else:
-            raise ScenarioFileError(f"unknown step '{kind}' (set, add, remove, clear, migrate)")
+            raise ScenarioFileError(
+                f"unknown step '{kind}' (set, add, remove, clear, move, answers, migrate)"
+            )
+
+    def move(self, arg: Any) -> None:
+        if not isinstance(arg, dict) or set(arg) != {"from", "to"}:
+            raise ScenarioFileError(f'move needs {{from: "heirs[2]", to: 0}}, got {arg!r}')
+        try:
+            name, outer, index = parse_item(str(arg["from"]))
+            self.fill.move_item(_repeat_path(name, outer), index, int(arg["to"]))
+        except BadPath as exc:
+            raise ScenarioFileError(f"move: {exc}") from exc
 
     def add(self, arg: Any) -> None:
         targets = {str(arg): {}} if isinstance(arg, str) else arg
@@ -229,7 +250,7 @@ def _repeat_path(name: str, outer: tuple[tuple[str, int], ...]) -> str:
     return "".join(f"{r}[{i}]." for r, i in outer) + name
 
 
-def _problem_diffs(expected: list[str], actual: list[str]) -> list[str]:
+def _problem_diffs(expected: list[str], actual: list[str], what: str = "problems") -> list[str]:
     """Problems match by path, or by question name for every item of a repeat."""
 
     def hits(entry: str, path: str) -> bool:
@@ -239,7 +260,7 @@ def _problem_diffs(expected: list[str], actual: list[str]) -> list[str]:
     extra = [a for a in actual if not any(hits(e, a) for e in expected)]
     if not missing and not extra:
         return []
-    return [f"problems: expected {sorted(expected)}, got {actual}"]
+    return [f"{what}: expected {sorted(expected)}, got {actual}"]
 
 
 def _run_case(catalogue: Catalogue, spec: TestFile, case: Case, path: Path) -> CaseResult:
@@ -261,7 +282,7 @@ def _play(catalogue: Catalogue, spec: TestFile, case: Case) -> CaseResult:
     if expect.refused is None:
         result.diffs += [f"step {m}" for m in run.messages]
     else:
-        result.diffs += _problem_diffs(expect.refused, run.refused)
+        result.diffs += _problem_diffs(expect.refused, run.refused, "refused")
     if expect.final is not None:
         result.diffs += compare(expect.final, fill.final_answers(), "final")
     if expect.pages is not None:
@@ -273,6 +294,8 @@ def _play(catalogue: Catalogue, spec: TestFile, case: Case) -> CaseResult:
     if expect.problems is not None:
         actual = list(dict.fromkeys(p.path for p in fill.check_all() if p.is_error))
         result.diffs += _problem_diffs(expect.problems, actual)
+    if expect.review is not None:
+        result.diffs += compare_list(expect.review, fill.stale_answers(), "review")
     if expect.forms is not None:
         result.diffs += compare_list(expect.forms, _bundle_forms(catalogue, spec, fill), "forms")
     return result

@@ -276,6 +276,18 @@ def remove_item(
     return _change_draft(ctx, case_id, change, page=repeat, actor=actor, action="item_removed")
 
 
+def move_item(
+    ctx: KioskContext, case_id: str, repeat: str, index: int, to: int, *, actor: str = "resident"
+) -> AnswerResult:
+    """Move an item of a repeat (``heirs``, ``members[0].incomes``) from ``index`` to ``to``."""
+
+    def change(fill: FormFill) -> list[AnswerProblem]:
+        fill.move_item(repeat, index, to)
+        return []
+
+    return _change_draft(ctx, case_id, change, page=repeat, actor=actor, action="item_moved")
+
+
 def validate_case(ctx: KioskContext, case_id: str) -> list[AnswerProblem]:
     """Every problem that would stop finalizing, in page order."""
     return load_draft(ctx, case_id).fill.check_all()

@@ -258,3 +258,15 @@ def test_a_draft_from_an_older_version_goes_to_each_answer_that_no_longer_fits(
         assert frozen["heirs"] == [{"heir_name": "张三", "kin": "son"}]
     finally:
         kiosk.close()
+
+
+def test_moving_an_item_through_the_services(ctx: KioskContext) -> None:
+    draft = cases.start_case(ctx, "pension_death_benefit")
+    case_id = draft.case.id
+    for name in ("甲", "乙"):
+        fill = cases.add_item(ctx, case_id, "heirs").draft.fill
+        index = len(fill.items("heirs")) - 1
+        assert cases.answer(ctx, case_id, f"heirs[{index}].heir_name", name).ok
+    moved = cases.move_item(ctx, case_id, "heirs", 1, 0).draft.fill
+    assert [i["heir_name"] for i in moved.items("heirs")] == ["乙", "甲"]
+    assert [a.action for a in cases.show_case(ctx, case_id).audit][-1] == "item_moved"

@@ -166,13 +166,11 @@ def test_arithmetic_with_unanswered_gives_none() -> None:
         assert ev(text) is None, text
 
 
-def test_arithmetic_type_problems() -> None:
-    with pytest.raises(ExprEvalError, match="'abc'"):
-        ev("${word} + 1")
-    with pytest.raises(ExprEvalError):
-        ev("${heirs} * 2")
-    with pytest.raises(ExprEvalError):
-        ev("${d} * 2")
+def test_arithmetic_with_what_is_not_a_number_is_empty_like_xpath_nan() -> None:
+    for text in ["${word} + 1", "${heirs} * 2", "${d} * 2", "-${word}"]:
+        assert ev(text) is None, text
+    assert ev("${word} * 2 > 5") is False
+    assert ev("not(${word} * 2 > 5)") is True
 
 
 def test_date_arithmetic() -> None:
@@ -185,8 +183,7 @@ def test_date_arithmetic() -> None:
             ("today() - '2024-06-01'", 14),
         ]
     )
-    with pytest.raises(ExprEvalError, match="whole days"):
-        ev("${d} + 1.5")
+    assert ev("${d} + 1.5") is None  # only whole days move a date
 
 
 def test_equality_and_null_rules() -> None:
@@ -340,8 +337,7 @@ def test_count_and_sum() -> None:
     )
     with pytest.raises(ExprEvalError, match="count"):
         ev("count(${word})")
-    with pytest.raises(ExprEvalError):
-        ev("sum(${multi})")
+    assert ev("sum(${multi})") is None  # text summed is NaN
 
 
 def test_text_functions() -> None:
