@@ -44,8 +44,10 @@ def market_day_banner(ctx: KioskContext, day: date) -> str | None:
     calendar = market_calendar(ctx)
     if not calendar.is_market_day(day):
         return None
-    labels = {c.value: c.label for c in ctx.catalogue.lists.get("villages", [])}
-    villages = [labels.get(v, v) for v in calendar.staffed_villages(day)]
+    staffed = calendar.staffed_villages(day)
+    listed = ctx.catalogue.lists.get("villages", [])
+    villages = [c.label for c in listed if c.value in staffed]  # in the village list's order
+    villages += [v for v in staffed if v not in {c.value for c in listed}]
     if not villages:
         return PLAIN
     return WITH_VILLAGES.format(villages="、".join(villages))

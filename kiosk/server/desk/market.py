@@ -61,7 +61,6 @@ def _lunar_words(day: date) -> str:
 
 def coming_days(hall: Hall, start: date, n: int = 14) -> list[DayPlan]:
     cal = hall.calendar
-    labels = {d.village: d.name for d in hall.villages}
     plans = []
     for i in range(n):
         day = start + timedelta(days=i)
@@ -71,7 +70,7 @@ def coming_days(hall: Hall, start: date, n: int = 14) -> list[DayPlan]:
                 lunar=_lunar_words(day),
                 market=cal.is_market_day(day),
                 cancelled=day in cal.cancelled,
-                villages=[labels.get(v, v) for v in cal.staffed_villages(day)],
+                villages=[d.name for d in hall.villages if d.village in cal.staffed_villages(day)],
             )
         )
     return plans

@@ -12,8 +12,6 @@ made on another device is refused (each result says why). Answer::
     {"protocol": "bangban-sync/1", "results": [{"case_id": "…", "status": 201|422, "reason": …}]}
 """
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 from typing import Annotated, Any

@@ -70,3 +70,33 @@ def desk_server(db_url: str, home: Path) -> Iterator[DeskServer]:
     sessions = session_factory(create_server_engine(db_url))
     with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000)) as client:
         yield DeskServer(client, sessions, db_url)
+
+
+def pdf_text(pdf: bytes, tmp: Path) -> str:
+    import subprocess
+
+    path = tmp / "desk.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    return out.stdout.replace(" ", "")  # pdftotext drops spaces between CJK characters
+
+
+def enroll_kiosk(server: DeskServer, ctx: KioskContext, case_id: str) -> None:
+    """Register the kiosk's public key as enrollment does (so its QR codes verify)."""
+    from kiosk.device_identity import load_or_create_signing_key, public_key_b64
+    from kiosk.server.models import Device
+    from kiosk.services.packets import case_packet
+
+    device_id = case_packet(ctx, case_id).device_id
+    key = load_or_create_signing_key(ctx.data_root)
+    with server.sessions() as session:
+        if session.get(Device, device_id) is None:
+            session.add(
+                Device(
+                    id=device_id,
+                    name="大厅1号机",
+                    public_key=public_key_b64(key),
+                    token_hash="t" * 64,
+                )
+            )
+            session.commit()
