@@ -39,18 +39,17 @@ def log_out(page: Any) -> None:
     page.wait_for_url("**/desk/login")
 
 
+WIDE = """[...document.querySelectorAll('body *')]
+    .filter(e => e.scrollWidth > e.clientWidth + 2)
+    .slice(0, 8)
+    .map(e => `${e.tagName}.${e.className} ${e.scrollWidth}/${e.clientWidth}`)"""
+
+
 def fits_1366(page: Any) -> None:
     """Nothing wider than the 1366 px screen of a desk PC: no sideways scrolling."""
     width = page.evaluate("document.documentElement.scrollWidth")
-    if width > 1366:
-        page.screenshot(path="/tmp/i17-wide.png")
-        wide = page.evaluate(
-            "[...document.querySelectorAll('body, body *')].filter(e => e.scrollWidth > e.clientWidth + 2 || e.getBoundingClientRect().right > 1366)"
-            ".slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + e.scrollWidth + '/' + e.clientWidth)"
-        )
-    else:
-        wide = []
-    assert width <= 1366, f"{page.url} is {width} px wide: {wide}"
+    wide = page.evaluate(WIDE) if width > 1366 else []
+    assert width <= 1366, f"{page.url} is {width} px wide; too wide inside: {wide}"
 
 
 def shot(page: Any, name: str, tmp: Path, *, full: bool = False) -> Path:
