@@ -249,3 +249,21 @@ def test_a_desk_printed_paper_scans_back_to_its_case(
     identity = next(c for c in codes if c.startswith("BBI1:"))
     opened = desk.client.get("/desk/open", params={"code": identity}, follow_redirects=False)
     assert opened.headers["location"] == f"/desk/cases/{case_id}"
+
+
+def test_an_idle_session_ends(desk: DeskServer) -> None:
+    from datetime import timedelta
+
+    from kiosk.server.desk.models import LoginSession
+
+    desk.add_staff("xindian", "新店村")
+    login(desk.client, "xindian")
+    assert desk.client.get("/desk/queue").status_code == 200
+    with desk.sessions() as session:
+        for row in session.scalars(select(LoginSession)):
+            row.last_seen_at -= timedelta(minutes=61)  # KIOSK_DESK_SESSION_IDLE_MINUTES=60
+        session.commit()
+    gone = desk.client.get("/desk/queue", follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"].startswith("/desk/login")
+    with desk.sessions() as session:
+        assert session.scalars(select(LoginSession)).all() == []
