@@ -35,6 +35,7 @@ APT_PACKAGES=(
     libpango-1.0-0 libpangoft2-1.0-0
     binutils  # objdump: PyInstaller's binary analysis (build/build.sh)
     libpython3-dev  # libpython3.X.so.1.0: PyInstaller refuses to build without the shared libpython
+    chromium chromium-driver  # desk console browser tests (Playwright drives /usr/bin/chromium)
 )
 
 say() { printf '[setup] %s\n' "$*"; }

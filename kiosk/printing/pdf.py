@@ -71,6 +71,22 @@ def _header(flow: Flow, sheet: CaseSheet) -> None:
     flow.place(8, lambda c, top: hline(c, MARGIN, MARGIN + CONTENT_W, top - 2, 1.4))
 
 
+def _notices(flow: Flow, sheet: CaseSheet) -> None:
+    """The hall's word since the case was sent (需补材料 ...): a framed block under the header."""
+    for notice in sheet.notices:
+        lines = wrap(notice, BODY + 1.5, CONTENT_W - 2 * PAD - 4)
+        h = _lines_h(len(lines), BODY + 1.5) + 2 * PAD + 2
+
+        def draw(c: Canvas, top: float, lines: list[str] = lines, h: float = h) -> None:
+            box(c, MARGIN, top - h, CONTENT_W, h, line=1.6)
+            y = top - PAD - BODY - 2
+            for line in lines:
+                text(c, MARGIN + PAD + 2, y, line, BODY + 1.5, bold=True)
+                y -= (BODY + 1.5) * LEAD
+
+        flow.place(h + 6, draw)
+
+
 def section_title(flow: Flow, title: str, *, keep_with: float = 0) -> None:
     flow.need(18 + keep_with)
 
@@ -286,6 +302,7 @@ def layout_case(sheet: CaseSheet) -> list[list[Draw]]:
 
     flow = Flow(continuation)
     _header(flow, sheet)
+    _notices(flow, sheet)
     for section in sheet.sections:
         first = section.blocks[0]
         section_title(flow, section.title, keep_with=40 if isinstance(first, Table) else 22)

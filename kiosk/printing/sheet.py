@@ -70,6 +70,8 @@ class CaseSheet:
     identity_payload: str
     data_payloads: list[str]
     eligibility: list[str] = field(default_factory=list)
+    # What the hall said since the case was sent, printed under the header: "需补材料：户口本".
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -194,7 +196,9 @@ def build_sheet(
     volunteer: str,
     identity_payload: str,
     data_payloads: list[str],
+    notices: list[str] | None = None,
 ) -> CaseSheet:
+    """``notices``: the hall's word on the case so far (需补材料 and what is missing)."""
     fill = _fill(form, lists, packet.answers, _local_date(packet.finalized_at) or date.today())
     declaration = next(
         (q.label for q in _all_questions(form.questions) if q.type == "note" and "保证" in q.label),
@@ -218,7 +222,16 @@ def build_sheet(
         volunteer=volunteer,
         identity_payload=identity_payload,
         data_payloads=data_payloads,
+        notices=list(notices or []),
     )
+
+
+def needs_materials_notice(note: str | None) -> str:
+    """The line a reprint carries while a case waits for papers (kiosk and desk alike)."""
+    missing = (note or "").strip()
+    if missing.startswith("需补材料"):
+        return missing
+    return f"需补材料：{missing}" if missing else "需补材料：请到窗口问清要补的材料。"
 
 
 def _all_questions(qs: list[Question]) -> list[Question]:

@@ -205,4 +205,7 @@ def create_app(
             raise HTTPException(422, str(exc)) from exc
         return JSONResponse(envelope(results=[r.to_dict() for r in results], server_time=_now()))
 
+    from kiosk.server.desk import mount_desk
+
+    mount_desk(app, sessions, forms)  # the staff console under /desk/, ratings API
     return app

@@ -186,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file")
     p.set_defaults(handler=cmd_qr_import)
+
+    from kiosk.server.desk.cli import add_commands as add_staff_commands
+
+    add_staff_commands(sub)  # kiosk-server staff … (desk console accounts)
     return parser
 
 

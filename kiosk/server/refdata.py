@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from kiosk.forms.catalogue import Catalogue
 from kiosk.server.models import ReferenceData, utcnow
 
-KINDS = ("forms", "villages", "registry")
+# market_days: the 赶集 calendar, set on the desk console (kiosk.domain.market_days).
+KINDS = ("forms", "villages", "registry", "market_days")
 
 
 class ReferenceError(Exception):

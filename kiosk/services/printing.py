@@ -19,7 +19,13 @@ from kiosk.domain.case_states import CaseState, check_transition
 from kiosk.printing import cups
 from kiosk.printing.document import render_bundle, render_case
 from kiosk.printing.qr_codec import encode_data_codes
-from kiosk.printing.sheet import BundleCover, CaseSheet, build_sheet, combine_materials
+from kiosk.printing.sheet import (
+    BundleCover,
+    CaseSheet,
+    build_sheet,
+    combine_materials,
+    needs_materials_notice,
+)
 from kiosk.printing.signing import identity_of, sign_identity
 from kiosk.services.cases import CaseError, store_answers
 from kiosk.services.context import KioskContext
@@ -68,6 +74,10 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
     packet = case_packet(ctx, case_id)
     form = ctx.catalogue.get(packet.form_id, packet.form_version)
     key = load_or_create_signing_key(ctx.data_root)
+    with ctx.store.unit_of_work() as uow:
+        row = uow.cases.require(case_id)
+        waiting = row.state == CaseState.NEEDS_MATERIALS
+        notices = [needs_materials_notice(row.server_note)] if waiting else []
     return build_sheet(
         form,
         ctx.catalogue.lists,
@@ -76,6 +86,7 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
         volunteer=_volunteer_line(ctx, packet.volunteer_id),
         identity_payload=sign_identity(identity_of(packet), key),
         data_payloads=encode_data_codes(packet, form),
+        notices=notices,
     )
 
 

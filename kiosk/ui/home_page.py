@@ -49,7 +49,10 @@ class HomePage(BasePage):
         volunteer_name: str | None,
         actions: dict[str, Callable[[], None]],
         on_read: Callable[[str], None] | None,
+        market_banner: str | None = None,
     ) -> None:
+        """``market_banner``: the town calendar's line for today (kiosk.services.market_days);
+        without it the ``market_days`` setting alone decides the plain banner."""
         super().__init__(
             S.HALL_NAME.format(town=town),
             f"{date_text(today)}　{S.LUNAR.format(lunar=lunar_text(today))}",
@@ -60,9 +63,11 @@ class HomePage(BasePage):
         self.hint.setProperty("role", "large")
         self.hint.setObjectName("date")
         m = metrics()
-        if market_days and is_market_day(today, market_days):
+        if market_banner is None and market_days and is_market_day(today, market_days):
+            market_banner = S.MARKET_DAY
+        if market_banner:
             banner, box = frame("banner", name="market-day")
-            box.addWidget(label(S.MARKET_DAY, "large"))
+            box.addWidget(label(market_banner, "large"))
             self.body.addWidget(banner)
         grid = QGridLayout()
         grid.setSpacing(m.px(24))

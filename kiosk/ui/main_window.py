@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk import events
 from kiosk.services.context import KioskContext
+from kiosk.services.market_days import market_day_banner
 from kiosk.ui import backend
 from kiosk.ui import strings as S
 from kiosk.ui.form_flow import FormFlow
@@ -179,10 +180,13 @@ class MainWindow(QMainWindow):
 
     def show_home(self) -> None:
         v = self.session.volunteer
+        today = self.ctx.today()
         home = HomePage(
             town=self.ctx.settings.town_name,
-            today=self.ctx.today(),
+            today=today,
             market_days=self.ctx.settings.market_days,
+            # a small JSON file (the pulled 赶集 calendar), no database session
+            market_banner=market_day_banner(self.ctx, today),
             volunteer_name=v.name if v else None,
             actions={
                 "services": lambda: self.identify("services"),

@@ -1,0 +1,106 @@
+"""Tables of the desk console (migration s0002_i17), on the town server's own ``Base``.
+
+Staff accounts, their login sessions, the console's audit trail, materials received,
+the SMS outbox and the residents' 好差评 ratings. Tables only; workflow is elsewhere.
+Times are naive UTC like every server table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kiosk.server.models import Base
+from kiosk.store.sqlbase import utcnow
+
+
+class Staff(Base):
+    """A named account at one desk; ``role`` is ``staff`` or ``admin`` (the hall's head)."""
+
+    __tablename__ = "desk_staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)  # login name
+    full_name: Mapped[str] = mapped_column(String(64))
+    desk: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16), default="staff")
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id (PHC string)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LoginSession(Base):
+    """A logged-in browser: only the SHA-256 of its cookie is kept, with its CSRF token."""
+
+    __tablename__ = "desk_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("desk_staff.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    flash: Mapped[str | None] = mapped_column(String(300))  # shown once, on the next page
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeskAudit(Base):
+    """Who did what, when, from where: every console action and every case opened."""
+
+    __tablename__ = "desk_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    staff_id: Mapped[int | None] = mapped_column(Integer)
+    staff_name: Mapped[str] = mapped_column(String(64))
+    desk: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    task_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(String(300), default="")
+    client: Mapped[str] = mapped_column(String(64), default="")
+
+
+class MaterialReceived(Base):
+    """A material of a case ticked 已收 at a desk."""
+
+    __tablename__ = "desk_materials"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    material_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_by: Mapped[str] = mapped_column(String(64))
+    desk: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SmsMessage(Base):
+    """The SMS outbox: one message to the phone on a case, then the gateway's outcome."""
+
+    __tablename__ = "desk_sms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(String(20))  # needs_materials / completed
+    state: Mapped[str] = mapped_column(String(12), default="queued")  # queued/sent/failed
+    gateway: Mapped[str] = mapped_column(String(64), default="")
+    error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class Rating(Base):
+    """A resident's 好差评 of a case, from a kiosk (one per case; a later one replaces it)."""
+
+    __tablename__ = "desk_ratings"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36), index=True)
+    score: Mapped[int] = mapped_column(Integer)  # 1 非常不满意 … 5 非常满意
+    comment: Mapped[str | None] = mapped_column(String(200))
+    rated_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

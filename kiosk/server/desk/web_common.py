@@ -1,0 +1,224 @@
+"""What every console page shares: the console's context, the login behind a request,
+CSRF and origin checks, security headers, and rendering.
+
+Errors a page can meet are exceptions with handlers (``install_handlers``): not logged
+in → the login page; CSRF or origin wrong → 403 page; another desk's step → 403 page.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.forms.catalogue import Catalogue
+from kiosk.server.desk import audit, logins
+from kiosk.server.desk.accounts import StaffView
+from kiosk.server.desk.hall import Hall, load_hall
+from kiosk.server.desk.models import LoginSession
+from kiosk.server.desk.settings import DeskSettings
+from kiosk.server.desk.sms import SmsGateway
+from kiosk.store.sqlbase import utcnow
+
+log = logging.getLogger(__name__)
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+PREFIX = "/desk"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+class NeedLogin(Exception):
+    def __init__(self, next_url: str = "") -> None:
+        super().__init__("login required")
+        self.next_url = next_url
+
+
+class Forbidden(Exception):
+    """A refused request; ``message`` is Chinese, for the page."""
+
+    def __init__(self, message: str, status: int = 403) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class DeskContext:
+    sessions: sessionmaker[Session]
+    forms: Catalogue
+    settings: DeskSettings
+    gateway: SmsGateway
+    templates: Jinja2Templates = field(init=False)
+    clock: Callable[[], datetime] = utcnow
+
+    def __post_init__(self) -> None:
+        self.templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+        env = self.templates.env
+        env.filters["local"] = self.local_text
+        env.filters["since"] = since_words
+        env.filters["iso"] = lambda d: d.replace(tzinfo=UTC).isoformat() if d else ""
+        env.globals["hall_name"] = self.settings.hall_name
+        env.globals["prefix"] = PREFIX
+
+    def today(self) -> date:
+        return self.clock().replace(tzinfo=UTC).astimezone(self.settings.zone).date()
+
+    def hall(self, session: Session) -> Hall:
+        return load_hall(session)
+
+    def local_text(self, moment: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+        if moment is None:
+            return ""
+        return moment.replace(tzinfo=UTC).astimezone(self.settings.zone).strftime(fmt)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+
+def since_words(moment: datetime | None, now: datetime | None = None) -> str:
+    """How long ago, as a desk says it: 刚到, 12分钟, 3小时5分, 2天."""
+    if moment is None:
+        return ""
+    minutes = int(((now or utcnow()) - moment).total_seconds() // 60)
+    if minutes < 1:
+        return "刚到"
+    if minutes < 60:
+        return f"{minutes}分钟"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}小时{minutes % 60}分"
+    return f"{minutes // (24 * 60)}天"
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def is_https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def may_send_password(request: Request, settings: DeskSettings) -> bool:
+    """HTTPS, or plain HTTP from this machine (a TLS proxy), or explicitly allowed."""
+    if is_https(request) or settings.allow_http:
+        return True
+    try:
+        return ipaddress.ip_address(client_of(request)).is_loopback
+    except ValueError:
+        return False
+
+
+def same_origin(request: Request) -> bool:
+    """A POST's Origin (or Referer) names this server; absent headers are left to CSRF."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin or origin == "null":
+        return origin is None
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    return origin == own or origin.startswith(own + "/")
+
+
+def current_login(ctx: DeskContext, request: Request, session: Session) -> logins.Login:
+    found = logins.resume(session, request.cookies.get(logins.COOKIE), ctx.settings)
+    session.commit()  # last_seen_at, or the expired row's removal
+    if found is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise NeedLogin(target if request.method == "GET" else "")
+    return found
+
+
+def check_post(
+    ctx: DeskContext, request: Request, session: Session, login: logins.Login, token: str | None
+) -> None:
+    """Refuse a POST whose CSRF token or origin is wrong (and audit the refusal)."""
+    if same_origin(request) and login.csrf_ok(token):
+        return
+    audit.record(
+        session, login.staff, "csrf_refused", detail=request.url.path, client=client_of(request)
+    )
+    session.commit()
+    log.warning(
+        "desk: refused a POST to %s by %s (CSRF/origin)", request.url.path, login.staff.name
+    )
+    raise Forbidden("这个请求没有通过安全校验（表单过期或来自别的网站）。请刷新页面再试。")
+
+
+def require_admin(staff: StaffView) -> None:
+    if not staff.is_admin:
+        raise Forbidden("这个页面只有管理员（大厅负责人）能看。")
+
+
+def set_flash(session: Session, login: logins.Login, text: str) -> None:
+    row = session.get(LoginSession, login.token_hash)
+    if row is not None:
+        row.flash = text[:300]
+
+
+def pop_flash(session: Session, login: logins.Login) -> str | None:
+    row = session.get(LoginSession, login.token_hash)
+    if row is None or not row.flash:
+        return None
+    text, row.flash = row.flash, None
+    session.commit()
+    return text
+
+
+def render(
+    ctx: DeskContext,
+    request: Request,
+    name: str,
+    login: logins.Login | None,
+    status_code: int = 200,
+    **values: Any,
+) -> HTMLResponse:
+    values.setdefault("flash", None)
+    return ctx.templates.TemplateResponse(
+        request,
+        name,
+        {"login": login, "staff": login.staff if login else None, "now": ctx.clock(), **values},
+        status_code=status_code,
+    )
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def install_handlers(app: FastAPI, ctx: DeskContext) -> None:
+    @app.exception_handler(NeedLogin)
+    def _need_login(request: Request, exc: NeedLogin) -> Response:
+        target = f"{PREFIX}/login" + (f"?next={quote(exc.next_url)}" if exc.next_url else "")
+        return redirect(target)
+
+    @app.exception_handler(Forbidden)
+    def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return render(ctx, request, "error.html", None, status_code=exc.status, message=exc.message)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        response: Response = await call_next(request)
+        if request.url.path.startswith(PREFIX):
+            for key, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(key, value)
+            if is_https(request):
+                response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
