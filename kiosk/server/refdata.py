@@ -1,5 +1,6 @@
 """Versioned reference data for kiosks: the form catalogue's versions, the village list,
-and the registry extract used for prefill.
+the registry extract used for prefill, and the enrolled devices' public keys (the trust
+rule for cases carried between kiosks, kiosk.server.devices).
 
 Each kind has an integer version that goes up whenever its content changes, so a
 kiosk asks for the versions (cheap) and fetches only a kind that moved.
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from kiosk.forms.catalogue import Catalogue
 from kiosk.server.models import ReferenceData, utcnow
 
-KINDS = ("forms", "villages", "registry")
+KINDS = ("forms", "villages", "registry", "devices")
 
 
 class ReferenceError(Exception):

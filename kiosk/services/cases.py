@@ -12,12 +12,15 @@ import uuid
 from typing import Any
 
 from kiosk import events
+from kiosk.device_identity import load_or_create_signing_key
 from kiosk.domain.case_hash import content_hash
+from kiosk.domain.case_numbers import DEVICE_NO_KEY, device_part
 from kiosk.domain.case_states import EDITABLE_STATES, CaseState, check_transition
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.schema import FormDefinition
 from kiosk.services.context import KioskContext
+from kiosk.services.identity import sign_case
 from kiosk.services.views import AnswerResult, AuditLine, CaseDetail, CaseSummary, DraftView
 from kiosk.store.models import CaseRow, utcnow
 from kiosk.store.repositories import CaseRepository, PersonalData
@@ -89,7 +92,9 @@ def _new_row(
     volunteer_id: str | None,
     bundle_id: str | None,
 ) -> CaseRow:
-    number = uow.cases.next_number(day=ctx.today(), device_no=ctx.settings.device_no)
+    device_no = uow.meta.get(DEVICE_NO_KEY)
+    device = device_part(int(device_no) if device_no else None, ctx.store.device_id)
+    number = uow.cases.next_number(day=ctx.today(), device=device)
     row = CaseRow(
         id=str(uuid.uuid4()),
         number=number,
@@ -236,8 +241,11 @@ def validate_case(ctx: KioskContext, case_id: str) -> list[AnswerProblem]:
     return load_draft(ctx, case_id).fill.check_all()
 
 
-def _freeze(uow: UnitOfWork, row: CaseRow, fill: FormFill, *, actor: str) -> None:
-    """Freeze what applies, hash it, queue it: the one place a case becomes final."""
+def _freeze(
+    ctx: KioskContext, uow: UnitOfWork, row: CaseRow, fill: FormFill, *, actor: str
+) -> None:
+    """Freeze what applies, hash it, sign its identity code, queue it: the one place a case
+    becomes final."""
     if row.form_id.startswith(BUNDLE_FORM_PREFIX):
         # A life-event intake is never a case of its own: it becomes one case per form.
         raise CaseError(f"{row.form_id} is a life-event bundle; use finalize_bundle")
@@ -251,6 +259,7 @@ def _freeze(uow: UnitOfWork, row: CaseRow, fill: FormFill, *, actor: str) -> Non
     row.content_hash = content_hash(row.form_id, row.form_version, final)
     row.state = CaseState.FINALIZED
     row.finalized_at = row.updated_at = utcnow()
+    row.identity_code = sign_case(row, load_or_create_signing_key(ctx.data_root))
     uow.cases.audit(row, actor=actor, action="finalized", detail=f"sha256 {row.content_hash[:16]}")
     uow.outbox.enqueue(row.id)
 
@@ -260,7 +269,7 @@ def finalize_case(ctx: KioskContext, case_id: str, *, actor: str = "resident") -
     with ctx.store.unit_of_work() as uow:
         row = _editable(uow, case_id)
         fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row))
-        _freeze(uow, row, fill, actor=actor)
+        _freeze(ctx, uow, row, fill, actor=actor)
         uow.commit()
         summary = summary_of(ctx, row)
     events.case_did_finalize.emit(case_id)
@@ -317,7 +326,7 @@ def _create_final(
 ) -> CaseSummary:
     row = _new_row(ctx, uow, form, volunteer_id=volunteer_id, bundle_id=bundle_id)
     uow.cases.audit(row, actor=actor, action="created", detail=f"{form.id} v{form.version}")
-    _freeze(uow, row, fill, actor=actor)
+    _freeze(ctx, uow, row, fill, actor=actor)
     return summary_of(ctx, row)
 
 
