@@ -69,7 +69,8 @@ def queued_kiosk(root: Path, server: ServerProcess, n: int) -> KioskContext:
         cases, outbox = [], []
         for i in range(1, n):
             case_id = str(uuid.uuid4())
-            copy = dict(template, id=case_id, number=f"B{i:07d}")
+            # Numbers are unique on the server: each kiosk of the bench has its own prefix.
+            copy = dict(template, id=case_id, number=f"{root.name[:6]}-{i:07d}")
             probe = CaseRow(id=case_id)
             uow.cases.write_personal(probe, data)
             copy["personal"] = probe.personal
