@@ -26,9 +26,11 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "integration" / "sync"
 from server_process import ServerProcess  # noqa: E402
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
+from kiosk.device_identity import load_or_create_signing_key, public_key_b64  # noqa: E402
 from kiosk.forms.examples import example_answers  # noqa: E402
 from kiosk.services.cases import fill_case  # noqa: E402
 from kiosk.services.context import KioskContext, open_kiosk  # noqa: E402
+from kiosk.services.identity import sign_case  # noqa: E402
 from kiosk.services.sync import enroll_device, sync_once  # noqa: E402
 from kiosk.store.models import CaseRow, OutboxEntry  # noqa: E402
 from kiosk.sync import push as push_module  # noqa: E402
@@ -58,6 +60,7 @@ def queued_kiosk(root: Path, server: ServerProcess, n: int) -> KioskContext:
     enroll_device(ctx, server.url, code)
     form = ctx.catalogue.get(FORM)
     first = fill_case(ctx, FORM, example_answers(form), volunteer_id="V001")
+    key = load_or_create_signing_key(ctx.data_root)
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.get(first.id)
         assert row is not None
@@ -66,10 +69,12 @@ def queued_kiosk(root: Path, server: ServerProcess, n: int) -> KioskContext:
         cases, outbox = [], []
         for i in range(1, n):
             case_id = str(uuid.uuid4())
-            copy = dict(template, id=case_id, number=f"B{i:07d}")
+            # Numbers are unique on the server: each kiosk of the bench has its own prefix.
+            copy = dict(template, id=case_id, number=f"{root.name[:6]}-{i:07d}")
             probe = CaseRow(id=case_id)
             uow.cases.write_personal(probe, data)
             copy["personal"] = probe.personal
+            copy["identity_code"] = sign_case(CaseRow(**copy), key)  # signed for its own id
             cases.append(copy)
             outbox.append({"case_id": case_id, "state": "pending", "attempts": 0})
         uow.session.execute(insert(CaseRow), cases)
@@ -102,11 +107,16 @@ def intake_alone(home: Path, ctx: KioskContext, batch: int) -> float:
     its own SQLite file, without HTTP: how much of a round trip is the database."""
     from kiosk.server.db import create_server_engine, migrate_to_head, session_factory
     from kiosk.server.intake import ingest
+    from kiosk.server.models import Device
 
     packets = all_packets(ctx)
     engine = create_server_engine(f"sqlite:///{home / 'alone.sqlite3'}")
     migrate_to_head(engine)
     sessions = session_factory(engine)
+    with sessions() as session:  # the kiosk is enrolled there too: its key checks its cases
+        key = public_key_b64(load_or_create_signing_key(ctx.data_root))
+        session.add(Device(id=ctx.store.device_id, name="bench", public_key=key, token_hash="x"))
+        session.commit()
     t0 = time.perf_counter()
     for i in range(0, len(packets), batch):
         ingest(sessions, packets[i : i + batch], ctx.catalogue, device_id=ctx.store.device_id)

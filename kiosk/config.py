@@ -42,9 +42,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KIOSK_", extra="ignore")
 
-    # Identity of this device inside the hall; the number appears in case numbers.
+    # Identity of this device inside the hall. Its number in case numbers is assigned by
+    # the town server at enrollment (kiosk.domain.case_numbers), not set here.
     device_name: str = "石马镇便民服务中心 帮办机"
-    device_no: int = Field(default=1, ge=1, le=99)
     town_name: str = "石马镇"
 
     # Screen and access.
@@ -58,6 +58,8 @@ class Settings(BaseSettings):
 
     # Printing and sync.
     printer: str = ""
+    # How long a print may take before it counts as not printed (and is cancelled).
+    print_wait_s: int = Field(default=60, ge=5, le=900)
     server_url: str = ""
     server_ca_file: str = ""
     retention_days: int = Field(default=30, ge=1, le=3650)

@@ -93,6 +93,24 @@ kiosk_setup_print_queue() {
     export KIOSK_TEST_PRINTER
 }
 
+# A queue whose device is dead: a socket:// URI to a loopback port nothing listens on (the
+# discard port, 9). CUPS takes jobs for it and its backend retries for ever; the printing
+# tests check that such a job never counts as printed.
+KIOSK_TEST_DEAD_PRINTER="${KIOSK_TEST_DEAD_PRINTER:-kiosk-dead}"
+
+kiosk_setup_dead_queue() {
+    _svc_cups_running || return 0
+    command -v lpadmin >/dev/null 2>&1 || return 0
+    if ! lpstat -p "$KIOSK_TEST_DEAD_PRINTER" >/dev/null 2>&1; then
+        _svc_say "creating the CUPS queue $KIOSK_TEST_DEAD_PRINTER (device: closed loopback port)"
+        _svc_as_root lpadmin -p "$KIOSK_TEST_DEAD_PRINTER" -E -v socket://127.0.0.1:9 \
+            -m lsb/usr/cups-pdf/CUPS-PDF_noopt.ppd 2>/dev/null || true
+    fi
+    _svc_as_root cupsenable "$KIOSK_TEST_DEAD_PRINTER" 2>/dev/null || true
+    _svc_as_root cupsaccept "$KIOSK_TEST_DEAD_PRINTER" 2>/dev/null || true
+    export KIOSK_TEST_DEAD_PRINTER
+}
+
 _svc_postgres_listening() {
     (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null
 }
@@ -154,5 +172,6 @@ kiosk_postgres_test_role() {
 kiosk_start_services() {
     kiosk_start_cups
     kiosk_setup_print_queue
+    kiosk_setup_dead_queue
     kiosk_start_postgres
 }

@@ -31,7 +31,7 @@ APT_PACKAGES=(
     libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0
     libxcb-xinerama0 libxcb-shape0 libxcb-randr0 libxkbcommon-x11-0
     libegl1 libgl1 libpulse0 libdbus-1-3 libfontconfig1
-    poppler-utils cups printer-driver-cups-pdf espeak-ng python3-venv
+    poppler-utils cups cups-ipp-utils printer-driver-cups-pdf espeak-ng python3-venv
     libpango-1.0-0 libpangoft2-1.0-0
     binutils  # objdump: PyInstaller's binary analysis (build/build.sh)
     libpython3-dev  # libpython3.X.so.1.0: PyInstaller refuses to build without the shared libpython

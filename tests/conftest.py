@@ -23,12 +23,17 @@ def kiosk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> Iterator[KioskContext]:
-    """A kiosk opened on its own data root with a fixed clock (see tests/helpers.py)."""
+    """A kiosk opened on its own data root with a fixed clock (see tests/helpers.py), as if
+    enrolled with device number 1 (case numbers ``261120-01-001``...)."""
     from helpers import catalogue, fixed_clock
 
+    from kiosk.domain.case_numbers import DEVICE_NO_KEY
     from kiosk.services.context import open_kiosk
 
     context = open_kiosk(tmp_path / "home", catalogue=catalogue(), clock=fixed_clock)
+    with context.store.unit_of_work() as uow:
+        uow.meta.set(DEVICE_NO_KEY, "1")
+        uow.commit()
     try:
         yield context
     finally:

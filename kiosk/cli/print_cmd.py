@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +40,11 @@ def cmd_print(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         if args.out:
+            # A file is an export of the paper's personal data: audited as such.
             if args.bundle:
-                pdf = printing.render_bundle_pdf(ctx, args.bundle)
+                pdf = printing.export_bundle_pdf(ctx, args.bundle, actor=args.actor)
             else:
-                pdf = printing.render_case_pdf(ctx, args.number)
+                pdf = printing.export_case_pdf(ctx, args.number, actor=args.actor)
             try:
                 args.out.write_bytes(pdf)
             except OSError as exc:
@@ -56,34 +56,44 @@ def cmd_print(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     finally:
         ctx.close()
-    if not result.job_id:
-        raise CliError(f"not printed: {result.message_en}")
-    print(("reprinted: " if result.reprint else "printed: ") + result.message_en)
     if not result.ok:
-        print(f"warning: {result.message_en}", file=sys.stderr)
-        return 1
+        raise CliError(result.message_en)
+    print(("reprinted: " if result.reprint else "printed: ") + result.message_en)
     return 0
 
 
+_ANSWERS = {True: "yes", False: "NO", None: "?"}
+
+
 def cmd_printers(args: argparse.Namespace) -> int:
+    """Every queue: state, accepting, whether its device answers, our reading of it and
+    the queue's own state message (CUPS's words)."""
+    from kiosk.printing.cups import PrintingUnavailable, SchedulerUnreachable
     from kiosk.services.printing import list_printers
 
-    printers = list_printers()
+    try:
+        printers = list_printers()
+    except SchedulerUnreachable as exc:
+        raise CliError(f"{exc}: is cupsd running?") from exc
+    except PrintingUnavailable as exc:
+        raise CliError(str(exc)) from exc
     if args.json:
         print_json(printers)
         return 0
     if not printers:
-        print("no printer queues (is CUPS installed and running?)")
+        print("no printer queues (CUPS answered but has none; add one with lpadmin)")
         return 1
     print_table(
-        ["PRINTER", "DEFAULT", "STATE", "ACCEPTING", "STATUS"],
+        ["PRINTER", "DEFAULT", "STATE", "ACCEPTING", "DEVICE", "STATUS", "QUEUE MESSAGE"],
         [
             [
                 p.name,
                 "*" if p.is_default else "",
                 p.state,
                 "yes" if p.accepting else "no",
+                f"{_ANSWERS[p.device_answers]} {p.device_uri}",
                 p.message.partition(": ")[2],
+                p.state_message or "-",
             ]
             for p in printers
         ],

@@ -1,4 +1,5 @@
-"""``kiosk qr verify|import``: check a scanned identity code; rebuild a case from data codes."""
+"""``kiosk qr verify|import|key|trust``: check scanned cases under the trust rule
+(kiosk.printing.trust), import them, and exchange device keys for offline halls."""
 
 from __future__ import annotations
 
@@ -8,21 +9,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from kiosk.cli.common import CliError, open_context
-from kiosk.device_identity import load_public_key_b64
-from kiosk.printing.qr_codec import DATA_PREFIX, DataCodeError, decode_data_codes
-from kiosk.printing.signing import IDENTITY_PREFIX, verify_identity_payload
-from kiosk.services.cases import CaseError
+from kiosk.printing.qr_codec import DATA_PREFIX
+from kiosk.printing.signing import IDENTITY_PREFIX
+from kiosk.printing.trust import read_scan
 
 
 def register(sub: Any) -> None:
     qr = sub.add_parser("qr", help="verify and import the QR codes of printed cases")
     qsub = qr.add_subparsers(dest="qr_command", metavar="ACTION", required=True)
 
-    p = qsub.add_parser("verify", help="check a case's identity code (signature, content)")
-    p.add_argument("payload", nargs="?", help="the scanned text (BBI1:...)")
+    p = qsub.add_parser(
+        "verify", help="check scanned cases: identity code signature, data codes against it"
+    )
+    p.add_argument("payloads", nargs="*", help="scanned texts (BBI1:..., BBD1:...), any order")
     p.add_argument("--image", type=Path, action="append", default=[], help="a photo or scan")
     p.add_argument("--keys", type=Path, help='JSON {"device id": "public key (base64url)"}')
     p.set_defaults(handler=cmd_verify)
@@ -30,9 +30,19 @@ def register(sub: Any) -> None:
     p = qsub.add_parser("key", help="this kiosk's device id and public key (JSON, for --keys)")
     p.set_defaults(handler=cmd_key)
 
-    p = qsub.add_parser("import", help="rebuild a case from its data codes into this kiosk")
-    p.add_argument("payloads", nargs="*", help="scanned texts (BBD1:...), any order")
+    p = qsub.add_parser(
+        "trust", help="add other kiosks' keys (JSON from `kiosk qr key`) for offline halls"
+    )
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=cmd_trust)
+
+    p = qsub.add_parser(
+        "import", help="rebuild cases from their identity and data codes into this kiosk"
+    )
+    p.add_argument("payloads", nargs="*", help="scanned texts (BBI1:... and BBD1:...), any order")
     p.add_argument("--image", type=Path, action="append", default=[], help="a photo or scan")
+    p.add_argument("--keys", type=Path, help='JSON {"device id": "public key (base64url)"}')
+    p.add_argument("--actor", default="staff", help="who imports, for the audit trail")
     p.set_defaults(handler=cmd_import)
 
 
@@ -56,22 +66,8 @@ def read_image_codes(paths: list[Path]) -> list[str]:
     return texts
 
 
-def _key_lookup(args: argparse.Namespace) -> Any:
-    ctx = open_context(args)
-    try:
-        from kiosk.services.printing import device_public_key
-
-        device_id, raw = device_public_key(ctx)
-    finally:
-        ctx.close()
-    keys: dict[str, Ed25519PublicKey] = {device_id: Ed25519PublicKey.from_public_bytes(raw)}
-    if args.keys:
-        try:
-            listed = json.loads(args.keys.read_text(encoding="utf-8"))
-            keys.update({str(d): load_public_key_b64(str(k)) for d, k in listed.items()})
-        except (OSError, ValueError, AttributeError) as exc:
-            raise CliError(f"{args.keys}: not a JSON object of device keys: {exc}", 2) from exc
-    return keys.get
+def _keys(args: argparse.Namespace) -> list[Path]:
+    return [args.keys] if getattr(args, "keys", None) else []
 
 
 def cmd_key(args: argparse.Namespace) -> int:
@@ -87,47 +83,70 @@ def cmd_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trust(args: argparse.Namespace) -> int:
+    from kiosk.services.identity import KeyFileError, add_trusted_keys
+
+    ctx = open_context(args)
+    try:
+        count = add_trusted_keys(ctx.store, ctx.data_root, args.file)
+    except KeyFileError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    finally:
+        ctx.close()
+    print(f"trusted device keys in this kiosk's key file: {count}")
+    return 0
+
+
+def _texts(args: argparse.Namespace, payloads: list[str]) -> list[str]:
+    texts = [t for t in payloads if t.strip()] + read_image_codes(args.image)
+    if not texts:
+        raise CliError("no codes given (texts starting with BBI1: or BBD1:)", exit_code=2)
+    return texts
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    texts = ([args.payload] if args.payload else []) + read_image_codes(args.image)
-    identities = [t for t in texts if t.strip().startswith(IDENTITY_PREFIX)]
-    if not identities:
+    from kiosk.services.identity import KeyFileError
+    from kiosk.services.qr_import import key_lookup
+
+    texts = _texts(args, list(args.payloads))
+    if not any(t.strip().startswith((IDENTITY_PREFIX, DATA_PREFIX)) for t in texts):
         raise CliError("no identity code given (text starting with BBI1:)", exit_code=2)
-    data = [t for t in texts if t.strip().startswith(DATA_PREFIX)]
-    expected = None
-    if data:  # a photo of the whole page: the data codes must match the signed hash
-        try:
-            expected = decode_data_codes(data).content_hash
-        except DataCodeError as exc:
-            print(f"data codes: {exc}")
-    lookup = _key_lookup(args)
+    ctx = open_context(args)
+    try:
+        lookup = key_lookup(ctx, _keys(args))
+        found = read_scan(texts, lookup, ctx.catalogue)
+    except KeyFileError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    finally:
+        ctx.close()
     worst = 0
-    for payload in identities:
-        verdict = verify_identity_payload(payload, lookup, expected_hash=expected)
-        ident = verdict.identity
-        where = f"case {ident.number} ({ident.form_id} v{ident.form_version}): " if ident else ""
-        print(f"{verdict.status.value.upper()}: {where}{verdict.message}")
-        worst = max(worst, 0 if verdict.ok else 1)
+    for case in found:
+        note = f" ({case.problem})" if case.problem and case.verdict.ok else ""
+        print(f"{case.verdict.status.value.upper()}: {case.label}: {case.verdict.message}{note}")
+        worst = max(worst, 0 if case.verdict.ok else 1)
     return worst
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    texts = list(args.payloads) + read_image_codes(args.image)
-    data = [t for t in texts if t.strip().startswith(DATA_PREFIX)]
-    if not data:
-        raise CliError("no data codes given (texts starting with BBD1:)", exit_code=2)
-    try:
-        packet = decode_data_codes(data)
-    except DataCodeError as exc:
-        raise CliError(str(exc), exit_code=2) from exc
-    from kiosk.services.printing import import_case_packet
+    from kiosk.services.identity import KeyFileError
+    from kiosk.services.qr_import import import_scan
 
+    texts = _texts(args, list(args.payloads))
+    if not any(t.strip().startswith(DATA_PREFIX) for t in texts):
+        raise CliError("no data codes given (texts starting with BBD1:)", exit_code=2)
     ctx = open_context(args)
     try:
-        result = import_case_packet(ctx, packet)
-    except CaseError as exc:
-        raise CliError(str(exc)) from exc
+        done = import_scan(ctx, texts, actor=args.actor, key_files=_keys(args))
+    except KeyFileError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
     finally:
         ctx.close()
-    what = "imported" if result.created else "already here (nothing changed)"
-    print(f"{what}: case {result.number} {result.case_id}")
-    return 0
+    failed = 0
+    for item in done:
+        if item.result is None:
+            failed += 1
+            print(f"refused: {item.refused}")
+            continue
+        what = "imported" if item.result.created else "already here (nothing changed)"
+        print(f"{what}: case {item.result.number} {item.result.case_id}")
+    return 1 if failed else 0

@@ -1,5 +1,6 @@
 """A finalized case as it leaves the kiosk: the one shape the sync protocol and the QR data
 codes both carry, so a case that arrives both ways is recognised as the same case.
+The identity code travels beside it (sync: in the packet; paper: its own QR code).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class CasePacket:
     volunteer_id: str | None = None
     bundle_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The signed identity code (BBI1:...) of the device that made the case, carried
+    # unchanged wherever the case goes: the trust rule (kiosk.printing.trust) needs it.
+    identity_code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -157,6 +157,21 @@ def encode_data_codes(
     return [f"{DATA_PREFIX}:{i}/{n}:{group}:{b45encode(c)}" for i, c in enumerate(chunks, 1)]
 
 
+def group_data_codes(payloads: Iterable[str]) -> list[list[str]]:
+    """Scanned data codes sorted into one list per case (per print), in first-seen order.
+
+    The parts of one print share their ``group`` (the CRC of the whole message), so
+    codes of several cases scanned together come apart here; a text that is not a data
+    code gets a list of its own (decoding it names the problem).
+    """
+    groups: dict[str, list[str]] = {}
+    for payload in payloads:
+        m = _PART.match(payload.strip())
+        key = f"{m.group(2)}/{m.group(3)}" if m else f"?{len(groups)}"
+        groups.setdefault(key, []).append(payload)
+    return list(groups.values())
+
+
 def decode_data_codes(payloads: Iterable[str], catalogue: Catalogue | None = None) -> CasePacket:
     """Rebuild a case from scanned data codes (any order, duplicates allowed).
 

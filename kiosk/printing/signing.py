@@ -35,6 +35,8 @@ class VerdictStatus(StrEnum):
     TAMPERED = "tampered"
     UNKNOWN_DEVICE = "unknown_device"
     NOT_OURS = "not_ours"
+    MISMATCH = "mismatch"  # a genuine identity code beside the data of another case
+    MISSING = "missing"  # a case that comes without its identity code
 
 
 _MESSAGES = {
@@ -54,6 +56,14 @@ _MESSAGES = {
     VerdictStatus.NOT_OURS: (
         "not a case identity code (expected 'BBI1:...') {detail}",
         "这不是办件的二维码。",
+    ),
+    VerdictStatus.MISMATCH: (
+        "mismatch: the identity code names another case {detail}",
+        "验真码和数据码不是同一件事的，请核对纸面后分别扫描。",
+    ),
+    VerdictStatus.MISSING: (
+        "no identity code: a case is taken only with its signed identity code {detail}",
+        "缺少验真码（第一页右上角的二维码），请一起扫描。",
     ),
 }
 
@@ -80,7 +90,7 @@ class Verdict:
         return self.status is VerdictStatus.VALID
 
 
-def _verdict(
+def make_verdict(
     status: VerdictStatus, identity: CaseIdentity | None = None, detail: str = ""
 ) -> Verdict:
     en, zh = _MESSAGES[status]
@@ -135,28 +145,42 @@ def parse_identity(payload: str) -> tuple[CaseIdentity, bytes, bytes]:
 
 
 def verify_identity_payload(
-    payload: str, public_key_lookup: PublicKeyLookup, *, expected_hash: str | None = None
+    payload: str,
+    public_key_lookup: PublicKeyLookup,
+    *,
+    expected_hash: str | None = None,
+    expected_case_id: str | None = None,
 ) -> Verdict:
-    """Check a scanned identity code: valid / bad signature / tampered / unknown device.
+    """Check a scanned identity code: valid / bad signature / tampered / unknown device /
+    mismatch.
 
     ``expected_hash`` (the content hash of the case on file, or of its data codes)
-    also catches a genuine code stuck on a paper whose case content differs.
+    also catches a genuine code stuck on a paper whose case content differs;
+    ``expected_case_id`` (the UUID of that case) catches a genuine code of another case
+    with the same answers. The whole rule for a case is ``kiosk.printing.trust.check_case``.
     """
     if not payload.strip().startswith(IDENTITY_PREFIX):
-        return _verdict(VerdictStatus.NOT_OURS)
+        return make_verdict(VerdictStatus.NOT_OURS)
     try:
         identity, content, signature = parse_identity(payload)
     except CodecError as exc:
-        return _verdict(VerdictStatus.TAMPERED, detail=f"({exc})")
+        return make_verdict(VerdictStatus.TAMPERED, detail=f"({exc})")
     key = public_key_lookup(identity.device_id)
     if key is None:
-        return _verdict(VerdictStatus.UNKNOWN_DEVICE, identity)
+        return make_verdict(VerdictStatus.UNKNOWN_DEVICE, identity)
     try:
         key.verify(signature, _SIGNED_DOMAIN + content)
     except InvalidSignature:
-        return _verdict(VerdictStatus.BAD_SIGNATURE, identity)
+        return make_verdict(VerdictStatus.BAD_SIGNATURE, identity)
+    if expected_case_id is not None and expected_case_id != identity.case_id:
+        return make_verdict(
+            VerdictStatus.MISMATCH,
+            identity,
+            f"(it names case {identity.number} {identity.case_id}, "
+            f"the data are case {expected_case_id})",
+        )
     if expected_hash is not None and expected_hash != identity.content_hash:
-        return _verdict(
+        return make_verdict(
             VerdictStatus.TAMPERED, identity, "(its content hash differs from the case on file)"
         )
-    return _verdict(VerdictStatus.VALID, identity)
+    return make_verdict(VerdictStatus.VALID, identity)

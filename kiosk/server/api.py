@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
 from kiosk.forms.catalogue import Catalogue, default_catalogue
-from kiosk.server import auth, refdata, routing
+from kiosk.server import auth, devices, refdata, routing
 from kiosk.server.db import create_server_engine, migrate_to_head, session_factory
 from kiosk.server.intake import ingest
 from kiosk.server.models import Device, utcnow
@@ -37,6 +37,7 @@ class EnrollOut(BaseModel):
     device_id: str
     token: str
     name: str
+    device_no: int = Field(description="the device's number, part of its every case number")
 
 
 class BatchIn(BaseModel):
@@ -82,6 +83,7 @@ def create_app(
     forms = catalogue or default_catalogue()
     with sessions() as session:
         refdata.publish_catalogue(session, forms)
+        devices.publish_devices(session)
         session.commit()
 
     app = FastAPI(
@@ -123,9 +125,14 @@ def create_app(
                 dev, token = auth.exchange(session, body.code, body.public_key, body.device_id)
             except auth.EnrollmentError as exc:
                 raise HTTPException(403, str(exc)) from exc
+            try:
+                device_no = devices.assign_device_no(session, dev)
+            except devices.DeviceNumbersExhausted as exc:
+                raise HTTPException(409, str(exc)) from exc
+            devices.publish_devices(session)  # other kiosks learn its public key
             session.commit()
-            log.info("device %s enrolled", dev.id)
-            return envelope(device_id=dev.id, token=token, name=dev.name)
+            log.info("device %s enrolled as number %d", dev.id, device_no)
+            return envelope(device_id=dev.id, token=token, name=dev.name, device_no=device_no)
 
     @app.post(f"{API_PREFIX}/cases/batch", responses={200: {"model": BatchOut}})
     def intake(body: BatchIn, dev: CurrentDevice) -> JSONResponse:

@@ -1,7 +1,8 @@
 """Case intake, idempotent by case UUID: every case exists on the server at most once.
 
 A batch is one transaction. Each case gets its own result: 201 created, 202 already
-had it identical, 409 same UUID with other content, 422 rejected with a reason. New
+had it identical, 409 same UUID with other content or a number another case holds,
+422 rejected with a reason (the trust rule, kiosk.printing.trust, among them). New
 cases are routed at once: the form's ``routing`` steps become open tasks.
 """
 
@@ -19,7 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.case_packet import CasePacket, PacketError
 from kiosk.forms.catalogue import Catalogue, UnknownForm
+from kiosk.printing.signing import PublicKeyLookup
+from kiosk.printing.trust import check_case
 from kiosk.server.db import lock_changes
+from kiosk.server.devices import KeyCache
 from kiosk.server.models import ServerCase, StatusChange, Task, utcnow
 from kiosk.sync.protocol import ALREADY_HAD, CONFLICT, CREATED, REJECTED, CaseResult
 
@@ -38,9 +42,15 @@ class Candidate:
 
 
 def _check(
-    raw: Any, catalogue: Catalogue, device_id: str | None
+    raw: Any, catalogue: Catalogue, lookup: PublicKeyLookup
 ) -> tuple[CasePacket | None, CaseResult | None]:
-    """The packet, or a 422 result naming why it can never be taken as it is."""
+    """The packet, or a 422 result naming why it can never be taken as it is.
+
+    The trust rule (kiosk.printing.trust.check_case) is the same for every case
+    whoever sends it: its identity code must verify with the enrolled key of the
+    device that made it and name this very case and content. The sender may be any
+    enrolled kiosk (one that imported the case from paper forwards it).
+    """
     case_id = raw.get("case_id") if isinstance(raw, dict) else None
     label = case_id if isinstance(case_id, str) else "?"
     try:
@@ -53,15 +63,14 @@ def _check(
         uuid.UUID(packet.case_id)
     except (ValueError, AttributeError, TypeError):
         return None, CaseResult(label, REJECTED, "case_id is not a UUID")
-    if device_id is not None and packet.device_id != device_id:
-        return None, CaseResult(packet.case_id, REJECTED, "case was made on another device")
     try:
         catalogue.get(packet.form_id, packet.form_version)
     except UnknownForm:
         reason = f"unknown form {packet.form_id} version {packet.form_version}"
         return None, CaseResult(packet.case_id, REJECTED, reason)
-    if not packet.hash_matches():
-        return None, CaseResult(packet.case_id, REJECTED, "content hash does not match answers")
+    verdict = check_case(packet, packet.identity_code, lookup)
+    if not verdict.ok:
+        return None, CaseResult(packet.case_id, REJECTED, verdict.message[:200])
     return packet, None
 
 
@@ -90,6 +99,15 @@ def _attempt(
             ).where(ServerCase.id.in_(ids))
         )
     }
+    # Who holds each number already: a number names one case (unique on the table too).
+    holders: dict[str, str] = {
+        number: case_id
+        for number, case_id in session.execute(
+            select(ServerCase.number, ServerCase.id).where(
+                ServerCase.number.in_({p.number for p in packets})
+            )
+        )
+    }
     results: dict[str, CaseResult] = {}
     now = utcnow()
     new_cases: list[dict[str, Any]] = []
@@ -105,6 +123,11 @@ def _attempt(
                 ALREADY_HAD if same else CONFLICT,
                 None if same else "the server has this case with other content",
             )
+            continue
+        holder = holders.setdefault(p.number, p.case_id)
+        if holder != p.case_id:
+            reason = f"the number {p.number} is already held by another case ({holder})"
+            results[p.case_id] = CaseResult(p.case_id, CONFLICT, reason)
             continue
         results[p.case_id] = CaseResult(p.case_id, CREATED)
         new_cases.append(_case_row(p, source, now))
@@ -160,6 +183,7 @@ def _case_row(p: CasePacket, source: str, now: Any) -> dict[str, Any]:
         "finalized_at": p.finalized_at,
         "volunteer_id": p.volunteer_id,
         "bundle_id": p.bundle_id,
+        "identity_code": p.identity_code,
         "source": source,
         "status": "received",
         "status_note": None,
@@ -184,10 +208,12 @@ def ingest(
 ) -> list[CaseResult]:
     """Take a batch; one result per input case, in input order.
 
-    ``device_id`` is the authenticated device (cases must be its own), or None for
-    QR import where the signature was already checked against the packet's device.
+    ``device_id`` is the authenticated sender (any enrolled kiosk: its own cases and the
+    ones it imported from paper), or None for the staff's QR import; it is only logged.
     """
-    checked = [_check(raw, catalogue, device_id) for raw in raw_cases]
+    with sessions() as session:
+        lookup = KeyCache(session)
+        checked = [_check(raw, catalogue, lookup) for raw in raw_cases]
     packets = [p for p, _ in checked if p is not None]
     decided: dict[str, CaseResult] = {}
     for attempt in range(5):

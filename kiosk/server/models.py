@@ -28,6 +28,8 @@ class Device(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     public_key: Mapped[str] = mapped_column(String(100))  # Ed25519, urlsafe base64
+    # Assigned at enrollment, part of every case number of this device (kiosk.server.devices).
+    device_no: Mapped[int | None] = mapped_column(Integer, unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -51,7 +53,8 @@ class ServerCase(Base):
     __tablename__ = "cases"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    number: Mapped[str] = mapped_column(String(20), index=True)
+    # A number names one case: the server refuses a second UUID with a held number.
+    number: Mapped[str] = mapped_column(String(20), unique=True)
     device_id: Mapped[str] = mapped_column(String(36), index=True)
     form_id: Mapped[str] = mapped_column(String(64))
     form_version: Mapped[int] = mapped_column(Integer)
@@ -60,6 +63,8 @@ class ServerCase(Base):
     finalized_at: Mapped[str] = mapped_column(String(40))
     volunteer_id: Mapped[str | None] = mapped_column(String(32))
     bundle_id: Mapped[str | None] = mapped_column(String(36))
+    # The identity code signed by the originating device (the trust rule checked it).
+    identity_code: Mapped[str | None] = mapped_column(String(400))
     source: Mapped[str] = mapped_column(String(8))  # "network" or "qr"
     status: Mapped[str] = mapped_column(String(20))
     status_note: Mapped[str | None] = mapped_column(String(200))

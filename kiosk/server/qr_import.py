@@ -1,59 +1,53 @@
-"""QR import: the scanned codes of a printed case become the same case the network path
-would have made (same UUID, same idempotent intake), once its signature checks out.
+"""QR import: the scanned codes of printed cases become the same cases the network path
+would have made (same UUID, same idempotent intake), under the same trust rule.
 
-The scan of one case is its identity code (``BBI1:``, signed by the device's Ed25519
-key) and its data codes (``BBD1:``, the whole case). The data codes are decoded with
-``kiosk.printing.qr_codec``; the identity code is verified with the public key the
-packet's device enrolled with, and must name the same case and content hash.
+A scan holds, for each case, its identity code (``BBI1:``, signed with the Ed25519 key
+of the device that made the case) and its data codes (``BBD1:``, the whole case);
+codes of several cases may be scanned together. ``kiosk.printing.trust.read_scan``
+pairs them by case UUID and checks each case with the enrolled key of its device;
+cases that pass go through ``ingest`` (which checks the rule again, as for sync).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.device_identity import load_public_key_b64
 from kiosk.forms.catalogue import Catalogue
+from kiosk.printing.qr_codec import DATA_PREFIX
+from kiosk.printing.trust import read_scan
+from kiosk.server.devices import KeyCache
 from kiosk.server.intake import ingest
-from kiosk.server.models import Device
 from kiosk.sync.protocol import REJECTED, CaseResult
 
 
 class QrImportError(Exception):
-    """The payloads cannot be decoded (nothing was imported)."""
+    """The payloads hold no case to import (nothing was imported)."""
 
 
 def import_payloads(
     sessions: sessionmaker[Session], payloads: Sequence[str], catalogue: Catalogue
 ) -> list[CaseResult]:
-    from kiosk.printing.qr_codec import DataCodeError, decode_data_codes
-    from kiosk.printing.signing import IDENTITY_PREFIX, verify_identity_payload
-
+    """One result per case found in the scan (201/202 taken, 409, 422 with the reason)."""
     texts = [p.strip() for p in payloads if p.strip()]
-    identity = [p for p in texts if p.startswith(IDENTITY_PREFIX)]
-    data = [p for p in texts if not p.startswith(IDENTITY_PREFIX)]
-    if len(identity) != 1:
-        raise QrImportError("scan the case's identity code (BBI1:…) once with its data codes")
-    try:
-        packet = decode_data_codes(data, catalogue)
-    except DataCodeError as exc:
-        raise QrImportError(f"data codes do not decode: {exc}") from exc
-
+    if not any(t.startswith(DATA_PREFIX) for t in texts):
+        raise QrImportError("scan the case's data codes (BBD1:…) with its identity code")
     with sessions() as session:
-        device = session.scalar(select(Device).where(Device.id == packet.device_id))
-        keys = {device.id: device.public_key} if device else {}
-
-    def lookup(device_id: str) -> Ed25519PublicKey | None:
-        key = keys.get(device_id)
-        return load_public_key_b64(key) if key else None
-
-    verdict = verify_identity_payload(identity[0], lookup, expected_hash=packet.content_hash)
-    if not verdict.ok:
-        return [CaseResult(packet.case_id, REJECTED, verdict.message[:200])]
-    named = verdict.identity
-    if named is None or (named.case_id, named.device_id) != (packet.case_id, packet.device_id):
-        return [CaseResult(packet.case_id, REJECTED, "identity code names another case")]
-    return ingest(sessions, [packet.to_dict()], catalogue, device_id=None, source="qr")
+        found = read_scan(texts, KeyCache(session), catalogue)
+    results: list[CaseResult] = []
+    taken = []
+    for case in found:
+        if case.packet is None:
+            results.append(CaseResult("?", REJECTED, f"{case.label}: {case.problem}"[:200]))
+        elif not case.verdict.ok:
+            results.append(CaseResult(case.packet.case_id, REJECTED, case.verdict.message[:200]))
+        else:
+            taken.append(replace(case.packet, identity_code=case.identity_code))
+    if taken:
+        raws = [p.to_dict() for p in taken]
+        results = ingest(sessions, raws, catalogue, device_id=None, source="qr") + results
+    if not results:
+        raise QrImportError("no case in these codes")
+    return results

@@ -1,5 +1,6 @@
 """Versioned reference data for kiosks: the form catalogue's versions, the village list,
-and the registry extract used for prefill.
+the registry extract used for prefill, and the enrolled devices' public keys (the trust
+rule for cases carried between kiosks, kiosk.server.devices).
 
 Each kind has an integer version that goes up whenever its content changes, so a
 kiosk asks for the versions (cheap) and fetches only a kind that moved.
@@ -17,8 +18,9 @@ from sqlalchemy.orm import Session
 from kiosk.forms.catalogue import Catalogue
 from kiosk.server.models import ReferenceData, utcnow
 
-# market_days: the 赶集 calendar, set on the desk console (kiosk.domain.market_days).
-KINDS = ("forms", "villages", "registry", "market_days")
+# market_days: the 赶集 calendar, set on the desk console (kiosk.domain.market_days);
+# devices: the enrolled kiosks' public keys (the trust rule, kiosk.server.devices).
+KINDS = ("forms", "villages", "registry", "market_days", "devices")
 
 
 class ReferenceError(Exception):

@@ -53,11 +53,10 @@ class Change:
 
 
 def find_case(session: Session, key: str) -> ServerCase:
-    """A case by UUID or by its human number (the newest when numbers repeat across devices)."""
+    """A case by UUID or by its human number (unique: intake refuses a held number)."""
     case = session.get(ServerCase, key)
     if case is None:
-        query = select(ServerCase).where(ServerCase.number == key)
-        case = session.scalars(query.order_by(ServerCase.received_at.desc())).first()
+        case = session.scalar(select(ServerCase).where(ServerCase.number == key))
     if case is None:
         raise CaseNotFound(f"no case {key}")
     return case

@@ -13,13 +13,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from kiosk import events
+from kiosk.device_identity import load_or_create_signing_key
 from kiosk.domain.case_hash import content_hash
+from kiosk.domain.case_numbers import DEVICE_NO_KEY, device_part
 from kiosk.domain.case_states import EDITABLE_STATES, CaseState, check_transition
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.migrate import migrate_draft
 from kiosk.forms.schema import FormDefinition
 from kiosk.services.context import KioskContext
+from kiosk.services.identity import sign_case
 from kiosk.services.views import AnswerResult, AuditLine, CaseDetail, CaseSummary, DraftView
 from kiosk.store.models import CaseRow, utcnow
 from kiosk.store.repositories import CaseRepository, PersonalData
@@ -112,7 +115,9 @@ def _new_row(
     bundle_id: str | None,
     case_id: str | None = None,
 ) -> CaseRow:
-    number = uow.cases.next_number(day=ctx.today(), device_no=ctx.settings.device_no)
+    device_no = uow.meta.get(DEVICE_NO_KEY)
+    device = device_part(int(device_no) if device_no else None, ctx.store.device_id)
+    number = uow.cases.next_number(day=ctx.today(), device=device)
     row = CaseRow(
         id=case_id or str(uuid.uuid4()),
         number=number,
@@ -296,7 +301,8 @@ def validate_case(ctx: KioskContext, case_id: str) -> list[AnswerProblem]:
 def _freeze(
     ctx: KioskContext, uow: UnitOfWork, row: CaseRow, fill: FormFill, *, actor: str
 ) -> None:
-    """Freeze what applies, hash it, queue it: the one place a case becomes final."""
+    """Freeze what applies, hash it, sign its identity code, queue it: the one place a case
+    becomes final."""
     if row.form_id.startswith(BUNDLE_FORM_PREFIX):
         # A life-event intake is never a case of its own: it becomes one case per form.
         raise CaseError(f"{row.form_id} is a life-event bundle; use finalize_bundle")
@@ -310,6 +316,7 @@ def _freeze(
     row.content_hash = content_hash(row.form_id, row.form_version, final)
     row.state = CaseState.FINALIZED
     row.finalized_at = row.updated_at = kiosk_utcnow(ctx)
+    row.identity_code = sign_case(row, load_or_create_signing_key(ctx.data_root))
     uow.cases.audit(row, actor=actor, action="finalized", detail=f"sha256 {row.content_hash[:16]}")
     uow.outbox.enqueue(row.id)
 

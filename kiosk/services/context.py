@@ -48,6 +48,10 @@ def open_kiosk(
     root.mkdir(parents=True, exist_ok=True)
     settings = load_settings(root, **setting_overrides)
     store = Store.open(root)
+    # Cases finalized before identity codes were stored get theirs (own cases only).
+    from kiosk.services.identity import sign_missing_identity_codes
+
+    sign_missing_identity_codes(store, root)
     return KioskContext(
         data_root=root,
         settings=settings,

@@ -37,4 +37,5 @@ def packet_of(cases: CaseRepository, row: CaseRow) -> CasePacket:
         finalized_at=row.finalized_at.isoformat() + "Z",
         volunteer_id=row.volunteer_id,
         bundle_id=row.bundle_id,
+        identity_code=row.identity_code,
     )

@@ -1,22 +1,23 @@
-"""Printing operations: the case PDF, the bundle PDF, sending to the printer, QR import.
+"""Printing operations: the case PDF, the bundle PDF, sending to the printer, exports,
+and the cases whose print did not come out (staff page).
 
 ``print_case`` never raises for a printer problem: it returns a PrintResult whose
-``message`` the screen shows (Chinese) and whose ``message_en`` the CLI prints.
-A case moves finalized → printed on its first successful print; a reprint only
-adds an audit entry.
+``message`` the screen shows (Chinese) and whose ``message_en`` the CLI prints. A case
+is printed only when CUPS reports its job completed (kiosk.printing.cups_jobs); it
+moves finalized → printed on its first print; a reprint only adds an audit entry.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+
+from sqlalchemy import select
 
 from kiosk import events
 from kiosk.device_identity import load_or_create_signing_key, public_key_bytes
-from kiosk.domain.case_packet import CasePacket
 from kiosk.domain.case_states import CaseState, check_transition
-from kiosk.printing import cups
+from kiosk.printing import cups, cups_jobs
 from kiosk.printing.document import render_bundle, render_case
 from kiosk.printing.qr_codec import encode_data_codes
 from kiosk.printing.sheet import (
@@ -26,8 +27,7 @@ from kiosk.printing.sheet import (
     combine_materials,
     needs_materials_notice,
 )
-from kiosk.printing.signing import identity_of, sign_identity
-from kiosk.services.cases import CaseError, store_answers
+from kiosk.services.cases import CaseError
 from kiosk.services.context import KioskContext
 from kiosk.services.packets import case_packet
 from kiosk.store.models import CaseRow, utcnow
@@ -44,13 +44,6 @@ class PrintResult:
     printer: str
     job_id: str | None = None
     reprint: bool = False
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    case_id: str
-    number: str
-    created: bool  # False: the case was already here (same UUID, same content)
 
 
 def _volunteer_line(ctx: KioskContext, volunteer_id: str | None) -> str:
@@ -70,10 +63,13 @@ def _hall(ctx: KioskContext) -> str:
 
 
 def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
-    """What the paper of one case shows, QR payloads included (signed with this device's key)."""
+    """What the paper of one case shows, QR payloads included. The identity code is the
+    one stored with the case (signed by the device that made it), never signed anew here:
+    a reprint on another kiosk carries the original signature."""
     packet = case_packet(ctx, case_id)
+    if not packet.identity_code:
+        raise CaseError(f"case {packet.number} has no identity code on file; it cannot print")
     form = ctx.catalogue.get(packet.form_id, packet.form_version)
-    key = load_or_create_signing_key(ctx.data_root)
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.require(case_id)
         waiting = row.state == CaseState.NEEDS_MATERIALS
@@ -84,7 +80,7 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
         packet,
         hall=_hall(ctx),
         volunteer=_volunteer_line(ctx, packet.volunteer_id),
-        identity_payload=sign_identity(identity_of(packet), key),
+        identity_payload=packet.identity_code,
         data_payloads=encode_data_codes(packet, form),
         notices=notices,
     )
@@ -121,96 +117,126 @@ def printer_status(ctx: KioskContext, name: str | None = None) -> cups.PrinterSt
 
 
 def list_printers() -> list[cups.PrinterStatus]:
+    """Every queue with its state; raises cups.SchedulerUnreachable when CUPS does not answer
+    (an empty list means CUPS answered and has no queue)."""
     try:
         return cups.list_printers()
+    except cups.SchedulerUnreachable:
+        raise
     except cups.PrintingUnavailable:
         return []
+
+
+def _printed_before(row: CaseRow) -> bool:
+    """A paper of this case exists: printed here before, or it came here on paper (QR)."""
+    return any(a.action in ("printed", "reprinted", "imported") for a in row.audit)
+
+
+def _not_printed(
+    ctx: KioskContext, case_id: str, actor: str, printer: str, zh: str, en: str, job: str | None
+) -> PrintResult:
+    """Record a print that did not come out (audit + the staff page's list) and say so."""
+    with ctx.store.unit_of_work() as uow:
+        row = uow.cases.require(case_id)
+        row.print_problem = zh[:200]
+        uow.cases.audit(row, actor=actor, action="print_failed", detail=f"{printer}: {en}")
+        uow.commit()
+    log.info("print of case %s did not come out: %s", case_id, en)
+    return PrintResult(False, zh, f"not printed: {en}", printer, job)
 
 
 def print_case(
     ctx: KioskContext, case_id: str, *, printer: str | None = None, actor: str = "staff"
 ) -> PrintResult:
-    """Render and send to the printer; the case becomes printed (a reprint: audit only)."""
+    """Render, send to the printer and wait until CUPS says the job completed.
+
+    Only then does the case count as printed (finalized → printed on the first print;
+    later ones, and the first print of a case already sent, keep the state) with a
+    ``printed`` or ``reprinted`` audit entry. A queue that is not ready, a job that is
+    held, stops, fails or does not complete within ``print_wait_s`` leaves the case as it
+    was, with a ``print_failed`` audit entry and the reason on the staff page; such a
+    job is cancelled. Never raises for a printer problem (CaseError for a draft).
+    """
     pdf = render_case_pdf(ctx, case_id)
     status = printer_status(ctx, printer)
-    if not status.exists or not status.accepting or status.state == "stopped":
-        log.info("print of case %s not sent: %s", case_id, status.message)
-        return PrintResult(False, status.message_zh, status.message, status.name)
+    if not status.ready:
+        zh = f"没有打印出来。{status.message_zh}处理好后再按“打印”。"
+        return _not_printed(ctx, case_id, actor, status.name, zh, status.message, None)
     with ctx.store.unit_of_work() as uow:
         number = uow.cases.require(case_id).number
     try:
         job = cups.submit_pdf(pdf, status.name, title=f"case {number}")
+        outcome = cups_jobs.wait_for_job(job, timeout_s=ctx.settings.print_wait_s)
     except cups.PrintingUnavailable as exc:
-        log.warning("print of case %s failed: %s", case_id, exc)
-        return PrintResult(False, "打印没有成功，请工作人员检查打印机。", str(exc), status.name)
+        zh = "没有打印出来，打印服务出了问题，请工作人员检查打印机。"
+        return _not_printed(ctx, case_id, actor, status.name, zh, str(exc), None)
+    if not outcome.completed:
+        return _not_printed(
+            ctx, case_id, actor, status.name, outcome.message_zh, outcome.message, job.job_id
+        )
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.require(case_id)
-        reprint = row.state != CaseState.FINALIZED
-        if not reprint:
+        reprint = _printed_before(row)
+        if row.state == CaseState.FINALIZED:
             check_transition(CaseState(row.state), CaseState.PRINTED)
             row.state = CaseState.PRINTED
             row.updated_at = utcnow()
-        detail = f"{status.name} job {job.job_id}"
-        uow.cases.audit(
-            row, actor=actor, action="reprinted" if reprint else "printed", detail=detail
-        )
+        row.print_problem = None
+        action = "reprinted" if reprint else "printed"
+        uow.cases.audit(row, actor=actor, action=action, detail=f"{status.name} job {job.job_id}")
         uow.commit()
     events.case_did_print.emit(case_id)
-    if status.ready:
-        zh, en = "已送到打印机，请在打印机上取纸。", f"sent to {status.name} as job {job.job_id}"
-        return PrintResult(True, zh, en, status.name, job.job_id, reprint)
-    # Queued, but the printer needs a hand (paper, jam): it prints once that is fixed.
-    return PrintResult(
-        False,
-        f"{status.message_zh}处理好后会自动打印。",
-        f"queued as job {job.job_id}, but {status.message}",
-        status.name,
-        job.job_id,
-        reprint,
-    )
+    zh = "已打印好，请在打印机上取纸。"
+    en = f"printed on {status.name} (job {job.job_id} completed)"
+    return PrintResult(True, zh, en, status.name, job.job_id, reprint)
 
 
-def import_case_packet(
-    ctx: KioskContext, packet: CasePacket, *, actor: str = "staff"
-) -> ImportResult:
-    """Store a case rebuilt from scanned data codes; idempotent by UUID.
-
-    The same UUID with the same content is reported as already here; with other
-    content it is refused (CaseError), as the town server does for sync.
-    """
-    if not packet.hash_matches():
-        raise CaseError(f"case {packet.number}: answers do not match the content hash")
-    form = ctx.catalogue.get(packet.form_id, packet.form_version)
+def export_case_pdf(ctx: KioskContext, case_id: str, *, actor: str = "staff") -> bytes:
+    """The case's PDF for writing to a file (``kiosk print --out``), audited as an export:
+    the paper's personal data leave the kiosk as a file, not through its printer."""
+    pdf = render_case_pdf(ctx, case_id)
     with ctx.store.unit_of_work() as uow:
-        existing = uow.cases.get(packet.case_id)
-        if existing is not None:
-            if existing.content_hash != packet.content_hash:
-                raise CaseError(f"case {packet.number} is already here with different content")
-            return ImportResult(existing.id, existing.number, created=False)
-        if uow.cases.get_by_number(packet.number) is not None:
-            raise CaseError(f"another case already has the number {packet.number}")
-        finalized = datetime.fromisoformat(packet.finalized_at.removesuffix("Z"))
-        row = CaseRow(
-            id=packet.case_id,
-            number=packet.number,
-            form_id=form.id,
-            form_version=form.version,
-            state=CaseState.FINALIZED,
-            volunteer_id=packet.volunteer_id,
-            bundle_id=packet.bundle_id,
-            device_id=packet.device_id,
-            content_hash=packet.content_hash,
-            created_at=utcnow(),
-            updated_at=utcnow(),
-            finalized_at=finalized.replace(tzinfo=None),
-        )
-        uow.cases.add(row)
-        # The frozen answers as they are: no engine pass that could recalculate anything.
-        store_answers(uow.cases, row, form, packet.answers)
-        uow.cases.audit(row, actor=actor, action="imported", detail="from QR data codes")
-        uow.outbox.enqueue(row.id)  # the town server dedups by UUID if it has it already
+        row = uow.cases.require(case_id)
+        uow.cases.audit(row, actor=actor, action="exported", detail="PDF file")
         uow.commit()
-    return ImportResult(packet.case_id, packet.number, created=True)
+    return pdf
+
+
+def export_bundle_pdf(
+    ctx: KioskContext, bundle_id: str, *, title: str | None = None, actor: str = "staff"
+) -> bytes:
+    """A bundle's PDF for a file, each of its cases audited as exported."""
+    pdf = render_bundle_pdf(ctx, bundle_id, title=title)
+    with ctx.store.unit_of_work() as uow:
+        for row in uow.cases.in_bundle(bundle_id):
+            if row.state != CaseState.DRAFT:
+                uow.cases.audit(row, actor=actor, action="exported", detail="bundle PDF file")
+        uow.commit()
+    return pdf
+
+
+@dataclass(frozen=True)
+class PrintProblem:
+    """A case whose last print did not come out (staff page): no personal data."""
+
+    case_id: str
+    number: str
+    form_id: str
+    reason: str  # plain Chinese
+
+
+def print_problems(ctx: KioskContext, limit: int = 20) -> list[PrintProblem]:
+    with ctx.store.unit_of_work() as uow:
+        query = (
+            select(CaseRow)
+            .where(CaseRow.print_problem.is_not(None))
+            .order_by(CaseRow.updated_at.desc())
+            .limit(limit)
+        )
+        return [
+            PrintProblem(r.id, r.number, r.form_id, r.print_problem or "")
+            for r in uow.session.scalars(query)
+        ]
 
 
 def device_public_key(ctx: KioskContext) -> tuple[str, bytes]:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from kiosk import events
 from kiosk.config import save_settings
 from kiosk.device_identity import load_or_create_signing_key, public_key_b64
+from kiosk.domain.case_numbers import DEVICE_NO_KEY
 from kiosk.domain.case_states import CaseState
 from kiosk.forms.schema import Choice
 from kiosk.services.cases import CaseError
@@ -107,16 +108,19 @@ def enroll_device(ctx: KioskContext, url: str, code: str, *, timeout: float = 15
     ca_file = ctx.settings.server_ca_file or None
     try:
         with SyncClient(url, ca_file=ca_file, timeout=timeout) as client:
-            device_id, token = client.enroll(code, public_key_b64(key), ctx.store.device_id)
+            device_id, token, device_no = client.enroll(
+                code, public_key_b64(key), ctx.store.device_id
+            )
     except SyncFailure as exc:
         raise SyncError(f"enrollment failed: {exc}") from exc
     with ctx.store.unit_of_work() as uow:
         state.save_credentials(uow.meta, ctx.store.cipher, state.Credentials(device_id, token))
         uow.meta.set(state.CHANGES_CURSOR, "0")
+        uow.meta.set(DEVICE_NO_KEY, str(device_no))  # part of every case number from now on
         uow.commit()
     ctx.settings = ctx.settings.model_copy(update={"server_url": url})
     save_settings(ctx.data_root, ctx.settings)
-    log.info("enrolled as device %s", device_id)
+    log.info("enrolled as device %s, number %d", device_id, device_no)
     return device_id
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.case_numbers import case_number
 from kiosk.store.crypto import FieldCipher
 from kiosk.store.models import AuditEntry, CaseRow, DayCounter, MetaValue, OutboxEntry, utcnow
 
@@ -92,15 +93,15 @@ class CaseRepository:
         raw = json.dumps(data.__dict__, ensure_ascii=False, separators=(",", ":"))
         case.personal = self.cipher.encrypt(raw.encode("utf-8"), context=case.id.encode())
 
-    def next_number(self, *, day: date, device_no: int) -> str:
-        """``YYMMDD-DD-SSS``: day, device number, sequence; read over the phone in three parts."""
+    def next_number(self, *, day: date, device: str) -> str:
+        """``YYMMDD-<device>-SSS``: day, device part (kiosk.domain.case_numbers), sequence."""
         key = day.strftime("%y%m%d")
         counter = self.session.get(DayCounter, key)
         if counter is None:
             counter = DayCounter(day=key, last_seq=0)
             self.session.add(counter)
         counter.last_seq += 1
-        return f"{key}-{device_no:02d}-{counter.last_seq:03d}"
+        return case_number(day, device, counter.last_seq)
 
     def audit(self, case: CaseRow, *, actor: str, action: str, detail: str = "") -> None:
         # Added to the session, not to ``case.audit``: appending would load every earlier

@@ -86,14 +86,17 @@ class SyncClient:
     def health(self) -> None:
         self._call("GET", "/health")
 
-    def enroll(self, code: str, public_key: str, device_id: str) -> tuple[str, str]:
+    def enroll(self, code: str, public_key: str, device_id: str) -> tuple[str, str, int]:
+        """(device id, bearer token, device number the server assigned)."""
         body = self._call(
             "POST", "/enroll", json={"code": code, "public_key": public_key, "device_id": device_id}
         )
-        device, token = body.get("device_id"), body.get("token")
+        device, token, number = body.get("device_id"), body.get("token"), body.get("device_no")
         if not isinstance(device, str) or not isinstance(token, str):
             raise SyncFailure("enrollment answer lacks device_id or token", reachable=True)
-        return device, token
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise SyncFailure("enrollment answer lacks the device number", reachable=True)
+        return device, token, number
 
     def push(self, packets: list[dict[str, Any]]) -> dict[str, CaseResult]:
         body = self._call("POST", "/cases/batch", json={"cases": packets})

@@ -61,6 +61,7 @@ _PACKET_COLUMNS = (
     CaseRow.finalized_at,
     CaseRow.volunteer_id,
     CaseRow.bundle_id,
+    CaseRow.identity_code,
     CaseRow.personal,
 )
 

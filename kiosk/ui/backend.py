@@ -201,6 +201,14 @@ def sync_state(ctx: KioskContext) -> Any:
     return sync.sync_status(ctx)
 
 
+def print_problems(ctx: KioskContext) -> list[Any]:
+    """Cases whose last print did not come out (staff page), newest first."""
+    printing = optional("kiosk.services.printing")
+    if printing is None or not hasattr(printing, "print_problems"):
+        return []
+    return list(printing.print_problems(ctx))
+
+
 def recent_cases(ctx: KioskContext) -> list[CaseSummary]:
     done = [c for c in cases.list_cases(ctx, limit=50) if c.state != "draft"]
     return done[:8]

@@ -56,5 +56,5 @@ def _report(w: MainWindow, result: Any) -> None:
     message = getattr(result, "message", "")
     if getattr(result, "ok", False):
         w.page.show_status(message)
-    else:
-        w.page.show_errors([S.PRINT_FAILED.format(message=message)])
+    else:  # the service's words already say that nothing came out, and what to do
+        w.page.show_errors([message])

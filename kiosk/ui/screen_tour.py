@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.domain.idcard import parse_id_number
 from kiosk.forms.examples import example_path
 from kiosk.services import cases
+from kiosk.services.printing import PrintProblem
 from kiosk.ui import backend, sync_backend
 from kiosk.ui import strings as S
 from kiosk.ui.identify_page import IdentifyPage
@@ -170,7 +171,13 @@ def _staff_sync_problems(w: MainWindow) -> Iterator[str]:
     status = replace(details.status, quarantined=1, online=True, last_error="HTTP 401")
     shown = replace(details, status=status, quarantined=[row])
     queue = S.QUEUE_STATE.format(pending=status.pending, sent=0, quarantined=1)
-    w.staff._staff_page([queue], [], shown, "")
+    problem = PrintProblem(
+        "00000000-0000-0000-0000-000000000001",
+        "261120-01-008",
+        FORM_ID,
+        "没有打印出来。打印机没有响应，请检查打印机的电源和网线（或USB线）。处理好后再按“打印”。",
+    )
+    w.staff._staff_page([queue], [], shown, "", [problem])
     page = w.page
     if isinstance(page, StaffPage) and page.enroll_panel is not None:
         page.enroll_panel.show_result(S.ENROLL_BAD_CODE)

@@ -95,16 +95,32 @@ class StaffScreens:
     def show_staff(self, note: str = "") -> None:
         ctx = self.w.ctx
 
-        def gather() -> tuple[list[str], list[Any], Any]:
-            return backend.status_lines(ctx), backend.recent_cases(ctx), sync_backend.details(ctx)
+        def gather() -> tuple[list[str], list[Any], Any, list[Any]]:
+            return (
+                backend.status_lines(ctx),
+                backend.recent_cases(ctx),
+                sync_backend.details(ctx),
+                backend.print_problems(ctx),
+            )
 
-        self.w.op(gather, lambda found: self._staff_page(found[0], found[1], found[2], note))
+        self.w.op(
+            gather,
+            lambda found: self._staff_page(found[0], found[1], found[2], note, found[3]),
+        )
 
-    def _staff_page(self, lines: list[str], recent: list[Any], sync: Any, note: str) -> None:
+    def _staff_page(
+        self,
+        lines: list[str],
+        recent: list[Any],
+        sync: Any,
+        note: str,
+        print_problems: list[Any] | None = None,
+    ) -> None:
         page = StaffPage(
             settings=self.w.ctx.settings,
             status_lines=lines,
             recent=recent,
+            print_problems=print_problems,
             on_sync=self._sync,
             sync=sync,
             on_enroll=self._enroll,

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from kiosk.config import Settings
+from kiosk.services.printing import PrintProblem
 from kiosk.services.views import CaseSummary
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
@@ -33,6 +34,7 @@ class StaffPage(BasePage):
         settings: Settings,
         status_lines: list[str],
         recent: list[CaseSummary],
+        print_problems: list[PrintProblem] | None = None,
         on_sync: Callable[[], None] | None,
         sync: SyncDetails | None = None,
         on_enroll: Callable[[str, str], None] | None = None,
@@ -45,6 +47,28 @@ class StaffPage(BasePage):
     ) -> None:
         super().__init__(S.STAFF_HEADING, None, name="staff")
         self.enroll_panel: EnrollPanel | None = None
+        if print_problems:
+            # First: paper a resident may be waiting for (printed only when CUPS said the job
+            # completed; kiosk.services.printing.print_case).
+            self.body.addWidget(
+                label(
+                    S.PRINT_PROBLEMS.format(n=len(print_problems)), "heading", name="print-problems"
+                )
+            )
+            for problem in print_problems:
+                row = QHBoxLayout()
+                text = S.PRINT_PROBLEM_ROW.format(number=problem.number, reason=problem.reason)
+                row.addWidget(label(text, name=f"print-problem-{problem.number}"), 1)
+                row.addWidget(
+                    button(
+                        S.REPRINT,
+                        "fa5s.print",
+                        name=f"print-again-{problem.number}",
+                        on_click=partial(on_reprint, problem.case_id),
+                    )
+                )
+                self.body.addLayout(row)
+
         if sync is not None and on_sync and on_enroll and on_retry:
             self.body.addWidget(
                 SyncPanel(

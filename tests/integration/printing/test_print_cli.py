@@ -66,16 +66,22 @@ def test_qr_import_into_another_kiosk(
 ) -> None:
     ctx = open_kiosk()
     try:
-        codes = case_sheet(ctx, case_number).data_payloads
+        sheet = case_sheet(ctx, case_number)
+        codes = [sheet.identity_payload, *sheet.data_payloads]
     finally:
         ctx.close()
+    assert main(["qr", "key"]) == 0
+    keys = tmp_path / "keys.json"
+    keys.write_text(capsys.readouterr().out, encoding="utf-8")
     other = ["--data-dir", str(tmp_path / "desk")]
-    assert main([*other, "qr", "import", *codes]) == 0
+    assert main([*other, "qr", "import", *codes]) == 1  # the desk does not know the kiosk
+    assert "unknown device" in capsys.readouterr().out
+    assert main([*other, "qr", "import", *codes, "--keys", str(keys)]) == 0
     assert "imported: case" in capsys.readouterr().out
-    assert main([*other, "qr", "import", *codes]) == 0
+    assert main([*other, "qr", "import", *codes, "--keys", str(keys)]) == 0
     assert "already here" in capsys.readouterr().out
-    assert main([*other, "qr", "import", codes[0][:-3] + "AAA"]) == 2
-    assert "damaged" in capsys.readouterr().err
+    assert main([*other, "qr", "import", codes[0], codes[1][:-3] + "AAA"]) == 1
+    assert "damaged" in capsys.readouterr().out
 
 
 def test_another_kiosk_verifies_with_the_exported_key(

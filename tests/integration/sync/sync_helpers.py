@@ -23,12 +23,17 @@ def add_cases(ctx: KioskContext, n: int) -> list[str]:
 
 def clone_cases(ctx: KioskContext, source_id: str, n: int) -> list[str]:
     """``n`` more queued cases copied from a real finalized one, each with its own UUID and
-    number and its personal data encrypted under its own id (fast: no form engine)."""
+    number and its personal data encrypted under its own id, and its identity code signed for
+    that id (fast: no form engine)."""
     import uuid
 
     from sqlalchemy import insert
 
+    from kiosk.device_identity import load_or_create_signing_key
+    from kiosk.services.identity import sign_case
     from kiosk.store.models import CaseRow, OutboxEntry
+
+    key = load_or_create_signing_key(ctx.data_root)
 
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.get(source_id)
@@ -38,9 +43,13 @@ def clone_cases(ctx: KioskContext, source_id: str, n: int) -> list[str]:
         ids, cases = [], []
         for _ in range(n):
             case_id = str(uuid.uuid4())
-            copy = CaseRow(id=case_id)
+            copy = CaseRow(**dict(template, id=case_id, number=case_id[:20]))
             uow.cases.write_personal(copy, data)
-            cases.append(dict(template, id=case_id, number=case_id[:20], personal=copy.personal))
+            signed = sign_case(copy, key)
+            cases.append(
+                dict(template, id=case_id, number=case_id[:20], personal=copy.personal)
+                | {"identity_code": signed}
+            )
             ids.append(case_id)
         if cases:
             uow.session.execute(insert(CaseRow), cases)

@@ -13,8 +13,10 @@ from server_process import ServerProcess, free_port
 from sqlalchemy import select
 from sync_helpers import KioskFactory, add_cases, assert_exactly_once, outbox_states, server_counts
 
+from kiosk.device_identity import load_or_create_signing_key
 from kiosk.domain.case_hash import content_hash
 from kiosk.forms.catalogue import default_catalogue
+from kiosk.printing.signing import CaseIdentity, sign_identity
 from kiosk.server.db import create_server_engine, session_factory
 from kiosk.server.intake import ingest
 from kiosk.services.cases import show_case
@@ -125,10 +127,17 @@ def test_conflict_quarantines_that_case_and_the_rest_flow(
 ) -> None:
     ctx = make_kiosk(sqlite_server)
     ids = add_cases(ctx, 5)
-    # The server already holds case 2's UUID with other content.
+    # The server already holds case 2's UUID with other content (signed by the same device:
+    # anything else would not pass the trust rule at all).
     other = case_packet(ctx, ids[2]).to_dict()
     other["answers"] = {**other["answers"], "bank_account": "6217000000000000000"}
     other["content_hash"] = content_hash(other["form_id"], other["form_version"], other["answers"])
+    signed = CaseIdentity(
+        *(other[k] for k in ("case_id", "number", "form_id", "form_version")),
+        other["content_hash"],
+        other["device_id"],
+    )
+    other["identity_code"] = sign_identity(signed, load_or_create_signing_key(ctx.data_root))
     sessions = session_factory(create_server_engine(sqlite_server.db_url))
     assert ingest(sessions, [other], default_catalogue(), device_id=None)[0].status == 201
 

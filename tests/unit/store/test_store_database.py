@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from helpers import CST, FORM_ID, catalogue, example
 from sqlalchemy import text
 
+from kiosk.domain.case_numbers import DEVICE_NO_KEY, TAG_ALPHABET, device_part, unenrolled_tag
 from kiosk.services.cases import fill_case, start_case
 from kiosk.services.context import KioskContext, open_kiosk
 from kiosk.store.database import alembic_config, create_sqlite_engine, migrate_to_head
@@ -54,11 +55,11 @@ def test_leaving_a_unit_of_work_without_commit_keeps_nothing(tmp_path: Path) -> 
     store = Store.open(tmp_path)
     with store.unit_of_work() as uow:
         uow.meta.set("k", "v")
-        uow.cases.next_number(day=date(2026, 11, 20), device_no=1)
+        uow.cases.next_number(day=date(2026, 11, 20), device="01")
     with store.unit_of_work() as uow:
         assert uow.meta.get("k") is None
         # An abandoned number is not used up.
-        assert uow.cases.next_number(day=date(2026, 11, 20), device_no=1) == "261120-01-001"
+        assert uow.cases.next_number(day=date(2026, 11, 20), device="01") == "261120-01-001"
     with pytest.raises(RuntimeError), store.unit_of_work() as uow:
         uow.meta.set("k", "v")
         raise RuntimeError("boom")
@@ -88,16 +89,30 @@ def test_case_numbers_are_sequential_per_day_and_unique(ctx: KioskContext) -> No
 
 
 def test_the_device_number_is_part_of_the_case_number(tmp_path: Path) -> None:
+    """Before enrollment: the tag of the device UUID; after: the number the server gave."""
     ctx = open_kiosk(
         tmp_path / "home",
         catalogue=catalogue(),
         clock=lambda: datetime(2026, 11, 20, 9, 0, tzinfo=CST),
-        device_no=7,
     )
     try:
-        assert fill_case(ctx, FORM_ID, example()).number == "261120-07-001"
+        tag = unenrolled_tag(ctx.store.device_id)
+        assert len(tag) == 8 and set(tag) <= set(TAG_ALPHABET)
+        assert fill_case(ctx, FORM_ID, example()).number == f"261120-{tag}-001"
+        with ctx.store.unit_of_work() as uow:
+            uow.meta.set(DEVICE_NO_KEY, "7")  # what enroll_device stores
+            uow.commit()
+        assert fill_case(ctx, FORM_ID, example()).number == "261120-07-002"
     finally:
         ctx.close()
+
+
+def test_unenrolled_tags_differ_between_devices() -> None:
+    import uuid
+
+    tags = {unenrolled_tag(str(uuid.uuid4())) for _ in range(2000)}
+    assert len(tags) == 2000
+    assert device_part(3, str(uuid.uuid4())) == "03" and device_part(120, "") == "120"
 
 
 def test_two_stores_on_one_file_share_the_sequence(tmp_path: Path) -> None:
@@ -107,7 +122,7 @@ def test_two_stores_on_one_file_share_the_sequence(tmp_path: Path) -> None:
     got = []
     for store in (a, b, a, b):
         with store.unit_of_work() as uow:
-            got.append(uow.cases.next_number(day=day, device_no=1))
+            got.append(uow.cases.next_number(day=day, device="01"))
             uow.commit()
     assert got == [f"261120-01-00{i}" for i in range(1, 5)]
     a.close()

@@ -1,0 +1,142 @@
+"""The one trust rule for a case, whatever carried it (docs/qr-format.md, "Trust rule").
+
+A case is taken (kiosk ``qr import``, the town server's QR import, and sync from any
+kiosk) only when its identity code verifies with the Ed25519 key of the device that
+made it, and the case's UUID, device, content hash, number and form version are the
+signed ones, and its answers give that content hash. ``check_case`` says so for one
+case; ``read_scan`` sorts the codes of a scan (one page, several pages, several cases)
+into cases and checks each.
+
+Neither touches a store: the caller passes the public-key lookup (the kiosk's own
+key, the server's reference data, a key file; on the server, the enrolled devices).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kiosk.domain.case_packet import CasePacket
+from kiosk.forms.catalogue import Catalogue
+from kiosk.printing.qr_codec import DataCodeError, decode_data_codes, group_data_codes
+from kiosk.printing.signing import (
+    IDENTITY_PREFIX,
+    PublicKeyLookup,
+    Verdict,
+    VerdictStatus,
+    make_verdict,
+    parse_identity,
+    verify_identity_payload,
+)
+from kiosk.printing.textcode import CodecError
+
+
+def check_case(packet: CasePacket, identity_code: str | None, lookup: PublicKeyLookup) -> Verdict:
+    """The trust rule for one case: VALID only when every part of it holds.
+
+    MISSING without an identity code; NOT_OURS / TAMPERED / UNKNOWN_DEVICE /
+    BAD_SIGNATURE from the code itself; MISMATCH when it names another case (UUID or
+    device); TAMPERED when the content hash, number or form version differ from the
+    signed ones or the answers do not give the content hash.
+    """
+    if not identity_code or not identity_code.strip():
+        return make_verdict(VerdictStatus.MISSING, detail=f"(case {packet.number})")
+    verdict = verify_identity_payload(
+        identity_code,
+        lookup,
+        expected_case_id=packet.case_id,
+        expected_hash=packet.content_hash,
+    )
+    if not verdict.ok:
+        return verdict
+    signed = verdict.identity
+    assert signed is not None
+    if signed.device_id != packet.device_id:
+        detail = f"(signed for device {signed.device_id}, the data name {packet.device_id})"
+        return make_verdict(VerdictStatus.MISMATCH, signed, detail)
+    if (signed.number, signed.form_id, signed.form_version) != (
+        packet.number,
+        packet.form_id,
+        packet.form_version,
+    ):
+        detail = "(case number or form version differ from the signed ones)"
+        return make_verdict(VerdictStatus.TAMPERED, signed, detail)
+    if not packet.hash_matches():
+        return make_verdict(
+            VerdictStatus.TAMPERED, signed, "(the answers do not give the signed content hash)"
+        )
+    return verdict
+
+
+@dataclass(frozen=True)
+class ScannedCase:
+    """One case found in a scan: its data (when its data codes decoded), its identity
+    code (when scanned) and the verdict of the trust rule (or of the identity code alone).
+    """
+
+    packet: CasePacket | None
+    identity_code: str | None
+    verdict: Verdict
+    problem: str | None = None  # why the data codes did not decode, in plain English
+
+    @property
+    def importable(self) -> bool:
+        return self.packet is not None and self.verdict.ok
+
+    @property
+    def label(self) -> str:
+        if self.packet is not None:
+            return f"case {self.packet.number} ({self.packet.form_id} v{self.packet.form_version})"
+        ident = self.verdict.identity
+        return f"case {ident.number} ({ident.form_id} v{ident.form_version})" if ident else "?"
+
+
+def _signed_case_id(identity_code: str) -> str | None:
+    try:
+        return parse_identity(identity_code)[0].case_id
+    except (CodecError, ValueError):
+        return None
+
+
+def read_scan(
+    texts: Iterable[str], lookup: PublicKeyLookup, catalogue: Catalogue | None = None
+) -> list[ScannedCase]:
+    """Every case in a scan, each checked by the trust rule.
+
+    Data codes are grouped per print and decoded; identity codes are paired with the
+    data of the case they name (by UUID). Codes of several genuine cases scanned
+    together are several VALID cases. One identity code left over beside one case's
+    data left over is that case's MISMATCH (a genuine code beside another case's
+    data). Data without an identity code are MISSING; an identity code without data
+    is verified alone (the data codes of its case were not scanned).
+    """
+    stripped = [t.strip() for t in texts if t.strip()]
+    identities = [t for t in stripped if t.startswith(IDENTITY_PREFIX)]
+    data = [t for t in stripped if not t.startswith(IDENTITY_PREFIX)]
+    found: list[ScannedCase] = []
+    packets: list[CasePacket] = []
+    for group in group_data_codes(data):
+        try:
+            packets.append(decode_data_codes(group, catalogue))
+        except DataCodeError as exc:
+            verdict = make_verdict(VerdictStatus.TAMPERED, detail=f"(data codes: {exc})")
+            found.append(ScannedCase(None, None, verdict, str(exc)))
+    by_id = {_signed_case_id(code): code for code in identities}
+    lone_packets = [p for p in packets if p.case_id not in by_id]
+    paired_ids = {p.case_id for p in packets}
+    lone_codes = [code for case_id, code in by_id.items() if case_id not in paired_ids]
+    lone_codes += [c for c in identities if c not in by_id.values()]  # duplicates of one id
+    for packet in packets:
+        if packet.case_id in by_id:
+            code = by_id[packet.case_id]
+            found.append(ScannedCase(packet, code, check_case(packet, code, lookup)))
+    if len(lone_packets) == 1 and len(lone_codes) == 1:
+        packet, code = lone_packets[0], lone_codes[0]
+        found.append(ScannedCase(packet, code, check_case(packet, code, lookup)))
+        return found
+    for packet in lone_packets:
+        found.append(ScannedCase(packet, None, check_case(packet, None, lookup)))
+    for code in lone_codes:
+        verdict = verify_identity_payload(code, lookup)
+        found.append(ScannedCase(None, code, verdict, "its data codes were not scanned"))
+    return found

@@ -1,0 +1,108 @@
+"""The one trust rule (kiosk.printing.trust) without a store: every way a case can fail it,
+and how a scan of several codes is sorted into cases."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from helpers import FORM_ID, catalogue, example
+
+from kiosk.domain.case_hash import content_hash
+from kiosk.domain.case_packet import CasePacket
+from kiosk.printing.qr_codec import encode_data_codes
+from kiosk.printing.signing import VerdictStatus, identity_of, sign_identity
+from kiosk.printing.trust import check_case, read_scan
+
+KEY = Ed25519PrivateKey.generate()
+DEVICE = str(uuid.uuid4())
+LOOKUP = {DEVICE: KEY.public_key()}.get
+
+
+def case(number: str = "261120-01-001", **answers: object) -> CasePacket:
+    body = {**example(), **answers}
+    return CasePacket(
+        case_id=str(uuid.uuid4()),
+        number=number,
+        form_id=FORM_ID,
+        form_version=1,
+        answers=body,
+        content_hash=content_hash(FORM_ID, 1, body),
+        device_id=DEVICE,
+        finalized_at="2026-11-20T02:30:00Z",
+    )
+
+
+def signed(packet: CasePacket, key: Ed25519PrivateKey = KEY) -> CasePacket:
+    return replace(packet, identity_code=sign_identity(identity_of(packet), key))
+
+
+def scan(packet: CasePacket) -> list[str]:
+    return [packet.identity_code or "", *encode_data_codes(packet, catalogue().get(FORM_ID))]
+
+
+def test_a_genuine_case_passes() -> None:
+    packet = signed(case())
+    assert check_case(packet, packet.identity_code, LOOKUP).ok
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        (lambda p: replace(p, identity_code=None), VerdictStatus.MISSING),
+        (lambda p: signed(p, Ed25519PrivateKey.generate()), VerdictStatus.BAD_SIGNATURE),
+        (
+            lambda p: replace(signed(replace(p, device_id=str(uuid.uuid4())))),
+            VerdictStatus.UNKNOWN_DEVICE,
+        ),
+        (lambda p: replace(signed(p), case_id=str(uuid.uuid4())), VerdictStatus.MISMATCH),
+        (lambda p: replace(signed(p), number="261120-01-002"), VerdictStatus.TAMPERED),
+        (lambda p: replace(signed(p), form_version=2), VerdictStatus.TAMPERED),
+        (
+            lambda p: replace(
+                signed(p), answers={**p.answers, "bank_account": "6217170000999999999"}
+            ),
+            VerdictStatus.TAMPERED,  # the hash no longer matches the answers
+        ),
+    ],
+    ids=["missing", "other-key", "unknown-device", "other-uuid", "number", "version", "answers"],
+)
+def test_each_part_of_the_rule(change, status) -> None:  # type: ignore[no-untyped-def]
+    packet = change(case())
+    verdict = check_case(packet, packet.identity_code, LOOKUP)
+    assert verdict.status is status, verdict.message
+    assert not verdict.ok and verdict.message_zh
+
+
+def test_changed_answers_with_a_consistent_hash_are_tampered() -> None:
+    genuine = signed(case())
+    forged = case(bank_account="6217170000999999999")
+    forged = replace(forged, case_id=genuine.case_id, identity_code=genuine.identity_code)
+    verdict = check_case(forged, forged.identity_code, LOOKUP)
+    assert verdict.status is VerdictStatus.TAMPERED and "content hash" in verdict.message
+
+
+def test_two_genuine_cases_scanned_together_are_two_valid_cases() -> None:
+    one, two = signed(case()), signed(case("261120-01-002"))
+    found = read_scan([*scan(one), *reversed(scan(two))], LOOKUP, catalogue())
+    assert sorted(f.packet.number for f in found if f.packet) == [one.number, two.number]
+    assert all(f.verdict.ok and f.importable for f in found)
+
+
+def test_an_identity_code_beside_another_cases_data_is_a_mismatch() -> None:
+    one, two = signed(case()), signed(case())  # same answers and hash, other UUIDs
+    [found] = read_scan([one.identity_code or "", *scan(two)[1:]], LOOKUP, catalogue())
+    assert found.verdict.status is VerdictStatus.MISMATCH and not found.importable
+    assert two.case_id in found.verdict.message
+
+
+def test_data_without_identity_and_identity_without_data() -> None:
+    one, two = signed(case()), signed(case("261120-01-002"))
+    [data_only] = read_scan(scan(one)[1:], LOOKUP, catalogue())
+    assert data_only.verdict.status is VerdictStatus.MISSING and not data_only.importable
+    assert data_only.packet == replace(one, identity_code=None)
+    [code_only] = read_scan([two.identity_code or ""], LOOKUP, catalogue())
+    assert code_only.verdict.ok and code_only.packet is None and not code_only.importable
+    assert code_only.problem == "its data codes were not scanned"
