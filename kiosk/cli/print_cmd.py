@@ -20,6 +20,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument("number", nargs="?", help="case number or UUID")
     p.add_argument("--bundle", help="print every case of a life-event bundle (bundle id)")
+    p.add_argument(
+        "--title",
+        help="the life event on the bundle's cover (default: found from the bundle's forms)",
+    )
     p.add_argument("--out", type=Path, help="write the PDF here instead of printing")
     p.add_argument("--printer", help="CUPS queue name (default: configured, then system)")
     p.add_argument("--actor", default="staff", help="who prints, for the audit trail")
@@ -42,7 +46,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         if args.out:
             # A file is an export of the paper's personal data: audited as such.
             if args.bundle:
-                pdf = printing.export_bundle_pdf(ctx, args.bundle, actor=args.actor)
+                title = args.title or printing.bundle_title(ctx, args.bundle)
+                pdf = printing.export_bundle_pdf(ctx, args.bundle, actor=args.actor, title=title)
             else:
                 pdf = printing.export_case_pdf(ctx, args.number, actor=args.actor)
             try:

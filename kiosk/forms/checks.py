@@ -74,10 +74,17 @@ def check_form(
         for name in section.questions:
             if name not in names:
                 add(name, f"print section '{section.title}': unknown question")
-            elif names[name].type == "calculate" and not names[name].label:
+            elif names[name].type == "calculate" and not (
+                names[name].label or names[name].print_label
+            ):
                 add(name, "a printed calculation needs a label (the words before its value)")
-    if not issues:
-        issues.extend(_check_model(form, file))
+    for signer in form.print_signers:
+        for ref in (signer.name, signer.signature or signer.name):
+            if ref not in names:
+                add(ref, f"print signer '{signer.role}': unknown question")
+        sig = names.get(signer.signature or "")
+        if sig is not None and sig.type != "signature":
+            add(sig.name, f"print signer '{signer.role}': not a signature question")
     for material in form.materials:
         check_expr(material.id, "material relevant", material.relevant)
     for role in ("subject", "applicant"):
@@ -103,6 +110,8 @@ def check_form(
                     f"migration from version {migration.from_version}: rename target "
                     "is not a question of this version",
                 )
+    if not issues:
+        issues.extend(_check_model(form, file))
     return issues
 
 

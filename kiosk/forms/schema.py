@@ -74,6 +74,9 @@ class Question(_Strict):
     hint: str | None = None
     # Read aloud instead of the label when the label has symbols that speak badly.
     speak: str | None = None
+    # The noun an official paper form uses (姓名, 公民身份号码); the print and error
+    # messages use it, the screen keeps the spoken question (label).
+    print_label: str | None = None
     required: bool | str = False
     required_message: str | None = None
     relevant: str | None = None
@@ -132,16 +135,34 @@ class Material(_Strict):
 
 
 class RoutingStep(_Strict):
-    """One desk the paper visits inside the hall (循环受理)."""
+    """One desk the paper visits inside the hall (循环受理).
+
+    Each step prints an approval section: ``approval`` is its title as the official form
+    has it (村（居）委会意见, 乡镇审核意见; default "<desk>意见"), ``roles`` the people who
+    sign in it, beside a 公章 box; ``approval: false`` prints none (a desk that only hands
+    out a certificate)."""
 
     step: str = Field(pattern=NAME_PATTERN)
     desk: str
     does: str
+    approval: str | bool = True
+    roles: list[str] = Field(default_factory=lambda: ["经办人", "负责人"])
 
 
 class PrintSection(_Strict):
     title: str
     questions: list[str]
+
+
+class PrintSigner(_Strict):
+    """A signature box on the print: who signs (申请人, 代办人, 监护人), the question
+    holding their name, and the touch signature question drawn into the box. The box is
+    printed when the name was answered (a 代办人 box only when someone acted for the
+    resident)."""
+
+    role: str
+    name: str
+    signature: str | None = None
 
 
 class Migration(_Strict):
@@ -177,6 +198,11 @@ class FormDefinition(_Strict):
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
     questions: list[Question] = Field(min_length=1)
     print_sections: list[PrintSection] = Field(default_factory=list, alias="print")
+    # The official title on paper (…申请表); the screen keeps ``title``.
+    print_title: str | None = None
+    # A 照片粘贴处 box with this caption ("申请人近期一寸免冠彩色照片"), when photos are asked.
+    print_photo: str | None = None
+    print_signers: list[PrintSigner] = Field(default_factory=list)
     migrations: list[Migration] = Field(default_factory=list)
     # Free-standing values the expressions may use (thresholds), e.g. {min_age: 80}.
     constants: dict[str, int | float | str] = Field(default_factory=dict)

@@ -223,8 +223,21 @@ def read(stored: object, value_type: str | None) -> Any:
     if value_type == "date":
         return to_date(stored)
     if value_type == "yes_no":
-        return stored if isinstance(stored, bool) else None
+        return _yes_no(stored)
     return stored
+
+
+_YES_WORDS = frozenset({"true", "yes", "1", "是"})
+_NO_WORDS = frozenset({"false", "no", "0", "否"})
+
+
+def _yes_no(stored: object) -> bool | None:
+    if isinstance(stored, bool):
+        return stored
+    if isinstance(stored, int | Decimal) and stored in (0, 1):
+        return bool(stored)
+    word = str(stored).strip().lower()
+    return True if word in _YES_WORDS else False if word in _NO_WORDS else None
 
 
 def type_map(types: Mapping[str, str | None]) -> Callable[[str], str | None]:

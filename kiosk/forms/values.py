@@ -17,6 +17,7 @@ from kiosk.domain.dates import parse_date
 from kiosk.domain.errors import DomainError, ValidationProblem
 from kiosk.domain.idcard import parse_id_number
 from kiosk.domain.phone import normalize_mobile
+from kiosk.fontchain import describe, undrawable
 from kiosk.forms.schema import Choice, Question
 from kiosk.forms.value_types import QUESTION_VALUE_TYPES, decimal_text, read
 
@@ -53,6 +54,11 @@ def coerce(
         return None, [exc.problem]
 
 
+def field_name(q: Question) -> str:
+    """The field as a form names it: its print label (姓名), else the question without "？"."""
+    return q.print_label or q.label.rstrip("？?。") or q.name
+
+
 def _text(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[Any, list[Any]]:
     text = " ".join(str(raw).split())
     if len(text) > MAX_TEXT:
@@ -63,6 +69,9 @@ def _text(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[An
                 f"text is longer than {MAX_TEXT} characters",
             )
         ]
+    bad = undrawable(text)
+    if bad:
+        return None, [unprintable_problem(q, bad)]
     return text, []
 
 
@@ -114,6 +123,20 @@ def _too_big(limit: Decimal | int, unit: str) -> list[ValidationProblem]:
             f"number is larger than {limit}",
         )
     ]
+
+
+def unprintable_problem(q: Question, bad: list[str]) -> ValidationProblem:
+    """Text with characters the kiosk's fonts cannot draw (kiosk.fontchain): refused at entry,
+    so a case never holds what its printed form would show as a blank. The English message
+    names code points only, never the text (it may be a name)."""
+    shown = "、".join(ch if ch.isprintable() and not ch.isspace() else "看不见的字符" for ch in bad)
+    return problem(
+        "text.unprintable",
+        f"“{field_name(q)}”里有打印不出来的字符：{shown}。"
+        "请删掉它（表情符号、特殊符号都不行），生僻字请用输入法或手写输入选字。",
+        f"{q.name}: characters the font chain cannot print: "
+        + ", ".join(describe(ch) for ch in bad),
+    )
 
 
 def _number(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[Any, list[Any]]:
@@ -326,15 +349,16 @@ def display(q: Question, value: Any, choices: list[Choice], value_type: str | No
     if is_empty(value):
         return ""
     if q.type == "calculate":
-        return _display_typed(value, value_type, q.unit)
+        return _display_typed(value, value_type or q.result_type, q.unit)
     labels = {c.value: c.label for c in choices}
     if q.type == "date":
-        d = date.fromisoformat(value)
+        d = value if isinstance(value, date) else date.fromisoformat(str(value))
         return f"{d.year}年{d.month}月{d.day}日"
     if q.type == "money":
-        return f"{Decimal(value):,.2f} 元"
+        amount = read(value, "money")
+        return f"{amount:,.2f} 元" if amount is not None else str(value)
     if q.type == "yes_no":
-        return "是" if value else "否"
+        return "是" if value is True else "否" if value is False else str(value)
     if q.type == "select_multiple":
         return "、".join(labels.get(v, v) for v in value)
     if q.type == "village" and q.with_group and "-" in str(value):
@@ -352,6 +376,8 @@ def display(q: Question, value: Any, choices: list[Choice], value_type: str | No
 
 
 def _display_typed(value: Any, value_type: str | None, unit: str | None) -> str:
+    """A calculated value in words by its type; it may arrive as an int, a float, a
+    Decimal, a decimal string or a bool, so 4800 reads "4,800.00 元" as money."""
     typed_value = read(value, value_type)
     if typed_value is None:
         return str(value)
@@ -362,7 +388,8 @@ def _display_typed(value: Any, value_type: str | None, unit: str | None) -> str:
     if value_type == "date":
         return f"{typed_value.year}年{typed_value.month}月{typed_value.day}日"
     if value_type in ("integer", "decimal"):
-        return f"{value}{unit or ''}"
+        number = typed_value if isinstance(typed_value, int) else decimal_text(typed_value)
+        return f"{number}{unit or ''}"
     if isinstance(typed_value, list):
         return "、".join(str(v) for v in typed_value)
     return str(value)

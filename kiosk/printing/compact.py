@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import struct
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,10 +28,11 @@ from kiosk.printing.textcode import (
 )
 
 NONE, FALSE, TRUE, INT, TEXT, LIST, DICT, FLOAT = range(8)
-CHOICE, DIGITS, DATE, MONEY, ITEMS = range(8, 13)
+CHOICE, DIGITS, DATE, MONEY, ITEMS, UUID = range(8, 14)
 _EPOCH = date(1900, 1, 1)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONEY = re.compile(r"(0|[1-9]\d{0,15})\.\d\d")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _value_slots(questions: list[Question]) -> list[Question]:
@@ -188,6 +190,10 @@ def _write_text(value: str, w: Writer) -> None:
             w.byte(DATE)
             w.varint(days)
             return
+    if _UUID.fullmatch(value):  # a bundle id: 16 bytes instead of 37
+        w.byte(UUID)
+        w.raw(uuid.UUID(value).bytes)
+        return
     if _MONEY.fullmatch(value):
         w.byte(MONEY)
         w.varint(int(value.replace(".", "")))
@@ -222,6 +228,8 @@ def read_value(r: Reader, tag: int | None = None) -> Any:
     if tag == MONEY:
         cents = r.varint()
         return f"{cents // 100}.{cents % 100:02d}"
+    if tag == UUID:
+        return str(uuid.UUID(bytes=r.raw(16)))
     if tag == DIGITS:
         length = r.varint()
         return unpack_nibbles(r.raw((length + 1) // 2), length)

@@ -2,7 +2,9 @@
 
 Pages are laid out first (kiosk.printing.pdf), then drawn with their footer, so
 each form says "第 1 页 / 共 N 页" of its own pages: a bundle's forms go to
-different desks, and each must read as complete on its own.
+different desks, and each must read as complete on its own. In a bundle every page
+also carries its place in the whole set ("全套 第 5 页 / 共 9 页"), so a set dropped
+on the floor can be put back in order.
 """
 
 from __future__ import annotations
@@ -40,19 +42,27 @@ def _canvas(buffer: io.BytesIO, title: str, author: str) -> Canvas:
     return c
 
 
-def _footer(c: Canvas, number: str, page: int, total: int) -> None:
+def _footer(
+    c: Canvas, left: str, page: int, total: int, whole: tuple[int, int] | None = None
+) -> None:
     y = MARGIN - 2
     hline(c, MARGIN, MARGIN + CONTENT_W, y + 12, 0.4)
-    text(c, MARGIN, y, f"办件编号 {number}", 8.5, color=GREY)
+    text(c, MARGIN, y, left, 8.5, color=GREY)
     text(c, PAGE_W / 2, y, f"第 {page} 页 / 共 {total} 页", 9.5, align="center")
-    text(c, MARGIN + CONTENT_W, y, "请妥善保管，凭办件编号查询进度", 8.5, align="right", color=GREY)
+    right = "请妥善保管，凭办件编号查询进度"
+    if whole:
+        right = f"全套 第 {whole[0]} 页 / 共 {whole[1]} 页"
+    text(c, MARGIN + CONTENT_W, y, right, 8.5, align="right", color=GREY)
 
 
-def _draw_pages(c: Canvas, pages: list[list[Draw]], number: str) -> None:
+def _draw_pages(
+    c: Canvas, pages: list[list[Draw]], number: str, whole: tuple[int, int] | None = None
+) -> None:
     for i, steps in enumerate(pages, 1):
         for step in steps:
             step(c)
-        _footer(c, number, i, len(pages))
+        at = (whole[0] + i - 1, whole[1]) if whole else None
+        _footer(c, f"办件编号 {number}", i, len(pages), at)
         c.showPage()
 
 
@@ -64,26 +74,26 @@ def render_case(sheet: CaseSheet) -> bytes:
     return buffer.getvalue()
 
 
-def _layout_cover(cover: BundleCover) -> list[list[Draw]]:
+def _layout_cover(cover: BundleCover, pages_of: list[int]) -> list[list[Draw]]:
     flow = Flow(lambda page: (0.0, lambda c: None))
 
     def head(c: Canvas, top: float) -> None:
         text(c, MARGIN, top - 10, cover.hall, 9.5, color=GREY)
-        text(c, MARGIN, top - 36, cover.title, 20, bold=True)
-        text(
-            c,
-            MARGIN,
-            top - 58,
-            f"这件事要办 {len(cover.cases)} 项，每项一份表，各自按流程办理。",
-            BODY,
-        )
-        hline(c, MARGIN, MARGIN + CONTENT_W, top - 68, 1.4)
+        text(c, MARGIN, top - 38, cover.title, 22, bold=True)
+        n = len(cover.cases)
+        text(c, MARGIN, top - 60, f"这件事要办 {n} 项，每项一份表，各自按流程办理。", BODY)
+        hline(c, MARGIN, MARGIN + CONTENT_W, top - 70, 1.4)
 
-    flow.place(76, head)
+    flow.place(78, head)
     section_title(flow, "本次办理的事项", keep_with=24)
-    widths = (34.0, 120.0, CONTENT_W - 154.0 - 80.0, 80.0)
-    header = ("序号", "办件编号", "事项", "承办部门")
-    rows = [header] + [(str(i), n, t, d) for i, (n, t, d) in enumerate(cover.cases, 1)]
+    widths = (28.0, 104.0, CONTENT_W - 132.0 - 150.0 - 40.0, 150.0, 40.0)
+    header = ("序号", "办件编号", "事项", "承办部门和窗口（按顺序）", "页数")
+    rows = [header] + [
+        (str(i), n, t, f"{d}：{desks}" if desks else d, f"{p} 页")
+        for i, ((n, t, d), desks, p) in enumerate(
+            zip(cover.cases, cover.desks or [""] * len(cover.cases), pages_of, strict=True), 1
+        )
+    ]
     for r, values in enumerate(rows):
         wrapped = [wrap(v, BODY, w - 7) for v, w in zip(values, widths, strict=True)]
         h = max(len(x) for x in wrapped) * BODY * 1.45 + 7
@@ -96,11 +106,11 @@ def _layout_cover(cover: BundleCover) -> list[list[Draw]]:
             shade: bool = r == 0,
         ) -> None:
             x = MARGIN
-            for lines, w in zip(wrapped, widths, strict=True):
+            for k, (lines, w) in enumerate(zip(wrapped, widths, strict=True)):
                 box(c, x, top - h, w, h, line=0.4, fill=SHADE if shade else None)
                 y = top - 3.5 - BODY
                 for line in lines:
-                    text(c, x + 3.5, y, line, BODY, bold=not shade and w == 120.0)
+                    text(c, x + 3.5, y, line, BODY, bold=not shade and k == 1)
                     y -= BODY * 1.45
                 x += w
 
@@ -120,21 +130,22 @@ def _layout_cover(cover: BundleCover) -> list[list[Draw]]:
 
 
 def render_bundle(cover: BundleCover, sheets: list[CaseSheet]) -> bytes:
-    """One PDF: the cover page(s), then each case's own pages."""
+    """One PDF: the cover page(s), then each case's own pages; every page numbered both
+    within its form and within the whole set."""
     buffer = io.BytesIO()
     c = _canvas(buffer, cover.title, cover.hall)
-    cover_pages = _layout_cover(cover)
-    numbers = "、".join(s.number for s in sheets)
+    forms = [layout_case(sheet) for sheet in sheets]
+    cover_pages = _layout_cover(cover, [len(p) for p in forms])
+    total = len(cover_pages) + sum(len(p) for p in forms)
     for i, steps in enumerate(cover_pages, 1):
         for step in steps:
             step(c)
-        y = MARGIN - 2
-        hline(c, MARGIN, MARGIN + CONTENT_W, y + 12, 0.4)
-        text(c, PAGE_W / 2, y, f"封面 第 {i} 页 / 共 {len(cover_pages)} 页", 9.5, align="center")
-        text(c, MARGIN, y, numbers[:60], 8.5, color=GREY)
+        _footer(c, f"{cover.title} 封面", i, len(cover_pages), (i, total))
         c.showPage()
-    for sheet in sheets:
-        _draw_pages(c, layout_case(sheet), sheet.number)
+    at = len(cover_pages) + 1
+    for sheet, pages in zip(sheets, forms, strict=True):
+        _draw_pages(c, pages, sheet.number, (at, total))
+        at += len(pages)
     c.save()
     return buffer.getvalue()
 

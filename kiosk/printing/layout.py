@@ -7,23 +7,20 @@ the page count ("第 1 页 / 共 N 页") is known before anything is drawn.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from kiosk.assets import CJK_FONT_FAMILY, CJK_FONT_SUBFONT_INDEX, cjk_font_path
+from kiosk.printing.pdf_fonts import char_width, register_fonts, runs
 
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
 CONTENT_W = PAGE_W - 2 * MARGIN
 TOP = PAGE_H - MARGIN
 BOTTOM = MARGIN + 12 * mm  # room for the footer
-FONT = CJK_FONT_FAMILY
 GREY = (0.35, 0.35, 0.35)
 RULE = (0.55, 0.55, 0.55)
 SHADE = (0.9, 0.9, 0.9)
@@ -31,35 +28,25 @@ SHADE = (0.9, 0.9, 0.9)
 Draw = Callable[[Canvas], None]
 
 
-@lru_cache(maxsize=1)
 def register_font() -> str:
-    """Register the shipped TrueType face once per process; reportlab embeds it as a subset.
-
-    The family name is set explicitly (never a generic fallback), so viewers and
-    printers cannot swap in a font with Japanese glyph forms.
-    """
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        face = TTFont(FONT, str(cjk_font_path()), subfontIndex=CJK_FONT_SUBFONT_INDEX)
-        pdfmetrics.registerFont(face)
-    return FONT
-
-
-@lru_cache(maxsize=4096)
-def _char_width(ch: str, size: float) -> float:
-    return pdfmetrics.stringWidth(ch, FONT, size)
+    """Register the font chain (kiosk.printing.pdf_fonts); the primary face's name."""
+    return register_fonts()
 
 
 def width(text: str, size: float) -> float:
-    return sum(_char_width(ch, size) for ch in text)
+    return sum(char_width(ch, size) for ch in text)
 
 
 def wrap(text: str, size: float, max_width: float) -> list[str]:
-    """Greedy line breaking by character (Chinese has no spaces); Latin words and digit
-    runs are kept whole when they fit on a line."""
+    """Greedy line breaking by character (Chinese has no spaces), with the rules of
+    Chinese typesetting (GB/T 15834, W3C clreq): closing punctuation never starts a line
+    and opening punctuation never ends one (避头尾); a Latin word or digit run (a name
+    such as "Zhang-Wei", an ID number) is kept whole and moves to the next line; only a
+    word longer than a whole line is cut."""
     lines: list[str] = []
     for para in text.split("\n") or [""]:
         line, line_w = "", 0.0
-        for token in _tokens(para):
+        for token in tokens(para):
             token_w = width(token, size)
             if line and line_w + token_w > max_width:
                 lines.append(line.rstrip())
@@ -68,7 +55,7 @@ def wrap(text: str, size: float, max_width: float) -> list[str]:
                 token_w = width(token, size)
             if token_w > max_width:  # a token longer than the line: split by character
                 for ch in token:
-                    cw = _char_width(ch, size)
+                    cw = char_width(ch, size)
                     if line and line_w + cw > max_width:
                         lines.append(line)
                         line, line_w = "", 0.0
@@ -81,19 +68,38 @@ def wrap(text: str, size: float, max_width: float) -> list[str]:
     return lines
 
 
-def _tokens(text: str) -> list[str]:
-    tokens: list[str] = []
+# 避头尾: may not start a line / may not end a line (GB/T 15834-2011 标点符号用法).
+CLOSING = frozenset("，。、；：？！）］｝〕〉》」』】〗〙〛”’…‥·・%‰℃,.;:?!)]}")
+OPENING = frozenset("（［｛〔〈《「『【〖〘〚“‘([{")
+
+
+def tokens(text: str) -> list[str]:
+    """Unbreakable pieces: a Latin/digit word, or one CJK character with the punctuation
+    that must stay with it (a closing mark after it, an opening mark before it)."""
+    out: list[str] = []
+    glue_next = False
     for ch in text:
-        last = tokens[-1][-1:] if tokens else ""
-        if _wordish(ch) and _wordish(last):
-            tokens[-1] += ch
+        last = out[-1][-1:] if out else ""
+        if out and (glue_next or ch in CLOSING or (_wordish(ch) and _wordish(last))):
+            out[-1] += ch
         else:
-            tokens.append(ch)
-    return tokens
+            out.append(ch)
+        glue_next = ch in OPENING
+    return out
 
 
 def _wordish(ch: str) -> bool:
-    return ch.isascii() and ch != "" and not ch.isspace()
+    """Part of a Latin word or number: not a space, not a wide (CJK) character."""
+    return ch != "" and not ch.isspace() and unicodedata.east_asian_width(ch) not in "WF"
+
+
+def fit_size(text: str, size: float, max_width: float, smallest: float = 6.0) -> float:
+    """The largest size <= ``size`` (at least ``smallest``) at which ``text`` fits on one
+    line: ID and account numbers shrink rather than wrap."""
+    w = width(text, size)
+    if w <= max_width or w == 0:
+        return size
+    return max(smallest, size * max_width / w)
 
 
 def text(
@@ -113,20 +119,19 @@ def text(
     elif align == "center":
         x -= width(s, size) / 2
     t = c.beginText(x, y)
-    t.setFont(FONT, size)
     t.setFillColorRGB(*color)
-    if not bold:
-        t.textOut(s)
-        c.drawText(t)
-        return
-    # Text render mode lives in the graphics state (it outlives BT/ET): scope it.
-    c.saveState()
-    c.setStrokeColorRGB(*color)
-    c.setLineWidth(size / 30)
-    t.setTextRenderMode(2)
-    t.textOut(s)
+    if bold:
+        # Text render mode lives in the graphics state (it outlives BT/ET): scope it.
+        c.saveState()
+        c.setStrokeColorRGB(*color)
+        c.setLineWidth(size / 30)
+        t.setTextRenderMode(2)
+    for font, piece in runs(s):  # each run in the face of the chain that draws it
+        t.setFont(font, size)
+        t.textOut(piece)
     c.drawText(t)
-    c.restoreState()
+    if bold:
+        c.restoreState()
 
 
 def box(
@@ -183,3 +188,23 @@ class Flow:
 
     def gap(self, height: float) -> None:
         self.y -= height
+
+    def table(
+        self,
+        header: tuple[float, Callable[[Canvas, float], None]],
+        rows: list[tuple[float, Callable[[Canvas, float], None]]],
+        *,
+        keep_with: float = 0,
+    ) -> None:
+        """A header and its rows: the header never ends a page alone (it goes with the
+        first row, and ``keep_with`` more, e.g. the section title above), and it is
+        drawn again at the top of every page the rows continue on."""
+        header_h, draw_header = header
+        first = rows[0][0] if rows else 0
+        self.need(keep_with + header_h + first)
+        self.place(header_h, draw_header)
+        for h, draw in rows:
+            if self.y - h < BOTTOM and self.y < TOP - 1:
+                self.new_page()
+                self.place(header_h, draw_header)
+            self.place(h, draw)

@@ -1,15 +1,14 @@
-"""The A4 PDF of a case (and of a life-event bundle), drawn from a CaseSheet.
+"""The A4 PDF of a case, drawn from a CaseSheet: the layout of the whole form.
 
-Page 1 opens with the hall, the service title, the department, the case number
-in large type and the signed identity QR code; then the answers by section,
-repeats as tables, the materials checklist, the desks of the hall's routing
-with a box each, the declaration with signature and date boxes, the 帮办人 line
-and the data QR codes. Every page ends with "第 1 页 / 共 N 页".
+Page 1 opens with the hall, the official title, the department, the case number in
+large type, a 照片粘贴处 when the form asks for photos and the signed identity QR code;
+then the answers section by section as a boxed grid (kiosk.printing.pdf_grid), the
+materials checklist, the declaration with who/what and the signature boxes, the
+approval section of every office of the routing (kiosk.printing.pdf_sign) and the data
+QR codes. Every page ends with "第 1 页 / 共 N 页" (kiosk.printing.document).
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -19,8 +18,6 @@ from kiosk.printing.layout import (
     CONTENT_W,
     GREY,
     MARGIN,
-    RULE,
-    SHADE,
     TOP,
     Draw,
     Flow,
@@ -29,43 +26,57 @@ from kiosk.printing.layout import (
     text,
     wrap,
 )
+from kiosk.printing.pdf_grid import (
+    BODY,
+    LEAD,
+    PAD,
+    SMALL,
+    grid_lines,
+    lines_h,
+    section_title,
+    table_rows,
+)
+from kiosk.printing.pdf_sign import (
+    APPROVAL_H,
+    APPROVAL_W,
+    SlotDraw,
+    approvals_block,
+    declaration_block,
+    photo_box,
+)
 from kiosk.printing.qr_draw import Matrix, draw_qr, qr_matrix, symbol_size
 from kiosk.printing.sheet import CaseSheet, Material, Row, Table
 
-MODULE = 0.4 * mm  # QR module size: 300 dpi printers give about 5 dots a module
-BODY = 10.5
-SMALL = 8.5
-LEAD = 1.45  # line spacing as a multiple of the font size
-LABEL_W = 150.0
-PAD = 3.5
+# QR module size: 0.6 mm is 3.5 px in a phone photo of the whole page at 150 dpi, the
+# smallest that still decoded after tilt, blur and JPEG (docs/printing.md, the test in
+# tests/integration/printing/test_print_scan.py); a 300 dpi printer gives 7 dots a module.
+MODULE = 0.6 * mm
 
-
-def _lines_h(n: int, size: float) -> float:
-    return n * size * LEAD
-
-
-# ----- blocks ----------------------------------------------------------------------------
+__all__ = ["BODY", "MODULE", "SMALL", "layout_case", "materials_block", "section_title"]
 
 
 def _header(flow: Flow, sheet: CaseSheet) -> None:
     matrix = qr_matrix(sheet.identity_payload)
     qr_w = symbol_size(matrix, MODULE)
-    height = max(qr_w + 12, 78.0)
+    height = max(qr_w + 12, 84.0)
 
     def draw(c: Canvas, top: float) -> None:
         text(c, MARGIN, top - 10, sheet.hall, 9.5, color=GREY)
-        title_w = CONTENT_W - qr_w - 10
-        lines = wrap(sheet.title, 17, title_w)
-        y = top - 32
+        right = qr_w + 8 + (28 * mm + 8 if sheet.photo else 0)
+        title_w = CONTENT_W - right
+        lines = wrap(sheet.title, 18, title_w)
+        y = top - 34
         for line in lines[:2]:
-            text(c, MARGIN, y, line, 17, bold=True)
-            y -= 22
-        text(c, MARGIN, y + 4, f"承办部门：{sheet.department}", BODY)
+            text(c, MARGIN, y, line, 18, bold=True)
+            y -= 23
+        text(c, MARGIN, y + 2, f"承办部门：{sheet.department}", BODY)
         text(c, MARGIN, y - 26, "办件编号", BODY, color=GREY)
         text(c, MARGIN + 48, y - 28, sheet.number, 20, bold=True)
         qx = MARGIN + CONTENT_W - qr_w
         draw_qr(c, matrix, qx, top - qr_w, MODULE)
         text(c, qx + qr_w / 2, top - qr_w - 8, "验真码", SMALL, align="center", color=GREY)
+        if sheet.photo:
+            photo_box(c, sheet.photo, qx - 8 - 28 * mm, top)
 
     flow.place(height + 6, draw)
     flow.place(8, lambda c, top: hline(c, MARGIN, MARGIN + CONTENT_W, top - 2, 1.4))
@@ -75,7 +86,7 @@ def _notices(flow: Flow, sheet: CaseSheet) -> None:
     """The hall's word since the case was sent (需补材料 ...): a framed block under the header."""
     for notice in sheet.notices:
         lines = wrap(notice, BODY + 1.5, CONTENT_W - 2 * PAD - 4)
-        h = _lines_h(len(lines), BODY + 1.5) + 2 * PAD + 2
+        h = lines_h(len(lines), BODY + 1.5) + 2 * PAD + 2
 
         def draw(c: Canvas, top: float, lines: list[str] = lines, h: float = h) -> None:
             box(c, MARGIN, top - h, CONTENT_W, h, line=1.6)
@@ -87,170 +98,45 @@ def _notices(flow: Flow, sheet: CaseSheet) -> None:
         flow.place(h + 6, draw)
 
 
-def section_title(flow: Flow, title: str, *, keep_with: float = 0) -> None:
-    flow.need(18 + keep_with)
-
-    def draw(c: Canvas, top: float) -> None:
-        box(c, MARGIN, top - 16, CONTENT_W, 16, line=0.6, fill=SHADE)
-        c.setFillColorRGB(0, 0, 0)
-        text(c, MARGIN + PAD, top - 12, title, 11, bold=True)
-
-    flow.place(16, draw)
-
-
-def _row(flow: Flow, row: Row) -> None:
-    label = wrap(row.label, BODY, LABEL_W - 2 * PAD)
-    value = wrap(row.value, BODY + 0.5, CONTENT_W - LABEL_W - 2 * PAD)
-    h = max(_lines_h(len(label), BODY), _lines_h(len(value), BODY + 0.5)) + 2 * PAD
-
-    def draw(c: Canvas, top: float) -> None:
-        box(c, MARGIN, top - h, LABEL_W, h, line=0.4, stroke=RULE)
-        box(c, MARGIN + LABEL_W, top - h, CONTENT_W - LABEL_W, h, line=0.4, stroke=RULE)
-        y = top - PAD - BODY
-        for line in label:
-            text(c, MARGIN + PAD, y, line, BODY, color=GREY)
-            y -= BODY * LEAD
-        y = top - PAD - BODY
-        for line in value:
-            text(c, MARGIN + LABEL_W + PAD, y, line, BODY + 0.5)
-            y -= (BODY + 0.5) * LEAD
-
-    flow.place(h, draw)
-
-
-def _table(flow: Flow, table: Table) -> None:
-    first = 30.0
-    rest = (CONTENT_W - first) / max(1, len(table.headers) - 1)
-    widths = [first] + [rest] * (len(table.headers) - 1)
-
-    def cells(values: Sequence[str], size: float, shade: bool) -> None:
-        wrapped = [wrap(v, size, w - 2 * PAD) for v, w in zip(values, widths, strict=True)]
-        h = _lines_h(max(len(x) for x in wrapped), size) + 2 * PAD
-
-        def draw(c: Canvas, top: float) -> None:
-            x = MARGIN
-            for lines, w in zip(wrapped, widths, strict=True):
-                box(c, x, top - h, w, h, line=0.4, stroke=RULE, fill=SHADE if shade else None)
-                y = top - PAD - size
-                for line in lines:
-                    text(c, x + PAD, y, line, size, color=GREY if shade else (0, 0, 0))
-                    y -= size * LEAD
-                x += w
-
-        flow.place(h, draw)
-
-    cells(table.headers, SMALL + 0.5, True)
-    for row in table.rows:
-        cells(row, BODY, False)
-
-
 def materials_block(flow: Flow, materials: list[Material], title: str) -> None:
     if not materials:
         return
     wrapped = [wrap(m.label, BODY, CONTENT_W - 130) for m in materials]
-    heights = [_lines_h(len(lines), BODY) + 5 for lines in wrapped]
+    heights = [lines_h(len(lines), BODY) + 5 for lines in wrapped]
     # A checklist reads as one thing: keep it on one page when it fits on one.
     together = sum(heights) if sum(heights) < (TOP - BOTTOM) / 2 else 20
     section_title(flow, title, keep_with=together)
     for m, lines, h in zip(materials, wrapped, heights, strict=True):
 
         def draw(c: Canvas, top: float, m: Material = m, lines: list[str] = lines) -> None:
-            box(c, MARGIN + PAD, top - 4 - 10, 10, 10, line=0.8)  # the tick box, drawn
+            box(c, MARGIN + 3.5, top - 4 - 10, 10, 10, line=0.8)  # the tick box, drawn
             y = top - 3 - BODY
             for line in lines:
                 text(c, MARGIN + 20, y, line, BODY)
-                y -= BODY * LEAD
-            text(
-                c,
-                MARGIN + CONTENT_W - PAD,
-                top - 3 - BODY,
-                m.copies,
-                SMALL + 0.5,
-                align="right",
-                color=GREY,
-            )
+                y -= BODY * 1.45
+            right = MARGIN + CONTENT_W - 3.5
+            text(c, right, top - 3 - BODY, m.copies, SMALL + 0.5, align="right", color=GREY)
 
         flow.place(h, draw)
 
 
-def _routing(flow: Flow, sheet: CaseSheet) -> None:
-    desks = sheet.routing
-    section_title(flow, "办理流程（请按顺序到各窗口，办好后由工作人员签章）", keep_with=86)
-    gap = 4.0
-    w = (CONTENT_W - gap * (len(desks) - 1)) / len(desks)
-    does = [wrap(d.does, SMALL, w - 2 * PAD) for d in desks]
-    h = 44 + _lines_h(max(len(x) for x in does), SMALL) + 20
-
-    def draw(c: Canvas, top: float) -> None:
-        for i, desk in enumerate(desks):
-            x = MARGIN + i * (w + gap)
-            box(c, x, top - 4 - h, w, h, line=0.8)
-            text(c, x + PAD, top - 18, f"{i + 1}. {desk.desk}", BODY + 0.5, bold=True)
-            y = top - 32
-            for line in does[i]:
-                text(c, x + PAD, y, line, SMALL, color=GREY)
-                y -= SMALL * LEAD
-            text(c, x + PAD, top - h + 14, "签章：", SMALL, color=GREY)
-            text(c, x + PAD, top - h + 2, "日期：", SMALL, color=GREY)
-
-    flow.place(h + 8, draw)
-
-
-def _signatures(flow: Flow, sheet: CaseSheet) -> None:
-    section_title(flow, "申请人声明", keep_with=110)
-    lines = wrap(sheet.declaration, BODY, CONTENT_W - 2 * PAD)
-    h_decl = _lines_h(len(lines), BODY) + 6
-
-    def decl(c: Canvas, top: float) -> None:
-        y = top - 4 - BODY
-        for line in lines:
-            text(c, MARGIN + PAD, y, line, BODY)
-            y -= BODY * LEAD
-
-    flow.place(h_decl, decl)
-    sign_w, date_w, h = CONTENT_W * 0.6, CONTENT_W * 0.4 - 6, 46.0
-
-    def boxes(c: Canvas, top: float) -> None:
-        box(c, MARGIN, top - h, sign_w, h, line=0.8)
-        text(c, MARGIN + PAD, top - 12, "申请人签名（或按手印）", SMALL, color=GREY)
-        if sheet.signed_on_screen:
-            text(
-                c,
-                MARGIN + sign_w - PAD,
-                top - h + 5,
-                "已在触屏上签名",
-                SMALL,
-                align="right",
-                color=GREY,
-            )
-        x = MARGIN + sign_w + 6
-        box(c, x, top - h, date_w, h, line=0.8)
-        text(c, x + PAD, top - 12, "日期", SMALL, color=GREY)
-        text(c, x + date_w - PAD, top - h + 10, "年　　月　　日", BODY, align="right")
-
-    flow.place(h + 8, boxes)
-    helper = sheet.volunteer or "无（本人自助填写）"
-
-    def helper_line(c: Canvas, top: float) -> None:
-        text(c, MARGIN, top - 14, f"帮办人：{helper}", BODY)
-        x = MARGIN + CONTENT_W * 0.55
-        text(c, x, top - 14, "受理人：", BODY)
-        hline(c, x + 44, MARGIN + CONTENT_W, top - 16, 0.6)
-
-    flow.place(22, helper_line)
-
-
 def _data_codes(flow: Flow, sheet: CaseSheet) -> None:
+    """The data codes in rows, their caption on the right of the first row (no title bar
+    above them: the bar's height is what pushed a one-sheet case onto a third page)."""
     matrices = [qr_matrix(p) for p in sheet.data_payloads]
     if not matrices:
         return
     n = len(matrices)
     size = max(symbol_size(m, MODULE) for m in matrices)
-    section_title(
-        flow, f"数据码（网络不通时，工作人员扫这{n}个码导入，不用重新录入）", keep_with=size + 14
-    )
-    # As many codes a row as fit beside the form reference; more rows (pages) when needed.
-    per_row = max(1, int((CONTENT_W - 130 + 10) // (size + 10)))
+    caption = [
+        (f"数据码（共{n}个）", BODY, True),
+        ("网络不通时，工作人员扫这些码", SMALL, False),
+        ("导入办件，不用重新录入。", SMALL, False),
+        (f"表单 {sheet.form_ref}", SMALL, False),
+        (f"确认提交于 {sheet.finalized}", SMALL, False),
+    ]
+    caption_w = 130.0
+    per_row = max(1, int((CONTENT_W - caption_w + 10) // (size + 10)))
     rows = [list(enumerate(matrices, 1))[k : k + per_row] for k in range(0, n, per_row)]
     for r, row in enumerate(rows):
 
@@ -265,37 +151,31 @@ def _data_codes(flow: Flow, sheet: CaseSheet) -> None:
                 text(c, x + s / 2, top - s - 10, label, SMALL, align="center", color=GREY)
                 x += s + 10
             if first:
-                right = MARGIN + CONTENT_W
-                text(c, right, top - 16, f"表单 {sheet.form_ref}", SMALL, align="right", color=GREY)
-                text(
-                    c,
-                    right,
-                    top - 30,
-                    f"确认提交于 {sheet.finalized}",
-                    SMALL,
-                    align="right",
-                    color=GREY,
-                )
+                right, y = MARGIN + CONTENT_W, top - 4 - BODY
+                for words, size_pt, bold in caption:
+                    text(c, right, y, words, size_pt, align="right", bold=bold, color=GREY)
+                    y -= size_pt * 1.6
 
         flow.place(size + 16, draw)
 
 
-# ----- documents ---------------------------------------------------------------------------
-
-
 def layout_case(sheet: CaseSheet) -> list[list[Draw]]:
+    """The pages of one case. The data codes go last, in the free half of the approval
+    sections when there is one; when that costs an extra page, they go before the
+    declaration instead (measuring both is cheap: nothing is drawn yet)."""
+    last = _layout(sheet, codes_early=False)
+    if len(last) <= 2:
+        return last
+    early = _layout(sheet, codes_early=True)
+    return early if len(early) < len(last) else last
+
+
+def _layout(sheet: CaseSheet, *, codes_early: bool) -> list[list[Draw]]:
     def continuation(page: int) -> tuple[float, Draw]:
         def draw(c: Canvas) -> None:
             text(c, MARGIN, TOP - 10, f"{sheet.title}（续）", BODY, color=GREY)
-            text(
-                c,
-                MARGIN + CONTENT_W,
-                TOP - 10,
-                f"办件编号 {sheet.number}",
-                BODY + 1,
-                bold=True,
-                align="right",
-            )
+            number = f"办件编号 {sheet.number}"
+            text(c, MARGIN + CONTENT_W, TOP - 10, number, BODY + 1, bold=True, align="right")
             hline(c, MARGIN, MARGIN + CONTENT_W, TOP - 16, 0.8)
 
         return 24.0, draw
@@ -304,18 +184,69 @@ def layout_case(sheet: CaseSheet) -> list[list[Draw]]:
     _header(flow, sheet)
     _notices(flow, sheet)
     for section in sheet.sections:
-        first = section.blocks[0]
-        section_title(flow, section.title, keep_with=40 if isinstance(first, Table) else 22)
+        units: list[Table | list[Row]] = []  # runs of grid fields, and tables
         for block in section.blocks:
             if isinstance(block, Table):
-                _table(flow, block)
+                units.append(block)
+            elif units and isinstance(units[-1], list):
+                units[-1].append(block)
             else:
-                _row(flow, block)
-        flow.gap(8)
+                units.append([block])
+        for k, unit in enumerate(units):
+            if isinstance(unit, Table):
+                header, rows = table_rows(unit)
+                placed = [header, *rows[:1]]
+            else:
+                placed = grid_lines(unit)
+            if k == 0:  # the title goes with the first line (a table: header and a row)
+                section_title(flow, section.title, keep_with=sum(h for h, _ in placed[:2]))
+            if isinstance(unit, Table):
+                flow.table(header, rows)
+            else:
+                for h, draw in placed:
+                    flow.place(h, draw)
+        flow.gap(6)
     materials_block(flow, sheet.materials, "需带材料（工作人员收到后打勾）")
-    flow.gap(8)
-    _routing(flow, sheet)
-    _signatures(flow, sheet)
+    flow.gap(6)
+    if codes_early:
+        _data_codes(flow, sheet)
+        flow.gap(4)
+    declaration_block(flow, sheet)
     flow.gap(4)
-    _data_codes(flow, sheet)
+    spare = _codes_in_slot(sheet) if len(sheet.approvals) % 2 and not codes_early else None
+    approvals_block(flow, sheet.approvals, spare)
+    flow.gap(4)
+    if spare is None and not codes_early:
+        _data_codes(flow, sheet)
     return flow.pages
+
+
+def _codes_in_slot(sheet: CaseSheet) -> SlotDraw | None:
+    """The data codes drawn in the free half of the last approval line, when they fit
+    there in one row (the 3-heir example's one code does); else None."""
+    matrices = [qr_matrix(p) for p in sheet.data_payloads]
+    sizes = [symbol_size(m, MODULE) for m in matrices]
+    if not matrices or sum(sizes) + 8 * (len(sizes) - 1) > APPROVAL_W - 90:
+        return None
+    if max(sizes) > APPROVAL_H - 4:
+        return None
+    n = len(matrices)
+
+    def draw(c: Canvas, x: float, top: float, w: float, h: float) -> None:
+        qx = x
+        for m, s in zip(matrices, sizes, strict=True):
+            draw_qr(c, m, qx, top - (h + s) / 2, MODULE)
+            qx += s + 8
+        tx = x + w - 3.5
+        lines = [
+            f"数据码（共{n}个）",
+            "网络不通时，",
+            "工作人员扫码导入，",
+            "不用重新录入。",
+            f"表单 {sheet.form_ref}",
+            f"确认提交于 {sheet.finalized}",
+        ]
+        for k, line in enumerate(lines):
+            text(c, tx, top - 16 - k * 13, line, SMALL, align="right", color=GREY)
+
+    return draw

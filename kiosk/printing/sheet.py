@@ -3,7 +3,10 @@
 Sections follow the form's ``print`` layout and the skip logic: only the answers
 frozen at finalize (the ones that applied) appear, a repeat becomes a table, and
 any answered question a layout forgot is still printed under 其他 rather than
-silently dropped. The renderer (kiosk.printing.pdf) only draws what this builds.
+silently dropped. Labels are the questions' ``print_label`` (the noun an official
+form uses: 姓名, 公民身份号码), values are formatted by the question's type. The
+form's routing gives one approval section per office, ``print_signers`` the
+signature boxes. The renderer (kiosk.printing.pdf) only draws what this builds.
 """
 
 from __future__ import annotations
@@ -14,23 +17,29 @@ from typing import Any
 
 from kiosk.domain.case_packet import CasePacket
 from kiosk.forms.engine import FormFill
-from kiosk.forms.schema import Choice, FormDefinition, Question
+from kiosk.forms.schema import Choice, FormDefinition, PrintSigner, Question
 from kiosk.forms.values import is_empty
 from kiosk.printing.compact import item_slots, top_slots
 
 NOT_PRINTED = frozenset({"signature", "note"})  # drawn as boxes / declaration instead
+# Values printed on one line whatever the column width (a wrapped ID number is misread).
+WHOLE = frozenset({"id_number", "bank_account", "phone", "date", "money", "number"})
 
 
 @dataclass(frozen=True)
 class Row:
+    """One field of the boxed grid: its official label and its value in words."""
+
     label: str
     value: str
+    whole: bool = False  # never wrapped (ID numbers, accounts, dates)
 
 
 @dataclass(frozen=True)
 class Table:
     headers: list[str]
     rows: list[list[str]]
+    whole: list[bool] = field(default_factory=list)  # per column, as Row.whole
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,24 @@ class Material:
 class Desk:
     desk: str
     does: str
+
+
+@dataclass(frozen=True)
+class Approval:
+    """One office's approval section: 意见, the people who sign, a 公章 box, 年 月 日."""
+
+    title: str  # 村（居）委会意见
+    roles: list[str]  # 经办人, 负责人
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A signature box: role, name, the touch stroke (SVG path) if signed on screen."""
+
+    role: str  # 申请人 / 代办人 / 监护人
+    name: str
+    stroke: str | None
+    date: str  # 2026年11月20日
 
 
 @dataclass
@@ -72,6 +99,10 @@ class CaseSheet:
     eligibility: list[str] = field(default_factory=list)
     # What the hall said since the case was sent, printed under the header: "需补材料：户口本".
     notices: list[str] = field(default_factory=list)
+    signers: list[Signer] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)
+    summary: list[Row] = field(default_factory=list)  # who and what, beside the signatures
+    photo: str | None = None  # 照片粘贴处 caption, when the form asks for photos
 
 
 @dataclass
@@ -83,6 +114,7 @@ class BundleCover:
     cases: list[tuple[str, str, str]]  # (number, title, department)
     materials: list[Material]
     volunteer: str
+    desks: list[str] = field(default_factory=list)  # per case: its desks in routing order
 
 
 def _fill(
@@ -93,9 +125,13 @@ def _fill(
     return FormFill(form, lists, today=as_of, answers=answers)
 
 
+def print_label(q: Question) -> str:
+    """The label on paper: the question's print_label, else its label without "？"."""
+    return q.print_label or short_label(q.label)
+
+
 def _row(fill: FormFill, q: Question, value: Any) -> Row:
-    label = q.label.rstrip("？?")
-    return Row(label, fill.display(q, value))
+    return Row(print_label(q), fill.display(q, value), q.type in WHOLE)
 
 
 def _cell(fill: FormFill, q: Question, value: Any) -> str:
@@ -105,7 +141,7 @@ def _cell(fill: FormFill, q: Question, value: Any) -> str:
     parts = []
     for n, item in enumerate(value or [], 1):
         words = "，".join(
-            f"{_short(c.label)}{fill.display(c, item.get(c.name))}"
+            f"{print_label(c)}{fill.display(c, item.get(c.name))}"
             for c in item_slots(q)
             if c.type not in NOT_PRINTED and not is_empty(item.get(c.name))
         )
@@ -116,33 +152,18 @@ def _cell(fill: FormFill, q: Question, value: Any) -> str:
 def _table(fill: FormFill, repeat: Question, items: list[dict[str, Any]]) -> Table:
     columns = [q for q in item_slots(repeat) if q.type not in NOT_PRINTED]
     used = [q for q in columns if any(not is_empty(i.get(q.name)) for i in items)]
-    headers = ["序号", *(_short(q.label) for q in used)]
+    headers = ["序号", *(print_label(q) for q in used)]
     rows = [
         [str(n), *(_cell(fill, q, item.get(q.name)) for q in used)]
         for n, item in enumerate(items, 1)
     ]
-    return Table(headers, rows)
+    return Table(headers, rows, [True, *(q.type in WHOLE for q in used)])
 
 
-# Table headers are narrow: a question in the words of the desk becomes a column name.
-_HEADER_PHRASES = (
-    ("叫什么名字", "姓名"),
-    ("身份证号码是多少", "身份证号码"),
-    ("是老人的什么人", "与老人的关系"),
-    ("是多少", ""),
-    ("是什么", ""),
-)
-
-
-def _short(label: str) -> str:
-    """这位继承人叫什么名字？ → 姓名: drop the repeated subject and the question form."""
-    for prefix in ("这位继承人", "这位", "这个"):
-        label = label.removeprefix(prefix)
-    label = label.rstrip("？?").removeprefix("的")
-    for phrase, noun in _HEADER_PHRASES:
-        if label.endswith(phrase):
-            return label[: -len(phrase)] + noun or label
-    return label
+def short_label(label: str) -> str:
+    """A question without a print_label: drop the question mark, keep every word (a
+    shortened header such as 人姓名 misleads more than a long one)."""
+    return label.rstrip("？?。").strip()
 
 
 def build_sections(fill: FormFill, answers: dict[str, Any]) -> list[Section]:
@@ -207,8 +228,9 @@ def build_sheet(
     signed = any(
         q.type == "signature" and not is_empty(packet.answers.get(q.name)) for q in top_slots(form)
     )
+    title = form.print_title or form.title
     return CaseSheet(
-        title=form.title,
+        title=title,
         department=form.department,
         hall=hall,
         number=packet.number,
@@ -223,7 +245,62 @@ def build_sheet(
         identity_payload=identity_payload,
         data_payloads=data_payloads,
         notices=list(notices or []),
+        signers=signers(form, packet.answers, _date_words(packet.finalized_at)),
+        approvals=approvals(form),
+        summary=summary(fill, packet.answers, packet.number, title),
+        photo=form.print_photo,
     )
+
+
+def signers(form: FormDefinition, answers: dict[str, Any], when: str) -> list[Signer]:
+    """The signature boxes: ``print_signers`` whose name was answered (a 代办人 or
+    监护人 only when one acted; the first, the 申请人, always), else one 申请人 box.
+
+    One touch signature may be listed on several signers ("请申请人或监护人签名"): it is
+    drawn in the box of the last of them who is present, the person at the screen."""
+    listed = form.print_signers or [
+        PrintSigner(
+            role="申请人",
+            name=form.names.applicant or "",
+            signature=next((q.name for q in top_slots(form) if q.type == "signature"), None),
+        )
+    ]
+    present = [s for k, s in enumerate(listed) if k == 0 or not is_empty(answers.get(s.name))]
+    owner = {s.signature: s for s in present if s.signature}  # the last present one wins
+    out = []
+    for s in present:
+        stroke = answers.get(s.signature) if s.signature and owner[s.signature] is s else None
+        name = answers.get(s.name)
+        out.append(Signer(s.role, str(name or ""), str(stroke) if stroke else None, when))
+    return out
+
+
+def approvals(form: FormDefinition) -> list[Approval]:
+    """One approval section per routing step (unless ``approval: false``), in order."""
+    out = []
+    for step in form.routing:
+        if step.approval is False:
+            continue
+        title = step.approval if isinstance(step.approval, str) else f"{step.desk}意见"
+        out.append(Approval(title, list(step.roles)))
+    return out
+
+
+def summary(fill: FormFill, answers: dict[str, Any], number: str, title: str) -> list[Row]:
+    """Who and what, printed with the declaration so the signed sheet names its case."""
+    form = fill.form
+    slots = {q.name: q for q in top_slots(form)}
+    rows = [Row("申请事项", title), Row("办件编号", number, True)]
+    people = [("申请人", form.names.applicant, form.applicant)]
+    if form.subject != form.applicant:
+        people.append(("事由人", form.names.subject, form.subject))
+    for role, name_q, id_q in people:
+        name = answers.get(name_q or "")
+        if not is_empty(name):
+            who = f"{name}（{print_label(slots[id_q])} {answers.get(id_q, '')}）"
+            label = role if role == "申请人" else print_label(slots[name_q or ""])
+            rows.append(Row(label, who))
+    return rows
 
 
 def needs_materials_notice(note: str | None) -> str:

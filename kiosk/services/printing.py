@@ -90,16 +90,36 @@ def render_case_pdf(ctx: KioskContext, case_id: str) -> bytes:
     return render_case(case_sheet(ctx, case_id))
 
 
-def render_bundle_pdf(ctx: KioskContext, bundle_id: str, *, title: str | None = None) -> bytes:
-    """One PDF for a life-event bundle: a cover page, then every case of the bundle.
-
-    ``title`` is the life event's name (家人去世); the cases do not record their bundle's
-    definition, so the caller who knows it passes it.
-    """
+def _bundle_cases(ctx: KioskContext, bundle_id: str) -> list[tuple[str, str]]:
+    """(case id, form id) of the finalized cases of one bundle intake, in order."""
     with ctx.store.unit_of_work() as uow:
-        ids = [row.id for row in uow.cases.in_bundle(bundle_id) if row.state != CaseState.DRAFT]
+        rows = [r for r in uow.cases.in_bundle(bundle_id) if r.state != CaseState.DRAFT]
+        return [(row.id, row.form_id) for row in rows]
+
+
+def bundle_title(ctx: KioskContext, bundle_id: str) -> str | None:
+    """The life event (家人去世) of a bundle intake: the one bundle definition listing all
+    of its cases' forms; None when no definition, or more than one, fits."""
+    forms = {form_id for _, form_id in _bundle_cases(ctx, bundle_id)}
+    fits = [
+        b.short_title
+        for b in ctx.catalogue.latest_bundles()
+        if forms and forms <= {f.form for f in b.forms}
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
+def render_bundle_pdf(ctx: KioskContext, bundle_id: str, *, title: str | None = None) -> bytes:
+    """One PDF for a life-event bundle: a cover page titled with the life event
+    ("家人去世 一件事联办"), then every case of the bundle, numbered over the whole set.
+
+    ``title`` is the life event's name; without it, ``bundle_title`` finds it from the
+    catalogue. Raises CaseError when the bundle has no finalized case.
+    """
+    ids = [case_id for case_id, _ in _bundle_cases(ctx, bundle_id)]
     if not ids:
         raise CaseError(f"no finalized cases in bundle {bundle_id}")
+    title = title or bundle_title(ctx, bundle_id)
     sheets = [case_sheet(ctx, case_id) for case_id in ids]
     cover = BundleCover(
         title=f"{title} 一件事联办" if title else "一件事联办 申请材料",
@@ -107,6 +127,7 @@ def render_bundle_pdf(ctx: KioskContext, bundle_id: str, *, title: str | None = 
         cases=[(s.number, s.title, s.department) for s in sheets],
         materials=combine_materials(sheets),
         volunteer=next((s.volunteer for s in sheets if s.volunteer), ""),
+        desks=[" → ".join(d.desk for d in s.routing) for s in sheets],
     )
     return render_bundle(cover, sheets)
 

@@ -1,8 +1,11 @@
-"""Load the shipped CJK font and make it the application font.
+"""Load the shipped CJK font chain and make it the application font.
 
 The family is set explicitly (never a generic fallback), so Qt does not pick a system
 font that draws Japanese glyph forms for shared Han characters, and the screen matches
-the printed PDF, which embeds the same file.
+the printed PDF, which embeds the same files. The chain's fallback faces
+(kiosk.fontchain: Ext A, Ext B, rare name characters) are loaded too and made Qt
+substitutes of the primary family, so stylesheets naming only the primary family still
+draw 𠮷 or 𬌗 with the face that prints them.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from functools import cache
 
 from kiosk.assets import CJK_FONT_FAMILY, cjk_font_path
+from kiosk.fontchain import FONT_CHAIN, face_path
 from kiosk.ui.qt import QApplication, QFont, QFontDatabase
 
 BASE_PIXEL_SIZE = 28  # body text; the design floor is 24 px
@@ -29,13 +33,20 @@ def load_cjk_family() -> str:
     families = QFontDatabase.applicationFontFamilies(font_id)
     if CJK_FONT_FAMILY not in families:
         raise FontError(f"{path} provides {families}, expected {CJK_FONT_FAMILY!r}")
+    fallbacks = []
+    for face in FONT_CHAIN[1:]:
+        face_id = QFontDatabase.addApplicationFont(str(face_path(face)))
+        if face_id < 0 or face.family not in QFontDatabase.applicationFontFamilies(face_id):
+            raise FontError(f"Qt could not load the fallback font {face_path(face)}")
+        fallbacks.append(face.family)
+    QFont.insertSubstitutions(CJK_FONT_FAMILY, fallbacks)
     return CJK_FONT_FAMILY
 
 
 def cjk_font(pixel_size: int = BASE_PIXEL_SIZE, *, bold: bool = False) -> QFont:
     """A font of the asset family at the given pixel size."""
     font = QFont()
-    font.setFamilies([CJK_FONT_FAMILY])
+    font.setFamilies([face.family for face in FONT_CHAIN])
     font.setPixelSize(pixel_size)
     font.setBold(bold)
     return font

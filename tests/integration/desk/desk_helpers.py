@@ -31,11 +31,24 @@ class DeskServer:
             add_staff(session, name, desk=desk, password=PASSWORD, role=role)
             session.commit()
 
+    def enroll(self, ctx: KioskContext) -> None:
+        """The kiosk enrolled with its public key (the trust rule checks its signatures)."""
+        from kiosk.device_identity import load_or_create_signing_key, public_key_b64
+        from kiosk.server.auth import create_code, exchange
+        from kiosk.server.models import Device
+
+        key = public_key_b64(load_or_create_signing_key(ctx.data_root))
+        with self.sessions() as session:
+            if session.get(Device, ctx.store.device_id) is None:
+                exchange(session, create_code(session, "测试机"), key, ctx.store.device_id)
+                session.commit()
+
     def take(self, ctx: KioskContext, case_id: str) -> None:
         """The kiosk's case as the server's intake takes it (what sync does)."""
         from kiosk.server.intake import ingest
         from kiosk.services.packets import case_packet
 
+        self.enroll(ctx)
         packet = case_packet(ctx, case_id).to_dict()
         app = self.client.app
         results = ingest(self.sessions, [packet], app.state.desk.forms, device_id=None)  # type: ignore[attr-defined]

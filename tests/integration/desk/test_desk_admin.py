@@ -79,8 +79,10 @@ def test_overview_counts_today_ratings_and_exports_csv(desk: DeskServer, ctx: Ki
     from kiosk.services.packets import case_packet
 
     device_id = case_packet(ctx, first).device_id
-    with desk.sessions() as session:
-        session.add(Device(id=device_id, name="k", public_key="x", token_hash=digest("tok")))
+    with desk.sessions() as session:  # enrolled when its cases were taken; a known token
+        device = session.get(Device, device_id)
+        assert device is not None
+        device.token_hash = digest("tok")
         session.commit()
     body = {
         "ratings": [

@@ -69,7 +69,7 @@ def test_print_through_cups_pdf(ctx: KioskContext) -> None:
         ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout.replace(" ", "")
     for label in (
-        "城乡居民基本养老保险死亡待遇申领",
+        "城乡居民基本养老保险注销登记表",  # the print title (print_title)
         "办件编号",
         "需带材料",
         "帮办人",

@@ -157,6 +157,7 @@ def test_bundle_pdf_has_a_cover_and_every_case(ctx: KioskContext, tmp_path: Path
     assert "本次办理的事项" in cover and a.number in cover and b.number in cover
     assert "需带材料" in cover and cover.count("户口本") == 1  # combined, once
     assert text.count("第1页/共2页") == 2  # each form numbered on its own
+    assert "全套第1页/共5页" in cover and "全套第5页/共5页" in text  # and over the whole set
     with pytest.raises(CaseError, match="no finalized cases"):
         printing.render_bundle_pdf(ctx, str(uuid.uuid4()))
 

@@ -1,0 +1,91 @@
+"""The font chain in reportlab: every face registered and embedded as a subset, text cut
+into runs by the face that draws each character, widths measured the same way.
+
+reportlab (up to 5.1 at least) writes a subset's ToUnicode CMap with ``<%04X>``, which
+for a character outside the BMP (𠮷 U+20BB7) gives five hex digits, an invalid entry: the
+glyph prints but ``pdftotext``, search and copy-paste get garbage. ``_to_unicode_cmap``
+writes UTF-16BE (a surrogate pair) as the PDF reference (9.10.3) asks; it replaces
+reportlab's module function once, when the fonts are registered.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import TTFont
+
+from kiosk.fontchain import FONT_CHAIN, PRIMARY, face_for, face_path
+
+FAMILIES = tuple(face.family for face in FONT_CHAIN)
+
+
+def _utf16_hex(cp: int) -> str:
+    return chr(cp).encode("utf-16-be").hex().upper()
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's makeToUnicodeCMap, with code points beyond U+FFFF as surrogate pairs."""
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        f"<< /Registry ({fontname})",
+        f"/Ordering ({fontname})",
+        "/Supplement 0",
+        ">> def",
+        f"/CMapName /{fontname} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{_utf16_hex(cp)}>" for i, cp in enumerate(subset)),
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
+    ]
+    return "\n".join(lines)
+
+
+@cache
+def register_fonts() -> str:
+    """Register every face of the chain once per process; return the primary font name.
+
+    The names are the family names, set explicitly (never a generic fallback), so
+    viewers and printers cannot swap in a font with Japanese glyph forms.
+    """
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for face in FONT_CHAIN:
+        if face.family not in registered:
+            path = str(face_path(face))
+            pdfmetrics.registerFont(TTFont(face.family, path, subfontIndex=face.subfont_index))
+    return PRIMARY.family
+
+
+@lru_cache(maxsize=8192)
+def _face_name(ch: str) -> str:
+    index = face_for(ch)
+    return FAMILIES[index if index is not None else 0]
+
+
+@lru_cache(maxsize=16384)
+def char_width(ch: str, size: float) -> float:
+    register_fonts()
+    return pdfmetrics.stringWidth(ch, _face_name(ch), size)
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """``text`` as (font name, piece) runs, each piece drawn by one face of the chain."""
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        name = _face_name(ch)
+        if out and out[-1][0] == name:
+            out[-1] = (name, out[-1][1] + ch)
+        else:
+            out.append((name, ch))
+    return out
