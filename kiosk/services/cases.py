@@ -9,15 +9,21 @@ hash and queues the case for the town server in the same transaction.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk import events
 from kiosk.domain.case_hash import content_hash
 from kiosk.domain.case_states import EDITABLE_STATES, CaseState, check_transition
+from kiosk.domain.id_card_chip import IdCardData
+from kiosk.domain.masking import scrub_numbers
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.schema import FormDefinition
+from kiosk.services import duplicates
+from kiosk.services.consent import Consent
 from kiosk.services.context import KioskContext
+from kiosk.services.identity_proof import prefill_for
 from kiosk.services.views import AnswerResult, AuditLine, CaseDetail, CaseSummary, DraftView
 from kiosk.store.models import CaseRow, utcnow
 from kiosk.store.repositories import CaseRepository, PersonalData
@@ -49,15 +55,25 @@ def summary_of(ctx: KioskContext, row: CaseRow) -> CaseSummary:
     return CaseSummary.of(row, title=form.title, department=form.department)
 
 
-def _fill(ctx: KioskContext, form: FormDefinition, data: PersonalData) -> FormFill:
+def _fill(
+    ctx: KioskContext, form: FormDefinition, data: PersonalData, proof: str | None
+) -> FormFill:
     return FormFill(
         form,
         ctx.catalogue.lists,
         today=ctx.today(),
         answers=data.answers,
         prefilled=data.prefilled,
-        prefill=ctx.prefill,
+        prefill=prefill_for(ctx, proof),
     )
+
+
+def _duplicates(ctx: KioskContext, uow: UnitOfWork, row: CaseRow) -> list[CaseSummary]:
+    """Other cases of this form about this subject (none once a volunteer gave a reason)."""
+    if duplicates.has_override(row):
+        return []
+    found = duplicates.duplicate_rows(ctx.catalogue, uow.session, row)
+    return [summary_of(ctx, r) for r in found]
 
 
 def _save_fill(cases: CaseRepository, row: CaseRow, fill: FormFill) -> None:
@@ -113,27 +129,38 @@ def start_case(
     resident_id: str | None = None,
     volunteer_id: str | None = None,
     bundle_id: str | None = None,
+    proof: str | None = None,
+    card: IdCardData | None = None,
+    consent: Consent | None = None,
 ) -> DraftView:
-    """Create a draft with its UUID and case number, prefilled from the identified resident."""
+    """Create a draft with its UUID and case number, prefilled from the identified resident.
+
+    ``proof`` (kiosk.services.identity_proof.Proof) decides the prefill sources: a typed
+    number prefills only what the number itself says; a read ``card`` adds its fields
+    (source 身份证). ``consent`` (given on the notice page) is stored with the case.
+    The view's ``duplicates`` lists other cases of this form about the same subject."""
     form = ctx.catalogue.get(form_id)
     with ctx.store.unit_of_work() as uow:
         row = _new_row(ctx, uow, form, volunteer_id=volunteer_id, bundle_id=bundle_id)
+        row.identity_proof = proof
         fill = FormFill(
             form,
             ctx.catalogue.lists,
             today=ctx.today(),
-            prefill=ctx.prefill,
+            prefill=prefill_for(ctx, proof, card),
             resident_id=resident_id,
         )
         _save_fill(uow.cases, row, fill)
-        uow.cases.audit(
-            row,
-            actor=actor_for(volunteer_id),
-            action="created",
-            detail=f"{form.id} v{form.version}",
-        )
+        actor = actor_for(volunteer_id)
+        uow.cases.audit(row, actor=actor, action="created", detail=f"{form.id} v{form.version}")
+        if proof:
+            uow.cases.audit(row, actor=actor, action="identity", detail=f"proof {proof}")
+        if consent is not None:
+            row.consent = consent.to_json()
+            detail = f"notice {consent.notice} by {consent.by}; sensitive {consent.sensitive}"
+            uow.cases.audit(row, actor=actor, action="consent", detail=detail)
         uow.commit()
-        view = DraftView(summary_of(ctx, row), fill, None)
+        view = DraftView(summary_of(ctx, row), fill, None, _duplicates(ctx, uow, row))
     events.case_did_save.emit(row.id)
     return view
 
@@ -159,10 +186,10 @@ def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
                 uow.cases.audit(
                     row, actor="system", action="migrated", detail=f"to v{latest.version}"
                 )
-        fill = _fill(ctx, _form(ctx, row), data)
+        fill = _fill(ctx, _form(ctx, row), data, row.identity_proof)
         _save_fill(uow.cases, row, fill)
         uow.commit()
-        return DraftView(summary_of(ctx, row), fill, row.current_page)
+        return DraftView(summary_of(ctx, row), fill, row.current_page, _duplicates(ctx, uow, row))
 
 
 def migrate_answers(
@@ -181,7 +208,7 @@ def _change_draft(
 ) -> AnswerResult:
     with ctx.store.unit_of_work() as uow:
         row = _editable(uow, case_id)
-        fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row))
+        fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row), row.identity_proof)
         problems: list[AnswerProblem] = change(fill)
         if any(p.is_error for p in problems):
             # Nothing is saved for a rejected answer; the draft stays as it was.
@@ -192,7 +219,7 @@ def _change_draft(
         row.updated_at = utcnow()
         uow.cases.audit(row, actor=actor, action=action, detail=page or "")
         uow.commit()
-        view = DraftView(summary_of(ctx, row), fill, row.current_page)
+        view = DraftView(summary_of(ctx, row), fill, row.current_page, _duplicates(ctx, uow, row))
     events.case_did_save.emit(case_id)
     return AnswerResult(problems, view)
 
@@ -236,7 +263,15 @@ def validate_case(ctx: KioskContext, case_id: str) -> list[AnswerProblem]:
     return load_draft(ctx, case_id).fill.check_all()
 
 
-def _freeze(uow: UnitOfWork, row: CaseRow, fill: FormFill, *, actor: str) -> None:
+def _freeze(
+    ctx: KioskContext,
+    uow: UnitOfWork,
+    row: CaseRow,
+    fill: FormFill,
+    *,
+    actor: str,
+    block_duplicates: bool = True,
+) -> None:
     """Freeze what applies, hash it, queue it: the one place a case becomes final."""
     if row.form_id.startswith(BUNDLE_FORM_PREFIX):
         # A life-event intake is never a case of its own: it becomes one case per form.
@@ -245,6 +280,13 @@ def _freeze(uow: UnitOfWork, row: CaseRow, fill: FormFill, *, actor: str) -> Non
     if errors:
         raise InvalidAnswers(errors)
     check_transition(CaseState(row.state), CaseState.FINALIZED)
+    if not duplicates.has_override(row):
+        others = [r.number for r in duplicates.duplicate_rows(ctx.catalogue, uow.session, row)]
+        if others and block_duplicates:
+            raise duplicates.DuplicateClaim(others)
+        if others:  # entered on the PC from paper: noted for staff, not refused
+            detail = f"same subject as {', '.join(others[:5])}"
+            uow.cases.audit(row, actor=actor, action="duplicate_noted", detail=detail)
     final = fill.final_answers()
     fill.answers = final
     _save_fill(uow.cases, row, fill)
@@ -259,8 +301,8 @@ def finalize_case(ctx: KioskContext, case_id: str, *, actor: str = "resident") -
     """Freeze the answers and queue the case; InvalidAnswers (nothing changed) if incomplete."""
     with ctx.store.unit_of_work() as uow:
         row = _editable(uow, case_id)
-        fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row))
-        _freeze(uow, row, fill, actor=actor)
+        fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row), row.identity_proof)
+        _freeze(ctx, uow, row, fill, actor=actor)
         uow.commit()
         summary = summary_of(ctx, row)
     events.case_did_finalize.emit(case_id)
@@ -278,13 +320,20 @@ def fill_case(
     bundle_id: str | None = None,
     uow: UnitOfWork | None = None,
     form_version: int | None = None,
+    duplicate_reason: str | None = None,
+    consent: Consent | None = None,
+    proof: str | None = None,
+    block_duplicates: bool = False,
 ) -> CaseSummary:
     """Create a finalized case from a whole answers document, or raise InvalidAnswers.
 
     With ``uow`` the case joins the caller's transaction (a life-event bundle
     creates all its cases or none); otherwise it commits on its own.
     ``form_version`` pins a version (a bundle names the versions it was written
-    for); the default is the newest.
+    for); the default is the newest. A case whose subject already has a case of this
+    form is a duplicate claim: with ``block_duplicates`` (the kiosk's screens) it raises
+    DuplicateClaim unless ``duplicate_reason`` says why (audited); without (``kiosk
+    fill``, paper forms entered on the PC) it is noted in the case's audit trail.
     """
     form = ctx.catalogue.get(form_id, form_version)
     fill = FormFill(
@@ -297,10 +346,11 @@ def fill_case(
     if problems:
         raise InvalidAnswers(problems)
     who = actor or actor_for(volunteer_id, "cli")
+    extra = _Extra(duplicate_reason, consent, proof, block_duplicates)
     if uow is not None:
-        return _create_final(ctx, uow, form, fill, volunteer_id, bundle_id, who)
+        return _create_final(ctx, uow, form, fill, volunteer_id, bundle_id, who, extra)
     with ctx.store.unit_of_work() as own:
-        summary = _create_final(ctx, own, form, fill, volunteer_id, bundle_id, who)
+        summary = _create_final(ctx, own, form, fill, volunteer_id, bundle_id, who, extra)
         own.commit()
     events.case_did_finalize.emit(summary.id)
     return summary
@@ -314,11 +364,51 @@ def _create_final(
     volunteer_id: str | None,
     bundle_id: str | None,
     actor: str,
+    extra: _Extra,
 ) -> CaseSummary:
     row = _new_row(ctx, uow, form, volunteer_id=volunteer_id, bundle_id=bundle_id)
+    row.identity_proof = extra.proof
     uow.cases.audit(row, actor=actor, action="created", detail=f"{form.id} v{form.version}")
-    _freeze(uow, row, fill, actor=actor)
+    if extra.consent is not None:
+        row.consent = extra.consent.to_json()
+        uow.cases.audit(row, actor=actor, action="consent", detail=f"by {extra.consent.by}")
+    # The subject is indexed before the duplicate check in _freeze looks for it.
+    store_answers(uow.cases, row, form, fill.answers, fill.prefilled)
+    if extra.duplicate_reason:
+        record_override(uow, row, extra.duplicate_reason, actor=actor)
+    _freeze(ctx, uow, row, fill, actor=actor, block_duplicates=extra.block_duplicates)
     return summary_of(ctx, row)
+
+
+@dataclass(frozen=True)
+class _Extra:
+    duplicate_reason: str | None = None
+    consent: Consent | None = None
+    proof: str | None = None
+    block_duplicates: bool = False
+
+
+def record_override(uow: UnitOfWork, row: CaseRow, reason: str, *, actor: str) -> None:
+    """Audit why a duplicate goes on (the reason text with any number masked)."""
+    others = duplicates.duplicate_rows_numbers(uow.session, row)
+    detail = f"{scrub_numbers(reason.strip())[:120]}; same subject as {', '.join(others) or '-'}"
+    uow.cases.audit(row, actor=actor, action=duplicates.OVERRIDE_ACTION, detail=detail)
+
+
+def allow_duplicate(ctx: KioskContext, case_id: str, reason: str, *, actor: str) -> DraftView:
+    """A volunteer (or staff) goes on with a duplicate claim: the reason is audited.
+
+    Raises CaseError when the reason is empty or the actor is the resident alone."""
+    if not reason.strip():
+        raise CaseError("a duplicate claim goes on only with a reason")
+    if not actor.startswith(("volunteer:", "staff:", "admin:")):
+        raise CaseError("only a logged-in volunteer or staff member can allow a duplicate claim")
+    with ctx.store.unit_of_work() as uow:
+        row = _editable(uow, case_id)
+        record_override(uow, row, reason, actor=actor)
+        fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row), row.identity_proof)
+        uow.commit()
+        return DraftView(summary_of(ctx, row), fill, row.current_page, [])
 
 
 def list_cases(
@@ -345,7 +435,7 @@ def show_case(ctx: KioskContext, key: str) -> CaseDetail:
         row = uow.cases.require(key)
         data = uow.cases.read_personal(row)
         form = _form(ctx, row)
-        fill = _fill(ctx, form, data)
+        fill = _fill(ctx, form, data, row.identity_proof)
         audit = [AuditLine(a.at, a.actor, a.action, a.detail) for a in row.audit]
         return CaseDetail(
             summary=summary_of(ctx, row),
