@@ -258,6 +258,25 @@ def remove_item(
     return _change_draft(ctx, case_id, change, page=repeat, actor=actor, action="item_removed")
 
 
+def discard_draft(ctx: KioskContext, case_id: str, *, actor: str) -> None:
+    """Drop a draft the person chose not to go on with (a duplicate claim they stopped).
+
+    Only drafts; the audit log keeps that it existed (number and form, nothing personal)."""
+    from kiosk.services.audit import record
+
+    with ctx.store.unit_of_work() as uow:
+        row = _editable(uow, case_id)
+        record(
+            uow.session,
+            actor=actor,
+            action="draft_discarded",
+            detail=row.form_id,
+            case_number=row.number,
+        )
+        uow.session.delete(row)
+        uow.commit()
+
+
 def validate_case(ctx: KioskContext, case_id: str) -> list[AnswerProblem]:
     """Every problem that would stop finalizing, in page order."""
     return load_draft(ctx, case_id).fill.check_all()

@@ -41,6 +41,7 @@ class LoginPage(BasePage):
         heading: str,
         ask_number: bool,
         on_submit: Callable[[str, str], None],
+        number_label: str = S.VOLUNTEER_ID,
         on_home: Callable[[], None],
         on_read: Callable[[str], None] | None,
         name: str,
@@ -48,14 +49,14 @@ class LoginPage(BasePage):
         super().__init__(heading, None, name=name, on_read=on_read)
         self.number = QLineEdit()
         self.number.setObjectName("number")
-        self.number.setMaxLength(8)
+        self.number.setMaxLength(16)
         self.pin = QLineEdit()
         self.pin.setObjectName("pin")
-        self.pin.setMaxLength(8)
+        self.pin.setMaxLength(12)
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         lines = [self.number, self.pin] if ask_number else [self.pin]
         if ask_number:
-            self.body.addWidget(label(S.VOLUNTEER_ID, "large"))
+            self.body.addWidget(label(number_label, "large"))
             self.body.addWidget(self.number)
         else:
             self.number.hide()
