@@ -159,9 +159,9 @@ def start_case(
             row.consent = consent.to_json()
             detail = f"notice {consent.notice} by {consent.by}; sensitive {consent.sensitive}"
             uow.cases.audit(row, actor=actor, action="consent", detail=detail)
-        uow.commit()
         view = DraftView(summary_of(ctx, row), fill, None, _duplicates(ctx, uow, row))
-    events.case_did_save.emit(row.id)
+        uow.commit()
+    events.case_did_save.emit(view.case.id)
     return view
 
 
@@ -426,8 +426,9 @@ def allow_duplicate(ctx: KioskContext, case_id: str, reason: str, *, actor: str)
         row = _editable(uow, case_id)
         record_override(uow, row, reason, actor=actor)
         fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row), row.identity_proof)
+        view = DraftView(summary_of(ctx, row), fill, row.current_page, [])
         uow.commit()
-        return DraftView(summary_of(ctx, row), fill, row.current_page, [])
+        return view
 
 
 def list_cases(

@@ -208,6 +208,11 @@ class IdentifyPage(BasePage):
         self.vouch_button.setVisible(not person.proven and self._on_volunteer_confirm is not None)
         self.person.show()
 
+    def show_found(self, person: PersonView) -> None:
+        """A person found by a receipt code: their number goes in the field, then shown."""
+        self._set_text(person.id.number)
+        self.show_person(person)
+
     def show_refused(self, message: str) -> None:
         self.show_errors([message])
         if self._on_read is not None:

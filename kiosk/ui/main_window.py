@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
         volunteer = session.volunteer
 
         def refused(message: str) -> Callable[[Any], None]:
-            return lambda found: page.show_person(found) if found else page.show_refused(message)
+            return lambda found: page.show_found(found) if found else page.show_refused(message)
 
         page = IdentifyPage(
             heading=S.IDENTIFY_LOOKUP_HEADING if purpose == "my_cases" else S.IDENTIFY_HEADING,
