@@ -113,7 +113,9 @@ def tour(w: MainWindow) -> Iterator[str]:
     w.form.start(offer)
     settle(w)
     yield "notice"
-    w.page.findChild(QPushButton, "agree").click()
+    agree = w.page.findChild(QPushButton, "agree")
+    assert agree is not None
+    agree.click()
     settle(w)
     assert w.session.draft is not None
     case_id = w.session.draft.case.id
