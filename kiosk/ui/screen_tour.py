@@ -32,7 +32,7 @@ QUESTION_PAGES = [
     ("question-prefilled-choice", "deceased_sex"),
     ("question-date", "death_date"),
     ("question-village", "deceased_village"),
-    ("question-choice", "death_reason"),
+    ("question-choice", "bank_name"),
     ("question-yes-no", "drew_pension"),
     ("question-relationship", "applicant_relationship"),
     ("question-phone", "applicant_phone"),

@@ -94,7 +94,7 @@ def test_pdf_text_font_and_page_numbers(ctx: KioskContext, printed: str, tmp_pat
         "社保所",
     ):
         assert expected.replace(" ", "") in text, expected
-    assert "老人是因为什么去世的" in text
+    assert "老人是哪天去世的" in text
     # Skip logic: the "other reason" question did not apply, so it is not printed.
     assert "请说一下是什么原因" not in text
     fonts = subprocess.run(
