@@ -70,6 +70,9 @@ class CaseSheet:
     identity_payload: str
     data_payloads: list[str]
     eligibility: list[str] = field(default_factory=list)
+    # The notice-and-consent record in one sentence (kiosk.services.consent); printed
+    # under the declaration until the layout gives it its own small section.
+    consent: str = ""
 
 
 @dataclass
@@ -178,6 +181,7 @@ def build_sheet(
     volunteer: str,
     identity_payload: str,
     data_payloads: list[str],
+    consent: str = "",
 ) -> CaseSheet:
     fill = _fill(form, lists, packet.answers)
     declaration = next(
@@ -197,11 +201,12 @@ def build_sheet(
         sections=build_sections(fill, packet.answers),
         materials=materials_needed(fill),
         routing=[Desk(s.desk, s.does) for s in form.routing],
-        declaration=declaration,
+        declaration=f"{declaration}\n{consent}" if consent else declaration,
         signed_on_screen=signed,
         volunteer=volunteer,
         identity_payload=identity_payload,
         data_payloads=data_payloads,
+        consent=consent,
     )
 
 
