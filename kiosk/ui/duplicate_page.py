@@ -51,11 +51,9 @@ class DuplicatePage(BasePage):
                         on_click=partial(on_reason, reason),
                     )
                 )
-        self.body.addWidget(
-            button(S.DUPLICATE_STOP, "fa5s.home", role="primary", name="stop", on_click=on_stop)
-        )
         self.body.addStretch(1)
-        self.set_nav()
+        self.set_nav(next=on_stop, next_text=S.DUPLICATE_STOP)  # always in view
+        self.next_button.setObjectName("stop")
 
     def extra_spoken(self) -> list[str]:
         return self.lines

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from kiosk.services.consent import Notice
 from kiosk.ui import strings as S
-from kiosk.ui.common_widgets import button, frame, label
+from kiosk.ui.common_widgets import frame, label, wrap_text
 from kiosk.ui.page_frame import BasePage
 
 
@@ -54,12 +54,12 @@ class NoticePage(BasePage):
             if notice.sensitive
             else S.AGREE
         )
-        self.body.addWidget(
-            button(agree_text, "fa5s.check", role="primary", name="agree", on_click=on_agree)
-        )
-        self.body.addWidget(button(S.DISAGREE, "fa5s.times", name="disagree", on_click=on_disagree))
         self.body.addStretch(1)
-        self.set_nav(back=on_disagree)
+        # Both answers in the navigation bar: always in view, however long the notice.
+        self.set_nav(back=on_disagree, next=on_agree, next_text=wrap_text(agree_text, 10))
+        self.next_button.setObjectName("agree")
+        self.back_button.setObjectName("disagree")
+        self.back_button.setText(S.DISAGREE)
 
     def extra_spoken(self) -> list[str]:
         return self.lines
