@@ -16,7 +16,6 @@ from kiosk import events
 from kiosk.domain.case_hash import content_hash
 from kiosk.domain.case_states import EDITABLE_STATES, CaseState, check_transition
 from kiosk.domain.id_card_chip import IdCardData
-from kiosk.domain.masking import scrub_numbers
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.schema import FormDefinition
@@ -24,7 +23,7 @@ from kiosk.services import duplicates
 from kiosk.services.consent import Consent
 from kiosk.services.context import KioskContext
 from kiosk.services.identity_proof import prefill_for
-from kiosk.services.views import AnswerResult, AuditLine, CaseDetail, CaseSummary, DraftView
+from kiosk.services.views import AnswerResult, CaseSummary, DraftView
 from kiosk.store.models import CaseRow, utcnow
 from kiosk.store.repositories import CaseRepository, PersonalData
 from kiosk.store.uow import UnitOfWork
@@ -258,25 +257,6 @@ def remove_item(
     return _change_draft(ctx, case_id, change, page=repeat, actor=actor, action="item_removed")
 
 
-def discard_draft(ctx: KioskContext, case_id: str, *, actor: str) -> None:
-    """Drop a draft the person chose not to go on with (a duplicate claim they stopped).
-
-    Only drafts; the audit log keeps that it existed (number and form, nothing personal)."""
-    from kiosk.services.audit import record
-
-    with ctx.store.unit_of_work() as uow:
-        row = _editable(uow, case_id)
-        record(
-            uow.session,
-            actor=actor,
-            action="draft_discarded",
-            detail=row.form_id,
-            case_number=row.number,
-        )
-        uow.session.delete(row)
-        uow.commit()
-
-
 def validate_case(ctx: KioskContext, case_id: str) -> list[AnswerProblem]:
     """Every problem that would stop finalizing, in page order."""
     return load_draft(ctx, case_id).fill.check_all()
@@ -394,7 +374,7 @@ def _create_final(
     # The subject is indexed before the duplicate check in _freeze looks for it.
     store_answers(uow.cases, row, form, fill.answers, fill.prefilled)
     if extra.duplicate_reason:
-        record_override(uow, row, extra.duplicate_reason, actor=actor)
+        duplicates.record_override(uow, row, extra.duplicate_reason, actor=actor)
     _freeze(ctx, uow, row, fill, actor=actor, block_duplicates=extra.block_duplicates)
     return summary_of(ctx, row)
 
@@ -407,64 +387,25 @@ class _Extra:
     block_duplicates: bool = False
 
 
-def record_override(uow: UnitOfWork, row: CaseRow, reason: str, *, actor: str) -> None:
-    """Audit why a duplicate goes on (the reason text with any number masked)."""
-    others = duplicates.duplicate_rows_numbers(uow.session, row)
-    detail = f"{scrub_numbers(reason.strip())[:120]}; same subject as {', '.join(others) or '-'}"
-    uow.cases.audit(row, actor=actor, action=duplicates.OVERRIDE_ACTION, detail=detail)
+# Re-exported: the read-only queries and the duplicate-claim operations live in their own
+# modules (kiosk.services.case_queries, kiosk.services.duplicates).
+from kiosk.services.case_queries import cases_for_person, list_cases, show_case  # noqa: E402
+from kiosk.services.duplicates import allow_duplicate, discard_draft  # noqa: E402
 
-
-def allow_duplicate(ctx: KioskContext, case_id: str, reason: str, *, actor: str) -> DraftView:
-    """A volunteer (or staff) goes on with a duplicate claim: the reason is audited.
-
-    Raises CaseError when the reason is empty or the actor is the resident alone."""
-    if not reason.strip():
-        raise CaseError("a duplicate claim goes on only with a reason")
-    if not actor.startswith(("volunteer:", "staff:", "admin:")):
-        raise CaseError("only a logged-in volunteer or staff member can allow a duplicate claim")
-    with ctx.store.unit_of_work() as uow:
-        row = _editable(uow, case_id)
-        record_override(uow, row, reason, actor=actor)
-        fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row), row.identity_proof)
-        view = DraftView(summary_of(ctx, row), fill, row.current_page, [])
-        uow.commit()
-        return view
-
-
-def list_cases(
-    ctx: KioskContext,
-    *,
-    states: list[str] | None = None,
-    form_id: str | None = None,
-    limit: int = 200,
-) -> list[CaseSummary]:
-    with ctx.store.unit_of_work() as uow:
-        rows = uow.cases.search(states=states, form_id=form_id, limit=limit)
-        return [summary_of(ctx, row) for row in rows]
-
-
-def cases_for_person(ctx: KioskContext, id_number: str) -> list[CaseSummary]:
-    """我的办件: the cases a person applied for or is the subject of; states only."""
-    with ctx.store.unit_of_work() as uow:
-        return [summary_of(ctx, row) for row in uow.cases.for_person(id_number)]
-
-
-def show_case(ctx: KioskContext, key: str) -> CaseDetail:
-    """One case in full (for staff and the owner): answers, their words, the audit trail."""
-    with ctx.store.unit_of_work() as uow:
-        row = uow.cases.require(key)
-        data = uow.cases.read_personal(row)
-        form = _form(ctx, row)
-        fill = _fill(ctx, form, data, row.identity_proof)
-        audit = [AuditLine(a.at, a.actor, a.action, a.detail) for a in row.audit]
-        return CaseDetail(
-            summary=summary_of(ctx, row),
-            applicant_name=data.applicant_name,
-            subject_name=data.subject_name,
-            answers=data.answers,
-            rows=fill.summary() if row.personal is not None else [],
-            content_hash=row.content_hash,
-            device_id=row.device_id,
-            purged=row.purged_at is not None,
-            audit=audit,
-        )
+__all__ = [
+    "CaseError",
+    "InvalidAnswers",
+    "add_item",
+    "allow_duplicate",
+    "answer",
+    "cases_for_person",
+    "discard_draft",
+    "fill_case",
+    "finalize_case",
+    "list_cases",
+    "load_draft",
+    "remove_item",
+    "show_case",
+    "start_case",
+    "validate_case",
+]

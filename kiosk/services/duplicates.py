@@ -11,13 +11,21 @@ duplicate without it raises :class:`DuplicateClaim`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.case_states import CaseState
+from kiosk.domain.masking import scrub_numbers
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX
 from kiosk.forms.catalogue import Catalogue
+from kiosk.services.context import KioskContext
 from kiosk.store.models import CaseRow
+from kiosk.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from kiosk.services.views import DraftView
 
 OVERRIDE_ACTION = "duplicate_override"
 # The reasons a volunteer picks from (touch only; a free note may follow, numbers masked).
@@ -85,3 +93,50 @@ def override_reason(row: CaseRow) -> str | None:
     """The reason given (without the case numbers the audit line adds)."""
     detail = next((a.detail for a in reversed(row.audit) if a.action == OVERRIDE_ACTION), None)
     return detail.split("; same subject as")[0] if detail is not None else None
+
+
+def record_override(uow: UnitOfWork, row: CaseRow, reason: str, *, actor: str) -> None:
+    """Audit why a duplicate goes on (the reason text with any number masked)."""
+    others = duplicate_rows_numbers(uow.session, row)
+    detail = f"{scrub_numbers(reason.strip())[:120]}; same subject as {', '.join(others) or '-'}"
+    uow.cases.audit(row, actor=actor, action=OVERRIDE_ACTION, detail=detail)
+
+
+def allow_duplicate(ctx: KioskContext, case_id: str, reason: str, *, actor: str) -> DraftView:
+    """A volunteer (or staff) goes on with a duplicate claim: the reason is audited.
+
+    Raises CaseError when the reason is empty or the actor is the resident alone."""
+    from kiosk.services.cases import CaseError, _editable, _fill, _form, summary_of
+    from kiosk.services.views import DraftView
+
+    if not reason.strip():
+        raise CaseError("a duplicate claim goes on only with a reason")
+    if not actor.startswith(("volunteer:", "staff:", "admin:")):
+        raise CaseError("only a logged-in volunteer or staff member can allow a duplicate claim")
+    with ctx.store.unit_of_work() as uow:
+        row = _editable(uow, case_id)
+        record_override(uow, row, reason, actor=actor)
+        fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row), row.identity_proof)
+        view = DraftView(summary_of(ctx, row), fill, row.current_page, [])
+        uow.commit()
+        return view
+
+
+def discard_draft(ctx: KioskContext, case_id: str, *, actor: str) -> None:
+    """Drop a draft the person chose not to go on with (a duplicate claim they stopped).
+
+    Only drafts; the audit log keeps that it existed (number and form, nothing personal)."""
+    from kiosk.services.audit import record
+    from kiosk.services.cases import _editable
+
+    with ctx.store.unit_of_work() as uow:
+        row = _editable(uow, case_id)
+        record(
+            uow.session,
+            actor=actor,
+            action="draft_discarded",
+            detail=row.form_id,
+            case_number=row.number,
+        )
+        uow.session.delete(row)
+        uow.commit()
