@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     idle_timeout_s: int = Field(default=120, ge=30, le=3600)
     idle_warning_s: int = Field(default=30, ge=20, le=300)
     kiosk_mode: bool = False
-    staff_pin: str = "2468"
+    # Staff and volunteers log in with named accounts (kiosk staff add / volunteers add).
     market_days: str = ""  # e.g. "2,5,8" (lunar days ending in 2, 5, 8)
 
     # Printing and sync.
@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     server_url: str = ""
     server_ca_file: str = ""
     retention_days: int = Field(default=30, ge=1, le=3650)
+    # Audit entries are kept at least six months (等保 review; docs/privacy.md).
+    audit_retention_days: int = Field(default=365, ge=183, le=3650)
+    # A receipt's one-time code proves presence until it is used or this many days pass.
+    receipt_code_days: int = Field(default=90, ge=1, le=365)
+
+    # ID card reader on a serial port ("sam:/dev/ttyUSB0", "sam:COM3"; docs/devices.md).
+    # Readers that type like a keyboard need no setting.
+    card_reader: str = ""
 
     # Demo data (synthetic registry, demo volunteers) for trying the kiosk out.
     demo_data: bool = False

@@ -39,23 +39,31 @@ def catalogue() -> Catalogue:
     return default_catalogue()
 
 
-def form() -> FormDefinition:
-    return catalogue().get(FORM_ID)
+def form(version: int | None = None) -> FormDefinition:
+    """The death-benefit form: the newest version, or an older one (still loadable: v1 asked
+    the cause and place of death, which v2 dropped as data the office does not use)."""
+    return catalogue().get(FORM_ID, version)
 
 
-def example_file() -> Path:
-    return example_path(form())
+def example_file(version: int | None = None) -> Path:
+    return example_path(form(version))
 
 
-def example() -> dict[str, Any]:
+def example(version: int | None = None) -> dict[str, Any]:
     """A fresh deep copy of the shipped example answers (tests may change it)."""
-    data: dict[str, Any] = json.loads(example_file().read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(example_file(version).read_text(encoding="utf-8"))
     return copy.deepcopy(data)
 
 
-def new_fill(answers: dict[str, Any] | None = None, *, today: date = TODAY, **kw: Any) -> FormFill:
+def new_fill(
+    answers: dict[str, Any] | None = None,
+    *,
+    today: date = TODAY,
+    version: int | None = None,
+    **kw: Any,
+) -> FormFill:
     """An empty fill of the death-benefit form; ``answers`` applied (and checked) if given."""
-    fill = FormFill(form(), catalogue().lists, today=today, **kw)
+    fill = FormFill(form(version), catalogue().lists, today=today, **kw)
     if answers is not None:
         problems = [p for p in fill.apply_answers(answers) if p.is_error]
         assert not problems, [str(p) for p in problems]

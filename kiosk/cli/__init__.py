@@ -16,6 +16,8 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.cli import (
+    accounts_cmd,
+    audit_cmd,
     bundle_cmd,
     cases_cmd,
     fill_cmd,
@@ -37,6 +39,8 @@ COMMAND_GROUPS = [
     print_cmd,
     qr_cmd,
     bundle_cmd,
+    accounts_cmd,
+    audit_cmd,
 ]
 
 

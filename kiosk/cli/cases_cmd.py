@@ -1,14 +1,39 @@
-"""``kiosk cases list|show``: the cases on this kiosk, for staff and scripts."""
+"""``kiosk cases list|show``: the cases on this kiosk, for staff and scripts.
+
+Names, ID, bank and phone numbers and sensitive answers are masked; a staff account's
+``--reveal --staff ID`` (PIN asked) shows them in clear, and the reveal is audited.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from kiosk.cli.accounts_cmd import staff_login
 from kiosk.cli.common import CliError, open_context, print_json, print_table
+from kiosk.cli.pin_input import add_pin_option
 from kiosk.domain.case_states import CaseState
+from kiosk.services.audit import log_event
 from kiosk.services.cases import list_cases, show_case
+from kiosk.services.context import KioskContext
+from kiosk.services.masked_view import case_names, mask_case_detail
 from kiosk.store.repositories import CaseNotFound
+
+
+def _reveal_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--reveal", action="store_true", help="show personal data (staff, audited)")
+    p.add_argument("--staff", help="the staff account id that reveals (PIN asked)")
+    add_pin_option(p)
+
+
+def _revealer(args: argparse.Namespace, ctx: KioskContext) -> str | None:
+    """The staff actor when --reveal is allowed, None without --reveal; CliError if refused."""
+    if not args.reveal:
+        return None
+    if not args.staff:
+        raise CliError("--reveal needs --staff ID (a staff account; kiosk staff add)", 2)
+    actor: str = staff_login(args, ctx).actor
+    return actor
 
 
 def register(sub: Any) -> None:
@@ -20,30 +45,37 @@ def register(sub: Any) -> None:
     p.add_argument("--form")
     p.add_argument("--limit", type=int, default=200)
     p.add_argument("--json", action="store_true")
+    _reveal_options(p)
     p.set_defaults(handler=cmd_list)
 
     p = csub.add_parser("show", help="one case by number or UUID")
     p.add_argument("number")
     p.add_argument("--json", action="store_true")
+    _reveal_options(p)
     p.set_defaults(handler=cmd_show)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
+        actor = _revealer(args, ctx)
         cases = list_cases(ctx, states=args.state, form_id=args.form, limit=args.limit)
+        names = case_names(ctx, [c.id for c in cases], reveal=actor is not None)
+        if actor is not None:
+            log_event(ctx, actor=actor, action="revealed", detail=f"cases list ({len(cases)})")
     finally:
         ctx.close()
     if args.json:
-        print_json(cases)
+        print_json([{**c.__dict__, "names": names.get(c.id, "")} for c in cases])
         return 0
     print_table(
-        ["NUMBER", "STATE", "FORM", "VOLUNTEER", "CREATED (UTC)"],
+        ["NUMBER", "STATE", "FORM", "NAMES", "VOLUNTEER", "CREATED (UTC)"],
         [
             [
                 c.number,
                 c.state,
                 c.form_id,
+                names.get(c.id, "-") or "-",
                 c.volunteer_id or "-",
                 c.created_at.strftime("%Y-%m-%d %H:%M"),
             ]
@@ -56,7 +88,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
+        actor = _revealer(args, ctx)
         detail = show_case(ctx, args.number)
+        form = ctx.catalogue.get(detail.summary.form_id, detail.summary.form_version)
+        if actor is None:
+            detail = mask_case_detail(form, detail)
+        else:
+            log_event(ctx, actor=actor, action="revealed", case_number=detail.summary.number)
     except CaseNotFound as exc:
         raise CliError(str(exc)) from exc
     finally:

@@ -63,5 +63,25 @@ class ChainedPrefill:
         return merged
 
 
+class CardPrefill:
+    """Fields read from the resident's ID card chip (source 身份证), for that card's number only.
+
+    ``fields`` is :meth:`kiosk.domain.id_card_chip.IdCardData.prefill_fields`: name, sex,
+    nation, birth_date, address, id_number, card_valid_until. Chained after the registry,
+    the card wins: it is the document itself.
+    """
+
+    SOURCE = "身份证"
+
+    def __init__(self, id_number: str, fields: Mapping[str, Any]) -> None:
+        self._number = id_number
+        self._fields = dict(fields)
+
+    def lookup(self, id_number: str, *, today: date) -> Mapping[str, PrefillValue]:
+        if id_number.strip().upper() != self._number.upper():
+            return {}
+        return {name: PrefillValue(value, self.SOURCE) for name, value in self._fields.items()}
+
+
 def default_prefill() -> PrefillSource:
     return IdNumberPrefill()

@@ -180,6 +180,24 @@ class PersonNames(_Strict):
     subject: str | None = None
 
 
+class SensitiveData(_Strict):
+    """Sensitive personal information a form collects (PIPL Art. 28), consented to separately
+    (Art. 29) before the first question: its category in words, the questions holding it,
+    and why the office needs it (said to the resident; docs/privacy.md)."""
+
+    category: str  # 金融账户 / 健康状况 / 残疾情况 / 低保和家庭经济状况 ...
+    questions: list[str] = Field(min_length=1)
+    why: str
+
+
+def _names(qs: list[Question]) -> set[str]:
+    out: set[str] = set()
+    for q in qs:
+        out.add(q.name)
+        out |= _names(q.children)
+    return out
+
+
 class FormDefinition(_Strict):
     id: str = Field(pattern=NAME_PATTERN)
     version: int = Field(ge=1)
@@ -206,6 +224,16 @@ class FormDefinition(_Strict):
     migrations: list[Migration] = Field(default_factory=list)
     # Free-standing values the expressions may use (thresholds), e.g. {min_age: 80}.
     constants: dict[str, int | float | str] = Field(default_factory=dict)
+    sensitive: list[SensitiveData] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sensitive_questions_exist(self) -> FormDefinition:
+        known = _names(self.questions)
+        for item in self.sensitive:
+            missing = [q for q in item.questions if q not in known]
+            if missing:
+                raise ValueError(f"sensitive {item.category}: unknown question(s) {missing}")
+        return self
 
     @field_validator("choices")
     @classmethod

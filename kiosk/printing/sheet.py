@@ -103,6 +103,9 @@ class CaseSheet:
     approvals: list[Approval] = field(default_factory=list)
     summary: list[Row] = field(default_factory=list)  # who and what, beside the signatures
     photo: str | None = None  # 照片粘贴处 caption, when the form asks for photos
+    # The notice-and-consent record in one sentence (kiosk.services.consent); printed
+    # under the declaration until the layout gives it its own small section.
+    consent: str = ""
 
 
 @dataclass
@@ -218,6 +221,7 @@ def build_sheet(
     identity_payload: str,
     data_payloads: list[str],
     notices: list[str] | None = None,
+    consent: str = "",
 ) -> CaseSheet:
     """``notices``: the hall's word on the case so far (需补材料 and what is missing)."""
     fill = _fill(form, lists, packet.answers, _local_date(packet.finalized_at) or date.today())
@@ -239,7 +243,7 @@ def build_sheet(
         sections=build_sections(fill, packet.answers),
         materials=materials_needed(fill),
         routing=[Desk(s.desk, s.does) for s in form.routing],
-        declaration=declaration,
+        declaration=f"{declaration}\n{consent}" if consent else declaration,
         signed_on_screen=signed,
         volunteer=volunteer,
         identity_payload=identity_payload,
@@ -249,6 +253,7 @@ def build_sheet(
         approvals=approvals(form),
         summary=summary(fill, packet.answers, packet.number, title),
         photo=form.print_photo,
+        consent=consent,
     )
 
 

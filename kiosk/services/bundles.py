@@ -15,6 +15,7 @@ from typing import Any
 
 from kiosk import events
 from kiosk.domain.case_states import EDITABLE_STATES
+from kiosk.domain.id_card_chip import IdCardData
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX, BundleDefinition, BundleForm
 from kiosk.forms.bundle_compose import applicable, composed_problems, split_answers
 from kiosk.forms.engine import AnswerProblem, FormFill
@@ -25,8 +26,12 @@ from kiosk.services.cases import (
     fill_case,
     start_case,
 )
+from kiosk.services.consent import Consent
 from kiosk.services.context import KioskContext
+from kiosk.services.duplicates import override_reason
+from kiosk.services.identity_proof import prefill_for
 from kiosk.services.views import CaseSummary, DraftView
+from kiosk.store.models import CaseRow
 from kiosk.store.repositories import PersonalData
 from kiosk.store.uow import UnitOfWork
 
@@ -86,10 +91,22 @@ def start_bundle(
     *,
     resident_id: str | None = None,
     volunteer_id: str | None = None,
+    proof: str | None = None,
+    card: IdCardData | None = None,
+    consent: Consent | None = None,
 ) -> DraftView:
-    """A draft of the bundle's composed form; fill it with the ordinary case operations."""
+    """A draft of the bundle's composed form; fill it with the ordinary case operations
+    (``proof``, ``card`` and ``consent`` as for start_case)."""
     bundle = ctx.catalogue.bundle(bundle_id)
-    return start_case(ctx, bundle.form_id, resident_id=resident_id, volunteer_id=volunteer_id)
+    return start_case(
+        ctx,
+        bundle.form_id,
+        resident_id=resident_id,
+        volunteer_id=volunteer_id,
+        proof=proof,
+        card=card,
+        consent=consent,
+    )
 
 
 def _bundle_of(ctx: KioskContext, form_id: str, version: int) -> BundleDefinition:
@@ -98,14 +115,14 @@ def _bundle_of(ctx: KioskContext, form_id: str, version: int) -> BundleDefinitio
     return ctx.catalogue.bundle(form_id.removeprefix(BUNDLE_FORM_PREFIX), version)
 
 
-def _composed_fill(ctx: KioskContext, form_id: str, version: int, data: PersonalData) -> FormFill:
+def _composed_fill(ctx: KioskContext, row: CaseRow, data: PersonalData) -> FormFill:
     return FormFill(
-        ctx.catalogue.get(form_id, version),
+        ctx.catalogue.get(row.form_id, row.form_version),
         ctx.catalogue.lists,
         today=ctx.today(),
         answers=data.answers,
         prefilled=data.prefilled,
-        prefill=ctx.prefill,
+        prefill=prefill_for(ctx, row.identity_proof),
     )
 
 
@@ -151,7 +168,7 @@ def bundle_plan(ctx: KioskContext, case_id: str) -> BundlePlan:
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.require(case_id)
         bundle = _bundle_of(ctx, row.form_id, row.form_version)
-        fill = _composed_fill(ctx, row.form_id, row.form_version, uow.cases.read_personal(row))
+        fill = _composed_fill(ctx, row, uow.cases.read_personal(row))
     return plan_for(ctx, bundle, fill)
 
 
@@ -164,6 +181,7 @@ def _create_cases(
     group_id: str,
     volunteer_id: str | None,
     actor: str,
+    intake: CaseRow | None = None,
 ) -> list[CaseSummary]:
     """One finalized case per applicable form, in the caller's transaction; or InvalidAnswers."""
     errors = [p for p in fill.check_all() if p.is_error]
@@ -184,6 +202,11 @@ def _create_cases(
                     actor=actor,
                     bundle_id=group_id,
                     uow=uow,
+                    # The intake's proof, consent and duplicate reason go to every case.
+                    proof=intake.identity_proof if intake else None,
+                    consent=Consent.from_json(intake.consent) if intake else None,
+                    duplicate_reason=override_reason(intake) if intake else None,
+                    block_duplicates=intake is not None,
                 )
             )
         except InvalidAnswers as exc:
@@ -219,9 +242,16 @@ def finalize_bundle(
         if row.state not in EDITABLE_STATES:
             raise CaseError(f"case {row.number} is {row.state}; it was already finalized")
         bundle = _bundle_of(ctx, row.form_id, row.form_version)
-        fill = _composed_fill(ctx, row.form_id, row.form_version, uow.cases.read_personal(row))
+        fill = _composed_fill(ctx, row, uow.cases.read_personal(row))
         cases = _create_cases(
-            ctx, uow, bundle, fill, group_id=row.id, volunteer_id=row.volunteer_id, actor=actor
+            ctx,
+            uow,
+            bundle,
+            fill,
+            group_id=row.id,
+            volunteer_id=row.volunteer_id,
+            actor=actor,
+            intake=row,
         )
         # The intake has become the cases above (same bundle_id as its UUID).
         uow.session.delete(row)

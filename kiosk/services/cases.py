@@ -9,6 +9,7 @@ hash and queues the case for the town server in the same transaction.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,13 +18,17 @@ from kiosk.device_identity import load_or_create_signing_key
 from kiosk.domain.case_hash import content_hash
 from kiosk.domain.case_numbers import DEVICE_NO_KEY, device_part
 from kiosk.domain.case_states import EDITABLE_STATES, CaseState, check_transition
+from kiosk.domain.id_card_chip import IdCardData
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.migrate import migrate_draft
 from kiosk.forms.schema import FormDefinition
+from kiosk.services import duplicates
+from kiosk.services.consent import Consent
 from kiosk.services.context import KioskContext
 from kiosk.services.identity import sign_case
-from kiosk.services.views import AnswerResult, AuditLine, CaseDetail, CaseSummary, DraftView
+from kiosk.services.identity_proof import prefill_for
+from kiosk.services.views import AnswerResult, CaseSummary, DraftView
 from kiosk.store.models import CaseRow, utcnow
 from kiosk.store.repositories import CaseRepository, PersonalData
 from kiosk.store.uow import UnitOfWork
@@ -73,7 +78,11 @@ def kiosk_utcnow(ctx: KioskContext) -> datetime:
 
 
 def _fill(
-    ctx: KioskContext, form: FormDefinition, data: PersonalData, today: date | None = None
+    ctx: KioskContext,
+    form: FormDefinition,
+    data: PersonalData,
+    proof: str | None,
+    today: date | None = None,
 ) -> FormFill:
     return FormFill(
         form,
@@ -81,8 +90,16 @@ def _fill(
         today=today or ctx.today(),
         answers=data.answers,
         prefilled=data.prefilled,
-        prefill=ctx.prefill,
+        prefill=prefill_for(ctx, proof),
     )
+
+
+def _duplicates(ctx: KioskContext, uow: UnitOfWork, row: CaseRow) -> list[CaseSummary]:
+    """Other cases of this form about this subject (none once a volunteer gave a reason)."""
+    if duplicates.has_override(row):
+        return []
+    found = duplicates.duplicate_rows(ctx.catalogue, uow.session, row)
+    return [summary_of(ctx, r) for r in found]
 
 
 def _save_fill(cases: CaseRepository, row: CaseRow, fill: FormFill) -> None:
@@ -141,28 +158,39 @@ def start_case(
     resident_id: str | None = None,
     volunteer_id: str | None = None,
     bundle_id: str | None = None,
+    proof: str | None = None,
+    card: IdCardData | None = None,
+    consent: Consent | None = None,
 ) -> DraftView:
-    """Create a draft with its UUID and case number, prefilled from the identified resident."""
+    """Create a draft with its UUID and case number, prefilled from the identified resident.
+
+    ``proof`` (kiosk.services.identity_proof.Proof) decides the prefill sources: a typed
+    number prefills only what the number itself says; a read ``card`` adds its fields
+    (source 身份证). ``consent`` (given on the notice page) is stored with the case.
+    The view's ``duplicates`` lists other cases of this form about the same subject."""
     form = ctx.catalogue.get(form_id)
     with ctx.store.unit_of_work() as uow:
         row = _new_row(ctx, uow, form, volunteer_id=volunteer_id, bundle_id=bundle_id)
+        row.identity_proof = proof
         fill = FormFill(
             form,
             ctx.catalogue.lists,
             today=ctx.today(),
-            prefill=ctx.prefill,
+            prefill=prefill_for(ctx, proof, card),
             resident_id=resident_id,
         )
         _save_fill(uow.cases, row, fill)
-        uow.cases.audit(
-            row,
-            actor=actor_for(volunteer_id),
-            action="created",
-            detail=f"{form.id} v{form.version}",
-        )
+        actor = actor_for(volunteer_id)
+        uow.cases.audit(row, actor=actor, action="created", detail=f"{form.id} v{form.version}")
+        if proof:
+            uow.cases.audit(row, actor=actor, action="identity", detail=f"proof {proof}")
+        if consent is not None:
+            row.consent = consent.to_json()
+            detail = f"notice {consent.notice} by {consent.by}; sensitive {consent.sensitive}"
+            uow.cases.audit(row, actor=actor, action="consent", detail=detail)
+        view = DraftView(summary_of(ctx, row), fill, None, _duplicates(ctx, uow, row))
         uow.commit()
-        view = DraftView(summary_of(ctx, row), fill, None)
-    events.case_did_save.emit(row.id)
+    events.case_did_save.emit(view.case.id)
     return view
 
 
@@ -193,7 +221,7 @@ def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
                 data.answers, data.prefilled = moved
                 old_version, row.form_version = row.form_version, latest.version
                 migrated = True
-        fill = _fill(ctx, _form(ctx, row), data)
+        fill = _fill(ctx, _form(ctx, row), data, row.identity_proof)
         if migrated:
             review = fill.stale_answers()
             if review:
@@ -206,7 +234,7 @@ def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
             )
         _save_fill(uow.cases, row, fill)
         uow.commit()
-        return DraftView(summary_of(ctx, row), fill, row.current_page)
+        return DraftView(summary_of(ctx, row), fill, row.current_page, _duplicates(ctx, uow, row))
 
 
 def _version_or_none(ctx: KioskContext, form_id: str, version: int) -> FormDefinition | None:
@@ -231,7 +259,7 @@ def _change_draft(
 ) -> AnswerResult:
     with ctx.store.unit_of_work() as uow:
         row = _editable(uow, case_id)
-        fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row))
+        fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row), row.identity_proof)
         problems: list[AnswerProblem] = change(fill)
         if any(p.is_error for p in problems):
             # Nothing is saved for a rejected answer; the draft stays as it was.
@@ -242,7 +270,7 @@ def _change_draft(
         row.updated_at = utcnow()
         uow.cases.audit(row, actor=actor, action=action, detail=page or "")
         uow.commit()
-        view = DraftView(summary_of(ctx, row), fill, row.current_page)
+        view = DraftView(summary_of(ctx, row), fill, row.current_page, _duplicates(ctx, uow, row))
     events.case_did_save.emit(case_id)
     return AnswerResult(problems, view)
 
@@ -299,7 +327,13 @@ def validate_case(ctx: KioskContext, case_id: str) -> list[AnswerProblem]:
 
 
 def _freeze(
-    ctx: KioskContext, uow: UnitOfWork, row: CaseRow, fill: FormFill, *, actor: str
+    ctx: KioskContext,
+    uow: UnitOfWork,
+    row: CaseRow,
+    fill: FormFill,
+    *,
+    actor: str,
+    block_duplicates: bool = True,
 ) -> None:
     """Freeze what applies, hash it, sign its identity code, queue it: the one place a case
     becomes final."""
@@ -310,6 +344,13 @@ def _freeze(
     if errors:
         raise InvalidAnswers(errors)
     check_transition(CaseState(row.state), CaseState.FINALIZED)
+    if not duplicates.has_override(row):
+        others = [r.number for r in duplicates.duplicate_rows(ctx.catalogue, uow.session, row)]
+        if others and block_duplicates:
+            raise duplicates.DuplicateClaim(others)
+        if others:  # entered on the PC from paper: noted for staff, not refused
+            detail = f"same subject as {', '.join(others[:5])}"
+            uow.cases.audit(row, actor=actor, action="duplicate_noted", detail=detail)
     final = fill.final_answers()
     fill.answers = final
     _save_fill(uow.cases, row, fill)
@@ -325,7 +366,7 @@ def finalize_case(ctx: KioskContext, case_id: str, *, actor: str = "resident") -
     """Freeze the answers and queue the case; InvalidAnswers (nothing changed) if incomplete."""
     with ctx.store.unit_of_work() as uow:
         row = _editable(uow, case_id)
-        fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row))
+        fill = _fill(ctx, _form(ctx, row), uow.cases.read_personal(row), row.identity_proof)
         _freeze(ctx, uow, row, fill, actor=actor)
         uow.commit()
         summary = summary_of(ctx, row)
@@ -355,6 +396,10 @@ def fill_case(
     uow: UnitOfWork | None = None,
     form_version: int | None = None,
     case_id: str | None = None,
+    duplicate_reason: str | None = None,
+    consent: Consent | None = None,
+    proof: str | None = None,
+    block_duplicates: bool = False,
 ) -> CaseSummary:
     """Create a finalized case from a whole answers document, or raise InvalidAnswers.
 
@@ -363,7 +408,10 @@ def fill_case(
     ``form_version`` pins a version (a bundle names the versions it was written
     for); the default is the newest. ``case_id`` (a UUID) makes the call safe to
     retry: when a case with that id exists, CaseExists says whether its answers
-    are the same, and nothing is created.
+    are the same, and nothing is created. A case whose subject already has a case of this
+    form is a duplicate claim: with ``block_duplicates`` (the kiosk's screens) it raises
+    DuplicateClaim unless ``duplicate_reason`` says why (audited); without (``kiosk
+    fill``, paper forms entered on the PC) it is noted in the case's audit trail.
     """
     form = ctx.catalogue.get(form_id, form_version)
     if case_id is not None:
@@ -378,10 +426,11 @@ def fill_case(
     if problems:
         raise InvalidAnswers(problems)
     who = actor or actor_for(volunteer_id, "cli")
+    extra = _Extra(duplicate_reason, consent, proof, block_duplicates)
     if uow is not None:
-        return _create_final(ctx, uow, form, fill, volunteer_id, bundle_id, who, case_id)
+        return _create_final(ctx, uow, form, fill, volunteer_id, bundle_id, who, extra, case_id)
     with ctx.store.unit_of_work() as own:
-        summary = _create_final(ctx, own, form, fill, volunteer_id, bundle_id, who, case_id)
+        summary = _create_final(ctx, own, form, fill, volunteer_id, bundle_id, who, extra, case_id)
         own.commit()
     events.case_did_finalize.emit(summary.id)
     return summary
@@ -403,6 +452,7 @@ def _create_final(
     volunteer_id: str | None,
     bundle_id: str | None,
     actor: str,
+    extra: _Extra,
     case_id: str | None = None,
 ) -> CaseSummary:
     if case_id is not None:
@@ -412,45 +462,48 @@ def _create_final(
             same = existing.content_hash == content_hash(form.id, form.version, final)
             raise CaseExists(summary_of(ctx, existing), same)
     row = _new_row(ctx, uow, form, volunteer_id=volunteer_id, bundle_id=bundle_id, case_id=case_id)
+    row.identity_proof = extra.proof
     uow.cases.audit(row, actor=actor, action="created", detail=f"{form.id} v{form.version}")
-    _freeze(ctx, uow, row, fill, actor=actor)
+    if extra.consent is not None:
+        row.consent = extra.consent.to_json()
+        uow.cases.audit(row, actor=actor, action="consent", detail=f"by {extra.consent.by}")
+    # The subject is indexed before the duplicate check in _freeze looks for it.
+    store_answers(uow.cases, row, form, fill.answers, fill.prefilled)
+    if extra.duplicate_reason:
+        duplicates.record_override(uow, row, extra.duplicate_reason, actor=actor)
+    _freeze(ctx, uow, row, fill, actor=actor, block_duplicates=extra.block_duplicates)
     return summary_of(ctx, row)
 
 
-def list_cases(
-    ctx: KioskContext,
-    *,
-    states: list[str] | None = None,
-    form_id: str | None = None,
-    limit: int = 200,
-) -> list[CaseSummary]:
-    with ctx.store.unit_of_work() as uow:
-        rows = uow.cases.search(states=states, form_id=form_id, limit=limit)
-        return [summary_of(ctx, row) for row in rows]
+@dataclass(frozen=True)
+class _Extra:
+    duplicate_reason: str | None = None
+    consent: Consent | None = None
+    proof: str | None = None
+    block_duplicates: bool = False
 
 
-def cases_for_person(ctx: KioskContext, id_number: str) -> list[CaseSummary]:
-    """我的办件: the cases a person applied for or is the subject of; states only."""
-    with ctx.store.unit_of_work() as uow:
-        return [summary_of(ctx, row) for row in uow.cases.for_person(id_number)]
+# Re-exported: the read-only queries and the duplicate-claim operations live in their own
+# modules (kiosk.services.case_queries, kiosk.services.duplicates).
+from kiosk.services.case_queries import cases_for_person, list_cases, show_case  # noqa: E402
+from kiosk.services.duplicates import allow_duplicate, discard_draft  # noqa: E402
 
-
-def show_case(ctx: KioskContext, key: str) -> CaseDetail:
-    """One case in full (for staff and the owner): answers, their words, the audit trail."""
-    with ctx.store.unit_of_work() as uow:
-        row = uow.cases.require(key)
-        data = uow.cases.read_personal(row)
-        form = _form(ctx, row)
-        fill = _fill(ctx, form, data, as_of(ctx, row))
-        audit = [AuditLine(a.at, a.actor, a.action, a.detail) for a in row.audit]
-        return CaseDetail(
-            summary=summary_of(ctx, row),
-            applicant_name=data.applicant_name,
-            subject_name=data.subject_name,
-            answers=data.answers,
-            rows=fill.summary() if row.personal is not None else [],
-            content_hash=row.content_hash,
-            device_id=row.device_id,
-            purged=row.purged_at is not None,
-            audit=audit,
-        )
+__all__ = [
+    "CaseError",
+    "CaseExists",
+    "InvalidAnswers",
+    "add_item",
+    "allow_duplicate",
+    "answer",
+    "cases_for_person",
+    "discard_draft",
+    "fill_case",
+    "finalize_case",
+    "list_cases",
+    "load_draft",
+    "move_item",
+    "remove_item",
+    "show_case",
+    "start_case",
+    "validate_case",
+]

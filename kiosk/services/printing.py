@@ -58,6 +58,16 @@ def _volunteer_line(ctx: KioskContext, volunteer_id: str | None) -> str:
     return f"{volunteer_id} {name}" if name else volunteer_id
 
 
+def _consent_line(ctx: KioskContext, case_id: str) -> str:
+    """The case's notice-and-consent record as one printed sentence ("" when none)."""
+    from kiosk.services.consent import Consent
+
+    with ctx.store.unit_of_work() as uow:
+        row = uow.cases.require(case_id)
+        consent = Consent.from_json(row.consent)
+    return consent.line() if consent else ""
+
+
 def _hall(ctx: KioskContext) -> str:
     return ctx.settings.device_name.split()[0] if ctx.settings.device_name else ""
 
@@ -78,6 +88,7 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
         form,
         ctx.catalogue.lists,
         packet,
+        consent=_consent_line(ctx, case_id),
         hall=_hall(ctx),
         volunteer=_volunteer_line(ctx, packet.volunteer_id),
         identity_payload=packet.identity_code,

@@ -169,4 +169,11 @@ def purge_expired(ctx: KioskContext, now: datetime | None = None) -> int:
     current = now or datetime.now(UTC)
     if current.tzinfo is not None:
         current = current.astimezone(UTC).replace(tzinfo=None)
+    from kiosk.services.audit import purge_audit
+    from kiosk.services.receipt_codes import purge_receipt_codes
+
+    # Audit entries past audit_retention_days (>= 183) and used or expired receipt codes go
+    # in the same hourly pass (docs/privacy.md).
+    purge_audit(ctx, now=current)
+    purge_receipt_codes(ctx)
     return purge_acknowledged(ctx.store, retention_days=ctx.settings.retention_days, now=current)

@@ -76,6 +76,8 @@ class DraftView:
     case: CaseSummary
     fill: FormFill
     current_page: str | None
+    # Other cases of the same form about the same subject (a possible duplicate claim).
+    duplicates: list[CaseSummary] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, MetaData, String
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kiosk.store.sqlbase import NAMING_CONVENTION, utcnow
@@ -42,6 +42,11 @@ class CaseRow(Base):
     print_problem: Mapped[str | None] = mapped_column(String(200))
     current_page: Mapped[str | None] = mapped_column(String(80))
     server_note: Mapped[str | None] = mapped_column(String(200))
+    # How the resident proved presence (card / volunteer / receipt; typed = not proven):
+    # it decides whether registry data may prefill this case (kiosk.services.presence).
+    identity_proof: Mapped[str | None] = mapped_column(String(16))
+    # The notice-and-consent record (JSON, no personal data), printed on the form.
+    consent: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     finalized_at: Mapped[datetime | None]
@@ -116,3 +121,57 @@ class RegistryRecord(Base):
     record: Mapped[bytes] = mapped_column(LargeBinary)
     source_version: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AccountRow(Base):
+    """A named volunteer or staff account. The PIN only as a KDF hash; the display name
+    encrypted (it is a person's name)."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))  # volunteer / staff / admin
+    name: Mapped[bytes] = mapped_column(LargeBinary)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LoginThrottle(Base):
+    """Failed logins per account id (known or not), for the growing-delay lockout."""
+
+    __tablename__ = "login_throttle"
+
+    account_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+
+
+class AuditLogEntry(Base):
+    """Who did what outside a case's own trail: logins, staff actions, identity proofs,
+    reveals. Never personal data in ``detail`` (people appear as blind-index references)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    case_number: Mapped[str | None] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ReceiptCode(Base):
+    """A one-time code printed on a resident's receipt: scanning it later proves presence.
+
+    Only a keyed hash of the code is stored; the person's ID number is encrypted."""
+
+    __tablename__ = "receipt_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    person: Mapped[bytes] = mapped_column(LargeBinary)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

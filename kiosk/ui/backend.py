@@ -37,37 +37,11 @@ def optional(module: str) -> ModuleType | None:
 # ----- identify ---------------------------------------------------------------------------
 
 
-def _village_label(ctx: KioskContext, value: Any) -> str | None:
-    if not value:
-        return None
-    village, _, group = str(value).partition("-")
-    labels = {c.value: c.label for c in ctx.catalogue.lists.get("villages", [])}
-    text = labels.get(village, village)
-    return f"{text}{group}组" if group else text
-
-
 def lookup_person(ctx: KioskContext, id_number: IdNumber) -> Resident:
-    """Name and village from the registry when it knows the person (age comes from the ID)."""
-    registry = optional("kiosk.services.registry")
-    find = getattr(registry, "find_resident", None) or getattr(registry, "lookup_resident", None)
-    if find is not None:
-        try:
-            found = find(ctx, id_number.number)
-        except Exception:
-            log.exception("registry lookup failed")
-            found = None
-        if found is not None:
-            village = getattr(found, "village_label", None) or _village_label(
-                ctx, getattr(found, "village", None)
-            )
-            group = getattr(found, "group", None)
-            if village and group:
-                village = f"{village}{group}组"
-            return Resident(id_number, getattr(found, "name", None), village)
-    known = ctx.prefill.lookup(id_number.number, today=ctx.today())
-    name = str(known["name"].value) if "name" in known else None
-    village = _village_label(ctx, known["village"].value) if "village" in known else None
-    return Resident(id_number, name, village)
+    """A typed number: the person masked (kiosk.services.presence)."""
+    from kiosk.services.presence import look_up
+
+    return look_up(ctx, id_number.number)
 
 
 # ----- what can be started ----------------------------------------------------------------
@@ -117,18 +91,30 @@ def bundle_offers(ctx: KioskContext) -> list[Offer]:
     return offers
 
 
+def form_ids(ctx: KioskContext, offer: Offer) -> list[str]:
+    """The forms an offer stands for (a life event: each of its forms)."""
+    if offer.is_bundle:
+        return [bf.form for bf in ctx.catalogue.bundle(offer.key).forms]
+    return [offer.key]
+
+
 def start(ctx: KioskContext, offer: Offer, session: Session) -> DraftView:
-    resident_id = session.resident.id.number if session.resident else None
+    """Start the offer for the identified resident: their proof decides the prefill, the
+    card (if read) prefills too, the consent given on the notice page is stored."""
+    resident = session.resident
+    kwargs: dict[str, Any] = dict(
+        resident_id=resident.id.number if resident else None,
+        volunteer_id=session.volunteer_id,
+        proof=str(resident.proof) if resident else None,
+        card=resident.card if resident and resident.proven else None,
+        consent=session.consent,
+    )
     if offer.is_bundle:
         bundles = optional("kiosk.services.bundles")
         assert bundles is not None
-        view: DraftView = bundles.start_bundle(
-            ctx, offer.key, resident_id=resident_id, volunteer_id=session.volunteer_id
-        )
+        view: DraftView = bundles.start_bundle(ctx, offer.key, **kwargs)
         return view
-    return cases.start_case(
-        ctx, offer.key, resident_id=resident_id, volunteer_id=session.volunteer_id
-    )
+    return cases.start_case(ctx, offer.key, **kwargs)
 
 
 # ----- finishing --------------------------------------------------------------------------

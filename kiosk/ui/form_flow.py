@@ -4,15 +4,20 @@ in the store), so leaving at any point loses nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from kiosk.forms.engine import Page
 from kiosk.services import cases
+from kiosk.services.consent import Notice, give_consent, notice_for
+from kiosk.services.duplicates import DuplicateClaim
 from kiosk.services.views import AnswerResult, DraftView
 from kiosk.ui import backend, flow
 from kiosk.ui.check_page import CheckPage
 from kiosk.ui.done_page import DonePage
+from kiosk.ui.duplicate_page import DuplicatePage
+from kiosk.ui.notice_page import NoticePage
 from kiosk.ui.offers import Offer
 from kiosk.ui.question_page import QuestionPage, RepeatPage
 
@@ -32,14 +37,86 @@ class FormFlow:
     # ----- start and resume ---------------------------------------------------------------
 
     def start(self, offer: Offer) -> None:
-        session = self.w.session
+        """The notice (and consent) first, then the draft (kiosk.services.consent)."""
+        ctx, session = self.w.ctx, self.w.session
         session.bundle_id = offer.key if offer.is_bundle else None
+        age = session.resident.id.age(ctx.today()) if session.resident else None
+        self.w.op(
+            lambda: notice_for(ctx, backend.form_ids(ctx, offer), age),
+            lambda notice: self._show_notice(offer, notice),
+        )
+
+    def _show_notice(self, offer: Offer, notice: Notice) -> None:
+        page = NoticePage(
+            notice=notice,
+            on_agree=lambda: self._agreed(offer, notice),
+            on_disagree=self.w.go_home,
+            on_read=self.w.reader,
+            badge=self.w.badge,
+        )
+        self.w.show_page(page)
+        if self.w.reader is not None:  # spoken as well as written
+            self.w.speaker.say(page.spoken_text())
+
+    def _agreed(self, offer: Offer, notice: Notice) -> None:
+        session = self.w.session
+        session.consent = give_consent(
+            notice, spoken=self.w.reader is not None, actor=session.actor
+        )
         self.w.op(lambda: backend.start(self.w.ctx, offer, session), self._started)
 
     def _started(self, view: DraftView) -> None:
         self.w.session.draft = view
         self.w.session.back_to_check = False
-        self.go(flow.next_path(view.fill, None))
+        first = flow.next_path(view.fill, None)
+        if not self._warn_duplicates(view, lambda: self.go(first)):
+            self.go(first)
+
+    # ----- duplicate claims ---------------------------------------------------------------
+
+    def _warn_duplicates(self, view: DraftView, then: Callable[[], None]) -> bool:
+        """Show the duplicate page once per case found; True when it is shown."""
+        session = self.w.session
+        new = [c for c in view.duplicates if c.number not in session.duplicates_shown]
+        if not new:
+            return False
+        session.duplicates_shown |= {c.number for c in view.duplicates}
+        self._show_duplicates(view.duplicates, then)
+        return True
+
+    def _show_duplicates(self, others: list[Any], then: Callable[[], None]) -> None:
+        session = self.w.session
+        on_reason = (lambda reason: self._allow(reason, then)) if session.volunteer else None
+        page = DuplicatePage(
+            others=others,
+            on_reason=on_reason,
+            on_stop=self._stop_duplicate,
+            on_read=self.w.reader,
+            badge=self.w.badge,
+        )
+        self.w.show_page(page)
+        if self.w.reader is not None:
+            self.w.speaker.say(page.spoken_text())
+
+    def _allow(self, reason: str, then: Callable[[], None]) -> None:
+        case_id, actor = self.draft.case.id, self.w.session.actor
+
+        def allowed(view: DraftView) -> None:
+            self.w.session.draft = view
+            then()
+
+        self.w.op(lambda: cases.allow_duplicate(self.w.ctx, case_id, reason, actor=actor), allowed)
+
+    def _stop_duplicate(self) -> None:
+        """不办了: the duplicate draft is dropped, the resident goes home."""
+        draft, actor = self.w.session.draft, self.w.session.actor
+        if draft is None:
+            self.w.go_home()
+            return
+        self.w.op(
+            lambda: cases.discard_draft(self.w.ctx, draft.case.id, actor=actor),
+            lambda _: self.w.go_home(),
+        )
 
     def resume(self, case_id: str) -> None:
         """继续办理: open a saved draft where it was left."""
@@ -89,6 +166,8 @@ class FormFlow:
                 **common,
             )
             self.w.show_page(repeat_page)
+            if not self.w.session.may_see_registry:
+                return  # a typed number alone: no household members from the registry
             self.w.op(
                 lambda: backend.household_suggestions(self.w.ctx, fill, page.path),
                 lambda found: repeat_page.show_suggestions(
@@ -116,6 +195,8 @@ class FormFlow:
         warnings = [p.problem.message for p in result.problems if not p.is_error]
         if errors:
             self.w.say_errors(errors)
+            return
+        if self._warn_duplicates(result.draft, lambda: self._leave(page)):
             return
         if warnings and not getattr(self.w.page, "warned", False):
             # A doubt (a passbook number failing the card check) is said once; 下一步 again
@@ -229,6 +310,13 @@ class FormFlow:
     def _not_finished(self, exc: BaseException) -> None:
         if isinstance(exc, cases.InvalidAnswers):
             self.w.say_errors([f"{p.label}：{p.problem.message}" for p in exc.problems])
+            return
+        if isinstance(exc, DuplicateClaim):
+            case_id = self.draft.case.id
+            self.w.op(
+                lambda: cases.load_draft(self.w.ctx, case_id),
+                lambda view: self._show_duplicates(view.duplicates, self.submit),
+            )
             return
         self.w._op_failed(exc)
 

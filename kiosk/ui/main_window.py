@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk import events
+from kiosk.services import presence
 from kiosk.services.context import KioskContext
 from kiosk.services.market_days import market_day_banner
 from kiosk.ui import backend
@@ -49,6 +50,7 @@ class _EventRelay(QObject):
     """Core events arrive on any thread; this signal moves them onto the GUI thread."""
 
     case_changed = Signal(str)
+    card_read = Signal(object)  # an IdCardData from the serial reader's thread
 
 
 class MainWindow(QMainWindow):
@@ -82,6 +84,10 @@ class MainWindow(QMainWindow):
             events.case_did_finalize.subscribe(self._relay.case_changed.emit),
             events.case_did_print.subscribe(self._relay.case_changed.emit),
         ]
+        self._relay.card_read.connect(self.card_read)
+        self.card_reader: Any = None  # a kiosk.devices.readers.ReaderWatcher when configured
+        if ctx.settings.card_reader:
+            self.start_card_reader(ctx.settings.card_reader)
         self.show_home()
 
     # ----- plumbing -----------------------------------------------------------------------
@@ -170,6 +176,9 @@ class MainWindow(QMainWindow):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
+        if self.card_reader is not None:
+            self.card_reader.stop()
+            self.card_reader = None
         self.sync.stop()
         self.runner.forget()
         self.runner.wait()
@@ -205,6 +214,29 @@ class MainWindow(QMainWindow):
         self.session.wipe_person()
         self.show_home()
 
+    # ----- card reader (serial; keyboard-wedge readers arrive as keys on the identify page)
+
+    def start_card_reader(self, spec: str) -> None:
+        """Watch a serial card reader (setting ``card_reader``); a bad spec is logged."""
+        from kiosk.devices.readers import ReaderError, ReaderWatcher, open_reader
+
+        try:
+            reader = open_reader(spec)
+        except ReaderError as exc:
+            log.warning("card reader not started: %s", exc)
+            return
+        self.card_reader = ReaderWatcher(reader, self._relay.card_read.emit)
+        self.card_reader.start()
+
+    def card_read(self, card: Any) -> None:
+        """A card was placed on the serial reader: identify with it (GUI thread)."""
+        page = self.stack.currentWidget()
+        if isinstance(page, HomePage):
+            self.identify("services")
+            page = self.stack.currentWidget()
+        if isinstance(page, IdentifyPage):
+            page.card_arrived(card)
+
     def wipe(self) -> None:
         """The idle limit passed: nothing of the last person (or volunteer) stays."""
         self.runner.forget()
@@ -224,26 +256,50 @@ class MainWindow(QMainWindow):
     # ----- identify, choose, materials ----------------------------------------------------
 
     def identify(self, purpose: str) -> None:
-        heading = S.IDENTIFY_LOOKUP_HEADING if purpose == "my_cases" else S.IDENTIFY_HEADING
+        ctx, session = self.ctx, self.session
+        volunteer = session.volunteer
+
+        def refused(message: str) -> Callable[[Any], None]:
+            return lambda found: page.show_found(found) if found else page.show_refused(message)
+
         page = IdentifyPage(
-            heading=heading,
-            today=self.ctx.today(),
+            heading=S.IDENTIFY_LOOKUP_HEADING if purpose == "my_cases" else S.IDENTIFY_HEADING,
+            today=ctx.today(),
             on_lookup=lambda idn: self.op(
-                lambda: backend.lookup_person(self.ctx, idn), page.show_person
+                lambda: presence.look_up(ctx, idn.number), page.show_person
+            ),
+            on_card=lambda card: self.op(
+                lambda: presence.read_card(ctx, card, actor=session.actor), page.show_person
+            ),
+            on_receipt=lambda code: self.op(
+                lambda: presence.prove_by_receipt(ctx, code), refused(S.RECEIPT_REFUSED)
+            ),
+            on_volunteer_confirm=(
+                (
+                    lambda person: self.op(
+                        lambda: presence.confirm_by_volunteer(ctx, person.id.number, volunteer),
+                        page.show_person,
+                    )
+                )
+                if volunteer is not None
+                else None
             ),
             on_confirm=lambda resident: self._identified(purpose, resident),
             on_home=self.go_home,
             on_read=self.reader,
             badge=self.badge,
+            needs_proof=purpose == "my_cases",
         )
         self.show_page(page)
 
     def _identified(self, purpose: str, resident: Resident) -> None:
         self.session.resident = resident
         if purpose == "my_cases":
-            from kiosk.services.cases import cases_for_person
-
-            self.op(lambda: cases_for_person(self.ctx, resident.id.number), self._show_my_cases)
+            actor = self.session.actor
+            self.op(
+                lambda: presence.person_cases(self.ctx, resident, actor=actor),
+                self._show_my_cases,
+            )
         elif purpose == "life_events":
             self.show_life_events()
         else:

@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
+from kiosk.domain.id_card_chip import IdCardData
 from kiosk.domain.idcard import parse_id_number
 from kiosk.forms.examples import example_path
-from kiosk.services import cases
+from kiosk.services import cases, presence
 from kiosk.services.printing import PrintProblem
 from kiosk.ui import backend, sync_backend
 from kiosk.ui import strings as S
 from kiosk.ui.identify_page import IdentifyPage
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.qt import QApplication
+from kiosk.ui.qt import QApplication, QPushButton
 from kiosk.ui.staff_page import StaffPage
 from kiosk.ui.volunteer_page import LoginPage
 
@@ -31,7 +33,7 @@ QUESTION_PAGES = [
     ("question-prefilled-choice", "deceased_sex"),
     ("question-date", "death_date"),
     ("question-village", "deceased_village"),
-    ("question-choice", "death_reason"),
+    ("question-choice", "bank_name"),
     ("question-yes-no", "drew_pension"),
     ("question-relationship", "applicant_relationship"),
     ("question-phone", "applicant_phone"),
@@ -88,8 +90,21 @@ def tour(w: MainWindow) -> Iterator[str]:
     yield "identify-error"
     page.line.setText(data["applicant_id"])
     settle(w)
-    yield "identify"
-    w._identified("services", backend.lookup_person(w.ctx, applicant))
+    yield "identify"  # typed: masked data only
+    card = IdCardData(
+        applicant.number,
+        "张秀英",
+        "female",
+        "汉",
+        applicant.birth_date,
+        "重庆市大足区石马镇新店村4组12号",
+        valid_until=date(2036, 5, 1),
+        complete=True,
+    )
+    page.card_arrived(card)
+    settle(w)
+    yield "identify-card"  # the card read: the person in full
+    w._identified("services", presence.read_card(w.ctx, card))
     settle(w)
     yield "services"
     offer = next(o for o in backend.service_offers(w.ctx) if o.key == FORM_ID)
@@ -97,6 +112,11 @@ def tour(w: MainWindow) -> Iterator[str]:
     yield "materials"
 
     w.form.start(offer)
+    settle(w)
+    yield "notice"
+    agree = w.page.findChild(QPushButton, "agree")
+    assert agree is not None
+    agree.click()
     settle(w)
     assert w.session.draft is not None
     case_id = w.session.draft.case.id
@@ -129,16 +149,19 @@ def tour(w: MainWindow) -> Iterator[str]:
     yield "volunteer-login"
     from kiosk.services.volunteers import Volunteer
 
-    w.session.volunteer = Volunteer("1001", "王志愿")
+    w.session.volunteer = Volunteer("1001", "王志愿", "volunteer")
     w.staff.show_volunteer()
     settle(w)
     yield "volunteer"
     w.show_home()
     settle(w)
     yield "home-volunteer"
+    w.form._show_duplicates(cases.list_cases(w.ctx, form_id=FORM_ID)[:1], lambda: None)
+    yield "duplicate"
 
     w.staff.show_staff_pin()
     yield "staff-pin"
+    w.session.staff = Volunteer("9001", "刘主任", "admin")
     w.staff.show_staff()
     settle(w)
     yield "staff"

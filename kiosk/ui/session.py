@@ -1,47 +1,60 @@
-"""What the screens know about the person in front of them (no Qt, no database).
+"""What the screens know about the people in front of them (no Qt, no database).
 
-``wipe_person`` forgets the resident and the draft in one place: the idle timer and
-回首页 both call it, so nothing of the last person stays on screen or in memory.
+``wipe_person`` forgets the resident, the draft and a staff login in one place: the idle
+timer and 回首页 both call it, so nothing of the last person stays on screen or in memory.
+``resident`` is the PersonView the identify page got: masked unless presence is proven.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kiosk.domain.idcard import IdNumber
+from kiosk.services.accounts import Account
+from kiosk.services.consent import Consent
+from kiosk.services.presence import PersonView
 from kiosk.services.views import CaseSummary, DraftView
 from kiosk.services.volunteers import Volunteer
 
-
-@dataclass
-class Resident:
-    id: IdNumber
-    name: str | None = None
-    village: str | None = None
+Resident = PersonView
 
 
 @dataclass
 class Session:
     volunteer: Volunteer | None = None
-    resident: Resident | None = None
+    staff: Account | None = None  # logged in to staff mode (until 回首页 or the idle wipe)
+    resident: PersonView | None = None
+    consent: Consent | None = None  # given on the notice page for the service being started
     draft: DraftView | None = None
     bundle_id: str | None = None
     page: str | None = None  # the question page on screen
     back_to_check: bool = False  # 修改 from the check page returns there
+    duplicates_shown: frozenset[str] = frozenset()  # case numbers already warned about
     done: list[CaseSummary] = field(default_factory=list)
 
     @property
     def actor(self) -> str:
+        """Who acts, for the audit: the staff account in staff mode, else the volunteer."""
+        if self.staff is not None:
+            return self.staff.actor
         return f"volunteer:{self.volunteer.id}" if self.volunteer else "resident"
 
     @property
     def volunteer_id(self) -> str | None:
         return self.volunteer.id if self.volunteer else None
 
+    @property
+    def may_see_registry(self) -> bool:
+        """Registry data (household members ...) may show: presence proven, or a volunteer
+        (accountable, audited) is driving."""
+        return bool(self.volunteer) or bool(self.resident and self.resident.proven)
+
     def wipe_person(self) -> None:
         self.resident = None
+        self.consent = None
+        self.staff = None
         self.draft = None
         self.bundle_id = None
         self.page = None
         self.back_to_check = False
+        self.duplicates_shown = frozenset()
         self.done = []

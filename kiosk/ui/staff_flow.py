@@ -1,12 +1,18 @@
-"""Volunteer login and staff mode screens, and what their buttons do."""
+"""Volunteer login and staff mode screens, and what their buttons do.
+
+Both log in with a named account (kiosk.services.accounts): wrong PINs lock the id out
+with a growing delay, said in words. Staff mode takes staff and admin accounts; every
+staff action is audited with the account (``staff:S01``); settings and enrollment need
+an admin account. Leaving staff mode (回首页, the idle wipe) logs the staff member out.
+"""
 
 from __future__ import annotations
 
-import hmac
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings, save_settings
-from kiosk.services import volunteers
+from kiosk.services import accounts
+from kiosk.services.audit import log_event
 from kiosk.ui import backend, sync_backend
 from kiosk.ui import strings as S
 from kiosk.ui.look import apply_look
@@ -54,16 +60,23 @@ class StaffScreens:
     def _login(self, number: str, pin: str) -> None:
         page = self.w.page
         self.w.op(
-            lambda: volunteers.verify_volunteer(self.w.ctx, number, pin),
-            lambda v: self._logged_in(page, v),
+            lambda: accounts.verify_login(self.w.ctx, number, pin),
+            lambda result: self._logged_in(page, result),
         )
 
-    def _logged_in(self, page: Any, volunteer: volunteers.Volunteer | None) -> None:
-        if volunteer is None:
-            page.failed(S.LOGIN_FAILED)
-            self.w.say_errors([S.LOGIN_FAILED])
+    def _refused(self, page: Any, result: accounts.LoginResult, wrong: str) -> bool:
+        """Say why a login failed (locked: for how long); True when it failed."""
+        if result.account is not None:
+            return False
+        message = S.LOGIN_LOCKED.format(seconds=result.locked_s) if result.locked_s else wrong
+        page.failed(message)
+        self.w.say_errors([message])
+        return True
+
+    def _logged_in(self, page: Any, result: accounts.LoginResult) -> None:
+        if self._refused(page, result, S.LOGIN_FAILED):
             return
-        self.w.session.volunteer = volunteer
+        self.w.session.volunteer = result.account
         self.show_volunteer()
 
     def _logout(self) -> None:
@@ -76,7 +89,8 @@ class StaffScreens:
         self.w.show_page(
             LoginPage(
                 heading=S.STAFF_PIN_HEADING,
-                ask_number=False,
+                ask_number=True,
+                number_label=S.STAFF_ID,
                 on_submit=self._staff_pin,
                 on_home=self.w.go_home,
                 on_read=self.w.reader,
@@ -84,16 +98,33 @@ class StaffScreens:
             )
         )
 
-    def _staff_pin(self, _number: str, pin: str) -> None:
-        if hmac.compare_digest(pin.encode(), self.w.ctx.settings.staff_pin.encode()):
-            self.show_staff()
-        else:
-            page = self.w.page
-            if isinstance(page, LoginPage):
-                page.failed(S.STAFF_PIN_WRONG)
+    def _staff_pin(self, number: str, pin: str) -> None:
+        page = self.w.page
+        self.w.op(
+            lambda: accounts.verify_login(self.w.ctx, number, pin, roles=accounts.STAFF_ROLES),
+            lambda result: self._staff_logged_in(page, result),
+        )
+
+    def _staff_logged_in(self, page: Any, result: accounts.LoginResult) -> None:
+        if self._refused(page, result, S.STAFF_PIN_WRONG):
+            return
+        self.w.session.staff = result.account
+        self.show_staff()
+
+    @property
+    def _actor(self) -> str:
+        staff = self.w.session.staff
+        return staff.actor if staff else "staff:?"
+
+    def _audited(self, action: str, detail: str = "") -> None:
+        """Audit a staff action by the logged-in account (runs on the worker thread)."""
+        log_event(self.w.ctx, actor=self._actor, action=action, detail=detail)
 
     def show_staff(self, note: str = "") -> None:
         ctx = self.w.ctx
+        if self.w.session.staff is None:  # never without a login
+            self.show_staff_pin()
+            return
 
         def gather() -> tuple[list[str], list[Any], Any, list[Any]]:
             return (
@@ -116,7 +147,11 @@ class StaffScreens:
         note: str,
         print_problems: list[Any] | None = None,
     ) -> None:
+        staff = self.w.session.staff
+        admin = staff is not None and staff.is_admin
         page = StaffPage(
+            badge=S.STAFF_BADGE.format(name=staff.name, id=staff.id) if staff else None,
+            admin=admin,
             settings=self.w.ctx.settings,
             status_lines=lines,
             recent=recent,
@@ -127,7 +162,7 @@ class StaffScreens:
             on_retry=self._retry,
             on_reprint=self._reprint,
             on_save=self._save,
-            on_exit_kiosk=lambda: self.w.set_kiosk_mode(False),
+            on_exit_kiosk=self._exit_kiosk,
             on_quit=self._quit,
             on_home=self.w.go_home,
         )
@@ -137,7 +172,12 @@ class StaffScreens:
 
     def _sync(self) -> None:
         ctx = self.w.ctx
-        self.w.op(lambda: sync_backend.sync_now(ctx), self._synced)
+
+        def run() -> str:
+            self._audited("sync_now")
+            return sync_backend.sync_now(ctx)
+
+        self.w.op(run, self._synced)
 
     def _synced(self, note: str) -> None:
         self.w.sync.refresh()
@@ -145,8 +185,17 @@ class StaffScreens:
 
     def _enroll(self, url: str, code: str) -> None:
         ctx, page = self.w.ctx, self.w.page
+        staff = self.w.session.staff
+        if staff is None or not staff.is_admin:
+            self.w.say_errors([S.ADMIN_ONLY])
+            return
+
+        def run() -> str:
+            self._audited("enroll", url[:100])
+            return sync_backend.enroll(ctx, url, code)
+
         self.w.op(
-            lambda: sync_backend.enroll(ctx, url, code),
+            run,
             lambda device_id: self._synced(S.ENROLL_OK.format(device_id=device_id)),
             lambda exc: self._enroll_failed(page, exc),
         )
@@ -161,15 +210,25 @@ class StaffScreens:
 
     def _retry(self, row: sync_backend.QuarantineRow) -> None:
         ctx = self.w.ctx
-        self.w.op(lambda: sync_backend.retry(ctx, row), self._synced)
+
+        def run() -> str:
+            self._audited("retry_quarantined", row.number)
+            return sync_backend.retry(ctx, row)
+
+        self.w.op(run, self._synced)
 
     def _reprint(self, case_id: str) -> None:
         from kiosk.ui.printing_flow import print_with_preview
 
+        self.w.op(lambda: self._audited("reprint", case_id), lambda _: None)
         print_with_preview(self.w, case_id)
 
     def _save(self, values: dict[str, Any]) -> None:
         ctx = self.w.ctx
+        staff = self.w.session.staff
+        if staff is None or not staff.is_admin:
+            self.w.say_errors([S.ADMIN_ONLY])
+            return
         try:
             new = Settings.model_validate({**ctx.settings.model_dump(), **values})
         except ValueError as exc:
@@ -185,9 +244,19 @@ class StaffScreens:
             self.w.idle.configure(new.idle_timeout_s, new.idle_warning_s)
             self.show_staff(S.SAVED)  # rebuilt at the new size
 
-        self.w.op(lambda: save_settings(ctx.data_root, new), saved)
+        def run() -> None:
+            save_settings(ctx.data_root, new)
+            changed = sorted(k for k in values if getattr(ctx.settings, k) != getattr(new, k))
+            self._audited("settings_saved", ",".join(changed))
+
+        self.w.op(run, saved)
+
+    def _exit_kiosk(self) -> None:
+        self.w.op(lambda: self._audited("exit_kiosk_mode"), lambda _: None)
+        self.w.set_kiosk_mode(False)
 
     def _quit(self) -> None:
+        log_event(self.w.ctx, actor=self._actor, action="quit")
         self.w.close()
         app = QApplication.instance()
         if app is not None:

@@ -44,8 +44,10 @@ class StaffPage(BasePage):
         on_exit_kiosk: Callable[[], None],
         on_quit: Callable[[], None],
         on_home: Callable[[], None],
+        badge: str | None = None,
+        admin: bool = True,
     ) -> None:
-        super().__init__(S.STAFF_HEADING, None, name="staff")
+        super().__init__(S.STAFF_HEADING, None, name="staff", badge=badge)
         self.enroll_panel: EnrollPanel | None = None
         if print_problems:
             # First: paper a resident may be waiting for (printed only when CUPS said the job
@@ -78,10 +80,11 @@ class StaffPage(BasePage):
                     on_retry=on_retry,
                 )
             )
-            self.enroll_panel = EnrollPanel(
-                server_url=settings.server_url, device_id=sync.device_id, on_enroll=on_enroll
-            )
-            self.body.addWidget(self.enroll_panel)
+            if admin:  # enrolling the kiosk is an admin's job
+                self.enroll_panel = EnrollPanel(
+                    server_url=settings.server_url, device_id=sync.device_id, on_enroll=on_enroll
+                )
+                self.body.addWidget(self.enroll_panel)
         else:  # a tree without the sync service: the queue counts only
             status, box = frame("panel", name="status-panel")
             for line in status_lines:
@@ -103,6 +106,8 @@ class StaffPage(BasePage):
             self.body.addLayout(row)
 
         self.body.addWidget(label(S.SETTINGS_HEADING, "heading"))
+        if not admin:
+            self.body.addWidget(label(S.ADMIN_ONLY, "large", name="admin-only"))
         self.values: dict[str, Any] = {
             "font_scale": settings.font_scale,
             "voice_enabled": settings.voice_enabled,
@@ -116,15 +121,15 @@ class StaffPage(BasePage):
         self.body.addLayout(self._stepper(self.idle_label, "idle", self._idle))
         self.printer = self._line(S.PRINTER, settings.printer, "printer")
         self.server = self._line(S.SERVER, settings.server_url, "server")
-        self.body.addWidget(
-            button(
-                S.SAVE,
-                "fa5s.save",
-                role="primary",
-                name="save",
-                on_click=lambda: on_save(self.collect()),
-            )
+        save = button(
+            S.SAVE,
+            "fa5s.save",
+            role="primary",
+            name="save",
+            on_click=lambda: on_save(self.collect()),
         )
+        save.setEnabled(admin)
+        self.body.addWidget(save)
         actions = QHBoxLayout()
         actions.addWidget(
             button(S.EXIT_KIOSK, "fa5s.compress", name="exit-kiosk", on_click=on_exit_kiosk)

@@ -11,7 +11,7 @@ from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.keypad_widget import KeypadWidget
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QEvent, QHBoxLayout, QLineEdit, QObject, Qt
+from kiosk.ui.qt import QEvent, QHBoxLayout, QLineEdit, QObject, Qt, QVBoxLayout
 
 
 class PinEntry(QObject):
@@ -41,6 +41,7 @@ class LoginPage(BasePage):
         heading: str,
         ask_number: bool,
         on_submit: Callable[[str, str], None],
+        number_label: str = S.VOLUNTEER_ID,
         on_home: Callable[[], None],
         on_read: Callable[[str], None] | None,
         name: str,
@@ -48,21 +49,28 @@ class LoginPage(BasePage):
         super().__init__(heading, None, name=name, on_read=on_read)
         self.number = QLineEdit()
         self.number.setObjectName("number")
-        self.number.setMaxLength(8)
+        self.number.setMaxLength(16)
         self.pin = QLineEdit()
         self.pin.setObjectName("pin")
-        self.pin.setMaxLength(8)
+        self.pin.setMaxLength(12)
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         lines = [self.number, self.pin] if ask_number else [self.pin]
+        # The fields on the left, the keypad beside them (as on the identify page), so
+        # the number, the PIN and all 12 keys fit without scrolling.
+        row = QHBoxLayout()
+        fields = QVBoxLayout()
         if ask_number:
-            self.body.addWidget(label(S.VOLUNTEER_ID, "large"))
-            self.body.addWidget(self.number)
+            fields.addWidget(label(number_label, "large"))
+            fields.addWidget(self.number)
         else:
             self.number.hide()
-        self.body.addWidget(label(S.VOLUNTEER_PIN, "large"))
-        self.body.addWidget(self.pin)
+        fields.addWidget(label(S.VOLUNTEER_PIN, "large"))
+        fields.addWidget(self.pin)
+        fields.addStretch(1)
         self.entry = PinEntry(lines, self)
-        self.body.addWidget(self.entry.keypad, 0, Qt.AlignmentFlag.AlignLeft)
+        row.addLayout(fields, 1)
+        row.addWidget(self.entry.keypad, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+        self.body.addLayout(row)
         self.body.addStretch(1)
         submit = lambda: on_submit(self.number.text().strip(), self.pin.text().strip())  # noqa: E731
         self.pin.returnPressed.connect(submit)

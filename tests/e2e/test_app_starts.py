@@ -56,5 +56,12 @@ def test_kiosk_demo_reaches_the_home_screen(tmp_path: Path) -> None:
         # The home tiles are the dark primary colour: a good share of the screen.
         dark = sum(n for n, value in (colours or []) if value < 100)
         assert dark > 0.1 * image.width * image.height
-    # The demo volunteers exist for 帮办登录.
-    assert (tmp_path / "data" / "volunteers.json").exists()
+    # The demo volunteers exist for 帮办登录, marked demo (refused without --demo).
+    from kiosk.services.context import open_kiosk
+    from kiosk.services.volunteers import list_volunteers
+
+    ctx = open_kiosk(tmp_path / "data")
+    try:
+        assert {(v.id, v.demo) for v in list_volunteers(ctx)} == {("1001", True), ("1002", True)}
+    finally:
+        ctx.close()

@@ -56,7 +56,7 @@ def forms_of(cases: list[Any]) -> list[str]:
 
 def test_the_bundle_is_listed(ctx: KioskContext) -> None:
     (info,) = list_bundles(ctx)
-    assert (info.id, info.version, info.short_title) == (BUNDLE, 1, "家人去世")
+    assert (info.id, info.version, info.short_title) == (BUNDLE, 2, "家人去世")
     assert info.form_ids == [
         "pension_death_benefit",
         "welfare_stop",

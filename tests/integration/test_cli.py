@@ -75,7 +75,9 @@ def test_fill_from_the_forms_example_end_to_end(tmp_path: Path) -> None:
     detail = json.loads(shown.stdout)
     assert detail["summary"]["id"] == case_id
     assert detail["summary"]["volunteer_id"] == "V001"
-    assert detail["answers"]["deceased_id"] == DECEASED_ID
+    # Masked without a staff account's --reveal (DESIGN.md "Who may see what").
+    assert detail["answers"]["deceased_id"] == "5002**********0133"
+    assert DECEASED_ID not in shown.stdout and "张德明" not in shown.stdout
     assert [a["action"] for a in detail["audit"]] == ["created", "finalized"]
 
 
@@ -118,7 +120,7 @@ def test_forms_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert FORM_ID in out and "社保所" in out
     code, out, _ = run(capsys, "forms", "list", "--json")
     forms = json.loads(out)
-    assert {"id": FORM_ID, "version": 1, "department": "社保所"}.items() <= next(
+    assert {"id": FORM_ID, "version": 2, "department": "社保所"}.items() <= next(
         f for f in forms if f["id"] == FORM_ID
     ).items()
 
@@ -156,7 +158,8 @@ def test_forms_show_text_and_unknown_form(capsys: pytest.CaptureFixture[str]) ->
     code, out, _ = run(capsys, "forms", "show", FORM_ID)
     assert code == 0
     assert "deceased_id (id_number) *" in out
-    assert "death_reason_other (text) *" in out and "[if ${death_reason} = 'other']" in out
+    assert "account_holder (text) *" in out
+    assert "[if ${account_is_applicants} = false()]" in out
     code, out, err = run(capsys, "forms", "show", "no_such_form")
     assert code == 1
     assert "no such form: no_such_form" in err
@@ -185,7 +188,7 @@ def test_fill_then_cases_list_and_show(tmp_path: Path, capsys: pytest.CaptureFix
     code, out, _ = run(capsys, "cases", "show", number)
     assert code == 0
     assert number in out and case_id in out
-    assert "第1位继承人 这位继承人叫什么名字？  李桂兰" in out
+    assert "第1位继承人 这位继承人叫什么名字？  李*兰" in out  # masked
     assert "(据身份证号码)" in out
     assert "volunteer:V007" in out and "finalized" in out
 

@@ -93,7 +93,7 @@ def test_start_answer_finalize_round_trip(ctx: KioskContext, finalized_events: l
     assert detail.summary.id == case_id
     assert detail.answers["deceased_name"] == answers["deceased_name"]
     assert detail.answers["death_age"] == 85
-    assert detail.content_hash == content_hash(FORM_ID, 1, detail.answers)
+    assert detail.content_hash == content_hash(FORM_ID, 2, detail.answers)
     assert detail.subject_name == answers["deceased_name"]
 
     # Audit: who, when, what — created, every answer, the items, finalized.
@@ -123,22 +123,24 @@ def test_the_content_hash_is_stable_and_follows_the_content(ctx: KioskContext) -
     # Same answers → same hash, whatever the case's UUID, number or time.
     assert first.summary.id != second.summary.id
     assert first.content_hash == second.content_hash
-    assert first.content_hash == content_hash(FORM_ID, 1, first.answers)
-    changed = show_case(ctx, fill_case(ctx, FORM_ID, example() | {"death_place": "hospital"}).id)
+    assert first.content_hash == content_hash(FORM_ID, 2, first.answers)
+    changed = show_case(ctx, fill_case(ctx, FORM_ID, example() | {"death_date": "2026-10-29"}).id)
     assert changed.content_hash != first.content_hash
-    assert changed.content_hash == content_hash(FORM_ID, 1, changed.answers)
+    assert changed.content_hash == content_hash(FORM_ID, 2, changed.answers)
 
 
 def test_fill_case_freezes_only_what_applies(ctx: KioskContext) -> None:
-    answers = example() | {"death_reason": "other", "death_reason_other": "摔了一跤"}
+    answers = example() | {"account_is_applicants": False, "account_holder": "张建国"}
     detail = show_case(ctx, fill_case(ctx, FORM_ID, answers, volunteer_id="V002").id)
-    assert detail.answers["death_reason_other"] == "摔了一跤"
+    assert detail.answers["account_holder"] == "张建国"
     assert detail.summary.volunteer_id == "V002"
     assert [a.actor for a in detail.audit] == ["volunteer:V002", "volunteer:V002"]
     hidden = example() | {"account_holder": "张建国"}  # the account is the applicant's
     detail = show_case(ctx, fill_case(ctx, FORM_ID, hidden).id)
     assert "account_holder" not in detail.answers
-    assert [a.actor for a in detail.audit] == ["cli", "cli"]
+    # The same deceased again: a duplicate claim, noted in the audit (not refused on the PC).
+    assert [a.action for a in detail.audit] == ["created", "duplicate_noted", "finalized"]
+    assert {a.actor for a in detail.audit} == {"cli"}
 
 
 # ----- what is refused --------------------------------------------------------------------
@@ -165,7 +167,7 @@ def test_a_finalized_case_cannot_be_answered_or_finalized_again(ctx: KioskContex
     case = fill_case(ctx, FORM_ID, example())
     before = counts(ctx)
     with pytest.raises(CaseError, match="can no longer change"):
-        answer(ctx, case.id, "death_place", "hospital")
+        answer(ctx, case.id, "death_date", "2026-10-29")
     with pytest.raises(CaseError):
         add_item(ctx, case.id, "heirs")
     with pytest.raises(CaseError):
@@ -173,7 +175,7 @@ def test_a_finalized_case_cannot_be_answered_or_finalized_again(ctx: KioskContex
     with pytest.raises(CaseError):
         finalize_case(ctx, case.id)
     assert counts(ctx) == before
-    assert show_case(ctx, case.id).answers["death_place"] == "home"
+    assert show_case(ctx, case.id).answers["death_date"] == "2026-10-30"
 
 
 def test_a_rejected_answer_is_not_saved(ctx: KioskContext) -> None:

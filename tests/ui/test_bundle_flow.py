@@ -31,6 +31,10 @@ def test_death_in_family_bundle(qtbot: QtBot, window: MainWindow) -> None:
     click(qtbot, w, f"offer-{BUNDLE_ID}")
     assert w.page.page_name == "materials"
     click(qtbot, w, "next")
+    assert w.page.page_name == "notice"
+    # The life event's forms ask a bank account: consented to separately, with why.
+    assert w.page.findChild(QLabel, "sensitive-金融账户") is not None
+    click(qtbot, w, "agree")
     assert w.page.page_name == "question"
     fill_all(qtbot, w, data)
     assert w.page.page_name == "check"

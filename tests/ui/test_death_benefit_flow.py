@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from helpers import APPLICANT_ID, FORM_ID, example
 from pytestqt.qtbot import QtBot
-from ui_driver import answer, click, errors, find, keypad, settle
+from ui_driver import answer, click, errors, find, keypad, settle, wedge_read
 
 from kiosk.forms.paths import parse_path
 from kiosk.services.cases import list_cases, show_case
@@ -28,19 +28,26 @@ def identify(qtbot: QtBot, w: MainWindow, id_number: str) -> None:
     assert errors(w) == []
     qtbot.waitUntil(lambda: w.page.person.isVisible())
     text = w.page.findChild(QLabel, "person-text").text()
-    assert "58 岁" in text and "女" in text
+    # Typed on the keypad: nothing proven, so masked data only (no age, sex or name).
+    assert f"身份证：{id_number[:4]}**********{id_number[-4:]}" in text and "岁" not in text
     click(qtbot, w, "confirm")
 
 
-def start_death_benefit(qtbot: QtBot, w: MainWindow) -> None:
+def start_death_benefit(qtbot: QtBot, w: MainWindow, *, by_card: bool = False) -> None:
     click(qtbot, w, "tile-services")
     assert w.page.page_name == "identify"
-    identify(qtbot, w, APPLICANT_ID)
+    if by_card:
+        wedge_read(qtbot, w, f"张秀英 {APPLICANT_ID}")
+        click(qtbot, w, "confirm")
+    else:
+        identify(qtbot, w, APPLICANT_ID)
     assert w.page.page_name == "services"
     click(qtbot, w, f"offer-{FORM_ID}")
     assert w.page.page_name == "materials"
     assert any("身份证" in line for line in w.page.lines)
     click(qtbot, w, "next")  # 开始填写
+    assert w.page.page_name == "notice"  # what is asked, who uses it, how long, deleting
+    click(qtbot, w, "agree")
     assert w.page.page_name == "question"
 
 

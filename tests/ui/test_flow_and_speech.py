@@ -36,12 +36,12 @@ def test_add_another_pattern_around_repeats() -> None:
 
 def test_the_skip_logic_comes_from_the_engine() -> None:
     data = example()
-    data["death_reason"] = "other"
-    data["death_reason_other"] = "摔倒"
+    data["account_is_applicants"] = False
+    data["account_holder"] = "张建国"
     fill = new_fill(data)
-    assert flow.next_path(fill, "death_reason") == "death_reason_other"
+    assert flow.next_path(fill, "account_is_applicants") == "account_holder"
     fill = new_fill(example())
-    assert flow.next_path(fill, "death_reason") == "death_place"
+    assert flow.next_path(fill, "account_is_applicants") == "declaration"
 
 
 def test_speech_falls_back_to_espeak_without_blocking(

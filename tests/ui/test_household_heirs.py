@@ -19,7 +19,8 @@ def test_household_members_are_offered_as_heirs(qtbot: QtBot, window: MainWindow
     w = window
     registry.load_demo_data(w.ctx)
     data = example()
-    start_death_benefit(qtbot, w)
+    # Household members come from the registry: only once presence is proven (a card).
+    start_death_benefit(qtbot, w, by_card=True)
     for _ in range(30):  # answer up to the heirs list
         if w.page.page_name == "repeat":
             break

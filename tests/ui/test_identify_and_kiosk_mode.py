@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from helpers import APPLICANT_ID
 from pytestqt.qtbot import QtBot
-from ui_driver import click, errors, keypad, settle
+from ui_driver import add_staff, click, errors, settle, staff_login
 
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.qt import QLabel, QLineEdit, Qt
@@ -42,9 +42,8 @@ def test_kiosk_mode_is_left_only_through_staff_mode(qtbot: QtBot, window: MainWi
     assert w.windowFlags() & Qt.WindowType.FramelessWindowHint
     home_buttons = {b.objectName() for b in w.page.findChildren(type(w.page.read_button))}
     assert "exit-kiosk" not in home_buttons
-    click(qtbot, w, "staff")
-    keypad(qtbot, w, w.ctx.settings.staff_pin)
-    click(qtbot, w, "next")
+    add_staff(w)
+    staff_login(qtbot, w)
     click(qtbot, w, "exit-kiosk")
     qtbot.waitUntil(lambda: not w.isFullScreen())
     assert not w.windowFlags() & Qt.WindowType.FramelessWindowHint

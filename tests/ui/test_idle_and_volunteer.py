@@ -7,7 +7,17 @@ from __future__ import annotations
 from helpers import APPLICANT_ID, DECEASED_ID
 from pytestqt.qtbot import QtBot
 from test_death_benefit_flow import start_death_benefit
-from ui_driver import answer, click, errors, keypad, settle
+from ui_driver import (
+    STAFF_ID,
+    add_staff,
+    answer,
+    click,
+    errors,
+    keypad,
+    settle,
+    staff_login,
+    wedge_read,
+)
 
 from kiosk.services.cases import list_cases, show_case
 from kiosk.services.volunteers import add_volunteer, verify_volunteer
@@ -32,8 +42,8 @@ def screen_text(w: MainWindow) -> str:
 
 
 def test_wrong_pin_is_refused_in_words(qtbot: QtBot, window: MainWindow) -> None:
-    add_volunteer(window.ctx, "1001", "王志愿", "1234")
-    login(qtbot, window, "1001", "9999")
+    add_volunteer(window.ctx, "1001", "王志愿", "123456")
+    login(qtbot, window, "1001", "999999")
     assert window.page.page_name == "volunteer-login"
     assert errors(window) == ["编号或密码不对，请再试一次。"]
     assert window.session.volunteer is None
@@ -42,8 +52,8 @@ def test_wrong_pin_is_refused_in_words(qtbot: QtBot, window: MainWindow) -> None
 def test_idle_wipe_keeps_the_draft_for_the_volunteer(qtbot: QtBot, window: MainWindow) -> None:
     w = window
     assert w.idle.timeout_s == w.ctx.settings.idle_timeout_s == 120
-    add_volunteer(w.ctx, "1001", "王志愿", "1234")
-    login(qtbot, w, "1001", "1234")
+    add_volunteer(w.ctx, "1001", "王志愿", "123456")
+    login(qtbot, w, "1001", "123456")
     assert w.page.page_name == "volunteer" and w.session.volunteer is not None
     click(qtbot, w, "next")  # 回首页
     assert "帮办人：王志愿" in screen_text(w)
@@ -74,7 +84,7 @@ def test_idle_wipe_keeps_the_draft_for_the_volunteer(qtbot: QtBot, window: MainW
     assert draft.volunteer_id == "1001"
     assert show_case(w.ctx, draft.id).answers["deceased_id"] == DECEASED_ID
 
-    login(qtbot, w, "1001", "1234")
+    login(qtbot, w, "1001", "123456")
     assert w.page.page_name == "volunteer"
     click(qtbot, w, f"resume-{draft.id}")
     assert w.page.page_name == "question"
@@ -91,8 +101,7 @@ def test_my_cases_shows_states_only(qtbot: QtBot, window: MainWindow) -> None:
     w = window
     case = fill_case(w.ctx, FORM_ID, example(), resident_id=APPLICANT_ID)
     click(qtbot, w, "tile-my_cases")
-    keypad(qtbot, w, APPLICANT_ID)
-    qtbot.waitUntil(lambda: w.page.person.isVisible())
+    wedge_read(qtbot, w, APPLICANT_ID)  # the card on the reader: presence proven
     click(qtbot, w, "confirm")
     assert w.page.page_name == "my-cases"
     shown = screen_text(w)
@@ -105,12 +114,10 @@ def test_staff_mode_needs_the_pin_and_saves_settings(qtbot: QtBot, window: MainW
     from kiosk.config import load_settings
 
     w = window
-    click(qtbot, w, "staff")
-    keypad(qtbot, w, "1111")
-    click(qtbot, w, "next")
-    assert w.page.page_name == "staff-pin" and errors(w) == ["密码不对。"]
-    keypad(qtbot, w, w.ctx.settings.staff_pin)
-    click(qtbot, w, "next")
+    add_staff(w)
+    staff_login(qtbot, w, STAFF_ID, "111111")
+    assert w.page.page_name == "staff-pin" and errors(w) == ["编号或密码不对。"]
+    staff_login(qtbot, w)
     assert w.page.page_name == "staff"
     assert "待上传 0 件" in screen_text(w)
     click(qtbot, w, "scale-up")
@@ -128,9 +135,11 @@ def test_staff_mode_needs_the_pin_and_saves_settings(qtbot: QtBot, window: MainW
 
 
 def test_volunteer_pins_are_hashed(window: MainWindow) -> None:
-    add_volunteer(window.ctx, "1002", "李帮办", "5678")
-    stored = (window.ctx.data_root / "volunteers.json").read_text("utf-8")
-    assert "5678" not in stored
-    assert verify_volunteer(window.ctx, "1002", "5678") is not None
-    assert verify_volunteer(window.ctx, "1002", "5679") is None
-    assert verify_volunteer(window.ctx, "9999", "5678") is None
+    add_volunteer(window.ctx, "1002", "李帮办", "567890")
+    db = (window.ctx.data_root / "kiosk.sqlite3").read_bytes()
+    wal = window.ctx.data_root / "kiosk.sqlite3-wal"
+    stored = db + (wal.read_bytes() if wal.exists() else b"")
+    assert b"567890" not in stored and "李帮办".encode() not in stored
+    assert verify_volunteer(window.ctx, "1002", "567890") is not None
+    assert verify_volunteer(window.ctx, "1002", "567891") is None
+    assert verify_volunteer(window.ctx, "9999", "567890") is None

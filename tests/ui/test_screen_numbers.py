@@ -51,6 +51,9 @@ def test_every_screen_meets_the_numbers(qtbot: QtBot, window: MainWindow) -> Non
     assert {
         "home",
         "identify",
+        "identify-card",
+        "notice",
+        "duplicate",
         "services",
         "materials",
         "check",

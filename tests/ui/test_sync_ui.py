@@ -70,6 +70,9 @@ def indicator(w: MainWindow) -> str:
 
 
 def open_staff(qtbot: QtBot, w: MainWindow) -> StaffPage:
+    from kiosk.services.accounts import Account
+
+    w.session.staff = Account("9001", "刘主任", "admin")  # logged in (tests/ui: staff_login)
     w.staff.show_staff()
     settle(qtbot, w)
     page = w.page

@@ -10,7 +10,15 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.ui.answer_widgets import DateEditor, KeypadEditor, Stepper, VillageEditor
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.qt import QApplication, QInputMethodEvent, QLineEdit, QPushButton, Qt
+from kiosk.ui.qt import (
+    QApplication,
+    QEvent,
+    QInputMethodEvent,
+    QKeyEvent,
+    QLineEdit,
+    QPushButton,
+    Qt,
+)
 
 
 def settle(qtbot: QtBot, w: MainWindow) -> None:
@@ -97,3 +105,45 @@ def answer(qtbot: QtBot, w: MainWindow, value: Any) -> None:
             line.clear()
             type_chinese(line, str(value))
     click(qtbot, w, "next")
+
+
+def wedge_read(qtbot: QtBot, w: MainWindow, text: str) -> None:
+    """A card reader that types like a keyboard: all keys at once, then Enter."""
+    line = w.page.findChild(QLineEdit, "id-number")
+    line.setFocus()
+    for ch in text:  # key events with their text, as a HID keyboard sends them
+        key = Qt.Key(ord(ch.upper())) if ch.isascii() and ch.isalnum() else Qt.Key.Key_unknown
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(line, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    settle(qtbot, w)
+    qtbot.waitUntil(lambda: w.page.person.isVisible(), timeout=5000)
+
+
+def typed_by_hand(qtbot: QtBot, w: MainWindow, text: str) -> None:
+    """A person at the keyboard: 150 ms between keys (a reader takes a few ms)."""
+    line = w.page.findChild(QLineEdit, "id-number")
+    line.setFocus()
+    qtbot.keyClicks(line, text, delay=150)
+    settle(qtbot, w)
+
+
+STAFF_ID, STAFF_PIN = "9001", "582046"
+
+
+def staff_login(qtbot: QtBot, w: MainWindow, number: str = STAFF_ID, pin: str = STAFF_PIN) -> None:
+    """工作人员 → number and PIN on the keypad → 登录 (the account must exist)."""
+    if w.page.page_name != "staff-pin":
+        click(qtbot, w, "staff")
+    for name, text in (("number", number), ("pin", pin)):
+        line = w.page.findChild(QLineEdit, name)
+        qtbot.mouseClick(line, Qt.MouseButton.LeftButton)
+        clear_line(qtbot, w, line)
+        keypad(qtbot, w, text)
+    click(qtbot, w, "next")
+
+
+def add_staff(w: MainWindow, role: str = "admin") -> None:
+    from kiosk.services.accounts import add_account
+
+    add_account(w.ctx, STAFF_ID, "刘主任", STAFF_PIN, role=role, actor="test")

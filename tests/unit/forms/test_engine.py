@@ -18,8 +18,6 @@ TOP_PAGES = [
     "deceased_birth_date",
     "deceased_village",
     "death_date",
-    "death_reason",
-    "death_place",
     "drew_pension",
     "applicant_id",
     "applicant_name",
@@ -64,7 +62,7 @@ def test_an_empty_form_has_one_page_per_question_in_form_order() -> None:
 
 
 def test_other_death_reason_shows_its_own_page_right_after() -> None:
-    fill = new_fill()
+    fill = new_fill(version=1)  # v1 still asked the cause of death
     assert not fill.visible("death_reason_other")
     assert fill.set_answer("death_reason", "other") == []
     assert fill.visible("death_reason_other")
@@ -85,7 +83,7 @@ def test_account_holder_is_asked_only_when_the_account_is_not_the_applicants() -
 
 
 def test_labels_can_be_given_instead_of_codes() -> None:
-    fill = new_fill()
+    fill = new_fill(version=1)
     assert fill.set_answer("death_reason", "其他原因") == []
     assert fill.answers["death_reason"] == "other"
 
@@ -105,7 +103,7 @@ def test_a_required_question_left_empty_says_so_in_both_languages() -> None:
 
 
 def test_an_optional_or_hidden_question_has_nothing_to_say() -> None:
-    fill = new_fill()
+    fill = new_fill(version=1)
     assert fill.check_page("declaration") == []  # a note
     # death_reason_other is required only when shown; check_all follows visibility.
     assert "death_reason_other" not in [p.path for p in fill.check_all()]
@@ -249,13 +247,13 @@ def test_death_age_follows_a_changed_answer_and_clears_when_unknown() -> None:
 
 
 def test_final_answers_drop_the_answers_of_hidden_questions() -> None:
-    answers = example() | {
+    answers = example(1) | {
         "death_reason": "other",
         "death_reason_other": "摔了一跤",
         "account_is_applicants": False,
         "account_holder": "张建国",
     }
-    fill = new_fill(answers)
+    fill = new_fill(answers, version=1)
     final = fill.final_answers()
     assert final["death_reason_other"] == "摔了一跤"
     assert final["account_holder"] == "张建国"
@@ -309,12 +307,12 @@ def test_apply_answers_reports_unknown_names_and_keeps_going() -> None:
 
 
 def test_apply_answers_reports_every_bad_value_by_question() -> None:
-    answers = example() | {
+    answers = example(1) | {
         "deceased_id": "500225194103080134",  # checksum broken
         "applicant_phone": "1389601234",  # one digit short
         "death_reason": "struck by lightning",
     }
-    problems = new_fill().apply_answers(answers)
+    problems = new_fill(version=1).apply_answers(answers)
     errors = [p.path for p in problems if p.is_error]
     assert errors == ["deceased_id", "death_reason", "applicant_phone"]
 

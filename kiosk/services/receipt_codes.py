@@ -1,0 +1,134 @@
+"""One-time codes printed on a resident's receipt: scanning one later proves presence.
+
+``issue_receipt_code(ctx, case_id)`` makes a fresh code for the case's applicant and
+returns it once, as ``BBR1:XXXX-XXXX-XXXX`` (12 Crockford base32 characters, 60 random
+bits; the receipt prints it as a QR code and in words). Only a keyed hash is stored
+(``receipt_codes.code_hash``), with the person's ID number encrypted. Issuing again for
+the same case (a reprinted receipt) replaces that case's unused code.
+``use_receipt_code(ctx, text)`` accepts a code once, before it expires
+(``receipt_code_days``), and returns whose it was; every use and refusal is audited.
+The receipt printer (ESC/POS) is another module's work; it calls issue_receipt_code.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete
+
+from kiosk.services import audit
+from kiosk.services.context import KioskContext
+from kiosk.store.models import ReceiptCode
+
+PREFIX = "BBR1:"
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+LENGTH = 12
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SHAPE = re.compile(rf"^(?:{re.escape(PREFIX)})?([0-9A-Z -]{{12,20}})$")
+
+
+class ReceiptCodeError(Exception):
+    """No code can be issued for this case (not found, purged, no applicant number)."""
+
+
+def _now(ctx: KioskContext) -> datetime:
+    return ctx.clock().astimezone(UTC).replace(tzinfo=None)
+
+
+def normalize_code(text: str) -> str | None:
+    """The 12 code characters of a scanned or typed code, or None if it is not one."""
+    match = _SHAPE.match(text.strip().upper())
+    if match is None:
+        return None
+    code = re.sub(r"[ -]", "", match.group(1)).translate(_READ_AS)
+    if len(code) != LENGTH or any(ch not in ALPHABET for ch in code):
+        return None
+    return code
+
+
+def looks_like_receipt_code(text: str) -> bool:
+    return text.strip().upper().startswith(PREFIX) and normalize_code(text) is not None
+
+
+def _hash(ctx: KioskContext, code: str) -> str:
+    return ctx.store.cipher.blind_index(f"receipt:{code}")
+
+
+def issue_receipt_code(ctx: KioskContext, case_id: str) -> str:
+    """A new one-time code for the applicant of a case, shown once (ReceiptCodeError)."""
+    code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    now = _now(ctx)
+    with ctx.store.unit_of_work() as uow:
+        row = uow.cases.get(case_id) or uow.cases.get_by_number(case_id)
+        if row is None or row.personal is None:
+            raise ReceiptCodeError(f"case {case_id}: not found or purged")
+        form = ctx.catalogue.get(row.form_id, row.form_version)
+        number = uow.cases.read_personal(row).answers.get(form.applicant)
+        if not number:
+            raise ReceiptCodeError(f"case {row.number}: no applicant ID number")
+        uow.session.execute(
+            delete(ReceiptCode).where(ReceiptCode.case_id == row.id, ReceiptCode.used_at.is_(None))
+        )
+        key = _hash(ctx, code)
+        uow.session.add(
+            ReceiptCode(
+                code_hash=key,
+                case_id=row.id,
+                person=ctx.store.cipher.encrypt(str(number).encode(), context=key.encode()),
+                issued_at=now,
+                expires_at=now + timedelta(days=ctx.settings.receipt_code_days),
+            )
+        )
+        audit.record(uow.session, actor="system", action="receipt_code", case_number=row.number)
+        uow.commit()
+    return f"{PREFIX}{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def use_receipt_code(ctx: KioskContext, text: str, *, actor: str = "resident") -> str | None:
+    """The ID number whose receipt carried this code, consuming it; None when the code is
+    unknown, used or expired (the reason is audited, not shown)."""
+    code = normalize_code(text)
+    if code is None:
+        return None
+    now = _now(ctx)
+    key = _hash(ctx, code)
+    with ctx.store.unit_of_work() as uow:
+        row = uow.session.get(ReceiptCode, key)
+        why = (
+            "unknown"
+            if row is None
+            else "used"
+            if row.used_at is not None
+            else "expired"
+            if row.expires_at < now
+            else None
+        )
+        if row is None or why is not None:
+            audit.record(uow.session, actor=actor, action="receipt_refused", detail=str(why))
+            uow.commit()
+            return None
+        row.used_at = now
+        number = ctx.store.cipher.decrypt(row.person, context=key.encode()).decode()
+        audit.record(
+            uow.session,
+            actor=actor,
+            action="receipt_used",
+            detail=audit.person_ref(ctx.store.cipher, number),
+        )
+        uow.commit()
+        return number
+
+
+def purge_receipt_codes(ctx: KioskContext) -> int:
+    """Drop codes that are used or expired (nothing personal stays longer than needed)."""
+    now = _now(ctx)
+    with ctx.store.unit_of_work() as uow:
+        result = uow.session.execute(
+            delete(ReceiptCode).where(
+                (ReceiptCode.used_at.is_not(None)) | (ReceiptCode.expires_at < now)
+            )
+        )
+        uow.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
