@@ -63,13 +63,20 @@ def _page_by_page(ctx: KioskContext, form_id: str, answers: dict[str, Any]) -> s
 
 
 @pytest.mark.parametrize("form_id", FORMS)
-def test_every_path_freezes_the_same_answers_and_hash(ctx: KioskContext, form_id: str) -> None:
+def test_every_path_freezes_the_same_answers_and_hash(
+    ctx: KioskContext, form_id: str, tmp_path: Path
+) -> None:
     answers = _example(form_id)
     by_fill = cases.fill_case(ctx, form_id, answers)
     reversed_doc = dict(reversed(list(answers.items())))  # key order does not matter
     by_reversed = cases.fill_case(ctx, form_id, reversed_doc)
-    by_pages = _page_by_page(ctx, form_id, answers)
-    shown = [cases.show_case(ctx, c) for c in (by_fill.id, by_reversed.id, by_pages)]
+    # The screens refuse a second claim for the same subject on one kiosk: another kiosk.
+    other = open_kiosk(tmp_path / "other", catalogue=ctx.catalogue, clock=ctx.clock)
+    try:
+        by_pages = cases.show_case(other, _page_by_page(other, form_id, answers))
+    finally:
+        other.close()
+    shown = [cases.show_case(ctx, c) for c in (by_fill.id, by_reversed.id)] + [by_pages]
     assert shown[0].answers == shown[1].answers == shown[2].answers
     assert shown[0].content_hash == shown[1].content_hash == shown[2].content_hash
 

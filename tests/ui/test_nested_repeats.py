@@ -67,7 +67,9 @@ def test_a_household_with_each_members_incomes(qtbot: QtBot, nested_window: Main
     click(qtbot, w, "tile-services")
     identify(qtbot, w, APPLICANT_ID)
     click(qtbot, w, "offer-t10_household")
-    click(qtbot, w, "next")
+    click(qtbot, w, "next")  # 开始填写
+    assert w.page.page_name == "notice"
+    click(qtbot, w, "agree")
     added: dict[str, int] = {}
     seen_lists: list[str] = []
     for _ in range(60):

@@ -109,7 +109,7 @@ def test_a_keyboard_wedge_read_reveals_and_fills(qtbot: QtBot, demo: MainWindow)
     fill = w.session.draft.fill
     assert fill.answers["applicant_id"] == APPLICANT_ID
     assert fill.answers["applicant_name"] == "张秀英"
-    assert fill.prefilled["applicant_name"] == "身份证"  # from the card
+    assert fill.prefill_label("applicant_name") == "身份证"  # from the card
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_a_serial_read_reveals_and_fills(
     fill = w.session.draft.fill
     assert fill.answers["applicant_name"] == "张秀英"
     assert fill.answers["applicant_birth_date"] == "1968-10-02"
-    assert fill.prefilled["applicant_birth_date"] == "身份证"
+    assert fill.prefill_label("applicant_birth_date") == "身份证"
     kinds = [
         r.detail for r in export_audit(w.ctx, since=date(2000, 1, 1)) if r.action == "card_read"
     ]

@@ -93,13 +93,13 @@ def test_pdf_text_font_and_page_numbers(ctx: KioskContext, printed: str, tmp_pat
         "第 2 页 / 共 2 页",
         "村（居）民委员会意见",
         "乡镇（街道）社保所审核意见",
-        "死亡原因",  # the print label, not the spoken question
         "公民身份号码",
     ):
         assert expected.replace(" ", "") in text, expected
-    assert "老人是因为什么去世的" not in text  # the screen's question stays on the screen
-    # Skip logic: the "other reason" question did not apply, so it is not printed.
-    assert "请说一下是什么原因" not in text
+    assert "老人叫什么名字" not in text  # the screen's question stays on the screen
+    assert "死者姓名" in text  # the print label is printed instead
+    # Skip logic: the account holder question did not apply (the applicant's own account).
+    assert "户名" not in text.replace(" ", "")
     fonts = subprocess.run(
         ["pdffonts", str(path)], capture_output=True, text=True, check=True
     ).stdout

@@ -19,6 +19,7 @@ from kiosk.printing.trust import check_case, read_scan
 KEY = Ed25519PrivateKey.generate()
 DEVICE = str(uuid.uuid4())
 LOOKUP = {DEVICE: KEY.public_key()}.get
+VERSION = catalogue().get(FORM_ID).version  # the example answers are the newest version's
 
 
 def case(number: str = "261120-01-001", **answers: object) -> CasePacket:
@@ -27,9 +28,9 @@ def case(number: str = "261120-01-001", **answers: object) -> CasePacket:
         case_id=str(uuid.uuid4()),
         number=number,
         form_id=FORM_ID,
-        form_version=1,
+        form_version=VERSION,
         answers=body,
-        content_hash=content_hash(FORM_ID, 1, body),
+        content_hash=content_hash(FORM_ID, VERSION, body),
         device_id=DEVICE,
         finalized_at="2026-11-20T02:30:00Z",
     )
@@ -59,7 +60,7 @@ def test_a_genuine_case_passes() -> None:
         ),
         (lambda p: replace(signed(p), case_id=str(uuid.uuid4())), VerdictStatus.MISMATCH),
         (lambda p: replace(signed(p), number="261120-01-002"), VerdictStatus.TAMPERED),
-        (lambda p: replace(signed(p), form_version=2), VerdictStatus.TAMPERED),
+        (lambda p: replace(signed(p), form_version=VERSION + 1), VerdictStatus.TAMPERED),
         (
             lambda p: replace(
                 signed(p), answers={**p.answers, "bank_account": "6217170000999999999"}

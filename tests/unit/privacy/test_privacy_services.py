@@ -98,7 +98,7 @@ def test_a_typed_number_prefills_from_the_number_only(demo_ctx: KioskContext) ->
     assert proven.fill.answers["applicant_name"] == "张秀英"
     card = IdCardData(APPLICANT_ID, "张秀英", nation="汉", valid_until=date(2036, 1, 1))
     carded = start_case(demo_ctx, FORM_ID, resident_id=APPLICANT_ID, proof=Proof.CARD, card=card)
-    assert carded.fill.prefilled["applicant_name"] == "身份证"
+    assert carded.fill.prefill_label("applicant_name") == "身份证"
 
 
 def test_presence_views_and_my_cases(demo_ctx: KioskContext) -> None:
