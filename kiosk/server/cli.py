@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.server import auth, refdata, routing
 from kiosk.server.db import create_server_engine, migrate_to_head, session_factory
+from kiosk.sync.protocol import DEFAULT_MAX_BODY_BYTES
 
 
 class ServerCliError(Exception):
@@ -42,8 +43,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from kiosk.server.api import create_app
 
+    if args.max_body_bytes < 64 * 1024:
+        raise ServerCliError("--max-body-bytes must be at least 65536", 2)
     app = create_app(
-        args.db, staff_token=args.staff_token or os.environ.get("KIOSK_SERVER_STAFF_TOKEN")
+        args.db,
+        staff_token=args.staff_token or os.environ.get("KIOSK_SERVER_STAFF_TOKEN"),
+        max_body_bytes=args.max_body_bytes,
     )
     ssl: dict[str, Any] = {}
     if args.ssl_cert:
@@ -54,10 +59,56 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_enroll(args: argparse.Namespace) -> int:
     with _sessions(args)() as session:
-        code = auth.create_code(session, args.name)
+        code = auth.create_code(session, args.name, hall=args.hall)
         session.commit()
     print(code)
     print(f"one-time code for {args.name}, valid 48 hours", file=sys.stderr)
+    return 0
+
+
+def cmd_devices_list(args: argparse.Namespace) -> int:
+    with _sessions(args)() as session:
+        devices = auth.list_devices(session)
+    views = [
+        {
+            "id": d.id,
+            "name": d.name,
+            "hall": d.hall,
+            "enrolled_at": d.enrolled_at.isoformat() + "Z",
+            "token_expires_at": d.token_expires_at.isoformat() + "Z"
+            if d.token_expires_at
+            else None,
+            "revoked_at": d.revoked_at.isoformat() + "Z" if d.revoked_at else None,
+        }
+        for d in devices
+    ]
+    if args.json:
+        _print_json(views)
+        return 0
+    for v in views:
+        state = f"revoked {v['revoked_at']}" if v["revoked_at"] else "enrolled"
+        print(f"{v['id']}  {v['name']}  {v['hall'] or '-'}  {state}")
+    return 0
+
+
+def cmd_devices_revoke(args: argparse.Namespace) -> int:
+    with _sessions(args)() as session:
+        try:
+            device = auth.revoke(session, args.device_id)
+        except auth.EnrollmentError as exc:
+            raise ServerCliError(str(exc), exc.status) from exc
+        session.commit()
+    print(f"revoked {device.id} ({device.name}): its token no longer works; it may enroll again")
+    return 0
+
+
+def cmd_epoch_rotate(args: argparse.Namespace) -> int:
+    from kiosk.server.epoch import rotate_epoch
+
+    with _sessions(args)() as session:
+        epoch = rotate_epoch(session)
+        session.commit()
+    print(f"new epoch {epoch}: every kiosk will check which of its cases this server holds")
     return 0
 
 
@@ -148,11 +199,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--staff-token", help="bearer token for the staff API (else none)")
     p.add_argument("--ssl-cert", help="PEM certificate for HTTPS")
     p.add_argument("--ssl-key", help="PEM private key for HTTPS")
+    p.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=int(os.environ.get("KIOSK_SERVER_MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES),
+        help="larger request bodies are refused with 413 (kiosks learn the limit)",
+    )
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("enroll", help="print a one-time enrollment code for a kiosk")
     p.add_argument("--name", required=True, help="e.g. 石马镇大厅1号机")
+    p.add_argument("--hall", help="the hall the kiosk stands in (its villages' registry data)")
     p.set_defaults(handler=cmd_enroll)
+
+    devices = sub.add_parser("devices", help="list and revoke enrolled kiosks")
+    dsub = devices.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
+    p = dsub.add_parser("list")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_devices_list)
+    p = dsub.add_parser("revoke", help="the token stops working; the id may enroll again")
+    p.add_argument("device_id")
+    p.set_defaults(handler=cmd_devices_revoke)
+
+    epoch = sub.add_parser("epoch", help="the server's epoch (after restoring a backup)")
+    esub = epoch.add_subparsers(dest="epoch_command", metavar="ACTION", required=True)
+    p = esub.add_parser("rotate", help="kiosks then resend whatever this database lacks")
+    p.set_defaults(handler=cmd_epoch_rotate)
 
     cases = sub.add_parser("cases", help="list, show and advance cases")
     csub = cases.add_subparsers(dest="cases_command", metavar="ACTION", required=True)

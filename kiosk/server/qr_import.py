@@ -41,6 +41,9 @@ def import_payloads(
         packet = decode_data_codes(data, catalogue)
     except DataCodeError as exc:
         raise QrImportError(f"data codes do not decode: {exc}") from exc
+    except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
+        # Scanned text is input like any other: garbage is a refusal, not a server error.
+        raise QrImportError(f"data codes do not decode ({type(exc).__name__})") from exc
 
     with sessions() as session:
         device = session.scalar(select(Device).where(Device.id == packet.device_id))
@@ -50,7 +53,10 @@ def import_payloads(
         key = keys.get(device_id)
         return load_public_key_b64(key) if key else None
 
-    verdict = verify_identity_payload(identity[0], lookup, expected_hash=packet.content_hash)
+    try:
+        verdict = verify_identity_payload(identity[0], lookup, expected_hash=packet.content_hash)
+    except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
+        raise QrImportError(f"identity code does not decode ({type(exc).__name__})") from exc
     if not verdict.ok:
         return [CaseResult(packet.case_id, REJECTED, verdict.message[:200])]
     named = verdict.identity
