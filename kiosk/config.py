@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     server_url: str = ""
     server_ca_file: str = ""
     retention_days: int = Field(default=30, ge=1, le=3650)
+    # Cases the server refused and staff never released lose their personal data too.
+    quarantine_retention_days: int = Field(default=90, ge=1, le=3650)
+    # Plain http:// to a server that is not this machine (`kiosk enroll --insecure`).
+    allow_insecure_http: bool = False
 
     # Demo data (synthetic registry, demo volunteers) for trying the kiosk out.
     demo_data: bool = False
@@ -99,8 +103,19 @@ def save_settings(data_root: Path, settings: Settings) -> None:
         lines.append(f"{name} = {_toml_value(value)}")
     path = data_root / SETTINGS_FILE
     tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Owner-only (0600): the settings name the server and hold the staff PIN.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
     os.replace(tmp, path)
+
+
+def make_private_root(root: Path) -> Path:
+    """Create the data root owner-only (0700), tightening an existing one (POSIX)."""
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        os.chmod(root, 0o700)
+    return root
 
 
 def _toml_value(value: object) -> str:

@@ -20,7 +20,7 @@ from kiosk.forms.schema import FormDefinition
 from kiosk.services.context import KioskContext
 from kiosk.services.views import AnswerResult, AuditLine, CaseDetail, CaseSummary, DraftView
 from kiosk.store.models import CaseRow, utcnow
-from kiosk.store.repositories import CaseRepository, PersonalData
+from kiosk.store.repositories import CaseRepository, PersonalData, open_note
 from kiosk.store.uow import UnitOfWork
 
 
@@ -46,7 +46,8 @@ def _form(ctx: KioskContext, row: CaseRow) -> FormDefinition:
 
 def summary_of(ctx: KioskContext, row: CaseRow) -> CaseSummary:
     form = _form(ctx, row)
-    return CaseSummary.of(row, title=form.title, department=form.department)
+    note = open_note(ctx.store.cipher, row)
+    return CaseSummary.of(row, title=form.title, department=form.department, note=note)
 
 
 def _fill(ctx: KioskContext, form: FormDefinition, data: PersonalData) -> FormFill:

@@ -36,7 +36,9 @@ class CaseRow(Base):
     personal: Mapped[bytes | None] = mapped_column(LargeBinary)
     content_hash: Mapped[str | None] = mapped_column(String(64))
     current_page: Mapped[str | None] = mapped_column(String(80))
-    server_note: Mapped[str | None] = mapped_column(String(200))
+    # The desk's note on the last status (may name people): encrypted like ``personal``
+    # (context "note:<case id>"), purged with it.
+    server_note: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     finalized_at: Mapped[datetime | None]
@@ -76,6 +78,9 @@ class OutboxEntry(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     enqueued_at: Mapped[datetime] = mapped_column(default=utcnow)
     acked_at: Mapped[datetime | None]
+    # Failed alone with a server error (kiosk.sync.push): held aside, retried alone.
+    suspected_at: Mapped[datetime | None]
+    quarantined_at: Mapped[datetime | None]
 
 
 class DayCounter(Base):
