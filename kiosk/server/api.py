@@ -6,8 +6,6 @@ them in its thread pool, and each opens its own short session. Bad input is answ
 4xx, never 5xx (kiosk.server.errors); staff routes are in kiosk.server.api_staff.
 """
 
-from __future__ import annotations
-
 import hashlib
 import logging
 from pathlib import Path
