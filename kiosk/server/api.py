@@ -58,8 +58,9 @@ MAX_SEQ = 2**31 - 1  # status_changes.seq is a 32-bit integer on PostgreSQL
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the error answers a route can give (all are ErrorOut)."""
-    return {code: {"model": ErrorOut} for code in codes}
+    """OpenAPI entries for the error answers a route can give (all are ErrorOut). 400 (a
+    body that is not JSON) and 413 (a body over the limit) can come from any route."""
+    return {code: {"model": ErrorOut} for code in sorted({400, 413, *codes})}
 
 
 def _now() -> str:
@@ -219,7 +220,7 @@ def create_app(
         return envelope(**state, server_time=_now(), limits=limits)
 
     @app.post(
-        f"{API_PREFIX}/cases/batch", response_model=BatchOut, responses=errors(401, 413, 422, 429)
+        f"{API_PREFIX}/cases/batch", response_model=BatchOut, responses=errors(401, 422, 429, 503)
     )
     def intake(body: BatchIn, dev: CurrentDevice) -> JSONResponse:
         """Take a batch of cases, idempotently by case UUID; one result per case."""

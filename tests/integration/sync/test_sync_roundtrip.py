@@ -133,5 +133,3 @@ def test_requests_without_a_valid_token_are_refused(sqlite_server: ServerProcess
         # An enrollment without nonce and signature is malformed: 422, nothing enrolled.
         body = {"code": code, "public_key": "not-a-key"}
         assert http.post("/enroll", json=body).status_code == 422
-
-
