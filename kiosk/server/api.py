@@ -140,10 +140,12 @@ def create_app(
 
     def device(request: Request, authorization: Annotated[str | None, Header()] = None) -> Device:
         with sessions() as session:
-            found = auth.authenticate(session, auth.bearer_token(authorization))
-        if found is None:
-            raise refuse(request, 401, "send Authorization: Bearer <token> of an enrolled device")
-        return found
+            found, why = auth.authenticate(session, auth.bearer_token(authorization))
+        if found is not None:
+            return found
+        if why == "expired":  # a real token past its time: renew it (POST /token)
+            raise HTTPException(401, "token expired; renew it (POST /api/v1/token)")
+        raise refuse(request, 401, "send Authorization: Bearer <token> of an enrolled device")
 
     CurrentDevice = Annotated[Device, Depends(device)]
 

@@ -199,16 +199,19 @@ def renew(session: Session, *, device_id: str, nonce: str, signature: str) -> Is
     return _issue_token(device, now)
 
 
-def authenticate(session: Session, token: str | None) -> Device | None:
-    """The enrolled, unrevoked device whose unexpired token this is; None otherwise."""
+def authenticate(session: Session, token: str | None) -> tuple[Device | None, str]:
+    """(the enrolled, unrevoked device whose unexpired token this is, "") or (None, why).
+
+    ``why`` is "expired" for a real token past its time (not a guess: the kiosk renews
+    it with its key) and "unknown" for anything else."""
     if not token:
-        return None
+        return None, "unknown"
     device = session.scalar(select(Device).where(Device.token_hash == digest(token)))
     if device is None or device.revoked_at is not None:
-        return None
+        return None, "unknown"
     if device.token_expires_at is None or device.token_expires_at <= utcnow():
-        return None
-    return device
+        return None, "expired"
+    return device, ""
 
 
 def revoke(session: Session, device_id: str) -> Device:
