@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 # Case states a send acknowledgement moves to "sent" (later server statuses stay).
 BEFORE_SENT = tuple(states_leading_to(CaseState.SENT))
 SPLIT_ON = frozenset({413, 500, 502})
-MIN_BODY_BYTES = 16 * 1024
+MIN_BODY_BYTES = 1024  # below this a batch is one case, which goes alone anyway
 MAX_SUSPECTS_WITHOUT_SUCCESS = 2
 
 
