@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from kiosk.server.packets import _plain_text
+from kiosk.server.packets import plain_text
 
-Text = Annotated[str, AfterValidator(_plain_text)]
+Text = Annotated[str, AfterValidator(plain_text)]
 Code = Annotated[Text, StringConstraints(min_length=1, max_length=40)]
 UuidText = Annotated[Text, StringConstraints(min_length=1, max_length=45)]
 KeyText = Annotated[Text, StringConstraints(min_length=1, max_length=100)]

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _plain_text(value: str) -> str:
+def plain_text(value: str) -> str:
     """No control characters and valid Unicode: what every String column can hold."""
     if _CONTROL.search(value):
         raise ValueError("contains control characters")
@@ -76,7 +76,7 @@ def _iso_time(value: str) -> str:
     return value
 
 
-PlainText = Annotated[str, AfterValidator(_plain_text)]
+PlainText = Annotated[str, AfterValidator(plain_text)]
 Uuid = Annotated[str, AfterValidator(canonical_uuid)]
 
 

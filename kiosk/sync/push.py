@@ -28,7 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from kiosk.domain.case_states import CaseState, can_transition, states_leading_to
 from kiosk.store.models import AuditEntry, CaseRow, OutboxEntry, utcnow
@@ -70,12 +70,20 @@ class _Round:
 def next_due_at(store: Store) -> datetime | None:
     """When the head of the queue may be tried again (None: nothing pending)."""
     with store.unit_of_work() as uow:
+        pending = OutboxEntry.state == "pending"
         head = uow.session.scalar(
-            select(OutboxEntry).where(OutboxEntry.state == "pending").order_by(OutboxEntry.seq)
+            select(OutboxEntry)
+            .where(pending, OutboxEntry.suspected_at.is_(None))
+            .order_by(OutboxEntry.seq)
         )
-        if head is None:
-            return None
-        return head.next_attempt_at or datetime.min
+        # A suspect held aside does not hold up the queue behind it; its own retry counts.
+        suspect = uow.session.scalar(
+            select(func.min(OutboxEntry.next_attempt_at)).where(
+                pending, OutboxEntry.suspected_at.is_not(None)
+            )
+        )
+        times = [t for t in (head and (head.next_attempt_at or datetime.min), suspect) if t]
+        return min(times) if times else None
 
 
 def send_batch(client: SyncClient, batch: Batch) -> Batch:

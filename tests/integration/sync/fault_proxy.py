@@ -66,6 +66,12 @@ def _read_message(sock: socket.socket) -> tuple[bytes, bytes]:
     return head, body
 
 
+def _send(sock: socket.socket, data: bytes) -> None:
+    # MSG_NOSIGNAL: a peer that hung up must not SIGPIPE the test process (the kiosk CLI,
+    # run in-process by other tests, restores SIGPIPE's default action).
+    sock.sendall(data, socket.MSG_NOSIGNAL)
+
+
 def _with_close(head: bytes) -> bytes:
     lines = [ln for ln in head.split(b"\r\n") if not ln.lower().startswith(b"connection:")]
     return b"\r\n".join([*lines, b"Connection: close"])
@@ -138,24 +144,26 @@ class FaultProxy:
             "status413": b"413 Request Entity Too Large",
         }
         if fault in statuses:
-            client.sendall(
+            _send(
+                client,
                 b"HTTP/1.1 " + statuses[fault] + b"\r\nContent-Length: 0\r\n"
-                b"Connection: close\r\n\r\n"
+                b"Connection: close\r\n\r\n",
             )
             return
         if fault == "login":
-            client.sendall(
+            _send(
+                client,
                 b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
                 + str(len(LOGIN_PAGE)).encode()
                 + b"\r\nConnection: close\r\n\r\n"
-                + LOGIN_PAGE
+                + LOGIN_PAGE,
             )
             return
         with socket.create_connection(self.upstream, timeout=30) as up:
             if fault == "drop_request":
-                up.sendall(_with_close(head) + b"\r\n\r\n" + body[: len(body) // 2])
+                _send(up, _with_close(head) + b"\r\n\r\n" + body[: len(body) // 2])
                 return  # both sides cut mid-upload: the server never sees the whole batch
-            up.sendall(_with_close(head) + b"\r\n\r\n" + body)
+            _send(up, _with_close(head) + b"\r\n\r\n" + body)
             rhead, rbody = _read_message(up)
         if fault == "timeout":
             self._stopped.wait(self.hold_s)
@@ -175,6 +183,6 @@ class FaultProxy:
                 for line in rhead.split(b"\r\n")
             )
         if fault == "truncate":
-            client.sendall(_with_close(rhead) + b"\r\n\r\n" + rbody[: len(rbody) // 2])
+            _send(client, _with_close(rhead) + b"\r\n\r\n" + rbody[: len(rbody) // 2])
             return
-        client.sendall(_with_close(rhead) + b"\r\n\r\n" + rbody)
+        _send(client, _with_close(rhead) + b"\r\n\r\n" + rbody)

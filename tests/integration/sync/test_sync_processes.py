@@ -51,16 +51,21 @@ class DripServer:
             threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
 
     def _drip(self, conn: socket.socket) -> None:
+        # MSG_NOSIGNAL: a client that hung up must not SIGPIPE the test process (the kiosk
+        # CLI, run in-process by other tests, restores SIGPIPE's default action).
+        def send(data: bytes) -> None:
+            conn.sendall(data, socket.MSG_NOSIGNAL)
+
         with conn, contextlib.suppress(OSError):
             conn.recv(65536)
             head = b"HTTP/1.1 200 OK\r\n"
             if self.headers_done:
                 head += b"Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
-            conn.sendall(head)
+            send(head)
             # Inside the headers: a header line that never ends; after them: body bytes.
-            conn.sendall(b"" if self.headers_done else b"X-Drip: ")
+            send(b"" if self.headers_done else b"X-Drip: ")
             while not self._stop.wait(self.every_s):
-                conn.sendall(b"a" if not self.headers_done else b" ")
+                send(b"a" if not self.headers_done else b" ")
 
 
 @pytest.mark.parametrize("headers_done", [False, True], ids=["headers", "body"])
