@@ -58,6 +58,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
+    if not 1 <= len(args.name) <= 100 or (args.hall is not None and not 1 <= len(args.hall) <= 64):
+        raise ServerCliError("--name takes 1-100 characters, --hall 1-64", 2)
     with _sessions(args)() as session:
         code = auth.create_code(session, args.name, hall=args.hall)
         session.commit()

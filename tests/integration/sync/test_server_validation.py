@@ -195,9 +195,11 @@ def test_a_kiosk_clock_off_by_a_day_or_a_year_is_fine(device: Device) -> None:
     assert device.send(_packet(device.id, finalized_at=next_year, answers=far))[0]["status"] == 422
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_a_kiosk_gets_only_its_halls_villages_and_the_fields_prefill_needs(
-    server: ServerProcess, tmp_path: Path
+    own_server: ServerProcess, tmp_path: Path
 ) -> None:
+    server = own_server  # its own: the village list and extract it loads stay here
     villages = [
         {"value": "v01", "label": "石马社区", "hall": "石马镇"},
         {"value": "v02", "label": "双龙村", "hall": "石马镇"},
