@@ -21,6 +21,7 @@ from kiosk.server.db import lock_changes
 from kiosk.server.epoch import current_epoch
 from kiosk.server.models import ServerCase, StatusChange, Task, utcnow
 from kiosk.server.packets import check_packet
+from kiosk.sync.packet_limits import canonical_uuid
 from kiosk.sync.protocol import ALREADY_HAD, CONFLICT, CREATED, CaseResult
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,21 @@ def _case_row(p: CasePacket, source: str, now: Any) -> dict[str, Any]:
     }
 
 
+def _held(sessions: sessionmaker[Session], raw_cases: Sequence[Any]) -> set[str]:
+    """The case UUIDs of this batch the server already stores (canonical spellings)."""
+    ids: set[str] = set()
+    for raw in raw_cases:
+        try:
+            ids.add(canonical_uuid(raw.get("case_id")) if isinstance(raw, dict) else "")
+        except ValueError:
+            continue
+    ids.discard("")
+    if not ids:
+        return set()
+    with sessions() as session:
+        return set(session.scalars(select(ServerCase.id).where(ServerCase.id.in_(ids))))
+
+
 class IntakeBusy(Exception):
     """The batch kept colliding with concurrent requests; the kiosk should try again."""
 
@@ -168,7 +184,8 @@ def ingest_batch(
     ``device_id`` is the authenticated device (cases must be its own), or None for
     QR import where the signature was already checked against the packet's device.
     """
-    checked = [check_packet(raw, catalogue, device_id) for raw in raw_cases]
+    held = _held(sessions, raw_cases)
+    checked = [check_packet(raw, catalogue, device_id, held=held.__contains__) for raw in raw_cases]
     packets = [c.packet for c in checked if c.packet is not None]
     decided: dict[str, CaseResult] = {}
     epoch = ""

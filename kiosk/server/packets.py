@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
@@ -155,8 +156,18 @@ def answer_problems(packet: CasePacket, catalogue: Catalogue) -> list[str]:
     return [f"{p.path}: {p.problem.message_en}" for p in problems]
 
 
-def check_packet(raw: Any, catalogue: Catalogue, device_id: str | None) -> Checked:
-    """Check one raw packet of a batch; ``device_id`` is the calling device (None: QR)."""
+def check_packet(
+    raw: Any,
+    catalogue: Catalogue,
+    device_id: str | None,
+    *,
+    held: Callable[[str], bool] | None = None,
+) -> Checked:
+    """Check one raw packet of a batch; ``device_id`` is the calling device (None: QR).
+
+    ``held(case_id)`` tells whether the server already stores this case: then the form
+    engine is skipped (a resend with the same hash was judged when it arrived; one with
+    another hash is a 409 conflict anyway), which keeps resends and reconciliation cheap."""
     label = _label(raw)
     if not isinstance(raw, dict):
         return Checked(None, CaseResult(label, REJECTED, "case packet is not an object"))
@@ -179,6 +190,8 @@ def check_packet(raw: Any, catalogue: Catalogue, device_id: str | None) -> Check
     if not packet.hash_matches():
         reason = "content hash does not match answers"
         return Checked(None, CaseResult(packet.case_id, REJECTED, reason))
+    if held is not None and held(packet.case_id):
+        return Checked(packet, None)
     try:
         problems = answer_problems(packet, catalogue)
     except Exception as exc:  # the engine must never turn one odd case into a 500
