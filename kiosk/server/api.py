@@ -288,3 +288,17 @@ def create_app(
 
     add_staff_routes(app, sessions, forms, staff_token, refuse, errors)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app of one ``kiosk-server run --workers N`` worker, configured by the
+    environment the command set (``KIOSK_SERVER_DB``, ``KIOSK_SERVER_STAFF_TOKEN``,
+    ``KIOSK_SERVER_MAX_BODY_BYTES``)."""
+    import os
+
+    limit = os.environ.get("KIOSK_SERVER_MAX_BODY_BYTES") or str(DEFAULT_MAX_BODY_BYTES)
+    return create_app(
+        os.environ.get("KIOSK_SERVER_DB") or None,
+        staff_token=os.environ.get("KIOSK_SERVER_STAFF_TOKEN") or None,
+        max_body_bytes=int(limit),
+    )

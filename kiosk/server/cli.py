@@ -45,15 +45,29 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.max_body_bytes < 64 * 1024:
         raise ServerCliError("--max-body-bytes must be at least 65536", 2)
-    app = create_app(
-        args.db,
-        staff_token=args.staff_token or os.environ.get("KIOSK_SERVER_STAFF_TOKEN"),
-        max_body_bytes=args.max_body_bytes,
-    )
+    if not 1 <= args.workers <= 64:
+        raise ServerCliError("--workers takes 1-64", 2)
     ssl: dict[str, Any] = {}
     if args.ssl_cert:
         ssl = {"ssl_certfile": args.ssl_cert, "ssl_keyfile": args.ssl_key}
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, **ssl)
+    staff_token = args.staff_token or os.environ.get("KIOSK_SERVER_STAFF_TOKEN")
+    common = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False}
+    if args.workers > 1:
+        # Worker processes build the app themselves (kiosk.server.api.app_from_env); each
+        # migrates at start, once between them (kiosk.server.db.migrate_to_head).
+        os.environ.update(
+            {
+                "KIOSK_SERVER_DB": args.db or "",
+                "KIOSK_SERVER_STAFF_TOKEN": staff_token or "",
+                "KIOSK_SERVER_MAX_BODY_BYTES": str(args.max_body_bytes),
+            }
+        )
+        uvicorn.run(
+            "kiosk.server.api:app_from_env", factory=True, workers=args.workers, **common, **ssl
+        )
+        return 0
+    app = create_app(args.db, staff_token=staff_token, max_body_bytes=args.max_body_bytes)
+    uvicorn.run(app, **common, **ssl)
     return 0
 
 
@@ -206,6 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=int(os.environ.get("KIOSK_SERVER_MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES),
         help="larger request bodies are refused with 413 (kiosks learn the limit)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (the form engine's checks use one core each)",
     )
     p.set_defaults(handler=cmd_run)
 

@@ -172,3 +172,20 @@ def _home(tmp_path: Path, i: int) -> Path:
     home = tmp_path / f"home{i}"
     home.mkdir()
     return home
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_kiosk_server_run_with_several_workers_on_a_fresh_database(
+    database_url: str, tmp_path: Path, make_kiosk: KioskFactory
+) -> None:
+    server = ServerProcess(database_url, _home(tmp_path, 9), extra_args=("--workers", "3"))
+    server.start(timeout=60)
+    try:
+        ctx = make_kiosk(server)
+        ids = add_cases(ctx, 6)
+        report = sync_once(ctx, SyncOptions(batch_size=2))
+        assert report.error is None and report.sent == 6, report
+        assert_exactly_once(server, ctx, ids)
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log.read_text(errors="replace")
