@@ -56,7 +56,10 @@ def _schemathesis(
         "--no-color",
         *extra,
     ]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    # Run in the server's home: schemathesis leaves its cache folder in the working directory.
+    return subprocess.run(
+        cmd, capture_output=True, text=True, timeout=600, check=False, cwd=server.home
+    )
 
 
 @pytest.mark.slow
