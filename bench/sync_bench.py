@@ -165,7 +165,7 @@ def main() -> int:
             for owner, name, label in (
                 (push_module, "take_batch", "kiosk: read + build packets"),
                 (push_module, "_apply", "kiosk: record results"),
-                (SyncClient, "push", "network + server (POST round trips)"),
+                (SyncClient, "push_raw", "network + server (POST round trips)"),
             ):
                 setattr(owner, name, timed(label, getattr(owner, name)))
             t_batch, sent_batch = run(batched, args.batch)

@@ -62,7 +62,11 @@ class Settings(BaseSettings):
     print_wait_s: int = Field(default=60, ge=5, le=900)
     server_url: str = ""
     server_ca_file: str = ""
+    # Plain http:// to a server that is not this machine (`kiosk enroll --insecure`).
+    allow_insecure_http: bool = False
     retention_days: int = Field(default=30, ge=1, le=3650)
+    # Cases the server refused and staff never released lose their personal data too.
+    quarantine_retention_days: int = Field(default=90, ge=1, le=3650)
     # Audit entries are kept at least six months (等保 review; docs/privacy.md).
     audit_retention_days: int = Field(default=365, ge=183, le=3650)
     # A receipt's one-time code proves presence until it is used or this many days pass.
@@ -109,8 +113,19 @@ def save_settings(data_root: Path, settings: Settings) -> None:
         lines.append(f"{name} = {_toml_value(value)}")
     path = data_root / SETTINGS_FILE
     tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Owner-only (0600): the settings name the server and the card reader's port.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
     os.replace(tmp, path)
+
+
+def make_private_root(root: Path) -> Path:
+    """Create the data root owner-only (0700), tightening an existing one (POSIX)."""
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        os.chmod(root, 0o700)
+    return root
 
 
 def _toml_value(value: object) -> str:

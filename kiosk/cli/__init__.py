@@ -86,11 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _start_ui(args: argparse.Namespace) -> int:
-    from kiosk.config import resolve_data_root
+    from kiosk.config import make_private_root, resolve_data_root
     from kiosk.ui.app import run_ui  # Qt is imported only when the UI starts
 
     root = resolve_data_root(args.data_dir)
-    root.mkdir(parents=True, exist_ok=True)
+    make_private_root(root)
     if args.demo:
         _load_demo(root)
     return run_ui(

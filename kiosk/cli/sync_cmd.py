@@ -12,6 +12,7 @@ from kiosk import events
 from kiosk.cli.common import CliError, open_context, print_json
 from kiosk.services.cases import CaseError
 from kiosk.services.sync import (
+    SyncBusy,
     SyncError,
     SyncStatus,
     enroll_device,
@@ -41,6 +42,11 @@ def register(sub: Any) -> None:
     p = sub.add_parser("enroll", help="enroll this kiosk with a town server")
     p.add_argument("url", help="e.g. https://town.example:8460")
     p.add_argument("code", help="one-time code from `kiosk-server enroll`")
+    p.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow plain http:// to another machine (token and cases unencrypted)",
+    )
     p.set_defaults(handler=cmd_enroll)
 
 
@@ -87,7 +93,11 @@ def _run_forever(ctx: Any, options: SyncOptions) -> int:
         print(f"pending {status.pending}  quarantined {status.quarantined}  {state}", flush=True)
 
     unsubscribe = events.sync_did_progress.subscribe(show)
-    worker = start_sync_worker(ctx, options)
+    try:
+        worker = start_sync_worker(ctx, options)
+    except SyncBusy as exc:
+        unsubscribe()
+        raise CliError(str(exc)) from exc
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -121,7 +131,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_enroll(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
-        device_id = enroll_device(ctx, args.url, args.code)
+        device_id = enroll_device(ctx, args.url, args.code, insecure=args.insecure)
     except SyncError as exc:
         raise CliError(str(exc)) from exc
     finally:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.server import auth, refdata, routing
 from kiosk.server.db import create_server_engine, migrate_to_head, session_factory
+from kiosk.sync.protocol import DEFAULT_MAX_BODY_BYTES
 
 
 class ServerCliError(Exception):
@@ -42,22 +43,92 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from kiosk.server.api import create_app
 
-    app = create_app(
-        args.db, staff_token=args.staff_token or os.environ.get("KIOSK_SERVER_STAFF_TOKEN")
-    )
+    if args.max_body_bytes < 64 * 1024:
+        raise ServerCliError("--max-body-bytes must be at least 65536", 2)
+    if not 1 <= args.workers <= 64:
+        raise ServerCliError("--workers takes 1-64", 2)
     ssl: dict[str, Any] = {}
     if args.ssl_cert:
         ssl = {"ssl_certfile": args.ssl_cert, "ssl_keyfile": args.ssl_key}
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, **ssl)
+    staff_token = args.staff_token or os.environ.get("KIOSK_SERVER_STAFF_TOKEN")
+    common = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False}
+    if args.workers > 1:
+        # Worker processes build the app themselves (kiosk.server.api.app_from_env); each
+        # migrates at start, once between them (kiosk.server.db.migrate_to_head).
+        os.environ.update(
+            {
+                "KIOSK_SERVER_DB": args.db or "",
+                "KIOSK_SERVER_STAFF_TOKEN": staff_token or "",
+                "KIOSK_SERVER_MAX_BODY_BYTES": str(args.max_body_bytes),
+            }
+        )
+        uvicorn.run(
+            "kiosk.server.api:app_from_env", factory=True, workers=args.workers, **common, **ssl
+        )
+        return 0
+    app = create_app(args.db, staff_token=staff_token, max_body_bytes=args.max_body_bytes)
+    uvicorn.run(app, **common, **ssl)
     return 0
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
+    if not 1 <= len(args.name) <= 100 or (args.hall is not None and not 1 <= len(args.hall) <= 64):
+        raise ServerCliError("--name takes 1-100 characters, --hall 1-64", 2)
     with _sessions(args)() as session:
-        code = auth.create_code(session, args.name)
+        code = auth.create_code(session, args.name, hall=args.hall)
         session.commit()
     print(code)
     print(f"one-time code for {args.name}, valid 48 hours", file=sys.stderr)
+    return 0
+
+
+def cmd_devices_list(args: argparse.Namespace) -> int:
+    with _sessions(args)() as session:
+        devices = auth.list_devices(session)
+    views = [
+        {
+            "id": d.id,
+            "device_no": d.device_no,
+            "name": d.name,
+            "hall": d.hall,
+            "enrolled_at": d.enrolled_at.isoformat() + "Z",
+            "token_expires_at": d.token_expires_at.isoformat() + "Z"
+            if d.token_expires_at
+            else None,
+            "revoked_at": d.revoked_at.isoformat() + "Z" if d.revoked_at else None,
+        }
+        for d in devices
+    ]
+    if args.json:
+        _print_json(views)
+        return 0
+    for v in views:
+        state = f"revoked {v['revoked_at']}" if v["revoked_at"] else "enrolled"
+        number = f"{v['device_no']:02d}" if v["device_no"] else "--"
+        print(f"{number}  {v['id']}  {v['name']}  {v['hall'] or '-'}  {state}")
+    return 0
+
+
+def cmd_devices_revoke(args: argparse.Namespace) -> int:
+    from kiosk.server.devices import revoke
+
+    with _sessions(args)() as session:
+        try:
+            device = revoke(session, args.device_id)  # and drops it from the devices list
+        except auth.EnrollmentError as exc:
+            raise ServerCliError(str(exc), exc.status) from exc
+        session.commit()
+    print(f"revoked {device.id} ({device.name}): its token no longer works; it may enroll again")
+    return 0
+
+
+def cmd_epoch_rotate(args: argparse.Namespace) -> int:
+    from kiosk.server.epoch import rotate_epoch
+
+    with _sessions(args)() as session:
+        epoch = rotate_epoch(session)
+        session.commit()
+    print(f"new epoch {epoch}: every kiosk will check which of its cases this server holds")
     return 0
 
 
@@ -148,11 +219,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--staff-token", help="bearer token for the staff API (else none)")
     p.add_argument("--ssl-cert", help="PEM certificate for HTTPS")
     p.add_argument("--ssl-key", help="PEM private key for HTTPS")
+    p.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=int(os.environ.get("KIOSK_SERVER_MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES),
+        help="larger request bodies are refused with 413 (kiosks learn the limit)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (the form engine's checks use one core each)",
+    )
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("enroll", help="print a one-time enrollment code for a kiosk")
     p.add_argument("--name", required=True, help="e.g. 石马镇大厅1号机")
+    p.add_argument("--hall", help="the hall the kiosk stands in (its villages' registry data)")
     p.set_defaults(handler=cmd_enroll)
+
+    devices = sub.add_parser("devices", help="list and revoke enrolled kiosks")
+    dsub = devices.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
+    p = dsub.add_parser("list")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_devices_list)
+    p = dsub.add_parser("revoke", help="the token stops working; the id may enroll again")
+    p.add_argument("device_id")
+    p.set_defaults(handler=cmd_devices_revoke)
+
+    epoch = sub.add_parser("epoch", help="the server's epoch (after restoring a backup)")
+    esub = epoch.add_subparsers(dest="epoch_command", metavar="ACTION", required=True)
+    p = esub.add_parser("rotate", help="kiosks then resend whatever this database lacks")
+    p.set_defaults(handler=cmd_epoch_rotate)
 
     cases = sub.add_parser("cases", help="list, show and advance cases")
     csub = cases.add_subparsers(dest="cases_command", metavar="ACTION", required=True)

@@ -29,8 +29,27 @@ def server_home() -> Path:
 
 def default_url() -> str:
     home = server_home()
-    home.mkdir(parents=True, exist_ok=True)
+    private_dir(home)
     return f"sqlite:///{home / DB_FILE}"
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) owner-only (0700); tighten it if it exists."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        os.chmod(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` empty and owner-only (0600) unless it exists; tighten it if it does.
+
+    SQLite creates its -wal and -shm files with the database file's permissions, so a
+    database file made here keeps all three private."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+    if os.name == "posix":
+        os.chmod(path, 0o600)
 
 
 def normalise_url(url: str) -> str:
@@ -41,12 +60,19 @@ def normalise_url(url: str) -> str:
 
 
 def create_server_engine(url: str | None = None) -> Engine:
+    """An engine that never logs SQL parameters (they hold whole cases: ID and bank
+    numbers) — not in its own log, not in the text of the errors it raises."""
     url = normalise_url(url or default_url())
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+        database = engine.url.database
+        if database and database != ":memory:":
+            private_file(Path(database))
         configure_sqlite(engine, busy_timeout_ms=15000)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def is_postgres(conn: Connection | Session) -> bool:
@@ -71,11 +97,31 @@ def alembic_config() -> Config:
     return config
 
 
+# Key of the PostgreSQL advisory lock held while migrating (any constant shared by all).
+MIGRATION_LOCK = 61062
+
+
 def migrate_to_head(engine: Engine) -> None:
+    """Bring the database to head, once however many server processes start together.
+
+    On PostgreSQL every process takes the same session advisory lock first, so one
+    migrates and the others wait, then find head and do nothing. On SQLite the migration
+    is one ``BEGIN IMMEDIATE`` transaction: the write lock serialises them the same way.
+    """
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        finally:
+            if postgres:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                connection.commit()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -9,69 +9,27 @@ cases are routed at once: the form's ``routing`` steps become open tasks.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.domain.case_packet import CasePacket, PacketError
-from kiosk.forms.catalogue import Catalogue, UnknownForm
-from kiosk.printing.signing import PublicKeyLookup
-from kiosk.printing.trust import check_case
+from kiosk.domain.case_packet import CasePacket
+from kiosk.forms.catalogue import Catalogue
 from kiosk.server.db import lock_changes
 from kiosk.server.devices import KeyCache
+from kiosk.server.epoch import current_epoch
 from kiosk.server.models import ServerCase, StatusChange, Task, utcnow
-from kiosk.sync.protocol import ALREADY_HAD, CONFLICT, CREATED, REJECTED, CaseResult
+from kiosk.server.packets import check_packet
+from kiosk.sync.packet_limits import canonical_uuid
+from kiosk.sync.protocol import ALREADY_HAD, CONFLICT, CREATED, CaseResult
 
 log = logging.getLogger(__name__)
 CASES = cast(Table, ServerCase.__table__)
 TASKS = cast(Table, Task.__table__)
 CHANGES = cast(Table, StatusChange.__table__)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A packet that passed the checks that need no database."""
-
-    packet: CasePacket
-    index: int
-
-
-def _check(
-    raw: Any, catalogue: Catalogue, lookup: PublicKeyLookup
-) -> tuple[CasePacket | None, CaseResult | None]:
-    """The packet, or a 422 result naming why it can never be taken as it is.
-
-    The trust rule (kiosk.printing.trust.check_case) is the same for every case
-    whoever sends it: its identity code must verify with the enrolled key of the
-    device that made it and name this very case and content. The sender may be any
-    enrolled kiosk (one that imported the case from paper forwards it).
-    """
-    case_id = raw.get("case_id") if isinstance(raw, dict) else None
-    label = case_id if isinstance(case_id, str) else "?"
-    try:
-        packet = CasePacket.from_dict(raw) if isinstance(raw, dict) else None
-    except PacketError as exc:
-        return None, CaseResult(label, REJECTED, str(exc)[:200])
-    if packet is None:
-        return None, CaseResult(label, REJECTED, "case packet is not an object")
-    try:
-        uuid.UUID(packet.case_id)
-    except (ValueError, AttributeError, TypeError):
-        return None, CaseResult(label, REJECTED, "case_id is not a UUID")
-    try:
-        catalogue.get(packet.form_id, packet.form_version)
-    except UnknownForm:
-        reason = f"unknown form {packet.form_id} version {packet.form_version}"
-        return None, CaseResult(packet.case_id, REJECTED, reason)
-    verdict = check_case(packet, packet.identity_code, lookup)
-    if not verdict.ok:
-        return None, CaseResult(packet.case_id, REJECTED, verdict.message[:200])
-    return packet, None
 
 
 def _same(row: tuple[str, str, str, int], packet: CasePacket) -> bool:
@@ -192,6 +150,24 @@ def _case_row(p: CasePacket, source: str, now: Any) -> dict[str, Any]:
     }
 
 
+def _held(session: Session, raw_cases: Sequence[Any]) -> set[str]:
+    """The case UUIDs of this batch the server already stores (canonical spellings)."""
+    ids: set[str] = set()
+    for raw in raw_cases:
+        try:
+            ids.add(canonical_uuid(raw.get("case_id")) if isinstance(raw, dict) else "")
+        except ValueError:
+            continue
+    ids.discard("")
+    if not ids:
+        return set()
+    return set(session.scalars(select(ServerCase.id).where(ServerCase.id.in_(ids))))
+
+
+class IntakeBusy(Exception):
+    """The batch kept colliding with concurrent requests; the kiosk should try again."""
+
+
 def _transient(exc: OperationalError) -> bool:
     """PostgreSQL deadlock / serialization failure, or SQLite's lock timeout: retry."""
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
@@ -206,20 +182,38 @@ def ingest(
     device_id: str | None,
     source: str = "network",
 ) -> list[CaseResult]:
-    """Take a batch; one result per input case, in input order.
+    """Take a batch; one result per input case, in input order (see ingest_batch)."""
+    return ingest_batch(sessions, raw_cases, catalogue, device_id=device_id, source=source)[0]
+
+
+def ingest_batch(
+    sessions: sessionmaker[Session],
+    raw_cases: Sequence[Any],
+    catalogue: Catalogue,
+    *,
+    device_id: str | None,
+    source: str = "network",
+) -> tuple[list[CaseResult], str, int]:
+    """Take a batch: (one result per input case in input order, the server epoch the
+    results belong to, how many cases were created).
 
     ``device_id`` is the authenticated sender (any enrolled kiosk: its own cases and the
     ones it imported from paper), or None for the staff's QR import; it is only logged.
     """
     with sessions() as session:
-        lookup = KeyCache(session)
-        checked = [_check(raw, catalogue, lookup) for raw in raw_cases]
-    packets = [p for p, _ in checked if p is not None]
+        held = _held(session, raw_cases)
+        lookup = KeyCache(session)  # the trust rule: enrolled keys, read once per device
+        checked = [
+            check_packet(raw, catalogue, lookup, held=held.__contains__) for raw in raw_cases
+        ]
+    packets = [c.packet for c in checked if c.packet is not None]
     decided: dict[str, CaseResult] = {}
+    epoch = ""
     for attempt in range(5):
         try:
             with sessions() as session:
                 decided = _attempt(session, packets, catalogue, source) if packets else {}
+                epoch = current_epoch(session)
                 session.commit()
             break
         except (IntegrityError, OperationalError) as exc:
@@ -229,16 +223,16 @@ def ingest(
                 raise
             log.info("intake raced another request (attempt %d); retrying", attempt + 1)
     else:
-        raise RuntimeError("intake kept conflicting with concurrent requests")
+        raise IntakeBusy("intake kept conflicting with concurrent requests; try again")
     created = sum(1 for r in decided.values() if r.status == CREATED)
     if created:
         log.info("intake: %d new case(s) from device %s via %s", created, device_id, source)
     results: list[CaseResult] = []
-    for packet, problem in checked:
-        if problem is not None:
-            log.info("intake rejected case %s: %s", problem.case_id, problem.reason)
-            results.append(problem)
+    for c in checked:
+        if c.problem is not None:
+            log.info("intake rejected case %s: %s", c.problem.case_id, c.problem.reason)
+            results.append(c.problem)
         else:
-            assert packet is not None
-            results.append(decided[packet.case_id])
-    return results
+            assert c.packet is not None
+            results.append(decided[c.packet.case_id])
+    return results, epoch, created

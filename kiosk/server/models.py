@@ -21,7 +21,8 @@ class Base(DeclarativeBase):
 
 
 class Device(Base):
-    """An enrolled kiosk: its public key (QR verification) and a hash of its bearer token."""
+    """An enrolled kiosk: its public key (QR verification, enrollment and token proofs) and
+    a hash of its current bearer token, which expires."""
 
     __tablename__ = "devices"
 
@@ -32,6 +33,10 @@ class Device(Base):
     device_no: Mapped[int | None] = mapped_column(Integer, unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    token_expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    # The hall (便民服务中心) the kiosk stands in: which villages' registry data it gets.
+    hall: Mapped[str | None] = mapped_column(String(64))
 
 
 class EnrollmentCode(Base):
@@ -45,6 +50,28 @@ class EnrollmentCode(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     device_id: Mapped[str | None] = mapped_column(String(36))
+    hall: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuthNonce(Base):
+    """A challenge the server handed out; a kiosk signs it to prove it holds its key.
+    Used once, within minutes; only its hash is kept."""
+
+    __tablename__ = "auth_nonces"
+
+    nonce_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class ServerMeta(Base):
+    """Small facts about this database, e.g. its epoch (kiosk.server.epoch)."""
+
+    __tablename__ = "server_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
 
 
 class ServerCase(Base):

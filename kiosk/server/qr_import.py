@@ -35,7 +35,11 @@ def import_payloads(
     if not any(t.startswith(DATA_PREFIX) for t in texts):
         raise QrImportError("scan the case's data codes (BBD1:…) with its identity code")
     with sessions() as session:
-        found = read_scan(texts, KeyCache(session), catalogue)
+        try:
+            found = read_scan(texts, KeyCache(session), catalogue)
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
+            # Scanned text is input like any other: garbage is a refusal, not a server error.
+            raise QrImportError(f"codes do not decode ({type(exc).__name__})") from exc
     results: list[CaseResult] = []
     taken = []
     for case in found:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from kiosk.server.models import ReferenceData, utcnow
 # market_days: the 赶集 calendar, set on the desk console (kiosk.domain.market_days);
 # devices: the enrolled kiosks' public keys (the trust rule, kiosk.server.devices).
 KINDS = ("forms", "villages", "registry", "market_days", "devices")
+Kind = Literal["forms", "villages", "registry", "market_days", "devices"]
 
 
 class ReferenceError(Exception):
@@ -42,6 +43,16 @@ def put(session: Session, kind: str, body: Any) -> int:
 
 def versions(session: Session) -> dict[str, int]:
     return {r.kind: r.version for r in session.scalars(select(ReferenceData))}
+
+
+def versions_for_device(session: Session) -> dict[str, int]:
+    """Versions as kiosks see them: the registry a kiosk gets is cut to its hall's
+    villages, so it changes when either moves; its version is the sum of both (still
+    only ever growing)."""
+    found = versions(session)
+    if "registry" in found:
+        found["registry"] += found.get("villages", 0)
+    return found
 
 
 def get(session: Session, kind: str) -> ReferenceData | None:
@@ -77,3 +88,65 @@ def load_file(session: Session, kind: str, path: Path) -> int:
     ):
         raise ReferenceError(f"{path}: a village list is a JSON list of {{value, label}}")
     return put(session, kind, body)
+
+
+# ----- what one kiosk may see ---------------------------------------------------------
+
+# The fields of a registry record that prefill and the household list read
+# (kiosk.registry.records, kiosk.registry.prefill); anything else an extract carries
+# (bank accounts, amounts, notes of other departments) never leaves the server.
+PREFILL_FIELDS = ("id_number", "name", "phone", "village", "group", "household", "household_role")
+_HEADER_FIELDS = ("format", "format_version", "source_version", "sources", "demo")
+
+
+def villages_for(body: Any, hall: str | None) -> list[dict[str, Any]]:
+    """The village list as a kiosk of ``hall`` sees it: villages marked with another
+    ``hall`` are left out (a list without hall marks is one hall's list)."""
+    if not isinstance(body, list):
+        return []
+    return [
+        v for v in body if isinstance(v, dict) and (hall is None or v.get("hall") in (None, hall))
+    ]
+
+
+def registry_for(body: Any, villages: list[dict[str, Any]]) -> Any:
+    """The registry extract minimised for one kiosk: residents of its hall's villages
+    only, each with only the fields prefill needs (flags limited to the known ones)."""
+    from kiosk.registry.records import FLAGS
+
+    if not isinstance(body, dict):
+        return body
+    allowed = {str(v.get("value")) for v in villages}
+    out = {k: body[k] for k in _HEADER_FIELDS if k in body}
+    residents = []
+    for raw in body.get("residents") or []:
+        if not isinstance(raw, dict) or str(raw.get("village")) not in allowed:
+            continue
+        record = {k: raw[k] for k in PREFILL_FIELDS if k in raw}
+        flags = raw.get("flags")
+        if isinstance(flags, dict):
+            record["flags"] = {k: v for k, v in flags.items() if k in FLAGS}
+        sources = raw.get("sources")
+        if isinstance(sources, dict):
+            kept = set(PREFILL_FIELDS) | {f"flags.{f}" for f in FLAGS}
+            record["sources"] = {k: v for k, v in sources.items() if k in kept}
+        if raw.get("demo") is True:
+            record["demo"] = True
+        residents.append(record)
+    out["residents"] = residents
+    return out
+
+
+def for_device(session: Session, kind: str, hall: str | None) -> tuple[int, Any] | None:
+    """(version, body) of reference data as the kiosk of ``hall`` may see it."""
+    row = get(session, kind)
+    if row is None:
+        return None
+    if kind == "villages":
+        return row.version, villages_for(row.body, hall)
+    if kind == "registry":
+        villages_row = get(session, "villages")
+        villages = villages_for(villages_row.body if villages_row else [], hall)
+        version = row.version + (villages_row.version if villages_row else 0)
+        return version, registry_for(row.body, villages)
+    return row.version, row.body

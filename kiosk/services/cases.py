@@ -30,7 +30,7 @@ from kiosk.services.identity import sign_case
 from kiosk.services.identity_proof import prefill_for
 from kiosk.services.views import AnswerResult, CaseSummary, DraftView
 from kiosk.store.models import CaseRow, utcnow
-from kiosk.store.repositories import CaseRepository, PersonalData
+from kiosk.store.repositories import CaseRepository, PersonalData, open_note
 from kiosk.store.uow import UnitOfWork
 
 
@@ -56,7 +56,8 @@ def _form(ctx: KioskContext, row: CaseRow) -> FormDefinition:
 
 def summary_of(ctx: KioskContext, row: CaseRow) -> CaseSummary:
     form = _form(ctx, row)
-    return CaseSummary.of(row, title=form.title, department=form.department)
+    note = open_note(ctx.store.cipher, row)
+    return CaseSummary.of(row, title=form.title, department=form.department, note=note)
 
 
 def as_of(ctx: KioskContext, row: CaseRow) -> date:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import Settings, load_settings, resolve_data_root
+from kiosk.config import Settings, load_settings, make_private_root, resolve_data_root
 from kiosk.forms.catalogue import Catalogue, default_catalogue
 from kiosk.forms.prefill import ChainedPrefill, IdNumberPrefill, PrefillSource
 from kiosk.registry.prefill import RegistryPrefill
@@ -45,7 +45,7 @@ def open_kiosk(
 ) -> KioskContext:
     """Open the kiosk under its data root (``--data-dir``, ``KIOSK_HOME``, platform default)."""
     root = resolve_data_root(data_dir)
-    root.mkdir(parents=True, exist_ok=True)
+    make_private_root(root)
     settings = load_settings(root, **setting_overrides)
     store = Store.open(root)
     # Cases finalized before identity codes were stored get theirs (own cases only).

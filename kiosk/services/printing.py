@@ -83,7 +83,7 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.require(case_id)
         waiting = row.state == CaseState.NEEDS_MATERIALS
-        notices = [needs_materials_notice(row.server_note)] if waiting else []
+        notices = [needs_materials_notice(uow.cases.read_note(row))] if waiting else []
     return build_sheet(
         form,
         ctx.catalogue.lists,

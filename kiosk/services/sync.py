@@ -14,15 +14,14 @@ from sqlalchemy import select
 
 from kiosk import events
 from kiosk.config import save_settings
-from kiosk.device_identity import load_or_create_signing_key, public_key_b64
-from kiosk.domain.case_numbers import DEVICE_NO_KEY
 from kiosk.domain.case_states import CaseState
 from kiosk.forms.schema import Choice
 from kiosk.services.cases import CaseError
 from kiosk.services.context import KioskContext
 from kiosk.store.models import CaseRow, OutboxEntry
-from kiosk.sync import state
-from kiosk.sync.client import SyncClient, SyncFailure
+from kiosk.sync import tokens
+from kiosk.sync.client import SyncClient, SyncFailure, check_server_url
+from kiosk.sync.lock import SyncBusy
 from kiosk.sync.pull import read_reference
 from kiosk.sync.retention import purge_acknowledged
 from kiosk.sync.rounds import SyncOptions, SyncReport, Target, current_status, run_round
@@ -31,10 +30,12 @@ from kiosk.sync.worker import SyncWorker
 
 __all__ = [
     "QuarantinedCase",
+    "SyncBusy",
     "SyncError",
     "SyncReport",
     "SyncStatus",
     "SyncWorker",
+    "apply_enrollment",
     "apply_stored_reference",
     "enroll_device",
     "purge_expired",
@@ -87,41 +88,61 @@ def sync_status(ctx: KioskContext) -> SyncStatus:
 
 def sync_once(ctx: KioskContext, options: SyncOptions | None = None) -> SyncReport:
     """Send everything pending now (ignoring backoff), then pull statuses and reference data."""
-    return run_round(_target(ctx), options or SyncOptions(), force=True)
+    try:
+        return run_round(_target(ctx), options or SyncOptions(), force=True)
+    except SyncBusy as exc:
+        return SyncReport(pending=current_status(ctx.store).pending, error=str(exc))
 
 
 def start_sync_worker(ctx: KioskContext, options: SyncOptions | None = None) -> SyncWorker:
     """Start the background worker (a daemon thread); call ``.stop()`` before closing ctx."""
     apply_stored_reference(ctx)
-    worker = SyncWorker(_target(ctx), options)
+    worker = SyncWorker(_target(ctx), options)  # .start() raises SyncBusy (another process)
     # A case just finalized goes out now, not at the next idle poll (up to a minute later).
     worker.on_stop(events.case_did_finalize.subscribe(lambda _case_id: worker.wake()))
     return worker.start()
 
 
-def enroll_device(ctx: KioskContext, url: str, code: str, *, timeout: float = 15.0) -> str:
-    """Exchange a one-time code for credentials; saves the server URL; returns the device id."""
-    url = url.strip().rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise SyncError(f"server address must start with https:// or http://: {url}")
-    key = load_or_create_signing_key(ctx.data_root)
+def enroll_device(
+    ctx: KioskContext,
+    url: str,
+    code: str,
+    *,
+    timeout: float = 15.0,
+    insecure: bool = False,
+) -> str:
+    """Exchange a one-time code for credentials, proving possession of the device key;
+    saves the server URL; returns the device id.
+
+    Refuses plain ``http://`` to anything but this machine unless ``insecure`` (then
+    remembered in the settings, so the sync worker may use it too). Raises SyncError."""
+    try:
+        url = check_server_url(url, insecure=insecure)
+    except ValueError as exc:  # InsecureServer says why
+        raise SyncError(str(exc)) from exc
     ca_file = ctx.settings.server_ca_file or None
     try:
-        with SyncClient(url, ca_file=ca_file, timeout=timeout) as client:
-            device_id, token, device_no = client.enroll(
-                code, public_key_b64(key), ctx.store.device_id
-            )
+        with SyncClient(url, ca_file=ca_file, timeout=timeout, insecure=insecure) as client:
+            answer = tokens.enroll(client, ctx.data_root, ctx.store.device_id, code)
     except SyncFailure as exc:
         raise SyncError(f"enrollment failed: {exc}") from exc
-    with ctx.store.unit_of_work() as uow:
-        state.save_credentials(uow.meta, ctx.store.cipher, state.Credentials(device_id, token))
-        uow.meta.set(state.CHANGES_CURSOR, "0")
-        uow.meta.set(DEVICE_NO_KEY, str(device_no))  # part of every case number from now on
-        uow.commit()
-    ctx.settings = ctx.settings.model_copy(update={"server_url": url})
+    apply_enrollment(ctx, url, answer, insecure=insecure)
+    return str(answer["device_id"])
+
+
+def apply_enrollment(
+    ctx: KioskContext, url: str, answer: dict[str, Any], *, insecure: bool = False
+) -> None:
+    """Keep what the enrollment answer gave (token, its expiry, the device number, the
+    server's epoch) and the server's address. Fields this kiosk does not know are
+    ignored, so the server may add some (docs/sync-protocol.md)."""
+    tokens.save_answer(ctx.store, answer, enrolled=True)
+    update: dict[str, Any] = {"server_url": url}
+    if insecure:
+        update["allow_insecure_http"] = True
+    ctx.settings = ctx.settings.model_copy(update=update)
     save_settings(ctx.data_root, ctx.settings)
-    log.info("enrolled as device %s, number %d", device_id, device_no)
-    return device_id
+    log.info("enrolled as device %s, number %s", answer["device_id"], answer.get("device_no"))
 
 
 @dataclass(frozen=True)
@@ -176,4 +197,9 @@ def purge_expired(ctx: KioskContext, now: datetime | None = None) -> int:
     # in the same hourly pass (docs/privacy.md).
     purge_audit(ctx, now=current)
     purge_receipt_codes(ctx)
-    return purge_acknowledged(ctx.store, retention_days=ctx.settings.retention_days, now=current)
+    return purge_acknowledged(
+        ctx.store,
+        retention_days=ctx.settings.retention_days,
+        quarantine_retention_days=ctx.settings.quarantine_retention_days,
+        now=current,
+    )

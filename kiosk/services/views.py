@@ -13,7 +13,8 @@ from kiosk.store.models import CaseRow
 
 @dataclass(frozen=True)
 class CaseSummary:
-    """A case as lists show it: no personal data."""
+    """A case as lists show it: no answers; ``server_note`` is the desk's note on the last
+    status (decrypted; it may name people, so it is shown only where the case is)."""
 
     id: str
     number: str
@@ -30,7 +31,9 @@ class CaseSummary:
     server_note: str | None
 
     @classmethod
-    def of(cls, row: CaseRow, *, title: str, department: str) -> CaseSummary:
+    def of(
+        cls, row: CaseRow, *, title: str, department: str, note: str | None = None
+    ) -> CaseSummary:
         return cls(
             id=row.id,
             number=row.number,
@@ -44,7 +47,7 @@ class CaseSummary:
             bundle_id=row.bundle_id,
             created_at=row.created_at,
             finalized_at=row.finalized_at,
-            server_note=row.server_note,
+            server_note=note,
         )
 
 

@@ -41,7 +41,9 @@ class CaseRow(Base):
     # Why the last print did not come out (plain Chinese, for staff); NULL once printed.
     print_problem: Mapped[str | None] = mapped_column(String(200))
     current_page: Mapped[str | None] = mapped_column(String(80))
-    server_note: Mapped[str | None] = mapped_column(String(200))
+    # The desk's note on the last status (may name people): encrypted like ``personal``
+    # (context "note:<case id>"), purged with it.
+    server_note: Mapped[bytes | None] = mapped_column(LargeBinary)
     # How the resident proved presence (card / volunteer / receipt; typed = not proven):
     # it decides whether registry data may prefill this case (kiosk.services.presence).
     identity_proof: Mapped[str | None] = mapped_column(String(16))
@@ -86,6 +88,9 @@ class OutboxEntry(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     enqueued_at: Mapped[datetime] = mapped_column(default=utcnow)
     acked_at: Mapped[datetime | None]
+    # Failed alone with a server error (kiosk.sync.push): held aside, retried alone.
+    suspected_at: Mapped[datetime | None]
+    quarantined_at: Mapped[datetime | None]
 
 
 class DayCounter(Base):

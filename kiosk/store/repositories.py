@@ -31,6 +31,19 @@ class PersonalData:
     subject_name: str = ""
 
 
+def seal_note(cipher: FieldCipher, case_id: str, note: str | None) -> bytes | None:
+    if not note:
+        return None
+    return cipher.encrypt(note.encode("utf-8"), context=f"note:{case_id}".encode())
+
+
+def open_note(cipher: FieldCipher, case: CaseRow) -> str | None:
+    """The server's note on a case in clear (None when there is none or it was purged)."""
+    if not case.server_note:
+        return None
+    return cipher.decrypt(case.server_note, context=f"note:{case.id}".encode()).decode("utf-8")
+
+
 class CaseRepository:
     def __init__(self, session: Session, cipher: FieldCipher) -> None:
         self.session = session
@@ -92,6 +105,13 @@ class CaseRepository:
     def write_personal(self, case: CaseRow, data: PersonalData) -> None:
         raw = json.dumps(data.__dict__, ensure_ascii=False, separators=(",", ":"))
         case.personal = self.cipher.encrypt(raw.encode("utf-8"), context=case.id.encode())
+
+    def write_note(self, case: CaseRow, note: str | None) -> None:
+        """Store the desk's note on a status (it may name people) encrypted, or clear it."""
+        case.server_note = seal_note(self.cipher, case.id, note)
+
+    def read_note(self, case: CaseRow) -> str | None:
+        return open_note(self.cipher, case)
 
     def next_number(self, *, day: date, device: str) -> str:
         """``YYMMDD-<device>-SSS``: day, device part (kiosk.domain.case_numbers), sequence."""

@@ -25,8 +25,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def configure_sqlite(engine: Engine, *, busy_timeout_ms: int = 10000) -> None:
-    """WAL, full durability, foreign keys, and the write lock taken at BEGIN."""
+def configure_sqlite(
+    engine: Engine, *, busy_timeout_ms: int = 10000, secure_delete: bool = False
+) -> None:
+    """WAL, full durability, foreign keys, and the write lock taken at BEGIN.
+
+    ``secure_delete`` (the kiosk): SQLite overwrites deleted and replaced content with
+    zeros instead of leaving it in free pages, so a purged ciphertext is gone from the
+    file once the WAL is checkpointed (kiosk.sync.retention)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -40,6 +46,8 @@ def configure_sqlite(engine: Engine, *, busy_timeout_ms: int = 10000) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        if secure_delete:
+            cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -11,6 +11,7 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.config import make_private_root
 from kiosk.store.crypto import KEY_FILE, CryptoError, FieldCipher, load_or_create_device_key
 from kiosk.store.database import DB_FILE, create_sqlite_engine, migrate_to_head
 from kiosk.store.repositories import CaseRepository, MetaRepository, OutboxRepository
@@ -32,7 +33,7 @@ class Store:
     @classmethod
     def open(cls, data_root: Path) -> Store:
         """Open (creating and migrating as needed) the store under a data root."""
-        data_root.mkdir(parents=True, exist_ok=True)
+        make_private_root(data_root)
         cipher = FieldCipher(load_or_create_device_key(data_root))
         engine = create_sqlite_engine(data_root / DB_FILE)
         migrate_to_head(engine)

@@ -3,33 +3,82 @@
 Every failure that means "try again later" is a SyncFailure: no connection,
 timeouts, 5xx, any non-200, a body that is not JSON or lacks the protocol marker
 (a captive portal's login page, a truncated body). Only well-formed answers return.
+
+Every request has three deadlines: connect (at most 5 s), read (each read) and total
+(the whole exchange, kiosk.sync.deadline), so a server that drips its answer costs at
+most the timeout. Plain ``http://`` is refused unless the server is on this machine
+(loopback) or the kiosk was told ``--insecure``: the token and the cases would travel
+in clear.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import ssl
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
+from kiosk.sync.deadline import DeadlineTransport, deadline
 from kiosk.sync.protocol import API_PREFIX, CaseResult, ProtocolError, check_envelope
 from kiosk.sync.protocol import parse_batch_results as _parse_batch
 
 
 class SyncFailure(Exception):
     """The exchange failed; nothing it carried counts as done. ``reachable`` tells whether
-    the server answered at all (HTTP error) or not (down, timeout, refused)."""
+    the server answered at all (HTTP error) or not (down, timeout, refused); ``status``
+    is the HTTP status when there was one; ``body`` the envelope of an error answer."""
 
-    def __init__(self, message: str, *, reachable: bool) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        reachable: bool,
+        status: int | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.reachable = reachable
+        self.status = status
+        self.body = body or {}
 
 
 class AuthRefused(SyncFailure):
-    """The server refused our token (re-enroll) or the enrollment code."""
+    """The server refused our token (renew it, or re-enroll) or the enrollment."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, reachable=True)
+    def __init__(self, message: str, status: int = 401) -> None:
+        super().__init__(message, reachable=True, status=status)
+
+
+class InsecureServer(ValueError):
+    """A plain http:// address of another machine, without --insecure."""
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server_url(url: str, *, insecure: bool = False) -> str:
+    """The address without a trailing slash; InsecureServer (saying why) for plain http
+    to anything but this machine unless ``insecure``; ValueError for anything else odd."""
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"server address must look like https://town.example:8460: {url}")
+    if parts.scheme == "http" and not insecure and not is_loopback(parts.hostname):
+        raise InsecureServer(
+            f"refusing plain http:// to {parts.hostname}: the device token and residents' "
+            "cases would cross the network unencrypted. Use https:// (the town server "
+            "behind TLS), or pass --insecure if this network is trusted"
+        )
+    return url
 
 
 def tls_verify(ca_file: str | None) -> ssl.SSLContext | bool:
@@ -47,15 +96,24 @@ class SyncClient:
         token: str | None = None,
         ca_file: str | None = None,
         timeout: float = 15.0,
+        insecure: bool = False,
     ) -> None:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        base = check_server_url(base_url, insecure=insecure)
+        self.timeout = timeout
+        verify = tls_verify(ca_file)
         self._http = httpx.Client(
-            base_url=base_url.rstrip("/") + API_PREFIX,
-            headers=headers,
+            base_url=base + API_PREFIX,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            verify=tls_verify(ca_file),
+            transport=DeadlineTransport(verify=verify),
             follow_redirects=False,  # a redirect is what captive portals do
         )
+        self.set_token(token)
+
+    def set_token(self, token: str | None) -> None:
+        """Use ``token`` from now on (after a renewal)."""
+        self._http.headers.pop("Authorization", None)
+        if token:
+            self._http.headers["Authorization"] = f"Bearer {token}"
 
     def close(self) -> None:
         self._http.close()
@@ -68,15 +126,18 @@ class SyncClient:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:
-            response = self._http.request(method, path, **kwargs)
-            body = response.content  # read it all: a cut connection raises here
+            with deadline(self.timeout):
+                response = self._http.request(method, path, **kwargs)
+                body = response.content  # read it all: a cut connection raises here
         except httpx.HTTPError as exc:
             raise SyncFailure(f"network: {type(exc).__name__}", reachable=False) from exc
         status = response.status_code
         if status in (401, 403):
-            raise AuthRefused(f"HTTP {status}: {_error_text(body)}")
+            raise AuthRefused(f"HTTP {status}: {_error_text(body)}", status)
         if status != 200:
-            raise SyncFailure(f"HTTP {status}", reachable=True)
+            error = _error_body(body)
+            detail = f": {str(error.get('error'))[:150]}" if error.get("error") else ""
+            raise SyncFailure(f"HTTP {status}{detail}", reachable=True, status=status, body=error)
         try:
             return check_envelope(response.json() if body else None)
         except (ValueError, ProtocolError) as exc:
@@ -86,22 +147,54 @@ class SyncClient:
     def health(self) -> None:
         self._call("GET", "/health")
 
-    def enroll(self, code: str, public_key: str, device_id: str) -> tuple[str, str, int]:
-        """(device id, bearer token, device number the server assigned)."""
-        body = self._call(
-            "POST", "/enroll", json={"code": code, "public_key": public_key, "device_id": device_id}
-        )
-        device, token, number = body.get("device_id"), body.get("token"), body.get("device_no")
-        if not isinstance(device, str) or not isinstance(token, str):
-            raise SyncFailure("enrollment answer lacks device_id or token", reachable=True)
-        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+    def health_limits(self) -> dict[str, Any]:
+        """The server's limits (``max_body_bytes``, ``max_batch``), from /health."""
+        limits = self._call("GET", "/health").get("limits")
+        return limits if isinstance(limits, dict) else {}
+
+    def challenge(self) -> str:
+        nonce = self._call("POST", "/enroll/challenge").get("nonce")
+        if not isinstance(nonce, str):
+            raise SyncFailure("challenge answer lacks a nonce", reachable=True)
+        return nonce
+
+    def enroll(self, fields: dict[str, str]) -> dict[str, Any]:
+        """POST /enroll: code, device_id, public_key, nonce, signature → the token answer,
+        which also gives the device number the server assigned (``device_no``)."""
+        answer = _token_answer(self._call("POST", "/enroll", json=fields))
+        if device_no_of(answer) is None:
             raise SyncFailure("enrollment answer lacks the device number", reachable=True)
-        return device, token, number
+        return answer
+
+    def renew_token(self, device_id: str, nonce: str, signature: str) -> dict[str, Any]:
+        body = {"device_id": device_id, "nonce": nonce, "signature": signature}
+        return _token_answer(self._call("POST", "/token", json=body))
+
+    def device_state(self) -> dict[str, Any]:
+        """GET /device: epoch, this device's case count, last numbers, token expiry."""
+        body = self._call("GET", "/device")
+        if not isinstance(body.get("epoch"), str) or not isinstance(body.get("cases"), int):
+            raise SyncFailure("device answer is malformed", reachable=True)
+        return body
+
+    def have(self, pairs: list[tuple[str, str]]) -> tuple[str, set[str], set[str]]:
+        """(epoch, missing, differ) for (case UUID, content hash) pairs."""
+        cases = [{"case_id": c, "content_hash": h} for c, h in pairs]
+        body = self._call("POST", "/cases/have", json={"cases": cases})
+        missing, differ = body.get("missing"), body.get("differ")
+        if not isinstance(missing, list) or not isinstance(differ, list):
+            raise SyncFailure("have answer is malformed", reachable=True)
+        return str(body.get("epoch") or ""), set(map(str, missing)), set(map(str, differ))
 
     def push(self, packets: list[dict[str, Any]]) -> dict[str, CaseResult]:
-        body = self._call("POST", "/cases/batch", json={"cases": packets})
+        return self.push_raw(encode_batch(packets), [p["case_id"] for p in packets])[0]
+
+    def push_raw(self, body: bytes, case_ids: list[str]) -> tuple[dict[str, CaseResult], str]:
+        """POST an encoded batch (encode_batch); its results and the server's epoch."""
+        headers = {"Content-Type": "application/json"}
+        answer = self._call("POST", "/cases/batch", content=body, headers=headers)
         try:
-            return _parse_batch(body, [p["case_id"] for p in packets])
+            return _parse_batch(answer, case_ids), str(answer.get("epoch") or "")
         except ProtocolError as exc:
             raise SyncFailure(str(exc), reachable=True) from exc
 
@@ -126,11 +219,34 @@ class SyncClient:
         return version, body["body"]
 
 
-def _error_text(body: bytes) -> str:
-    try:
-        import json
+def encode_batch(packets: list[dict[str, Any]]) -> bytes:
+    """The request body of a batch, as sent (its length is what a body limit counts)."""
+    return json.dumps({"cases": packets}, ensure_ascii=False, separators=(",", ":")).encode()
 
+
+def device_no_of(answer: dict[str, Any]) -> int | None:
+    """The ``device_no`` of an enrollment, token or device answer (None when absent or
+    not a positive number)."""
+    number = answer.get("device_no")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        return None
+    return number
+
+
+def _token_answer(body: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(body.get("device_id"), str) or not isinstance(body.get("token"), str):
+        raise SyncFailure("enrollment answer lacks device_id or token", reachable=True)
+    return body
+
+
+def _error_body(body: bytes) -> dict[str, Any]:
+    try:
         data = json.loads(body)
-        return str(data.get("error") or data.get("detail") or "refused")[:150]
-    except (ValueError, AttributeError):
-        return "refused"
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _error_text(body: bytes) -> str:
+    data = _error_body(body)
+    return str(data.get("error") or data.get("detail") or "refused")[:150]

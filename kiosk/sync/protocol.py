@@ -14,6 +14,19 @@ PROTOCOL = "bangban-sync/1"
 API_PREFIX = "/api/v1"
 MAX_BATCH = 2000  # cases per POST; the server answers 413 above it
 
+# Limits of one case packet (the server's column sizes); the kiosk checks them before
+# sending, the server refuses a case that breaks one with a per-case 422.
+MAX_NUMBER_CHARS = 20
+MAX_FORM_ID_CHARS = 64
+MAX_VOLUNTEER_CHARS = 32
+MAX_FINALIZED_AT_CHARS = 40
+MAX_IDENTITY_CODE_CHARS = 400  # the signed identity code (BBI1:…) carried with the case
+MAX_ANSWERS_BYTES = 256 * 1024  # the answers of one case as compact UTF-8 JSON
+MAX_EXTRA_BYTES = 4 * 1024
+# A request body larger than this is refused with 413 before it is read. A proxy in front
+# may have a smaller limit: the kiosk halves its batches on any 413 (docs/sync-protocol.md).
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+
 # Per-case outcomes of a batch (HTTP-like codes inside a 200 response).
 CREATED = 201  # the server stored the case now
 ALREADY_HAD = 202  # the server already had this case with identical content

@@ -81,7 +81,9 @@ def _apply_change(uow: Any, change: dict[str, Any]) -> int:
     elif status in {s.value for s in SERVER_STATES}:
         if can_transition(row.state, CaseState(status)):
             row.state = CaseState(status)
-        row.server_note = str(note)[:200] if note else None
+        # The note may name people: encrypted like the answers; none once purged.
+        text = str(note)[:200] if note else None
+        uow.cases.write_note(row, text if row.personal is not None else None)
         row.server_status_at = _at(change.get("at"))
     else:
         log.warning("unknown server status %r for case %s", status, row.number)
@@ -148,9 +150,10 @@ def read_reference(store: Store, data_root: Path, kind: str) -> tuple[int, Any] 
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "wb") as fh:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())

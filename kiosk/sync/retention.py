@@ -1,7 +1,15 @@
-"""Retention: acknowledged cases lose their personal data locally after the retention period.
+"""Retention: cases lose their personal data locally once they are no longer needed here.
 
-The case row stays as a stub (number, state, blind indexes, server status) so
-我的办件 still finds it; the town server keeps the case itself.
+- Acknowledged cases: ``retention_days`` (default 30) after the town server took them.
+- Quarantined cases (the server refused them and staff did not release them):
+  ``quarantine_retention_days`` (default 90) after they were quarantined; their outbox
+  entry becomes ``expired`` (nothing to send any more).
+
+The case row stays as a stub (number, state, blind indexes, server status) so 我的办件
+still finds it; the answers, the names and the desk's note are removed. The store runs
+with ``secure_delete`` (freed space is zeroed) and the purge ends with a WAL checkpoint
+that truncates the -wal file, so no purged ciphertext stays in the database file, its
+free pages or its WAL (docs/data-protection.md, "Purge").
 """
 
 from __future__ import annotations
@@ -9,29 +17,50 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from kiosk.store.database import checkpoint
 from kiosk.store.models import CaseRow, OutboxEntry, utcnow
 from kiosk.store.uow import Store
 
 log = logging.getLogger(__name__)
 
 
-def purge_acknowledged(store: Store, *, retention_days: int, now: datetime) -> int:
-    """Purge cases acknowledged before ``now - retention_days`` (naive UTC); return the count."""
+def purge_acknowledged(
+    store: Store,
+    *,
+    retention_days: int,
+    now: datetime,
+    quarantine_retention_days: int | None = None,
+) -> int:
+    """Purge expired cases (naive UTC ``now``); return how many were purged."""
     cutoff = now - timedelta(days=retention_days)
     with store.unit_of_work() as uow:
         query = (
-            select(CaseRow)
+            select(CaseRow, OutboxEntry)
             .join(OutboxEntry, OutboxEntry.case_id == CaseRow.id)
-            .where(OutboxEntry.state == "sent", OutboxEntry.acked_at < cutoff)
-            .where(CaseRow.personal.is_not(None))
+            .where(or_(CaseRow.personal.is_not(None), CaseRow.server_note.is_not(None)))
         )
-        rows = list(uow.session.scalars(query))
-        for row in rows:
-            row.personal, row.purged_at = None, utcnow()
-            uow.cases.audit(row, actor="system", action="purged", detail="retention period over")
+        sent = OutboxEntry.state == "sent"
+        expired = sent & (OutboxEntry.acked_at < cutoff)
+        if quarantine_retention_days is not None:
+            q_cutoff = now - timedelta(days=quarantine_retention_days)
+            quarantined = (OutboxEntry.state == "quarantined") & (
+                OutboxEntry.quarantined_at < q_cutoff
+            )
+            expired = expired | quarantined
+        rows = list(uow.session.execute(query.where(expired)))
+        for row, entry in rows:
+            row.personal, row.server_note, row.purged_at = None, None, utcnow()
+            detail = "retention period over"
+            if entry.state == "quarantined":
+                entry.state, detail = "expired", "quarantine retention period over"
+            uow.cases.audit(row, actor="system", action="purged", detail=detail)
         uow.commit()
     if rows:
-        log.info("purged personal data of %d case(s) after %d days", len(rows), retention_days)
+        # secure_delete zeroed the old cells as the pages were rewritten; the checkpoint
+        # moves those pages into the database file and empties the WAL.
+        if not checkpoint(store.engine):
+            log.warning("purge: the WAL could not be emptied yet (busy); next purge retries")
+        log.info("purged personal data of %d case(s)", len(rows))
     return len(rows)

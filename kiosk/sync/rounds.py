@@ -17,11 +17,11 @@ from kiosk import events
 from kiosk.config import Settings
 from kiosk.store.models import OutboxEntry, utcnow
 from kiosk.store.uow import Store
-from kiosk.sync import state
+from kiosk.sync import lock, reconcile, state, tokens
 from kiosk.sync.backoff import Backoff
-from kiosk.sync.client import SyncClient, SyncFailure
+from kiosk.sync.client import AuthRefused, SyncClient, SyncFailure
 from kiosk.sync.pull import pull_changes, pull_reference
-from kiosk.sync.push import push_all
+from kiosk.sync.push import PushResult, push_all
 
 log = logging.getLogger(__name__)
 NOT_ENROLLED = "not enrolled with a town server (kiosk enroll URL CODE)"
@@ -90,6 +90,7 @@ def _client(target: Target, options: SyncOptions) -> SyncClient | None:
         token=creds.token,
         ca_file=settings.server_ca_file or None,
         timeout=options.timeout_s,
+        insecure=settings.allow_insecure_http,
     )
 
 
@@ -102,24 +103,92 @@ def _record(store: Store, *, online: bool, error: str | None) -> None:
 def run_round(
     target: Target, options: SyncOptions, *, force: bool = False, pull: bool = True
 ) -> SyncReport:
-    """Push everything due (all pending when ``force``), then pull; never raises SyncFailure."""
+    """Push everything due (all pending when ``force``), then pull; never raises SyncFailure.
+
+    Raises lock.SyncBusy when another process syncs this data root."""
+    with lock.holding(target.data_root):
+        return _run_round(target, options, force=force, pull=pull)
+
+
+def _body_limit(store: Store) -> int | None:
+    with store.unit_of_work() as uow:
+        value = uow.meta.get(state.BODY_LIMIT)
+    return int(value) if value and value.isdigit() else None
+
+
+def _learn_limits(store: Store, server: dict[str, Any]) -> None:
+    """Keep the smaller of the server's advertised body limit and what 413s taught us."""
+    limits = server.get("limits")
+    advertised = limits.get("max_body_bytes") if isinstance(limits, dict) else None
+    if not isinstance(advertised, int) or advertised <= 0:
+        return
+    known = _body_limit(store)
+    if known is None or known > advertised:
+        with store.unit_of_work() as uow:
+            uow.meta.set(state.BODY_LIMIT, str(advertised))
+            uow.commit()
+
+
+def _prepare(target: Target, client: SyncClient) -> None:
+    """Before sending: a fresh token if ours expires soon (or was refused), then the
+    reconciliation check (kiosk.sync.reconcile). Raises SyncFailure."""
+    if tokens.renewal_due(target.store):
+        tokens.renew(target.store, client, target.data_root)
+    try:
+        server = client.device_state()
+    except AuthRefused:
+        tokens.renew(target.store, client, target.data_root)  # expired or rotated away
+        server = client.device_state()
+    _learn_limits(target.store, server)
+    reconcile.check(target.store, client, server)
+
+
+def _push(target: Target, client: SyncClient, options: SyncOptions, force: bool) -> PushResult:
+    return push_all(
+        target.store,
+        client,
+        batch_size=options.batch_size,
+        backoff=options.backoff,
+        force=force,
+        on_batch=lambda: events.sync_did_progress.emit(current_status(target.store)),
+        pipeline=options.pipeline,
+        max_bytes=_body_limit(target.store),
+    )
+
+
+def _run_round(target: Target, options: SyncOptions, *, force: bool, pull: bool) -> SyncReport:
     client = _client(target, options)
     if client is None:
         return SyncReport(pending=current_status(target.store).pending, error=NOT_ENROLLED)
     changes = 0
     updated: tuple[str, ...] = ()
+    sent = quarantined = failed = 0
+    failure: SyncFailure | None = None
     with client:
-        pushed = push_all(
-            target.store,
-            client,
-            batch_size=options.batch_size,
-            backoff=options.backoff,
-            force=force,
-            on_batch=lambda: events.sync_did_progress.emit(current_status(target.store)),
-            pipeline=options.pipeline,
-        )
-        sent, quarantined, failed = pushed.sent, pushed.quarantined, pushed.failed
-        failure = pushed.error
+        try:
+            _prepare(target, client)
+        except SyncFailure as exc:
+            failure = exc
+        if failure is None:
+            pushed = _push(target, client, options, force)
+            with target.store.unit_of_work() as uow:
+                known_epoch = uow.meta.get(state.EPOCH) or ""
+            if pushed.error is None and pushed.epochs - {known_epoch}:
+                # An acknowledgement came from another epoch than ours: check again now.
+                try:
+                    server = client.device_state()
+                    reconcile.reconcile(
+                        target.store, client, str(server["epoch"]), utcnow(), "epoch changed"
+                    )
+                    again = _push(target, client, options, force=True)
+                    pushed.sent += again.sent
+                    pushed.quarantined += again.quarantined
+                    pushed.failed = again.failed
+                    pushed.error = again.error
+                except SyncFailure as exc:
+                    pushed.error = exc
+            sent, quarantined, failed = pushed.sent, pushed.quarantined, pushed.failed
+            failure = pushed.error
         if failure is None and pull:
             try:
                 changes = pull_changes(target.store, client)

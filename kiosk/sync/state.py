@@ -21,6 +21,10 @@ ONLINE = "sync.online"
 LAST_SUCCESS = "sync.last_success_at"
 LAST_ERROR = "sync.last_error"
 REFERENCE_VERSION = "sync.reference.{kind}"
+TOKEN_EXPIRES = "sync.token_expires_at"  # naive UTC, as the server said (its clock counts)
+EPOCH = "sync.server_epoch"  # the epoch our acknowledgements came from
+RECONCILED_AT = "sync.reconciled_at"  # naive UTC of the last full have/want check
+BODY_LIMIT = "sync.max_body_bytes"  # learned from the server's limits and from 413s
 _TOKEN_CONTEXT = b"sync bearer token"
 
 
@@ -63,7 +67,13 @@ def get_int(meta: MetaRepository, key: str) -> int:
 
 def get_time(meta: MetaRepository, key: str) -> datetime | None:
     value = meta.get(key)
-    return datetime.fromisoformat(value) if value else None
+    if not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.removesuffix("Z"))
+    except ValueError:
+        return None
+    return stamp.replace(tzinfo=None)
 
 
 def record_outcome(meta: MetaRepository, *, online: bool, error: str | None, now: datetime) -> None:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from kiosk.store.models import utcnow
+from kiosk.sync import lock
 from kiosk.sync.retention import purge_acknowledged
 from kiosk.sync.rounds import SyncOptions, SyncReport, Target, probe, run_round, seconds_until_due
 
@@ -29,8 +30,13 @@ class SyncWorker:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
         self._stop_hooks: list[Callable[[], None]] = []
+        self._locked = False
 
     def start(self) -> SyncWorker:
+        """Start the thread; raises lock.SyncBusy when another process syncs this root
+        (the lock is held until ``stop``)."""
+        lock.acquire(self.target.data_root)
+        self._locked = True
         self._thread.start()
         return self
 
@@ -49,6 +55,9 @@ class SyncWorker:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)
+        if self._locked and not self._thread.is_alive():
+            self._locked = False
+            lock.release(self.target.data_root)
 
     @property
     def running(self) -> bool:
@@ -83,9 +92,14 @@ class SyncWorker:
                     log.info("town server reachable again")
 
     def _purge(self) -> None:
-        days = self.target.get_settings().retention_days
+        settings = self.target.get_settings()
         try:
-            purge_acknowledged(self.target.store, retention_days=days, now=utcnow())
+            purge_acknowledged(
+                self.target.store,
+                retention_days=settings.retention_days,
+                quarantine_retention_days=settings.quarantine_retention_days,
+                now=utcnow(),
+            )
         except Exception:
             log.exception("retention purge failed")
 

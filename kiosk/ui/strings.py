@@ -206,6 +206,10 @@ ENROLL = "登记"
 ENROLL_OK = "登记好了，设备号：{device_id}。服务器地址已保存。"
 ENROLL_NEED_BOTH = "请填上服务器地址和登记码。"
 ENROLL_BAD_URL = "服务器地址要以 http:// 或 https:// 开头。"
+ENROLL_INSECURE = (
+    "为了居民信息安全，服务器地址要以 https:// 开头（http:// 会让办件在网上明文传送）。"
+    "请找技术人员。"
+)
 ENROLL_BAD_CODE = "登记码不对，或者已经用过、过期了。请在镇里服务器上重新生成一个。"
 ENROLL_UNREACHABLE = "连不上镇里服务器。请检查地址和网络，再试一次。"
 ENROLL_FAILED = "登记没有成功，请找技术人员。（{detail}）"

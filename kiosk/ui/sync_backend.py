@@ -81,12 +81,14 @@ def enroll(ctx: KioskContext, url: str, code: str) -> str:
         raise EnrollFailed(S.ENROLL_NEED_BOTH)
     if not url.startswith(("http://", "https://")):
         raise EnrollFailed(S.ENROLL_BAD_URL)
-    from kiosk.sync.client import AuthRefused, SyncFailure
+    from kiosk.sync.client import AuthRefused, InsecureServer, SyncFailure
 
     try:
         return str(sync.enroll_device(ctx, url, code))
     except sync.SyncError as exc:
         cause = exc.__cause__
+        if isinstance(cause, InsecureServer):
+            raise EnrollFailed(S.ENROLL_INSECURE) from exc
         if isinstance(cause, AuthRefused):
             raise EnrollFailed(S.ENROLL_BAD_CODE) from exc
         if isinstance(cause, SyncFailure) and not cause.reachable:

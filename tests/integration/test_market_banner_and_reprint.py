@@ -41,7 +41,9 @@ def test_a_reprint_while_materials_are_missing_says_what_is_missing(
     with ctx.store.unit_of_work() as uow:
         row = uow.session.get(CaseRow, case_id)
         assert row is not None
-        row.state, row.server_note = "needs_materials", "需补材料：户口本、火化证明原件"
+        row.state = "needs_materials"
+        # As the sync pull stores the desk's note: encrypted (issue 11).
+        uow.cases.write_note(row, "需补材料：户口本、火化证明原件")
         uow.commit()
     out = tmp_path / "case.pdf"
     out.write_bytes(render_case_pdf(ctx, case_id))

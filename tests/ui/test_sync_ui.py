@@ -161,6 +161,9 @@ def test_enrolling_with_a_wrong_code_says_so_in_chinese(
     page = enroll(qtbot, window, "town.example", "ABCD-EFGH-JKLM")
     assert page.enroll_panel is not None
     assert page.enroll_panel.result.text() == S.ENROLL_BAD_URL
+    page = enroll(qtbot, window, "http://192.0.2.1:8460", "ABCD-EFGH-JKLM")
+    assert page.enroll_panel is not None
+    assert page.enroll_panel.result.text() == S.ENROLL_INSECURE  # token and cases in clear
     state = child(page, QLabel, "enroll-state")
     assert state.text() == S.NOT_ENROLLED_YET
 

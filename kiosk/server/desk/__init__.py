@@ -8,7 +8,8 @@ barcode scanner and live waiting times. See docs/desk.md.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported when mounted: `kiosk-server staff …` needs no web stack
     from fastapi import FastAPI
@@ -16,6 +17,7 @@ if TYPE_CHECKING:  # imported when mounted: `kiosk-server staff …` needs no we
 
     from kiosk.forms.catalogue import Catalogue
     from kiosk.server.desk.settings import DeskSettings
+    from kiosk.server.models import Device
 
 
 def mount_desk(
@@ -23,7 +25,12 @@ def mount_desk(
     sessions: sessionmaker[Session],
     forms: Catalogue,
     settings: DeskSettings | None = None,
+    *,
+    device: Callable[..., Device],
+    errors: Callable[..., dict[int | str, dict[str, Any]]],
 ) -> None:
+    """``device`` is the API's dependency that authenticates a kiosk (Bearer token,
+    throttled; kiosk.server.api); ``errors`` documents a route's error answers."""
     from pathlib import Path
 
     from fastapi.staticfiles import StaticFiles
@@ -44,5 +51,5 @@ def mount_desk(
     app.include_router(auth_routes(ctx), include_in_schema=False)
     app.include_router(case_routes(ctx), include_in_schema=False)
     app.include_router(admin_routes(ctx), include_in_schema=False)
-    app.include_router(ratings_router(sessions))
+    app.include_router(ratings_router(sessions, device, errors))
     app.state.desk = ctx

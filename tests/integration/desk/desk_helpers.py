@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +24,7 @@ class DeskServer:
     client: TestClient
     sessions: sessionmaker[Session]
     db_url: str
+    tokens: dict[str, str] = field(default_factory=dict)  # device id → its bearer token
 
     def add_staff(self, name: str, desk: str, role: str = "staff") -> None:
         from kiosk.server.desk.accounts import add_staff
@@ -32,16 +34,18 @@ class DeskServer:
             session.commit()
 
     def enroll(self, ctx: KioskContext) -> None:
-        """The kiosk enrolled with its public key (the trust rule checks its signatures)."""
-        from kiosk.device_identity import load_or_create_signing_key, public_key_b64
-        from kiosk.server.auth import create_code, exchange
+        """The kiosk enrolled as the API enrolls it: a one-time code, a server nonce signed
+        with the kiosk's key (proof of possession), a device number, the devices list (the
+        trust rule then checks its signatures). Its token is kept in ``tokens``."""
+        from kiosk.device_identity import load_or_create_signing_key
         from kiosk.server.models import Device
 
-        key = public_key_b64(load_or_create_signing_key(ctx.data_root))
+        key = load_or_create_signing_key(ctx.data_root)
         with self.sessions() as session:
             if session.get(Device, ctx.store.device_id) is None:
-                exchange(session, create_code(session, "测试机"), key, ctx.store.device_id)
+                token, _number = enroll_with_proof(session, key, ctx.store.device_id)
                 session.commit()
+                self.tokens[ctx.store.device_id] = token
 
     def take(self, ctx: KioskContext, case_id: str) -> None:
         """The kiosk's case as the server's intake takes it (what sync does)."""
@@ -53,6 +57,32 @@ class DeskServer:
         app = self.client.app
         results = ingest(self.sessions, [packet], app.state.desk.forms, device_id=None)  # type: ignore[attr-defined]
         assert results[0].status in (201, 202), results
+
+
+def enroll_with_proof(
+    session: Session, key: Ed25519PrivateKey, device_id: str, name: str = "测试机"
+) -> tuple[str, int]:
+    """Enroll ``device_id`` through kiosk.server.devices.enroll with a fresh code and a
+    nonce signed by ``key``, as POST /api/v1/enroll does; (bearer token, device number)."""
+    from kiosk.device_identity import public_key_b64
+    from kiosk.server.auth import create_code, new_nonce
+    from kiosk.server.devices import enroll
+    from kiosk.sync.proofs import ENROLL_PURPOSE, proof_message, sign_proof
+
+    code = create_code(session, name)
+    nonce, _expires = new_nonce(session)
+    public = public_key_b64(key)
+    plain = code.replace("-", "")
+    signature = sign_proof(key, proof_message(ENROLL_PURPOSE, nonce, device_id, public, plain))
+    issued, number = enroll(
+        session,
+        code=code,
+        device_id=device_id,
+        public_key=public,
+        nonce=nonce,
+        signature=signature,
+    )
+    return issued.token, number
 
 
 def csrf_of(html: str) -> str:

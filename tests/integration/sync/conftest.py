@@ -53,6 +53,37 @@ def server(request: pytest.FixtureRequest) -> ServerProcess:
 
 
 @pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of the kind the test is parametrized with (``db`` param:
+    "sqlite" or "postgresql"), dropped afterwards."""
+    kind = getattr(request, "param", "sqlite")
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'own-server.sqlite3'}"
+        return
+    database = postgres_database()
+    try:
+        url = database.__enter__()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    try:
+        yield url
+    finally:
+        database.__exit__(None, None, None)
+
+
+@pytest.fixture
+def own_server(database_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
+    """A server process of this test alone (its throttling state, its restarts)."""
+    home = tmp_path / "own-server-home"
+    home.mkdir()
+    server = ServerProcess(database_url, home).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def make_kiosk(tmp_path: Path) -> Iterator[KioskFactory]:
     """Open a kiosk on its own data root and enroll it with ``server`` (URL may be a proxy)."""
     from helpers import catalogue, fixed_clock

@@ -8,7 +8,11 @@ answer), status500, login (a captive portal's 200 HTML page), truncate (forward,
 the body short), slow (forward, answer late but in time), drop_request (send half the
 request body upstream, then cut both sides), drop_response (forward, let the server
 commit, cut the connection before the answer), partial (a well-formed answer that
-leaves out the last case's result).
+leaves out the last case's result), status503 (unavailable).
+
+Standing faults, for every matching request: ``poison`` (a byte string: a body that
+contains it gets 500, as a server whose database fails on one case) and ``max_body``
+(a body longer than this gets 413, as nginx's ``client_max_body_size``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ FAULTS = (
     "refuse",
     "timeout",
     "status500",
+    "status503",
     "login",
     "truncate",
     "slow",
@@ -61,6 +66,12 @@ def _read_message(sock: socket.socket) -> tuple[bytes, bytes]:
     return head, body
 
 
+def _send(sock: socket.socket, data: bytes) -> None:
+    # MSG_NOSIGNAL: a peer that hung up must not SIGPIPE the test process (the kiosk CLI,
+    # run in-process by other tests, restores SIGPIPE's default action).
+    sock.sendall(data, socket.MSG_NOSIGNAL)
+
+
 def _with_close(head: bytes) -> bytes:
     lines = [ln for ln in head.split(b"\r\n") if not ln.lower().startswith(b"connection:")]
     return b"\r\n".join([*lines, b"Connection: close"])
@@ -74,6 +85,9 @@ class FaultProxy:
         self.seen: list[str] = []  # the fault each matching request got
         self.hold_s = 5.0  # how long "timeout" keeps the client waiting
         self.slow_s = 0.5
+        self.poison: bytes | None = None
+        self.max_body: int | None = None
+        self.bodies: list[int] = []  # sizes of the matching request bodies seen
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._server.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -109,7 +123,13 @@ class FaultProxy:
                 return
             fault = "pass"
             if self.match in head.split(b"\r\n", 1)[0]:
-                fault = self.faults.popleft() if self.faults else "pass"
+                self.bodies.append(len(body))
+                if self.max_body is not None and len(body) > self.max_body:
+                    fault = "status413"
+                elif self.poison is not None and self.poison in body:
+                    fault = "status500"
+                else:
+                    fault = self.faults.popleft() if self.faults else "pass"
                 self.seen.append(fault)
             with contextlib.suppress(ConnectionError, OSError):
                 self._apply(fault, client, head, body)
@@ -118,25 +138,32 @@ class FaultProxy:
         if fault == "refuse":
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             return  # closing with linger 0 sends a reset, like a dead server
-        if fault == "status500":
-            client.sendall(
-                b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
-                b"Connection: close\r\n\r\n"
+        statuses = {
+            "status500": b"500 Internal Server Error",
+            "status503": b"503 Service Unavailable",
+            "status413": b"413 Request Entity Too Large",
+        }
+        if fault in statuses:
+            _send(
+                client,
+                b"HTTP/1.1 " + statuses[fault] + b"\r\nContent-Length: 0\r\n"
+                b"Connection: close\r\n\r\n",
             )
             return
         if fault == "login":
-            client.sendall(
+            _send(
+                client,
                 b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
                 + str(len(LOGIN_PAGE)).encode()
                 + b"\r\nConnection: close\r\n\r\n"
-                + LOGIN_PAGE
+                + LOGIN_PAGE,
             )
             return
         with socket.create_connection(self.upstream, timeout=30) as up:
             if fault == "drop_request":
-                up.sendall(_with_close(head) + b"\r\n\r\n" + body[: len(body) // 2])
+                _send(up, _with_close(head) + b"\r\n\r\n" + body[: len(body) // 2])
                 return  # both sides cut mid-upload: the server never sees the whole batch
-            up.sendall(_with_close(head) + b"\r\n\r\n" + body)
+            _send(up, _with_close(head) + b"\r\n\r\n" + body)
             rhead, rbody = _read_message(up)
         if fault == "timeout":
             self._stopped.wait(self.hold_s)
@@ -156,6 +183,6 @@ class FaultProxy:
                 for line in rhead.split(b"\r\n")
             )
         if fault == "truncate":
-            client.sendall(_with_close(rhead) + b"\r\n\r\n" + rbody[: len(rbody) // 2])
+            _send(client, _with_close(rhead) + b"\r\n\r\n" + rbody[: len(rbody) // 2])
             return
-        client.sendall(_with_close(rhead) + b"\r\n\r\n" + rbody)
+        _send(client, _with_close(rhead) + b"\r\n\r\n" + rbody)

@@ -28,8 +28,16 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, db_url: str, home: Path, *, ssl: tuple[Path, Path] | None = None) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        home: Path,
+        *,
+        ssl: tuple[Path, Path] | None = None,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
         self.db_url = db_url
+        self.extra_args = extra_args
         self.home = home
         self.port = free_port()
         scheme = "https" if ssl else "http"
@@ -43,6 +51,7 @@ class ServerProcess:
         cmd += ["--host", "127.0.0.1", "--port", str(self.port), "--staff-token", STAFF_TOKEN]
         if self.ssl:
             cmd += ["--ssl-cert", str(self.ssl[0]), "--ssl-key", str(self.ssl[1])]
+        cmd += list(self.extra_args)
         env = {**os.environ, "KIOSK_SERVER_HOME": str(self.home)}
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)

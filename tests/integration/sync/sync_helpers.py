@@ -81,3 +81,34 @@ def assert_exactly_once(server: ServerProcess, ctx: KioskContext, case_ids: list
     assert all(counts[c] == 1 for c in case_ids), {c: counts[c] for c in case_ids}
     states = outbox_states(ctx)
     assert states["pending"] == 0 and states["quarantined"] == 0, states
+
+
+def enroll_raw(
+    server: ServerProcess, *, device_id: str | None = None, name: str = "石马镇大厅9号机"
+) -> tuple[str, str, object]:
+    """Enroll a made-up device over the API as a kiosk would (nonce, signature);
+    return (device id, bearer token, its private key)."""
+    import uuid
+
+    import httpx
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kiosk.device_identity import public_key_b64
+    from kiosk.sync.proofs import ENROLL_PURPOSE, proof_message, sign_proof
+
+    code = server.admin("enroll", "--name", name).strip()
+    key = Ed25519PrivateKey.generate()
+    public, device = public_key_b64(key), device_id or str(uuid.uuid4())
+    with httpx.Client(base_url=server.url + "/api/v1", timeout=30) as http:
+        nonce = http.post("/enroll/challenge").json()["nonce"]
+        message = proof_message(ENROLL_PURPOSE, nonce, device, public, code.replace("-", ""))
+        body = {
+            "code": code,
+            "device_id": device,
+            "public_key": public,
+            "nonce": nonce,
+            "signature": sign_proof(key, message),
+        }
+        answer = http.post("/enroll", json=body)
+        assert answer.status_code == 200, answer.text
+    return device, answer.json()["token"], key

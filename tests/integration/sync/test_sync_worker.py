@@ -51,7 +51,7 @@ def test_worker_backs_off_then_wakes_and_sends(
 ) -> None:
     ctx = make_kiosk(sqlite_server, url=proxy.url)
     ids = add_cases(ctx, 4)
-    proxy.script("status500")  # the server answers, but fails: back off (long), no probe
+    proxy.script("status503")  # the server answers, but fails: back off (long), no probe
     seen: list[SyncStatus] = []
     unsubscribe = events.sync_did_progress.subscribe(seen.append)
     options = SyncOptions(
@@ -59,10 +59,10 @@ def test_worker_backs_off_then_wakes_and_sends(
     )
     worker = start_sync_worker(ctx, options)
     try:
-        assert wait_for(lambda: proxy.seen == ["status500"])
+        assert wait_for(lambda: proxy.seen == ["status503"])
         time.sleep(0.5)
-        assert proxy.seen == ["status500"]  # waiting out its backoff, not hammering
-        assert sync_status(ctx).pending == 4 and sync_status(ctx).last_error == "HTTP 500"
+        assert proxy.seen == ["status503"]  # waiting out its backoff, not hammering
+        assert sync_status(ctx).pending == 4 and sync_status(ctx).last_error == "HTTP 503"
         started = time.monotonic()
         worker.wake()  # 立即同步
         assert wait_for(lambda: sync_status(ctx).pending == 0)

@@ -1,0 +1,115 @@
+"""The staff part of the API: list, show and advance cases, import scanned QR codes.
+
+Bearer = the staff token given to ``kiosk-server run --staff-token`` (or
+``KIOSK_SERVER_STAFF_TOKEN``); a wrong one counts against the client like a wrong
+device token (kiosk.server.throttle).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.forms.catalogue import Catalogue
+from kiosk.server import auth, routing
+from kiosk.server.api_models import AdvanceIn, BatchOut, QrImportIn, StaffCaseOut, StaffCasesOut
+from kiosk.server.epoch import current_epoch
+from kiosk.server.models import utcnow
+from kiosk.server.qr_import import QrImportError, import_payloads
+from kiosk.sync.protocol import API_PREFIX, envelope
+
+# A case number or UUID in a path: printable, no control characters, column-sized.
+CaseKey = Annotated[str, Path(min_length=1, max_length=45, pattern=r"^[^\x00-\x1f\x7f/]+$")]
+Status = Annotated[
+    str | None, Query(max_length=20, pattern=r"^[a-z_]+$", description="e.g. accepted")
+]
+
+
+def add_staff_routes(
+    app: FastAPI,
+    sessions: sessionmaker[Session],
+    forms: Catalogue,
+    staff_token: str | None,
+    refuse: Callable[[Request, int, str], HTTPException],
+    errors: Callable[..., dict[int | str, dict[str, Any]]],
+) -> None:
+    def staff(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+        token = auth.bearer_token(authorization)
+        if (
+            not staff_token
+            or token is None
+            or not hmac.compare_digest(token.encode(), staff_token.encode())
+        ):
+            raise refuse(request, 401, "staff token required (kiosk-server run --staff-token)")
+
+    deps = [Depends(staff)]
+
+    @app.get(
+        f"{API_PREFIX}/staff/cases",
+        dependencies=deps,
+        response_model=StaffCasesOut,
+        responses=errors(401, 422, 429),
+    )
+    def staff_list(
+        status: Status = None, limit: Annotated[int, Query(ge=1, le=100000)] = 200
+    ) -> dict[str, Any]:
+        with sessions() as session:
+            rows = routing.list_cases(session, status=status, limit=limit)
+            return envelope(cases=[routing.case_view(session, c, with_answers=False) for c in rows])
+
+    @app.get(
+        f"{API_PREFIX}/staff/cases/{{key}}",
+        dependencies=deps,
+        response_model=StaffCaseOut,
+        responses=errors(401, 404, 422, 429),
+    )
+    def staff_show(key: CaseKey) -> dict[str, Any]:
+        with sessions() as session:
+            try:
+                case = routing.find_case(session, key)
+            except routing.CaseNotFound as exc:
+                raise HTTPException(404, str(exc)) from exc
+            return envelope(case=routing.case_view(session, case, with_answers=True))
+
+    @app.post(
+        f"{API_PREFIX}/staff/cases/{{key}}/advance",
+        dependencies=deps,
+        response_model=StaffCaseOut,
+        responses=errors(401, 404, 409, 422, 429),
+    )
+    def staff_advance(key: CaseKey, body: AdvanceIn) -> dict[str, Any]:
+        with sessions() as session:
+            try:
+                case = routing.advance(
+                    session, key, step=body.step, note=body.note, outcome=body.outcome
+                )
+            except routing.CaseNotFound as exc:
+                raise HTTPException(404, str(exc)) from exc
+            except routing.RoutingError as exc:
+                raise HTTPException(409, str(exc)) from exc
+            session.commit()
+            return envelope(case=routing.case_view(session, case, with_answers=False))
+
+    @app.post(
+        f"{API_PREFIX}/staff/qr-import",
+        dependencies=deps,
+        response_model=BatchOut,
+        responses=errors(401, 422, 429),
+    )
+    def qr_import(body: QrImportIn) -> JSONResponse:
+        """A scanned case: decoded, verified with its device's key, then the same intake."""
+        try:
+            results = import_payloads(sessions, body.payloads, forms)
+        except QrImportError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        with sessions() as session:
+            epoch = current_epoch(session)
+        server_time = utcnow().isoformat() + "Z"
+        return JSONResponse(
+            envelope(epoch=epoch, results=[r.to_dict() for r in results], server_time=server_time)
+        )

@@ -1,0 +1,187 @@
+"""Reconciliation: does the town server still have what it acknowledged?
+
+At the start of every round the kiosk asks ``GET /device`` (one small request): the
+server's epoch, how many of this device's cases it holds, its highest status-change
+number, and this device's last case numbers of recent days. Then:
+
+- a kiosk restored from an older data root raises its day counters to the server's
+  numbers before it issues new ones (no number is handed out twice), and takes back the
+  device number enrollment gave it;
+- if the epoch differs from the one our acknowledgements came from, or the server holds
+  fewer of our cases than we have acknowledged, or RECONCILE_EVERY passed since the last
+  full check, the kiosk sends the (UUID, content hash) of every case it counts as sent
+  (``POST /cases/have``, 2,000 a request) and puts those the server lacks, or holds
+  with other content, back into the outbox; they go out in the same round;
+- a changes cursor beyond the server's last status change (the server went back) is
+  rewound to 0; applying a status twice is harmless.
+
+A case whose personal data was already purged cannot be sent again: it is logged by
+number (its printed form and QR code are the way back).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kiosk.domain.case_numbers import DEVICE_NO_KEY
+from kiosk.store.models import CaseRow, DayCounter, OutboxEntry, utcnow
+from kiosk.store.uow import Store
+from kiosk.sync import state
+from kiosk.sync.client import SyncClient, device_no_of
+
+log = logging.getLogger(__name__)
+RECONCILE_EVERY = timedelta(hours=6)
+HAVE_CHUNK = 2000
+# "YYMMDD-<device part>": the device number, or the tag of cases made before enrollment;
+# the kiosk counts one sequence per day whatever the part (kiosk.domain.case_numbers).
+_DAY_KEY = re.compile(r"^(\d{6})-[0-9A-Z]{2,8}$")
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    checked: int = 0
+    requeued: int = 0
+    lost: int = 0  # the server lacks them and our copy was purged
+    reason: str = ""
+
+
+def raise_day_counters(store: Store, last_numbers: Any) -> None:
+    """Make the next case number of each day higher than any the server holds from us."""
+    if not isinstance(last_numbers, dict):
+        return
+    highest: dict[str, int] = {}
+    for key, seq in last_numbers.items():
+        match = _DAY_KEY.match(str(key))
+        if match and isinstance(seq, int) and 0 < seq < 1_000_000:
+            highest[match.group(1)] = max(highest.get(match.group(1), 0), seq)
+    if not highest:
+        return
+    with store.unit_of_work() as uow:
+        changed = False
+        for day, seq in highest.items():
+            counter = uow.session.get(DayCounter, day)
+            if counter is None:
+                uow.session.add(DayCounter(day=day, last_seq=seq))
+                changed = True
+            elif counter.last_seq < seq:
+                log.warning("case numbers of %s continue after %d (the server had them)", day, seq)
+                counter.last_seq, changed = seq, True
+        if changed:
+            uow.commit()
+
+
+def keep_device_no(store: Store, device_no: int | None) -> None:
+    """Store the device number the server holds for this kiosk when ours differs (a data
+    root restored from before enrollment, or from before a number was given)."""
+    if device_no is None:
+        return
+    with store.unit_of_work() as uow:
+        if uow.meta.get(DEVICE_NO_KEY) != str(device_no):
+            log.warning("device number %d taken from the server", device_no)
+            uow.meta.set(DEVICE_NO_KEY, str(device_no))
+            uow.commit()
+
+
+def _why(store: Store, server: dict[str, Any], now: datetime) -> str:
+    with store.unit_of_work() as uow:
+        epoch = uow.meta.get(state.EPOCH) or ""
+        checked = state.get_time(uow.meta, state.RECONCILED_AT)
+        # Only our own cases: the server counts a case forwarded for another kiosk (after a
+        # QR import here) as that kiosk's.
+        sent = uow.session.scalar(
+            select(func.count())
+            .select_from(OutboxEntry)
+            .join(CaseRow, CaseRow.id == OutboxEntry.case_id)
+            .where(OutboxEntry.state == "sent", CaseRow.device_id == store.device_id)
+        )
+    if epoch and server["epoch"] != epoch:
+        return "the server's epoch changed (restored from a backup?)"
+    if int(server["cases"]) < int(sent or 0):
+        return f"the server holds {server['cases']} of our cases, we sent {sent}"
+    if checked is None or now - checked >= RECONCILE_EVERY:
+        return "scheduled check"
+    return ""
+
+
+def _rewind_cursor(store: Store, server: dict[str, Any], epoch_changed: bool) -> None:
+    last = server.get("last_change_seq")
+    with store.unit_of_work() as uow:
+        cursor = state.get_int(uow.meta, state.CHANGES_CURSOR)
+        if epoch_changed or (isinstance(last, int) and cursor > last):
+            if cursor:
+                log.warning("changes cursor %d rewound: the server's changes went back", cursor)
+            uow.meta.set(state.CHANGES_CURSOR, "0")
+            uow.commit()
+
+
+def check(
+    store: Store, client: SyncClient, server: dict[str, Any], now: datetime | None = None
+) -> ReconcileReport:
+    """The per-round check on the ``GET /device`` answer ``server``; runs the full
+    have/want exchange when it is needed. Raises SyncFailure."""
+    now = now or utcnow()
+    keep_device_no(store, device_no_of(server))
+    raise_day_counters(store, server.get("last_numbers"))
+    reason = _why(store, server, now)
+    with store.unit_of_work() as uow:
+        stored_epoch = uow.meta.get(state.EPOCH) or ""
+    _rewind_cursor(store, server, bool(stored_epoch) and stored_epoch != server["epoch"])
+    if not reason:
+        return ReconcileReport()
+    report = reconcile(store, client, str(server["epoch"]), now, reason)
+    return report
+
+
+def reconcile(
+    store: Store, client: SyncClient, epoch: str, now: datetime, reason: str
+) -> ReconcileReport:
+    """Ask about every case we count as sent; requeue what the server lacks."""
+    with store.unit_of_work() as uow:
+        rows = list(
+            uow.session.execute(
+                select(OutboxEntry.case_id, CaseRow.content_hash, CaseRow.personal.is_not(None))
+                .join(CaseRow, CaseRow.id == OutboxEntry.case_id)
+                .where(OutboxEntry.state == "sent", CaseRow.content_hash.is_not(None))
+                .order_by(OutboxEntry.seq)
+            )
+        )
+    pairs = [(str(r[0]), str(r[1])) for r in rows]
+    resendable = {str(r[0]) for r in rows if r[2]}
+    gone: set[str] = set()
+    for start in range(0, len(pairs), HAVE_CHUNK):
+        _epoch, missing, differ = client.have(pairs[start : start + HAVE_CHUNK])
+        gone |= missing | differ
+    requeue = sorted(gone & resendable)
+    lost = sorted(gone - resendable)
+    with store.unit_of_work() as uow:
+        for entry in uow.session.scalars(
+            select(OutboxEntry).where(OutboxEntry.case_id.in_(requeue))
+        ):
+            entry.state, entry.attempts, entry.next_attempt_at = "pending", 0, None
+            entry.acked_at, entry.suspected_at = None, None
+            entry.last_error = "the server no longer had it; sending again"
+            row = uow.cases.get(entry.case_id)
+            if row is not None:
+                uow.cases.audit(row, actor="sync", action="requeued", detail="server lacked it")
+        numbers = [
+            n for n in uow.session.scalars(select(CaseRow.number).where(CaseRow.id.in_(lost)))
+        ]
+        uow.meta.set(state.EPOCH, epoch)
+        uow.meta.set(state.RECONCILED_AT, now.isoformat())
+        uow.commit()
+    if requeue:
+        log.warning("%s: %d case(s) the server lacked go again", reason, len(requeue))
+    if lost:
+        log.error(
+            "%s: the server lacks %d purged case(s), import them from their printed QR codes: %s",
+            reason,
+            len(lost),
+            ", ".join(numbers[:50]),
+        )
+    return ReconcileReport(len(pairs), len(requeue), len(lost), reason)
