@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.cli.common import CliError, open_context, print_json, print_table
+from kiosk.cli.common import CliError, add_forms_dir, open_context, print_json, print_table
 from kiosk.domain.case_states import CaseState
 from kiosk.services.cases import list_cases, show_case
 from kiosk.store.repositories import CaseNotFound
@@ -20,11 +20,13 @@ def register(sub: Any) -> None:
     p.add_argument("--form")
     p.add_argument("--limit", type=int, default=200)
     p.add_argument("--json", action="store_true")
+    add_forms_dir(p)
     p.set_defaults(handler=cmd_list)
 
     p = csub.add_parser("show", help="one case by number or UUID")
     p.add_argument("number")
     p.add_argument("--json", action="store_true")
+    add_forms_dir(p)
     p.set_defaults(handler=cmd_show)
 
 

@@ -18,13 +18,14 @@ from kiosk.domain.case_hash import content_hash
 from kiosk.domain.case_numbers import DEVICE_NO_KEY, device_part
 from kiosk.domain.case_states import EDITABLE_STATES, CaseState, check_transition
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX
+from kiosk.forms.catalogue import UnknownForm
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.migrate import migrate_draft
 from kiosk.forms.schema import FormDefinition
-from kiosk.services.context import KioskContext
+from kiosk.services.context import KioskContext, utc_naive
 from kiosk.services.identity import sign_case
 from kiosk.services.views import AnswerResult, AuditLine, CaseDetail, CaseSummary, DraftView
-from kiosk.store.models import CaseRow, utcnow
+from kiosk.store.models import CaseRow
 from kiosk.store.repositories import CaseRepository, PersonalData
 from kiosk.store.uow import UnitOfWork
 
@@ -50,7 +51,12 @@ def _form(ctx: KioskContext, row: CaseRow) -> FormDefinition:
 
 
 def summary_of(ctx: KioskContext, row: CaseRow) -> CaseSummary:
-    form = _form(ctx, row)
+    """A case as lists show it. A case of a form this kiosk's catalogue does not hold (made
+    with ``--forms-dir``, or a version since withdrawn) is still listed, by its form id."""
+    try:
+        form = _form(ctx, row)
+    except UnknownForm:
+        return CaseSummary.of(row, title=f"{row.form_id} v{row.form_version}", department="")
     return CaseSummary.of(row, title=form.title, department=form.department)
 
 
@@ -66,10 +72,7 @@ def as_of(ctx: KioskContext, row: CaseRow) -> date:
 
 def kiosk_utcnow(ctx: KioskContext) -> datetime:
     """The kiosk's clock as naive UTC, as the store keeps times."""
-    now = ctx.clock()
-    if now.tzinfo is None:
-        now = now.astimezone()
-    return now.astimezone(UTC).replace(tzinfo=None)
+    return utc_naive(ctx.clock())
 
 
 def _fill(
@@ -127,8 +130,8 @@ def _new_row(
         volunteer_id=volunteer_id,
         bundle_id=bundle_id,
         device_id=ctx.store.device_id,
-        created_at=utcnow(),
-        updated_at=utcnow(),
+        created_at=kiosk_utcnow(ctx),
+        updated_at=kiosk_utcnow(ctx),
     )
     uow.cases.add(row)
     return row
@@ -195,6 +198,7 @@ def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
                 migrated = True
         fill = _fill(ctx, _form(ctx, row), data)
         if migrated:
+            lost = fill.normalize_answers()
             review = fill.stale_answers()
             if review:
                 row.current_page = review[0]
@@ -202,7 +206,8 @@ def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
                 row,
                 actor="system",
                 action="migrated",
-                detail=f"v{old_version} to v{latest.version}; {len(review)} answer(s) to review",
+                detail=f"v{old_version} to v{latest.version}; {len(review)} answer(s) to "
+                f"review, {len(lost)} with no question in v{latest.version} dropped",
             )
         _save_fill(uow.cases, row, fill)
         uow.commit()
@@ -239,7 +244,7 @@ def _change_draft(
         _save_fill(uow.cases, row, fill)
         if page is not None:
             row.current_page = page
-        row.updated_at = utcnow()
+        row.updated_at = kiosk_utcnow(ctx)
         uow.cases.audit(row, actor=actor, action=action, detail=page or "")
         uow.commit()
         view = DraftView(summary_of(ctx, row), fill, row.current_page)
@@ -368,6 +373,25 @@ def fill_case(
     form = ctx.catalogue.get(form_id, form_version)
     if case_id is not None:
         case_id = canonical_case_id(case_id)
+    fill = checked_fill(ctx, form, answers, resident_id=resident_id)
+    who = actor or actor_for(volunteer_id, "cli")
+    if uow is not None:
+        return _create_final(ctx, uow, form, fill, volunteer_id, bundle_id, who, case_id)
+    with ctx.store.unit_of_work() as own:
+        summary = _create_final(ctx, own, form, fill, volunteer_id, bundle_id, who, case_id)
+        own.commit()
+    events.case_did_finalize.emit(summary.id)
+    return summary
+
+
+def checked_fill(
+    ctx: KioskContext,
+    form: FormDefinition,
+    answers: dict[str, Any],
+    *,
+    resident_id: str | None = None,
+) -> FormFill:
+    """A whole answers document read into a FormFill; InvalidAnswers lists every problem."""
     fill = FormFill(
         form, ctx.catalogue.lists, today=ctx.today(), prefill=ctx.prefill, resident_id=resident_id
     )
@@ -377,14 +401,30 @@ def fill_case(
     problems += [p for p in fill.check_all() if p.is_error and p.path not in reported]
     if problems:
         raise InvalidAnswers(problems)
-    who = actor or actor_for(volunteer_id, "cli")
-    if uow is not None:
-        return _create_final(ctx, uow, form, fill, volunteer_id, bundle_id, who, case_id)
-    with ctx.store.unit_of_work() as own:
-        summary = _create_final(ctx, own, form, fill, volunteer_id, bundle_id, who, case_id)
-        own.commit()
-    events.case_did_finalize.emit(summary.id)
-    return summary
+    return fill
+
+
+def preview_case(
+    ctx: KioskContext,
+    form_id: str,
+    answers: dict[str, Any],
+    *,
+    resident_id: str | None = None,
+    form_version: int | None = None,
+) -> dict[str, Any]:
+    """What ``fill_case`` would freeze, without saving anything (``kiosk fill --dry-run``):
+    ``{"form", "version", "answers", "content_hash", "materials"}``; InvalidAnswers if any
+    answer is wrong."""
+    form = ctx.catalogue.get(form_id, form_version)
+    fill = checked_fill(ctx, form, answers, resident_id=resident_id)
+    final = fill.final_answers()
+    return {
+        "form": form.id,
+        "version": form.version,
+        "answers": final,
+        "content_hash": content_hash(form.id, form.version, final),
+        "materials": [m.id for m in fill.materials()],
+    }
 
 
 def canonical_case_id(text: str) -> str:
