@@ -11,7 +11,9 @@ from kiosk.ui.common_widgets import frame, label
 from kiosk.ui.page_frame import BasePage
 
 
-_LONG_RUN = re.compile(r"\S{16,}")
+# 16 or more characters without a break opportunity: not spaces, not CJK (Qt breaks
+# between Chinese characters by itself).
+_LONG_RUN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]{16,}")
 _BREAK = "\u200b"  # zero-width space: where Qt may end a line
 
 

@@ -95,9 +95,10 @@ def needs_materials_text(hall: str, number: str, missing: Sequence[str], where: 
         shown = "、".join(items[:k]) + ("" if k == len(items) else f"等{len(items)}项")
         if (text := _fit(hall, head + shown + tail)) is not None:
             return text
-    first_room = MAX_CHARS - len(f"【{hall}】{head}{tail}") - len(f"…等{len(items)}项")
+    more = f"等{len(items)}项" if len(items) > 1 else ""
+    first_room = MAX_CHARS - len(f"【{hall}】{head}…{more}{tail}")
     if first_room >= 4:
-        return f"【{hall}】{head}{items[0][:first_room]}…等{len(items)}项{tail}"
+        return f"【{hall}】{head}{items[0][:first_room]}…{more}{tail}"
     return _signed(hall, f"您的办件{number}需补{len(items)}项材料{tail}")
 
 

@@ -1,9 +1,11 @@
 // 窗口工作台: the little the pages need from the browser. No framework.
 // 1. The scanner. A USB barcode scanner types like a keyboard, fast, and ends with Enter.
 //    Keys typed while no text field has the focus go to the scan box. A burst of keys
-//    (BURST_KEYS or more, each within BURST_GAP_MS of the last: no person types that
-//    fast) typed into any other text field is taken out of that field and moved to the
-//    scan box, so a scan opens its case wherever the focus was and never becomes a note.
+//    (BURST_KEYS or more, each within FAST_MS of the last: no person types that fast)
+//    typed into any other text field is taken out of that field and moved to the scan
+//    box, so a scan opens its case wherever the focus was and never becomes a note. A
+//    short stall of the browser inside a burst (up to HICCUP_MS) does not split it:
+//    fast keys just before it belong to it too.
 // 2. Enter never submits an action form (受理, 办结, 需补材料, 不予受理, 备注, 已收:
 //    form[data-act]) from a field or a checkbox: only a press of its button does. Their
 //    text fields are textareas, where Enter is a new line even without this script.
@@ -16,7 +18,8 @@
 (function () {
   "use strict";
   var BURST_KEYS = 6;
-  var BURST_GAP_MS = 50;
+  var FAST_MS = 60;
+  var HICCUP_MS = 250;
   var TEXT_TYPES = ["text", "search", "number", "tel", "url", "email", "password", ""];
 
   function textField(el) {
@@ -27,17 +30,31 @@
   function scanBox() { return document.getElementById("scan"); }
   function collects(el) { return el && (el.id === "scan" || el.id === "codes"); }
 
-  var burst = null;  // {field, value, start, end, keys, last}: fast keys typed into a field
+  var typed = null;  // {field, keys: [{t, key, value, start, end}]}: keys typed into a field
+
+  // Where the burst ending at the last key starts, or -1 when the last keys are a person's.
+  function burstStart(keys) {
+    var i = keys.length - 1;
+    while (i > 0 && keys[i].t - keys[i - 1].t <= FAST_MS) i--;
+    if (keys.length - i < BURST_KEYS) return -1;
+    while (i > 0 && keys[i].t - keys[i - 1].t <= HICCUP_MS) {
+      var j = i - 1;
+      while (j > 0 && keys[j].t - keys[j - 1].t <= FAST_MS) j--;
+      if (i - j < 2) break;  // a lone key before the stall: a person's
+      i = j;
+    }
+    return i;
+  }
 
   function onKey(ev) {
     var scan = scanBox();
     if (!scan || ev.ctrlKey || ev.altKey || ev.metaKey || ev.isComposing || ev.key === "Process") return;
     var el = document.activeElement;
-    if (collects(el)) { burst = null; return; }
+    if (collects(el)) { typed = null; return; }
     var printable = ev.key && ev.key.length === 1;
     if (!textField(el)) {
       if (printable) {  // nothing to type into: the scan box takes the key
-        burst = null;
+        typed = null;
         scan.focus();
         scan.value += ev.key;
         ev.preventDefault();
@@ -49,19 +66,20 @@
     }
     if (printable) {
       var now = ev.timeStamp || Date.now();
-      if (!burst || burst.field !== el || now - burst.last > BURST_GAP_MS) {
-        burst = {field: el, value: el.value, start: el.selectionStart, end: el.selectionEnd, keys: "", last: now};
-      }
-      burst.keys += ev.key;
-      burst.last = now;
-      if (burst.keys.length >= BURST_KEYS) {  // a scanner: give the field back its words
-        el.value = burst.value;
-        if (burst.start !== null && el.setSelectionRange) {
-          try { el.setSelectionRange(burst.start, burst.end); } catch (e) { /* number inputs */ }
+      var last = typed && typed.keys[typed.keys.length - 1];
+      if (!typed || typed.field !== el || now - last.t > 1000) typed = {field: el, keys: []};
+      typed.keys.push({t: now, key: ev.key, value: el.value, start: el.selectionStart, end: el.selectionEnd});
+      if (typed.keys.length > 64) typed.keys.shift();
+      var start = burstStart(typed.keys);
+      if (start >= 0) {  // a scanner: give the field back its words, the keys to the scan box
+        var first = typed.keys[start];
+        el.value = first.value;
+        if (first.start !== null && el.setSelectionRange) {
+          try { el.setSelectionRange(first.start, first.end); } catch (e) { /* number inputs */ }
         }
         scan.focus();
-        scan.value = burst.keys;
-        burst = null;
+        scan.value = typed.keys.slice(start).map(function (k) { return k.key; }).join("");
+        typed = null;
         ev.preventDefault();
       }
       return;
