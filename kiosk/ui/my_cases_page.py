@@ -10,7 +10,6 @@ from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import frame, label
 from kiosk.ui.page_frame import BasePage
 
-
 # 16 or more characters without a break opportunity: not spaces, not CJK (Qt breaks
 # between Chinese characters by itself).
 _LONG_RUN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]{16,}")

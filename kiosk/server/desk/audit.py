@@ -71,10 +71,13 @@ def record(
     case_id: str | None = None,
     task_id: int | None = None,
     detail: str = "",
-    client: str = "",
+    client: str,
     name: str | None = None,
 ) -> None:
-    """Add one entry in the caller's transaction (``name`` when no account is known)."""
+    """Add one entry in the caller's transaction (``name`` when no account is known).
+
+    ``client`` (the browser's address) is required: every entry says where from.
+    """
     session.add(
         DeskAudit(
             at=utcnow(),
