@@ -30,7 +30,7 @@ from kiosk.server.models import ServerCase, StatusChange
 from kiosk.store.sqlbase import utcnow
 
 NOTE_MAX = 200
-STALE = "这个页面已经过时：这件办件刚有人办过（或这个页面已提交过一次），请看最新的情况再办。"
+STALE = "这个页面已过时：这件办件刚有人办过（或这个页面已提交过一次），请看最新的情况再办。"
 # Why an action was refused → its audit action (kiosk.server.desk.audit.ACTION_WORDS).
 REFUSAL_ACTIONS = {
     "desk": "desk_refused",

@@ -131,6 +131,39 @@ def test_enter_in_a_text_field_never_submits_an_action(
     assert server_state(town_server, first) == ("accepted", ["input_refused", "done"])
 
 
+@SQLITE
+def test_a_double_click_sends_an_action_once(
+    town_server: ServerProcess, kiosk: KioskContext, page: Any
+) -> None:
+    first, _ = two_cases(kiosk)
+    add_staff(town_server, "xindian", "新店村")
+    log_in(page, town_server, "xindian")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(f"{town_server.url}/desk/cases/{first}")
+    page.click("#needs-box summary")
+    page.check("input[name=missing] >> nth=0")
+    # Two submits of the form, as a double click on a slow line makes them: the second
+    # is stopped in the page (window's listener runs after the page's own).
+    with page.expect_navigation():
+        stopped = page.evaluate(
+            """() => {
+                const form = document.querySelector('#needs-box form');
+                const seen = [];
+                window.addEventListener('submit', e => seen.push(e.defaultPrevented));
+                form.requestSubmit(document.getElementById('needs'));
+                form.requestSubmit(document.getElementById('needs'));
+                return seen;
+            }"""
+        )
+    assert stopped == [False, True]
+    assert [p for p in posts if p.endswith("/needs-materials")] == [
+        f"{town_server.url}/desk/cases/{first}/needs-materials"
+    ]
+    assert "需补材料" in page.inner_text("#flash")  # the result, not a stale-page refusal
+    assert server_state(town_server, first) == ("needs_materials", ["needs_materials"])
+
+
 @pytest.fixture
 def quick_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
     """The queue refreshes every second (read by the server process started next)."""

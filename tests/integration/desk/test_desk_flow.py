@@ -179,7 +179,7 @@ def test_posts_need_the_sessions_csrf_token_and_a_same_origin(
     form = page_form(desk.client.get(f"/desk/cases/{case_id}").text)
     desk.client.post(f"/desk/cases/{case_id}/done", data=form)
     again = desk.client.post(f"/desk/cases/{case_id}/done", data=form)
-    assert again.status_code == 403 and "页面已经过时" in again.text
+    assert again.status_code == 403 and "页面已过时" in again.text
 
 
 def test_sessions_end_at_logout_and_cookies_are_locked_down(

@@ -8,7 +8,9 @@
 //    fast keys just before it belong to it too.
 // 2. Enter never submits an action form (受理, 办结, 需补材料, 不予受理, 备注, 已收:
 //    form[data-act]) from a field or a checkbox: only a press of its button does. Their
-//    text fields are textareas, where Enter is a new line even without this script.
+//    text fields are textareas, where Enter is a new line even without this script. An
+//    action form is sent once: a double click does not post it twice (the server would
+//    refuse the second as stale anyway, and show that instead of the first's result).
 // 3. Waiting times (data-since) tick every 30 s. The queue refreshes itself in the
 //    background every data-refresh seconds with the X-Desk-Background header, which the
 //    server does not count as activity: an idle desk still logs out, and then the page
@@ -140,6 +142,12 @@
     document.addEventListener("click", function (ev) {  // delegated: rows survive a refresh
       var row = ev.target.closest && ev.target.closest("tr[data-href]");
       if (row && ev.target.tagName !== "A") window.location.href = row.getAttribute("data-href");
+    });
+    document.addEventListener("submit", function (ev) {  // after data-confirm's answer
+      var form = ev.target;
+      if (ev.defaultPrevented || !form.matches || !form.matches("form[data-act]")) return;
+      if (form.getAttribute("data-sent")) { ev.preventDefault(); return; }
+      form.setAttribute("data-sent", "1");
     });
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (ev) {
