@@ -243,10 +243,8 @@ def install_handlers(app: FastAPI, ctx: DeskContext) -> None:
 
     @app.exception_handler(Forbidden)
     def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return render(
-            ctx, request, "error.html", None, status_code=exc.status, message=exc.message,
-            back=exc.back,
-        )  # fmt: skip
+        words = {"message": exc.message, "back": exc.back}
+        return render(ctx, request, "error.html", None, status_code=exc.status, **words)
 
     api_http = app.exception_handlers.get(StarletteHTTPException, http_exception_handler)
     api_invalid = app.exception_handlers.get(
