@@ -28,6 +28,7 @@ from kiosk.cli import (
     sync_cmd,
 )
 from kiosk.cli.common import CliError
+from kiosk.forms.catalogue import UnknownForm
 
 # Each command group registers its sub-commands; later groups add a line here.
 COMMAND_GROUPS = [
@@ -81,6 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except UnknownForm as exc:  # a case of a form this kiosk's catalogue does not hold
+        print(f"error: {exc} (a department's draft? pass --forms-dir DIR)", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -73,9 +73,27 @@ def read_json_file(path: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"{path}: cannot read: {exc}", exit_code=2) from exc
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise CliError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}", 2) from exc
+    except _DuplicateKey as exc:
+        raise CliError(f"{path}: the key '{exc}' is written twice", exit_code=2) from exc
+    except RecursionError as exc:
+        raise CliError(f"{path}: nested too deeply to be an answers file", exit_code=2) from exc
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON keeps the last of two equal keys silently; an answers file must not."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 def _default(value: Any) -> Any:
@@ -127,8 +145,8 @@ def create_from_answers(
     except UnknownForm as exc:
         raise CliError(str(exc), exit_code=2) from exc
     except CaseExists as exc:
-        if not exc.same_content:
-            raise CliError(f"{exc}; nothing saved", exit_code=1) from exc
+        if not exc.same_content:  # the id is taken by another case: the input is wrong
+            raise CliError(f"{exc}; nothing saved", exit_code=2) from exc
         case = exc.summary
         print(f"case {case.number} {case.id} already exists ({case.state}); nothing created")
         return 0
@@ -145,4 +163,26 @@ def create_from_answers(
     for case in cases:
         form = f" {case.form_id}" if show_form else ""
         print(f"case {case.number} {case.id}{form} {case.state}")
+    return 0
+
+
+def preview_from_answers(
+    args: argparse.Namespace, preview: Callable[[KioskContext, dict[str, Any]], Any]
+) -> int:
+    """``--dry-run``: check an answers file and print what would be frozen; save nothing."""
+    answers = read_json_file(args.answers)
+    if not isinstance(answers, dict):
+        raise CliError(f"{args.answers}: answers must be a JSON object", exit_code=2)
+    ctx = open_context(args)
+    try:
+        result = preview(ctx, answers)
+    except UnknownForm as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    except InvalidAnswers as exc:
+        print(f"error: {args.answers}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        report_problems(exc.problems)
+        return 2
+    finally:
+        ctx.close()
+    print_json(result)
     return 0

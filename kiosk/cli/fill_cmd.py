@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.cli.common import add_forms_dir, create_from_answers
-from kiosk.services.cases import fill_case
+from kiosk.cli.common import add_forms_dir, create_from_answers, preview_from_answers
+from kiosk.services.cases import fill_case, preview_case
 
 
 def register(sub: Any) -> None:
@@ -20,11 +20,21 @@ def register(sub: Any) -> None:
         metavar="UUID",
         help="the case's id: a second run with the same id creates nothing (safe to retry)",
     )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the answers and print what would be frozen (JSON); save nothing",
+    )
     add_forms_dir(p)
     p.set_defaults(handler=cmd_fill)
 
 
 def cmd_fill(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        return preview_from_answers(
+            args,
+            lambda ctx, answers: preview_case(ctx, args.form, answers, resident_id=args.resident),
+        )
     return create_from_answers(
         args,
         lambda ctx, answers: [

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.common import CliError, open_context, print_json, print_table
+from kiosk.cli.common import CliError, add_forms_dir, open_context, print_json, print_table
 from kiosk.services.cases import CaseError
 from kiosk.store.repositories import CaseNotFound
 
@@ -27,6 +27,7 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, help="write the PDF here instead of printing")
     p.add_argument("--printer", help="CUPS queue name (default: configured, then system)")
     p.add_argument("--actor", default="staff", help="who prints, for the audit trail")
+    add_forms_dir(p)
     p.set_defaults(handler=cmd_print)
 
     p = sub.add_parser("printers", help="printer queues and their state")

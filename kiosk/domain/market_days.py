@@ -30,7 +30,12 @@ DIGITS_ZH = "〇一二三四五六七八九"
 
 
 class CalendarError(ValueError):
-    """A calendar body that does not read (message names the field)."""
+    """A calendar body that does not read: ``str()`` names the field in plain English
+    (logs, CLI); ``message_zh`` says what is wrong for the 赶集日 page."""
+
+    def __init__(self, message: str, message_zh: str = "赶集日填得不对，请检查后再保存。") -> None:
+        super().__init__(message)
+        self.message_zh = message_zh
 
 
 def lunar_day(day: date) -> int:
@@ -50,7 +55,10 @@ def parse_days(text: str) -> tuple[int, ...]:
     for part in parts:
         part = part.strip()
         if not part.isdigit() or not 0 <= int(part) <= 30:
-            raise CalendarError(f"market day '{part}' is not a lunar day digit 0-9 or day 10-30")
+            raise CalendarError(
+                f"market day '{part}' is not a lunar day digit 0-9 or day 10-30",
+                f"赶集的日子“{part}”不对：请写农历日子的尾数 0–9（如 2,5,8），或 10–30 的整日子。",
+            )
         if int(part) not in days:
             days.append(int(part))
     return tuple(sorted(days))
@@ -94,24 +102,31 @@ class MarketCalendar:
     def from_body(cls, body: Any) -> MarketCalendar:
         """Read a reference-data body; CalendarError naming the field when it does not read."""
         if not isinstance(body, dict):
-            raise CalendarError("market_days: the body is not an object")
+            raise CalendarError("market_days: the body is not an object", "赶集日历的格式不对。")
         days = _day_list(body.get("days", []), "days")
         cancelled: set[date] = set()
         for text in body.get("cancelled", []) or []:
             try:
                 cancelled.add(date.fromisoformat(str(text)))
             except ValueError as exc:
-                raise CalendarError(f"cancelled: '{text}' is not a date (YYYY-MM-DD)") from exc
+                raise CalendarError(
+                    f"cancelled: '{text}' is not a date (YYYY-MM-DD)",
+                    f"不赶集的日子“{text}”不是日期，请写成 2027-02-06 这样，一行一个。",
+                ) from exc
         villages_raw = body.get("villages", {}) or {}
         if not isinstance(villages_raw, dict):
-            raise CalendarError("villages: not an object of village -> days")
+            raise CalendarError(
+                "villages: not an object of village -> days", "各村进大厅的日子格式不对。"
+            )
         villages: dict[str, tuple[int, ...]] = {}
         for village, vdays in villages_raw.items():
             chosen = _day_list(vdays, f"villages.{village}")
             extra = [d for d in chosen if d not in days]
             if extra:
                 raise CalendarError(
-                    f"villages.{village}: {extra} are not market days ({list(days)})"
+                    f"villages.{village}: {extra} are not market days ({list(days)})",
+                    f"村（{village}）排的日子{'、'.join(map(str, extra))}不是赶集日"
+                    f"（现在逢{days_name(days)}赶集）。",
                 )
             if chosen:
                 villages[str(village)] = chosen
@@ -131,9 +146,12 @@ def _day_list(value: Any, where: str) -> tuple[int, ...]:
         try:
             return parse_days(value)
         except CalendarError as exc:
-            raise CalendarError(f"{where}: {exc}") from exc
+            raise CalendarError(f"{where}: {exc}", exc.message_zh) from exc
     if not isinstance(value, list) or not all(
         isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 30 for d in value
     ):
-        raise CalendarError(f"{where}: a list of lunar day digits 0-9 or days 10-30")
+        raise CalendarError(
+            f"{where}: a list of lunar day digits 0-9 or days 10-30",
+            "赶集的日子要写农历日子的尾数 0–9，或 10–30 的整日子。",
+        )
     return tuple(sorted(set(value)))

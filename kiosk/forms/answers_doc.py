@@ -79,9 +79,10 @@ def _apply_record(
         problems.extend(AnswerProblem(path, q.label, p) for p in found)
         if any(p.severity == "error" for p in found):
             continue
-        if coerced != fill._raw(q.name, inst):
-            fill.marks.forget(path)
-            fill.store_unchecked(path, coerced)
+        # A document states the person's own answers: even one equal to what records
+        # prefilled is theirs now, so a later ID number does not replace it.
+        fill.marks.forget(path)
+        fill.store_unchecked(path, coerced)
         if q.type == "id_number" and coerced:
             ids.append((path, coerced, inst))
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from kiosk.forms.expr import Call, ExprSyntaxError, compile_expression
 from kiosk.forms.expr import walk as walk_expr
 from kiosk.forms.loader import FormIssue
-from kiosk.forms.model import FormModel, loose_repeat_refs, model_of
+from kiosk.forms.model import FormModel, indexed_repeat_problems, loose_repeat_refs, model_of
 from kiosk.forms.schema import Choice, FormDefinition, Question
 
 ID_FIELDS = frozenset({"id_number", "birth_date", "sex", "age", "region_name", "region_code"})
@@ -57,6 +57,8 @@ def check_form(
             add(question, f"{what}: unknown reference ${{{ref}}}")
 
     for q, _repeat in walk(form.questions):
+        if q.type == "calculate" and not (q.label.strip() or (q.print_label or "").strip()):
+            add(q.name, "a calculation needs a label: its value is printed and checked with it")
         check_expr(q.name, "relevant", q.relevant)
         check_expr(q.name, "constraint", q.constraint)
         check_expr(q.name, "calculation", q.calculation)
@@ -65,6 +67,7 @@ def check_form(
         list_name = q.choice_list_name
         if list_name and list_name not in form.choices and list_name not in shared_lists:
             add(q.name, f"choices: unknown choice list '{list_name}'")
+        _check_choices(q, form, shared_lists, add)
         if q.prefill:
             _check_prefill(q, names, add)
         if q.constraint and not q.constraint_message:
@@ -152,6 +155,8 @@ def _check_model(form: FormDefinition, file: str) -> list[FormIssue]:
                         file, q.name, f"{what}: position() is only meaningful inside a repeat"
                     )
                 )
+            for message in indexed_repeat_problems(model, q.name, text):
+                issues.append(FormIssue(file, q.name, f"{what}: {message}"))
             for ref in loose_repeat_refs(model, q.name, text):
                 repeat = model.nodes[ref].repeats[-1]
                 issues.append(
@@ -181,3 +186,28 @@ def _calls(model: FormModel, text: str, function: str) -> bool:
     except ExprSyntaxError:
         return False
     return any(isinstance(node, Call) and node.name == function for node in walk_expr(root))
+
+
+def _check_choices(
+    q: Question,
+    form: FormDefinition,
+    shared_lists: Mapping[str, list[Choice]],
+    report: Callable[[str, str], None],
+) -> None:
+    """Choice values are unique, and a multiple choice's have no spaces (XLSForm: the
+    answer is stored space-separated, so 'a b' would read as two choices)."""
+    if isinstance(q.choices, list):
+        items = q.choices
+    elif q.choice_list_name:
+        items = form.choices.get(q.choice_list_name) or list(
+            shared_lists.get(q.choice_list_name, [])
+        )
+    else:
+        return
+    values = [c.value for c in items]
+    for value in sorted({v for v in values if values.count(v) > 1}):
+        report(q.name, f"choices: the value '{value}' is listed twice")
+    if q.type == "select_multiple":
+        for value in values:
+            if not value.strip() or any(ch.isspace() for ch in value):
+                report(q.name, f"choices: the value '{value}' has a space (multiple choice)")

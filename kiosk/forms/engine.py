@@ -467,6 +467,38 @@ class FormFill:
             ]
         return []
 
+    def normalize_answers(self) -> list[str]:
+        """After a migration: every stored answer read again as its question now is
+        (``"a"`` becomes ``["a"]`` for what is now a multiple choice); answers that fail
+        stay as they are (``stale_answers`` lists them). Returns the paths of answers the
+        new version has no place for: they are dropped."""
+        lost: list[str] = []
+        self._normalize((), self.answers, lost)
+        self.recompute()
+        return lost
+
+    def _normalize(self, inst: Instance, box: dict[str, Any], lost: list[str]) -> None:
+        chain = tuple(r for r, _ in inst)
+        for key in list(box):
+            node = self.model.nodes.get(key)
+            path = format_path(key, inst)
+            q = node.question if node is not None else None
+            if q is None or node is None or node.repeats != chain or q.type in ("group", "note"):
+                lost.append(path)
+                del box[key]
+            elif q.type == "repeat":
+                items = box[key]
+                if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                    lost.append(path)
+                    del box[key]
+                    continue
+                for i, item in enumerate(items):
+                    self._normalize((*inst, (key, i)), item, lost)
+            elif q.type != "calculate":
+                value, problems = coerce(q, box[key], today=self.today, choices=self.choices(q))
+                if value is not None and not any(p.severity == "error" for p in problems):
+                    box[key] = value
+
     def stale_answers(self) -> list[str]:
         """Paths of visible answers that no longer fit their question (after a form update:
         a removed choice, a new maximum), in page order: take the person to each."""

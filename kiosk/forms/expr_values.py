@@ -165,7 +165,7 @@ def _as_bool(value: object) -> bool | None:
 # --------------------------------------------------------------------------- comparison
 
 _SAME_TYPE_EQ = frozenset({str, int, bool, float, Decimal, dt.date})
-_SAME_TYPE_ORDER = frozenset({str, int, float, Decimal, dt.date})
+_SAME_TYPE_ORDER = frozenset({int, float, Decimal, dt.date})
 
 
 def equals(a: object, b: object) -> bool:
@@ -209,7 +209,13 @@ def _order(a: object, b: object) -> int | None:
     if isinstance(a, dt.date) or isinstance(b, dt.date):
         x, y = to_date(a), to_date(b)
     elif isinstance(a, str) and isinstance(b, str):
-        x, y = a, b
+        # XPath 1.0: < > <= >= compare numbers ('100' > '9'); ISO dates compare as dates;
+        # other text has no order (every comparison is false), never the letters' order.
+        na, nb = to_number(a), to_number(b)
+        if na is not None and nb is not None:
+            x, y = _unify(na, nb)
+        else:
+            x, y = to_date(a), to_date(b)
     else:
         na, nb = to_number(a), to_number(b)
         if na is None or nb is None:

@@ -16,6 +16,26 @@ from kiosk.forms.schema import Choice, FormDefinition
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _UniqueKeyLoader(_SAFE_LOADER):
+    """The safe loader, refusing a key written twice in one mapping (YAML would keep the
+    last silently: two `relevant:` on one question, two `expect:` in one test)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<: *base` then own keys: overriding is what merges are for
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict):
+                continue
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key '{key}' is written twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 @dataclass(frozen=True)
 class FormIssue:
     """One problem in a definition file, printed as ``file: question: message``."""
@@ -40,7 +60,7 @@ def read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise FormFileError([FormIssue(str(path), "-", f"cannot read: {exc}")]) from exc
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)
+        return yaml.load(text, Loader=_UniqueKeyLoader)
     except ValueError as exc:  # a value YAML cannot build, e.g. the date 2026-02-30
         raise FormFileError([FormIssue(str(path), "-", f"not valid YAML: {exc}")]) from exc
     except yaml.YAMLError as exc:

@@ -210,12 +210,48 @@ def loose_repeat_refs(model: FormModel, owner: str, text: str | None) -> list[st
             outside = [r for r in model.nodes[node.name].repeats if r not in here]
             if outside:
                 found.append(node.name)
-        inner = aggregated or (isinstance(node, Call) and node.name in AGGREGATES)
+        # Only a reference written straight into sum(), count() ... is aggregated:
+        # sum(${x} * 2) multiplies a list, which has no value (XPath: a node-set).
+        direct = isinstance(node, Call) and node.name in AGGREGATES
         for child in node.children():  # type: ignore[attr-defined]
-            visit(child, inner)
+            visit(child, direct and isinstance(child, Ref))
 
     visit(root, False)
     return found
+
+
+def indexed_repeat_problems(model: FormModel, owner: str, text: str | None) -> list[str]:
+    """What is wrong with each indexed-repeat(${field}, ${repeat}, n) in ``text``."""
+    if not text:
+        return []
+    try:
+        root = model.expr(text).root
+    except ExprSyntaxError:
+        return []
+    here = model.nodes[owner].repeats if owner in model.nodes else ()
+    problems = []
+    for node in walk(root):
+        if not (isinstance(node, Call) and node.name == "indexed-repeat"):
+            continue
+        field, repeat = node.args[0], node.args[1]
+        if not (isinstance(field, Ref) and isinstance(repeat, Ref)):
+            continue  # the compiler refuses these
+        rnode, fnode = model.nodes.get(repeat.name), model.nodes.get(field.name)
+        if rnode is None or fnode is None:
+            continue  # reported as unknown references
+        if rnode.question.type != "repeat":
+            problems.append(f"indexed-repeat(): ${{{repeat.name}}} is not a repeat")
+        elif fnode.repeats != (*rnode.repeats, rnode.name):
+            problems.append(
+                f"indexed-repeat(): ${{{field.name}}} is not a field of the repeat "
+                f"'{rnode.name}' itself"
+            )
+        elif here[: len(rnode.repeats)] != rnode.repeats:
+            problems.append(
+                f"indexed-repeat(): the repeat '{rnode.name}' lies inside "
+                f"'{rnode.repeats[-1]}', which has many items here; use it inside that repeat"
+            )
+    return problems
 
 
 _CACHE: OrderedDict[int, tuple[FormDefinition, FormModel]] = OrderedDict()
@@ -239,4 +275,12 @@ def model_of(form: FormDefinition) -> FormModel:
     return model
 
 
-__all__ = ["AGGREGATES", "FormModel", "Node", "loose_repeat_refs", "model_of", "walk"]
+__all__ = [
+    "AGGREGATES",
+    "FormModel",
+    "Node",
+    "indexed_repeat_problems",
+    "loose_repeat_refs",
+    "model_of",
+    "walk",
+]

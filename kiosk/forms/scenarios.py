@@ -28,6 +28,7 @@ from kiosk.forms.scenario_match import compare, compare_list, plain
 
 log = logging.getLogger(__name__)
 TESTS_SUFFIX = ".tests.yaml"
+STEPS = "set, clear, add, remove, move, answers, migrate"
 REGISTRY_LABEL = "登记信息（测试数据）"
 
 
@@ -156,7 +157,7 @@ class _Run:
 
     def apply(self, step: Mapping[str, Any]) -> None:
         if len(step) != 1:
-            raise ScenarioFileError(f"a step has one of set/add/remove/clear/migrate: {step}")
+            raise ScenarioFileError(f"a step has one of {STEPS}: {step}")
         ((kind, arg),) = step.items()
         if kind == "set":
             if not isinstance(arg, dict):
@@ -173,7 +174,12 @@ class _Run:
                 name, outer, index = parse_item(str(arg))
             except BadPath as exc:
                 raise ScenarioFileError(f"remove: {exc}") from exc
-            self.fill.remove_item(_repeat_path(name, outer), index)
+            repeat_path = _repeat_path(name, outer)
+            if index >= len(self.fill.items(repeat_path)):
+                self.refused.append(str(arg))
+                self.messages.append(f"{arg}: refused: remove: there is no such item")
+            else:
+                self.fill.remove_item(repeat_path, index)
         elif kind == "migrate":
             self.migrate(int(arg))
         elif kind == "answers":  # a whole answers document, as `kiosk fill` reads it
@@ -186,9 +192,7 @@ class _Run:
         elif kind == "move":
             self.move(arg)
         else:
-            raise ScenarioFileError(
-                f"unknown step '{kind}' (set, add, remove, clear, move, answers, migrate)"
-            )
+            raise ScenarioFileError(f"unknown step '{kind}' ({STEPS})")
 
     def move(self, arg: Any) -> None:
         if not isinstance(arg, dict) or set(arg) != {"from", "to"}:
@@ -237,6 +241,7 @@ class _Run:
             prefilled=marks,
             prefill=self.prefill,
         )
+        self.fill.normalize_answers()  # as the kiosk does when it opens a migrated draft
 
 
 def _version(catalogue: Catalogue, form_id: str, n: int) -> Any:

@@ -112,7 +112,7 @@ class Question(_Strict):
             raise ValueError("only a calculate question has a result_type")
         if self.type in ("select_one", "select_multiple") and self.choices is None:
             raise ValueError(f"a {self.type} question needs choices (a list or a list name)")
-        if self.type not in ("note", "calculate", "group") and not self.label:
+        if self.type not in ("note", "calculate", "group") and not self.label.strip():
             raise ValueError("a question needs a label (the question as a person would ask it)")
         return self
 

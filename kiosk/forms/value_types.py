@@ -177,10 +177,13 @@ def store(value: object, value_type: str | None) -> Any:
         d = _decimal(value)
         if d is None:
             return None
-        if value_type == "integer":  # XForms int: towards zero
-            return int(d.to_integral_value(rounding=ROUND_DOWN))
-        if value_type == "money":
-            return decimal_text(d.quantize(CENT, rounding=ROUND_HALF_UP))
+        try:
+            if value_type == "integer":  # the whole part, towards zero (ODK's int)
+                return int(d.to_integral_value(rounding=ROUND_DOWN))
+            if value_type == "money":
+                return decimal_text(d.quantize(CENT, rounding=ROUND_HALF_UP))
+        except InvalidOperation:  # beyond what a stored amount holds (10^26 yuan...)
+            return None
         return decimal_text(d)
     if value_type == "yes_no":
         return truthy(value)

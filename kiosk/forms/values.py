@@ -79,11 +79,17 @@ def _text(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[An
 # that an answer is a typing slip, and the number would not survive JSON or the server.
 MAX_WHOLE = 10**15 - 1
 MAX_MONEY = Decimal("999999999999.99")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # ASCII digits only
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 
 
 def _clean_number(raw: Any) -> str:
-    return str(raw).translate(_FULLWIDTH).replace(",", "").replace(" ", "").strip()
+    """Full-width digits made ASCII; commas taken out only where they group thousands
+    (1,200.50), so "3,6" stays invalid rather than becoming 36."""
+    text = str(raw).translate(_FULLWIDTH).strip()
+    if "," in text and _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    return text
 
 
 def _out_of_range(q: Question, value: Decimal | int, unit: str) -> list[ValidationProblem]:
@@ -147,7 +153,7 @@ def _number(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[
     text = _clean_number(raw)
     if found := _minus_zero(text):
         return None, found
-    if not re.fullmatch(r"[+-]?\d+", text):
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
         return None, [problem("number.invalid", "请只输入整数。", "not a whole number")]
     if len(text.lstrip("+-")) > 18 or abs(int(text)) > MAX_WHOLE:
         return None, _too_big(MAX_WHOLE, q.unit or "")
@@ -162,7 +168,7 @@ def _decimal(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple
     text = _clean_number(raw)
     if found := _minus_zero(text):
         return None, found
-    if not _PLAIN_NUMBER.fullmatch(text) or len(text) > 40:
+    if not _PLAIN_NUMBER.fullmatch(text) or len(text.lstrip("+-0").replace(".", "")) > 20:
         return None, [problem("decimal.invalid", "请输入数字，例如 2.5。", "not a decimal number")]
     amount = Decimal(text)
     if abs(amount) > MAX_WHOLE:
@@ -174,7 +180,7 @@ def _decimal(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple
 def _money(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[Any, list[Any]]:
     if isinstance(raw, bool):
         raw = str(raw)
-    text = _clean_number(raw).removeprefix("¥").removeprefix("￥").removesuffix("元")
+    text = _clean_number(str(raw).strip().removeprefix("¥").removeprefix("￥").removesuffix("元"))
     if found := _minus_zero(text):
         return None, found
     if not _PLAIN_NUMBER.fullmatch(text) or len(text) > 40:
@@ -288,9 +294,17 @@ def _bank(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[An
     return normalize_account(str(raw)), problems
 
 
+_SVG_PATH = re.compile(r"[MLQCZmlqcz0-9.,\- ]{1,200000}")
+
+
 def _signature(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[Any, list[Any]]:
-    # Strokes as an SVG path ("M x y L x y ..."); only presence matters to the form.
-    return str(raw), []
+    # Strokes as an SVG path ("M x y L x y ..."), drawn on the print: nothing else fits.
+    path = " ".join(str(raw).split())
+    if not _SVG_PATH.fullmatch(path):
+        return None, [
+            problem("signature.invalid", "签名没有收到，请重新签。", "not a signature stroke path")
+        ]
+    return path, []
 
 
 def _not_settable(

@@ -110,7 +110,7 @@ class Task(Base):
     step: Mapped[str] = mapped_column(String(64))
     desk: Mapped[str] = mapped_column(String(64))
     does: Mapped[str] = mapped_column(String(200))
-    state: Mapped[str] = mapped_column(String(16), default="open")  # open/done/cancelled
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open/done/refused/cancelled
     note: Mapped[str | None] = mapped_column(String(200))
     done_at: Mapped[datetime | None]
 

@@ -3,7 +3,8 @@ numbered so kiosks can pull what changed since their cursor.
 
 Status rules: a new case is ``received``; the first step done makes it ``accepted``
 (受理中); the last step done makes it ``completed`` (已办结); ``needs_materials``
-(需补材料) keeps the step open; ``refused`` (不予受理) cancels the remaining steps.
+(需补材料) keeps the step open; ``refused`` (不予受理) marks the refusing step ``refused``
+and cancels the remaining steps.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def advance(
         status = "needs_materials"
     else:
         status = "refused"
+        task.state, task.done_at = "refused", now  # the step that said no, and when
         for t in tasks:
             if t.state == "open":
                 t.state = "cancelled"

@@ -20,16 +20,17 @@ from kiosk.domain.case_numbers import DEVICE_NO_KEY, device_part
 from kiosk.domain.case_states import EDITABLE_STATES, CaseState, check_transition
 from kiosk.domain.id_card_chip import IdCardData
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX
+from kiosk.forms.catalogue import UnknownForm
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.migrate import migrate_draft
 from kiosk.forms.schema import FormDefinition
 from kiosk.services import duplicates
 from kiosk.services.consent import Consent
-from kiosk.services.context import KioskContext
+from kiosk.services.context import KioskContext, utc_naive
 from kiosk.services.identity import sign_case
 from kiosk.services.identity_proof import prefill_for
 from kiosk.services.views import AnswerResult, CaseSummary, DraftView
-from kiosk.store.models import CaseRow, utcnow
+from kiosk.store.models import CaseRow
 from kiosk.store.repositories import CaseRepository, PersonalData, open_note
 from kiosk.store.uow import UnitOfWork
 
@@ -55,8 +56,14 @@ def _form(ctx: KioskContext, row: CaseRow) -> FormDefinition:
 
 
 def summary_of(ctx: KioskContext, row: CaseRow) -> CaseSummary:
-    form = _form(ctx, row)
+    """A case as lists show it. A case of a form this kiosk's catalogue does not hold (made
+    with ``--forms-dir``, or a version since withdrawn) is still listed, by its form id."""
     note = open_note(ctx.store.cipher, row)
+    try:
+        form = _form(ctx, row)
+    except UnknownForm:
+        title = f"{row.form_id} v{row.form_version}"
+        return CaseSummary.of(row, title=title, department="", note=note)
     return CaseSummary.of(row, title=form.title, department=form.department, note=note)
 
 
@@ -72,10 +79,7 @@ def as_of(ctx: KioskContext, row: CaseRow) -> date:
 
 def kiosk_utcnow(ctx: KioskContext) -> datetime:
     """The kiosk's clock as naive UTC, as the store keeps times."""
-    now = ctx.clock()
-    if now.tzinfo is None:
-        now = now.astimezone()
-    return now.astimezone(UTC).replace(tzinfo=None)
+    return utc_naive(ctx.clock())
 
 
 def _fill(
@@ -145,8 +149,8 @@ def _new_row(
         volunteer_id=volunteer_id,
         bundle_id=bundle_id,
         device_id=ctx.store.device_id,
-        created_at=utcnow(),
-        updated_at=utcnow(),
+        created_at=kiosk_utcnow(ctx),
+        updated_at=kiosk_utcnow(ctx),
     )
     uow.cases.add(row)
     return row
@@ -224,6 +228,7 @@ def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
                 migrated = True
         fill = _fill(ctx, _form(ctx, row), data, row.identity_proof)
         if migrated:
+            lost = fill.normalize_answers()
             review = fill.stale_answers()
             if review:
                 row.current_page = review[0]
@@ -231,7 +236,8 @@ def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
                 row,
                 actor="system",
                 action="migrated",
-                detail=f"v{old_version} to v{latest.version}; {len(review)} answer(s) to review",
+                detail=f"v{old_version} to v{latest.version}; {len(review)} answer(s) to "
+                f"review, {len(lost)} with no question in v{latest.version} dropped",
             )
         _save_fill(uow.cases, row, fill)
         uow.commit()
@@ -268,7 +274,7 @@ def _change_draft(
         _save_fill(uow.cases, row, fill)
         if page is not None:
             row.current_page = page
-        row.updated_at = utcnow()
+        row.updated_at = kiosk_utcnow(ctx)
         uow.cases.audit(row, actor=actor, action=action, detail=page or "")
         uow.commit()
         view = DraftView(summary_of(ctx, row), fill, row.current_page, _duplicates(ctx, uow, row))
@@ -417,15 +423,7 @@ def fill_case(
     form = ctx.catalogue.get(form_id, form_version)
     if case_id is not None:
         case_id = canonical_case_id(case_id)
-    fill = FormFill(
-        form, ctx.catalogue.lists, today=ctx.today(), prefill=ctx.prefill, resident_id=resident_id
-    )
-    problems = [p for p in fill.apply_answers(answers) if p.is_error]
-    reported = {p.path for p in problems}
-    # A rejected value also reads as "missing"; report each answer once.
-    problems += [p for p in fill.check_all() if p.is_error and p.path not in reported]
-    if problems:
-        raise InvalidAnswers(problems)
+    fill = checked_fill(ctx, form, answers, resident_id=resident_id)
     who = actor or actor_for(volunteer_id, "cli")
     extra = _Extra(duplicate_reason, consent, proof, block_duplicates)
     if uow is not None:
@@ -435,6 +433,49 @@ def fill_case(
         own.commit()
     events.case_did_finalize.emit(summary.id)
     return summary
+
+
+def checked_fill(
+    ctx: KioskContext,
+    form: FormDefinition,
+    answers: dict[str, Any],
+    *,
+    resident_id: str | None = None,
+) -> FormFill:
+    """A whole answers document read into a FormFill; InvalidAnswers lists every problem."""
+    fill = FormFill(
+        form, ctx.catalogue.lists, today=ctx.today(), prefill=ctx.prefill, resident_id=resident_id
+    )
+    problems = [p for p in fill.apply_answers(answers) if p.is_error]
+    reported = {p.path for p in problems}
+    # A rejected value also reads as "missing"; report each answer once.
+    problems += [p for p in fill.check_all() if p.is_error and p.path not in reported]
+    if problems:
+        raise InvalidAnswers(problems)
+    return fill
+
+
+def preview_case(
+    ctx: KioskContext,
+    form_id: str,
+    answers: dict[str, Any],
+    *,
+    resident_id: str | None = None,
+    form_version: int | None = None,
+) -> dict[str, Any]:
+    """What ``fill_case`` would freeze, without saving anything (``kiosk fill --dry-run``):
+    ``{"form", "version", "answers", "content_hash", "materials"}``; InvalidAnswers if any
+    answer is wrong."""
+    form = ctx.catalogue.get(form_id, form_version)
+    fill = checked_fill(ctx, form, answers, resident_id=resident_id)
+    final = fill.final_answers()
+    return {
+        "form": form.id,
+        "version": form.version,
+        "answers": final,
+        "content_hash": content_hash(form.id, form.version, final),
+        "materials": [m.id for m in fill.materials()],
+    }
 
 
 def canonical_case_id(text: str) -> str:

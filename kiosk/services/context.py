@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,8 @@ def open_kiosk(
     from kiosk.services.identity import sign_missing_identity_codes
 
     sign_missing_identity_codes(store, root)
+    kiosk_clock = clock or local_now
+    store.now = lambda: utc_naive(kiosk_clock())  # audit times follow the kiosk's clock
     return KioskContext(
         data_root=root,
         settings=settings,
@@ -59,5 +61,12 @@ def open_kiosk(
         catalogue=catalogue or default_catalogue(),
         # The ID number itself, then the registry extract (让数据多跑路).
         prefill=prefill or ChainedPrefill([IdNumberPrefill(), RegistryPrefill(store)]),
-        clock=clock or local_now,
+        clock=kiosk_clock,
     )
+
+
+def utc_naive(moment: datetime) -> datetime:
+    """A moment as the store keeps times: naive UTC (a naive moment is local time)."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).replace(tzinfo=None)

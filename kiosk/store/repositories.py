@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -45,9 +45,12 @@ def open_note(cipher: FieldCipher, case: CaseRow) -> str | None:
 
 
 class CaseRepository:
-    def __init__(self, session: Session, cipher: FieldCipher) -> None:
+    def __init__(
+        self, session: Session, cipher: FieldCipher, now: Callable[[], datetime] = utcnow
+    ) -> None:
         self.session = session
         self.cipher = cipher
+        self.now = now  # the kiosk's clock, naive UTC (audit entries)
 
     def add(self, case: CaseRow) -> None:
         self.session.add(case)
@@ -128,7 +131,7 @@ class CaseRepository:
         # entry of the case first, which made each answer slower than the last.
         self.session.add(
             AuditEntry(
-                case_id=case.id, actor=actor, action=action, detail=detail[:200], at=utcnow()
+                case_id=case.id, actor=actor, action=action, detail=detail[:200], at=self.now()
             )
         )
 

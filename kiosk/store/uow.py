@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.config import make_private_root
 from kiosk.store.crypto import KEY_FILE, CryptoError, FieldCipher, load_or_create_device_key
 from kiosk.store.database import DB_FILE, create_sqlite_engine, migrate_to_head
+from kiosk.store.models import utcnow
 from kiosk.store.repositories import CaseRepository, MetaRepository, OutboxRepository
 
 # A keyed digest of this text in the meta table tells whether the key fits the database.
@@ -27,6 +30,8 @@ class Store:
         self.engine = engine
         self.cipher = cipher
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # The time audit entries carry: naive UTC from the kiosk's clock (open_kiosk sets it).
+        self.now: Callable[[], datetime] = utcnow
         self._check_key()
         self.device_id = self._device_id()
 
@@ -40,7 +45,7 @@ class Store:
         return cls(engine, cipher)
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions, self.cipher)
+        return UnitOfWork(self._sessions, self.cipher, self.now)
 
     def _check_key(self) -> None:
         """Refuse a key that did not write this database, before anything is mixed or lost."""
@@ -75,13 +80,19 @@ class UnitOfWork:
     meta: MetaRepository
     session: Session
 
-    def __init__(self, sessions: sessionmaker[Session], cipher: FieldCipher) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        cipher: FieldCipher,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
         self._sessions = sessions
         self._cipher = cipher
+        self._now = now
 
     def __enter__(self) -> Self:
         self.session = self._sessions()
-        self.cases = CaseRepository(self.session, self._cipher)
+        self.cases = CaseRepository(self.session, self._cipher, self._now)
         self.outbox = OutboxRepository(self.session)
         self.meta = MetaRepository(self.session)
         return self

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from kiosk.services.views import CaseSummary
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import frame, label
 from kiosk.ui.page_frame import BasePage
+
+# 16 or more characters without a break opportunity: not spaces, not CJK (Qt breaks
+# between Chinese characters by itself).
+_LONG_RUN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]{16,}")
+_BREAK = "\u200b"  # zero-width space: where Qt may end a line
+
+
+def wrap_anywhere(text: str) -> str:
+    """A desk's note as the label shows it: a long unbroken run (a URL, a Latin name) may
+    break at any character, so it wraps instead of widening the screen sideways."""
+    return _LONG_RUN.sub(lambda m: _BREAK.join(m.group(0)), text)
 
 
 class MyCasesPage(BasePage):
@@ -31,7 +43,7 @@ class MyCasesPage(BasePage):
             layout.addWidget(label(title, "large"))
             layout.addWidget(label(state, "large", name="state"))
             if case.server_note:
-                layout.addWidget(label(case.server_note))
+                layout.addWidget(label(wrap_anywhere(case.server_note), name="note"))
             self.lines.append(f"{title}，{state}")
             self.body.addWidget(box)
         self.body.addStretch(1)

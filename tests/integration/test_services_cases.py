@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -35,7 +35,7 @@ from kiosk.services.cases import (
 )
 from kiosk.services.context import KioskContext
 from kiosk.services.outbox import outbox_status
-from kiosk.store.models import AuditEntry, CaseRow, OutboxEntry, utcnow
+from kiosk.store.models import AuditEntry, CaseRow, OutboxEntry
 
 
 def counts(ctx: KioskContext) -> tuple[int, int, int]:
@@ -71,7 +71,6 @@ def finalized_events() -> Iterator[list[str]]:
 
 
 def test_start_answer_finalize_round_trip(ctx: KioskContext, finalized_events: list[str]) -> None:
-    before = utcnow() - timedelta(seconds=1)
     draft = start_case(ctx, FORM_ID, resident_id=APPLICANT_ID, volunteer_id="V001")
     case_id = draft.case.id
     assert uuid.UUID(case_id).version == 4
@@ -105,8 +104,9 @@ def test_start_answer_finalize_round_trip(ctx: KioskContext, finalized_events: l
     assert detail.audit[0].actor == "volunteer:V001"
     assert detail.audit[-1].actor == "volunteer:V001"
     assert detail.audit[-1].detail == f"sha256 {detail.content_hash[:16]}"
-    after = utcnow() + timedelta(seconds=1)
-    assert all(before <= a.at <= after for a in detail.audit)
+    # Audit times are the kiosk's clock (naive UTC), not the PC's wall clock.
+    kiosk_time = ctx.clock().astimezone(UTC).replace(tzinfo=None)
+    assert all(a.at == kiosk_time for a in detail.audit)
     # The audit trail names pages, never the answers themselves.
     for line in detail.audit:
         assert DECEASED_ID not in line.detail and answers["deceased_name"] not in line.detail

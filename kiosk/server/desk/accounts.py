@@ -3,22 +3,26 @@
 A password is hashed with argon2-cffi's ``PasswordHasher`` (argon2id, RFC 9106 defaults).
 ``max_failed_logins`` wrong passwords in a row lock the account for ``lockout_minutes``
 (DeskSettings); a right password resets the count. Unknown names cost the same hash
-check as known ones, so timing does not tell which names exist.
+check as known ones and are counted and locked the same way (``desk_login_throttle``,
+keyed by the name's SHA-256), so neither the answer nor its timing tells which names exist.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from kiosk.server.db import is_postgres
 from kiosk.server.desk.hall import load_hall
-from kiosk.server.desk.models import Staff
+from kiosk.server.desk.models import LoginThrottle, Staff
 from kiosk.server.desk.settings import DeskSettings
 from kiosk.store.sqlbase import utcnow
 
@@ -26,6 +30,7 @@ ROLES = ("staff", "admin")
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("not a password of anyone")
+FORGET_UNKNOWN = timedelta(days=30)  # an unknown name's count is dropped after this quiet
 
 
 class AccountError(Exception):
@@ -58,8 +63,13 @@ class StaffView:
 @dataclass(frozen=True)
 class LoginOutcome:
     staff: StaffView | None
-    reason: str  # "ok", "wrong", "locked", "disabled"
+    # "ok", "wrong", "locked" (this try locked it), "still_locked", "disabled"
+    reason: str
     locked_until: datetime | None = None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.reason in ("locked", "still_locked")
 
 
 def check_password(password: str) -> None:
@@ -136,26 +146,49 @@ def list_staff(session: Session) -> list[StaffView]:
     ]
 
 
+def _throttle(session: Session, name: str, now: datetime) -> LoginThrottle:
+    """The failure count of a name without an account (made on first use)."""
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()
+    row = session.get(LoginThrottle, digest)
+    if row is None:
+        quiet = LoginThrottle.updated_at < now - FORGET_UNKNOWN
+        session.execute(delete(LoginThrottle).where(quiet))
+        insert = pg_insert if is_postgres(session) else sqlite_insert
+        values = {"name_digest": digest, "failed_logins": 0, "updated_at": now}
+        session.execute(insert(LoginThrottle).values(**values).on_conflict_do_nothing())
+        row = session.get(LoginThrottle, digest)
+        assert row is not None
+    row.updated_at = now
+    return row
+
+
 def authenticate(
     session: Session, name: str, password: str, settings: DeskSettings
 ) -> LoginOutcome:
-    """Check a login; counts failures and locks the account (the caller commits)."""
+    """Check a login; counts failures and locks (the caller commits).
+
+    An unknown name goes through the same steps as a real one (a hash check, a failure
+    count, a lockout after ``max_failed_logins``), so its answers are the same.
+    """
     now = utcnow()
-    row = session.scalar(select(Staff).where(Staff.name == name.strip()))
-    if row is None:
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY, password)
-        return LoginOutcome(None, "wrong")
-    if row.locked_until is not None and row.locked_until > now:
-        return LoginOutcome(None, "locked", row.locked_until)
+    name = name.strip()
+    row = session.scalar(select(Staff).where(Staff.name == name))
+    counter: Staff | LoginThrottle = row if row is not None else _throttle(session, name, now)
+    if counter.locked_until is not None and counter.locked_until > now:
+        return LoginOutcome(None, "still_locked", counter.locked_until)
+    right = False
     try:
-        _hasher.verify(row.password_hash, password)
+        _hasher.verify(row.password_hash if row is not None else _DUMMY, password)
+        right = row is not None
     except (VerificationError, InvalidHashError):
-        row.failed_logins += 1
-        if row.failed_logins >= settings.max_failed_logins:
-            row.locked_until, row.failed_logins = now + settings.lockout, 0
-            return LoginOutcome(None, "locked", row.locked_until)
+        pass
+    if not right:
+        counter.failed_logins += 1
+        if counter.failed_logins >= settings.max_failed_logins:
+            counter.locked_until, counter.failed_logins = now + settings.lockout, 0
+            return LoginOutcome(None, "locked", counter.locked_until)
         return LoginOutcome(None, "wrong")
+    assert row is not None
     if not row.active:
         return LoginOutcome(None, "disabled")
     row.failed_logins, row.locked_until = 0, None

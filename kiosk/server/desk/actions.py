@@ -1,10 +1,13 @@
 """What a desk does with a case: 受理, 办结本步, 需补材料, 不予受理, a note, materials 已收.
 
 Every action: (1) checks that the case's current step is handled by the acting staff's
-desk today and that the page was showing that step (a stale page cannot act twice);
-(2) changes the case through kiosk.server.routing, or adds the same numbered
-StatusChange routing would, so kiosks pull it with the changes cursor; (3) writes an
-audit entry; (4) queues an SMS for 需补材料 and 已办结. All in the caller's transaction.
+desk today and that the page was showing that very state (its step and its version,
+kiosk.server.desk.versions): a page posted twice, or after someone else acted, is
+refused as stale instead of acting twice; (2) changes the case through
+kiosk.server.routing, or adds the same numbered StatusChange routing would, so kiosks
+pull it with the changes cursor; (3) writes an audit entry; (4) queues an SMS for
+需补材料 and 已办结. All in the caller's transaction, which must hold the changes lock
+(``lock_changes``) before it reads the case, so two posts of one page cannot both pass.
 Materials ticks are audited but do not change the status, so they send nothing back.
 """
 
@@ -22,14 +25,33 @@ from kiosk.server.desk import audit, sms
 from kiosk.server.desk.accounts import StaffView
 from kiosk.server.desk.casework import CaseView, StepView
 from kiosk.server.desk.models import MaterialReceived
-from kiosk.server.models import StatusChange
+from kiosk.server.desk.scan import looks_scanned
+from kiosk.server.models import ServerCase, StatusChange
 from kiosk.store.sqlbase import utcnow
 
 NOTE_MAX = 200
+STALE = "这个页面已过时：这件办件刚有人办过（或这个页面已提交过一次），请看最新的情况再办。"
+# Why an action was refused → its audit action (kiosk.server.desk.audit.ACTION_WORDS).
+REFUSAL_ACTIONS = {
+    "desk": "desk_refused",
+    "stale": "stale_refused",
+    "closed": "closed_refused",
+    "input": "input_refused",
+}
 
 
 class ActionRefused(Exception):
-    """Not this desk's step, a stale page or missing input; ``message`` is Chinese."""
+    """An action that is not done; ``message`` is Chinese, ``reason`` one of
+    REFUSAL_ACTIONS' keys: another desk's step, a stale page, a closed case, bad input."""
+
+    def __init__(self, message: str, reason: str = "input") -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+
+    @property
+    def audit_action(self) -> str:
+        return REFUSAL_ACTIONS.get(self.reason, "input_refused")
 
 
 @dataclass(frozen=True)
@@ -39,18 +61,47 @@ class Actor:
     hall_name: str
 
 
-def my_step(view: CaseView, actor: Actor, task_id: int) -> StepView:
-    """The current step, when it is ``task_id`` and this desk handles it today."""
+@dataclass(frozen=True)
+class Posted:
+    """What the page's form says it was showing: the step and the page's version."""
+
+    task_id: int
+    version: str
+
+
+def my_step(view: CaseView, actor: Actor, posted: Posted) -> StepView:
+    """The current step, when the page showed it as it is now and this desk handles it.
+
+    A post naming a step of this desk that is no longer current (done meanwhile, or a
+    second post of the same page) is stale, not another desk's: the page was right
+    when it was shown.
+    """
     step = view.current
     if step is None:
-        raise ActionRefused(f"办件 {view.case.number} 已经{view.status_words}，不能再办。")
+        closed = f"办件 {view.case.number} 已经{view.status_words}，不能再办。"
+        raise ActionRefused(closed, "closed")
+    shown = next((s for s in view.steps if s.task_id == posted.task_id), None)
     if step.place.desk != actor.staff.desk:
+        if shown is not None and shown is not step and shown.place.desk == actor.staff.desk:
+            raise ActionRefused(STALE, "stale")
         raise ActionRefused(
-            f"这一步由{step.place.text}办理，您是{actor.staff.desk}的工作人员，不能替他们办。"
+            f"这一步由{step.place.text}办理，您是{actor.staff.desk}的工作人员，不能替他们办。",
+            "desk",
         )
-    if step.task_id != task_id:
-        raise ActionRefused("这个页面已经过时：这一步刚有人办过了，请看最新的情况。")
+    if step.task_id != posted.task_id or posted.version != view.version:
+        raise ActionRefused(STALE, "stale")
     return step
+
+
+def plain_words(text: str, what: str) -> str:
+    """A desk's words for the resident: one line; refused when a scanner typed them."""
+    words = " ".join(text.split())
+    if looks_scanned(words):
+        raise ActionRefused(
+            f"{what}像是扫码枪扫进来的编码（验真码或办件编号），不是写给群众的话，没有保存。"
+            "请重新填写；要打开别的办件，请扫到页面上方的扫码框。"
+        )
+    return words
 
 
 def _change(session: Session, view: CaseView, status: str, note: str, step: StepView) -> None:
@@ -69,6 +120,15 @@ def _change(session: Session, view: CaseView, status: str, note: str, step: Step
             at=now,
         )
     )
+
+
+def _advance(
+    session: Session, view: CaseView, step: StepView, note: str, outcome: str
+) -> ServerCase:
+    try:
+        return routing.advance(session, view.case.id, step=step.step, note=note, outcome=outcome)
+    except routing.RoutingError as exc:  # the step moved under us: the page is stale
+        raise ActionRefused(STALE, "stale") from exc
 
 
 def _audit(
@@ -90,75 +150,73 @@ def _audit(
     )
 
 
-def accept(session: Session, view: CaseView, actor: Actor, task_id: int) -> str:
+def accept(session: Session, view: CaseView, actor: Actor, posted: Posted) -> str:
     """受理: this desk takes the papers; the case is 受理中 (again, after 需补材料)."""
-    step = my_step(view, actor, task_id)
+    step = my_step(view, actor, posted)
     _change(session, view, "accepted", f"{step.place.desk}已受理", step)
     _audit(session, actor, "accept", view, step)
     return f"已受理办件 {view.case.number}。"
 
 
-def finish_step(session: Session, view: CaseView, actor: Actor, task_id: int, note: str) -> str:
+def finish_step(session: Session, view: CaseView, actor: Actor, posted: Posted, note: str) -> str:
     """办结本步: the step is done; the case goes to the next desk, or is 已办结 after the last."""
-    step = my_step(view, actor, task_id)
+    step = my_step(view, actor, posted)
+    note = plain_words(note, "办理意见")
     following = view.next_after(step)
-    note = note.strip()
     told = note or (
         f"{step.place.desk}已办好，下一步：{following.place.text}" if following else "已办结"
     )
-    case = routing.advance(session, view.case.id, step=step.step, note=told, outcome="done")
+    case = _advance(session, view, step, told, "done")
     _audit(session, actor, "done", view, step, note)
     if case.status == "completed":
-        text = sms.message_text(actor.hall_name, case.number, "completed", note, "")
-        sms.queue(session, case.id, view.phone, text, "completed")
-        return f"办件 {case.number} 已办结，已通知申请人。"
-    assert following is not None
-    return f"办件 {case.number} 这一步已办好，下一步：{following.place.text}。"
+        text = sms.completed_text(actor.hall_name, view.case.number, note)
+        sms.queue(session, view.case.id, view.phone, text, "completed")
+        return f"办件 {view.case.number} 已办结，已通知申请人。"
+    where = following.place.text if following else "下一个窗口"
+    return f"办件 {view.case.number} 这一步已办好，下一步：{where}。"
 
 
 def needs_materials(
     session: Session,
     view: CaseView,
     actor: Actor,
-    task_id: int,
+    posted: Posted,
     missing_ids: list[str],
     text: str,
 ) -> str:
     """需补材料: what is missing, in words the resident reads on the kiosk and the SMS."""
-    step = my_step(view, actor, task_id)
+    step = my_step(view, actor, posted)
     labels = {m.id: m.label for m in view.materials}
     missing = [labels[i] for i in missing_ids if i in labels]
-    text = text.strip()
+    text = plain_words(text, "还缺的材料")
     if not missing and not text:
         raise ActionRefused("请勾选缺少的材料，或写明还要补什么。")
-    what = "、".join(missing + ([text] if text else []))
-    note = f"需补材料：{what}"[:NOTE_MAX]
-    routing.advance(session, view.case.id, step=step.step, note=note, outcome="needs_materials")
+    items = missing + ([text] if text else [])
+    what = "、".join(items)
+    _advance(session, view, step, f"需补材料：{what}"[:NOTE_MAX], "needs_materials")
     _audit(session, actor, "needs_materials", view, step, what)
-    body = sms.message_text(
-        actor.hall_name, view.case.number, "needs_materials", what, step.place.desk
+    body = sms.needs_materials_text(
+        actor.hall_name, view.case.number, items, step.place.visit_words
     )
     sms.queue(session, view.case.id, view.phone, body, "needs_materials")
     return f"已告诉申请人办件 {view.case.number} 需补材料。"
 
 
-def refuse(session: Session, view: CaseView, actor: Actor, task_id: int, reason: str) -> str:
+def refuse(session: Session, view: CaseView, actor: Actor, posted: Posted, reason: str) -> str:
     """不予受理, with the reason the resident is told."""
-    step = my_step(view, actor, task_id)
-    reason = reason.strip()
+    step = my_step(view, actor, posted)
+    reason = plain_words(reason, "不予受理的理由")
     if not reason:
         raise ActionRefused("不予受理要写明理由。")
-    routing.advance(
-        session, view.case.id, step=step.step, note=reason[:NOTE_MAX], outcome="refused"
-    )
+    _advance(session, view, step, reason[:NOTE_MAX], "refused")
     _audit(session, actor, "refuse", view, step, reason)
     return f"办件 {view.case.number} 不予受理。"
 
 
-def add_note(session: Session, view: CaseView, actor: Actor, task_id: int, text: str) -> str:
+def add_note(session: Session, view: CaseView, actor: Actor, posted: Posted, text: str) -> str:
     """备注: shown to the resident on the kiosk's 我的办件 (the status stays)."""
-    step = my_step(view, actor, task_id)
-    text = text.strip()
+    step = my_step(view, actor, posted)
+    text = plain_words(text, "备注")
     if not text:
         raise ActionRefused("备注是空的。")
     _change(session, view, view.case.status, text, step)
@@ -167,10 +225,15 @@ def add_note(session: Session, view: CaseView, actor: Actor, task_id: int, text:
 
 
 def tick_material(
-    session: Session, view: CaseView, actor: Actor, task_id: int, material_id: str, received: bool
+    session: Session,
+    view: CaseView,
+    actor: Actor,
+    posted: Posted,
+    material_id: str,
+    received: bool,
 ) -> str:
     """Tick (or untick) one material 已收."""
-    step = my_step(view, actor, task_id)
+    step = my_step(view, actor, posted)
     material = next((m for m in view.materials if m.id == material_id), None)
     if material is None:
         raise ActionRefused("这件事不要这份材料。")

@@ -19,7 +19,8 @@ from kiosk.store.sqlbase import utcnow
 ACTION_WORDS = {
     "login": "登录",
     "login_failed": "登录失败",
-    "locked": "账号锁定",
+    "locked": "账号锁定（密码输错太多次）",
+    "login_locked": "登录被拒（账号锁定中）",
     "logout": "退出",
     "view": "查看",
     "accept": "受理",
@@ -30,15 +31,26 @@ ACTION_WORDS = {
     "material": "收材料",
     "material_undo": "撤销收材料",
     "print": "打印",
+    "reveal": "显示完整号码",
     "market_days": "修改赶集日",
     "qr_import": "扫码导入",
     "csrf_refused": "拒绝（表单校验不对）",
+    # Refused actions and views, each by its real reason (actions.ActionRefused.reason).
     "desk_refused": "拒绝（不是本窗口的步骤）",
+    "stale_refused": "拒绝（页面已过时）",
+    "closed_refused": "拒绝（办件已结束）",
+    "input_refused": "拒绝（填写不对）",
+    "view_refused": "拒绝查看（办件不经过本窗口）",
 }
+# The actions that change a case (what a page's version counts; views and refusals do not).
+CHANGES = frozenset(
+    {"accept", "done", "needs_materials", "refuse", "note", "material", "material_undo"}
+)
 
 
 @dataclass(frozen=True)
 class AuditEntry:
+    id: int
     at: datetime
     staff_name: str
     desk: str
@@ -59,10 +71,13 @@ def record(
     case_id: str | None = None,
     task_id: int | None = None,
     detail: str = "",
-    client: str = "",
+    client: str,
     name: str | None = None,
 ) -> None:
-    """Add one entry in the caller's transaction (``name`` when no account is known)."""
+    """Add one entry in the caller's transaction (``name`` when no account is known).
+
+    ``client`` (the browser's address) is required: every entry says where from.
+    """
     session.add(
         DeskAudit(
             at=utcnow(),
@@ -82,4 +97,6 @@ def case_trail(session: Session, case_id: str) -> list[AuditEntry]:
     rows = session.scalars(
         select(DeskAudit).where(DeskAudit.case_id == case_id).order_by(DeskAudit.id)
     )
-    return [AuditEntry(r.at, r.staff_name, r.desk, r.action, r.task_id, r.detail) for r in rows]
+    return [
+        AuditEntry(r.id, r.at, r.staff_name, r.desk, r.action, r.task_id, r.detail) for r in rows
+    ]

@@ -20,9 +20,12 @@ from kiosk.forms.engine import FormFill
 from kiosk.forms.schema import Choice, FormDefinition
 from kiosk.printing.sheet import Section, build_sections
 from kiosk.server import refdata
+from kiosk.server.desk.accounts import StaffView
 from kiosk.server.desk.audit import AuditEntry, case_trail
 from kiosk.server.desk.hall import Hall, Place, case_phone, case_village
+from kiosk.server.desk.masking import MaskedNumbersFill, has_numbers
 from kiosk.server.desk.models import MaterialReceived
+from kiosk.server.desk.versions import page_version
 from kiosk.server.models import ServerCase, Task
 from kiosk.server.routing import FINAL_STATUSES, tasks_of
 
@@ -33,7 +36,7 @@ STATUS_WORDS = {
     "completed": "已办结",
     "refused": "不予受理",
 }
-TASK_WORDS = {"open": "待办", "done": "已办好", "cancelled": "已取消"}
+TASK_WORDS = {"open": "待办", "done": "已办好", "refused": "不予受理", "cancelled": "已取消"}
 
 
 def mask_name(name: str) -> str:
@@ -216,6 +219,9 @@ class CaseView:
     sections: list[Section]
     trail: list[AuditEntry]
     arrived_at: datetime | None
+    version: str = ""  # what the page's forms post back (kiosk.server.desk.versions)
+    revealed: bool = False  # numbers in clear (显示完整号码, audited)
+    has_numbers: bool = False  # the form asks for numbers the page masks
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -234,9 +240,21 @@ class CaseView:
         )
 
 
+def may_view(view: CaseView, staff: StaffView) -> bool:
+    """Admins see every case; staff the cases whose routing passes their desk (today)."""
+    return staff.is_admin or any(s.place.desk == staff.desk for s in view.steps)
+
+
 def case_view(
-    session: Session, hall: Hall, forms: Catalogue, case: ServerCase, today: date
+    session: Session,
+    hall: Hall,
+    forms: Catalogue,
+    case: ServerCase,
+    today: date,
+    *,
+    reveal: bool = False,
 ) -> CaseView:
+    """One case in full; ID, bank and phone numbers in its answers masked unless ``reveal``."""
     form = form_of(forms, case)
     lists = form_lists(session, forms)
     village = case_village(form, case.answers) if form else None
@@ -270,10 +288,12 @@ def case_view(
             select(MaterialReceived).where(MaterialReceived.case_id == case.id)
         )
     }
+    version = page_version(case, tasks, got.values(), trail)
     materials: list[MaterialView] = []
     sections: list[Section] = []
     if form is not None:
-        fill = FormFill(form, lists, today=today, answers=case.answers)
+        make = FormFill if reveal else MaskedNumbersFill
+        fill = make(form, lists, today=today, answers=case.answers)
         sections = build_sections(fill, case.answers)
         for m in fill.materials():
             r = got.get(m.id)
@@ -301,4 +321,7 @@ def case_view(
         sections=sections,
         trail=trail,
         arrived_at=arrived if current_seen else None,
+        version=version,
+        revealed=reveal,
+        has_numbers=form is not None and has_numbers(form.questions),
     )

@@ -114,8 +114,13 @@ def cmd_desks(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
-    """Add ``staff`` to kiosk-server's sub-commands."""
-    staff = sub.add_parser("staff", help="desk console accounts (add, list, passwd, unlock …)")
+    """Add ``staff`` to kiosk-server's sub-commands (every action listed in ``--help``)."""
+    staff = sub.add_parser(
+        "staff",
+        help="desk console accounts (add, list, passwd, unlock, disable, enable, desks)",
+        description="Named accounts of the desk console (/desk/). Passwords are asked on "
+        "the terminal or read with --password-stdin, never taken as arguments.",
+    )
     ssub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     p = ssub.add_parser("add", help="a named account at a desk")
     p.add_argument("name", help="login name, e.g. wangfang")
@@ -124,17 +129,21 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--full-name", help="the name the pages show (default: NAME)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.set_defaults(handler=cmd_add)
-    p = ssub.add_parser("list")
+    p = ssub.add_parser("list", help="every account: name, full name, desk, role, state")
     p.set_defaults(handler=cmd_list)
     p = ssub.add_parser("passwd", help="set a new password (ends the account's sessions)")
     p.add_argument("name")
-    p.add_argument("--password-stdin", action="store_true")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.set_defaults(handler=cmd_passwd)
     p = ssub.add_parser("unlock", help="lift a lockout after failed logins")
     p.add_argument("name")
     p.set_defaults(handler=cmd_unlock)
+    helps = {
+        "disable": "stop an account from logging in (ends its sessions)",
+        "enable": "let a disabled account log in again",
+    }
     for verb, active in (("disable", False), ("enable", True)):
-        p = ssub.add_parser(verb)
+        p = ssub.add_parser(verb, help=helps[verb])
         p.add_argument("name")
         p.set_defaults(handler=cmd_active(active))
     p = ssub.add_parser("desks", help="the hall's desks and the routing desks each handles")

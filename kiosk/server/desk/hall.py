@@ -1,7 +1,9 @@
 """The hall's desks and where each routing step of a case is handled today.
 
 Department desks come from ``desks.yaml`` (beside this module); village desks are the
-villages of the server's village list (reference data ``villages``). A routing step
+villages of the server's village list (reference data ``villages``), and until an admin
+loads one, of the shipped catalogue's list (the list the server publishes at its first
+start), so a fresh server can have accounts at its village desks. A routing step
 naming the village step (村委会) goes to the desk of the case's village: in the hall on
 the market days its desk is staffed (kiosk.domain.market_days), otherwise at the
 village committee.
@@ -19,6 +21,8 @@ import yaml
 from sqlalchemy.orm import Session
 
 from kiosk.domain.market_days import CalendarError, MarketCalendar
+from kiosk.forms.catalogue import DEFINITIONS_DIR, LISTS_FILE
+from kiosk.forms.loader import load_choice_lists
 from kiosk.forms.schema import FormDefinition, Question
 from kiosk.server import refdata
 
@@ -47,6 +51,13 @@ class Place:
         if self.where == IN_HALL:
             return self.desk
         return f"{self.desk}（在{self.where}办）"
+
+    @property
+    def visit_words(self) -> str:
+        """Where a resident goes, in an SMS: 民政办, 新店村村委会, 石马社区居委会."""
+        if self.where == IN_HALL or self.desk == self.where:
+            return self.desk
+        return self.desk + ("居委会" if self.desk.endswith("社区") else self.where)
 
 
 @cache
@@ -100,13 +111,22 @@ def market_calendar(session: Session) -> MarketCalendar:
         return MarketCalendar()
 
 
+@cache
+def shipped_villages() -> tuple[dict[str, str], ...]:
+    """The shipped catalogue's village list (kiosk/forms/definitions/lists.yaml)."""
+    lists = load_choice_lists(DEFINITIONS_DIR / LISTS_FILE)
+    return tuple({"value": c.value, "label": c.label} for c in lists.get("villages", []))
+
+
 def load_hall(session: Session) -> Hall:
-    """The desks as configured now (village list and calendar read from the database)."""
+    """The desks as configured now (village list and calendar read from the database;
+    the shipped village list while the database has none)."""
     village_step, departments = _desk_file()
     row = refdata.get(session, "villages")
+    body: Any = row.body if row is not None else list(shipped_villages())
     villages = tuple(
         HallDesk(str(v["label"]), "village", (village_step,), str(v["value"]))
-        for v in (row.body if row is not None and isinstance(row.body, list) else [])
+        for v in (body if isinstance(body, list) else [])
         if isinstance(v, dict) and "value" in v and "label" in v
     )
     return Hall(village_step, departments, villages, market_calendar(session))

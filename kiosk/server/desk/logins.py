@@ -3,7 +3,8 @@
 The cookie carries 32 random bytes (``secrets.token_urlsafe``); the database keeps only
 its hash, the account, and the session's CSRF token, which every form posts back
 (compared in constant time). A session ends at logout, after ``session_idle_minutes``
-without a request, or ``session_hours`` after login (DeskSettings).
+without a request a person made (background refreshes do not count), or
+``session_hours`` after login (DeskSettings).
 """
 
 from __future__ import annotations
@@ -54,8 +55,14 @@ def start(session: Session, staff_id: int) -> str:
     return token
 
 
-def resume(session: Session, token: str | None, settings: DeskSettings) -> Login | None:
-    """The login behind a cookie, or None (unknown, expired, idle too long, account gone)."""
+def resume(
+    session: Session, token: str | None, settings: DeskSettings, *, touch: bool = True
+) -> Login | None:
+    """The login behind a cookie, or None (unknown, expired, idle too long, account gone).
+
+    ``touch=False`` for a page's own background refresh: it reads the session without
+    counting as activity, so a desk left alone still logs out after the idle time.
+    """
     if not token:
         return None
     row = session.get(LoginSession, _digest(token))
@@ -69,7 +76,7 @@ def resume(session: Session, token: str | None, settings: DeskSettings) -> Login
     if staff is None or (staff.locked_until is not None and staff.locked_until > now):
         session.delete(row)
         return None
-    if (now - row.last_seen_at).total_seconds() > 30:  # not a write on every request
+    if touch and (now - row.last_seen_at).total_seconds() > 30:  # not a write every time
         row.last_seen_at = now
     return Login(staff, row.csrf_token, row.token_hash)
 

@@ -1,4 +1,5 @@
-"""Tables of the desk console (migration s0002_i17), on the town server's own ``Base``.
+"""Tables of the desk console (migrations s0002_i17, s0004_i17), on the town server's own
+``Base``.
 
 Staff accounts, their login sessions, the console's audit trail, materials received,
 the SMS outbox and the residents' 好差评 ratings. Tables only; workflow is elsewhere.
@@ -32,6 +33,19 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LoginThrottle(Base):
+    """Failed logins under a name that has no account, counted and locked exactly as an
+    account's (accounts.authenticate): the login page answers an unknown name as it
+    answers a real one, lockout included. Keyed by the SHA-256 of the name typed."""
+
+    __tablename__ = "desk_login_throttle"
+
+    name_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class LoginSession(Base):

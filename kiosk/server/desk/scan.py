@@ -5,6 +5,7 @@ enrolled key of the device that signed it), a case number, or a case UUID.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -16,6 +17,20 @@ from kiosk.server import routing
 from kiosk.server.models import Device, ServerCase
 
 DATA_PREFIX = "BBD1:"
+# What a scanner types: a code of ours (BBI1: identity, BBD1: data, BBR1: receipt ...),
+# a case number (261130-01-001, 261130-K7MQ9XAT-001) or a case UUID.
+_CODE_PREFIX = re.compile(r"BB[A-Z]\d:", re.IGNORECASE)
+_CASE_NUMBER = re.compile(r"\d{6}-(?:\d{2,3}|[A-Z2-9]{8})-\d{3,}", re.IGNORECASE)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
+def looks_scanned(text: str) -> bool:
+    """True for words a barcode scanner typed rather than a person: a code of ours
+    anywhere in them, or nothing but a case number or a case UUID (docs/desk.md)."""
+    bare = "".join(text.split())
+    if _CODE_PREFIX.search(bare):
+        return True
+    return bool(_CASE_NUMBER.fullmatch(bare) or _UUID.fullmatch(bare))
 
 
 @dataclass(frozen=True)
@@ -38,10 +53,10 @@ def open_scanned(session: Session, text: str) -> ScanResult:
     """The case a scan or a typed number names; a message saying why when none."""
     text = text.strip()
     if not text:
-        return ScanResult(None, "请扫表上左上角的验真码，或输入办件编号。")
+        return ScanResult(None, "请扫表上第1页右上角的验真码，或输入办件编号。")
     if text.upper().startswith(DATA_PREFIX):
         return ScanResult(
-            None, "这是数据码。请扫表格右上角的“验真码”；网络不通时到“扫码导入”页导入。"
+            None, "这是数据码。请扫第1页右上角的“验真码”；网络不通时到“扫码导入”页导入。"
         )
     if text.upper().startswith(IDENTITY_PREFIX):
         verdict = verify_identity_payload(text, lambda d: _key(session, d))

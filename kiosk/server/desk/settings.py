@@ -22,6 +22,8 @@ class DeskSettings(BaseSettings):
     allow_http: bool = False
     session_idle_minutes: int = 60  # a desk left alone logs out after this
     session_hours: int = 10  # one working day, then log in again
+    # The queue page refreshes itself this often (in the background: not activity).
+    queue_refresh_seconds: int = 60
     max_failed_logins: int = 5  # then the account is locked ...
     lockout_minutes: int = 15  # ... for this long (an admin can unlock it sooner)
     # "package.module:factory" returning a kiosk.server.desk.sms.SmsGateway; default: log only.

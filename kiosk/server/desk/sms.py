@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from kiosk.store.sqlbase import utcnow
 
 log = logging.getLogger(__name__)
 MAX_CHARS = 70  # one SMS segment of Chinese text
+STATE_WORDS = {"queued": "待发送", "sent": "已发送", "failed": "发送失败"}  # for the pages
 
 
 class SmsError(Exception):
@@ -65,14 +66,52 @@ def load_gateway(spec: str) -> SmsGateway:
     return gateway
 
 
-def message_text(hall: str, number: str, reason: str, detail: str, desk: str) -> str:
-    """Short and plain: the case number, what happened, what to do."""
-    if reason == "needs_materials":
-        body = f"您的办件{number}需补材料：{detail or '请到窗口问清'}。请带齐后到{desk}。"
-    else:
-        body = f"您的办件{number}已办结。{detail}" if detail else f"您的办件{number}已办结。"
+def _fit(hall: str, body: str) -> str | None:
     text = f"【{hall}】{body}"
-    return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "…"
+    return text if len(text) <= MAX_CHARS else None
+
+
+def _signed(hall: str, body: str) -> str:
+    """The hall's signature and ``body``; a hall name too long for one segment is cut,
+    never the body (the body already keeps only what must be said)."""
+    room = MAX_CHARS - len(body) - 2
+    if len(hall) > room:
+        hall = hall[: max(room - 1, 2)] + "…"
+    return f"【{hall}】{body}"[:MAX_CHARS]
+
+
+def needs_materials_text(hall: str, number: str, missing: Sequence[str], where: str) -> str:
+    """需补材料: what to bring and where to go, in one segment (``MAX_CHARS``).
+
+    Where to go is never shortened; a long list of materials is: the first items, then
+    "等N项" (N: how many things are missing in all), down to "需补N项材料" alone.
+    """
+    items = [m.strip() for m in missing if m.strip()]
+    tail = f"。请带齐后到{where}。"
+    head = f"您的办件{number}需补材料："
+    if not items:
+        return _signed(hall, f"您的办件{number}需补材料，请到{where}问清。")
+    for k in range(len(items), 0, -1):
+        shown = "、".join(items[:k]) + ("" if k == len(items) else f"等{len(items)}项")
+        if (text := _fit(hall, head + shown + tail)) is not None:
+            return text
+    more = f"等{len(items)}项" if len(items) > 1 else ""
+    first_room = MAX_CHARS - len(f"【{hall}】{head}…{more}{tail}")
+    if first_room >= 4:
+        return f"【{hall}】{head}{items[0][:first_room]}…{more}{tail}"
+    return _signed(hall, f"您的办件{number}需补{len(items)}项材料{tail}")
+
+
+def completed_text(hall: str, number: str, note: str) -> str:
+    """已办结, with the desk's words when they fit (cut with "…" when they do not)."""
+    base = f"您的办件{number}已办结。"
+    note = note.strip()
+    if not note:
+        return _signed(hall, base)
+    room = MAX_CHARS - len(f"【{hall}】{base}")
+    if len(note) > room:
+        note = note[: room - 1] + "…" if room > 4 else ""
+    return _signed(hall, base + note)
 
 
 def queue(

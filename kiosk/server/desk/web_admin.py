@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from kiosk.domain.market_days import CalendarError, days_name
-from kiosk.server.desk import audit, market
+from kiosk.server.desk import audit, market, sms
 from kiosk.server.desk.casework import STATUS_WORDS
 from kiosk.server.desk.models import SmsMessage
 from kiosk.server.desk.overview import SCORE_WORDS, STATES, build_overview, export_csv
@@ -23,6 +25,8 @@ from kiosk.server.desk.web_common import (
     require_admin,
     set_flash,
 )
+
+log = logging.getLogger(__name__)
 
 
 def admin_routes(ctx: DeskContext) -> APIRouter:
@@ -71,7 +75,8 @@ def admin_routes(ctx: DeskContext) -> APIRouter:
                     village_days,
                 )
             except CalendarError as exc:
-                set_flash(session, login, f"没有保存：{exc}")
+                log.info("desk: market days not saved: %s", exc)
+                set_flash(session, login, f"没有保存：{exc.message_zh}")
                 session.commit()
                 return redirect(f"{PREFIX}/market-days")
             version = market.save(session, calendar)
@@ -105,6 +110,7 @@ def admin_routes(ctx: DeskContext) -> APIRouter:
                 status_words=STATUS_WORDS,
                 score_words=SCORE_WORDS,
                 recent_sms=recent_sms,
+                sms_states=sms.STATE_WORDS,
                 page="overview",
             )
 

@@ -87,10 +87,12 @@ def auth_routes(ctx: DeskContext) -> APIRouter:
         with ctx.session() as session:
             outcome = accounts.authenticate(session, name, password, ctx.settings)
             if outcome.staff is None:
-                action = "locked" if outcome.reason == "locked" else "login_failed"
+                action = {"locked": "locked", "still_locked": "login_locked"}.get(
+                    outcome.reason, "login_failed"
+                )
                 audit.record(session, None, action, name=name.strip(), client=client)
                 session.commit()
-                if outcome.reason == "locked":
+                if outcome.is_locked:
                     until = ctx.local_text(outcome.locked_until, "%H:%M")
                     error = f"密码输错次数太多，账号已锁定到 {until}。急用请找管理员解锁。"
                 elif outcome.reason == "disabled":

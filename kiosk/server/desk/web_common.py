@@ -2,11 +2,14 @@
 CSRF and origin checks, security headers, and rendering.
 
 Errors a page can meet are exceptions with handlers (``install_handlers``): not logged
-in → the login page; CSRF or origin wrong → 403 page; another desk's step → 403 page.
+in → the login page; CSRF or origin wrong → 403 page; another desk's step → 403 page;
+an unknown address or a malformed form under /desk/ → a page in Chinese (the sync API
+keeps its JSON errors).
 """
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import logging
 from collections.abc import Callable, Iterator
@@ -18,9 +21,15 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.forms.catalogue import Catalogue
 from kiosk.server.desk import audit, logins
@@ -34,6 +43,13 @@ from kiosk.store.sqlbase import utcnow
 log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 PREFIX = "/desk"
+# Sent by the page's own script when it refreshes in the background (desk.js): such a
+# request does not count as the staff member's activity (logins.resume touch=False).
+BACKGROUND_HEADER = "X-Desk-Background"
+HTTP_WORDS = {
+    404: "没有这个页面（地址不对，或办件已不在）。",
+    405: "这个地址不能这样打开。请从页面上的按钮操作。",
+}
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -55,10 +71,13 @@ class NeedLogin(Exception):
 class Forbidden(Exception):
     """A refused request; ``message`` is Chinese, for the page."""
 
-    def __init__(self, message: str, status: int = 403) -> None:
+    def __init__(
+        self, message: str, status: int = 403, back: tuple[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.back = back  # (url, words) of the way back, when not the queue
 
 
 @dataclass
@@ -110,6 +129,10 @@ def since_words(moment: datetime | None, now: datetime | None = None) -> str:
     return f"{minutes // (24 * 60)}天"
 
 
+def is_background(request: Request) -> bool:
+    return request.headers.get(BACKGROUND_HEADER) == "1"
+
+
 def client_of(request: Request) -> str:
     return request.client.host if request.client else ""
 
@@ -138,7 +161,12 @@ def same_origin(request: Request) -> bool:
 
 
 def current_login(ctx: DeskContext, request: Request, session: Session) -> logins.Login:
-    found = logins.resume(session, request.cookies.get(logins.COOKIE), ctx.settings)
+    found = logins.resume(
+        session,
+        request.cookies.get(logins.COOKIE),
+        ctx.settings,
+        touch=not is_background(request),
+    )
     session.commit()  # last_seen_at, or the expired row's removal
     if found is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -203,6 +231,10 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def _is_desk(request: Request) -> bool:
+    return request.url.path == PREFIX or request.url.path.startswith(PREFIX + "/")
+
+
 def install_handlers(app: FastAPI, ctx: DeskContext) -> None:
     @app.exception_handler(NeedLogin)
     def _need_login(request: Request, exc: NeedLogin) -> Response:
@@ -211,7 +243,37 @@ def install_handlers(app: FastAPI, ctx: DeskContext) -> None:
 
     @app.exception_handler(Forbidden)
     def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return render(ctx, request, "error.html", None, status_code=exc.status, message=exc.message)
+        words = {"message": exc.message, "back": exc.back}
+        return render(ctx, request, "error.html", None, status_code=exc.status, **words)
+
+    api_http = app.exception_handlers.get(StarletteHTTPException, http_exception_handler)
+    api_invalid = app.exception_handlers.get(
+        RequestValidationError, request_validation_exception_handler
+    )
+
+    async def _delegate(handler: Callable[..., Any], request: Request, exc: Exception) -> Any:
+        result = handler(request, exc)
+        return await result if inspect.isawaitable(result) else result
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if not _is_desk(request):
+            response: Response = await _delegate(api_http, request, exc)
+            return response
+        status = exc.status_code
+        log.info("desk: %s %s -> %d %s", request.method, request.url.path, status, exc.detail)
+        words = HTTP_WORDS.get(status, f"出了点问题（{status}），请回到我的窗口再试。")
+        return render(ctx, request, "error.html", None, status_code=exc.status_code, message=words)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if not _is_desk(request):
+            response: Response = await _delegate(api_invalid, request, exc)
+            return response
+        where = [".".join(map(str, e.get("loc", ()))) for e in exc.errors()]  # not the values
+        log.info("desk: %s %s: invalid form fields %s", request.method, request.url.path, where)
+        message = "表单内容不完整或超出长度，没有办理。请回到页面刷新后重新填写。"
+        return render(ctx, request, "error.html", None, status_code=422, message=message)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Any]) -> Response:

@@ -17,6 +17,8 @@ sys.path.insert(0, str(Path(__file__).parents[2] / "integration" / "sync"))
 
 from server_process import ServerProcess, postgres_database
 
+from kiosk.services.context import KioskContext, open_kiosk
+
 CHROMIUM = os.environ.get("KIOSK_TEST_CHROMIUM", "/usr/bin/chromium")
 # Quiet and reproducible: no first-run UI, no network of its own, no updates, no sync.
 CHROMIUM_FLAGS = [
@@ -69,3 +71,31 @@ def town_server(
     finally:
         server.stop()
         database.__exit__(None, None, None)
+
+
+@pytest.fixture
+def kiosk(town_server: ServerProcess, tmp_path: Path) -> Iterator[KioskContext]:
+    """A kiosk enrolled with the town server (its cases sync, its codes verify)."""
+    from helpers import catalogue, fixed_clock
+
+    from kiosk.services.sync import enroll_device
+
+    ctx = open_kiosk(tmp_path / "kiosk", catalogue=catalogue(), clock=fixed_clock)
+    code = town_server.admin("enroll", "--name", "石马镇大厅1号机").strip()
+    enroll_device(ctx, town_server.url, code)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A desk PC's browser tab: 1366×768, Chinese."""
+    from browser_helpers import VIEWPORT
+
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

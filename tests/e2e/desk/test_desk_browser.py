@@ -10,42 +10,16 @@ Around that: CSRF and session checks, and one desk refused on another desk's ste
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-from browser_helpers import VIEWPORT, add_staff, fits_1366, log_in, log_out, post_from_page, shot
+from browser_helpers import add_staff, fits_1366, log_in, log_out, post_from_page, shot
 from server_process import ServerProcess
 
 from kiosk.domain.market_days import lunar_day
-from kiosk.services.context import KioskContext, open_kiosk
-
-
-@pytest.fixture
-def kiosk(town_server: ServerProcess, tmp_path: Path) -> Iterator[KioskContext]:
-    from helpers import catalogue, fixed_clock
-
-    from kiosk.services.sync import enroll_device
-
-    ctx = open_kiosk(tmp_path / "kiosk", catalogue=catalogue(), clock=fixed_clock)
-    code = town_server.admin("enroll", "--name", "石马镇大厅1号机").strip()
-    enroll_device(ctx, town_server.url, code)
-    try:
-        yield ctx
-    finally:
-        ctx.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+from kiosk.services.context import KioskContext
 
 
 def status_text(page: Any) -> str:
@@ -141,7 +115,7 @@ def test_a_case_goes_around_the_hall_in_the_browser(
     assert "户口本：已收" in page.inner_text("#flash")
     page.click("#needs-box summary")
     page.check("input[name=missing][value=death_certificate]")
-    page.fill("#needs-box input[name=text]", "火化证明原件")
+    page.fill("#needs-box textarea[name=text]", "火化证明原件")
     page.click("#needs")
     assert status_text(page) == "需补材料"
     assert "居民死亡医学证明（推断）书或火化证明、火化证明原件" in page.inner_text("#status-note")

@@ -4,7 +4,9 @@ print, scan, refusals. The browser tests (tests/e2e/desk) drive the same pages i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from desk_helpers import DeskServer, csrf_of, enroll_kiosk, login, pdf_text
 from sqlalchemy import select
@@ -25,11 +27,20 @@ def new_case(desk: DeskServer, ctx: KioskContext) -> str:
     return case_id
 
 
-def post(desk: DeskServer, case_id: str, action: str, **data: object) -> object:
+def page_form(html: str) -> dict[str, str]:
+    """The hidden fields an action form of the case page posts: CSRF, step, page version."""
+    form = {"csrf_token": csrf_of(html)}
+    for field in ("task_id", "version"):
+        found = re.search(rf'name="{field}" value="([^"]+)"', html)
+        if found:
+            form[field] = found.group(1)
+    return form
+
+
+def post(desk: DeskServer, case_id: str, action: str, **data: object) -> Any:
+    """An action as the case page's form posts it (fields of a fresh page, then ``data``)."""
     page = desk.client.get(f"/desk/cases/{case_id}")
-    task = __import__("re").search(r'name="task_id" value="(\d+)"', page.text)
-    form = {"csrf_token": csrf_of(page.text), **({"task_id": task.group(1)} if task else {})}
-    form.update({k: v for k, v in data.items()})  # type: ignore[misc]
+    form: dict[str, Any] = {**page_form(page.text), **data}
     return desk.client.post(f"/desk/cases/{case_id}/{action}", data=form, follow_redirects=False)
 
 
@@ -135,10 +146,16 @@ def test_one_desk_cannot_act_on_another_desks_step(desk: DeskServer, ctx: KioskC
     login(desk.client, "yibao")
     assert desk.client.get(f"/desk/cases/{case_id}").status_code == 403
     with desk.sessions() as session:
-        refusals = session.scalars(
-            select(DeskAudit.staff_name).where(DeskAudit.action == "desk_refused")
+        refusals = session.execute(
+            select(DeskAudit.staff_name, DeskAudit.action, DeskAudit.client).where(
+                DeskAudit.action.like("%_refused")
+            )
         ).all()
-    assert refusals == ["minzheng", "yibao"]
+    # Each refusal by its real reason, with the client's address (the TestClient's).
+    assert [tuple(r) for r in refusals] == [
+        ("minzheng", "desk_refused", "127.0.0.1"),
+        ("yibao", "view_refused", "127.0.0.1"),
+    ]
 
 
 def test_posts_need_the_sessions_csrf_token_and_a_same_origin(
@@ -147,25 +164,22 @@ def test_posts_need_the_sessions_csrf_token_and_a_same_origin(
     case_id = new_case(desk, ctx)
     desk.add_staff("xindian", "新店村")
     login(desk.client, "xindian")
-    page = desk.client.get(f"/desk/cases/{case_id}").text
-    token = csrf_of(page)
+    form = page_form(desk.client.get(f"/desk/cases/{case_id}").text)
+    token = form["csrf_token"]
     url = f"/desk/cases/{case_id}/accept"
-    assert desk.client.post(url, data={"task_id": "1"}).status_code == 403
-    assert (
-        desk.client.post(url, data={"task_id": "1", "csrf_token": "x" + token}).status_code == 403
-    )
+    assert desk.client.post(url, data={**form, "csrf_token": ""}).status_code == 403
+    assert desk.client.post(url, data={**form, "csrf_token": "x" + token}).status_code == 403
     evil = {"Origin": "http://evil.example"}
-    r = desk.client.post(url, data={"task_id": "1", "csrf_token": token}, headers=evil)
+    r = desk.client.post(url, data=form, headers=evil)
     assert r.status_code == 403
     assert status(desk, case_id) == ("received", None)
-    ok = desk.client.post(url, data={"task_id": "1", "csrf_token": token}, follow_redirects=False)
+    ok = desk.client.post(url, data=form, follow_redirects=False)
     assert ok.status_code == 303
     # A stale page (its step was just done) cannot act twice.
-    desk.client.post(f"/desk/cases/{case_id}/done", data={"task_id": "1", "csrf_token": token})
-    again = desk.client.post(
-        f"/desk/cases/{case_id}/done", data={"task_id": "1", "csrf_token": token}
-    )
-    assert again.status_code == 403
+    form = page_form(desk.client.get(f"/desk/cases/{case_id}").text)
+    desk.client.post(f"/desk/cases/{case_id}/done", data=form)
+    again = desk.client.post(f"/desk/cases/{case_id}/done", data=form)
+    assert again.status_code == 403 and "页面已过时" in again.text
 
 
 def test_sessions_end_at_logout_and_cookies_are_locked_down(

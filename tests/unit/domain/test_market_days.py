@@ -49,3 +49,20 @@ def test_the_kiosk_setting_reads_as_market_days_without_villages() -> None:
     assert MarketCalendar.from_setting("2，5，8").days == (2, 5, 8)
     assert MarketCalendar.from_setting("nonsense") == MarketCalendar()
     assert parse_days("8 2 5 2") == (2, 5, 8)
+
+
+@pytest.mark.parametrize(
+    ("body", "zh"),
+    [
+        ({"days": "二五八"}, "请写农历日子的尾数"),
+        ({"days": "2,5,31"}, "“31”不对"),
+        ({"days": [2], "cancelled": ["notadate"]}, "请写成 2027-02-06 这样"),
+        ({"days": [2, 5], "villages": {"v03": [8]}}, "不是赶集日（现在逢二五赶集）"),
+        ({"days": [2], "villages": "v03"}, "格式不对"),
+    ],
+)
+def test_calendar_errors_say_what_is_wrong_in_chinese_too(body: object, zh: str) -> None:
+    with pytest.raises(CalendarError) as caught:
+        MarketCalendar.from_body(body)
+    assert zh in caught.value.message_zh
+    assert str(caught.value).isascii() or "二五八" in str(caught.value)  # English for logs

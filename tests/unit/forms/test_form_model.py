@@ -48,8 +48,8 @@ def fill_of(form: FormDefinition, **kw: Any) -> FormFill:
 def test_calculations_run_in_dependency_order_not_file_order() -> None:
     form = make(
         [
-            {"type": "calculate", "name": "z", "calculation": "${y} * 2"},
-            {"type": "calculate", "name": "y", "calculation": "${x} + 1"},
+            {"type": "calculate", "name": "z", "label": "z", "calculation": "${y} * 2"},
+            {"type": "calculate", "name": "y", "label": "y", "calculation": "${x} + 1"},
             {"type": "number", "name": "x", "label": "几？"},
         ]
     )
@@ -64,8 +64,8 @@ def test_a_change_recomputes_only_its_dependents() -> None:
         [
             {"type": "number", "name": "a", "label": "a？"},
             {"type": "number", "name": "b", "label": "b？"},
-            {"type": "calculate", "name": "a2", "calculation": "${a} * 2"},
-            {"type": "calculate", "name": "b2", "calculation": "${b} * 2"},
+            {"type": "calculate", "name": "a2", "label": "a2", "calculation": "${a} * 2"},
+            {"type": "calculate", "name": "b2", "label": "b2", "calculation": "${b} * 2"},
         ]
     )
     model = model_of(form)
@@ -78,8 +78,8 @@ def test_a_cycle_is_refused_by_forms_check_naming_file_and_question(
 ) -> None:
     form = make(
         [
-            {"type": "calculate", "name": "p", "calculation": "${q} + 1"},
-            {"type": "calculate", "name": "q", "calculation": "${p} + 1"},
+            {"type": "calculate", "name": "p", "label": "p", "calculation": "${q} + 1"},
+            {"type": "calculate", "name": "q", "label": "q", "calculation": "${p} + 1"},
         ]
     )
     assert model_of(form).cycle == ["p", "q", "p"]
@@ -106,7 +106,12 @@ def test_a_repeat_field_used_as_one_value_is_refused(tmp_path: Path) -> None:
                 "children": [{"type": "money", "name": "share", "label": "份额？"}],
             },
             {"type": "text", "name": "why", "label": "为什么？", "relevant": "${share} > 100"},
-            {"type": "calculate", "name": "total", "calculation": "sum(${share})"},
+            {
+                "type": "calculate",
+                "name": "total",
+                "label": "total",
+                "calculation": "sum(${share})",
+            },
         ]
     )
     from kiosk.forms.checks import check_form
@@ -117,15 +122,16 @@ def test_a_repeat_field_used_as_one_value_is_refused(tmp_path: Path) -> None:
     ]
 
 
-def test_a_printed_calculation_needs_a_label() -> None:
+def test_a_calculation_needs_a_label() -> None:
     from kiosk.forms.checks import check_form
 
     form = make(
-        [{"type": "calculate", "name": "n", "calculation": "1 + 1"}],
+        [{"type": "calculate", "name": "n", "label": " ", "calculation": "1 + 1"}],
         print=[{"title": "合计", "questions": ["n"]}],
     )
-    [issue] = check_form(form, "f.yaml", {})
-    assert issue.question == "n" and "needs a label" in issue.message
+    issues = check_form(form, "f.yaml", {})
+    assert {i.question for i in issues} == {"n"}
+    assert all("needs a label" in i.message for i in issues)
 
 
 NESTED = [
@@ -141,14 +147,29 @@ NESTED = [
                 "label": "收入",
                 "children": [
                     {"type": "money", "name": "amount", "label": "多少？"},
-                    {"type": "calculate", "name": "nth", "calculation": "position()"},
+                    {
+                        "type": "calculate",
+                        "name": "nth",
+                        "label": "nth",
+                        "calculation": "position()",
+                    },
                 ],
             },
-            {"type": "calculate", "name": "m_total", "calculation": "sum(${amount})"},
+            {
+                "type": "calculate",
+                "name": "m_total",
+                "label": "m_total",
+                "calculation": "sum(${amount})",
+            },
         ],
     },
-    {"type": "calculate", "name": "all_total", "calculation": "sum(${amount})"},
-    {"type": "calculate", "name": "people", "calculation": "count(${members})"},
+    {
+        "type": "calculate",
+        "name": "all_total",
+        "label": "all_total",
+        "calculation": "sum(${amount})",
+    },
+    {"type": "calculate", "name": "people", "label": "people", "calculation": "count(${members})"},
 ]
 
 
