@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from kiosk import __version__
 from kiosk.cli import (
     accounts_cmd,
@@ -87,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except IntegrityError as exc:  # never a traceback; the statement's values stay out
+        print(f"error: nothing was saved: the store refused it ({exc.orig})", file=sys.stderr)
+        return 1
 
 
 def _start_ui(args: argparse.Namespace) -> int:

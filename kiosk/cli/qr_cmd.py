@@ -11,7 +11,7 @@ from typing import Any
 
 from kiosk.cli.common import CliError, open_context
 from kiosk.printing.qr_codec import DATA_PREFIX
-from kiosk.printing.signing import IDENTITY_PREFIX
+from kiosk.printing.signing import is_identity_code
 from kiosk.printing.trust import read_scan
 
 
@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
     p = qsub.add_parser(
         "verify", help="check scanned cases: identity code signature, data codes against it"
     )
-    p.add_argument("payloads", nargs="*", help="scanned texts (BBI1:..., BBD1:...), any order")
+    p.add_argument("payloads", nargs="*", help="scanned texts (BBI2:..., BBD1:...), any order")
     p.add_argument("--image", type=Path, action="append", default=[], help="a photo or scan")
     p.add_argument("--keys", type=Path, help='JSON {"device id": "public key (base64url)"}')
     p.set_defaults(handler=cmd_verify)
@@ -39,7 +39,7 @@ def register(sub: Any) -> None:
     p = qsub.add_parser(
         "import", help="rebuild cases from their identity and data codes into this kiosk"
     )
-    p.add_argument("payloads", nargs="*", help="scanned texts (BBI1:... and BBD1:...), any order")
+    p.add_argument("payloads", nargs="*", help="scanned texts (BBI2:... and BBD1:...), any order")
     p.add_argument("--image", type=Path, action="append", default=[], help="a photo or scan")
     p.add_argument("--keys", type=Path, help='JSON {"device id": "public key (base64url)"}')
     p.add_argument("--actor", default="staff", help="who imports, for the audit trail")
@@ -71,15 +71,20 @@ def _keys(args: argparse.Namespace) -> list[Path]:
 
 
 def cmd_key(args: argparse.Namespace) -> int:
+    from kiosk.domain.case_numbers import DEVICE_NO_KEY
     from kiosk.services.printing import device_public_key
 
     ctx = open_context(args)
     try:
         device_id, raw = device_public_key(ctx)
+        with ctx.store.unit_of_work() as uow:
+            device_no = uow.meta.get(DEVICE_NO_KEY)
     finally:
         ctx.close()
     text = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    print(json.dumps({device_id: text}, indent=2))
+    # Enrolled: the device number too, so offline kiosks check the number's device part.
+    entry: Any = {"public_key": text, "device_no": int(device_no)} if device_no else text
+    print(json.dumps({device_id: entry}, indent=2))
     return 0
 
 
@@ -100,21 +105,21 @@ def cmd_trust(args: argparse.Namespace) -> int:
 def _texts(args: argparse.Namespace, payloads: list[str]) -> list[str]:
     texts = [t for t in payloads if t.strip()] + read_image_codes(args.image)
     if not texts:
-        raise CliError("no codes given (texts starting with BBI1: or BBD1:)", exit_code=2)
+        raise CliError("no codes given (texts starting with BBI2: or BBD1:)", exit_code=2)
     return texts
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from kiosk.services.identity import KeyFileError
-    from kiosk.services.qr_import import key_lookup
+    from kiosk.services.qr_import import key_lookup, number_lookup
 
     texts = _texts(args, list(args.payloads))
-    if not any(t.strip().startswith((IDENTITY_PREFIX, DATA_PREFIX)) for t in texts):
-        raise CliError("no identity code given (text starting with BBI1:)", exit_code=2)
+    if not any(is_identity_code(t) or t.strip().startswith(DATA_PREFIX) for t in texts):
+        raise CliError("no codes of a case given (texts starting with BBI2: or BBD1:)", exit_code=2)
     ctx = open_context(args)
     try:
         lookup = key_lookup(ctx, _keys(args))
-        found = read_scan(texts, lookup, ctx.catalogue)
+        found = read_scan(texts, lookup, ctx.catalogue, number_lookup(ctx, _keys(args)))
     except KeyFileError as exc:
         raise CliError(str(exc), exit_code=2) from exc
     finally:

@@ -28,7 +28,7 @@ class CasePacket:
     volunteer_id: str | None = None
     bundle_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    # The signed identity code (BBI1:...) of the device that made the case, carried
+    # The signed identity code (BBI2:...) of the device that made the case, carried
     # unchanged wherever the case goes: the trust rule (kiosk.printing.trust) needs it.
     identity_code: str | None = None
 

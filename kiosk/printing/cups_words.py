@@ -5,6 +5,7 @@ the -error/-warning/-report suffixes dropped) and job states (RFC 8011 5.3.7).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 REASONS = {
@@ -81,4 +82,37 @@ def explain_job(state: int, waited_s: float, queue_zh: str, queue_en: str) -> tu
     return (
         f"the job was still {name} after {waited_s:.0f} s ({queue_en}); it was cancelled",
         f"没有打印出来。{queue_zh}处理好后再按“打印”。",
+    )
+
+
+# Words of CUPS, its backends and filters when a job failed (English: CUPS runs them with
+# LANG=C; its own messages read "Unable to connect to printer", "Filter failed", "Backend
+# returned status 1", "The printer is not responding", ...).
+_FAILURE = re.compile(
+    r"unable to|could not|couldn't|cannot|can't|failed|failure|error|refused|timed out|"
+    r"not responding|not connected|no route|unreachable|stopped|aborted|backend returned",
+    re.IGNORECASE,
+)
+_FAILURE_ZH = (
+    (
+        re.compile(r"connect|not responding|no route|unreachable|timed out|refused", re.I),
+        NOT_ANSWERING[0],
+    ),
+    (re.compile(r"filter", re.I), "打印机的驱动程序出错了，请工作人员检查打印设置。"),
+)
+
+
+def failure_in(message: str) -> bool:
+    """True when a printer-state-message / job-printer-state-message reports a failure."""
+    return bool(_FAILURE.search(message))
+
+
+def explain_completed_failure(failure: str) -> tuple[str, str]:
+    """(English, Chinese) for a job CUPS ended as completed while reporting a failure."""
+    zh = next((words for pattern, words in _FAILURE_ZH if pattern.search(failure)), "")
+    zh = zh or "打印机报告出错了，请工作人员检查打印机。"
+    return (
+        f"CUPS ended the job as completed but reported a failure ({failure}); "
+        "counted as not printed",
+        f"没有打印出来。{zh}处理好后再按“打印”。",
     )

@@ -1,11 +1,15 @@
 """The identity QR code: a small signed code that names a printed case and proves its origin.
 
-Payload: ``BBI1:`` + Base45 of case UUID, device UUID, form id and version, case
-number, the full content hash, a CRC-32 and the device's Ed25519 signature
-(about 250 characters). The CRC covers everything before it, the signature
-included, so a damaged or hand-edited code reads as *tampered*, while a code
-signed with another key reads as *bad signature*. Verification takes a key
-lookup and no store: the town server calls it for scanned codes.
+Payload (format 2): ``BBI2:`` + Base45 of case UUID, device UUID, the full content hash,
+the envelope digest (finalize time, volunteer, bundle, extra:
+kiosk.domain.case_hash.envelope_digest), form id and version, case number, the device's
+Ed25519 signature over all of it and a CRC-32 (about 275 characters). Format 1
+(``BBI1:``, no envelope digest) is still read and verified, but it does not vouch for
+the envelope, so the trust rule refuses a case offered with it (``OLD_FORMAT``).
+The CRC covers everything before it, the signature included, so a damaged or
+hand-edited code reads as *tampered*, while a code signed with another key reads as
+*bad signature*. Verification takes a key lookup and no store: the town server calls
+it for scanned codes.
 """
 
 from __future__ import annotations
@@ -19,12 +23,16 @@ from enum import StrEnum
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from kiosk.domain.case_hash import ENVELOPE_DIGEST_BYTES, envelope_digest
 from kiosk.domain.case_packet import CasePacket
 from kiosk.printing.compact import read_value, write_value
 from kiosk.printing.textcode import CodecError, Reader, Writer, b45decode, b45encode
 
-IDENTITY_PREFIX = "BBI1:"
-_SIGNED_DOMAIN = b"bangban-identity-v1\x00"  # a signature here is never valid elsewhere
+IDENTITY_PREFIX = "BBI2:"  # the format written now; the digit is the format's version
+IDENTITY_PREFIX_V1 = "BBI1:"  # read and verified, refused by the trust rule
+IDENTITY_PREFIXES = (IDENTITY_PREFIX, IDENTITY_PREFIX_V1)
+# A signature of one format (or of anything else) is never valid in another.
+_SIGNED_DOMAIN = {2: b"bangban-identity-v2\x00", 1: b"bangban-identity-v1\x00"}
 
 PublicKeyLookup = Callable[[str], Ed25519PublicKey | None]
 
@@ -37,10 +45,14 @@ class VerdictStatus(StrEnum):
     NOT_OURS = "not_ours"
     MISMATCH = "mismatch"  # a genuine identity code beside the data of another case
     MISSING = "missing"  # a case that comes without its identity code
+    OLD_FORMAT = "old_format"  # a format-1 code: it does not sign the envelope
 
 
 _MESSAGES = {
-    VerdictStatus.VALID: ("valid: signed by device {device}", "二维码有效，是本系统打印的办件。"),
+    VerdictStatus.VALID: (
+        "valid: signed by device {device} {detail}",
+        "二维码有效，是本系统打印的办件。",
+    ),
     VerdictStatus.BAD_SIGNATURE: (
         "invalid signature: the code was not signed by device {device}'s key",
         "二维码签名不对，这张表可能不是本系统打印的，请人工核对。",
@@ -54,12 +66,18 @@ _MESSAGES = {
         "不认识打印这张表的机器，请工作人员核对。",
     ),
     VerdictStatus.NOT_OURS: (
-        "not a case identity code (expected 'BBI1:...') {detail}",
+        "not a case identity code (expected 'BBI2:...') {detail}",
         "这不是办件的二维码。",
     ),
     VerdictStatus.MISMATCH: (
         "mismatch: the identity code names another case {detail}",
         "验真码和数据码不是同一件事的，请核对纸面后分别扫描。",
+    ),
+    VerdictStatus.OLD_FORMAT: (
+        "old identity code format 1: it does not sign the volunteer, finalize time and "
+        "bundle, so the case is not taken from it; reprint the case on the kiosk that made "
+        "it (it signs format 2) {detail}",
+        "这张表的验真码是旧版的，不能据此导入。请在原来打印它的机器上重新打印后再扫。",
     ),
     VerdictStatus.MISSING: (
         "no identity code: a case is taken only with its signed identity code {detail}",
@@ -76,6 +94,12 @@ class CaseIdentity:
     form_version: int
     content_hash: str
     device_id: str
+    # envelope_digest of the case (hex, 16 bytes); None only in a format-1 code
+    envelope: str | None = None
+
+    @property
+    def format(self) -> int:
+        return 1 if self.envelope is None else 2
 
 
 @dataclass(frozen=True)
@@ -103,6 +127,11 @@ def _content(identity: CaseIdentity) -> bytes:
     w.raw(uuid.UUID(identity.case_id).bytes)
     w.raw(uuid.UUID(identity.device_id).bytes)
     w.raw(bytes.fromhex(identity.content_hash))
+    if identity.envelope is not None:
+        envelope = bytes.fromhex(identity.envelope)
+        if len(envelope) != ENVELOPE_DIGEST_BYTES:
+            raise ValueError("the envelope digest has 16 bytes")
+        w.raw(envelope)
     w.text(identity.form_id)
     w.varint(identity.form_version)
     write_value(identity.number, w)
@@ -110,6 +139,7 @@ def _content(identity: CaseIdentity) -> bytes:
 
 
 def identity_of(packet: CasePacket) -> CaseIdentity:
+    """What a format-2 identity code of this packet signs (its envelope digest included)."""
     return CaseIdentity(
         packet.case_id,
         packet.number,
@@ -117,19 +147,36 @@ def identity_of(packet: CasePacket) -> CaseIdentity:
         packet.form_version,
         packet.content_hash,
         packet.device_id,
+        envelope_of(packet),
     )
 
 
+def envelope_of(packet: CasePacket) -> str:
+    """The envelope digest of a packet (kiosk.domain.case_hash.envelope_digest)."""
+    return envelope_digest(packet.finalized_at, packet.volunteer_id, packet.bundle_id, packet.extra)
+
+
+def is_identity_code(text: str) -> bool:
+    """True for a text that claims to be an identity code of any format (BBI2:, BBI1:)."""
+    return text.strip().upper().startswith(IDENTITY_PREFIXES)
+
+
 def sign_identity(identity: CaseIdentity, key: Ed25519PrivateKey) -> str:
-    """The identity code's payload text."""
+    """The identity code's payload text, format 2. Raises ValueError without an envelope
+    digest: only format 2 is ever signed now."""
+    if identity.envelope is None:
+        raise ValueError("an identity code signs the envelope digest (format 2)")
     content = _content(identity)
-    signed = content + key.sign(_SIGNED_DOMAIN + content)
+    signed = content + key.sign(_SIGNED_DOMAIN[2] + content)
     return IDENTITY_PREFIX + b45encode(signed + zlib.crc32(signed).to_bytes(4, "big"))
 
 
 def parse_identity(payload: str) -> tuple[CaseIdentity, bytes, bytes]:
-    """(identity, signed content, signature); CodecError when the bytes do not read."""
-    raw = b45decode(payload.strip()[len(IDENTITY_PREFIX) :])
+    """(identity, signed content with its domain, signature); CodecError when the bytes do
+    not read. The prefix says the format: ``BBI2:`` carries the envelope digest."""
+    text = payload.strip()
+    fmt = 2 if text.upper().startswith(IDENTITY_PREFIX) else 1
+    raw = b45decode(text[len(IDENTITY_PREFIX) :])
     if len(raw) < 4 + 64 or zlib.crc32(raw[:-4]).to_bytes(4, "big") != raw[-4:]:
         raise CodecError("checksum does not match")
     content, signature = raw[:-68], raw[-68:-4]
@@ -137,11 +184,13 @@ def parse_identity(payload: str) -> tuple[CaseIdentity, bytes, bytes]:
     case_id = str(uuid.UUID(bytes=r.raw(16)))
     device_id = str(uuid.UUID(bytes=r.raw(16)))
     digest = r.raw(32).hex()
+    envelope = r.raw(ENVELOPE_DIGEST_BYTES).hex() if fmt == 2 else None
     form_id, version = r.text(), r.varint()
     number = read_value(r)
     if not r.done() or not isinstance(number, str):
         raise CodecError("unexpected layout")
-    return CaseIdentity(case_id, number, form_id, version, digest, device_id), content, signature
+    identity = CaseIdentity(case_id, number, form_id, version, digest, device_id, envelope)
+    return identity, _SIGNED_DOMAIN[fmt] + content, signature
 
 
 def verify_identity_payload(
@@ -159,7 +208,7 @@ def verify_identity_payload(
     ``expected_case_id`` (the UUID of that case) catches a genuine code of another case
     with the same answers. The whole rule for a case is ``kiosk.printing.trust.check_case``.
     """
-    if not payload.strip().startswith(IDENTITY_PREFIX):
+    if not is_identity_code(payload):
         return make_verdict(VerdictStatus.NOT_OURS)
     try:
         identity, content, signature = parse_identity(payload)
@@ -169,7 +218,7 @@ def verify_identity_payload(
     if key is None:
         return make_verdict(VerdictStatus.UNKNOWN_DEVICE, identity)
     try:
-        key.verify(signature, _SIGNED_DOMAIN + content)
+        key.verify(signature, content)
     except InvalidSignature:
         return make_verdict(VerdictStatus.BAD_SIGNATURE, identity)
     if expected_case_id is not None and expected_case_id != identity.case_id:
@@ -183,4 +232,6 @@ def verify_identity_payload(
         return make_verdict(
             VerdictStatus.TAMPERED, identity, "(its content hash differs from the case on file)"
         )
+    if identity.format == 1:
+        return make_verdict(VerdictStatus.VALID, identity, "(old format 1: signs no envelope)")
     return make_verdict(VerdictStatus.VALID, identity)

@@ -13,31 +13,70 @@ key, the server's reference data, a key file; on the server, the enrolled device
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from kiosk.domain.case_numbers import unenrolled_tag
 from kiosk.domain.case_packet import CasePacket
 from kiosk.forms.catalogue import Catalogue
 from kiosk.printing.qr_codec import DataCodeError, decode_data_codes, group_data_codes
 from kiosk.printing.signing import (
-    IDENTITY_PREFIX,
     PublicKeyLookup,
     Verdict,
     VerdictStatus,
+    envelope_of,
+    is_identity_code,
     make_verdict,
     parse_identity,
     verify_identity_payload,
 )
 from kiosk.printing.textcode import CodecError
 
+# Device id -> the device number the town server gave it at enrollment; None when the
+# caller does not know it (a kiosk given only a key file) or the device has none.
+DeviceNumbers = Callable[[str], int | None]
 
-def check_case(packet: CasePacket, identity_code: str | None, lookup: PublicKeyLookup) -> Verdict:
+
+def device_part_problem(number: str, device_id: str, device_no: int | None) -> str | None:
+    """Why the case number cannot be one the signing device issued, or None when it can.
+
+    The middle part of ``YYMMDD-DD-SSS`` (kiosk.domain.case_numbers) is the signer's
+    enrolled number (``03``) or, for a case made before enrollment, the eight-character
+    tag of the signer's UUID. Digits are checked against ``device_no`` when it is known
+    (always on the town server); unknown, any enrolled-style number is accepted.
+    """
+    parts = number.split("-")
+    if len(parts) != 3:
+        return f"{number!r} is not a case number (YYMMDD-DD-SSS)"
+    part = parts[1]
+    try:
+        if part == unenrolled_tag(device_id):
+            return None
+    except ValueError:
+        return f"device {device_id!r} is not a UUID"
+    if part.isdigit() and len(part) in (2, 3) and not (len(part) == 3 and part[0] == "0"):
+        if device_no is None or int(part) == device_no:
+            return None
+        signer = f"{device_no:02d}"
+        return f"the number {number} names device {part}, the case was signed by device {signer}"
+    return f"the number {number} names device {part}, not the device that signed it ({device_id})"
+
+
+def check_case(
+    packet: CasePacket,
+    identity_code: str | None,
+    lookup: PublicKeyLookup,
+    numbers: DeviceNumbers | None = None,
+) -> Verdict:
     """The trust rule for one case: VALID only when every part of it holds.
 
     MISSING without an identity code; NOT_OURS / TAMPERED / UNKNOWN_DEVICE /
     BAD_SIGNATURE from the code itself; MISMATCH when it names another case (UUID or
-    device); TAMPERED when the content hash, number or form version differ from the
-    signed ones or the answers do not give the content hash.
+    device) or the number's device part is not the signer's (``numbers`` gives the
+    signer's enrolled number when known); OLD_FORMAT for a format-1 code (it does not
+    sign the envelope); TAMPERED when the content hash, number, form version or envelope
+    (finalize time, volunteer, bundle, extra) differ from the signed ones or the answers
+    do not give the content hash.
     """
     if not identity_code or not identity_code.strip():
         return make_verdict(VerdictStatus.MISSING, detail=f"(case {packet.number})")
@@ -61,6 +100,16 @@ def check_case(packet: CasePacket, identity_code: str | None, lookup: PublicKeyL
     ):
         detail = "(case number or form version differ from the signed ones)"
         return make_verdict(VerdictStatus.TAMPERED, signed, detail)
+    if signed.envelope is None:
+        return make_verdict(VerdictStatus.OLD_FORMAT, signed, f"(case {packet.number})")
+    if signed.envelope != envelope_of(packet):
+        detail = "(finalize time, volunteer, bundle or extra differ from the signed ones)"
+        return make_verdict(VerdictStatus.TAMPERED, signed, detail)
+    problem = device_part_problem(
+        packet.number, signed.device_id, numbers(signed.device_id) if numbers else None
+    )
+    if problem is not None:
+        return make_verdict(VerdictStatus.MISMATCH, signed, f"({problem})")
     if not packet.hash_matches():
         return make_verdict(
             VerdictStatus.TAMPERED, signed, "(the answers do not give the signed content hash)"
@@ -99,7 +148,10 @@ def _signed_case_id(identity_code: str) -> str | None:
 
 
 def read_scan(
-    texts: Iterable[str], lookup: PublicKeyLookup, catalogue: Catalogue | None = None
+    texts: Iterable[str],
+    lookup: PublicKeyLookup,
+    catalogue: Catalogue | None = None,
+    numbers: DeviceNumbers | None = None,
 ) -> list[ScannedCase]:
     """Every case in a scan, each checked by the trust rule.
 
@@ -111,8 +163,8 @@ def read_scan(
     is verified alone (the data codes of its case were not scanned).
     """
     stripped = [t.strip() for t in texts if t.strip()]
-    identities = [t for t in stripped if t.startswith(IDENTITY_PREFIX)]
-    data = [t for t in stripped if not t.startswith(IDENTITY_PREFIX)]
+    identities = [t for t in stripped if is_identity_code(t)]
+    data = [t for t in stripped if not is_identity_code(t)]
     found: list[ScannedCase] = []
     packets: list[CasePacket] = []
     for group in group_data_codes(data):
@@ -129,13 +181,13 @@ def read_scan(
     for packet in packets:
         if packet.case_id in by_id:
             code = by_id[packet.case_id]
-            found.append(ScannedCase(packet, code, check_case(packet, code, lookup)))
+            found.append(ScannedCase(packet, code, check_case(packet, code, lookup, numbers)))
     if len(lone_packets) == 1 and len(lone_codes) == 1:
         packet, code = lone_packets[0], lone_codes[0]
-        found.append(ScannedCase(packet, code, check_case(packet, code, lookup)))
+        found.append(ScannedCase(packet, code, check_case(packet, code, lookup, numbers)))
         return found
     for packet in lone_packets:
-        found.append(ScannedCase(packet, None, check_case(packet, None, lookup)))
+        found.append(ScannedCase(packet, None, check_case(packet, None, lookup, numbers)))
     for code in lone_codes:
         verdict = verify_identity_payload(code, lookup)
         found.append(ScannedCase(None, code, verdict, "its data codes were not scanned"))

@@ -101,11 +101,20 @@ def revoke(session: Session, device_id: str) -> Device:
 
 
 class KeyCache:
-    """Public keys of enrolled (unrevoked) devices for one request, read once per device."""
+    """Public keys of enrolled (unrevoked) devices and device numbers for one request, read
+    once per device."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
         self._keys: dict[str, Ed25519PublicKey | None] = {}
+        self._numbers: dict[str, int | None] = {}
+
+    def device_no(self, device_id: str) -> int | None:
+        """The device number enrollment gave the device (None: not enrolled)."""
+        if device_id not in self._numbers:
+            device = self._session.get(Device, device_id)
+            self._numbers[device_id] = device.device_no if device is not None else None
+        return self._numbers[device_id]
 
     def __call__(self, device_id: str) -> Ed25519PublicKey | None:
         if device_id not in self._keys:

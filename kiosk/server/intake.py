@@ -204,7 +204,8 @@ def ingest_batch(
         held = _held(session, raw_cases)
         lookup = KeyCache(session)  # the trust rule: enrolled keys, read once per device
         checked = [
-            check_packet(raw, catalogue, lookup, held=held.__contains__) for raw in raw_cases
+            check_packet(raw, catalogue, lookup, held=held.__contains__, numbers=lookup.device_no)
+            for raw in raw_cases
         ]
     packets = [c.packet for c in checked if c.packet is not None]
     decided: dict[str, CaseResult] = {}

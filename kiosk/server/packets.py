@@ -35,7 +35,7 @@ from kiosk.domain.case_packet import CasePacket
 from kiosk.forms.catalogue import Catalogue, UnknownForm
 from kiosk.forms.engine import FormFill
 from kiosk.printing.signing import PublicKeyLookup
-from kiosk.printing.trust import check_case
+from kiosk.printing.trust import DeviceNumbers, check_case
 from kiosk.sync.packet_limits import canonical_uuid, json_size
 from kiosk.sync.protocol import (
     MAX_ANSWERS_BYTES,
@@ -170,9 +170,11 @@ def check_packet(
     lookup: PublicKeyLookup,
     *,
     held: Callable[[str], bool] | None = None,
+    numbers: DeviceNumbers | None = None,
 ) -> Checked:
     """Check one raw packet of a batch; ``lookup`` gives the enrolled (unrevoked) key of a
-    device id (kiosk.server.devices.KeyCache), for the trust rule.
+    device id (kiosk.server.devices.KeyCache), ``numbers`` its device number, for the
+    trust rule.
 
     ``held(case_id)`` tells whether the server already stores this case: then the form
     engine is skipped (a resend with the same hash was judged when it arrived; one with
@@ -196,7 +198,7 @@ def check_packet(
         reason = "content hash does not match answers"
         return Checked(None, CaseResult(packet.case_id, REJECTED, reason))
     try:
-        verdict = check_case(packet, packet.identity_code, lookup)
+        verdict = check_case(packet, packet.identity_code, lookup, numbers)
     except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
         # A malformed identity code is one refused case, never a 500 for the batch.
         log.warning("identity code of case %s could not be read: %s", packet.case_id, type(exc))

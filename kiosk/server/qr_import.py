@@ -1,7 +1,7 @@
 """QR import: the scanned codes of printed cases become the same cases the network path
 would have made (same UUID, same idempotent intake), under the same trust rule.
 
-A scan holds, for each case, its identity code (``BBI1:``, signed with the Ed25519 key
+A scan holds, for each case, its identity code (``BBI2:``, signed with the Ed25519 key
 of the device that made the case) and its data codes (``BBD1:``, the whole case);
 codes of several cases may be scanned together. ``kiosk.printing.trust.read_scan``
 pairs them by case UUID and checks each case with the enrolled key of its device;
@@ -36,7 +36,8 @@ def import_payloads(
         raise QrImportError("scan the case's data codes (BBD1:…) with its identity code")
     with sessions() as session:
         try:
-            found = read_scan(texts, KeyCache(session), catalogue)
+            keys = KeyCache(session)
+            found = read_scan(texts, keys, catalogue, keys.device_no)
         except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
             # Scanned text is input like any other: garbage is a refusal, not a server error.
             raise QrImportError(f"codes do not decode ({type(exc).__name__})") from exc

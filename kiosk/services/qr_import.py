@@ -18,10 +18,10 @@ from pathlib import Path
 from kiosk.domain.case_packet import CasePacket
 from kiosk.domain.case_states import CaseState
 from kiosk.printing.signing import PublicKeyLookup
-from kiosk.printing.trust import ScannedCase, check_case, read_scan
+from kiosk.printing.trust import DeviceNumbers, ScannedCase, check_case, read_scan
 from kiosk.services.cases import CaseError, store_answers
 from kiosk.services.context import KioskContext
-from kiosk.services.identity import trusted_keys
+from kiosk.services.identity import trusted_keys, trusted_numbers
 from kiosk.store.models import CaseRow, utcnow
 
 
@@ -45,6 +45,11 @@ def key_lookup(ctx: KioskContext, key_files: list[Path] | None = None) -> Public
     return trusted_keys(ctx.store, ctx.data_root, key_files).get
 
 
+def number_lookup(ctx: KioskContext, key_files: list[Path] | None = None) -> DeviceNumbers:
+    """The device numbers this kiosk knows (kiosk.services.identity.trusted_numbers)."""
+    return trusted_numbers(ctx.store, ctx.data_root, key_files).get
+
+
 def import_case_packet(
     ctx: KioskContext,
     packet: CasePacket,
@@ -52,13 +57,16 @@ def import_case_packet(
     *,
     actor: str = "staff",
     lookup: PublicKeyLookup | None = None,
+    numbers: DeviceNumbers | None = None,
 ) -> ImportResult:
     """Store a case rebuilt from scanned data codes; idempotent by UUID.
 
     Raises UntrustedCase when the trust rule refuses it, CaseError when this kiosk has
     the UUID with other content or the number under another UUID.
     """
-    verdict = check_case(packet, identity_code, lookup or key_lookup(ctx))
+    verdict = check_case(
+        packet, identity_code, lookup or key_lookup(ctx), numbers or number_lookup(ctx)
+    )
     if not verdict.ok:
         raise UntrustedCase(f"case {packet.number}: {verdict.message}", verdict.message_zh)
     form = ctx.catalogue.get(packet.form_id, packet.form_version)
@@ -116,16 +124,21 @@ def import_scan(
     key_files: list[Path] | None = None,
 ) -> list[ScanImport]:
     """Import every case of a scan (identity and data codes of one or more cases)."""
-    lookup = key_lookup(ctx, key_files)
+    lookup, numbers = key_lookup(ctx, key_files), number_lookup(ctx, key_files)
     out: list[ScanImport] = []
-    for found in read_scan(texts, lookup, ctx.catalogue):
+    for found in read_scan(texts, lookup, ctx.catalogue, numbers):
         if found.packet is None:
             reason = found.problem or found.verdict.message
             out.append(ScanImport(found, None, f"{found.label}: {reason}"))
             continue
         try:
             result = import_case_packet(
-                ctx, found.packet, found.identity_code, actor=actor, lookup=lookup
+                ctx,
+                found.packet,
+                found.identity_code,
+                actor=actor,
+                lookup=lookup,
+                numbers=numbers,
             )
         except CaseError as exc:
             out.append(ScanImport(found, None, str(exc)))

@@ -35,7 +35,7 @@ class CaseRow(Base):
     # Encrypted JSON: answers, prefill marks, names. NULL once purged after retention.
     personal: Mapped[bytes | None] = mapped_column(LargeBinary)
     content_hash: Mapped[str | None] = mapped_column(String(64))
-    # The signed identity code (BBI1:...) of the device that made the case: signed here
+    # The signed identity code (BBI2:...) of the device that made the case: signed here
     # at finalize, or kept as scanned on QR import; printed and synced as it is.
     identity_code: Mapped[str | None] = mapped_column(String(400))
     # Why the last print did not come out (plain Chinese, for staff); NULL once printed.

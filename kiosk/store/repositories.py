@@ -117,14 +117,29 @@ class CaseRepository:
         return open_note(self.cipher, case)
 
     def next_number(self, *, day: date, device: str) -> str:
-        """``YYMMDD-<device>-SSS``: day, device part (kiosk.domain.case_numbers), sequence."""
+        """``YYMMDD-<device>-SSS``: day, device part (kiosk.domain.case_numbers), sequence.
+
+        The next sequence after the day's counter that no case in this store holds yet:
+        a case imported from paper, or a data root restored from an older copy (its
+        counter behind its cases), never makes a number be handed out twice. The server's
+        numbers raise the counter at each sync (kiosk.sync.reconcile.raise_day_counters).
+        """
         key = day.strftime("%y%m%d")
         counter = self.session.get(DayCounter, key)
         if counter is None:
             counter = DayCounter(day=key, last_seq=0)
             self.session.add(counter)
-        counter.last_seq += 1
-        return case_number(day, device, counter.last_seq)
+        prefix = case_number(day, device, 0)[: -len("000")]
+        held = set(  # a range on the unique index: the numbers of this day and device part
+            self.session.scalars(
+                select(CaseRow.number).where(CaseRow.number > prefix, CaseRow.number < prefix + "~")
+            )
+        )
+        seq = counter.last_seq + 1
+        while case_number(day, device, seq) in held:
+            seq += 1
+        counter.last_seq = seq
+        return case_number(day, device, seq)
 
     def audit(self, case: CaseRow, *, actor: str, action: str, detail: str = "") -> None:
         # Added to the session, not to ``case.audit``: appending would load every earlier

@@ -20,7 +20,7 @@ MAX_NUMBER_CHARS = 20
 MAX_FORM_ID_CHARS = 64
 MAX_VOLUNTEER_CHARS = 32
 MAX_FINALIZED_AT_CHARS = 40
-MAX_IDENTITY_CODE_CHARS = 400  # the signed identity code (BBI1:…) carried with the case
+MAX_IDENTITY_CODE_CHARS = 400  # the signed identity code (BBI2:…) carried with the case
 MAX_ANSWERS_BYTES = 256 * 1024  # the answers of one case as compact UTF-8 JSON
 MAX_EXTRA_BYTES = 4 * 1024
 # A request body larger than this is refused with 413 before it is read. A proxy in front

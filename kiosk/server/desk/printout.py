@@ -1,16 +1,18 @@
 """打印 at a desk: the same A4 PDF as the kiosk (kiosk.printing), made from the server's copy.
 
 The data codes are the kiosk's (they carry the case, no key needed). The identity code
-is signed by the town server's own Ed25519 key (``KIOSK_SERVER_HOME/keys/signing.ed25519``),
-registered in ``devices`` as a device named 镇服务器 so the console's scanner verifies a
-desk-printed paper like a kiosk-printed one. While the case waits for materials the
-page says what is missing, as a kiosk reprint does.
+is the one the case arrived with, signed by the kiosk that made it (a reprint carries the
+original signature: docs/qr-format.md). Only a case stored without a format-2 code gets
+one signed by the town server's own Ed25519 key (``KIOSK_SERVER_HOME/keys/signing.ed25519``),
+registered in ``devices`` as a device named 镇服务器 so the console's scanner verifies it.
+While the case waits for materials the page says what is missing, as a kiosk reprint does.
 """
 
 from __future__ import annotations
 
 import base64
 import uuid
+from dataclasses import replace
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
@@ -21,7 +23,7 @@ from kiosk.forms.catalogue import Catalogue
 from kiosk.printing.document import render_case
 from kiosk.printing.qr_codec import encode_data_codes
 from kiosk.printing.sheet import build_sheet, needs_materials_notice
-from kiosk.printing.signing import CaseIdentity, sign_identity
+from kiosk.printing.signing import IDENTITY_PREFIX, identity_of, sign_identity
 from kiosk.server.db import server_home
 from kiosk.server.desk.casework import form_lists, form_of
 from kiosk.server.models import Device, ServerCase
@@ -71,10 +73,13 @@ def case_pdf(session: Session, forms: Catalogue, case: ServerCase, hall_name: st
         volunteer_id=case.volunteer_id,
         bundle_id=case.bundle_id,
     )
-    device_id, key = server_device(session)
-    identity = CaseIdentity(
-        case.id, case.number, case.form_id, case.form_version, case.content_hash, device_id
-    )
+    if case.identity_code and case.identity_code.strip().startswith(IDENTITY_PREFIX):
+        # The trust rule: a reprint carries the signature of the device that made the case.
+        identity_payload = case.identity_code
+    else:  # a case stored before identity codes travelled: the server vouches for it
+        device_id, key = server_device(session)
+        identity = replace(identity_of(packet), device_id=device_id)
+        identity_payload = sign_identity(identity, key)
     notices = [needs_materials_notice(case.status_note)] if case.status == "needs_materials" else []
     sheet = build_sheet(
         form,
@@ -82,7 +87,7 @@ def case_pdf(session: Session, forms: Catalogue, case: ServerCase, hall_name: st
         packet,
         hall=hall_name,
         volunteer=case.volunteer_id or "",
-        identity_payload=sign_identity(identity, key),
+        identity_payload=identity_payload,
         data_payloads=encode_data_codes(packet, form),
         notices=notices,
     )

@@ -1,5 +1,5 @@
 """What a desk's scanner (a USB barcode reader typing like a keyboard) or a typed case
-number opens: the identity QR code of the printed case (``BBI1:…``, verified with the
+number opens: the identity QR code of the printed case (``BBI2:…``, verified with the
 enrolled key of the device that signed it), a case number, or a case UUID.
 """
 
@@ -12,12 +12,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from kiosk.device_identity import load_public_key_b64
-from kiosk.printing.signing import IDENTITY_PREFIX, verify_identity_payload
+from kiosk.printing.signing import is_identity_code, verify_identity_payload
 from kiosk.server import routing
 from kiosk.server.models import Device, ServerCase
 
 DATA_PREFIX = "BBD1:"
-# What a scanner types: a code of ours (BBI1: identity, BBD1: data, BBR1: receipt ...),
+# What a scanner types: a code of ours (BBI2: identity, BBD1: data, BBR1: receipt ...),
 # a case number (261130-01-001, 261130-K7MQ9XAT-001) or a case UUID.
 _CODE_PREFIX = re.compile(r"BB[A-Z]\d:", re.IGNORECASE)
 _CASE_NUMBER = re.compile(r"\d{6}-(?:\d{2,3}|[A-Z2-9]{8})-\d{3,}", re.IGNORECASE)
@@ -58,7 +58,7 @@ def open_scanned(session: Session, text: str) -> ScanResult:
         return ScanResult(
             None, "这是数据码。请扫第1页右上角的“验真码”；网络不通时到“扫码导入”页导入。"
         )
-    if text.upper().startswith(IDENTITY_PREFIX):
+    if is_identity_code(text):
         verdict = verify_identity_payload(text, lambda d: _key(session, d))
         if not verdict.ok or verdict.identity is None:
             return ScanResult(None, verdict.message_zh)

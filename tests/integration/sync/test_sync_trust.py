@@ -123,7 +123,7 @@ def test_enrolled_kiosks_issue_different_numbers_and_a_held_number_is_refused(
     assert na.split("-")[2] == nb.split("-")[2] == "001"  # same day, same sequence
     assert sync_once(a).sent == 1
 
-    # B makes a case under A's number (say, a restored backup): signed, yet refused.
+    # B makes a case under A's number: signed by B, yet its number names device A: refused.
     with b.store.unit_of_work() as uow:
         row = uow.cases.require(cb)
         row.number = na
@@ -132,8 +132,24 @@ def test_enrolled_kiosks_issue_different_numbers_and_a_held_number_is_refused(
     report = sync_once(b)
     assert (report.sent, report.quarantined) == (0, 1)
     [held] = quarantined_cases(b)
-    assert held.reason.startswith("conflict") and na in held.reason
+    assert held.reason.startswith("rejected: mismatch")
+    assert f"names device {na.split('-')[1]}" in held.reason
     with server.staff() as staff:
         shown = staff.get(f"/staff/cases/{na}").json()["case"]
     assert shown["id"] == ca  # the number names one case
     assert server_counts(server)[cb] == 0
+
+    # A reuses its own number for another case (say, a restored backup): a held number.
+    [ca2] = add_cases(a, 1)
+    with a.store.unit_of_work() as uow:
+        row = uow.cases.require(ca)
+        row.number = "261120-00-000"  # out of the way, locally only
+        uow.session.flush()
+        row2 = uow.cases.require(ca2)
+        row2.number = na
+        row2.identity_code = sign_case(row2, load_or_create_signing_key(a.data_root))
+        uow.commit()
+    report = sync_once(a)
+    [held] = quarantined_cases(a)
+    assert held.reason.startswith("conflict") and na in held.reason
+    assert server_counts(server)[ca2] == 0

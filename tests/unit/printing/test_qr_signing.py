@@ -1,8 +1,11 @@
-"""The identity code: valid, tampered (any one character), another key, unknown device."""
+"""The identity code: valid, tampered (any one character), another key, unknown device;
+format 2 signs the envelope, format 1 is still read (and says so)."""
 
 from __future__ import annotations
 
 import uuid
+import zlib
+from dataclasses import replace
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -15,7 +18,8 @@ from kiosk.printing.signing import (
     sign_identity,
     verify_identity_payload,
 )
-from kiosk.printing.textcode import BASE45
+from kiosk.printing.compact import write_value
+from kiosk.printing.textcode import BASE45, Writer, b45encode
 
 DEVICE = str(uuid.uuid4())
 IDENTITY = CaseIdentity(
@@ -25,6 +29,7 @@ IDENTITY = CaseIdentity(
     form_version=1,
     content_hash="ab" * 32,
     device_id=DEVICE,
+    envelope="cd" * 16,
 )
 
 
@@ -93,3 +98,37 @@ def test_the_device_key_is_created_once(tmp_path) -> None:  # type: ignore[no-un
     again = load_or_create_signing_key(tmp_path)
     payload = sign_identity(IDENTITY, first)
     assert verify_identity_payload(payload, {DEVICE: again.public_key()}.get).ok
+
+
+def old_format_code(identity: CaseIdentity, key: Ed25519PrivateKey) -> str:
+    """A format-1 code (BBI1:) as the first round wrote it: no envelope digest."""
+    w = Writer()
+    w.raw(uuid.UUID(identity.case_id).bytes + uuid.UUID(identity.device_id).bytes)
+    w.raw(bytes.fromhex(identity.content_hash))
+    w.text(identity.form_id)
+    w.varint(identity.form_version)
+    write_value(identity.number, w)
+    content = bytes(w.buf)
+    signed = content + key.sign(b"bangban-identity-v1\x00" + content)
+    return "BBI1:" + b45encode(signed + zlib.crc32(signed).to_bytes(4, "big"))
+
+
+def test_format_2_carries_the_envelope_and_format_1_still_reads(key: Ed25519PrivateKey) -> None:
+    payload = sign_identity(IDENTITY, key)
+    assert payload.startswith("BBI2:")
+    verdict = verify_identity_payload(payload, lookup_for(key))
+    assert verdict.identity is not None and verdict.identity.envelope == "cd" * 16
+    old = old_format_code(replace(IDENTITY, envelope=None), key)
+    verdict = verify_identity_payload(old, lookup_for(key))
+    assert verdict.ok and verdict.identity is not None
+    assert verdict.identity.format == 1 and "old format 1" in verdict.message
+    with pytest.raises(ValueError):
+        sign_identity(replace(IDENTITY, envelope=None), key)  # only format 2 is signed
+
+
+def test_a_format_2_signature_relabelled_as_format_1_is_refused(key: Ed25519PrivateKey) -> None:
+    """Each format signs under its own domain: the prefix cannot be swapped (downgrade)."""
+    payload = sign_identity(IDENTITY, key)
+    relabelled = "BBI1:" + payload[len("BBI2:") :]
+    verdict = verify_identity_payload(relabelled, lookup_for(key))
+    assert not verdict.ok

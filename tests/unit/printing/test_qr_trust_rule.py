@@ -107,3 +107,64 @@ def test_data_without_identity_and_identity_without_data() -> None:
     [code_only] = read_scan([two.identity_code or ""], LOOKUP, catalogue())
     assert code_only.verdict.ok and code_only.packet is None and not code_only.importable
     assert code_only.problem == "its data codes were not scanned"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"volunteer_id": "9999"},
+        {"finalized_at": "2026-11-21T02:30:00Z"},
+        {"bundle_id": str(uuid.uuid4())},
+        {"extra": {"note": "added on paper"}},
+    ],
+    ids=["volunteer", "finalized_at", "bundle", "extra"],
+)
+def test_the_signature_covers_the_whole_envelope(change: dict[str, object]) -> None:
+    genuine = signed(replace(case(), volunteer_id="1001"))
+    changed = replace(genuine, **change)  # type: ignore[arg-type]
+    verdict = check_case(changed, changed.identity_code, LOOKUP)
+    assert verdict.status is VerdictStatus.TAMPERED, verdict.message
+    assert "volunteer" in verdict.message
+    # Through paper too: the changed envelope re-encoded into data codes is refused.
+    [found] = read_scan(scan(changed), LOOKUP, catalogue())
+    assert found.verdict.status is VerdictStatus.TAMPERED and not found.importable
+
+
+def test_the_same_time_spelled_otherwise_is_the_same_envelope() -> None:
+    genuine = signed(case())
+    same = replace(genuine, finalized_at="2026-11-20T02:30:00+00:00")
+    assert check_case(same, same.identity_code, LOOKUP).ok
+
+
+def test_an_old_format_code_is_not_taken() -> None:
+    from test_qr_signing import old_format_code
+
+    packet = case()
+    old = old_format_code(replace(identity_of(packet), envelope=None), KEY)
+    verdict = check_case(packet, old, LOOKUP)
+    assert verdict.status is VerdictStatus.OLD_FORMAT and "format 1" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("middle", "ok"),
+    [("03", True), ("05", False), ("003", False), (None, True), ("K7MQ9XAT", False)],
+    ids=["own-number", "other-number", "padded", "own-tag", "other-tag"],
+)
+def test_the_number_names_the_signing_device(middle: str | None, ok: bool) -> None:
+    from kiosk.domain.case_numbers import unenrolled_tag
+
+    part = middle or unenrolled_tag(DEVICE)
+    packet = signed(case(f"261120-{part}-001"))
+    numbers = {DEVICE: 3}.get
+    verdict = check_case(packet, packet.identity_code, LOOKUP, numbers)
+    assert verdict.ok is ok, verdict.message
+    if not ok:
+        assert verdict.status is VerdictStatus.MISMATCH and part in verdict.message
+
+
+def test_an_identity_code_beside_data_of_the_same_number_is_a_mismatch() -> None:
+    """Same number, other UUID, other answers: still the identity code's case, not TAMPERED."""
+    one = signed(case())
+    other = signed(case(bank_account="6217170000999999999"))
+    [found] = read_scan([*scan(other)[1:], one.identity_code or ""], LOOKUP, catalogue())
+    assert found.verdict.status is VerdictStatus.MISMATCH, found.verdict.message
