@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.device_identity import load_or_create_signing_key
+from kiosk.printing.compact import write_value
 from kiosk.printing.signing import (
     IDENTITY_PREFIX,
     CaseIdentity,
@@ -18,7 +19,6 @@ from kiosk.printing.signing import (
     sign_identity,
     verify_identity_payload,
 )
-from kiosk.printing.compact import write_value
 from kiosk.printing.textcode import BASE45, Writer, b45encode
 
 DEVICE = str(uuid.uuid4())
