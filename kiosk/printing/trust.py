@@ -147,6 +147,13 @@ def _signed_case_id(identity_code: str) -> str | None:
         return None
 
 
+def _signed_number(identity_code: str) -> str | None:
+    try:
+        return parse_identity(identity_code)[0].number
+    except (CodecError, ValueError):
+        return None
+
+
 def read_scan(
     texts: Iterable[str],
     lookup: PublicKeyLookup,
@@ -157,10 +164,11 @@ def read_scan(
 
     Data codes are grouped per print and decoded; identity codes are paired with the
     data of the case they name (by UUID). Codes of several genuine cases scanned
-    together are several VALID cases. One identity code left over beside one case's
-    data left over is that case's MISMATCH (a genuine code beside another case's
-    data). Data without an identity code are MISSING; an identity code without data
-    is verified alone (the data codes of its case were not scanned).
+    together are several VALID cases. An identity code left over beside data left over
+    with the same case number, or one code beside one case's data when only those are
+    left, is checked as that pair: MISMATCH (a genuine code beside another case's data).
+    Data without an identity code are MISSING; an identity code without data is verified
+    alone (the data codes of its case were not scanned).
     """
     stripped = [t.strip() for t in texts if t.strip()]
     identities = [t for t in stripped if is_identity_code(t)]
@@ -181,6 +189,14 @@ def read_scan(
     for packet in packets:
         if packet.case_id in by_id:
             code = by_id[packet.case_id]
+            found.append(ScannedCase(packet, code, check_case(packet, code, lookup, numbers)))
+    # A code and data left over under the same case number are that number's mismatch (a
+    # genuine code beside the data of another case: same number, another UUID).
+    for packet in list(lone_packets):
+        code = next((c for c in lone_codes if _signed_number(c) == packet.number), None)
+        if code is not None:
+            lone_packets.remove(packet)
+            lone_codes.remove(code)
             found.append(ScannedCase(packet, code, check_case(packet, code, lookup, numbers)))
     if len(lone_packets) == 1 and len(lone_codes) == 1:
         packet, code = lone_packets[0], lone_codes[0]

@@ -168,3 +168,13 @@ def test_an_identity_code_beside_data_of_the_same_number_is_a_mismatch() -> None
     other = signed(case(bank_account="6217170000999999999"))
     [found] = read_scan([*scan(other)[1:], one.identity_code or ""], LOOKUP, catalogue())
     assert found.verdict.status is VerdictStatus.MISMATCH, found.verdict.message
+
+
+def test_same_number_other_uuid_beside_another_genuine_case_is_a_mismatch() -> None:
+    """Two identity codes, the data of one genuine case and of a case under the other's
+    number with another UUID: the genuine one VALID, the other pair MISMATCH (not MISSING)."""
+    one, two = signed(case()), signed(case("261120-01-002"))
+    other = signed(replace(case("261120-01-002"), finalized_at="2026-11-20T03:00:00Z"))
+    texts = [*scan(one), two.identity_code or "", *scan(other)[1:]]
+    found = {f.verdict.status for f in read_scan(texts, LOOKUP, catalogue())}
+    assert found == {VerdictStatus.VALID, VerdictStatus.MISMATCH}
