@@ -193,11 +193,11 @@ def read_scan(
     # A code and data left over under the same case number are that number's mismatch (a
     # genuine code beside the data of another case: same number, another UUID).
     for packet in list(lone_packets):
-        code = next((c for c in lone_codes if _signed_number(c) == packet.number), None)
-        if code is not None:
+        same = next((c for c in lone_codes if _signed_number(c) == packet.number), None)
+        if same is not None:
             lone_packets.remove(packet)
-            lone_codes.remove(code)
-            found.append(ScannedCase(packet, code, check_case(packet, code, lookup, numbers)))
+            lone_codes.remove(same)
+            found.append(ScannedCase(packet, same, check_case(packet, same, lookup, numbers)))
     if len(lone_packets) == 1 and len(lone_codes) == 1:
         packet, code = lone_packets[0], lone_codes[0]
         found.append(ScannedCase(packet, code, check_case(packet, code, lookup, numbers)))
