@@ -14,7 +14,7 @@ key, the server's reference data, a key file; on the server, the enrolled device
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk.domain.case_numbers import unenrolled_tag
 from kiosk.domain.case_packet import CasePacket
@@ -35,6 +35,7 @@ from kiosk.printing.textcode import CodecError
 # Device id -> the device number the town server gave it at enrollment; None when the
 # caller does not know it (a kiosk given only a key file) or the device has none.
 DeviceNumbers = Callable[[str], int | None]
+_NUMBER_ZH = "办件编号里的机器号和签名的机器对不上，不能收，请工作人员核对。"
 
 
 def device_part_problem(number: str, device_id: str, device_no: int | None) -> str | None:
@@ -109,7 +110,8 @@ def check_case(
         packet.number, signed.device_id, numbers(signed.device_id) if numbers else None
     )
     if problem is not None:
-        return make_verdict(VerdictStatus.MISMATCH, signed, f"({problem})")
+        verdict = make_verdict(VerdictStatus.MISMATCH, signed, f"({problem})")
+        return replace(verdict, message_zh=_NUMBER_ZH)
     if not packet.hash_matches():
         return make_verdict(
             VerdictStatus.TAMPERED, signed, "(the answers do not give the signed content hash)"

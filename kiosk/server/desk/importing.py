@@ -83,7 +83,8 @@ def import_scanned(
     if not any(t.startswith(DATA_PREFIX) for t in texts):
         return ImportOutcome(None, [f"只扫到了验真码，没有数据码。{HOW}"])
     with sessions() as session:
-        found = read_scan(texts, KeyCache(session), catalogue)
+        keys = KeyCache(session)
+        found = read_scan(texts, keys, catalogue, keys.device_no)
     try:
         results = import_payloads(sessions, texts, catalogue)
     except QrImportError as exc:

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import shutil
 import uuid
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers import FORM_ID, catalogue, example, example_file, fixed_clock
 
 from kiosk.cli import main
 from kiosk.device_identity import load_or_create_signing_key
 from kiosk.domain.case_numbers import DEVICE_NO_KEY
+from kiosk.printing.compact import write_value
 from kiosk.printing.qr_codec import encode_data_codes
+from kiosk.printing.signing import CaseIdentity
+from kiosk.printing.textcode import Writer, b45encode
 from kiosk.services.cases import fill_case
 from kiosk.services.context import KioskContext, open_kiosk
 from kiosk.services.packets import case_packet
@@ -39,6 +44,20 @@ def kiosk(root: Path, device_no: int | None = 1, *, real_clock: bool = False) ->
 def paper(ctx: KioskContext, case_id: str) -> list[str]:
     sheet = case_sheet(ctx, case_id)
     return [sheet.identity_payload, *sheet.data_payloads]
+
+
+def old_format_code(identity: CaseIdentity, key: Ed25519PrivateKey) -> str:
+    """A format-1 code (BBI1:) as the first round signed it: no envelope digest
+    (tests/unit/printing/test_qr_signing.py has the same)."""
+    w = Writer()
+    w.raw(uuid.UUID(identity.case_id).bytes + uuid.UUID(identity.device_id).bytes)
+    w.raw(bytes.fromhex(identity.content_hash))
+    w.text(identity.form_id)
+    w.varint(identity.form_version)
+    write_value(identity.number, w)
+    content = bytes(w.buf)
+    signed = content + key.sign(b"bangban-identity-v1\x00" + content)
+    return "BBI1:" + b45encode(signed + zlib.crc32(signed).to_bytes(4, "big"))
 
 
 def numbers(ctx: KioskContext) -> list[str]:
@@ -166,3 +185,35 @@ def test_same_number_other_uuid_is_a_mismatch_and_two_cases_are_two(
     assert out.count("VALID:") == 2 and one.number in out and two.number in out, out
     assert main([*b, "qr", "import", *paper(a, two.id), *paper(a, one.id)]) == 0
     assert capsys.readouterr().out.count("imported: case") == 2
+
+
+def test_own_format_1_codes_are_re_signed_in_format_2_when_the_kiosk_opens(
+    tmp_path: Path,
+) -> None:
+    """Cases finalized under the first round keep working: their own kiosk signs format 2
+    for them (never another kiosk's case); the trust rule then takes them."""
+    from kiosk.printing.signing import identity_of
+    from kiosk.printing.trust import check_case
+    from kiosk.services.qr_import import key_lookup
+
+    root = tmp_path / "a"
+    ctx = kiosk(root)
+    try:
+        case = fill_case(ctx, FORM_ID, example(), volunteer_id="1001")
+        packet = case_packet(ctx, case.id)
+        old = old_format_code(
+            replace(identity_of(packet), envelope=None), load_or_create_signing_key(root)
+        )
+        with ctx.store.unit_of_work() as uow:
+            uow.cases.require(case.id).identity_code = old
+            uow.commit()
+        assert check_case(packet, old, key_lookup(ctx)).status.value == "old_format"
+    finally:
+        ctx.close()
+    ctx = kiosk(root)
+    try:
+        again = case_packet(ctx, case.id)
+        assert again.identity_code and again.identity_code.startswith("BBI2:")
+        assert check_case(again, again.identity_code, key_lookup(ctx)).ok
+    finally:
+        ctx.close()
