@@ -13,8 +13,16 @@ from pathlib import Path
 
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX, BundleDefinition, check_bundle, load_bundle_file
 from kiosk.forms.bundle_compose import compose
-from kiosk.forms.checks import check_form
-from kiosk.forms.loader import FormFileError, FormIssue, load_choice_lists, load_form_file
+from kiosk.forms.checks import check_form, check_policy_use
+from kiosk.forms.loader import FormFileError, FormIssue, load_choice_lists
+from kiosk.forms.policy import (
+    EMPTY_POLICY,
+    POLICY_FILE,
+    Policy,
+    find_policy,
+    load_form_with_policy,
+    load_policy,
+)
 from kiosk.forms.schema import Choice, FormDefinition
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
@@ -41,6 +49,9 @@ class Catalogue:
     bundles: dict[tuple[str, int], BundleDefinition] = field(default_factory=dict)
     # Each bundle composed into one form, catalogued as "bundle.<bundle id>".
     composed: dict[tuple[str, int], FormDefinition] = field(default_factory=dict)
+    # The district policy the forms were loaded with (policy.yaml, kiosk.forms.policy).
+    policy: Policy = EMPTY_POLICY
+    policy_file: Path | None = None
 
     def get(self, form_id: str, version: int | None = None) -> FormDefinition:
         """The given version of a form (or of a composed bundle form), or its latest version."""
@@ -82,7 +93,7 @@ def definition_files(paths: Iterable[Path]) -> list[Path]:
             files.extend(
                 p
                 for p in sorted(path.glob("*.yaml"))
-                if p.name != LISTS_FILE and not p.name.endswith(TESTS_SUFFIX)
+                if p.name not in (LISTS_FILE, POLICY_FILE) and not p.name.endswith(TESTS_SUFFIX)
             )
         else:
             files.append(path)
@@ -107,9 +118,15 @@ def load_catalogue(
         issues.extend(exc.issues)
     if extra_lists:
         catalogue.lists.update(extra_lists)
+    catalogue.policy_file = find_policy([p for p in paths if p.is_dir()], DEFINITIONS_DIR)
+    if catalogue.policy_file is not None:
+        try:
+            catalogue.policy = load_policy(catalogue.policy_file)
+        except FormFileError as exc:
+            issues.extend(exc.issues)
     for file in definition_files(paths):
         try:
-            form = load_form_file(file)
+            form, text_refs = load_form_with_policy(file, catalogue.policy)
         except FormFileError as exc:
             issues.extend(exc.issues)
             continue
@@ -117,6 +134,16 @@ def load_catalogue(
         if file.name != expected:
             issues.append(FormIssue(str(file), "-", f"file name should be {expected}"))
         form_issues = check_form(form, str(file), catalogue.lists)
+        form_issues += check_policy_use(form, str(file), text_refs, catalogue.policy)
+        if form.rules is None and _shipped(file):
+            form_issues.append(
+                FormIssue(
+                    str(file),
+                    "-",
+                    "rules: a shipped form states its rules (legal_basis, time_limit, fee, "
+                    "complaint, deciding_office)",
+                )
+            )
         if form.key in catalogue.forms:
             form_issues.append(
                 FormIssue(
@@ -133,6 +160,13 @@ def load_catalogue(
     for file in bundle_files(paths):
         issues.extend(_load_bundle(catalogue, file))
     return catalogue, issues
+
+
+def _shipped(file: Path) -> bool:
+    try:
+        return file.resolve().parent == DEFINITIONS_DIR.resolve()
+    except OSError:
+        return False
 
 
 def bundle_files(paths: Iterable[Path]) -> list[Path]:
