@@ -66,10 +66,10 @@ class MaterialsPage(BasePage):
         )
         self.deadlines = [S.DEADLINE.format(text=d) for d in offer.deadlines]
         if self.deadlines:
-            note, nbox = frame("note", name="deadline")
+            deadline_box, nbox = frame("note", name="deadline")
             for line in self.deadlines:
                 nbox.addWidget(label(line, "large"))
-            self.body.addWidget(note)
+            self.body.addWidget(deadline_box)
         if offer.notes:
             notes, box = frame("panel")
             if offer.is_bundle:
