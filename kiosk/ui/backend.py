@@ -199,6 +199,14 @@ def print_problems(ctx: KioskContext) -> list[Any]:
     return list(printing.print_problems(ctx))
 
 
+def definition_lines(ctx: KioskContext) -> list[str]:
+    """Forms and policy in force, refused definitions, 待核实 parameters (staff page)."""
+    published = optional("kiosk.services.published")
+    if published is None or not hasattr(published, "status_lines"):
+        return []
+    return list(published.status_lines(ctx))
+
+
 def recent_cases(ctx: KioskContext) -> list[CaseSummary]:
     done = [c for c in cases.list_cases(ctx, limit=50) if c.state != "draft"]
     return done[:8]
