@@ -33,6 +33,11 @@ def publish(session: Session, folder: Path, effective: datetime | None = None) -
     body = build_release(folder, key, release=release, effective=when, publisher=device_id)
     refdata.put(session, "definitions", body)  # a new release always changes the body
     _refresh_devices(session)
+    from kiosk.server.db import server_home
+    from kiosk.server.published_forms import write_release
+
+    db_key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    write_release(server_home(), db_key, release, {f["path"]: f["text"] for f in body["files"]})
     return body
 
 

@@ -25,6 +25,7 @@ from kiosk.forms.catalogue import DEFINITIONS_DIR
 from kiosk.forms.engine import FormFill
 from kiosk.forms.examples import example_answers
 from kiosk.server import refdata
+from kiosk.services.cases import fill_case
 from kiosk.services.context import KioskContext
 from kiosk.services.published import refused_definitions, status_lines
 from kiosk.services.sync import sync_once
@@ -107,6 +108,12 @@ def test_publish_pull_use_switch_and_refuse_tampering(
     )
     assert elder_problems(ctx, 76) == []  # used: the published rule decides
     assert refused_definitions(ctx) == []
+    # The server validates with what it published: a 76-year-old's case is accepted.
+    answers = example_answers(ctx.catalogue.get("elderly_allowance"))
+    answers["elder_id"] = make_id_number("500111", FIXED_NOW.date().replace(year=1950), 12)
+    fill_case(ctx, "elderly_allowance", answers)
+    sent = sync_once(ctx)
+    assert (sent.sent, sent.quarantined, sent.error) == (1, 0, None), sent
 
     # Release 2 takes effect tomorrow: pulled and kept, not used before its time.
     tomorrow = (FIXED_NOW + timedelta(days=1)).isoformat()
