@@ -147,3 +147,16 @@ def test_the_shipped_policy_marks_what_is_unconfirmed() -> None:
     assert not policy.get("funeral_grant_yuan").confirmed
     for name, param in policy.parameters.items():
         assert param.source.strip(), name
+
+
+def test_a_scenario_naming_an_unknown_policy_parameter_is_a_broken_file(tmp_path: Path) -> None:
+    from kiosk.forms.scenarios import ScenarioFileError, run_test_file
+
+    path = tmp_path / "x.tests.yaml"
+    path.write_text(
+        "form: elderly_allowance\ntoday: 2026-11-20\npolicy: {elderly_min_age: 75}\n"
+        "cases:\n  - name: a\n    steps: []\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioFileError, match="unknown parameter\\(s\\) elderly_min_age"):
+        run_test_file(catalogue(), path)
