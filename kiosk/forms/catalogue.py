@@ -202,7 +202,7 @@ def bundle_files(paths: Iterable[Path]) -> list[Path]:
 def _load_bundle(catalogue: Catalogue, file: Path, *, layered: bool = False) -> list[FormIssue]:
     """Load, check and compose one bundle into the catalogue; return its issues."""
     try:
-        bundle = load_bundle_file(file)
+        bundle = load_bundle_file(file, catalogue.policy)
     except FormFileError as exc:
         return exc.issues
     issues = []
@@ -217,6 +217,9 @@ def _load_bundle(catalogue: Catalogue, file: Path, *, layered: bool = False) -> 
     composed = compose(bundle, catalogue.forms)
     # The composed form must pass the same checks as a hand-written one.
     issues = check_form(composed, str(file), catalogue.lists)
+    members = composed.policy_names
+    issues += check_policy_use(composed, str(file), [], composed.policy or catalogue.policy)
+    composed.with_policy(composed.policy, composed.policy_names | members)
     if not issues:
         catalogue.bundles[bundle.key] = bundle
         catalogue.composed[composed.key] = composed

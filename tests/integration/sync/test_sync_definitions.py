@@ -26,7 +26,7 @@ from kiosk.forms.engine import FormFill
 from kiosk.forms.examples import example_answers
 from kiosk.server import refdata
 from kiosk.services.cases import fill_case
-from kiosk.services.context import KioskContext
+from kiosk.services.context import KioskContext, open_kiosk
 from kiosk.services.published import refused_definitions, status_lines
 from kiosk.services.sync import sync_once
 
@@ -145,6 +145,14 @@ def test_publish_pull_use_switch_and_refuse_tampering(
     sync_once(ctx)
     assert refused_definitions(ctx)[-1]["why"] == "release 3 is already installed"
     assert ctx.catalogue.release_folders == ["000001", "000002", "000003"]
+
+    # Any later start of the kiosk (the app, `kiosk fill`, `kiosk status`) uses them.
+    again = open_kiosk(ctx.data_root, clock=ctx.clock)
+    try:
+        assert again.catalogue.release_folders == ["000001", "000002", "000003"]
+        assert again.catalogue.policy.version == 4
+    finally:
+        again.close()
     lines = status_lines(ctx)
     assert "已拒绝：第3版 elderly_allowance.v1.yaml（signature does not match" in "\n".join(lines)
 

@@ -160,3 +160,22 @@ def test_a_scenario_naming_an_unknown_policy_parameter_is_a_broken_file(tmp_path
     )
     with pytest.raises(ScenarioFileError, match="unknown parameter\\(s\\) elderly_min_age"):
         run_test_file(catalogue(), path)
+
+
+def test_a_bundles_texts_use_the_policy_too(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "defs"
+    shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
+    bundle = folder / "bundles" / "death_in_family.v2.yaml"
+    text = bundle.read_text(encoding="utf-8")
+    text = text.replace(
+        "\ndescription: ", "\ndescription: 户口${policy:hukou_cancel_days}内注销。", 1
+    )
+    bundle.write_text(text, encoding="utf-8")
+    cat, issues = load_catalogue([folder])
+    assert issues == []
+    assert cat.get("bundle.death_in_family").description.startswith("户口30天内注销。")
+    bundle.write_text(text.replace("hukou_cancel_days", "nope"), encoding="utf-8")
+    _, issues = load_catalogue([folder])
+    assert [i.message for i in issues] == ["text: unknown policy parameter 'nope'"]
