@@ -204,7 +204,7 @@ def status_lines(ctx: KioskContext) -> list[str]:
     now = ctx.clock()
     in_force = effective_releases(ctx.data_root, now)
     policy = ctx.catalogue.policy
-    source = f"发布第{int(in_force[-1].name)}版" if in_force else "随机自带"
+    source = f"发布第{int(in_force[-1].name)}版" if in_force else "本机自带"
     lines = [f"表单定义：{source}；{policy.district}政策 第{policy.version}版"]
     pending = pending_release(ctx.data_root, now)
     if pending is not None:
