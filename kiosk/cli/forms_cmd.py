@@ -33,6 +33,11 @@ def register(sub: Any) -> None:
     add_forms_dir(p)
     p.set_defaults(handler=cmd_show)
 
+    p = fsub.add_parser("policy", help="the district policy parameters (待核实 = unconfirmed)")
+    p.add_argument("--json", action="store_true")
+    add_forms_dir(p)
+    p.set_defaults(handler=cmd_policy)
+
     p = fsub.add_parser(
         "test",
         help="run form tests (*.tests.yaml); exit 0 all pass, 1 a case differs, 2 a bad file",
@@ -95,7 +100,53 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     print(f"{form.id} v{form.version}  {form.title}  ({form.department})")
     print("routing: " + " → ".join(f"{s.desk}（{s.does}）" for s in form.routing))
+    for line in rules_lines(form):
+        print(line)
     _outline(form.questions, indent=1)
+    return 0
+
+
+def rules_lines(form: FormDefinition) -> list[str]:
+    """The form's rules and the policy parameters it uses, for staff (待核实 marked)."""
+    lines: list[str] = []
+    rules = form.rules
+    if rules is not None:
+        lines.append("legal basis:")
+        for doc in rules.legal_basis:
+            article = f" {doc.article}" if doc.article else ""
+            lines.append(f"  {doc.number}《{doc.title}》{article}")
+        lines.append(f"time limit (resident): {rules.time_limit.resident.text}")
+        lines.append(f"time limit (office): {rules.time_limit.office}")
+        lines.append(f"fee: {rules.fee}")
+        lines.append(f"complaint: {rules.complaint.name} {rules.complaint.phone}")
+        lines.append(f"deciding office: {rules.deciding_office}")
+    policy = form.policy
+    if policy is not None and form.policy_names:
+        lines.append(f"policy: {policy.district} v{policy.version}")
+        for name in sorted(form.policy_names):
+            if name in policy.parameters:
+                param = policy.get(name)
+                lines.append(f"  {name} = {policy.staff_text(name)}  {param.label}; {param.source}")
+    return lines
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    catalogue = catalogue_for(args)
+    policy = catalogue.policy
+    if args.json:
+        print_json(policy.model_dump(mode="json"))
+        return 0
+    effective = f", from {policy.effective}" if policy.effective else ""
+    print(f"{policy.district} policy v{policy.version}{effective} ({catalogue.policy_file})")
+    print_table(
+        ["PARAMETER", "VALUE", "LABEL", "SOURCE"],
+        [
+            [name, policy.staff_text(name), param.label, param.source]
+            for name, param in policy.parameters.items()
+        ],
+    )
+    unconfirmed = sum(not p.confirmed for p in policy.parameters.values())
+    print(f"{len(policy.parameters)} parameter(s), {unconfirmed} 待核实 (unconfirmed)")
     return 0
 
 

@@ -109,13 +109,17 @@ def _run_forever(ctx: Any, options: SyncOptions) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from kiosk.services.published import refresh_catalogue, refused_definitions, status_lines
+
     ctx = open_context(args)
     try:
         status = sync_status(ctx)
+        refresh_catalogue(ctx)
+        definitions, refused = status_lines(ctx), refused_definitions(ctx)
     finally:
         ctx.close()
     if args.json:
-        print_json(status)
+        print_json({**vars(status), "definitions": definitions, "refused_definitions": refused})
         return 0
     if not status.enrolled:
         print("not enrolled (kiosk enroll URL CODE)")
@@ -125,6 +129,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"last success {status.last_success_at:%Y-%m-%d %H:%M:%S} UTC")
     if status.last_error:
         print(f"last error: {status.last_error}")
+    for line in definitions:
+        print(line)
     return 0
 
 

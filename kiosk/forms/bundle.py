@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -85,10 +86,24 @@ class BundleDefinition(_Strict):
         return {q.name: q for q, _ in walk([*self.questions, *self.final_questions])}
 
 
-def load_bundle_file(path: Path) -> BundleDefinition:
+def load_bundle_file(path: Path, policy: Any = None) -> BundleDefinition:
+    """Parse a bundle file; its texts' ``${policy:name}`` are resolved against ``policy``
+    (kiosk.forms.policy.Policy), an unknown name is a FormFileError."""
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise FormFileError([FormIssue(str(path), "-", "the file must hold a mapping (id, ...)")])
+    if policy is not None:
+        from kiosk.forms.policy import resolve_texts, text_refs
+
+        unknown = [(n, q) for n, q in text_refs(data) if n not in policy.parameters]
+        if unknown:
+            raise FormFileError(
+                [
+                    FormIssue(str(path), q, f"text: unknown policy parameter '{n}'")
+                    for n, q in unknown
+                ]
+            )
+        data = resolve_texts(data, policy)
     try:
         return BundleDefinition.model_validate(data)
     except ValidationError as exc:

@@ -126,7 +126,10 @@ def compose(
         questions=questions,
         constants=constants,
     )
-    return composed.model_copy(update={"id": bundle.form_id})
+    members = [forms[(bf.form, bf.version)] for bf in bundle.forms]
+    policy = next((f.policy for f in members if f.policy is not None), None)
+    names = frozenset(n for f in members for n in f.policy_names)
+    return composed.model_copy(update={"id": bundle.form_id}).with_policy(policy, names)
 
 
 def applicable(bundle: BundleDefinition, fill: FormFill) -> list[BundleForm]:

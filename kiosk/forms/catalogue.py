@@ -13,8 +13,16 @@ from pathlib import Path
 
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX, BundleDefinition, check_bundle, load_bundle_file
 from kiosk.forms.bundle_compose import compose
-from kiosk.forms.checks import check_form
-from kiosk.forms.loader import FormFileError, FormIssue, load_choice_lists, load_form_file
+from kiosk.forms.checks import check_form, check_policy_use
+from kiosk.forms.loader import FormFileError, FormIssue, load_choice_lists
+from kiosk.forms.policy import (
+    EMPTY_POLICY,
+    POLICY_FILE,
+    Policy,
+    find_policy,
+    load_form_with_policy,
+    load_policy,
+)
 from kiosk.forms.schema import Choice, FormDefinition
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
@@ -41,6 +49,11 @@ class Catalogue:
     bundles: dict[tuple[str, int], BundleDefinition] = field(default_factory=dict)
     # Each bundle composed into one form, catalogued as "bundle.<bundle id>".
     composed: dict[tuple[str, int], FormDefinition] = field(default_factory=dict)
+    # The district policy the forms were loaded with (policy.yaml, kiosk.forms.policy).
+    policy: Policy = EMPTY_POLICY
+    policy_file: Path | None = None
+    # Published releases in force on this kiosk (kiosk.services.published), oldest first.
+    release_folders: list[str] = field(default_factory=list)
 
     def get(self, form_id: str, version: int | None = None) -> FormDefinition:
         """The given version of a form (or of a composed bundle form), or its latest version."""
@@ -82,7 +95,7 @@ def definition_files(paths: Iterable[Path]) -> list[Path]:
             files.extend(
                 p
                 for p in sorted(path.glob("*.yaml"))
-                if p.name != LISTS_FILE and not p.name.endswith(TESTS_SUFFIX)
+                if p.name not in (LISTS_FILE, POLICY_FILE) and not p.name.endswith(TESTS_SUFFIX)
             )
         else:
             files.append(path)
@@ -90,12 +103,22 @@ def definition_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_catalogue(
-    paths: Iterable[Path] | None = None, *, extra_lists: Mapping[str, list[Choice]] | None = None
+    paths: Iterable[Path] | None = None,
+    *,
+    extra_lists: Mapping[str, list[Choice]] | None = None,
+    layered: bool = False,
+    require_rules: bool = False,
 ) -> tuple[Catalogue, list[FormIssue]]:
     """Load and check every definition; return the catalogue of the good ones and all issues.
 
     A broken file never hides the others: each problem is reported as
     ``file: question: message`` and the rest of the catalogue still loads.
+
+    Each form is loaded with the ``policy.yaml`` of its own folder, else the policy of the
+    last folder that has one (else the shipped one). ``layered``: a later folder's form of
+    the same id and version replaces an earlier one (published releases over the shipped
+    forms) instead of being reported. ``require_rules``: every form needs its rules block
+    (always so for the shipped forms).
     """
     paths = list(paths) if paths is not None else [DEFINITIONS_DIR]
     issues: list[FormIssue] = []
@@ -107,9 +130,22 @@ def load_catalogue(
         issues.extend(exc.issues)
     if extra_lists:
         catalogue.lists.update(extra_lists)
-    for file in definition_files(paths):
+    catalogue.policy_file = find_policy([p for p in paths if p.is_dir()], DEFINITIONS_DIR)
+    own_policy: dict[Path, Policy] = {}
+    policy_files = {p / POLICY_FILE for p in paths if p.is_dir() and (p / POLICY_FILE).is_file()}
+    if catalogue.policy_file is not None:
+        policy_files.add(catalogue.policy_file)
+    for policy_file in sorted(policy_files):
         try:
-            form = load_form_file(file)
+            own_policy[policy_file.parent] = load_policy(policy_file)
+        except FormFileError as exc:
+            issues.extend(exc.issues)
+    if catalogue.policy_file is not None:
+        catalogue.policy = own_policy.get(catalogue.policy_file.parent, EMPTY_POLICY)
+    for file in definition_files(paths):
+        policy = own_policy.get(file.parent, catalogue.policy)
+        try:
+            form, text_refs = load_form_with_policy(file, policy)
         except FormFileError as exc:
             issues.extend(exc.issues)
             continue
@@ -117,7 +153,17 @@ def load_catalogue(
         if file.name != expected:
             issues.append(FormIssue(str(file), "-", f"file name should be {expected}"))
         form_issues = check_form(form, str(file), catalogue.lists)
-        if form.key in catalogue.forms:
+        form_issues += check_policy_use(form, str(file), text_refs, policy)
+        if form.rules is None and (require_rules or _shipped(file)):
+            form_issues.append(
+                FormIssue(
+                    str(file),
+                    "-",
+                    "rules: a shipped form states its rules (legal_basis, time_limit, fee, "
+                    "complaint, deciding_office)",
+                )
+            )
+        if form.key in catalogue.forms and not layered:
             form_issues.append(
                 FormIssue(
                     str(file),
@@ -131,8 +177,15 @@ def load_catalogue(
             catalogue.forms[form.key] = form
             catalogue.files[form.key] = file
     for file in bundle_files(paths):
-        issues.extend(_load_bundle(catalogue, file))
+        issues.extend(_load_bundle(catalogue, file, layered=layered))
     return catalogue, issues
+
+
+def _shipped(file: Path) -> bool:
+    try:
+        return file.resolve().parent == DEFINITIONS_DIR.resolve()
+    except OSError:
+        return False
 
 
 def bundle_files(paths: Iterable[Path]) -> list[Path]:
@@ -146,10 +199,10 @@ def bundle_files(paths: Iterable[Path]) -> list[Path]:
     ]
 
 
-def _load_bundle(catalogue: Catalogue, file: Path) -> list[FormIssue]:
+def _load_bundle(catalogue: Catalogue, file: Path, *, layered: bool = False) -> list[FormIssue]:
     """Load, check and compose one bundle into the catalogue; return its issues."""
     try:
-        bundle = load_bundle_file(file)
+        bundle = load_bundle_file(file, catalogue.policy)
     except FormFileError as exc:
         return exc.issues
     issues = []
@@ -157,13 +210,16 @@ def _load_bundle(catalogue: Catalogue, file: Path) -> list[FormIssue]:
     if file.name != expected:
         issues.append(FormIssue(str(file), "-", f"file name should be {expected}"))
     issues.extend(check_bundle(bundle, str(file), catalogue.forms, catalogue.lists))
-    if bundle.key in catalogue.bundles:
+    if bundle.key in catalogue.bundles and not layered:
         issues.append(FormIssue(str(file), "-", f"bundle {bundle.id} v{bundle.version} twice"))
     if issues:
         return issues
     composed = compose(bundle, catalogue.forms)
     # The composed form must pass the same checks as a hand-written one.
     issues = check_form(composed, str(file), catalogue.lists)
+    members = composed.policy_names
+    issues += check_policy_use(composed, str(file), [], composed.policy or catalogue.policy)
+    composed.with_policy(composed.policy, composed.policy_names | members)
     if not issues:
         catalogue.bundles[bundle.key] = bundle
         catalogue.composed[composed.key] = composed

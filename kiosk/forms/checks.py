@@ -7,8 +7,9 @@ pieces refer to one another, which is where hand-written forms usually break.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
-from kiosk.forms.expr import Call, ExprSyntaxError, compile_expression
+from kiosk.forms.expr import Call, ExprSyntaxError, compile_expression, policy_names
 from kiosk.forms.expr import walk as walk_expr
 from kiosk.forms.loader import FormIssue
 from kiosk.forms.model import FormModel, indexed_repeat_problems, loose_repeat_refs, model_of
@@ -116,6 +117,56 @@ def check_form(
     if not issues:
         issues.extend(_check_model(form, file))
     return issues
+
+
+def check_policy_use(
+    form: FormDefinition, file: str, text_refs: list[tuple[str, str]], policy: Any
+) -> list[FormIssue]:
+    """Every policy parameter the form names exists in the district policy: in texts
+    (``${policy:name}``), in expressions (``policy('name')``) and as its deadline's
+    ``days``. Attaches the policy and the names to the form (kiosk.forms.policy)."""
+    issues: list[FormIssue] = []
+    known = policy.parameters
+    used: set[str] = set()
+    for name, where in text_refs:
+        used.add(name)
+        if name not in known:
+            issues.append(FormIssue(file, where, f"text: unknown policy parameter '{name}'"))
+    for q, what, text in _expressions(form):
+        try:
+            root = compile_expression(text).root
+        except ExprSyntaxError:
+            continue  # reported by check_form
+        for name in sorted(policy_names(root)):
+            used.add(name)
+            if name not in known:
+                issues.append(FormIssue(file, q, f"{what}: unknown policy parameter '{name}'"))
+            elif isinstance(known[name].value, list):
+                issues.append(FormIssue(file, q, f"{what}: policy parameter '{name}' is a table"))
+    days = form.rules.time_limit.resident.days if form.rules else None
+    if days:
+        used.add(days)
+        if days not in known:
+            issues.append(
+                FormIssue(file, "-", f"rules.time_limit: unknown policy parameter '{days}'")
+            )
+    form.with_policy(policy, frozenset(used))
+    return issues
+
+
+def _expressions(form: FormDefinition) -> Iterator[tuple[str, str, str]]:
+    for q, _repeat in walk(form.questions):
+        for what, text in (
+            ("relevant", q.relevant),
+            ("constraint", q.constraint),
+            ("calculation", q.calculation),
+            ("required", q.required if isinstance(q.required, str) else None),
+        ):
+            if text:
+                yield q.name, what, text
+    for m in form.materials:
+        if m.relevant:
+            yield m.id, "material relevant", m.relevant
 
 
 def _check_prefill(

@@ -173,6 +173,15 @@ class Call(Node):
         return self.args
 
 
+def policy_names(node: Node) -> set[str]:
+    """The parameter names of every policy('…') call in a tree."""
+    return {
+        str(n.args[0].value)  # type: ignore[attr-defined]
+        for n in walk(node)
+        if isinstance(n, Call) and n.name == "policy"
+    }
+
+
 def walk(node: Node) -> Iterator[Node]:
     """Every node of a tree, the root first."""
     yield node
@@ -258,6 +267,10 @@ class _Builder:
             args = (args[0], self.regex_pattern(args[1], token))
         elif name == "date":
             self.check_date_literal(args[0], token)
+        elif name == "policy" and not (
+            isinstance(args[0], Literal) and isinstance(args[0].value, str)
+        ):
+            raise self.error("policy() needs the parameter's name in quotes", token)
         elif name == "indexed-repeat" and not all(isinstance(a, Ref) for a in args[:2]):
             raise self.error("indexed-repeat() needs ${field} and ${repeat} first", token)
         return Call(name, args, spec.impl, spec.lazy)

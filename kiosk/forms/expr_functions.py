@@ -219,6 +219,21 @@ def _fn_indexed_repeat(ctx: EvalContext, args: Args) -> object:
     return lookup(field.name, repeat.name, int(n)) if n == int(n) else None
 
 
+def _fn_policy(ctx: EvalContext, args: Args) -> object:
+    """policy('name'): a district policy parameter (kiosk.forms.policy), e.g. an amount
+    in 元 or an age in years; the name is checked by ``kiosk forms check``."""
+    lookup = getattr(ctx, "policy", None)
+    if lookup is None:
+        raise ExprEvalError("policy() has no district policy here")
+    name = to_string(args[0])
+    try:
+        return lookup(name)
+    except KeyError:
+        raise ExprEvalError(f"unknown policy parameter '{name}'") from None
+    except ValueError as exc:
+        raise ExprEvalError(str(exc)) from None
+
+
 def _fn_regex(ctx: EvalContext, args: Args) -> object:
     value, pattern = args  # the pattern was compiled when the expression was
     return pattern.fullmatch(to_string(value)) is not None
@@ -247,6 +262,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         _spec("sum", 1, 1)(_fn_sum),
         _spec("string-length", 1, 1)(lambda ctx, a: len(to_string(a[0]))),
         _spec("regex", 2, 2)(_fn_regex),
+        _spec("policy", 1, 1)(_fn_policy),
         _spec("contains", 2, 2)(lambda ctx, a: to_string(a[1]) in to_string(a[0])),
         _spec("starts-with", 2, 2)(lambda ctx, a: to_string(a[0]).startswith(to_string(a[1]))),
         _spec("today", 0, 0)(lambda ctx, a: ctx.today),

@@ -25,6 +25,7 @@ from kiosk.forms.migrate import migrate_draft
 from kiosk.forms.paths import BadPath, parse_item, parse_path
 from kiosk.forms.prefill import ChainedPrefill, IdNumberPrefill, PrefillValue
 from kiosk.forms.scenario_match import compare, compare_list, plain
+from kiosk.forms.schema import FormDefinition
 
 log = logging.getLogger(__name__)
 TESTS_SUFFIX = ".tests.yaml"
@@ -56,6 +57,9 @@ class Case(_Strict):
     expect: Expect = Field(default_factory=Expect)
     today: dt.date | None = None
     resident: str | None = None  # the person identified at the start (prefill @resident)
+    # District policy values for this case ({elderly_allowance_min_age: 75}): what a
+    # district that sets another value gets. Expressions see them; texts keep the file's.
+    policy: dict[str, int | float | str] = Field(default_factory=dict)
 
 
 class TestFile(_Strict):
@@ -65,6 +69,7 @@ class TestFile(_Strict):
     resident: str | None = None
     # ID number → registry fields, for prefill ({name: 张德明, village: v03, ...}).
     registry: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    policy: dict[str, int | float | str] = Field(default_factory=dict)  # for every case
     cases: list[Case] = Field(min_length=1)
 
 
@@ -119,6 +124,21 @@ def load_test_file(path: Path) -> TestFile:
         raise ScenarioFileError(f"{path}: {where}") from exc
 
 
+def with_policy_values(form: FormDefinition, values: Mapping[str, Any]) -> FormDefinition:
+    """The form with some policy parameters set to other values (a scenario's ``policy``);
+    ScenarioFileError naming an unknown parameter."""
+    if not values:
+        return form
+    policy = form.policy
+    known = policy.parameters if policy is not None else {}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ScenarioFileError(f"policy: unknown parameter(s) {', '.join(unknown)}")
+    changed = {n: known[n].model_copy(update={"value": v}) for n, v in values.items()}
+    new_policy = policy.model_copy(update={"parameters": {**known, **changed}})
+    return form.model_copy().with_policy(new_policy, form.policy_names)
+
+
 def run_test_file(catalogue: Catalogue, path: Path) -> list[CaseResult]:
     """Run every case of a test file; ScenarioFileError when the file cannot be run."""
     spec = load_test_file(path)
@@ -135,7 +155,9 @@ class _Run:
     def __init__(self, catalogue: Catalogue, spec: TestFile, case: Case) -> None:
         self.catalogue = catalogue
         self.spec = spec
-        self.form = catalogue.get(spec.form, spec.version)
+        self.form = with_policy_values(
+            catalogue.get(spec.form, spec.version), {**spec.policy, **case.policy}
+        )
         self.today = case.today or spec.today or dt.date.today()
         self.prefill = ChainedPrefill([IdNumberPrefill(), _Registry(spec.registry)])
         self.fill = FormFill(

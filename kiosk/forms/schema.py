@@ -9,9 +9,16 @@ eligibility notes, print sections and prefill sources.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 QuestionType = Literal[
     "text",
@@ -190,6 +197,46 @@ class SensitiveData(_Strict):
     why: str
 
 
+class LegalBasis(_Strict):
+    """One document a form rests on: its number (国发〔2014〕8号), title, and the article."""
+
+    number: str
+    title: str
+    article: str | None = None
+    url: str | None = None
+
+
+class ResidentTimeLimit(_Strict):
+    """The resident's deadline in words (老人去世后一个月内注销户口) and, optionally, the
+    policy parameter holding it in days (``days: hukou_cancel_days``)."""
+
+    text: str
+    days: str | None = None
+
+
+class TimeLimit(_Strict):
+    resident: ResidentTimeLimit
+    office: str  # the office's promised time (受理后20个工作日内办结)
+
+
+class Complaint(_Strict):
+    """Where a resident complains: the line's name and phone (may be ``${policy:…}``)."""
+
+    name: str
+    phone: str
+
+
+class FormRules(_Strict):
+    """What every official 办事指南 states (issue 16): legal basis, time limits, fee,
+    complaint line and the office that decides."""
+
+    legal_basis: list[LegalBasis] = Field(min_length=1)
+    time_limit: TimeLimit
+    fee: str
+    complaint: Complaint
+    deciding_office: str
+
+
 def _names(qs: list[Question]) -> set[str]:
     out: set[str] = set()
     for q in qs:
@@ -225,6 +272,27 @@ class FormDefinition(_Strict):
     # Free-standing values the expressions may use (thresholds), e.g. {min_age: 80}.
     constants: dict[str, int | float | str] = Field(default_factory=dict)
     sensitive: list[SensitiveData] = Field(default_factory=list)
+    rules: FormRules | None = None
+    # Set by the catalogue: the district policy the form was loaded with, and the policy
+    # parameters its texts and expressions name (kiosk.forms.policy).
+    _policy: Any = PrivateAttr(default=None)
+    _policy_names: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @property
+    def policy(self) -> Any:
+        """The kiosk.forms.policy.Policy this definition was loaded with (or None)."""
+        return self._policy
+
+    @property
+    def policy_names(self) -> frozenset[str]:
+        """The policy parameters this form names, in texts or expressions."""
+        return self._policy_names
+
+    def with_policy(self, policy: Any, names: frozenset[str]) -> FormDefinition:
+        """Attach the policy (done once by the catalogue loader); returns self."""
+        self._policy = policy
+        self._policy_names = names
+        return self
 
     @model_validator(mode="after")
     def _sensitive_questions_exist(self) -> FormDefinition:

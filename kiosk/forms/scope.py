@@ -45,6 +45,14 @@ class AnswerScope:
             return fill.effective(name, base)
         return [fill.effective(name, inst) for inst in fill.instances_from(base, rest)]
 
+    def policy(self, name: str) -> object:
+        """policy('name'): the value in the district policy the form was loaded with;
+        KeyError for an unknown name."""
+        policy = self._fill.form.policy
+        if policy is None:
+            raise KeyError(name)
+        return policy.expression_value(name)
+
     def _resolve(self, repeats: tuple[str, ...]) -> tuple[Instance, tuple[str, ...]]:
         """The part of this instance the name shares, and the repeats it ranges over."""
         k = 0

@@ -120,6 +120,24 @@ def materials_block(flow: Flow, materials: list[Material], title: str) -> None:
         flow.place(h, draw)
 
 
+def rules_block(flow: Flow, lines: list[str]) -> None:
+    """The form's rules (办理依据, 时限, 收费, 审批机关, 监督投诉) in small type."""
+    if not lines:
+        return
+    wrapped = [wrap(line, SMALL + 0.5, CONTENT_W - 8) for line in lines]
+    heights = [lines_h(len(w), SMALL + 0.5) + 1 for w in wrapped]
+    section_title(flow, "办事规则", keep_with=sum(heights[:2]))
+    for parts, h in zip(wrapped, heights, strict=True):
+
+        def draw(c: Canvas, top: float, parts: list[str] = parts) -> None:
+            y = top - SMALL - 1
+            for part in parts:
+                text(c, MARGIN + 4, y, part, SMALL + 0.5)
+                y -= (SMALL + 0.5) * LEAD
+
+        flow.place(h, draw)
+
+
 def _data_codes(flow: Flow, sheet: CaseSheet) -> None:
     """The data codes in rows, their caption on the right of the first row (no title bar
     above them: the bar's height is what pushed a one-sheet case onto a third page)."""
@@ -208,6 +226,9 @@ def _layout(sheet: CaseSheet, *, codes_early: bool) -> list[list[Draw]]:
         flow.gap(6)
     materials_block(flow, sheet.materials, "需带材料（工作人员收到后打勾）")
     flow.gap(6)
+    if sheet.rules:
+        rules_block(flow, sheet.rules)
+        flow.gap(6)
     if codes_early:
         _data_codes(flow, sheet)
         flow.gap(4)

@@ -106,6 +106,25 @@ class CaseSheet:
     # The notice-and-consent record in one sentence (kiosk.services.consent); printed
     # under the declaration until the layout gives it its own small section.
     consent: str = ""
+    # The form's rules as every 办事指南 states them (issue 16): basis, time limits, fee,
+    # complaint line, deciding office; one line each.
+    rules: list[str] = field(default_factory=list)
+
+
+def rules_lines(form: FormDefinition) -> list[str]:
+    """The printed 办事规则 of a form (empty when the form states none)."""
+    rules = form.rules
+    if rules is None:
+        return []
+    basis = "；".join(f"{d.title}（{d.number}）{d.article or ''}" for d in rules.legal_basis)
+    return [
+        f"办理依据：{basis}",
+        f"办理时限（申请人）：{rules.time_limit.resident.text}",
+        f"办结时限（办理机关）：{rules.time_limit.office}",
+        f"收费：{rules.fee}",
+        f"审批机关：{rules.deciding_office}",
+        f"监督投诉：{rules.complaint.name} {rules.complaint.phone}",
+    ]
 
 
 @dataclass
@@ -254,6 +273,7 @@ def build_sheet(
         summary=summary(fill, packet.answers, packet.number, title),
         photo=form.print_photo,
         consent=consent,
+        rules=rules_lines(form),
     )
 
 

@@ -87,6 +87,13 @@ def create_app(
     migrate_to_head(engine)
     sessions = session_factory(engine)
     forms = catalogue or default_catalogue()
+    from kiosk.server.db import server_home
+    from kiosk.server.published_forms import PublishedForms
+
+    published = PublishedForms(
+        forms, server_home(), engine.url.render_as_string(hide_password=True)
+    )
+    published.refresh(force=True)  # the forms the district published (issue 16)
     ensure_identity(sessions)
     for attempt in range(3):  # several processes starting at once race this insert
         try:
@@ -234,6 +241,7 @@ def create_app(
         if len(body.cases) > MAX_BATCH:
             raise HTTPException(413, f"at most {MAX_BATCH} cases per batch")
         try:
+            published.refresh()
             results, epoch, created = ingest_batch(sessions, body.cases, forms, device_id=dev.id)
         except IntakeBusy as exc:
             raise HTTPException(503, str(exc), headers={"Retry-After": "5"}) from exc

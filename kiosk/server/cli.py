@@ -191,6 +191,33 @@ def cmd_load(kind: str) -> Any:
     return handler
 
 
+def cmd_forms_publish(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from kiosk.forms.publish import PublishError
+    from kiosk.server.publishing import publish
+
+    effective = None
+    if args.effective:
+        try:
+            effective = datetime.fromisoformat(args.effective)
+        except ValueError as exc:
+            raise ServerCliError(f"--effective: not an ISO time: {args.effective}", 2) from exc
+        if effective.tzinfo is None:
+            effective = effective.astimezone()  # local time of the server
+    with _sessions(args)() as session:
+        try:
+            body = publish(session, Path(args.folder), effective)
+        except PublishError as exc:
+            raise ServerCliError(f"not published:\n{exc}", 2) from exc
+        session.commit()
+    print(
+        f"definitions: release {body['release']}, {len(body['files'])} file(s) signed, "
+        f"effective {body['effective']}"
+    )
+    return 0
+
+
 def cmd_qr_import(args: argparse.Namespace) -> int:
     from kiosk.forms.catalogue import default_catalogue
     from kiosk.server.qr_import import QrImportError, import_payloads
@@ -276,6 +303,18 @@ def build_parser() -> argparse.ArgumentParser:
         p = gsub.add_parser("load")
         p.add_argument("file")
         p.set_defaults(handler=cmd_load(kind))
+
+    forms = sub.add_parser("forms", help="publish form definitions and the district policy")
+    fsub = forms.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
+    p = fsub.add_parser(
+        "publish", help="check and sign DIR (forms, bundles, policy.yaml) for the kiosks"
+    )
+    p.add_argument("folder", metavar="DIR")
+    p.add_argument(
+        "--effective",
+        help="when kiosks switch to it, ISO time (default: now), e.g. 2027-01-01T00:00",
+    )
+    p.set_defaults(handler=cmd_forms_publish)
 
     qr = sub.add_parser("qr", help="import scanned QR data codes")
     qsub = qr.add_subparsers(dest="qr_command", metavar="ACTION", required=True)

@@ -19,9 +19,10 @@ from kiosk.forms.catalogue import Catalogue
 from kiosk.server.models import ReferenceData, utcnow
 
 # market_days: the 赶集 calendar, set on the desk console (kiosk.domain.market_days);
-# devices: the enrolled kiosks' public keys (the trust rule, kiosk.server.devices).
-KINDS = ("forms", "villages", "registry", "market_days", "devices")
-Kind = Literal["forms", "villages", "registry", "market_days", "devices"]
+# devices: the enrolled kiosks' public keys (the trust rule, kiosk.server.devices);
+# definitions: the signed release of forms and district policy (kiosk.forms.publish).
+KINDS = ("forms", "villages", "registry", "market_days", "devices", "definitions")
+Kind = Literal["forms", "villages", "registry", "market_days", "devices", "definitions"]
 
 
 class ReferenceError(Exception):

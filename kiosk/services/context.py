@@ -54,7 +54,7 @@ def open_kiosk(
     sign_missing_identity_codes(store, root)
     kiosk_clock = clock or local_now
     store.now = lambda: utc_naive(kiosk_clock())  # audit times follow the kiosk's clock
-    return KioskContext(
+    ctx = KioskContext(
         data_root=root,
         settings=settings,
         store=store,
@@ -63,6 +63,11 @@ def open_kiosk(
         prefill=prefill or ChainedPrefill([IdNumberPrefill(), RegistryPrefill(store)]),
         clock=kiosk_clock,
     )
+    if catalogue is None:  # the definitions the town server published, once in force
+        from kiosk.services.published import refresh_catalogue
+
+        refresh_catalogue(ctx)
+    return ctx
 
 
 def utc_naive(moment: datetime) -> datetime:

@@ -54,7 +54,13 @@ class SyncError(Exception):
 
 def _target(ctx: KioskContext) -> Target:
     # The settings are read at each round: enrolling changes server_url under a running worker.
-    return Target(ctx.store, lambda: ctx.settings, ctx.data_root, partial(_apply_reference, ctx))
+    return Target(
+        ctx.store,
+        lambda: ctx.settings,
+        ctx.data_root,
+        partial(_apply_reference, ctx),
+        after_pull=partial(_refresh_definitions, ctx),
+    )
 
 
 def _apply_reference(ctx: KioskContext, kind: str, body: Any) -> None:
@@ -64,6 +70,11 @@ def _apply_reference(ctx: KioskContext, kind: str, body: Any) -> None:
         villages = [Choice(value=str(v["value"]), label=str(v["label"])) for v in body]
         # A new Catalogue object, swapped in whole: readers never see a half-made list.
         ctx.catalogue = replace(ctx.catalogue, lists={**ctx.catalogue.lists, "villages": villages})
+    elif kind == "definitions":
+        from kiosk.services.published import install_release, refresh_catalogue
+
+        install_release(ctx, body)
+        refresh_catalogue(ctx)
     elif kind == "registry":
         from kiosk.services.registry import load_registry_document
 
@@ -72,13 +83,25 @@ def _apply_reference(ctx: KioskContext, kind: str, body: Any) -> None:
 
 
 def apply_stored_reference(ctx: KioskContext) -> None:
-    """At start-up: use the village list pulled last time (the registry is already stored)."""
+    """At start-up: use the village list pulled last time (the registry is already stored)
+    and the published definitions in force."""
     stored = read_reference(ctx.store, ctx.data_root, "villages")
     if stored is not None:
         try:
             _apply_reference(ctx, "villages", stored[1])
         except (KeyError, TypeError, ValueError):
             log.warning("stored village list is not usable; keeping the shipped one")
+    _refresh_definitions(ctx)
+
+
+def _refresh_definitions(ctx: KioskContext) -> None:
+    """Switch to a published release whose effective time has come (each sync round)."""
+    from kiosk.services.published import refresh_catalogue
+
+    try:
+        refresh_catalogue(ctx)
+    except (OSError, ValueError) as exc:
+        log.warning("published definitions not usable: %s", exc)
 
 
 def sync_status(ctx: KioskContext) -> SyncStatus:

@@ -60,6 +60,8 @@ class Target:
     data_root: Path
     # Puts fresh reference data to use (e.g. loads the registry extract for prefill).
     apply_reference: Callable[[str, Any], None] | None = None
+    # Runs after each pull (e.g. switches to published definitions once in force).
+    after_pull: Callable[[], None] | None = None
 
 
 def current_status(store: Store) -> state.SyncStatus:
@@ -197,6 +199,8 @@ def _run_round(target: Target, options: SyncOptions, *, force: bool, pull: bool)
                 )
             except SyncFailure as exc:
                 failure = exc
+            if target.after_pull is not None:
+                target.after_pull()
     online = failure is None or failure.reachable
     error = str(failure) if failure else None
     _record(target.store, online=online, error=error)

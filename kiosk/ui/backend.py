@@ -67,6 +67,7 @@ def bundle_offers(ctx: KioskContext) -> list[Offer]:
     offers = []
     for info in bundles.list_bundles(ctx):
         form_titles = []
+        deadlines: list[str] = []
         materials: list[Material] = []
         for form_id in getattr(info, "forms", None) or getattr(info, "form_ids", []) or []:
             fid = getattr(form_id, "form", None) or getattr(form_id, "id", None) or form_id
@@ -75,6 +76,8 @@ def bundle_offers(ctx: KioskContext) -> list[Offer]:
             except KeyError:
                 continue
             form_titles.append(form.title)
+            if form.rules is not None:
+                deadlines.append(f"{form.short_title}：{form.rules.time_limit.resident.text}")
             known = {m.label for m in materials}
             materials += [m for m in form.materials if m.label not in known]
         offers.append(
@@ -86,6 +89,7 @@ def bundle_offers(ctx: KioskContext) -> list[Offer]:
                 materials=materials,
                 notes=form_titles,
                 is_bundle=True,
+                deadlines=deadlines,
             )
         )
     return offers
@@ -193,6 +197,14 @@ def print_problems(ctx: KioskContext) -> list[Any]:
     if printing is None or not hasattr(printing, "print_problems"):
         return []
     return list(printing.print_problems(ctx))
+
+
+def definition_lines(ctx: KioskContext) -> list[str]:
+    """Forms and policy in force, refused definitions, 待核实 parameters (staff page)."""
+    published = optional("kiosk.services.published")
+    if published is None or not hasattr(published, "status_lines"):
+        return []
+    return list(published.status_lines(ctx))
 
 
 def recent_cases(ctx: KioskContext) -> list[CaseSummary]:

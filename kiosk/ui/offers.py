@@ -19,6 +19,8 @@ class Offer:
     materials: list[Material] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # eligibility, or the forms in a bundle
     is_bundle: bool = False
+    # The resident's deadlines from the forms' rules (办理时限), shown before starting.
+    deadlines: list[str] = field(default_factory=list)
 
 
 def offer_for_form(form: FormDefinition) -> Offer:
@@ -29,6 +31,7 @@ def offer_for_form(form: FormDefinition) -> Offer:
         form.department,
         list(form.materials),
         list(form.eligibility),
+        deadlines=[form.rules.time_limit.resident.text] if form.rules else [],
     )
 
 

@@ -25,6 +25,12 @@ def section_text(fill: FormFill, page: Page, progress: tuple[int, int]) -> str:
     return "　·　".join(p for p in parts if p)
 
 
+def deadline_text(fill: FormFill) -> str | None:
+    """The resident's deadline as the form's rules state it (办理时限：…), or None."""
+    rules = fill.form.rules
+    return S.DEADLINE.format(text=rules.time_limit.resident.text) if rules else None
+
+
 class QuestionPage(BasePage):
     def __init__(
         self,
@@ -43,6 +49,11 @@ class QuestionPage(BasePage):
         self.path = page.path
         self.spoken_label = q.speak
         self.set_section(section_text(fill, page, progress))
+        self.deadline_note = deadline_text(fill)
+        if self.deadline_note:
+            note, box = frame("note", name="deadline")
+            box.addWidget(label(self.deadline_note, "large", name="deadline-text"))
+            self.body.addWidget(note)
         source = fill.prefill_label(page.path)
         self.prefill_note = None
         if source:
@@ -56,7 +67,7 @@ class QuestionPage(BasePage):
         self.set_nav(back=on_back, home=on_home, next=lambda: on_next(self.editor.value()))
 
     def extra_spoken(self) -> list[str]:
-        return [self.prefill_note] if self.prefill_note else []
+        return [t for t in (self.deadline_note, self.prefill_note) if t]
 
     def spoken_text(self) -> str:
         text = super().spoken_text()

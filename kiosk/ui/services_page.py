@@ -64,6 +64,12 @@ class MaterialsPage(BasePage):
         super().__init__(
             offer.title, offer.description, name="materials", on_read=on_read, badge=badge
         )
+        self.deadlines = [S.DEADLINE.format(text=d) for d in offer.deadlines]
+        if self.deadlines:
+            deadline_box, nbox = frame("note", name="deadline")
+            for line in self.deadlines:
+                nbox.addWidget(label(line, "large"))
+            self.body.addWidget(deadline_box)
         if offer.notes:
             notes, box = frame("panel")
             if offer.is_bundle:
@@ -79,4 +85,4 @@ class MaterialsPage(BasePage):
         self.set_nav(back=on_back, next=on_start, next_text=S.START)
 
     def extra_spoken(self) -> list[str]:
-        return [S.MATERIALS_HEADING, *self.lines]
+        return [*self.deadlines, S.MATERIALS_HEADING, *self.lines]

@@ -126,17 +126,18 @@ class StaffScreens:
             self.show_staff_pin()
             return
 
-        def gather() -> tuple[list[str], list[Any], Any, list[Any]]:
+        def gather() -> tuple[list[str], list[Any], Any, list[Any], list[str]]:
             return (
                 backend.status_lines(ctx),
                 backend.recent_cases(ctx),
                 sync_backend.details(ctx),
                 backend.print_problems(ctx),
+                backend.definition_lines(ctx),
             )
 
         self.w.op(
             gather,
-            lambda found: self._staff_page(found[0], found[1], found[2], note, found[3]),
+            lambda found: self._staff_page(found[0], found[1], found[2], note, found[3], found[4]),
         )
 
     def _staff_page(
@@ -146,6 +147,7 @@ class StaffScreens:
         sync: Any,
         note: str,
         print_problems: list[Any] | None = None,
+        definitions: list[str] | None = None,
     ) -> None:
         staff = self.w.session.staff
         admin = staff is not None and staff.is_admin
@@ -156,6 +158,7 @@ class StaffScreens:
             status_lines=lines,
             recent=recent,
             print_problems=print_problems,
+            definitions=definitions,
             on_sync=self._sync,
             sync=sync,
             on_enroll=self._enroll,

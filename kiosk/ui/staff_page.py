@@ -35,6 +35,7 @@ class StaffPage(BasePage):
         status_lines: list[str],
         recent: list[CaseSummary],
         print_problems: list[PrintProblem] | None = None,
+        definitions: list[str] | None = None,
         on_sync: Callable[[], None] | None,
         sync: SyncDetails | None = None,
         on_enroll: Callable[[str, str], None] | None = None,
@@ -90,6 +91,13 @@ class StaffPage(BasePage):
             for line in status_lines:
                 box.addWidget(label(line, "large"))
             self.body.addWidget(status)
+
+        if definitions:  # forms and policy in force, refusals, 待核实 (issue 16)
+            self.body.addWidget(label(S.DEFINITIONS_HEADING, "heading"))
+            panel, box = frame("panel", name="definitions")
+            for i, line in enumerate(definitions):
+                box.addWidget(label(line, "large", name=f"definitions-{i}"))
+            self.body.addWidget(panel)
 
         self.body.addWidget(label(S.RECENT_CASES, "heading"))
         for case in recent:

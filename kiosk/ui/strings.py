@@ -112,6 +112,9 @@ FORMS_IN_EVENT = "会一起办的事："
 
 # Question pages
 PREFILLED = "据登记信息（{source}），请核对"
+# The resident's deadline from the form's rules (issue 16), on every question page.
+DEADLINE = "办理时限：{text}"
+DEFINITIONS_HEADING = "表单和政策参数"
 ERROR_HEADING = "还有问题要改："
 CHOOSE_ONE = "请点一个"
 YES = "是"

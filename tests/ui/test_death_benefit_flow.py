@@ -183,3 +183,27 @@ def test_prefilled_answers_say_where_they_came_from(qtbot: QtBot, window: MainWi
     assert any(t.startswith("据登记信息（身份证号码）") for t in texts), texts
     assert note is not None
     assert find(w, "choice-male").isChecked()
+
+
+def test_the_residents_deadline_is_shown_up_front_and_read(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Issue 16: the form's rules say the resident's deadline; the materials page and every
+    question show it, and 朗读 reads it after the question. The 大足区 deadline for this
+    benefit is unconfirmed, so its number is hedged (以窗口核定为准), not promised."""
+    w = window
+    deadline = "办理时限：老人去世后请尽快来办，最迟30天（以窗口核定为准）内；多领的养老金要退回"
+    click(qtbot, w, "tile-services")
+    identify(qtbot, w, APPLICANT_ID)
+    click(qtbot, w, f"offer-{FORM_ID}")
+    assert w.page.page_name == "materials"
+    assert deadline in [lbl.text() for lbl in w.page.findChildren(QLabel)]
+    click(qtbot, w, "read")
+    assert deadline in w.speaker.history[-1]
+    click(qtbot, w, "next")
+    click(qtbot, w, "agree")
+    assert w.page.page_name == "question"
+    assert w.page.findChild(QLabel, "deadline-text").text() == deadline
+    click(qtbot, w, "read")
+    said = w.speaker.history[-1]
+    assert said.index("去世老人的身份证号码是多少") < said.index(deadline)

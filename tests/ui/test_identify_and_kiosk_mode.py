@@ -47,3 +47,19 @@ def test_kiosk_mode_is_left_only_through_staff_mode(qtbot: QtBot, window: MainWi
     click(qtbot, w, "exit-kiosk")
     qtbot.waitUntil(lambda: not w.isFullScreen())
     assert not w.windowFlags() & Qt.WindowType.FramelessWindowHint
+
+
+def test_the_staff_page_shows_forms_policy_and_what_is_unconfirmed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Issue 16: the policy in force and its 待核实 parameters (refusals too, tested with
+    a real server in tests/integration/sync/test_sync_definitions.py)."""
+    w = window
+    add_staff(w)
+    staff_login(qtbot, w)
+    assert w.page.page_name == "staff"
+    qtbot.waitUntil(lambda: w.page.findChild(QLabel, "definitions-0") is not None)
+    first = w.page.findChild(QLabel, "definitions-0").text()
+    assert first == "表单定义：本机自带；重庆市大足区政策 第1版"
+    texts = [lbl.text() for lbl in w.page.findChildren(QLabel)]
+    assert any(t.startswith("待核实参数 ") and "丧葬补助金" in t for t in texts), texts

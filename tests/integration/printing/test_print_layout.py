@@ -94,3 +94,19 @@ def test_closing_punctuation_never_starts_a_line() -> None:
         for line in wrap(text, 10, w)[1:]:
             assert line[0] not in CLOSING, (w, line)
     assert wrap("张Maximilian-Alexander", 10, 100) == ["张", "Maximilian-Alexander"]
+
+
+def test_the_print_carries_the_forms_rules(ctx: KioskContext, tmp_path: Path) -> None:
+    """Issue 16: legal basis, both time limits, fee, deciding office and complaint line."""
+    case = fill_case(ctx, FORM_ID, example())
+    text = "".join(pdf_pages(render_case_pdf(ctx, case.id), tmp_path)).replace(" ", "")
+    text = text.replace("\n", "")
+    for words in (
+        "办事规则",
+        "办理依据：国务院关于建立统一的城乡居民基本养老保险制度的意见（国发〔2014〕8号）",
+        "办理时限（申请人）：老人去世后请尽快来办",
+        "收费：免费",
+        "审批机关：重庆市大足区人力资源和社会保障局",
+        "监督投诉：人力资源社会保障服务热线12333",
+    ):
+        assert words in text, words

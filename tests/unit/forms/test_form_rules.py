@@ -74,7 +74,7 @@ def test_pension_claim_asks_for_the_certificate_only_without_a_record() -> None:
     assert "only_child_certificate" not in needed
 
 
-# ----- elderly_allowance: the threshold comes from the form's constants ------------------------
+# ----- elderly_allowance: the threshold comes from the district policy (policy.yaml) -----------
 
 
 def test_elderly_allowance_refuses_someone_under_the_threshold() -> None:
@@ -83,10 +83,15 @@ def test_elderly_allowance_refuses_someone_under_the_threshold() -> None:
     assert p.problem.message.startswith("高龄津贴要年满80周岁")
 
 
-def test_elderly_allowance_threshold_is_the_constant_in_the_data_file() -> None:
+def test_elderly_allowance_threshold_is_the_policy_parameter() -> None:
     form, answers = example("elderly_allowance", elder_id=born_years_ago(79, male=False))
-    assert form.constants["min_age"] == 80
-    lowered = form.model_copy(update={"constants": {"min_age": 75}})
+    policy = form.policy
+    assert policy.expression_value("elderly_allowance_min_age") == 80
+    param = policy.get("elderly_allowance_min_age").model_copy(update={"value": 75})
+    lowered_policy = policy.model_copy(
+        update={"parameters": {**policy.parameters, "elderly_allowance_min_age": param}}
+    )
+    lowered = form.model_copy().with_policy(lowered_policy, form.policy_names)
     assert fill_of(lowered, answers) == []
 
 

@@ -1,0 +1,85 @@
+"""The town server validates cases with the definitions it published (issue 16).
+
+``kiosk-server forms publish`` keeps each release's files under
+``<server home>/definitions-<database tag>/<release>/``. The server's catalogue is the shipped forms
+overlaid with every release there (all of them, whatever their effective time: a kiosk
+may send a case of any version it has), reloaded when a new release appears. The
+catalogue object is updated in place, so the routes holding it see the new forms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import threading
+import time
+from pathlib import Path
+
+from kiosk.forms.catalogue import DEFINITIONS_DIR, Catalogue, load_catalogue
+
+log = logging.getLogger(__name__)
+RELEASES = "definitions"
+CHECK_EVERY_S = 15.0
+
+
+def releases_dir(home: Path, db_key: str) -> Path:
+    """Where this database's releases are kept (one server home may serve several)."""
+    tag = hashlib.sha256(db_key.encode()).hexdigest()[:12]
+    return home / f"{RELEASES}-{tag}"
+
+
+def write_release(home: Path, db_key: str, release: int, files: dict[str, str]) -> Path:
+    """Keep a published release's files (path → text) on the server's disk."""
+    folder = releases_dir(home, db_key) / f"{release:06d}"
+    staging = folder.with_name(folder.name + ".tmp")
+    for rel, text in files.items():
+        dest = staging / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text, encoding="utf-8")
+    if folder.exists():
+        shutil.rmtree(folder)
+    staging.rename(folder)
+    return folder
+
+
+class PublishedForms:
+    """Keeps ``catalogue`` in step with the releases under ``home`` (checked at most
+    every CHECK_EVERY_S seconds)."""
+
+    def __init__(self, catalogue: Catalogue, home: Path, db_key: str) -> None:
+        self.catalogue = catalogue
+        self.home = home
+        self.db_key = db_key
+        self._seen: list[str] = []
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def refresh(self, force: bool = False) -> bool:
+        now = time.monotonic()
+        if not force and now - self._checked < CHECK_EVERY_S:
+            return False
+        with self._lock:
+            self._checked = now
+            root = releases_dir(self.home, self.db_key)
+            folders = (
+                sorted(p for p in root.glob("[0-9]" * 6) if p.is_dir()) if root.is_dir() else []
+            )
+            names = [p.name for p in folders]
+            if not folders or names == self._seen:
+                return False
+            villages = self.catalogue.lists.get("villages")
+            extra = {"villages": villages} if villages else None
+            new, issues = load_catalogue(
+                [DEFINITIONS_DIR, *folders], extra_lists=extra, layered=True
+            )
+            for issue in issues:
+                log.warning("published definition not used by the server: %s", issue)
+            self.catalogue.forms.update(new.forms)
+            self.catalogue.files.update(new.files)
+            self.catalogue.bundles.update(new.bundles)
+            self.catalogue.composed.update(new.composed)
+            self.catalogue.policy, self.catalogue.policy_file = new.policy, new.policy_file
+            self._seen = names
+            log.info("server catalogue now includes release(s) %s", ", ".join(names))
+            return True
