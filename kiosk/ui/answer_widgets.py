@@ -3,6 +3,8 @@ gives back a raw value for the form engine, which does all checking (STYLE.md 6)
 
 from __future__ import annotations
 
+import calendar
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,6 +16,7 @@ from kiosk.ui.common_widgets import button, label
 from kiosk.ui.keypad_widget import KeypadWidget
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
+    QBoxLayout,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
@@ -72,7 +75,22 @@ class KeypadEditor(Editor):
             row.addWidget(label(q.unit, "large"))
         self.box.addLayout(row)
         self.keypad = KeypadWidget(self.line, extra=extra)
-        self.box.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignLeft)
+        # Messages go beside the keypad (under it on a narrow screen), never above it:
+        # a message appearing must not move the keys under the finger.
+        self.pad_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.pad_row.setSpacing(metrics().gap)
+        self.pad_row.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop)
+        self.message_slot = QVBoxLayout()
+        self.pad_row.addLayout(self.message_slot, 1)
+        self.box.addLayout(self.pad_row)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        room = self.width() - self.keypad.sizeHint().width()
+        beside = room >= metrics().px(360)
+        self.pad_row.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
 
     def value(self) -> Any:
         return self.line.text().strip() or None
@@ -133,12 +151,28 @@ class YesNoEditor(ChoiceEditor):
 
 
 class Stepper(QWidget):
-    """A number with big 减/加 buttons (and 减十/加十 for years)."""
+    """A number with big 减/加 buttons (and 减十/加十 for years).
 
-    def __init__(self, name: str, value: int, lo: int, hi: int, unit: str, big: bool) -> None:
+    It may start empty (``value`` None, shown as 请选择): the first tap shows ``anchor``
+    (today's year, month or day), so nothing is chosen for the person by default.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        value: int | None,
+        lo: int,
+        hi: int,
+        unit: str,
+        big: bool,
+        *,
+        anchor: int | None = None,
+    ) -> None:
         super().__init__()
         self.lo, self.hi, self.unit = lo, hi, unit
+        self.anchor = anchor if anchor is not None else lo
         self._value = value
+        self.on_change: Callable[[], None] | None = None
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(metrics().gap)
@@ -156,32 +190,63 @@ class Stepper(QWidget):
 
     def _step_button(self, name: str, step: int) -> QPushButton:
         word = ("加" if step > 0 else "减") + ("十" if abs(step) == 10 else "一")
-        return button(word, name=f"{name}{step:+d}", on_click=lambda: self.set(self._value + step))
+        return button(word, name=f"{name}{step:+d}", on_click=lambda: self._step(step))
 
-    def set(self, value: int) -> None:
-        self._value = max(self.lo, min(self.hi, value))
+    def _step(self, step: int) -> None:
+        self.set(self.anchor if self._value is None else self._value + step)
+
+    def set(self, value: int | None) -> None:
+        self._value = None if value is None else max(self.lo, min(self.hi, value))
         self._show()
+        if self.on_change is not None:
+            self.on_change()
 
-    def value(self) -> int:
+    def set_range(self, lo: int, hi: int) -> None:
+        """New bounds (the days of the chosen month); the value is kept inside them."""
+        self.lo, self.hi = lo, hi
+        if self._value is not None and not lo <= self._value <= hi:
+            self.set(self._value)
+
+    def value(self) -> int | None:
         return self._value
 
     def _show(self) -> None:
-        self.shown.setText(f"{self._value}{self.unit}")
+        self.shown.setText(S.NOT_CHOSEN if self._value is None else f"{self._value}{self.unit}")
+
+
+def days_in(year: int | None, month: int | None) -> int:
+    """Days of that month (29 for 2月 while the year is not chosen): the day stepper
+    offers only real dates, never 11月31日 or 2月30日."""
+    if month is None:
+        return 31
+    return calendar.monthrange(year if year is not None else 2000, month)[1]
 
 
 class DateEditor(Editor):
+    """Year, month and day steppers. A new question starts empty (no date is chosen for
+    the person: a date of death never defaults to today)."""
+
     def __init__(self, stored: Any, today: date) -> None:
         super().__init__()
-        start = date.fromisoformat(stored) if stored else today
-        self.year = Stepper("year", start.year, 1890, today.year + 1, S.YEAR, True)
-        self.month = Stepper("month", start.month, 1, 12, S.MONTH, False)
-        self.day = Stepper("day", start.day, 1, 31, S.DAY, False)
+        start = date.fromisoformat(stored) if stored else None
+        y, m, d = (start.year, start.month, start.day) if start else (None, None, None)
+        self.year = Stepper("year", y, 1890, today.year + 1, S.YEAR, True, anchor=today.year)
+        self.month = Stepper("month", m, 1, 12, S.MONTH, False, anchor=1)
+        self.day = Stepper("day", d, 1, 31, S.DAY, False, anchor=1)
         for stepper in (self.year, self.month, self.day):
             self.box.addWidget(stepper)
+        self.year.on_change = self.month.on_change = self._limit_days
+        self._limit_days()
+
+    def _limit_days(self) -> None:
+        self.day.set_range(1, days_in(self.year.value(), self.month.value()))
 
     def value(self) -> Any:
-        # An impossible date (2月30日) goes to the engine as text so it says what is wrong.
         y, m, d = self.year.value(), self.month.value(), self.day.value()
+        if y is None and m is None and d is None:
+            return None  # not answered: the engine asks for it
+        if y is None or m is None or d is None:
+            return f"{y or 0:04d}-{m or 0:02d}-{d or 0:02d}"  # the engine names what is missing
         try:
             return build_date(y, m, d).isoformat()
         except DomainError:

@@ -14,6 +14,8 @@ from kiosk.services.consent import Notice, give_consent, notice_for
 from kiosk.services.duplicates import DuplicateClaim
 from kiosk.services.views import AnswerResult, DraftView
 from kiosk.ui import backend, flow
+from kiosk.ui import strings as S
+from kiosk.ui.answer_widgets import KEYPAD_TYPES
 from kiosk.ui.check_page import CheckPage
 from kiosk.ui.done_page import DonePage
 from kiosk.ui.duplicate_page import DuplicatePage
@@ -161,7 +163,7 @@ class FormFlow:
             repeat_page = RepeatPage(
                 on_add=lambda: self._add(page),
                 on_edit=lambda i: self._edit(page, i),
-                on_remove=lambda i: self._remove(page, i),
+                on_remove=lambda indices, then: self._remove(page, indices, then),
                 on_next=lambda: self._leave(page),
                 **common,
             )
@@ -181,6 +183,11 @@ class FormFlow:
         q = page.question
         fill = self.draft.fill
         if not q.holds_value or value == fill.value(page.path):
+            shown = self.w.page
+            if getattr(shown, "warned", None) and not getattr(shown, "accepted", False):
+                # The doubt still stands: a second tap on 下一步 does not pass it.
+                self._warn(page, shown.warned)  # type: ignore[attr-defined]
+                return
             self._leave(page)
             return
         case_id, actor = self.draft.case.id, self.w.session.actor
@@ -198,13 +205,26 @@ class FormFlow:
             return
         if self._warn_duplicates(result.draft, lambda: self._leave(page)):
             return
-        if warnings and not getattr(self.w.page, "warned", False):
-            # A doubt (a passbook number failing the card check) is said once; 下一步 again
-            # goes on.
-            self.w.page.warned = True  # type: ignore[attr-defined]
-            self.w.say_errors(warnings)
+        if warnings and not getattr(self.w.page, "accepted", False):
+            # A doubt (a passbook number failing the card check) goes on only by its own
+            # labelled button, never by a second (double) tap on 下一步.
+            self.w.page.warned = warnings  # type: ignore[attr-defined]
+            self._warn(page, warnings)
             return
         self._leave(page)
+
+    def _warn(self, page: Page, warnings: list[str]) -> None:
+        shown = self.w.page
+        keypad = page.question.type in KEYPAD_TYPES
+        accept = S.ACCEPT_NUMBER if keypad else S.ACCEPT_ANSWER
+
+        def accepted() -> None:
+            shown.accepted = True  # type: ignore[attr-defined]
+            self._leave(page)
+
+        shown.show_warning(warnings, accept, accepted)
+        if self.w.reader is not None:
+            self.w.speaker.say("。".join([*warnings, accept]))
 
     def _leave(self, page: Page) -> None:
         """The engine's check for this page, then the next page (or back to check)."""
@@ -255,16 +275,23 @@ class FormFlow:
         self.w.session.back_to_check = False
         self.go(flow.first_item_path(self.draft.fill, page.path, index) or page.path)
 
-    def _remove(self, page: Page, index: int) -> None:
+    def _remove(self, page: Page, indices: list[int], then: Callable[[], None] | None) -> None:
+        """Remove items (after their 撤销 time ran out, or on leaving the list), then
+        ``then`` or the list again."""
         case_id, actor = self.draft.case.id, self.w.session.actor
-        self.w.op(
-            lambda: cases.remove_item(self.w.ctx, case_id, page.path, index, actor=actor),
-            lambda result: self._removed(page, result),
-        )
 
-    def _removed(self, page: Page, result: AnswerResult) -> None:
-        self.w.session.draft = result.draft
-        self.go(page.path)
+        def remove() -> AnswerResult:
+            result = None
+            for index in sorted(indices, reverse=True):
+                result = cases.remove_item(self.w.ctx, case_id, page.path, index, actor=actor)
+            assert result is not None
+            return result
+
+        def removed(result: AnswerResult) -> None:
+            self.w.session.draft = result.draft
+            (then or (lambda: self.go(page.path)))()
+
+        self.w.op(remove, removed)
 
     # ----- check, finalize, done ----------------------------------------------------------
 

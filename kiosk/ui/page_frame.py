@@ -10,8 +10,17 @@ from collections.abc import Callable
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import ErrorBox, button, label
 from kiosk.ui.look import metrics
-from kiosk.ui.qt import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from kiosk.ui.qt import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 from kiosk.ui.sync_widget import SyncIndicator
+from kiosk.ui.touch_scroll import MoreBelowCue, enable_kinetic
 
 
 class BasePage(QWidget):
@@ -69,7 +78,10 @@ class BasePage(QWidget):
         outer.addWidget(self.errors)
 
         scroll = QScrollArea()
+        scroll.setObjectName("page-scroll")
         scroll.setWidgetResizable(True)
+        enable_kinetic(scroll)
+        self.scroll_area = scroll
         content = QWidget()
         content.setObjectName("page")
         self.body = QVBoxLayout(content)
@@ -77,6 +89,8 @@ class BasePage(QWidget):
         self.body.setContentsMargins(0, 0, m.px(8), 0)
         scroll.setWidget(content)
         outer.addWidget(scroll, 1)
+        self.more_below = MoreBelowCue(scroll)
+        outer.addWidget(self.more_below)
 
         self.status = label("", "small", name="status")
         self.status.hide()
@@ -121,12 +135,22 @@ class BasePage(QWidget):
             policy.setRetainSizeWhenHidden(keep_place)
             widget.setSizePolicy(policy)
 
+    def place_messages(self, layout: QBoxLayout) -> None:
+        """Show this page's messages in ``layout`` (beside or under a keypad) instead of
+        at the top, where a message appearing would push the keypad under the finger."""
+        layout.addWidget(self.errors)
+
     def set_section(self, text: str | None) -> None:
         self.section_label.setText(text or "")
         self.section_label.setVisible(bool(text))
 
     def show_errors(self, messages: list[str]) -> None:
         self.errors.show_messages(messages)
+
+    def show_warning(self, messages: list[str], accept: str, on_accept: Callable[[], None]) -> None:
+        """A doubt, not an error: said with a separate labelled button to go on (e.g.
+        继续，用这个号码); 下一步 alone never passes it."""
+        self.errors.show_messages(messages, heading=S.WARNING_HEADING, action=(accept, on_accept))
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)

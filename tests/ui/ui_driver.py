@@ -49,6 +49,8 @@ def clear_line(qtbot: QtBot, w: MainWindow, line: QLineEdit) -> None:
 
 
 def step_to(qtbot: QtBot, w: MainWindow, stepper: Stepper, name: str, target: int) -> None:
+    if stepper.value() is None:  # an empty stepper: the first tap shows its anchor
+        qtbot.mouseClick(find(w, f"{name}+1"), Qt.MouseButton.LeftButton)
     while stepper.value() != target:
         diff = target - stepper.value()
         step = 10 if abs(diff) >= 10 and name == "year" else 1
