@@ -6,12 +6,14 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from kiosk.domain.dates import build_date
 from kiosk.domain.errors import DomainError
 from kiosk.forms.schema import Choice, Question
 from kiosk.ui import strings as S
+from kiosk.ui import theme
 from kiosk.ui.common_widgets import button, label
 from kiosk.ui.keypad_widget import KeypadWidget
 from kiosk.ui.look import metrics
@@ -22,9 +24,11 @@ from kiosk.ui.qt import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSize,
     Qt,
     QVBoxLayout,
     QWidget,
+    icon,
 )
 from kiosk.ui.signature_widget import SignatureWidget
 
@@ -96,6 +100,17 @@ class KeypadEditor(Editor):
         return self.line.text().strip() or None
 
 
+def tick(b: QPushButton, on: bool) -> None:
+    """The chosen answer shows a tick (an empty circle otherwise) as well as its colour,
+    and says 已选 to a screen reader: colour is never the only cue (WCAG 1.4.1)."""
+    m = metrics()
+    b.setIcon(icon("fa5s.check-circle", theme.ON_PRIMARY) if on else icon("fa5.circle", theme.INK))
+    b.setIconSize(QSize(m.icon, m.icon))
+    b.setProperty("ticked", on)
+    text = b.text()
+    b.setAccessibleName(f"{S.CHOSEN}：{text}" if on else text)
+
+
 class _Choices(Editor):
     """Choices as big buttons, two to a row."""
 
@@ -109,6 +124,8 @@ class _Choices(Editor):
         for i, choice in enumerate(choices):
             b = button(choice.label, name=f"choice-{choice.value}")
             b.setCheckable(True)
+            b.toggled.connect(partial(tick, b))
+            tick(b, False)
             self.group.addButton(b)
             self.buttons[choice.value] = b
             grid.addWidget(b, i // columns, i % columns)

@@ -70,6 +70,7 @@ class FormFlow:
     def _started(self, view: DraftView) -> None:
         self.w.session.draft = view
         self.w.session.back_to_check = False
+        self.w.session.checked = False
         first = flow.next_path(view.fill, None)
         if not self._warn_duplicates(view, lambda: self.go(first)):
             self.go(first)
@@ -126,6 +127,7 @@ class FormFlow:
 
     def _resumed(self, view: DraftView) -> None:
         self.w.session.draft = view
+        self.w.session.checked = False
         fill = view.fill
         paths = [p.path for p in fill.pages()]
         first = fill.first_unfinished()
@@ -139,13 +141,19 @@ class FormFlow:
     # ----- pages --------------------------------------------------------------------------
 
     def go(self, path: str | None) -> None:
-        """Show the page for ``path``; None means the questions are done."""
+        """Show the page for ``path``; None means the questions are done (the check page,
+        or after the signature, finalizing). The declaration and signature pages come
+        only after the check page (``flow.final_paths``)."""
+        session = self.w.session
         if path is None:
-            self.show_check()
+            if session.checked:
+                self.submit()
+            else:
+                self.show_check()
             return
         fill = self.draft.fill
         page = next((p for p in fill.pages() if p.path == path), None)
-        if page is None:
+        if page is None or (path in flow.final_paths(fill) and not session.checked):
             self.show_check()
             return
         self.w.session.page = path
@@ -177,7 +185,10 @@ class FormFlow:
                 ),
             )
         else:
-            self.w.show_page(QuestionPage(on_next=lambda v: self._answer(page, v), **common))
+            question = QuestionPage(on_next=lambda v: self._answer(page, v), **common)
+            if session.checked and flow.next_path(fill, path) is None:
+                question.next_button.setText(S.SUBMIT)  # the signature: 确认提交
+            self.w.show_page(question)
 
     def _answer(self, page: Page, value: Any) -> None:
         q = page.question
@@ -244,6 +255,11 @@ class FormFlow:
         if session.back_to_check or current is None:
             self.show_check()
             return
+        finals = flow.final_paths(self.draft.fill)
+        if finals and current == finals[0]:  # from the declaration back to the check page
+            session.checked = False
+            self.show_check()
+            return
         previous = flow.previous_path(self.draft.fill, current)
         if previous is None:
             self.w.go_home()
@@ -298,6 +314,7 @@ class FormFlow:
     def show_check(self) -> None:
         session = self.w.session
         session.back_to_check = False
+        session.checked = False
         session.page = None
         case_id = self.draft.case.id
         if backend.is_bundle(self.draft):
@@ -307,12 +324,14 @@ class FormFlow:
 
     def _show_check(self, plan: list[str]) -> None:
         fill = self.draft.fill
+        finals = flow.final_paths(fill)
         self.w.show_page(
             CheckPage(
                 title=fill.form.title,
-                rows=fill.summary(),
+                rows=[r for r in fill.summary() if r.path not in finals],
                 on_edit=self._change,
-                on_submit=self.submit,
+                on_submit=self._checked if finals else self.submit,
+                next_text=S.CHECK_CONFIRM if finals else S.SUBMIT,
                 on_back=self._back_from_check,
                 on_home=self.w.go_home,
                 on_read=self.w.reader,
@@ -321,8 +340,23 @@ class FormFlow:
             )
         )
 
+    def _checked(self) -> None:
+        """确认无误: the answers are confirmed; the declaration and signature follow."""
+        errors = [
+            f"{p.label}：{p.problem.message}"
+            for p in self.draft.fill.check_all()
+            if p.is_error and p.path not in flow.final_paths(self.draft.fill)
+        ]
+        if errors:
+            self.w.say_errors(errors)
+            return
+        self.w.session.checked = True
+        self.go(flow.final_paths(self.draft.fill)[0])
+
     def _back_from_check(self) -> None:
-        pages = self.draft.fill.pages()
+        fill = self.draft.fill
+        finals = flow.final_paths(fill)
+        pages = [p for p in fill.pages() if p.path not in finals]
         if pages:
             self.go(pages[-1].path)
 
@@ -354,6 +388,7 @@ class FormFlow:
             cases=done.cases,
             materials=done.materials,
             on_print=self.print_case,
+            on_print_all=self.print_all,
             on_home=self.w.go_home,
             on_read=self.w.reader,
             badge=self.w.badge,
@@ -366,3 +401,8 @@ class FormFlow:
         from kiosk.ui.printing_flow import print_with_preview
 
         print_with_preview(self.w, case_id)
+
+    def print_all(self, case_ids: list[str]) -> None:
+        from kiosk.ui.printing_flow import print_all_with_preview
+
+        print_all_with_preview(self.w, case_ids)

@@ -123,6 +123,7 @@ def tour(w: MainWindow) -> Iterator[str]:
     _fill_draft(w, case_id, data)
     w.session.draft = cases.load_draft(w.ctx, case_id)
     for name, path in QUESTION_PAGES:
+        w.session.checked = name == "question-signature"  # signed after the check page
         w.form.go(path)
         settle(w)
         if name == "question-signature":

@@ -109,6 +109,18 @@ def answer(qtbot: QtBot, w: MainWindow, value: Any) -> None:
     click(qtbot, w, "next")
 
 
+def confirm_and_sign(qtbot: QtBot, w: MainWindow) -> None:
+    """On the check page: 确认无误, then the declaration and the signature (GOV.UK order:
+    check answers first), then 确认提交."""
+    assert w.page.page_name == "check"
+    click(qtbot, w, "next")  # 确认无误
+    for _ in range(5):
+        if w.page.page_name != "question":
+            return
+        answer(qtbot, w, "sign" if w.page.editor.__class__.__name__ == "SignatureEditor" else None)
+    raise AssertionError("the declaration and signature never ended")
+
+
 def wedge_read(qtbot: QtBot, w: MainWindow, text: str) -> None:
     """A card reader that types like a keyboard: all keys at once, then Enter."""
     line = w.page.findChild(QLineEdit, "id-number")
