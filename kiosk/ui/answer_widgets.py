@@ -271,22 +271,34 @@ class DateEditor(Editor):
 
 
 class VillageEditor(Editor):
+    """The village only: 组 is its own page (``GroupEditor``), one question per page, so
+    组 is never below the fold under a long list of villages."""
+
     def __init__(self, q: Question, choices: list[Choice], stored: Any) -> None:
         super().__init__()
         village, _, group = str(stored or "").partition("-")
+        self.with_group = bool(q.with_group)
+        self.stored_group = int(group) if group.isdigit() else None
         self.villages = ChoiceEditor(choices, village or None)
         self.box.addWidget(self.villages)
-        self.group: Stepper | None = None
-        if q.with_group:
-            self.box.addWidget(label(S.VILLAGE_GROUP, "large"))
-            self.group = Stepper("group", int(group) if group.isdigit() else 1, 1, 30, "组", False)
-            self.box.addWidget(self.group)
 
     def value(self) -> Any:
-        village = self.villages.value()
-        if village is None or self.group is None:
-            return village
-        return f"{village}-{self.group.value()}"
+        return self.villages.value()
+
+
+class GroupEditor(Editor):
+    """第几组: a stepper for the 村民小组 of the village chosen on the page before; it
+    starts empty (no group is chosen for the person)."""
+
+    def __init__(self, village: str, stored_group: int | None) -> None:
+        super().__init__()
+        self.village = village
+        self.group = Stepper("group", stored_group, 1, 30, "组", False, anchor=1)
+        self.box.addWidget(self.group)
+
+    def value(self) -> Any:
+        group = self.group.value()
+        return None if group is None else f"{self.village}-{group}"
 
 
 class SignatureEditor(Editor):

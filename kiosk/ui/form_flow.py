@@ -15,7 +15,7 @@ from kiosk.services.duplicates import DuplicateClaim
 from kiosk.services.views import AnswerResult, DraftView
 from kiosk.ui import backend, flow
 from kiosk.ui import strings as S
-from kiosk.ui.answer_widgets import KEYPAD_TYPES
+from kiosk.ui.answer_widgets import KEYPAD_TYPES, GroupEditor, VillageEditor
 from kiosk.ui.check_page import CheckPage
 from kiosk.ui.done_page import DonePage
 from kiosk.ui.duplicate_page import DuplicatePage
@@ -193,6 +193,10 @@ class FormFlow:
     def _answer(self, page: Page, value: Any) -> None:
         q = page.question
         fill = self.draft.fill
+        editor = getattr(self.w.page, "editor", None)
+        if isinstance(editor, VillageEditor) and editor.with_group and value is not None:
+            self._ask_group(page, value, editor.stored_group)  # 组 on its own page
+            return
         if not q.holds_value or value == fill.value(page.path):
             shown = self.w.page
             if getattr(shown, "warned", None) and not getattr(shown, "accepted", False):
@@ -206,6 +210,39 @@ class FormFlow:
             lambda: cases.answer(self.w.ctx, case_id, page.path, value, actor=actor),
             lambda result: self._answered(page, result),
         )
+
+    def _ask_group(self, page: Page, village: str, stored_group: int | None) -> None:
+        fill = self.draft.fill
+        stored = str(fill.value(page.path) or "")
+        same = stored.partition("-")[0] == village
+        names = {c.value: c.label for c in fill.choices(page.question)}
+        self.w.show_page(
+            QuestionPage(
+                fill=fill,
+                page=page,
+                progress=flow.progress(fill, page.path),
+                on_next=lambda v: self._answer_group(page, v),
+                on_back=lambda: self._back_to_village(page, village),
+                on_home=self.w.go_home,
+                on_read=self.w.reader,
+                badge=self.w.badge,
+                editor=GroupEditor(village, stored_group if same else None),
+                heading=S.VILLAGE_GROUP_IN.format(village=names.get(village, "")),
+            )
+        )
+
+    def _back_to_village(self, page: Page, village: str) -> None:
+        """上一步 from 组: the villages again, the one just picked still ticked."""
+        self.go(page.path)
+        editor = getattr(self.w.page, "editor", None)
+        if isinstance(editor, VillageEditor) and village in editor.villages.buttons:
+            editor.villages.buttons[village].setChecked(True)
+
+    def _answer_group(self, page: Page, value: Any) -> None:
+        if value is None:
+            self.w.say_errors([S.GROUP_MISSING])
+            return
+        self._answer(page, value)
 
     def _answered(self, page: Page, result: AnswerResult) -> None:
         self.w.session.draft = result.draft

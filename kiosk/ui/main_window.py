@@ -306,8 +306,16 @@ class MainWindow(QMainWindow):
             self.show_services()
 
     def _show_my_cases(self, found: list[Any]) -> None:
+        from kiosk.ui.case_open_page import open_case
+
         self.show_page(
-            MyCasesPage(cases=found, on_home=self.go_home, on_read=self.reader, badge=self.badge)
+            MyCasesPage(
+                cases=found,
+                on_home=self.go_home,
+                on_read=self.reader,
+                badge=self.badge,
+                on_open=lambda case: open_case(self, case, lambda: self._show_my_cases(found)),
+            )
         )
 
     def show_services(self) -> None:

@@ -37,11 +37,21 @@ class QuestionPage(BasePage):
         on_home: Callable[[], None],
         on_read: Callable[[str], None] | None,
         badge: str | None,
+        editor: Editor | None = None,
+        heading: str | None = None,
     ) -> None:
+        """``editor`` and ``heading`` replace the question's own (the 组 page of a village
+        question asks 第几组 on a page of its own)."""
         q = page.question
-        super().__init__(q.label, q.hint, name="question", on_read=on_read, badge=badge)
+        super().__init__(
+            heading or q.label,
+            None if heading else q.hint,
+            name="question",
+            on_read=on_read,
+            badge=badge,
+        )
         self.path = page.path
-        self.spoken_label = q.speak
+        self.spoken_label = None if heading else q.speak
         self.set_section(section_text(fill, page, progress))
         source = fill.prefill_label(page.path)
         self.prefill_note = None
@@ -50,7 +60,9 @@ class QuestionPage(BasePage):
             self.prefill_note = S.PREFILLED.format(source=source)
             box.addWidget(label(self.prefill_note, "large"))
             self.body.addWidget(note)
-        self.editor: Editor = make_editor(q, fill.value(page.path), fill.choices(q), fill.today)
+        self.editor: Editor = editor or make_editor(
+            q, fill.value(page.path), fill.choices(q), fill.today
+        )
         self.body.addWidget(self.editor)
         slot = getattr(self.editor, "message_slot", None)
         if slot is not None:

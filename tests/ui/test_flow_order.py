@@ -12,7 +12,7 @@ from ui_driver import answer, click, errors
 from kiosk.services.cases import list_cases
 from kiosk.ui import flow
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.qt import QLabel
+from kiosk.ui.qt import QLabel, QPushButton
 
 
 def test_check_comes_before_declaration_and_signature(qtbot: QtBot, window: MainWindow) -> None:
@@ -65,3 +65,26 @@ def test_the_chosen_answer_shows_a_tick(qtbot: QtBot, window: MainWindow) -> Non
     assert yes.icon().cacheKey() != no.icon().cacheKey()  # a tick, not only a colour
     click(qtbot, w, "choice-no")
     assert no.property("ticked") and not yes.property("ticked")
+
+
+def test_village_and_group_are_separate_pages(qtbot: QtBot, window: MainWindow) -> None:
+    w = window
+    start_death_benefit(qtbot, w)
+    data = example()
+    while w.session.page != "deceased_village":
+        answer(qtbot, w, data.get(w.session.page))
+    assert w.page.findChild(QPushButton, "group+1") is None  # 组 is not on the village page
+    click(qtbot, w, "choice-v03")
+    click(qtbot, w, "next")
+    assert w.session.page == "deceased_village" and "第几组" in w.page.heading.text()
+    assert w.page.editor.value() is None  # type: ignore[attr-defined]  # starts empty
+    click(qtbot, w, "next")
+    assert errors(w)  # no group chosen yet: said, not guessed
+    click(qtbot, w, "back")  # back to the villages
+    assert w.page.findChild(QPushButton, "choice-v03").isChecked()
+    click(qtbot, w, "next")
+    for _ in range(4):
+        click(qtbot, w, "group+1")
+    click(qtbot, w, "next")
+    assert w.session.page == "death_date"
+    assert w.session.draft.fill.value("deceased_village") == "v03-4"

@@ -8,7 +8,13 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.answer_widgets import DateEditor, KeypadEditor, Stepper, VillageEditor
+from kiosk.ui.answer_widgets import (
+    DateEditor,
+    GroupEditor,
+    KeypadEditor,
+    Stepper,
+    VillageEditor,
+)
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.qt import (
     QApplication,
@@ -89,8 +95,9 @@ def answer(qtbot: QtBot, w: MainWindow, value: Any) -> None:
         elif isinstance(editor, VillageEditor):
             village, _, group = value.partition("-")
             click(qtbot, w, f"choice-{village}")
-            if editor.group is not None:
-                step_to(qtbot, w, editor.group, "group", int(group))
+            if editor.with_group:  # 组 is the next page of its own
+                click(qtbot, w, "next")
+                step_to(qtbot, w, w.page.editor.group, "group", int(group))  # type: ignore[attr-defined]
         elif q.type == "yes_no":
             click(qtbot, w, "choice-yes" if value else "choice-no")
         elif q.type in ("select_one", "relationship"):
@@ -107,6 +114,8 @@ def answer(qtbot: QtBot, w: MainWindow, value: Any) -> None:
             line.clear()
             type_chinese(line, str(value))
     click(qtbot, w, "next")
+    if value is None and isinstance(getattr(w.page, "editor", None), GroupEditor):
+        click(qtbot, w, "next")  # a village confirmed as it is: its 组 too
 
 
 def confirm_and_sign(qtbot: QtBot, w: MainWindow) -> None:
