@@ -53,6 +53,15 @@ class Editor(QWidget):
     def value(self) -> Any:
         return None
 
+    def spoken_choices(self) -> list[str]:
+        """What 朗读 reads as the choices (numbered), if the editor has any."""
+        return []
+
+    def spoken_answer(self) -> str | None:
+        """The answer shown now, in words for 朗读; None when nothing is given yet."""
+        value = self.value()
+        return None if value is None else str(value)
+
 
 class TextEditor(Editor):
     def __init__(self, stored: Any) -> None:
@@ -87,6 +96,10 @@ class KeypadEditor(Editor):
         self.message_slot = QVBoxLayout()
         self.pad_row.addLayout(self.message_slot, 1)
         self.box.addLayout(self.pad_row)
+
+    def spoken_answer(self) -> str | None:
+        text = self.line.text().strip()
+        return " ".join(text) if text else None  # digit by digit
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
@@ -133,6 +146,16 @@ class _Choices(Editor):
 
     def checked(self) -> list[str]:
         return [v for v, b in self.buttons.items() if b.isChecked()]
+
+    def spoken_choices(self) -> list[str]:
+        return [
+            S.SPOKEN_CHOICE.format(n=n, text=b.text())
+            for n, b in enumerate(self.buttons.values(), start=1)
+        ]
+
+    def spoken_answer(self) -> str | None:
+        texts = [b.text() for b in self.buttons.values() if b.isChecked()]
+        return "、".join(texts) or None
 
 
 class ChoiceEditor(_Choices):
@@ -255,6 +278,18 @@ class DateEditor(Editor):
         self.year.on_change = self.month.on_change = self._limit_days
         self._limit_days()
 
+    def spoken_answer(self) -> str | None:
+        parts = [
+            f"{v}{unit}"
+            for v, unit in (
+                (self.year.value(), S.YEAR),
+                (self.month.value(), S.MONTH),
+                (self.day.value(), S.DAY),
+            )
+            if v is not None
+        ]
+        return "".join(parts) or None
+
     def _limit_days(self) -> None:
         self.day.set_range(1, days_in(self.year.value(), self.month.value()))
 
@@ -284,6 +319,12 @@ class VillageEditor(Editor):
 
     def value(self) -> Any:
         return self.villages.value()
+
+    def spoken_choices(self) -> list[str]:
+        return self.villages.spoken_choices()
+
+    def spoken_answer(self) -> str | None:
+        return self.villages.spoken_answer()
 
 
 class GroupEditor(Editor):
@@ -316,6 +357,9 @@ class SignatureEditor(Editor):
 
     def value(self) -> Any:
         return self.pad.path_text() or None
+
+    def spoken_answer(self) -> str | None:
+        return S.SIGNED if self.value() else None
 
 
 def make_editor(q: Question, stored: Any, choices: list[Choice], today: date) -> Editor:

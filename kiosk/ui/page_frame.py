@@ -69,6 +69,15 @@ class BasePage(QWidget):
         self.read_button = button(S.READ_ALOUD, "fa5s.volume-up", name="read", on_click=self.read)
         self.read_button.setVisible(on_read is not None)
         corner.addWidget(self.read_button)
+        # 正在朗读 with 停止, in the place of 朗读 while reading (nothing moves).
+        self.reading = label(S.READING, "small", name="reading")
+        self.reading.hide()
+        corner.addWidget(self.reading)
+        self.stop_button = button(S.STOP_READING, "fa5s.stop", name="stop-reading")
+        self.stop_button.hide()
+        corner.addWidget(self.stop_button)
+        self._on_stop: Callable[[], None] | None = None
+        self.stop_button.clicked.connect(lambda _c=False: self._stop())
         side.addLayout(corner)
         side.addStretch(1)
         top.addLayout(side)
@@ -169,6 +178,20 @@ class BasePage(QWidget):
     def read(self) -> None:
         if self._on_read is not None:
             self._on_read(self.spoken_text())
+
+    def set_speaking(self, on: bool, on_stop: Callable[[], None] | None = None) -> None:
+        """Show 正在朗读 and 停止 (``on_stop``) instead of 朗读 while a text is read."""
+        if on_stop is not None:
+            self._on_stop = on_stop
+        reading = on and self._on_read is not None
+        self.read_button.setVisible(self._on_read is not None and not reading)
+        self.reading.setVisible(reading)
+        self.stop_button.setVisible(reading)
+
+    def _stop(self) -> None:
+        if self._on_stop is not None:
+            self._on_stop()
+        self.set_speaking(False)
 
     def nav_buttons(self) -> list[QPushButton]:
         return [self.back_button, self.home_button, self.next_button]

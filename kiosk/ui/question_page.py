@@ -71,7 +71,14 @@ class QuestionPage(BasePage):
         self.set_nav(back=on_back, home=on_home, next=lambda: on_next(self.editor.value()))
 
     def extra_spoken(self) -> list[str]:
-        return [self.prefill_note] if self.prefill_note else []
+        """After the question and hint: where the answer came from, the choices with
+        their numbers, and the answer shown now (or that none is given yet)."""
+        parts = [self.prefill_note] if self.prefill_note else []
+        parts += self.editor.spoken_choices()
+        if self.editor.__class__ is not Editor:  # a note page has no answer to read
+            answer = self.editor.spoken_answer()
+            parts.append(S.SPOKEN_ANSWER.format(answer=answer) if answer else S.SPOKEN_NO_ANSWER)
+        return parts
 
     def spoken_text(self) -> str:
         text = super().spoken_text()

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from kiosk.config import Settings
+from kiosk.devices.audio import AudioStatus
 from kiosk.services.printing import PrintProblem
 from kiosk.services.views import CaseSummary
 from kiosk.ui import strings as S
@@ -35,6 +36,7 @@ class StaffPage(BasePage):
         status_lines: list[str],
         recent: list[CaseSummary],
         print_problems: list[PrintProblem] | None = None,
+        audio: AudioStatus | None = None,
         on_sync: Callable[[], None] | None,
         sync: SyncDetails | None = None,
         on_enroll: Callable[[str, str], None] | None = None,
@@ -117,6 +119,10 @@ class StaffPage(BasePage):
         self.body.addLayout(self._stepper(self.scale_label, "scale", self._scale))
         self.voice = button("", "fa5s.volume-up", name="voice", on_click=self._toggle_voice)
         self.body.addWidget(self.voice)
+        if audio is not None and audio.ok is not True:  # espeak-ng exits 0 without a device
+            audio_box, audio_layout = frame("error", name="audio-problem")
+            audio_layout.addWidget(label(audio.message_zh, "large", name="audio-text"))
+            self.body.addWidget(audio_box)
         self.idle_label = label("", "large", name="idle-timeout")
         self.body.addLayout(self._stepper(self.idle_label, "idle", self._idle))
         self.printer = self._line(S.PRINTER, settings.printer, "printer")
