@@ -9,7 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from kiosk.forms.engine import Page
-from kiosk.services import cases
+from kiosk.services import cases, ratings
 from kiosk.services.consent import Notice, give_consent, notice_for
 from kiosk.services.duplicates import DuplicateClaim
 from kiosk.services.views import AnswerResult, DraftView
@@ -426,13 +426,40 @@ class FormFlow:
             materials=done.materials,
             on_print=self.print_case,
             on_print_all=self.print_all,
-            on_home=self.w.go_home,
+            on_home=lambda: self.ask_rating([c.id for c, _ in done.cases]),
             on_read=self.w.reader,
             badge=self.w.badge,
         )
         self.w.show_page(page)
         if self.w.reader is not None:
             self.w.speaker.say(page.spoken_text())
+
+    # ----- 好差评 ---------------------------------------------------------------------------
+
+    def ask_rating(self, case_ids: list[str]) -> None:
+        """After 完成: the rating (one for the whole transaction), spoken, skippable."""
+        from kiosk.ui.rating_page import RatingPage
+
+        actor = self.w.session.actor
+
+        def rate(level: str, reason: str | None) -> None:
+            self.w.op(
+                lambda: ratings.rate_cases(self.w.ctx, case_ids, level, reason, actor=actor),
+                lambda _: self._rated(),
+            )
+
+        page = RatingPage(
+            on_rate=rate, on_skip=self.w.go_home, on_read=self.w.reader, badge=self.w.badge
+        )
+        self.w.show_page(page)
+        if self.w.reader is not None:
+            self.w.speaker.say(page.spoken_text())
+
+    def _rated(self) -> None:
+        self.w.go_home()
+        self.w.page.show_status(S.RATE_THANKS)
+        if self.w.reader is not None:
+            self.w.speaker.say(S.RATE_THANKS)
 
     def print_case(self, case_id: str) -> None:
         from kiosk.ui.printing_flow import print_with_preview

@@ -129,7 +129,7 @@ class StaffScreens:
 
         def gather() -> tuple[list[str], list[Any], Any, list[Any], AudioStatus]:
             return (
-                backend.status_lines(ctx),
+                [*backend.status_lines(ctx), backend.rating_line(ctx)],
                 backend.recent_cases(ctx),
                 sync_backend.details(ctx),
                 backend.print_problems(ctx),

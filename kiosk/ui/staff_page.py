@@ -87,10 +87,12 @@ class StaffPage(BasePage):
                     server_url=settings.server_url, device_id=sync.device_id, on_enroll=on_enroll
                 )
                 self.body.addWidget(self.enroll_panel)
+            for line in status_lines[1:]:  # 好差评 counts
+                self.body.addWidget(label(line, "large", name="status-line"))
         else:  # a tree without the sync service: the queue counts only
             status, box = frame("panel", name="status-panel")
             for line in status_lines:
-                box.addWidget(label(line, "large"))
+                box.addWidget(label(line, "large", name="status-line"))
             self.body.addWidget(status)
 
         self.body.addWidget(label(S.RECENT_CASES, "heading"))
