@@ -67,6 +67,7 @@ class QuestionPage(BasePage):
         slot = getattr(self.editor, "message_slot", None)
         if slot is not None:
             self.place_messages(slot)
+            slot.addStretch(1)  # the message keeps its own height, at the top of the slot
         self.body.addStretch(1)
         self.set_nav(back=on_back, home=on_home, next=lambda: on_next(self.editor.value()))
 
