@@ -271,8 +271,10 @@ class DateEditor(Editor):
         start = date.fromisoformat(stored) if stored else None
         y, m, d = (start.year, start.month, start.day) if start else (None, None, None)
         self.year = Stepper("year", y, 1890, today.year + 1, S.YEAR, True, anchor=today.year)
-        self.month = Stepper("month", m, 1, 12, S.MONTH, False, anchor=1)
-        self.day = Stepper("day", d, 1, 31, S.DAY, False, anchor=1)
+        # The first tap shows today's part: most dates asked (a death, an application) are
+        # recent, so few taps remain; nothing is chosen until the person taps.
+        self.month = Stepper("month", m, 1, 12, S.MONTH, False, anchor=today.month)
+        self.day = Stepper("day", d, 1, 31, S.DAY, False, anchor=today.day)
         for stepper in (self.year, self.month, self.day):
             self.box.addWidget(stepper)
         self.year.on_change = self.month.on_change = self._limit_days
