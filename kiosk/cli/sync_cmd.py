@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from dataclasses import asdict
 from typing import Any
 
 from kiosk import events
 from kiosk.cli.common import CliError, open_context, print_json
+from kiosk.devices.audio import audio_output_status
 from kiosk.services.cases import CaseError
 from kiosk.services.sync import (
     SyncBusy,
@@ -118,8 +120,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         definitions, refused = status_lines(ctx), refused_definitions(ctx)
     finally:
         ctx.close()
+    audio = audio_output_status()  # 朗读 needs a sound device (espeak-ng exits 0 without)
     if args.json:
-        print_json({**vars(status), "definitions": definitions, "refused_definitions": refused})
+        print_json(
+            {
+                **asdict(status),
+                "definitions": definitions,
+                "refused_definitions": refused,
+                "audio_ok": audio.ok,
+                "audio": audio.detail,
+            }
+        )
         return 0
     if not status.enrolled:
         print("not enrolled (kiosk enroll URL CODE)")
@@ -131,6 +142,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"last error: {status.last_error}")
     for line in definitions:
         print(line)
+    sound = {True: "ok", False: "NO SOUND DEVICE (read-aloud is silent)", None: "unknown"}
+    print(f"audio {sound[audio.ok]}: {audio.detail}")
     return 0
 
 

@@ -54,6 +54,10 @@ class CaseRow(Base):
     finalized_at: Mapped[datetime | None]
     server_status_at: Mapped[datetime | None]
     purged_at: Mapped[datetime | None]
+    # 好差评 (kiosk.services.ratings): a level code, a reason code for the lower two.
+    rating: Mapped[str | None] = mapped_column(String(20))
+    rating_reason: Mapped[str | None] = mapped_column(String(20))
+    rated_at: Mapped[datetime | None]
 
     audit: Mapped[list[AuditEntry]] = relationship(
         back_populates="case", order_by="AuditEntry.id", cascade="all, delete-orphan"

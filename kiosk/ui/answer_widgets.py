@@ -3,25 +3,32 @@ gives back a raw value for the form engine, which does all checking (STYLE.md 6)
 
 from __future__ import annotations
 
+import calendar
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from kiosk.domain.dates import build_date
 from kiosk.domain.errors import DomainError
 from kiosk.forms.schema import Choice, Question
 from kiosk.ui import strings as S
+from kiosk.ui import theme
 from kiosk.ui.common_widgets import button, label
 from kiosk.ui.keypad_widget import KeypadWidget
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
+    QBoxLayout,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSize,
     Qt,
     QVBoxLayout,
     QWidget,
+    icon,
 )
 from kiosk.ui.signature_widget import SignatureWidget
 
@@ -45,6 +52,15 @@ class Editor(QWidget):
 
     def value(self) -> Any:
         return None
+
+    def spoken_choices(self) -> list[str]:
+        """What 朗读 reads as the choices (numbered), if the editor has any."""
+        return []
+
+    def spoken_answer(self) -> str | None:
+        """The answer shown now, in words for 朗读; None when nothing is given yet."""
+        value = self.value()
+        return None if value is None else str(value)
 
 
 class TextEditor(Editor):
@@ -72,10 +88,40 @@ class KeypadEditor(Editor):
             row.addWidget(label(q.unit, "large"))
         self.box.addLayout(row)
         self.keypad = KeypadWidget(self.line, extra=extra)
-        self.box.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignLeft)
+        # Messages go beside the keypad (under it on a narrow screen), never above it:
+        # a message appearing must not move the keys under the finger.
+        self.pad_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.pad_row.setSpacing(metrics().gap)
+        self.pad_row.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop)
+        self.message_slot = QVBoxLayout()
+        self.pad_row.addLayout(self.message_slot, 1)
+        self.box.addLayout(self.pad_row)
+
+    def spoken_answer(self) -> str | None:
+        text = self.line.text().strip()
+        return " ".join(text) if text else None  # digit by digit
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        room = self.width() - self.keypad.sizeHint().width()
+        beside = room >= metrics().px(360)
+        self.pad_row.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
 
     def value(self) -> Any:
         return self.line.text().strip() or None
+
+
+def tick(b: QPushButton, on: bool) -> None:
+    """The chosen answer shows a tick (an empty circle otherwise) as well as its colour,
+    and says 已选 to a screen reader: colour is never the only cue (WCAG 1.4.1)."""
+    m = metrics()
+    b.setIcon(icon("fa5s.check-circle", theme.ON_PRIMARY) if on else icon("fa5.circle", theme.INK))
+    b.setIconSize(QSize(m.icon, m.icon))
+    b.setProperty("ticked", on)
+    text = b.text()
+    b.setAccessibleName(f"{S.CHOSEN}：{text}" if on else text)
 
 
 class _Choices(Editor):
@@ -91,6 +137,8 @@ class _Choices(Editor):
         for i, choice in enumerate(choices):
             b = button(choice.label, name=f"choice-{choice.value}")
             b.setCheckable(True)
+            b.toggled.connect(partial(tick, b))
+            tick(b, False)
             self.group.addButton(b)
             self.buttons[choice.value] = b
             grid.addWidget(b, i // columns, i % columns)
@@ -98,6 +146,16 @@ class _Choices(Editor):
 
     def checked(self) -> list[str]:
         return [v for v, b in self.buttons.items() if b.isChecked()]
+
+    def spoken_choices(self) -> list[str]:
+        return [
+            S.SPOKEN_CHOICE.format(n=n, text=b.text())
+            for n, b in enumerate(self.buttons.values(), start=1)
+        ]
+
+    def spoken_answer(self) -> str | None:
+        texts = [b.text() for b in self.buttons.values() if b.isChecked()]
+        return "、".join(texts) or None
 
 
 class ChoiceEditor(_Choices):
@@ -133,12 +191,28 @@ class YesNoEditor(ChoiceEditor):
 
 
 class Stepper(QWidget):
-    """A number with big 减/加 buttons (and 减十/加十 for years)."""
+    """A number with big 减/加 buttons (and 减十/加十 for years).
 
-    def __init__(self, name: str, value: int, lo: int, hi: int, unit: str, big: bool) -> None:
+    It may start empty (``value`` None, shown as 请选择): the first tap shows ``anchor``
+    (today's year, month or day), so nothing is chosen for the person by default.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        value: int | None,
+        lo: int,
+        hi: int,
+        unit: str,
+        big: bool,
+        *,
+        anchor: int | None = None,
+    ) -> None:
         super().__init__()
         self.lo, self.hi, self.unit = lo, hi, unit
+        self.anchor = anchor if anchor is not None else lo
         self._value = value
+        self.on_change: Callable[[], None] | None = None
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(metrics().gap)
@@ -156,32 +230,77 @@ class Stepper(QWidget):
 
     def _step_button(self, name: str, step: int) -> QPushButton:
         word = ("加" if step > 0 else "减") + ("十" if abs(step) == 10 else "一")
-        return button(word, name=f"{name}{step:+d}", on_click=lambda: self.set(self._value + step))
+        return button(word, name=f"{name}{step:+d}", on_click=lambda: self._step(step))
 
-    def set(self, value: int) -> None:
-        self._value = max(self.lo, min(self.hi, value))
+    def _step(self, step: int) -> None:
+        self.set(self.anchor if self._value is None else self._value + step)
+
+    def set(self, value: int | None) -> None:
+        self._value = None if value is None else max(self.lo, min(self.hi, value))
         self._show()
+        if self.on_change is not None:
+            self.on_change()
 
-    def value(self) -> int:
+    def set_range(self, lo: int, hi: int) -> None:
+        """New bounds (the days of the chosen month); the value is kept inside them."""
+        self.lo, self.hi = lo, hi
+        if self._value is not None and not lo <= self._value <= hi:
+            self.set(self._value)
+
+    def value(self) -> int | None:
         return self._value
 
     def _show(self) -> None:
-        self.shown.setText(f"{self._value}{self.unit}")
+        self.shown.setText(S.NOT_CHOSEN if self._value is None else f"{self._value}{self.unit}")
+
+
+def days_in(year: int | None, month: int | None) -> int:
+    """Days of that month (29 for 2月 while the year is not chosen): the day stepper
+    offers only real dates, never 11月31日 or 2月30日."""
+    if month is None:
+        return 31
+    return calendar.monthrange(year if year is not None else 2000, month)[1]
 
 
 class DateEditor(Editor):
+    """Year, month and day steppers. A new question starts empty (no date is chosen for
+    the person: a date of death never defaults to today)."""
+
     def __init__(self, stored: Any, today: date) -> None:
         super().__init__()
-        start = date.fromisoformat(stored) if stored else today
-        self.year = Stepper("year", start.year, 1890, today.year + 1, S.YEAR, True)
-        self.month = Stepper("month", start.month, 1, 12, S.MONTH, False)
-        self.day = Stepper("day", start.day, 1, 31, S.DAY, False)
+        start = date.fromisoformat(stored) if stored else None
+        y, m, d = (start.year, start.month, start.day) if start else (None, None, None)
+        self.year = Stepper("year", y, 1890, today.year + 1, S.YEAR, True, anchor=today.year)
+        # The first tap shows today's part: most dates asked (a death, an application) are
+        # recent, so few taps remain; nothing is chosen until the person taps.
+        self.month = Stepper("month", m, 1, 12, S.MONTH, False, anchor=today.month)
+        self.day = Stepper("day", d, 1, 31, S.DAY, False, anchor=today.day)
         for stepper in (self.year, self.month, self.day):
             self.box.addWidget(stepper)
+        self.year.on_change = self.month.on_change = self._limit_days
+        self._limit_days()
+
+    def spoken_answer(self) -> str | None:
+        parts = [
+            f"{v}{unit}"
+            for v, unit in (
+                (self.year.value(), S.YEAR),
+                (self.month.value(), S.MONTH),
+                (self.day.value(), S.DAY),
+            )
+            if v is not None
+        ]
+        return "".join(parts) or None
+
+    def _limit_days(self) -> None:
+        self.day.set_range(1, days_in(self.year.value(), self.month.value()))
 
     def value(self) -> Any:
-        # An impossible date (2月30日) goes to the engine as text so it says what is wrong.
         y, m, d = self.year.value(), self.month.value(), self.day.value()
+        if y is None and m is None and d is None:
+            return None  # not answered: the engine asks for it
+        if y is None or m is None or d is None:
+            return f"{y or 0:04d}-{m or 0:02d}-{d or 0:02d}"  # the engine names what is missing
         try:
             return build_date(y, m, d).isoformat()
         except DomainError:
@@ -189,22 +308,40 @@ class DateEditor(Editor):
 
 
 class VillageEditor(Editor):
+    """The village only: 组 is its own page (``GroupEditor``), one question per page, so
+    组 is never below the fold under a long list of villages."""
+
     def __init__(self, q: Question, choices: list[Choice], stored: Any) -> None:
         super().__init__()
         village, _, group = str(stored or "").partition("-")
+        self.with_group = bool(q.with_group)
+        self.stored_group = int(group) if group.isdigit() else None
         self.villages = ChoiceEditor(choices, village or None)
         self.box.addWidget(self.villages)
-        self.group: Stepper | None = None
-        if q.with_group:
-            self.box.addWidget(label(S.VILLAGE_GROUP, "large"))
-            self.group = Stepper("group", int(group) if group.isdigit() else 1, 1, 30, "组", False)
-            self.box.addWidget(self.group)
 
     def value(self) -> Any:
-        village = self.villages.value()
-        if village is None or self.group is None:
-            return village
-        return f"{village}-{self.group.value()}"
+        return self.villages.value()
+
+    def spoken_choices(self) -> list[str]:
+        return self.villages.spoken_choices()
+
+    def spoken_answer(self) -> str | None:
+        return self.villages.spoken_answer()
+
+
+class GroupEditor(Editor):
+    """第几组: a stepper for the 村民小组 of the village chosen on the page before; it
+    starts empty (no group is chosen for the person)."""
+
+    def __init__(self, village: str, stored_group: int | None) -> None:
+        super().__init__()
+        self.village = village
+        self.group = Stepper("group", stored_group, 1, 30, "组", False, anchor=1)
+        self.box.addWidget(self.group)
+
+    def value(self) -> Any:
+        group = self.group.value()
+        return None if group is None else f"{self.village}-{group}"
 
 
 class SignatureEditor(Editor):
@@ -222,6 +359,9 @@ class SignatureEditor(Editor):
 
     def value(self) -> Any:
         return self.pad.path_text() or None
+
+    def spoken_answer(self) -> str | None:
+        return S.SIGNED if self.value() else None
 
 
 def make_editor(q: Question, stored: Any, choices: list[Choice], today: date) -> Editor:

@@ -183,6 +183,14 @@ def status_lines(ctx: KioskContext) -> list[str]:
     return [S.QUEUE_STATE.format(pending=box.pending, sent=box.sent, quarantined=box.quarantined)]
 
 
+def rating_line(ctx: KioskContext) -> str:
+    """好差评 counts for the staff page (非常满意 3 · 满意 1 · …)."""
+    from kiosk.services.ratings import LEVELS, rating_counts
+
+    counts = rating_counts(ctx)
+    return S.RATINGS_LINE.format(counts="　".join(f"{LEVELS[k]} {n}" for k, n in counts.items()))
+
+
 def sync_state(ctx: KioskContext) -> Any:
     """The SyncStatus for the indicator, or None when this tree has no sync service."""
     sync = optional("kiosk.services.sync")

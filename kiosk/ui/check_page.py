@@ -25,6 +25,7 @@ class CheckPage(BasePage):
         on_read: Callable[[str], None] | None,
         badge: str | None,
         plan: list[str] | None = None,
+        next_text: str = S.SUBMIT,
     ) -> None:
         super().__init__(S.CHECK_HEADING, S.CHECK_HINT, name="check", on_read=on_read, badge=badge)
         self.set_section(title)
@@ -60,7 +61,7 @@ class CheckPage(BasePage):
             layout.addLayout(line)
             self.body.addWidget(box)
         self.body.addStretch(1)
-        self.set_nav(back=on_back, home=on_home, next=on_submit, next_text=S.SUBMIT)
+        self.set_nav(back=on_back, home=on_home, next=on_submit, next_text=next_text)
 
     def extra_spoken(self) -> list[str]:
         return [S.FORMS_IN_EVENT, *self.plan] if self.plan else []

@@ -17,6 +17,7 @@ from kiosk.ui.qt import (
     QSizePolicy,
     Qt,
     QVBoxLayout,
+    QWidget,
     icon,
 )
 
@@ -117,23 +118,39 @@ class ErrorBox(QFrame):
         self._layout = QVBoxLayout(self)
         m = metrics()
         self._layout.setContentsMargins(m.px(20), m.px(16), m.px(20), m.px(16))
-        self._lines: list[QLabel] = []
+        self._lines: list[QWidget] = []
         self.messages: list[str] = []
+        self.action: QPushButton | None = None
         self.hide()
 
-    def show_messages(self, messages: list[str]) -> None:
+    def show_messages(
+        self,
+        messages: list[str],
+        *,
+        heading: str = S.ERROR_HEADING,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        """Show ``messages`` under ``heading``; ``action`` (words, callback) adds a labelled
+        button inside the box (a warning's 继续，用这个号码), at least 12 px from the rest."""
         for line in self._lines:
             line.deleteLater()
         self._lines = []
+        self.action = None
         self.messages = list(messages)
         if not messages:
             self.hide()
             return
-        texts = [S.ERROR_HEADING, *(f"• {m}" for m in messages)]
+        texts = [heading, *(f"• {m}" for m in messages)]
         for i, text in enumerate(texts):
             line = label(
                 text, "large" if i == 0 else None, name="error-heading" if i == 0 else None
             )
             self._lines.append(line)
             self._layout.addWidget(line)
+        if action is not None:
+            words, on_click = action
+            self.action = button(words, "fa5s.check", name="accept-warning", on_click=on_click)
+            self._layout.addSpacing(metrics().gap)
+            self._lines.append(self.action)
+            self._layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignLeft)
         self.show()

@@ -22,29 +22,44 @@ class DonePage(BasePage):
         cases: list[tuple[CaseSummary, FormDefinition]],
         materials: list[Material],
         on_print: Callable[[str], None],
+        on_print_all: Callable[[list[str]], None] | None = None,
         on_home: Callable[[], None],
         on_read: Callable[[str], None] | None,
         badge: str | None,
     ) -> None:
         super().__init__(S.DONE_HEADING, None, name="done", on_read=on_read, badge=badge)
         self.numbers = [c.number for c, _ in cases]
+        if len(cases) > 1 and on_print_all is not None:
+            # A life event: one 打印 for every form of it (one preview, one button).
+            self.body.addWidget(
+                button(
+                    S.PRINT_ALL.format(n=len(cases)),
+                    "fa5s.print",
+                    role="primary",
+                    name="print-all",
+                    on_click=lambda: on_print_all([c.id for c, _ in cases]),
+                ),
+                0,
+                Qt.AlignmentFlag.AlignLeft,
+            )
         for case, form in cases:
             box, layout = frame("panel", name=f"case-{case.number}")
             layout.addWidget(label(form.title, "large"))
             layout.addWidget(
                 label(S.CASE_NUMBER.format(number=case.number), "huge", name="case-number")
             )
-            layout.addWidget(
-                button(
-                    S.PRINT,
-                    "fa5s.print",
-                    role="primary",
-                    name=f"print-{case.number}",
-                    on_click=partial(on_print, case.id),
-                ),
-                0,
-                Qt.AlignmentFlag.AlignLeft,
-            )
+            if len(cases) == 1 or on_print_all is None:
+                layout.addWidget(
+                    button(
+                        S.PRINT,
+                        "fa5s.print",
+                        role="primary",
+                        name=f"print-{case.number}",
+                        on_click=partial(on_print, case.id),
+                    ),
+                    0,
+                    Qt.AlignmentFlag.AlignLeft,
+                )
             layout.addWidget(label(S.NEXT_STEPS, "large"))
             for n, step in enumerate(form.routing, start=1):
                 layout.addWidget(label(S.ROUTING_LINE.format(n=n, desk=step.desk, does=step.does)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from kiosk.forms.engine import FormFill, Page
 from kiosk.forms.paths import format_path, is_within
+from kiosk.forms.schema import Question
 
 
 def _index(pages: list[Page], path: str) -> int | None:
@@ -61,6 +62,24 @@ def previous_path(fill: FormFill, current: str) -> str | None:
     return before.path
 
 
+FINAL_TYPES = ("note", "signature")
+
+
+def final_paths(fill: FormFill) -> list[str]:
+    """The declaration and signature at the end of a form: the trailing top-level pages of
+    note/signature type, when they include a signature. They come after the check page
+    (GOV.UK "check answers" before "declaration"), so the person signs what they checked."""
+    pages = fill.pages()
+    tail: list[Page] = []
+    for page in reversed(pages):
+        if page.repeat is not None or page.question.type not in FINAL_TYPES:
+            break
+        tail.insert(0, page)
+    if not any(p.question.type == "signature" for p in tail):
+        return []
+    return [p.path for p in tail]
+
+
 def first_item_path(fill: FormFill, repeat: str, index: int) -> str | None:
     """The first question page of item ``index`` of ``repeat``."""
     for page in fill.pages():
@@ -69,12 +88,34 @@ def first_item_path(fill: FormFill, repeat: str, index: int) -> str | None:
     return None
 
 
+def _top_names(fill: FormFill) -> dict[str, int]:
+    """Each question name → the index of its top-level entry (a group is one step)."""
+    out: dict[str, int] = {}
+
+    def walk(questions: list[Question], top: int) -> None:
+        for q in questions:
+            out[q.name] = top
+            walk(q.children, top)
+
+    for i, q in enumerate(fill.form.questions):
+        out[q.name] = i
+        walk(q.children, i)
+    return out
+
+
 def progress(fill: FormFill, current: str) -> tuple[int, int]:
-    """(n, total) over the pages outside repeat items, so the count does not jump."""
-    main = [p for p in fill.pages() if p.repeat is None]
-    name = current
+    """(n, total) by step: a step is a top-level section of the form (去世的老人, 来办事的人,
+    …), counted over the sections that have pages. Answering, adding heirs or a skipped
+    question inside a section never changes it ("第 3 步，共 5 步")."""
+    tops = _top_names(fill)
+    steps: list[int] = []
+    here = None
     for p in fill.pages():
-        if p.path == current and p.instance:
-            name = p.instance[0][0]  # inside an item: count the top-level list's page
-    n = next((i for i, p in enumerate(main) if p.path == name), 0)
-    return n + 1, len(main)
+        name = p.instance[0][0] if p.instance else p.question.name
+        top = tops.get(name, -1)
+        if top not in steps:
+            steps.append(top)
+        if p.path == current:
+            here = top
+    n = steps.index(here) if here in steps else 0
+    return n + 1, len(steps)

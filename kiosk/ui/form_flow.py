@@ -9,11 +9,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from kiosk.forms.engine import Page
-from kiosk.services import cases
+from kiosk.services import cases, ratings
 from kiosk.services.consent import Notice, give_consent, notice_for
 from kiosk.services.duplicates import DuplicateClaim
 from kiosk.services.views import AnswerResult, DraftView
 from kiosk.ui import backend, flow
+from kiosk.ui import strings as S
+from kiosk.ui.answer_widgets import KEYPAD_TYPES, GroupEditor, VillageEditor
 from kiosk.ui.check_page import CheckPage
 from kiosk.ui.done_page import DonePage
 from kiosk.ui.duplicate_page import DuplicatePage
@@ -68,6 +70,7 @@ class FormFlow:
     def _started(self, view: DraftView) -> None:
         self.w.session.draft = view
         self.w.session.back_to_check = False
+        self.w.session.checked = False
         first = flow.next_path(view.fill, None)
         if not self._warn_duplicates(view, lambda: self.go(first)):
             self.go(first)
@@ -124,6 +127,7 @@ class FormFlow:
 
     def _resumed(self, view: DraftView) -> None:
         self.w.session.draft = view
+        self.w.session.checked = False
         fill = view.fill
         paths = [p.path for p in fill.pages()]
         first = fill.first_unfinished()
@@ -137,13 +141,19 @@ class FormFlow:
     # ----- pages --------------------------------------------------------------------------
 
     def go(self, path: str | None) -> None:
-        """Show the page for ``path``; None means the questions are done."""
+        """Show the page for ``path``; None means the questions are done (the check page,
+        or after the signature, finalizing). The declaration and signature pages come
+        only after the check page (``flow.final_paths``)."""
+        session = self.w.session
         if path is None:
-            self.show_check()
+            if session.checked:
+                self.submit()
+            else:
+                self.show_check()
             return
         fill = self.draft.fill
         page = next((p for p in fill.pages() if p.path == path), None)
-        if page is None:
+        if page is None or (path in flow.final_paths(fill) and not session.checked):
             self.show_check()
             return
         self.w.session.page = path
@@ -161,7 +171,7 @@ class FormFlow:
             repeat_page = RepeatPage(
                 on_add=lambda: self._add(page),
                 on_edit=lambda i: self._edit(page, i),
-                on_remove=lambda i: self._remove(page, i),
+                on_remove=lambda indices, then: self._remove(page, indices, then),
                 on_next=lambda: self._leave(page),
                 **common,
             )
@@ -175,12 +185,24 @@ class FormFlow:
                 ),
             )
         else:
-            self.w.show_page(QuestionPage(on_next=lambda v: self._answer(page, v), **common))
+            question = QuestionPage(on_next=lambda v: self._answer(page, v), **common)
+            if session.checked and flow.next_path(fill, path) is None:
+                question.next_button.setText(S.SUBMIT)  # the signature: 确认提交
+            self.w.show_page(question)
 
     def _answer(self, page: Page, value: Any) -> None:
         q = page.question
         fill = self.draft.fill
+        editor = getattr(self.w.page, "editor", None)
+        if isinstance(editor, VillageEditor) and editor.with_group and value is not None:
+            self._ask_group(page, value, editor.stored_group)  # 组 on its own page
+            return
         if not q.holds_value or value == fill.value(page.path):
+            shown = self.w.page
+            if getattr(shown, "warned", None) and not getattr(shown, "accepted", False):
+                # The doubt still stands: a second tap on 下一步 does not pass it.
+                self._warn(page, shown.warned)  # type: ignore[attr-defined]
+                return
             self._leave(page)
             return
         case_id, actor = self.draft.case.id, self.w.session.actor
@@ -188,6 +210,39 @@ class FormFlow:
             lambda: cases.answer(self.w.ctx, case_id, page.path, value, actor=actor),
             lambda result: self._answered(page, result),
         )
+
+    def _ask_group(self, page: Page, village: str, stored_group: int | None) -> None:
+        fill = self.draft.fill
+        stored = str(fill.value(page.path) or "")
+        same = stored.partition("-")[0] == village
+        names = {c.value: c.label for c in fill.choices(page.question)}
+        self.w.show_page(
+            QuestionPage(
+                fill=fill,
+                page=page,
+                progress=flow.progress(fill, page.path),
+                on_next=lambda v: self._answer_group(page, v),
+                on_back=lambda: self._back_to_village(page, village),
+                on_home=self.w.go_home,
+                on_read=self.w.reader,
+                badge=self.w.badge,
+                editor=GroupEditor(village, stored_group if same else None),
+                heading=S.VILLAGE_GROUP_IN.format(village=names.get(village, "")),
+            )
+        )
+
+    def _back_to_village(self, page: Page, village: str) -> None:
+        """上一步 from 组: the villages again, the one just picked still ticked."""
+        self.go(page.path)
+        editor = getattr(self.w.page, "editor", None)
+        if isinstance(editor, VillageEditor) and village in editor.villages.buttons:
+            editor.villages.buttons[village].setChecked(True)
+
+    def _answer_group(self, page: Page, value: Any) -> None:
+        if value is None:
+            self.w.say_errors([S.GROUP_MISSING])
+            return
+        self._answer(page, value)
 
     def _answered(self, page: Page, result: AnswerResult) -> None:
         self.w.session.draft = result.draft
@@ -198,13 +253,26 @@ class FormFlow:
             return
         if self._warn_duplicates(result.draft, lambda: self._leave(page)):
             return
-        if warnings and not getattr(self.w.page, "warned", False):
-            # A doubt (a passbook number failing the card check) is said once; 下一步 again
-            # goes on.
-            self.w.page.warned = True  # type: ignore[attr-defined]
-            self.w.say_errors(warnings)
+        if warnings and not getattr(self.w.page, "accepted", False):
+            # A doubt (a passbook number failing the card check) goes on only by its own
+            # labelled button, never by a second (double) tap on 下一步.
+            self.w.page.warned = warnings  # type: ignore[attr-defined]
+            self._warn(page, warnings)
             return
         self._leave(page)
+
+    def _warn(self, page: Page, warnings: list[str]) -> None:
+        shown = self.w.page
+        keypad = page.question.type in KEYPAD_TYPES
+        accept = S.ACCEPT_NUMBER if keypad else S.ACCEPT_ANSWER
+
+        def accepted() -> None:
+            shown.accepted = True  # type: ignore[attr-defined]
+            self._leave(page)
+
+        shown.show_warning(warnings, accept, accepted)
+        if self.w.reader is not None:
+            self.w.speaker.say("。".join([*warnings, accept]))
 
     def _leave(self, page: Page) -> None:
         """The engine's check for this page, then the next page (or back to check)."""
@@ -222,6 +290,11 @@ class FormFlow:
         session = self.w.session
         current = session.page
         if session.back_to_check or current is None:
+            self.show_check()
+            return
+        finals = flow.final_paths(self.draft.fill)
+        if finals and current == finals[0]:  # from the declaration back to the check page
+            session.checked = False
             self.show_check()
             return
         previous = flow.previous_path(self.draft.fill, current)
@@ -255,22 +328,30 @@ class FormFlow:
         self.w.session.back_to_check = False
         self.go(flow.first_item_path(self.draft.fill, page.path, index) or page.path)
 
-    def _remove(self, page: Page, index: int) -> None:
+    def _remove(self, page: Page, indices: list[int], then: Callable[[], None] | None) -> None:
+        """Remove items (after their 撤销 time ran out, or on leaving the list), then
+        ``then`` or the list again."""
         case_id, actor = self.draft.case.id, self.w.session.actor
-        self.w.op(
-            lambda: cases.remove_item(self.w.ctx, case_id, page.path, index, actor=actor),
-            lambda result: self._removed(page, result),
-        )
 
-    def _removed(self, page: Page, result: AnswerResult) -> None:
-        self.w.session.draft = result.draft
-        self.go(page.path)
+        def remove() -> AnswerResult:
+            result = None
+            for index in sorted(indices, reverse=True):
+                result = cases.remove_item(self.w.ctx, case_id, page.path, index, actor=actor)
+            assert result is not None
+            return result
+
+        def removed(result: AnswerResult) -> None:
+            self.w.session.draft = result.draft
+            (then or (lambda: self.go(page.path)))()
+
+        self.w.op(remove, removed)
 
     # ----- check, finalize, done ----------------------------------------------------------
 
     def show_check(self) -> None:
         session = self.w.session
         session.back_to_check = False
+        session.checked = False
         session.page = None
         case_id = self.draft.case.id
         if backend.is_bundle(self.draft):
@@ -280,12 +361,14 @@ class FormFlow:
 
     def _show_check(self, plan: list[str]) -> None:
         fill = self.draft.fill
+        finals = flow.final_paths(fill)
         self.w.show_page(
             CheckPage(
                 title=fill.form.title,
-                rows=fill.summary(),
+                rows=[r for r in fill.summary() if r.path not in finals],
                 on_edit=self._change,
-                on_submit=self.submit,
+                on_submit=self._checked if finals else self.submit,
+                next_text=S.CHECK_CONFIRM if finals else S.SUBMIT,
                 on_back=self._back_from_check,
                 on_home=self.w.go_home,
                 on_read=self.w.reader,
@@ -294,8 +377,23 @@ class FormFlow:
             )
         )
 
+    def _checked(self) -> None:
+        """确认无误: the answers are confirmed; the declaration and signature follow."""
+        errors = [
+            f"{p.label}：{p.problem.message}"
+            for p in self.draft.fill.check_all()
+            if p.is_error and p.path not in flow.final_paths(self.draft.fill)
+        ]
+        if errors:
+            self.w.say_errors(errors)
+            return
+        self.w.session.checked = True
+        self.go(flow.final_paths(self.draft.fill)[0])
+
     def _back_from_check(self) -> None:
-        pages = self.draft.fill.pages()
+        fill = self.draft.fill
+        finals = flow.final_paths(fill)
+        pages = [p for p in fill.pages() if p.path not in finals]
         if pages:
             self.go(pages[-1].path)
 
@@ -327,7 +425,8 @@ class FormFlow:
             cases=done.cases,
             materials=done.materials,
             on_print=self.print_case,
-            on_home=self.w.go_home,
+            on_print_all=self.print_all,
+            on_home=lambda: self.ask_rating([c.id for c, _ in done.cases]),
             on_read=self.w.reader,
             badge=self.w.badge,
         )
@@ -335,7 +434,39 @@ class FormFlow:
         if self.w.reader is not None:
             self.w.speaker.say(page.spoken_text())
 
+    # ----- 好差评 ---------------------------------------------------------------------------
+
+    def ask_rating(self, case_ids: list[str]) -> None:
+        """After 完成: the rating (one for the whole transaction), spoken, skippable."""
+        from kiosk.ui.rating_page import RatingPage
+
+        actor = self.w.session.actor
+
+        def rate(level: str, reason: str | None) -> None:
+            self.w.op(
+                lambda: ratings.rate_cases(self.w.ctx, case_ids, level, reason, actor=actor),
+                lambda _: self._rated(),
+            )
+
+        page = RatingPage(
+            on_rate=rate, on_skip=self.w.go_home, on_read=self.w.reader, badge=self.w.badge
+        )
+        self.w.show_page(page)
+        if self.w.reader is not None:
+            self.w.speaker.say(page.spoken_text())
+
+    def _rated(self) -> None:
+        self.w.go_home()
+        self.w.page.show_status(S.RATE_THANKS)
+        if self.w.reader is not None:
+            self.w.speaker.say(S.RATE_THANKS)
+
     def print_case(self, case_id: str) -> None:
         from kiosk.ui.printing_flow import print_with_preview
 
         print_with_preview(self.w, case_id)
+
+    def print_all(self, case_ids: list[str]) -> None:
+        from kiosk.ui.printing_flow import print_all_with_preview
+
+        print_all_with_preview(self.w, case_ids)

@@ -8,7 +8,16 @@ from functools import partial
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button
 from kiosk.ui.look import metrics
-from kiosk.ui.qt import QGridLayout, QLineEdit, QSizePolicy, QWidget
+from kiosk.ui.qt import QGridLayout, QLineEdit, QSizePolicy, Qt, QWidget
+
+
+def no_pinyin(line: QLineEdit) -> None:
+    """A number field never opens the pinyin virtual keyboard (QT_IM_MODULE): its input
+    method is off, so only this keypad, a physical keyboard or a card reader types in it."""
+    line.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+    line.setInputMethodHints(
+        Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhNoPredictiveText
+    )
 
 
 class KeypadWidget(QWidget):
@@ -18,6 +27,7 @@ class KeypadWidget(QWidget):
         super().__init__()
         self.setObjectName("keypad")
         self._target = target
+        no_pinyin(target)
         # Keys keep their size; the keypad never stretches across a wide screen.
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
         grid = QGridLayout(self)
@@ -38,6 +48,7 @@ class KeypadWidget(QWidget):
         grid.addWidget(delete, 3, 2)
 
     def set_target(self, target: QLineEdit) -> None:
+        no_pinyin(target)
         self._target = target
 
     def press(self, key: str) -> None:

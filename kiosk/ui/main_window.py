@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self._gc = GuiThreadGarbageCollector(self)
         self.runner = OpRunner(on_error=self._op_failed, parent=self)
         self.speaker = speaker or Speaker(enabled=ctx.settings.voice_enabled, parent=self)
+        self.speaker.speaking_changed.connect(self._speaking)  # 正在朗读 / 停止 on the page
         self.setWindowTitle(S.APP_TITLE.format(title=ctx.settings.device_name))
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -100,12 +101,18 @@ class MainWindow(QMainWindow):
 
     def show_page(self, page: BasePage) -> None:
         old = self.stack.currentWidget()
+        self.speaker.stop()  # the last screen's words stop with it
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         if old is not None:
             self.stack.removeWidget(old)
             old.deleteLater()
         self.sync.push()
+
+    def _speaking(self, on: bool) -> None:
+        page = self.stack.currentWidget()
+        if isinstance(page, BasePage):
+            page.set_speaking(on, self.speaker.stop)
 
     def op(
         self,
@@ -306,8 +313,16 @@ class MainWindow(QMainWindow):
             self.show_services()
 
     def _show_my_cases(self, found: list[Any]) -> None:
+        from kiosk.ui.case_open_page import open_case
+
         self.show_page(
-            MyCasesPage(cases=found, on_home=self.go_home, on_read=self.reader, badge=self.badge)
+            MyCasesPage(
+                cases=found,
+                on_home=self.go_home,
+                on_read=self.reader,
+                badge=self.badge,
+                on_open=lambda case: open_case(self, case, lambda: self._show_my_cases(found)),
+            )
         )
 
     def show_services(self) -> None:

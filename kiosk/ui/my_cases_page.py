@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 from kiosk.services.views import CaseSummary
 from kiosk.ui import strings as S
-from kiosk.ui.common_widgets import frame, label
+from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.page_frame import BasePage
+from kiosk.ui.qt import Qt
 
 # 16 or more characters without a break opportunity: not spaces, not CJK (Qt breaks
 # between Chinese characters by itself).
@@ -30,6 +32,7 @@ class MyCasesPage(BasePage):
         on_home: Callable[[], None],
         on_read: Callable[[str], None] | None,
         badge: str | None,
+        on_open: Callable[[CaseSummary], None] | None = None,
     ) -> None:
         super().__init__(S.MY_CASES_HEADING, None, name="my-cases", on_read=on_read, badge=badge)
         self.lines: list[str] = []
@@ -44,6 +47,17 @@ class MyCasesPage(BasePage):
             layout.addWidget(label(state, "large", name="state"))
             if case.server_note:
                 layout.addWidget(label(wrap_anywhere(case.server_note), name="note"))
+            if on_open is not None:  # the row opens the case: state, next desk, 继续填写
+                layout.addWidget(
+                    button(
+                        S.OPEN_CASE,
+                        "fa5s.folder-open",
+                        name=f"open-{case.number}",
+                        on_click=partial(on_open, case),
+                    ),
+                    0,
+                    Qt.AlignmentFlag.AlignLeft,
+                )
             self.lines.append(f"{title}，{state}")
             self.body.addWidget(box)
         self.body.addStretch(1)

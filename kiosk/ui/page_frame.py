@@ -10,8 +10,17 @@ from collections.abc import Callable
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import ErrorBox, button, label
 from kiosk.ui.look import metrics
-from kiosk.ui.qt import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from kiosk.ui.qt import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 from kiosk.ui.sync_widget import SyncIndicator
+from kiosk.ui.touch_scroll import MoreBelowCue, enable_kinetic
 
 
 class BasePage(QWidget):
@@ -60,6 +69,15 @@ class BasePage(QWidget):
         self.read_button = button(S.READ_ALOUD, "fa5s.volume-up", name="read", on_click=self.read)
         self.read_button.setVisible(on_read is not None)
         corner.addWidget(self.read_button)
+        # 正在朗读 with 停止, in the place of 朗读 while reading (nothing moves).
+        self.reading = label(S.READING, "small", name="reading")
+        self.reading.hide()
+        corner.addWidget(self.reading)
+        self.stop_button = button(S.STOP_READING, "fa5s.stop", name="stop-reading")
+        self.stop_button.hide()
+        corner.addWidget(self.stop_button)
+        self._on_stop: Callable[[], None] | None = None
+        self.stop_button.clicked.connect(lambda _c=False: self._stop())
         side.addLayout(corner)
         side.addStretch(1)
         top.addLayout(side)
@@ -69,7 +87,10 @@ class BasePage(QWidget):
         outer.addWidget(self.errors)
 
         scroll = QScrollArea()
+        scroll.setObjectName("page-scroll")
         scroll.setWidgetResizable(True)
+        enable_kinetic(scroll)
+        self.scroll_area = scroll
         content = QWidget()
         content.setObjectName("page")
         self.body = QVBoxLayout(content)
@@ -77,6 +98,8 @@ class BasePage(QWidget):
         self.body.setContentsMargins(0, 0, m.px(8), 0)
         scroll.setWidget(content)
         outer.addWidget(scroll, 1)
+        self.more_below = MoreBelowCue(scroll)
+        outer.addWidget(self.more_below)
 
         self.status = label("", "small", name="status")
         self.status.hide()
@@ -121,12 +144,22 @@ class BasePage(QWidget):
             policy.setRetainSizeWhenHidden(keep_place)
             widget.setSizePolicy(policy)
 
+    def place_messages(self, layout: QBoxLayout) -> None:
+        """Show this page's messages in ``layout`` (beside or under a keypad) instead of
+        at the top, where a message appearing would push the keypad under the finger."""
+        layout.addWidget(self.errors)
+
     def set_section(self, text: str | None) -> None:
         self.section_label.setText(text or "")
         self.section_label.setVisible(bool(text))
 
     def show_errors(self, messages: list[str]) -> None:
         self.errors.show_messages(messages)
+
+    def show_warning(self, messages: list[str], accept: str, on_accept: Callable[[], None]) -> None:
+        """A doubt, not an error: said with a separate labelled button to go on (e.g.
+        继续，用这个号码); 下一步 alone never passes it."""
+        self.errors.show_messages(messages, heading=S.WARNING_HEADING, action=(accept, on_accept))
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)
@@ -145,6 +178,20 @@ class BasePage(QWidget):
     def read(self) -> None:
         if self._on_read is not None:
             self._on_read(self.spoken_text())
+
+    def set_speaking(self, on: bool, on_stop: Callable[[], None] | None = None) -> None:
+        """Show 正在朗读 and 停止 (``on_stop``) instead of 朗读 while a text is read."""
+        if on_stop is not None:
+            self._on_stop = on_stop
+        reading = on and self._on_read is not None
+        self.read_button.setVisible(self._on_read is not None and not reading)
+        self.reading.setVisible(reading)
+        self.stop_button.setVisible(reading)
+
+    def _stop(self) -> None:
+        if self._on_stop is not None:
+            self._on_stop()
+        self.set_speaking(False)
 
     def nav_buttons(self) -> list[QPushButton]:
         return [self.back_button, self.home_button, self.next_button]

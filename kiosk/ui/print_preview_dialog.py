@@ -9,32 +9,62 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
     QBuffer,
     QByteArray,
     QDialog,
+    QGuiApplication,
     QHBoxLayout,
     QIODevice,
     QLabel,
     QPdfDocument,
     QPdfView,
     QPushButton,
+    QRect,
     QVBoxLayout,
     QWidget,
 )
+from kiosk.ui.touch_scroll import enable_kinetic
 
 # Colours at ≥ 7:1 against white (WCAG AAA), and never the only cue: the words say it too.
 OK_COLOUR = "#0b5d1e"
 ERROR_COLOUR = "#8b0000"
+# Sizes follow the font scale (kiosk/ui/look.py), so 200 % text grows the buttons too.
 STYLE = """
-QDialog#printPreview { background: #ffffff; }
-QLabel#printTitle { font-size: 30px; font-weight: bold; color: #000000; }
-QLabel#printStatus { font-size: 26px; color: #000000; }
-QPushButton { font-size: 28px; min-height: 76px; min-width: 200px; padding: 4px 24px;
-              border-radius: 8px; border: 2px solid #1a1a1a; background: #ffffff; color: #000000; }
-QPushButton#printButton { background: #0b3d91; color: #ffffff; border-color: #0b3d91; }
-QPushButton:disabled { background: #d9d9d9; color: #3d3d3d; border-color: #3d3d3d; }
+QDialog#printPreview {{ background: #ffffff; }}
+QLabel#printTitle {{ font-size: {title}px; font-weight: bold; color: #000000; }}
+QLabel#printStatus {{ font-size: {small}px; color: #000000; }}
+QPushButton {{ font-size: {body}px; min-height: {target}px; min-width: {wide}px;
+              padding: 4px 24px; border-radius: 8px; border: 2px solid #1a1a1a;
+              background: #ffffff; color: #000000; }}
+QPushButton#printButton {{ background: #0b3d91; color: #ffffff; border-color: #0b3d91; }}
+QPushButton:disabled {{ background: #d9d9d9; color: #3d3d3d; border-color: #3d3d3d; }}
 """
+MAX_WIDTH = 1100  # wider than this, an A4 page preview only gets taller
+MARGIN = 16  # px kept free around the dialog inside the window / screen
+
+
+def fit_rect(area: QRect) -> QRect:
+    """The dialog's geometry inside ``area`` (the kiosk window, or the screen): all of its
+    height less a margin, at most ``MAX_WIDTH`` wide, centred. So 打印 and 关闭 are on the
+    screen at 1366×768 and in portrait 1080×1920 alike."""
+    inner = area.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
+    width = min(inner.width(), MAX_WIDTH)
+    left = inner.left() + (inner.width() - width) // 2
+    return QRect(left, inner.top(), width, inner.height())
+
+
+def _room(parent: QWidget | None) -> QRect:
+    """Where the dialog may go: the parent window's frame on its screen, else the
+    primary screen's available area."""
+    screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+    room = screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 768)
+    if parent is not None:
+        window = parent.window()
+        top_left = window.mapToGlobal(window.rect().topLeft())
+        room = room.intersected(QRect(top_left, window.size()))
+    return room
 
 
 def _nothing() -> None:
@@ -51,8 +81,13 @@ class PrintPreviewDialog(QDialog):
         self.setObjectName("printPreview")
         self.setWindowTitle("打印预览")
         self.setModal(True)
-        self.setStyleSheet(STYLE)
-        self.resize(900, 1000)
+        m = metrics()
+        self.setStyleSheet(
+            STYLE.format(
+                title=m.px(30), small=m.small, body=m.body, target=m.target, wide=m.px(200)
+            )
+        )
+        self.setGeometry(fit_rect(_room(parent)))
         self._on_print = on_print
 
         # QPdfDocument reads from the device lazily: the buffer must live as long as it.
@@ -67,6 +102,7 @@ class PrintPreviewDialog(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setPageSpacing(12)
+        enable_kinetic(self.view)  # the pages move under a finger
 
         pages = self.document.pageCount()
         self.title = QLabel(f"打印预览（共 {pages} 页）", self)

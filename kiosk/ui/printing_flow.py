@@ -24,6 +24,52 @@ def print_with_preview(w: MainWindow, case_id: str) -> None:
     )
 
 
+def print_all_with_preview(w: MainWindow, case_ids: list[str]) -> None:
+    """全部打印 on a life event's done page: one preview of the whole bundle (cover page
+    and every form, ``render_bundle_pdf``), and one 打印 that prints each case in turn."""
+    printing = backend.optional("kiosk.services.printing")
+    if printing is None or not hasattr(printing, "render_bundle_pdf"):
+        w.page.show_status(S.PRINT_PLACEHOLDER)
+        return
+
+    bundle_id = next((c.bundle_id for c in w.session.done if c.id in case_ids), None)
+
+    def render() -> bytes:
+        if bundle_id is None:
+            return bytes(printing.render_case_pdf(w.ctx, case_ids[0]))
+        return bytes(printing.render_bundle_pdf(w.ctx, bundle_id))
+
+    def print_each() -> Any:
+        for case_id in case_ids:
+            result = _print(w, printing, case_id)
+            if not getattr(result, "ok", False):
+                return result  # the first that did not come out, in the service's words
+        return _AllPrinted(True, S.PRINTED_ALL.format(n=len(case_ids)))
+
+    w.op(render, lambda pdf: _open_preview(w, pdf, print_each))
+
+
+class _AllPrinted:
+    def __init__(self, ok: bool, message: str) -> None:
+        self.ok, self.message = ok, message
+
+
+def _open_preview(w: MainWindow, pdf: bytes, job: Any) -> None:
+    from kiosk.ui.print_preview_dialog import PrintPreviewDialog
+
+    dialog: Any = None
+
+    def on_print() -> None:
+        w.runner.run(
+            job,
+            lambda r: dialog.show_status(getattr(r, "message", ""), bool(getattr(r, "ok", False))),
+            lambda exc: dialog.show_status(S.PRINT_FAILED.format(message=exc), False),
+        )
+
+    dialog = PrintPreviewDialog(pdf, on_print=on_print, parent=w)
+    dialog.open()
+
+
 def _print(w: MainWindow, printing: Any, case_id: str) -> Any:
     return printing.print_case(
         w.ctx, case_id, printer=w.ctx.settings.printer or None, actor=w.session.actor

@@ -130,3 +130,22 @@ from PySide6.QtPdf import QPdfDocument  # noqa: E402
 from PySide6.QtPdfWidgets import QPdfView  # noqa: E402
 
 __all__ += ["QBuffer", "QByteArray", "QIODevice", "QPdfDocument", "QPdfView"]
+
+# Kinetic (drag) scrolling for touch screens (kiosk/ui/touch_scroll.py) and screen sizes.
+from PySide6.QtCore import QPoint  # noqa: E402
+from PySide6.QtGui import QGuiApplication  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QAbstractScrollArea,
+    QBoxLayout,
+    QScroller,
+    QScrollerProperties,
+)
+
+__all__ += [
+    "QAbstractScrollArea",
+    "QBoxLayout",
+    "QGuiApplication",
+    "QPoint",
+    "QScroller",
+    "QScrollerProperties",
+]

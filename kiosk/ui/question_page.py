@@ -14,7 +14,7 @@ from kiosk.ui.answer_widgets import Editor, make_editor
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QHBoxLayout, QVBoxLayout
+from kiosk.ui.qt import QHBoxLayout, QTimer, QVBoxLayout, QWidget
 
 
 def section_text(fill: FormFill, page: Page, progress: tuple[int, int]) -> str:
@@ -43,11 +43,21 @@ class QuestionPage(BasePage):
         on_home: Callable[[], None],
         on_read: Callable[[str], None] | None,
         badge: str | None,
+        editor: Editor | None = None,
+        heading: str | None = None,
     ) -> None:
+        """``editor`` and ``heading`` replace the question's own (the 组 page of a village
+        question asks 第几组 on a page of its own)."""
         q = page.question
-        super().__init__(q.label, q.hint, name="question", on_read=on_read, badge=badge)
+        super().__init__(
+            heading or q.label,
+            None if heading else q.hint,
+            name="question",
+            on_read=on_read,
+            badge=badge,
+        )
         self.path = page.path
-        self.spoken_label = q.speak
+        self.spoken_label = None if heading else q.speak
         self.set_section(section_text(fill, page, progress))
         self.deadline_note = deadline_text(fill)
         if self.deadline_note:
@@ -61,13 +71,27 @@ class QuestionPage(BasePage):
             self.prefill_note = S.PREFILLED.format(source=source)
             box.addWidget(label(self.prefill_note, "large"))
             self.body.addWidget(note)
-        self.editor: Editor = make_editor(q, fill.value(page.path), fill.choices(q), fill.today)
+        self.editor: Editor = editor or make_editor(
+            q, fill.value(page.path), fill.choices(q), fill.today
+        )
         self.body.addWidget(self.editor)
+        slot = getattr(self.editor, "message_slot", None)
+        if slot is not None:
+            self.place_messages(slot)
+            slot.addStretch(1)  # the message keeps its own height, at the top of the slot
         self.body.addStretch(1)
         self.set_nav(back=on_back, home=on_home, next=lambda: on_next(self.editor.value()))
 
     def extra_spoken(self) -> list[str]:
-        return [t for t in (self.deadline_note, self.prefill_note) if t]
+        """After the question and hint: the resident's deadline, where the answer came
+        from, the choices with their numbers, and the answer shown now (or that none is
+        given yet)."""
+        parts = [t for t in (self.deadline_note, self.prefill_note) if t]
+        parts += self.editor.spoken_choices()
+        if self.editor.__class__ is not Editor:  # a note page has no answer to read
+            answer = self.editor.spoken_answer()
+            parts.append(S.SPOKEN_ANSWER.format(answer=answer) if answer else S.SPOKEN_NO_ANSWER)
+        return parts
 
     def spoken_text(self) -> str:
         text = super().spoken_text()
@@ -77,7 +101,14 @@ class QuestionPage(BasePage):
 
 
 class RepeatPage(BasePage):
-    """A repeat group's list: each item with 修改 and 删除, and 添加 under them."""
+    """A repeat group's list: each item with 修改 and 删除, and 添加 under them.
+
+    删除 hides the item at once and offers 撤销 for ``UNDO_S`` seconds; only then (or when
+    the person leaves the page) does ``on_remove(indices, then)`` remove it in the store.
+    A kill in between loses nothing: the item is still saved.
+    """
+
+    UNDO_S = 10.0
 
     def __init__(
         self,
@@ -87,7 +118,7 @@ class RepeatPage(BasePage):
         progress: tuple[int, int],
         on_add: Callable[[], None],
         on_edit: Callable[[int], None],
-        on_remove: Callable[[int], None],
+        on_remove: Callable[[list[int], Callable[[], None] | None], None],
         on_next: Callable[[], None],
         on_back: Callable[[], None],
         on_home: Callable[[], None],
@@ -97,9 +128,13 @@ class RepeatPage(BasePage):
         q = page.question
         super().__init__(q.label, q.hint, name="repeat", on_read=on_read, badge=badge)
         self.path = page.path
+        self._on_remove = on_remove
+        self.pending: list[int] = []  # removed on screen, not yet in the store
         self.set_section(section_text(fill, page, progress))
         items = fill.items(page.path)
         self.item_texts: list[str] = []
+        self.item_boxes: list[QWidget] = []
+        m = metrics()
         if not items:
             self.body.addWidget(label(S.REPEAT_EMPTY, "large", name="repeat-empty"))
         first_text = next((c.name for c in q.children if c.type == "text"), None)
@@ -110,27 +145,93 @@ class RepeatPage(BasePage):
                 text += f"：{item[first_text]}"
             self.item_texts.append(text)
             row = QHBoxLayout()
+            row.setSpacing(m.gap)  # 修改 and 删除 well apart (≥ 12 px)
             row.addWidget(label(text, "large"), 1)
             row.addWidget(
-                button(S.EDIT, "fa5s.edit", name=f"edit-{i}", on_click=partial(on_edit, i))
+                button(S.EDIT, "fa5s.edit", name=f"edit-{i}", on_click=partial(self._edit, i))
             )
+            row.addSpacing(m.gap)
             row.addWidget(
                 button(
                     S.REMOVE,
                     "fa5s.trash-alt",
                     name=f"remove-{i}",
-                    on_click=partial(on_remove, i),
+                    on_click=partial(self.remove, i),
                 )
             )
             layout.addLayout(row)
             self.body.addWidget(box)
+            self.item_boxes.append(box)
+        self._on_edit = on_edit
+        self.undo_box, undo_layout = frame("note", name="undo-box")
+        undo_row = QHBoxLayout()
+        undo_row.setSpacing(m.gap)
+        self.undo_text = label("", "large", name="undo-text")
+        undo_row.addWidget(self.undo_text, 1)
+        undo_row.addWidget(button(S.UNDO, "fa5s.undo", name="undo", on_click=self.undo))
+        undo_layout.addLayout(undo_row)
+        self.undo_box.hide()
+        self.body.addWidget(self.undo_box)
+        self.undo_timer = QTimer(self)
+        self.undo_timer.setSingleShot(True)
+        self.undo_timer.timeout.connect(lambda: self.commit(None))
         if q.max_items is None or len(items) < q.max_items:
-            self.body.addWidget(button(S.ADD_ITEM, "fa5s.plus", name="add", on_click=on_add))
+            self.body.addWidget(
+                button(S.ADD_ITEM, "fa5s.plus", name="add", on_click=self._leaving(on_add))
+            )
         self.suggestions = QVBoxLayout()
-        self.suggestions.setSpacing(metrics().gap)
+        self.suggestions.setSpacing(m.gap)
         self.body.addLayout(self.suggestions)
         self.body.addStretch(1)
-        self.set_nav(back=on_back, home=on_home, next=on_next)
+        self.set_nav(
+            back=self._leaving(on_back), home=self._leaving(on_home), next=self._leaving(on_next)
+        )
+
+    # ----- 删除 with 撤销 -------------------------------------------------------------------
+
+    def remove(self, index: int) -> None:
+        """Hide item ``index`` and offer 撤销 for ``UNDO_S`` seconds."""
+        if index in self.pending:
+            return
+        self.pending.append(index)
+        self.item_boxes[index].hide()
+        self.undo_text.setText(S.REMOVED_ITEM.format(item=self.item_texts[index]))
+        self.undo_box.show()
+        self.undo_timer.start(round(self.UNDO_S * 1000))
+
+    def undo(self) -> None:
+        """撤销: the last item removed comes back (nothing was removed in the store)."""
+        if not self.pending:
+            return
+        index = self.pending.pop()
+        self.item_boxes[index].show()
+        if self.pending:
+            last = self.pending[-1]
+            self.undo_text.setText(S.REMOVED_ITEM.format(item=self.item_texts[last]))
+            self.undo_timer.start(round(self.UNDO_S * 1000))
+        else:
+            self.undo_box.hide()
+            self.undo_timer.stop()
+
+    def commit(self, then: Callable[[], None] | None) -> None:
+        """Remove the pending items in the store, then ``then`` (None: show the list again)."""
+        self.undo_timer.stop()
+        pending, self.pending = list(self.pending), []
+        self._on_remove(pending, then)
+
+    def _leaving(self, action: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            if self.pending:
+                self.commit(action)
+            else:
+                action()
+
+        return run
+
+    def _edit(self, index: int) -> None:
+        # The index after the pending removals (an item above it may be going).
+        shift = sum(1 for p in self.pending if p < index)
+        self._leaving(lambda: self._on_edit(index - shift))()
 
     def show_suggestions(self, suggestions: list[tuple[str, Callable[[], None]]]) -> None:
         """People the household register knows, to add with one touch and then confirm."""
@@ -143,7 +244,7 @@ class RepeatPage(BasePage):
                     S.ADD_PERSON.format(person=text),
                     "fa5s.user-plus",
                     name=f"suggest-{i}",
-                    on_click=add,
+                    on_click=self._leaving(add),
                 )
             )
 

@@ -123,6 +123,7 @@ def tour(w: MainWindow) -> Iterator[str]:
     _fill_draft(w, case_id, data)
     w.session.draft = cases.load_draft(w.ctx, case_id)
     for name, path in QUESTION_PAGES:
+        w.session.checked = name == "question-signature"  # signed after the check page
         w.form.go(path)
         settle(w)
         if name == "question-signature":
@@ -139,9 +140,16 @@ def tour(w: MainWindow) -> Iterator[str]:
     w.form.submit()
     settle(w)
     yield "done"
+    w.form.ask_rating([])
+    yield "rating"
 
-    w._show_my_cases(cases.cases_for_person(w.ctx, data["applicant_id"]))
+    mine = cases.cases_for_person(w.ctx, data["applicant_id"])
+    w._show_my_cases(mine)
     yield "my-cases"
+    from kiosk.ui.case_open_page import open_case
+
+    open_case(w, mine[0], w.go_home)
+    yield "case-open"
     w.session.wipe_person()
 
     w.staff.show_volunteer()

@@ -28,6 +28,7 @@ class Session:
     bundle_id: str | None = None
     page: str | None = None  # the question page on screen
     back_to_check: bool = False  # 修改 from the check page returns there
+    checked: bool = False  # answers confirmed on the check page: declaration and signing next
     duplicates_shown: frozenset[str] = frozenset()  # case numbers already warned about
     done: list[CaseSummary] = field(default_factory=list)
 
@@ -56,5 +57,6 @@ class Session:
         self.bundle_id = None
         self.page = None
         self.back_to_check = False
+        self.checked = False
         self.duplicates_shown = frozenset()
         self.done = []

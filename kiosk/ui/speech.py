@@ -14,7 +14,7 @@ import os
 import shutil
 from typing import Any
 
-from kiosk.ui.qt import QObject, QProcess, text_to_speech
+from kiosk.ui.qt import QObject, QProcess, Signal, text_to_speech
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,12 @@ def _chinese_voice(tts: Any) -> Any | None:
 
 
 class Speaker(QObject):
-    """Says one text at a time; ``history`` keeps what was said (newest last)."""
+    """Says one text at a time; ``history`` keeps what was said (newest last).
+
+    ``speaking_changed(bool)`` tells the screen to show 正在朗读 with 停止 while a text is
+    being read (the record backend counts as reading until ``stop``)."""
+
+    speaking_changed = Signal(bool)
 
     def __init__(
         self, *, enabled: bool = True, backend: str | None = None, parent: QObject | None = None
@@ -46,6 +51,7 @@ class Speaker(QObject):
         self._tts: Any | None = None
         self._process: QProcess | None = None
         self._chosen: str | None = None
+        self.speaking = False
 
     def say(self, text: str) -> None:
         text = text.strip()
@@ -53,21 +59,39 @@ class Speaker(QObject):
             return
         self.history.append(text)
         if self.backend == "record":
+            self._set_speaking(True)
             return
         self.stop()
         if self._choose() == "qt" and self._tts is not None:
             self._tts.say(text)
+            self._set_speaking(True)
         elif self._chosen == "espeak":
-            self._process = QProcess(self)
-            self._process.start(
-                shutil.which("espeak-ng") or "espeak-ng", ["-v", ESPEAK_VOICE, text]
-            )
+            process = QProcess(self)
+            process.finished.connect(lambda *_: self._ended(process))
+            self._process = process
+            process.start(shutil.which("espeak-ng") or "espeak-ng", ["-v", ESPEAK_VOICE, text])
+            self._set_speaking(True)
 
     def stop(self) -> None:
+        """停止: silence now."""
         if self._tts is not None:
             self._tts.stop()
         if self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning:
             self._process.kill()
+        self._set_speaking(False)
+
+    def _ended(self, process: QProcess) -> None:
+        if process is self._process:
+            self._set_speaking(False)
+
+    def _tts_state(self, state: Any) -> None:
+        if self._tts is not None and state != type(state).Speaking:
+            self._set_speaking(False)
+
+    def _set_speaking(self, on: bool) -> None:
+        if on != self.speaking:
+            self.speaking = on
+            self.speaking_changed.emit(on)
 
     def _choose(self) -> str:
         """Pick the engine once, on first use (creating engines at start-up costs time)."""
@@ -79,6 +103,7 @@ class Speaker(QObject):
             voice = _chinese_voice(tts) if tts is not None else None
             if voice is not None:
                 tts.setVoice(voice)
+                tts.stateChanged.connect(self._tts_state)
                 self._tts, self._chosen = tts, "qt"
                 return self._chosen
         if self.backend in ("auto", "espeak") and shutil.which("espeak-ng"):

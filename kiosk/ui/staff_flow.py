@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings, save_settings
+from kiosk.devices.audio import AudioStatus, audio_output_status
 from kiosk.services import accounts
 from kiosk.services.audit import log_event
 from kiosk.ui import backend, sync_backend
@@ -126,18 +127,21 @@ class StaffScreens:
             self.show_staff_pin()
             return
 
-        def gather() -> tuple[list[str], list[Any], Any, list[Any], list[str]]:
+        def gather() -> tuple[list[str], list[Any], Any, list[Any], list[str], AudioStatus]:
             return (
-                backend.status_lines(ctx),
+                [*backend.status_lines(ctx), backend.rating_line(ctx)],
                 backend.recent_cases(ctx),
                 sync_backend.details(ctx),
                 backend.print_problems(ctx),
                 backend.definition_lines(ctx),
+                audio_output_status(),  # 朗读 into no device is silent: say so to staff
             )
 
         self.w.op(
             gather,
-            lambda found: self._staff_page(found[0], found[1], found[2], note, found[3], found[4]),
+            lambda found: self._staff_page(
+                found[0], found[1], found[2], note, found[3], found[4], audio=found[5]
+            ),
         )
 
     def _staff_page(
@@ -148,6 +152,8 @@ class StaffScreens:
         note: str,
         print_problems: list[Any] | None = None,
         definitions: list[str] | None = None,
+        *,
+        audio: AudioStatus | None = None,
     ) -> None:
         staff = self.w.session.staff
         admin = staff is not None and staff.is_admin
@@ -159,6 +165,7 @@ class StaffScreens:
             recent=recent,
             print_problems=print_problems,
             definitions=definitions,
+            audio=audio,
             on_sync=self._sync,
             sync=sync,
             on_enroll=self._enroll,

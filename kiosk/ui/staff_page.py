@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from kiosk.config import Settings
+from kiosk.devices.audio import AudioStatus
 from kiosk.services.printing import PrintProblem
 from kiosk.services.views import CaseSummary
 from kiosk.ui import strings as S
@@ -36,6 +37,7 @@ class StaffPage(BasePage):
         recent: list[CaseSummary],
         print_problems: list[PrintProblem] | None = None,
         definitions: list[str] | None = None,
+        audio: AudioStatus | None = None,
         on_sync: Callable[[], None] | None,
         sync: SyncDetails | None = None,
         on_enroll: Callable[[str, str], None] | None = None,
@@ -86,10 +88,12 @@ class StaffPage(BasePage):
                     server_url=settings.server_url, device_id=sync.device_id, on_enroll=on_enroll
                 )
                 self.body.addWidget(self.enroll_panel)
+            for line in status_lines[1:]:  # 好差评 counts
+                self.body.addWidget(label(line, "large", name="status-line"))
         else:  # a tree without the sync service: the queue counts only
             status, box = frame("panel", name="status-panel")
             for line in status_lines:
-                box.addWidget(label(line, "large"))
+                box.addWidget(label(line, "large", name="status-line"))
             self.body.addWidget(status)
 
         if definitions:  # forms and policy in force, refusals, 待核实 (issue 16)
@@ -125,6 +129,10 @@ class StaffPage(BasePage):
         self.body.addLayout(self._stepper(self.scale_label, "scale", self._scale))
         self.voice = button("", "fa5s.volume-up", name="voice", on_click=self._toggle_voice)
         self.body.addWidget(self.voice)
+        if audio is not None and audio.ok is not True:  # espeak-ng exits 0 without a device
+            audio_box, audio_layout = frame("error", name="audio-problem")
+            audio_layout.addWidget(label(audio.message_zh, "large", name="audio-text"))
+            self.body.addWidget(audio_box)
         self.idle_label = label("", "large", name="idle-timeout")
         self.body.addLayout(self._stepper(self.idle_label, "idle", self._idle))
         self.printer = self._line(S.PRINTER, settings.printer, "printer")

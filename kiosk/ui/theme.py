@@ -159,5 +159,9 @@ QLineEdit {{ font-size: {m.heading}px; min-height: {m.target}px; padding: 0 {m.p
     border: {m.px(3)}px solid {MUTED}; border-radius: {m.px(8)}px; background: {PAPER}; }}
 QLineEdit:focus {{ border: {m.px(4)}px solid {FOCUS}; }}
 QScrollArea {{ border: none; background: {PAPER}; }}
-QScrollBar:vertical {{ width: {m.px(28)}px; }}
+QScrollBar:vertical {{ width: {m.px(28)}px; background: {PANEL}; }}
+QScrollBar::handle:vertical {{ background: {MUTED}; min-height: {m.target}px;
+    border-radius: {m.px(6)}px; }}
+QLabel[role="more"] {{ font-size: {m.small}px; font-weight: bold; background: {PANEL};
+    border-radius: {m.px(8)}px; padding: {m.px(4)}px; }}
 """

@@ -9,7 +9,7 @@ from functools import partial
 from kiosk.services.views import CaseSummary
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
-from kiosk.ui.keypad_widget import KeypadWidget
+from kiosk.ui.keypad_widget import KeypadWidget, no_pinyin
 from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import QEvent, QHBoxLayout, QLineEdit, QObject, Qt, QVBoxLayout
 
@@ -22,6 +22,7 @@ class PinEntry(QObject):
         self.lines = lines
         self.keypad = KeypadWidget(lines[0])
         for line in lines:
+            no_pinyin(line)
             line.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
@@ -66,6 +67,7 @@ class LoginPage(BasePage):
             self.number.hide()
         fields.addWidget(label(S.VOLUNTEER_PIN, "large"))
         fields.addWidget(self.pin)
+        self.place_messages(fields)  # beside the keypad: it never moves under the finger
         fields.addStretch(1)
         self.entry = PinEntry(lines, self)
         row.addLayout(fields, 1)

@@ -9,12 +9,13 @@ import pytest
 from helpers import APPLICANT_ID
 from pytestqt.qtbot import QtBot
 from test_death_benefit_flow import fill_all, identify
-from ui_driver import click, errors, settle
+from ui_driver import click, confirm_and_sign, errors, find, settle
 
 from kiosk.forms.examples import example_path
 from kiosk.services.cases import list_cases
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.qt import QLabel
+from kiosk.ui.print_preview_dialog import PrintPreviewDialog
+from kiosk.ui.qt import QLabel, QPushButton
 
 bundles = pytest.importorskip("kiosk.services.bundles")
 BUNDLE_ID = "death_in_family"
@@ -41,7 +42,7 @@ def test_death_in_family_bundle(qtbot: QtBot, window: MainWindow) -> None:
     settle(qtbot, w)
     assert any("城乡居民基本养老保险死亡待遇申领" in line for line in w.page.plan), w.page.plan
 
-    click(qtbot, w, "next")  # 确认提交
+    confirm_and_sign(qtbot, w)  # 确认无误, declaration, signature, 确认提交
     assert w.page.page_name == "done", errors(w)
     numbers = [lbl.text() for lbl in w.page.findChildren(QLabel, "case-number")]
     finalized = list_cases(w.ctx, states=["finalized"])
@@ -49,3 +50,13 @@ def test_death_in_family_bundle(qtbot: QtBot, window: MainWindow) -> None:
     assert {c.number for c in finalized} == {n.split("：")[1] for n in numbers}
     assert "pension_death_benefit" in {c.form_id for c in finalized}
     assert list_cases(w.ctx, states=["draft"]) == []  # the intake draft is gone
+
+    # One 打印 for the whole life event: one preview holding the cover and every form.
+    prints = [b.objectName() for b in w.page.findChildren(QPushButton) if b.isVisible()]
+    assert [n for n in prints if n.startswith("print")] == ["print-all"], prints
+    assert f"共 {len(finalized)} 份" in find(w, "print-all").text()
+    click(qtbot, w, "print-all")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in w.findChildren(PrintPreviewDialog)))
+    [dialog] = [d for d in w.findChildren(PrintPreviewDialog) if d.isVisible()]
+    assert dialog.document.pageCount() > len(finalized)  # a cover page, then each form
+    dialog.reject()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from helpers import APPLICANT_ID, FORM_ID, example
 from pytestqt.qtbot import QtBot
-from ui_driver import answer, click, errors, find, keypad, settle, wedge_read
+from ui_driver import answer, click, confirm_and_sign, errors, find, keypad, settle, wedge_read
 
 from kiosk.forms.paths import parse_path
 from kiosk.services.cases import list_cases, show_case
@@ -131,7 +131,7 @@ def test_death_benefit_claim_end_to_end(
     assert w.page.page_name == "check"
     assert "13996012345" in [lbl.text() for lbl in w.page.findChildren(QLabel, "answer")]
 
-    click(qtbot, w, "next")  # 确认提交
+    confirm_and_sign(qtbot, w)  # 确认无误, declaration, signature, 确认提交
     assert w.page.page_name == "done", errors(w)
     number = w.page.findChild(QLabel, "case-number").text()
     [case] = list_cases(w.ctx, states=["finalized"])

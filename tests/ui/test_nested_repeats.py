@@ -11,7 +11,7 @@ import pytest
 from helpers import APPLICANT_ID, fixed_clock
 from pytestqt.qtbot import QtBot
 from test_death_benefit_flow import identify
-from ui_driver import answer, click, errors, settle
+from ui_driver import answer, click, confirm_and_sign, errors, settle
 
 from kiosk.forms.catalogue import DEFINITIONS_DIR, load_catalogue
 from kiosk.services.cases import list_cases, show_case
@@ -95,7 +95,7 @@ def test_a_household_with_each_members_incomes(qtbot: QtBot, nested_window: Main
     assert "members[0].incomes" in seen_lists and "members[2].incomes" in seen_lists
     shown = [lbl.text() for lbl in w.page.findChildren(QLabel)]
     assert any("第1位家人 · 第2项收入" in t for t in shown), shown
-    click(qtbot, w, "next")  # 确认提交
+    confirm_and_sign(qtbot, w)  # 确认无误, declaration, signature, 确认提交
     assert w.page.page_name == "done", errors(w)
     [case] = list_cases(w.ctx, states=["finalized"])
     frozen = show_case(w.ctx, case.id).answers

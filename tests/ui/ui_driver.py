@@ -8,7 +8,13 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.answer_widgets import DateEditor, KeypadEditor, Stepper, VillageEditor
+from kiosk.ui.answer_widgets import (
+    DateEditor,
+    GroupEditor,
+    KeypadEditor,
+    Stepper,
+    VillageEditor,
+)
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.qt import (
     QApplication,
@@ -49,6 +55,8 @@ def clear_line(qtbot: QtBot, w: MainWindow, line: QLineEdit) -> None:
 
 
 def step_to(qtbot: QtBot, w: MainWindow, stepper: Stepper, name: str, target: int) -> None:
+    if stepper.value() is None:  # an empty stepper: the first tap shows its anchor
+        qtbot.mouseClick(find(w, f"{name}+1"), Qt.MouseButton.LeftButton)
     while stepper.value() != target:
         diff = target - stepper.value()
         step = 10 if abs(diff) >= 10 and name == "year" else 1
@@ -87,8 +95,9 @@ def answer(qtbot: QtBot, w: MainWindow, value: Any) -> None:
         elif isinstance(editor, VillageEditor):
             village, _, group = value.partition("-")
             click(qtbot, w, f"choice-{village}")
-            if editor.group is not None:
-                step_to(qtbot, w, editor.group, "group", int(group))
+            if editor.with_group:  # 组 is the next page of its own
+                click(qtbot, w, "next")
+                step_to(qtbot, w, w.page.editor.group, "group", int(group))  # type: ignore[attr-defined]
         elif q.type == "yes_no":
             click(qtbot, w, "choice-yes" if value else "choice-no")
         elif q.type in ("select_one", "relationship"):
@@ -105,6 +114,20 @@ def answer(qtbot: QtBot, w: MainWindow, value: Any) -> None:
             line.clear()
             type_chinese(line, str(value))
     click(qtbot, w, "next")
+    if value is None and isinstance(getattr(w.page, "editor", None), GroupEditor):
+        click(qtbot, w, "next")  # a village confirmed as it is: its 组 too
+
+
+def confirm_and_sign(qtbot: QtBot, w: MainWindow) -> None:
+    """On the check page: 确认无误, then the declaration and the signature (GOV.UK order:
+    check answers first), then 确认提交."""
+    assert w.page.page_name == "check"
+    click(qtbot, w, "next")  # 确认无误
+    for _ in range(5):
+        if w.page.page_name != "question":
+            return
+        answer(qtbot, w, "sign" if w.page.editor.__class__.__name__ == "SignatureEditor" else None)
+    raise AssertionError("the declaration and signature never ended")
 
 
 def wedge_read(qtbot: QtBot, w: MainWindow, text: str) -> None:

@@ -1,0 +1,80 @@
+"""好差评: the resident rates a finished transaction (GB/T 39734-2020《政务服务评价工作
+指南》, "一次一评": one rating per transaction, five levels, a reason asked for the lower
+two). Stored with each case of the transaction; staff see counts only.
+
+No Qt, no free text: the reason is a code from ``REASONS`` so no personal data is kept.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from kiosk.domain.case_states import CaseState
+from kiosk.services.context import KioskContext
+from kiosk.store.models import CaseRow, utcnow
+
+# The five levels, best first, with the words GB/T 39734-2020 uses.
+LEVELS: dict[str, str] = {
+    "very_satisfied": "非常满意",
+    "satisfied": "满意",
+    "basic": "基本满意",
+    "dissatisfied": "不满意",
+    "very_dissatisfied": "非常不满意",
+}
+LOW_LEVELS = ("dissatisfied", "very_dissatisfied")  # these may give a reason
+REASONS: dict[str, str] = {
+    "waited": "等的时间太长",
+    "hard": "机器不好用",
+    "unclear": "问题看不懂",
+    "materials": "要带的材料太多",
+    "staff": "工作人员或志愿者态度不好",
+    "other": "其他原因",
+}
+
+
+class RatingError(ValueError):
+    """A level or reason not in the lists, a case not finished, or rated already."""
+
+
+def rate_cases(
+    ctx: KioskContext,
+    case_ids: list[str],
+    level: str,
+    reason: str | None = None,
+    *,
+    actor: str = "resident",
+) -> None:
+    """Store ``level`` (a ``LEVELS`` key) and ``reason`` (a ``REASONS`` key, only for the
+    lower two levels) on each finished case of one transaction, audited as ``rated``.
+    All or nothing: raises RatingError (nothing saved) for a bad level or reason, a draft,
+    or a case already rated (一次一评)."""
+    if level not in LEVELS:
+        raise RatingError(f"unknown rating level {level!r}")
+    if reason is not None and (level not in LOW_LEVELS or reason not in REASONS):
+        raise RatingError(f"reason {reason!r} does not fit level {level!r}")
+    now = utcnow()
+    with ctx.store.unit_of_work() as uow:
+        for case_id in case_ids:
+            row = uow.cases.require(case_id)
+            if row.state == CaseState.DRAFT:
+                raise RatingError(f"case {row.number} is not finished")
+            if row.rating is not None:
+                raise RatingError(f"case {row.number} is rated already")
+            row.rating, row.rating_reason, row.rated_at = level, reason, now
+            uow.cases.audit(row, actor=actor, action="rated", detail=level)
+        uow.commit()
+
+
+def rating_counts(ctx: KioskContext) -> dict[str, int]:
+    """How many cases have each level (every level present, zero included)."""
+    counts = dict.fromkeys(LEVELS, 0)
+    with ctx.store.unit_of_work() as uow:
+        rows = uow.session.execute(
+            select(CaseRow.rating, func.count())
+            .where(CaseRow.rating.is_not(None))
+            .group_by(CaseRow.rating)
+        )
+        for level, n in rows:
+            if level in counts:
+                counts[level] = int(n)
+    return counts

@@ -1,0 +1,55 @@
+"""Touch scrolling: drag with a finger (kinetic, QScroller) on every scroll area, and a
+visible cue when part of a page is below the fold.
+
+Elderly residents do not find a scrollbar; they push the page with a finger. QScroller's
+``LeftMouseButtonGesture`` works for touch screens that send mouse events (most kiosk
+panels under X11/Windows) and for touch events synthesised into mouse events, so one
+grab covers both. A tap without movement still reaches the button under the finger.
+"""
+
+from __future__ import annotations
+
+from kiosk.ui import strings as S
+from kiosk.ui.qt import QAbstractScrollArea, QLabel, QScroller, QScrollerProperties, Qt
+
+
+def enable_kinetic(area: QAbstractScrollArea) -> QScroller:
+    """Let a finger drag ``area`` (no overshoot bounce, which elderly users read as a
+    fault). Returns the scroller (``QScroller.hasScroller(area.viewport())`` is then True)."""
+    viewport = area.viewport()
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(viewport)
+    props = scroller.scrollerProperties()
+    off = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, off)
+    # A press is passed on to the button at once; a drag still scrolls.
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0.0)
+    scroller.setScrollerProperties(props)
+    return scroller
+
+
+class MoreBelowCue(QLabel):
+    """下面还有内容: shown while the scroll area is not at its bottom; a tap on it scrolls
+    one screen down. It keeps its place when hidden, so nothing moves when it appears."""
+
+    def __init__(self, area: QAbstractScrollArea) -> None:
+        super().__init__(S.MORE_BELOW)
+        self.setObjectName("more-below")
+        self.setProperty("role", "more")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self._bar = area.verticalScrollBar()
+        self._bar.rangeChanged.connect(lambda _lo, _hi: self.update_cue())
+        self._bar.valueChanged.connect(lambda _v: self.update_cue())
+        self.update_cue()
+
+    def update_cue(self) -> None:
+        self.setVisible(self._bar.value() < self._bar.maximum())
+
+    def mousePressEvent(self, event: object) -> None:
+        self._bar.setValue(self._bar.value() + self._bar.pageStep())

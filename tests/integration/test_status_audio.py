@@ -1,0 +1,26 @@
+"""``kiosk status`` says when no sound device exists (朗读 would be silent)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+
+
+def test_status_reports_a_missing_sound_device(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = ["--data-dir", str(tmp_path / "cli")]
+    monkeypatch.setenv("KIOSK_AUDIO", "none")
+    assert main([*home, "status"]) == 0
+    out = capsys.readouterr().out
+    assert "NO SOUND DEVICE" in out
+    assert main([*home, "status", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["audio_ok"] is False and "pending" in shown
+    monkeypatch.setenv("KIOSK_AUDIO", "ok")
+    assert main([*home, "status"]) == 0
+    assert "audio ok" in capsys.readouterr().out

@@ -1,0 +1,34 @@
+"""好差评 stored with the cases of one transaction; counts for staff; bad input refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import FORM_ID, catalogue, example, fixed_clock
+
+from kiosk.services.cases import fill_case
+from kiosk.services.context import open_kiosk
+from kiosk.services.ratings import RatingError, rate_cases, rating_counts
+
+
+def test_rating_is_stored_once_and_counted(tmp_path: Path) -> None:
+    ctx = open_kiosk(tmp_path / "k", catalogue=catalogue(), clock=fixed_clock)
+    try:
+        case = fill_case(ctx, FORM_ID, example(), volunteer_id="1001")
+        with pytest.raises(RatingError):
+            rate_cases(ctx, [case.id], "great")
+        with pytest.raises(RatingError):  # a reason only for the lower two
+            rate_cases(ctx, [case.id], "satisfied", "waited")
+        assert rating_counts(ctx)["satisfied"] == 0
+        rate_cases(ctx, [case.id], "very_dissatisfied", "waited")
+        counts = rating_counts(ctx)
+        assert counts["very_dissatisfied"] == 1 and sum(counts.values()) == 1
+        with pytest.raises(RatingError):  # 一次一评
+            rate_cases(ctx, [case.id], "satisfied")
+        with ctx.store.unit_of_work() as uow:
+            row = uow.cases.require(case.id)
+            assert (row.rating, row.rating_reason) == ("very_dissatisfied", "waited")
+            assert row.rated_at is not None
+    finally:
+        ctx.close()
