@@ -17,6 +17,7 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.cli import (
     accounts_cmd,
+    attach_cmd,
     audit_cmd,
     bundle_cmd,
     cases_cmd,
@@ -24,6 +25,7 @@ from kiosk.cli import (
     forms_cmd,
     print_cmd,
     qr_cmd,
+    receipt_cmd,
     registry_cmd,
     sync_cmd,
 )
@@ -42,6 +44,8 @@ COMMAND_GROUPS = [
     bundle_cmd,
     accounts_cmd,
     audit_cmd,
+    attach_cmd,
+    receipt_cmd,
 ]
 
 
