@@ -147,6 +147,7 @@ ROUTING_LINE = "{n}. {desk}：{does}"
 PRINT = "打印"
 PRINT_PLACEHOLDER = "打印功能还在安装中，请工作人员帮您抄下办件编号。"
 PRINT_FAILED = "没有打印出来：{message}"
+RECEIPT_FAILED = "回执没有打出来，请找工作人员。办件已经保存好了。"
 FINISH = "办完了，回首页"
 
 # My cases
