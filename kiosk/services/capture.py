@@ -62,6 +62,20 @@ def _store(
     return CaptureResult(True, f"已拍照：{view.material_label} 第 {view.page} 页。", page, view)
 
 
+def keep_page(
+    ctx: KioskContext,
+    case_id: str,
+    material_id: str,
+    page: PreparedPage,
+    *,
+    actor: str = "staff",
+) -> CaptureResult:
+    """Store a page already prepared and looked at (the screen's 保存 after 拍照)."""
+    if not page.sharp:
+        return _blurred(page)
+    return _store(ctx, case_id, material_id, page, source="camera", actor=actor)
+
+
 def capture_frame(
     ctx: KioskContext,
     case_id: str,

@@ -164,6 +164,7 @@ class StaffScreens:
             on_reprint=self._reprint,
             on_save=self._save,
             on_test_device=partial(self._test_device, None),
+            on_capture=self._capture,
             on_exit_kiosk=self._exit_kiosk,
             on_quit=self._quit,
             on_home=self.w.go_home,
@@ -253,6 +254,12 @@ class StaffScreens:
             self._audited("settings_saved", ",".join(changed))
 
         self.w.op(run, saved)
+
+    def _capture(self, case_id: str) -> None:
+        """拍材料 for a case (staff adds pages later: a new audited version)."""
+        from kiosk.ui.capture_flow import open_capture
+
+        open_capture(self.w, case_id, on_done=self.show_staff)
 
     def _test_device(self, _unused: None, device: str, values: dict[str, Any]) -> None:
         """测试 a device with the values on the page (saved or not); says what it found."""

@@ -44,6 +44,7 @@ class StaffPage(BasePage):
         on_reprint: Callable[[str], None],
         on_save: Callable[[dict[str, Any]], None],
         on_test_device: Callable[[str, dict[str, Any]], None] | None = None,
+        on_capture: Callable[[str], None] | None = None,
         on_exit_kiosk: Callable[[], None],
         on_quit: Callable[[], None],
         on_home: Callable[[], None],
@@ -106,6 +107,15 @@ class StaffPage(BasePage):
                     on_click=partial(on_reprint, case.id),
                 )
             )
+            if on_capture is not None:
+                row.addWidget(
+                    button(
+                        S.CAPTURE_MATERIALS,
+                        "fa5s.camera",
+                        name=f"capture-{case.number}",
+                        on_click=partial(on_capture, case.id),
+                    )
+                )
             self.body.addLayout(row)
 
         self.body.addWidget(label(S.SETTINGS_HEADING, "heading"))
