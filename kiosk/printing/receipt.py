@@ -19,11 +19,10 @@ import io
 from dataclasses import dataclass, field
 from functools import cache
 
-import qrcode
 from PIL import Image, ImageDraw, ImageFont
-from qrcode.constants import ERROR_CORRECT_M
 
 from kiosk.fontchain import PRIMARY, face_path
+from kiosk.printing.qr_draw import qr_matrix
 
 DOTS_PER_MM = 8  # 203 dpi
 PRINTABLE_DOTS = {58: 384, 80: 576}
@@ -67,21 +66,20 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
 
 
 def _qr(text: str, width: int) -> Image.Image:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4, box_size=1)
-    code.add_data(text)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    modules = len(matrix)
+    """The QR code of ``text`` (the A4 paper's encoder: smallest version, fixed mask,
+    alphanumeric mode for the Base45 codes), at most ``width`` dots, quiet zone of 4."""
+    matrix = qr_matrix(text)
+    modules = len(matrix) + 8
     scale = max(2, width // modules)
-    image = Image.new("1", (modules * scale, modules * scale), 1)
-    draw = ImageDraw.Draw(image)
-    for y, row in enumerate(matrix):
-        for x, dark in enumerate(row):
-            if dark:
-                draw.rectangle(
-                    (x * scale, y * scale, (x + 1) * scale - 1, (y + 1) * scale - 1), fill=0
-                )
-    return image
+    small = Image.new("1", (modules, modules), 1)
+    small.putdata(
+        [
+            0 if 4 <= y < modules - 4 and 4 <= x < modules - 4 and matrix[y - 4][x - 4] else 1
+            for y in range(modules)
+            for x in range(modules)
+        ]
+    )
+    return small.resize((modules * scale, modules * scale), Image.Resampling.NEAREST)
 
 
 class _Canvas:
