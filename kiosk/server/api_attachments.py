@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Path, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -49,14 +50,21 @@ def add_attachment_routes(
             data["case_id"] = canonical_uuid(data["case_id"])
         except ValueError:
             return JSONResponse(envelope(error="case_id is not a UUID"), status_code=422)
-        with sessions() as session:
-            try:
-                found = attachments.declare(session, dev, attachment_id, data)
-            except attachments.AttachmentRefused as exc:
-                session.rollback()
-                return _refused(exc)
-            session.commit()
-        return envelope(**found.to_dict())
+        for attempt in range(2):  # two declarations at once: the second reads the first
+            with sessions() as session:
+                try:
+                    found = attachments.declare(session, dev, attachment_id, data)
+                    session.commit()
+                except attachments.AttachmentRefused as exc:
+                    session.rollback()
+                    return _refused(exc)
+                except IntegrityError:
+                    session.rollback()
+                    if attempt:
+                        raise
+                    continue
+            return envelope(**found.to_dict())
+        raise AssertionError("unreachable")
 
     @app.get(
         f"{API_PREFIX}/attachments/{{attachment_id}}",
@@ -74,13 +82,20 @@ def add_attachment_routes(
         with sessions() as session:
             try:
                 found = attachments.add_chunk(session, attachment_id, offset, data, digest)
+                session.commit()
             except attachments.AttachmentRefused as exc:
                 if exc.status == 422 and exc.received == 0:
                     session.commit()  # the bad whole is dropped: start again
                 else:
                     session.rollback()
                 return _refused(exc)
-            session.commit()
+            except IntegrityError:
+                # The same chunk from a retry while the first was still being stored
+                # (SQLite has no row lock): the first one won; say where the server is.
+                session.rollback()
+                now = attachments.progress(session, attachment_id)
+                message = envelope(error="chunk raced another copy", received=now.received)
+                return JSONResponse(message, status_code=409)
         return envelope(**found.to_dict())
 
     @app.put(
