@@ -76,6 +76,21 @@ class Settings(BaseSettings):
     # Readers that type like a keyboard need no setting.
     card_reader: str = ""
 
+    # Materials captured at the kiosk (docs/devices.md). ``camera``: "" none, "auto" the
+    # first camera Qt finds, or the camera's description as Qt names it; ``scan_folder``:
+    # a folder a scanner saves into (watched). Photos below ``min_sharpness`` (variance
+    # of the Laplacian on the cropped page, 1000 px wide) are refused as blurred.
+    camera: str = ""
+    scan_folder: str = ""
+    min_sharpness: float = Field(default=60.0, ge=0.0, le=10000.0)
+    attachment_max_bytes: int = Field(default=15_000_000, ge=100_000, le=100_000_000)
+    # Receipt slip (回执) on a thermal printer: "" none, "file:/path" (bytes appended),
+    # "usb:VID:PID", "net:HOST[:PORT]", "serial:/dev/ttyUSB0", or "cups:QUEUE" (raw).
+    receipt_printer: str = ""
+    receipt_width_mm: int = Field(default=58, ge=58, le=80)
+    receipt_enabled: bool = True
+    hall_phone: str = ""
+
     # Demo data (synthetic registry, demo volunteers) for trying the kiosk out.
     demo_data: bool = False
 

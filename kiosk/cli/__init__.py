@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from kiosk import __version__
 from kiosk.cli import (
     accounts_cmd,
+    attach_cmd,
     audit_cmd,
     bundle_cmd,
     cases_cmd,
@@ -26,6 +27,7 @@ from kiosk.cli import (
     forms_cmd,
     print_cmd,
     qr_cmd,
+    receipt_cmd,
     registry_cmd,
     sync_cmd,
 )
@@ -44,6 +46,8 @@ COMMAND_GROUPS = [
     bundle_cmd,
     accounts_cmd,
     audit_cmd,
+    attach_cmd,
+    receipt_cmd,
 ]
 
 

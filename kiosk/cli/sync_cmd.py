@@ -81,6 +81,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
                     f"failed {report.failed}, status changes {report.changes}, "
                     f"pending {report.pending}"
                 )
+                if report.attachments_sent or report.attachments_pending:
+                    print(
+                        f"photos sent {report.attachments_sent}, "
+                        f"photos pending {report.attachments_pending}"
+                    )
                 if report.error:
                     print(f"error: {report.error}", file=sys.stderr)
             return 1 if report.error else 0

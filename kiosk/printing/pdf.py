@@ -101,7 +101,8 @@ def _notices(flow: Flow, sheet: CaseSheet) -> None:
 def materials_block(flow: Flow, materials: list[Material], title: str) -> None:
     if not materials:
         return
-    wrapped = [wrap(m.label, BODY, CONTENT_W - 130) for m in materials]
+    # The right column holds the copies, and 已拍照 N 页 when pages were photographed.
+    wrapped = [wrap(m.label, BODY, CONTENT_W - (185 if m.photographed else 130)) for m in materials]
     heights = [lines_h(len(lines), BODY) + 5 for lines in wrapped]
     # A checklist reads as one thing: keep it on one page when it fits on one.
     together = sum(heights) if sum(heights) < (TOP - BOTTOM) / 2 else 20
@@ -115,7 +116,8 @@ def materials_block(flow: Flow, materials: list[Material], title: str) -> None:
                 text(c, MARGIN + 20, y, line, BODY)
                 y -= BODY * 1.45
             right = MARGIN + CONTENT_W - 3.5
-            text(c, right, top - 3 - BODY, m.copies, SMALL + 0.5, align="right", color=GREY)
+            copies = f"{m.copies}  已拍照 {m.photographed} 页" if m.photographed else m.copies
+            text(c, right, top - 3 - BODY, copies, SMALL + 0.5, align="right", color=GREY)
 
         flow.place(h, draw)
 

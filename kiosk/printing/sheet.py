@@ -52,6 +52,8 @@ class Section:
 class Material:
     label: str
     copies: str
+    id: str = ""
+    photographed: int = 0  # pages captured at the kiosk (kiosk.services.attachments)
 
 
 @dataclass(frozen=True)
@@ -225,9 +227,11 @@ def _blocks(
     return blocks
 
 
-def materials_needed(fill: FormFill) -> list[Material]:
-    """The materials that apply to these answers (a material's ``relevant`` is an expression)."""
-    return [Material(m.label, m.copies or "") for m in fill.materials()]
+def materials_needed(fill: FormFill, photographed: dict[str, int] | None = None) -> list[Material]:
+    """The materials that apply to these answers (a material's ``relevant`` is an
+    expression), each with the pages photographed of it (material id → pages)."""
+    pages = photographed or {}
+    return [Material(m.label, m.copies or "", m.id, pages.get(m.id, 0)) for m in fill.materials()]
 
 
 def build_sheet(
@@ -241,8 +245,10 @@ def build_sheet(
     data_payloads: list[str],
     notices: list[str] | None = None,
     consent: str = "",
+    photographed: dict[str, int] | None = None,
 ) -> CaseSheet:
-    """``notices``: the hall's word on the case so far (需补材料 and what is missing)."""
+    """``notices``: the hall's word on the case so far (需补材料 and what is missing);
+    ``photographed``: pages captured per material id (printed as 已拍照 N 页)."""
     fill = _fill(form, lists, packet.answers, _local_date(packet.finalized_at) or date.today())
     declaration = next(
         (q.label for q in _all_questions(form.questions) if q.type == "note" and "保证" in q.label),
@@ -260,7 +266,7 @@ def build_sheet(
         form_ref=f"{form.id} v{form.version}",
         finalized=_date_words(packet.finalized_at),
         sections=build_sections(fill, packet.answers),
-        materials=materials_needed(fill),
+        materials=materials_needed(fill, photographed),
         routing=[Desk(s.desk, s.does) for s in form.routing],
         declaration=f"{declaration}\n{consent}" if consent else declaration,
         signed_on_screen=signed,

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk import __version__
 from kiosk.forms.catalogue import Catalogue, default_catalogue
 from kiosk.server import auth, devices, refdata, routing
+from kiosk.server.api_attachments import add_attachment_routes
 from kiosk.server.api_models import (
     BatchIn,
     BatchOut,
@@ -300,6 +301,7 @@ def create_app(
         return envelope(kind=kind, version=found[0], body=found[1])
 
     add_staff_routes(app, sessions, forms, staff_token, refuse, errors)
+    add_attachment_routes(app, sessions, device, errors)
 
     from kiosk.server.desk import mount_desk
 

@@ -182,3 +182,52 @@ class StaffCasesOut(BaseModel):
 class StaffCaseOut(BaseModel):
     protocol: str
     case: dict[str, Any]
+
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+MaterialText = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+
+
+class ManifestEntryIn(Strict):
+    id: UuidText
+    material: MaterialText
+    page: int = Field(ge=1, le=999)
+    sha256: Sha256
+    size: int = Field(ge=1, le=100_000_000)
+    type: Literal["image/jpeg", "image/png"]
+
+
+class ManifestIn(Strict):
+    version: int = Field(ge=1, le=1_000_000)
+    digest: Sha256
+    signature: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    entries: list[ManifestEntryIn] = Field(max_length=500)
+
+
+class AttachmentIn(Strict):
+    """Declare one page before its bytes: which case, which material and page, how big,
+    its SHA-256, and the case's signed manifest that lists it."""
+
+    case_id: UuidText
+    material: MaterialText
+    page: int = Field(ge=1, le=999)
+    media_type: Literal["image/jpeg", "image/png"]
+    size: int = Field(ge=1, le=100_000_000)
+    sha256: Sha256
+    manifest: ManifestIn
+
+
+class AttachmentOut(BaseModel):
+    protocol: str
+    id: str
+    received: int = Field(description="bytes kept so far; the next chunk starts here")
+    size: int
+    complete: bool
+
+
+class CaseAttachmentsOut(BaseModel):
+    protocol: str
+    case_id: str
+    expected: int = Field(description="pages the newest signed manifest lists")
+    complete: int
+    attachments: list[dict[str, Any]]

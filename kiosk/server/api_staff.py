@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.forms.catalogue import Catalogue
 from kiosk.server import auth, routing
-from kiosk.server.api_models import AdvanceIn, BatchOut, QrImportIn, StaffCaseOut, StaffCasesOut
+from kiosk.server.api_models import (
+    AdvanceIn,
+    BatchOut,
+    CaseAttachmentsOut,
+    QrImportIn,
+    StaffCaseOut,
+    StaffCasesOut,
+)
+from kiosk.server.attachments import case_attachments
 from kiosk.server.epoch import current_epoch
 from kiosk.server.models import utcnow
 from kiosk.server.qr_import import QrImportError, import_payloads
@@ -75,6 +83,21 @@ def add_staff_routes(
             except routing.CaseNotFound as exc:
                 raise HTTPException(404, str(exc)) from exc
             return envelope(case=routing.case_view(session, case, with_answers=True))
+
+    @app.get(
+        f"{API_PREFIX}/staff/cases/{{key}}/attachments",
+        dependencies=deps,
+        response_model=CaseAttachmentsOut,
+        responses=errors(401, 404, 422, 429),
+    )
+    def staff_attachments(key: CaseKey) -> dict[str, Any]:
+        """Which photographed pages of the case are complete, of how many listed."""
+        with sessions() as session:
+            try:
+                case = routing.find_case(session, key)
+            except routing.CaseNotFound as exc:
+                raise HTTPException(404, str(exc)) from exc
+            return envelope(**case_attachments(session, case.id))
 
     @app.post(
         f"{API_PREFIX}/staff/cases/{{key}}/advance",

@@ -366,6 +366,9 @@ def _freeze(
     row.finalized_at = row.updated_at = kiosk_utcnow(ctx)
     row.identity_code = sign_case(row, load_or_create_signing_key(ctx.data_root))
     uow.cases.audit(row, actor=actor, action="finalized", detail=f"sha256 {row.content_hash[:16]}")
+    from kiosk.services.attachments import seal_manifest  # pages captured while a draft
+
+    seal_manifest(ctx, uow, row, actor=actor)
     uow.outbox.enqueue(row.id)
 
 

@@ -84,6 +84,8 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
         row = uow.cases.require(case_id)
         waiting = row.state == CaseState.NEEDS_MATERIALS
         notices = [needs_materials_notice(uow.cases.read_note(row))] if waiting else []
+    from kiosk.services.attachments import photographed_pages
+
     return build_sheet(
         form,
         ctx.catalogue.lists,
@@ -94,6 +96,7 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
         identity_payload=packet.identity_code,
         data_payloads=encode_data_codes(packet, form),
         notices=notices,
+        photographed=photographed_pages(ctx.store, packet.case_id),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, MetaData, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kiosk.store.sqlbase import NAMING_CONVENTION, utcnow
@@ -58,6 +58,12 @@ class CaseRow(Base):
     rating: Mapped[str | None] = mapped_column(String(20))
     rating_reason: Mapped[str | None] = mapped_column(String(20))
     rated_at: Mapped[datetime | None]
+    # Photographed materials (kiosk.services.attachments): how many times the set changed
+    # after finalize, and the hash of its manifest, signed by this device's key
+    # (docs/attachments.md). The frozen answers' ``content_hash`` never changes.
+    attachments_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    attachments_hash: Mapped[str | None] = mapped_column(String(64))
+    attachments_signature: Mapped[str | None] = mapped_column(String(120))
 
     audit: Mapped[list[AuditEntry]] = relationship(
         back_populates="case", order_by="AuditEntry.id", cascade="all, delete-orphan"
@@ -184,3 +190,31 @@ class ReceiptCode(Base):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class AttachmentRow(Base):
+    """One photographed or scanned page of a material. The image itself is a file under
+    ``<data root>/attachments`` encrypted with the device key (kiosk.store.blobs); this row
+    holds nothing personal: ids, sizes, the plaintext's SHA-256 and the upload progress."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUID, also on the server
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    material_id: Mapped[str] = mapped_column(String(64))
+    page: Mapped[int] = mapped_column(Integer)  # 1, 2, ... within the material
+    media_type: Mapped[str] = mapped_column(String(32))  # image/jpeg, image/png
+    size: Mapped[int] = mapped_column(Integer)  # bytes of the image (not the ciphertext)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the image bytes
+    blur_score: Mapped[float | None] = mapped_column(
+        Float
+    )  # variance of the Laplacian; None when not measured
+    source: Mapped[str] = mapped_column(String(16))  # camera / folder / file
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(64))
+    # Upload to the town server: bytes acknowledged so far, state pending/sent/gone.
+    sent_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    sync_state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    purged_at: Mapped[datetime | None]

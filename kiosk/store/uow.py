@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import make_private_root
+from kiosk.store.blobs import ATTACHMENTS_DIR, BlobStore
 from kiosk.store.crypto import KEY_FILE, CryptoError, FieldCipher, load_or_create_device_key
 from kiosk.store.database import DB_FILE, create_sqlite_engine, migrate_to_head
 from kiosk.store.models import utcnow
@@ -26,9 +27,12 @@ KEY_CHECK_TEXT = "kiosk device key check v1"
 class Store:
     """The kiosk's local database and the key that opens its personal fields."""
 
-    def __init__(self, engine: Engine, cipher: FieldCipher) -> None:
+    def __init__(self, engine: Engine, cipher: FieldCipher, blobs: BlobStore | None = None) -> None:
         self.engine = engine
         self.cipher = cipher
+        # Encrypted attachment images; beside the database file unless given.
+        db_file = Path(engine.url.database or ".")
+        self.blobs = blobs or BlobStore(db_file.parent / ATTACHMENTS_DIR, cipher)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         # The time audit entries carry: naive UTC from the kiosk's clock (open_kiosk sets it).
         self.now: Callable[[], datetime] = utcnow
@@ -42,7 +46,7 @@ class Store:
         cipher = FieldCipher(load_or_create_device_key(data_root))
         engine = create_sqlite_engine(data_root / DB_FILE)
         migrate_to_head(engine)
-        return cls(engine, cipher)
+        return cls(engine, cipher, BlobStore(data_root / ATTACHMENTS_DIR, cipher))
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._sessions, self.cipher, self.now)

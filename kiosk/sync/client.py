@@ -13,6 +13,7 @@ in clear.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import ssl
@@ -198,6 +199,20 @@ class SyncClient:
         except ProtocolError as exc:
             raise SyncFailure(str(exc), reachable=True) from exc
 
+    def declare_attachment(self, attachment_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PUT /attachments/{id}: declare a page (idempotent) → its progress
+        (``received``, ``size``, ``complete``)."""
+        return _progress(self._call("PUT", f"/attachments/{attachment_id}", json=body))
+
+    def send_chunk(self, attachment_id: str, offset: int, data: bytes) -> dict[str, Any]:
+        """PUT bytes at ``offset`` with their SHA-256 → the progress after them."""
+        headers = {
+            "Content-Type": "application/octet-stream",
+            "X-Chunk-SHA256": hashlib.sha256(data).hexdigest(),
+        }
+        path = f"/attachments/{attachment_id}/chunks/{offset}"
+        return _progress(self._call("PUT", path, content=data, headers=headers))
+
     def changes(self, after: int, limit: int = 500) -> tuple[list[dict[str, Any]], int, bool]:
         body = self._call("GET", "/changes", params={"after": after, "limit": limit})
         changes, cursor = body.get("changes"), body.get("next")
@@ -231,6 +246,13 @@ def device_no_of(answer: dict[str, Any]) -> int | None:
     if not isinstance(number, int) or isinstance(number, bool) or number < 1:
         return None
     return number
+
+
+def _progress(body: dict[str, Any]) -> dict[str, Any]:
+    received, size = body.get("received"), body.get("size")
+    if not isinstance(received, int) or not isinstance(size, int) or not 0 <= received <= size:
+        raise SyncFailure("attachment answer is malformed", reachable=True)
+    return body
 
 
 def _token_answer(body: dict[str, Any]) -> dict[str, Any]:

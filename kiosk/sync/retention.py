@@ -1,6 +1,7 @@
 """Retention: cases lose their personal data locally once they are no longer needed here.
 
 - Acknowledged cases: ``retention_days`` (default 30) after the town server took them.
+  Their photographed materials (attachments) go with them, files zeroed and removed.
 - Quarantined cases (the server refused them and staff did not release them):
   ``quarantine_retention_days`` (default 90) after they were quarantined; their outbox
   entry becomes ``expired`` (nothing to send any more).
@@ -18,12 +19,26 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from kiosk.store.database import checkpoint
-from kiosk.store.models import CaseRow, OutboxEntry, utcnow
+from kiosk.store.models import AttachmentRow, CaseRow, OutboxEntry, utcnow
 from kiosk.store.uow import Store
 
 log = logging.getLogger(__name__)
+
+
+def _purge_attachments(store: Store, session: Session, case_id: str) -> None:
+    """The case's photographed pages go with its personal data: the encrypted files are
+    zeroed and removed; the rows stay (no personal data) with ``purged_at`` set."""
+    query = select(AttachmentRow).where(
+        AttachmentRow.case_id == case_id, AttachmentRow.purged_at.is_(None)
+    )
+    for page in session.scalars(query):
+        store.blobs.delete(page.id)
+        page.purged_at = utcnow()
+        if page.sync_state == "pending":
+            page.sync_state = "gone"
 
 
 def purge_acknowledged(
@@ -52,6 +67,7 @@ def purge_acknowledged(
         rows = list(uow.session.execute(query.where(expired)))
         for row, entry in rows:
             row.personal, row.server_note, row.purged_at = None, None, utcnow()
+            _purge_attachments(store, uow.session, row.id)
             detail = "retention period over"
             if entry.state == "quarantined":
                 entry.state, detail = "expired", "quarantine retention period over"

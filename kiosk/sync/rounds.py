@@ -18,6 +18,7 @@ from kiosk.config import Settings
 from kiosk.store.models import OutboxEntry, utcnow
 from kiosk.store.uow import Store
 from kiosk.sync import lock, reconcile, state, tokens
+from kiosk.sync.attachments_push import pending_count, push_attachments
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.client import AuthRefused, SyncClient, SyncFailure
 from kiosk.sync.pull import pull_changes, pull_reference
@@ -35,6 +36,7 @@ class SyncOptions:
     probe_interval_s: float = 15.0  # how often an offline kiosk checks the server is back
     pull_interval_s: float = 60.0  # how often an idle kiosk asks for status changes
     pipeline: bool = True  # send batch N+1 while recording batch N (see push.push_all)
+    chunk_bytes: int = 256 * 1024  # attachment upload chunk (kiosk.sync.attachments_push)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class SyncReport:
     pending: int = 0
     online: bool | None = None
     error: str | None = None
+    attachments_sent: int = 0  # pages the server now has whole
+    attachments_pending: int = 0  # pages still to send
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ def _run_round(target: Target, options: SyncOptions, *, force: bool, pull: bool)
     client = _client(target, options)
     if client is None:
         return SyncReport(pending=current_status(target.store).pending, error=NOT_ENROLLED)
-    changes = 0
+    changes = attachments_sent = 0
     updated: tuple[str, ...] = ()
     sent = quarantined = failed = 0
     failure: SyncFailure | None = None
@@ -201,12 +205,27 @@ def _run_round(target: Target, options: SyncOptions, *, force: bool, pull: bool)
                 failure = exc
             if target.after_pull is not None:
                 target.after_pull()
+        if failure is None:
+            # Photographed pages go last: they never hold back a case or a status.
+            pages = push_attachments(target.store, client, chunk_bytes=options.chunk_bytes)
+            attachments_sent, failure = pages.complete, pages.error
     online = failure is None or failure.reachable
     error = str(failure) if failure else None
     _record(target.store, online=online, error=error)
     status = current_status(target.store)
     events.sync_did_progress.emit(status)
-    return SyncReport(sent, quarantined, failed, changes, updated, status.pending, online, error)
+    return SyncReport(
+        sent,
+        quarantined,
+        failed,
+        changes,
+        updated,
+        status.pending,
+        online,
+        error,
+        attachments_sent,
+        pending_count(target.store),
+    )
 
 
 def probe(target: Target, options: SyncOptions) -> bool:

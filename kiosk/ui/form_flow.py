@@ -433,6 +433,23 @@ class FormFlow:
         self.w.show_page(page)
         if self.w.reader is not None:
             self.w.speaker.say(page.spoken_text())
+        self._print_receipts([c.id for c, _ in done.cases], page)
+
+    def _print_receipts(self, case_ids: list[str], page: DonePage) -> None:
+        """The 回执 of each case, at the end of the transaction, unless switched off or no
+        receipt printer is set; a printer problem shows on the page and stops nothing."""
+        settings = self.w.ctx.settings
+        if not (settings.receipt_enabled and settings.receipt_printer):
+            return
+        from kiosk.services.receipts import print_receipt
+
+        actor, ctx = self.w.session.actor, self.w.ctx
+        for case_id in case_ids:
+            self.w.runner.run(
+                partial(print_receipt, ctx, case_id, actor=actor),
+                lambda result: page.show_status(result.message),
+                lambda _exc: page.show_status(S.RECEIPT_FAILED),
+            )
 
     # ----- 好差评 ---------------------------------------------------------------------------
 

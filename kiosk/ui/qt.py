@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QFontDatabase,
     QFontInfo,
     QIcon,
+    QImage,
     QInputMethodEvent,
     QKeyEvent,
     QMouseEvent,
@@ -36,6 +37,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPalette,
     QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -70,6 +72,7 @@ __all__ = [
     "QGridLayout",
     "QHBoxLayout",
     "QIcon",
+    "QImage",
     "QInputMethodEvent",
     "QKeyEvent",
     "QLabel",
@@ -82,6 +85,7 @@ __all__ = [
     "QPainterPath",
     "QPalette",
     "QPen",
+    "QPixmap",
     "QPointF",
     "QProcess",
     "QPushButton",

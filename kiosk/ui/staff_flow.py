@@ -8,6 +8,7 @@ an admin account. Leaving staff mode (回首页, the idle wipe) logs the staff m
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings, save_settings
@@ -172,6 +173,8 @@ class StaffScreens:
             on_retry=self._retry,
             on_reprint=self._reprint,
             on_save=self._save,
+            on_test_device=partial(self._test_device, None),
+            on_capture=self._capture,
             on_exit_kiosk=self._exit_kiosk,
             on_quit=self._quit,
             on_home=self.w.go_home,
@@ -179,6 +182,7 @@ class StaffScreens:
         self.w.show_page(page)
         if note:
             page.show_status(note)
+        self._devices_page = page
 
     def _sync(self) -> None:
         ctx = self.w.ctx
@@ -260,6 +264,41 @@ class StaffScreens:
             self._audited("settings_saved", ",".join(changed))
 
         self.w.op(run, saved)
+
+    def _capture(self, case_id: str) -> None:
+        """拍材料 for a case (staff adds pages later: a new audited version)."""
+        from kiosk.ui.capture_flow import open_capture
+
+        open_capture(self.w, case_id, on_done=self.show_staff)
+
+    def _test_device(self, _unused: None, device: str, values: dict[str, Any]) -> None:
+        """测试 a device with the values on the page (saved or not); says what it found."""
+        from kiosk.services import devices_check
+
+        page = getattr(self, "_devices_page", None)
+        try:
+            settings = Settings.model_validate({**self.w.ctx.settings.model_dump(), **values})
+        except ValueError as exc:
+            self.w.say_errors([str(exc)])
+            return
+        checks = {
+            "camera": devices_check.check_camera,
+            "scan_folder": devices_check.check_scan_folder,
+            "receipt_printer": devices_check.check_receipt_printer,
+        }
+        if page is not None:
+            page.devices.show_result(S.DEVICE_TESTING)
+
+        def shown(check: devices_check.DeviceCheck) -> None:
+            if page is not None:
+                page.devices.show_result(check.message)
+
+        self.w.runner.run(
+            partial(checks[device], settings),
+            shown,
+            lambda exc: shown(devices_check.DeviceCheck(device, False, str(exc), str(exc))),
+        )
+        self.w.op(lambda: self._audited("device_test", device), lambda _: None)
 
     def _exit_kiosk(self) -> None:
         self.w.op(lambda: self._audited("exit_kiosk_mode"), lambda _: None)

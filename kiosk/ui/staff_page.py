@@ -1,5 +1,6 @@
 """Staff mode (behind the PIN): sync state and quarantined cases, enrolling the kiosk,
-reprint, settings, exit kiosk mode."""
+reprint, settings, devices (camera, scan folder, receipt printer, with tests), exit
+kiosk mode."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from kiosk.services.printing import PrintProblem
 from kiosk.services.views import CaseSummary
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
+from kiosk.ui.devices_panel_widget import DevicesPanel
 from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import QHBoxLayout, QLineEdit
 from kiosk.ui.sync_backend import QuarantineRow, SyncDetails
@@ -44,6 +46,8 @@ class StaffPage(BasePage):
         on_retry: Callable[[QuarantineRow], None] | None = None,
         on_reprint: Callable[[str], None],
         on_save: Callable[[dict[str, Any]], None],
+        on_test_device: Callable[[str, dict[str, Any]], None] | None = None,
+        on_capture: Callable[[str], None] | None = None,
         on_exit_kiosk: Callable[[], None],
         on_quit: Callable[[], None],
         on_home: Callable[[], None],
@@ -115,6 +119,15 @@ class StaffPage(BasePage):
                     on_click=partial(on_reprint, case.id),
                 )
             )
+            if on_capture is not None:
+                row.addWidget(
+                    button(
+                        S.CAPTURE_MATERIALS,
+                        "fa5s.camera",
+                        name=f"capture-{case.number}",
+                        on_click=partial(on_capture, case.id),
+                    )
+                )
             self.body.addLayout(row)
 
         self.body.addWidget(label(S.SETTINGS_HEADING, "heading"))
@@ -137,6 +150,8 @@ class StaffPage(BasePage):
         self.body.addLayout(self._stepper(self.idle_label, "idle", self._idle))
         self.printer = self._line(S.PRINTER, settings.printer, "printer")
         self.server = self._line(S.SERVER, settings.server_url, "server")
+        self.devices = DevicesPanel(settings, on_test=on_test_device or (lambda _d, _v: None))
+        self.body.addWidget(self.devices)
         save = button(
             S.SAVE,
             "fa5s.save",
@@ -207,6 +222,7 @@ class StaffPage(BasePage):
     def collect(self) -> dict[str, Any]:
         return {
             **self.values,
+            **self.devices.collect(),
             "printer": self.printer.text().strip(),
             "server_url": self.server.text().strip(),
         }

@@ -88,6 +88,7 @@ class FaultProxy:
         self.poison: bytes | None = None
         self.max_body: int | None = None
         self.bodies: list[int] = []  # sizes of the matching request bodies seen
+        self.requests: list[tuple[str, str]] = []  # (request line, fault) of matching requests
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._server.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -131,6 +132,7 @@ class FaultProxy:
                 else:
                     fault = self.faults.popleft() if self.faults else "pass"
                 self.seen.append(fault)
+                self.requests.append((head.split(b"\r\n", 1)[0].decode(), fault))
             with contextlib.suppress(ConnectionError, OSError):
                 self._apply(fault, client, head, body)
 

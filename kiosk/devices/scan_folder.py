@@ -1,0 +1,74 @@
+"""A folder a scanner saves into, watched for new pages.
+
+Network and USB scanners "scan to folder": the file appears, grows while it is written,
+then stays. ``ScanFolder.poll()`` returns the files that are complete: seen at the same
+size and modification time on two polls in a row (a half-written file is never taken),
+with an image suffix, not hidden. The caller stores a page (encrypted), then calls
+``done(path)``, which overwrites the scanner's clear copy with zeros and removes it (a
+resident's documents stay only encrypted; a restart cannot import it twice);
+``refuse(path)`` moves a file that could not be kept into ``<folder>/未导入/`` for staff.
+Polling, not inotify: it works the same on Windows shares and Samba mounts.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"}
+REFUSED_DIR = "未导入"
+
+
+class ScanFolderError(OSError):
+    """The folder is missing or unreadable (message names it)."""
+
+
+class ScanFolder:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._seen: dict[Path, tuple[int, int]] = {}
+
+    def check(self) -> None:
+        if not self.folder.is_dir():
+            raise ScanFolderError(f"{self.folder}: scan folder is not there")
+        if not os.access(self.folder, os.R_OK | os.W_OK):
+            raise ScanFolderError(f"{self.folder}: scan folder is not readable and writable")
+
+    def poll(self) -> list[Path]:
+        """Complete image files, oldest first (ScanFolderError if the folder is gone)."""
+        self.check()
+        now: dict[Path, tuple[int, int]] = {}
+        for entry in os.scandir(self.folder):
+            path = Path(entry.path)
+            if not entry.is_file() or entry.name.startswith((".", "~")):
+                continue
+            if path.suffix.lower() not in IMAGE_SUFFIXES:
+                continue
+            stat = entry.stat()
+            now[path] = (stat.st_size, stat.st_mtime_ns)
+        ready = [p for p, sig in now.items() if sig[0] > 0 and self._seen.get(p) == sig]
+        self._seen = {p: sig for p, sig in now.items() if p not in ready}
+        return sorted(ready, key=lambda p: now[p][1])
+
+    def _move(self, path: Path, sub: str) -> Path:
+        target_dir = self.folder / sub
+        target_dir.mkdir(exist_ok=True)
+        target = target_dir / path.name
+        n = 1
+        while target.exists():
+            target = target_dir / f"{path.stem}-{n}{path.suffix}"
+            n += 1
+        os.replace(path, target)
+        return target
+
+    def done(self, path: Path) -> None:
+        """The page is stored: zero the clear file and remove it."""
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            handle.write(b"\0" * size)
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+
+    def refuse(self, path: Path) -> Path:
+        return self._move(path, REFUSED_DIR)

@@ -1,0 +1,125 @@
+"""Capture a material: from a camera frame or from the scanner's watched folder.
+
+``capture_frame(ctx, case_id, material_id, source)`` takes one frame from a
+FrameSource (kiosk.devices.camera), crops, deskews and judges it
+(kiosk.devices.capture) and stores it when sharp enough; a blurred or missing frame
+saves nothing and says why (``CaptureResult.message``, Chinese, for the screen:
+请重拍). ``import_scans(ctx, folder, case_id, material_id)`` does the same for every
+complete file in a ScanFolder (kiosk.devices.scan_folder): a stored page's clear file is
+wiped from the folder, a refused one is moved to 未导入/ for staff.
+The UI runs these off the GUI thread; tests and the CLI call them directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.devices.camera import FrameSource
+from kiosk.devices.capture import CaptureError, PreparedPage, prepare_frame, prepare_page
+from kiosk.devices.scan_folder import ScanFolder
+from kiosk.services.attachments import AttachmentError, AttachmentView, add_attachment
+from kiosk.services.context import KioskContext
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    ok: bool
+    message: str  # Chinese, for the screen
+    page: PreparedPage | None = None
+    attachment: AttachmentView | None = None
+    file: Path | None = None
+
+
+def _blurred(page: PreparedPage) -> CaptureResult:
+    return CaptureResult(False, "照片不够清楚，请放稳材料，再拍一次（重拍）。", page)
+
+
+def _store(
+    ctx: KioskContext,
+    case_id: str,
+    material_id: str,
+    page: PreparedPage,
+    *,
+    source: str,
+    actor: str,
+) -> CaptureResult:
+    try:
+        view = add_attachment(
+            ctx,
+            case_id,
+            material_id=material_id,
+            data=page.jpeg,
+            source=source,
+            actor=actor,
+            blur_score=page.sharpness,
+        )
+    except AttachmentError as exc:
+        return CaptureResult(False, exc.message_zh, page)
+    return CaptureResult(True, f"已拍照：{view.material_label} 第 {view.page} 页。", page, view)
+
+
+def keep_page(
+    ctx: KioskContext,
+    case_id: str,
+    material_id: str,
+    page: PreparedPage,
+    *,
+    actor: str = "staff",
+) -> CaptureResult:
+    """Store a page already prepared and looked at (the screen's 保存 after 拍照)."""
+    if not page.sharp:
+        return _blurred(page)
+    return _store(ctx, case_id, material_id, page, source="camera", actor=actor)
+
+
+def capture_frame(
+    ctx: KioskContext,
+    case_id: str,
+    material_id: str,
+    source: FrameSource,
+    *,
+    actor: str = "staff",
+) -> CaptureResult:
+    """Take, prepare and (when sharp) store one frame of ``source``."""
+    frame = source.read()
+    if frame is None:
+        return CaptureResult(False, "高拍仪没有画面，请检查连接线，或请工作人员帮忙。")
+    page = prepare_frame(frame, min_sharpness=ctx.settings.min_sharpness)
+    if not page.sharp:
+        return _blurred(page)
+    return _store(ctx, case_id, material_id, page, source="camera", actor=actor)
+
+
+def import_scans(
+    ctx: KioskContext,
+    folder: ScanFolder,
+    case_id: str,
+    material_id: str,
+    *,
+    actor: str = "staff",
+) -> list[CaptureResult]:
+    """Store every complete scan now in ``folder`` as pages of one material."""
+    results = []
+    for path in folder.poll():
+        try:
+            page = prepare_page(path.read_bytes(), min_sharpness=ctx.settings.min_sharpness)
+        except (CaptureError, OSError) as exc:
+            log.warning("scan %s refused: %s", path.name, exc)
+            folder.refuse(path)
+            results.append(CaptureResult(False, "这个文件不是扫描件，已放到“未导入”。", file=path))
+            continue
+        if not page.sharp:
+            folder.refuse(path)
+            results.append(_blurred(page))
+            continue
+        result = _store(ctx, case_id, material_id, page, source="folder", actor=actor)
+        if result.ok:
+            folder.done(path)
+        else:
+            folder.refuse(path)
+        results.append(result)
+    return results

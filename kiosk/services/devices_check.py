@@ -1,0 +1,90 @@
+"""What the staff page's device section shows and tests: camera, scan folder, receipt
+printer. Each check returns a DeviceCheck (Chinese ``message`` for the screen, English
+``message_en`` for logs); a missing device is reported, never raised, and the kiosk
+keeps working without it (docs/devices.md, "Missing devices")."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.config import Settings
+from kiosk.devices.camera import CameraUnavailable, open_camera
+from kiosk.devices.capture import prepare_frame
+from kiosk.devices.receipt_printer import ReceiptPrinterError, send_receipt
+from kiosk.devices.scan_folder import ScanFolder, ScanFolderError
+from kiosk.printing.receipt import ReceiptSlip, escpos_bytes, render_receipt
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DeviceCheck:
+    device: str  # camera / scan_folder / receipt_printer
+    ok: bool
+    message: str
+    message_en: str
+
+
+def check_camera(settings: Settings) -> DeviceCheck:
+    """Open the configured camera, take a frame, measure its sharpness."""
+    if not settings.camera:
+        return DeviceCheck("camera", False, "没有设置高拍仪。", "no camera configured")
+    try:
+        source = open_camera(settings.camera)
+    except (CameraUnavailable, ValueError) as exc:
+        return DeviceCheck("camera", False, "找不到高拍仪，请检查连接线。", str(exc))
+    try:
+        frame = source.read()
+    finally:
+        source.close()
+    if frame is None:
+        return DeviceCheck("camera", False, "高拍仪没有画面。", "camera gave no frame")
+    page = prepare_frame(frame, min_sharpness=settings.min_sharpness)
+    found = "找到纸张" if page.found_page else "没有找到纸张边缘"
+    return DeviceCheck(
+        "camera",
+        True,
+        f"高拍仪正常：清晰度 {page.sharpness:.0f}（要求 {settings.min_sharpness:.0f}），{found}。",
+        f"camera ok: sharpness {page.sharpness:.0f}, page found: {page.found_page}",
+    )
+
+
+def check_scan_folder(settings: Settings) -> DeviceCheck:
+    if not settings.scan_folder:
+        return DeviceCheck("scan_folder", False, "没有设置扫描文件夹。", "no scan folder")
+    try:
+        ScanFolder(Path(settings.scan_folder)).check()
+    except ScanFolderError as exc:
+        return DeviceCheck("scan_folder", False, "扫描文件夹打不开。", str(exc))
+    return DeviceCheck("scan_folder", True, "扫描文件夹正常。", "scan folder ok")
+
+
+def test_slip(settings: Settings) -> ReceiptSlip:
+    """A slip that says it is a test (no case, no codes that open anything)."""
+    return ReceiptSlip(
+        hall=settings.device_name.split()[0] if settings.device_name else settings.town_name,
+        case_number="测试 TEST",
+        service="回执打印机测试",
+        next_desk="（测试，不用办理）",
+        missing=[],
+        photographed=0,
+        when="",
+        receipt_code=None,
+        identity_code="TEST",
+        phone=settings.hall_phone,
+    )
+
+
+def check_receipt_printer(settings: Settings) -> DeviceCheck:
+    """Print the test slip on the configured receipt printer."""
+    if not settings.receipt_printer:
+        return DeviceCheck("receipt_printer", False, "没有设置回执打印机。", "none configured")
+    data = escpos_bytes(render_receipt(test_slip(settings), settings.receipt_width_mm))
+    try:
+        send_receipt(settings.receipt_printer, data)
+    except ReceiptPrinterError as exc:
+        log.warning("receipt printer test failed: %s", exc)
+        return DeviceCheck("receipt_printer", False, "回执打印机没有打出来。", str(exc))
+    return DeviceCheck("receipt_printer", True, "测试回执已送到打印机。", "test slip sent")

@@ -1,0 +1,104 @@
+"""Open 拍材料 for a case and connect it to the capture services (off the GUI thread)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk.devices.camera import CameraUnavailable, open_camera
+from kiosk.devices.capture import PreparedPage, prepare_frame
+from kiosk.devices.scan_folder import ScanFolder, ScanFolderError
+from kiosk.services import attachments, capture
+from kiosk.ui import strings as S
+from kiosk.ui.capture_page import CapturePage
+
+if TYPE_CHECKING:
+    from kiosk.ui.main_window import MainWindow
+
+
+def open_capture(w: MainWindow, case_id: str, *, on_done: Callable[[], None]) -> None:
+    ctx = w.ctx
+
+    def gather() -> tuple[str, list[tuple[str, str]], dict[str, int]]:
+        views = attachments.list_attachments(ctx, case_id)
+        with ctx.store.unit_of_work() as uow:
+            number = uow.cases.require(case_id).number
+        counts: dict[str, int] = {}
+        for v in views:
+            counts[v.material_id] = counts.get(v.material_id, 0) + 1
+        return number, attachments.material_choices(ctx, case_id), counts
+
+    w.op(gather, lambda found: _show(w, case_id, *found, on_done=on_done))
+
+
+def _show(
+    w: MainWindow,
+    case_id: str,
+    number: str,
+    materials: list[tuple[str, str]],
+    counts: dict[str, int],
+    *,
+    on_done: Callable[[], None],
+) -> None:
+    ctx, actor = w.ctx, w.session.actor
+    camera: Any = None
+    if ctx.settings.camera:
+        try:
+            camera = open_camera(ctx.settings.camera)
+        except (CameraUnavailable, ValueError):
+            camera = None  # the page says there is none; the scan folder still works
+    folder = ScanFolder(Path(ctx.settings.scan_folder)) if ctx.settings.scan_folder else None
+    page: CapturePage
+
+    def take(material_id: str, frame: Any) -> None:
+        w.op(
+            lambda: prepare_frame(frame, min_sharpness=ctx.settings.min_sharpness),
+            page.show_prepared,
+        )
+
+    def keep(material_id: str, prepared: PreparedPage) -> None:
+        w.op(
+            lambda: capture.keep_page(ctx, case_id, material_id, prepared, actor=actor),
+            lambda r: page.kept(material_id, r.message, r.ok),
+        )
+
+    def scans(material_id: str) -> None:
+        assert folder is not None
+
+        def run() -> list[capture.CaptureResult]:
+            folder.poll()  # a file must look the same twice: it is whole
+            time.sleep(1.5)
+            return capture.import_scans(ctx, folder, case_id, material_id, actor=actor)
+
+        def shown(results: list[capture.CaptureResult]) -> None:
+            kept = [r for r in results if r.ok]
+            page.counts[material_id] = page.counts.get(material_id, 0) + len(kept)
+            page.live()
+            refused = [r.message for r in results if not r.ok]
+            text = S.SCANS_DONE.format(n=len(kept)) if results else S.SCANS_NONE
+            page.message.setText("\n".join([text, *refused]))
+
+        def failed(exc: BaseException) -> None:
+            page.message.setText(str(exc) if isinstance(exc, ScanFolderError) else S.SCANS_NONE)
+
+        w.op(run, shown, failed)
+
+    def done() -> None:
+        page.timer.stop()
+        if camera is not None:
+            camera.close()
+        on_done()
+
+    page = CapturePage(
+        number=number,
+        materials=materials,
+        counts=counts,
+        camera=camera,
+        on_take=take,
+        on_keep=keep,
+        on_scans=scans if folder is not None else None,
+        on_done=done,
+    )
+    w.show_page(page)

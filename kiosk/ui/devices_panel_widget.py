@@ -1,0 +1,96 @@
+"""The staff page's device section: which camera, scan folder and receipt printer, the
+slip's width, receipts on or off, and a test button for each device. The tests run off
+the GUI thread (kiosk.services.devices_check) and say in words what they found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from kiosk.config import Settings
+from kiosk.ui import strings as S
+from kiosk.ui.common_widgets import button, frame, label
+from kiosk.ui.qt import QHBoxLayout, QLineEdit, QWidget
+
+
+class DevicesPanel(QWidget):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        on_test: Callable[[str, dict[str, Any]], None],
+    ) -> None:
+        super().__init__()
+        self.setObjectName("devices-panel")
+        box, layout = frame("panel", name="devices")
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(box)
+        layout.addWidget(label(S.DEVICES_HEADING, "heading"))
+        self.values: dict[str, Any] = {
+            "receipt_enabled": settings.receipt_enabled,
+            "receipt_width_mm": settings.receipt_width_mm,
+        }
+        self.lines: dict[str, QLineEdit] = {}
+        for name, caption in (
+            ("camera", S.CAMERA),
+            ("scan_folder", S.SCAN_FOLDER),
+            ("receipt_printer", S.RECEIPT_PRINTER),
+            ("hall_phone", S.HALL_PHONE),
+        ):
+            layout.addWidget(label(caption, "large"))
+            line = QLineEdit(str(getattr(settings, name)))
+            line.setObjectName(name)
+            layout.addWidget(line)
+            self.lines[name] = line
+        self.enabled = button("", "fa5s.receipt", name="receipt-enabled", on_click=self._toggle)
+        self.width_button = button(
+            "", "fa5s.arrows-alt-h", name="receipt-width", on_click=self._width
+        )
+        toggles = QHBoxLayout()
+        toggles.addWidget(self.enabled)
+        toggles.addWidget(self.width_button)
+        toggles.addStretch(1)
+        layout.addLayout(toggles)
+        tests = QHBoxLayout()
+        for device, caption, icon in (
+            ("camera", S.TEST_CAMERA, "fa5s.camera"),
+            ("scan_folder", S.TEST_SCAN_FOLDER, "fa5s.folder-open"),
+            ("receipt_printer", S.TEST_RECEIPT, "fa5s.print"),
+        ):
+            tests.addWidget(
+                button(
+                    caption,
+                    icon,
+                    name=f"test-{device}",
+                    on_click=partial(self._test, on_test, device),
+                )
+            )
+        tests.addStretch(1)
+        layout.addLayout(tests)
+        self.result = label("", "large", name="device-result")
+        self.result.setWordWrap(True)
+        layout.addWidget(self.result)
+        self._refresh()
+
+    def _test(self, on_test: Callable[[str, dict[str, Any]], None], device: str) -> None:
+        on_test(device, self.collect())
+
+    def _toggle(self) -> None:
+        self.values["receipt_enabled"] = not self.values["receipt_enabled"]
+        self._refresh()
+
+    def _width(self) -> None:
+        self.values["receipt_width_mm"] = 80 if self.values["receipt_width_mm"] < 80 else 58
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.enabled.setText(S.RECEIPT_ON if self.values["receipt_enabled"] else S.RECEIPT_OFF)
+        self.width_button.setText(S.RECEIPT_WIDTH.format(mm=self.values["receipt_width_mm"]))
+
+    def show_result(self, text: str) -> None:
+        self.result.setText(text)
+
+    def collect(self) -> dict[str, Any]:
+        return {**self.values, **{k: v.text().strip() for k, v in self.lines.items()}}
