@@ -123,10 +123,24 @@ def text_to_speech() -> Any:
 
 
 # The PDF print preview (kiosk/ui/print_preview_dialog.py). QtPdf ships in its own wheel
-# (PySide6_Pdf) since PySide6 6.12; these names are added here, after the others, so the
-# preview is the only part that needs it.
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: E402
-from PySide6.QtPdf import QPdfDocument  # noqa: E402
-from PySide6.QtPdfWidgets import QPdfView  # noqa: E402
+# (PySide6_Pdf) since PySide6 6.12; its names are loaded on first use (PEP 562), so the
+# home screen does not load QtPdf (issue 19: start fast). The PyInstaller spec lists them.
+_PDF_NAMES = {
+    "QBuffer": "PySide6.QtCore",
+    "QByteArray": "PySide6.QtCore",
+    "QIODevice": "PySide6.QtCore",
+    "QPdfDocument": "PySide6.QtPdf",
+    "QPdfView": "PySide6.QtPdfWidgets",
+}
+__all__ += list(_PDF_NAMES)
 
-__all__ += ["QBuffer", "QByteArray", "QIODevice", "QPdfDocument", "QPdfView"]
+
+def __getattr__(name: str) -> Any:
+    module = _PDF_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
