@@ -2,7 +2,9 @@
 kiosk/ui takes its Qt names from here (``from kiosk.ui.qt import QLabel, Qt``), so the Qt
 binding and version-specific workarounds live in one file."""
 
+import linecache
 import os
+import sys
 from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")  # qtawesome (through QtPy) must use our binding
@@ -101,6 +103,37 @@ __all__ = [
     "icon",
     "text_to_speech",
 ]
+
+
+def _quick_pyside_scan() -> None:
+    """Work around PySide6's scan of every module imported after it (PYSIDE-2029): its
+    ``__feature__`` import hook calls ``inspect.getsource`` on each one to look for the
+    word "PySide6", which keeps every source file in ``linecache`` (~20 MiB and ~750
+    files once the store, forms and printing are loaded: most of the kiosk's memory
+    beyond a bare window, issue 19). The same question is answered here from the file's
+    bytes, nothing cached; modules without a .py file go to PySide's own check. Does
+    nothing when PySide no longer has the hook."""
+    feature = sys.modules.get("shibokensupport.feature")
+    upstream = getattr(feature, "_mod_uses_pyside", None)
+    if upstream is None or getattr(upstream, "kiosk_quick", False):
+        return
+
+    def mod_uses_pyside(module: Any) -> bool:
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or not path.endswith(".py"):
+            return bool(upstream(module))
+        try:
+            with open(path, "rb") as source:
+                return b"PySide6" in source.read()
+        except OSError:
+            return bool(upstream(module))
+
+    mod_uses_pyside.kiosk_quick = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = mod_uses_pyside  # type: ignore[union-attr]
+    linecache.clearcache()  # what the scan of the modules imported before PySide6 kept
+
+
+_quick_pyside_scan()
 
 
 def icon(name: str, color: str) -> QIcon:
