@@ -9,7 +9,10 @@ from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")  # qtawesome (through QtPy) must use our binding
 
-import qtawesome
+# qtawesome is imported on the first icon, not here: through QtPy it star-imports QtCore,
+# QtGui (and QtOpenGL) and QtWidgets, and its first icon loads every icon font, together
+# most of the time to the first paint (issue 19). kiosk/ui/app.py defers icons until the
+# kiosk is open; the home screen is drawn again with them then.
 from PySide6.QtCore import (
     QEvent,
     QLocale,
@@ -100,6 +103,7 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "defer_icons",
     "icon",
     "text_to_speech",
 ]
@@ -136,8 +140,21 @@ def _quick_pyside_scan() -> None:
 _quick_pyside_scan()
 
 
+_icons_deferred = False
+
+
+def defer_icons(deferred: bool) -> None:
+    """While deferred, ``icon`` gives an empty icon and qtawesome is not imported."""
+    global _icons_deferred
+    _icons_deferred = deferred
+
+
 def icon(name: str, color: str) -> QIcon:
-    """A Font Awesome icon (through qtawesome) in one colour."""
+    """A Font Awesome icon (through qtawesome) in one colour; empty while deferred."""
+    if _icons_deferred:
+        return QIcon()
+    import qtawesome
+
     return qtawesome.icon(name, color=color)
 
 
