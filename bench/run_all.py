@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run_all.py [--quick] [--out docs/performance.md]
 
-Runs startup_bench, form_bench, service_bench and store_bench in this process, then
+Runs startup_bench, cli_bench, form_bench, service_bench and store_bench in this process, then
 print_bench.py and sync_bench.py (when present) as subprocesses, whose figures are read
 from their output and whose full output is kept in the page. ``--quick`` uses smaller
 sizes (a smoke run; do not commit its page). Each figure stands beside a baseline
@@ -19,6 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import cli_bench
 import form_bench
 import service_bench
 import startup_bench
@@ -164,6 +165,7 @@ def main() -> int:
     q = args.quick
     rows: list[Row] = []
     rows += startup_bench.run(runs=1 if q else 3, bundle=startup_bench.DEFAULT_BUNDLE)
+    rows += cli_bench.run(runs=2 if q else 5)
     rows += form_bench.run(runs=1 if q else 3)
     rows += service_bench.run(runs=1 if q else 3)
     rows += store_bench.run(cases=20_000 if q else 100_000, lookups=50 if q else 200)
