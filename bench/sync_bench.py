@@ -153,7 +153,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="sync-bench-") as tmp:
         home = Path(tmp)
-        server = ServerProcess(f"sqlite:///{home / 'server.sqlite3'}", home).start()
+        # a busy machine (other jobs on its cores) may take more than 30 s to start it
+        server = ServerProcess(f"sqlite:///{home / 'server.sqlite3'}", home).start(timeout=120)
         try:
             print(f"preparing 2 x {args.cases} + 2 x {args.single} queued cases ...", flush=True)
             batched = queued_kiosk(home / "batched", server, args.cases)

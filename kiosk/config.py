@@ -2,28 +2,40 @@
 
 The data root is resolved in one place, in this order: the ``--data-dir`` flag,
 the ``KIOSK_HOME`` environment variable, then the platform's user data folder
-(platformdirs). Settings are declared once below with their types and defaults;
-each can be overridden by ``KIOSK_<NAME>`` in the environment, or by the
+(platformdirs). Settings are declared once below with their types, defaults and
+bounds; each can be overridden by ``KIOSK_<NAME>`` in the environment, or by the
 ``settings.toml`` file in the data root that staff mode writes.
+
+The settings are a plain dataclass checked in ``__post_init__`` (no pydantic here: the
+kiosk reads its settings before its first screen, and pydantic-settings cost ~150 ms of
+import). Values from TOML or the environment are converted as pydantic's lax mode did
+("120" → 120, "true"/"1"/"yes" → True) and the error messages keep pydantic's words.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import platformdirs
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Any, ClassVar
 
 APP_NAME = "bangban-kiosk"
 SETTINGS_FILE = "settings.toml"
+ENV_PREFIX = "KIOSK_"
 
 
 class ConfigError(Exception):
     """A settings file or value that cannot be used (message names the file and key)."""
+
+
+class SettingsError(ValueError):
+    """One or more settings out of type or bounds; ``problems`` is [(name, message)]."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{name}: {message}" for name, message in problems))
+        self.problems = problems
 
 
 def resolve_data_root(flag: str | os.PathLike[str] | None = None) -> Path:
@@ -33,14 +45,24 @@ def resolve_data_root(flag: str | os.PathLike[str] | None = None) -> Path:
     elif os.environ.get("KIOSK_HOME"):
         root = Path(os.environ["KIOSK_HOME"])
     else:
+        import platformdirs
+
         root = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     return root.expanduser().resolve()
 
 
-class Settings(BaseSettings):
-    """Every setting of the kiosk, with its type and default."""
+def _bounded(default: float, ge: float, le: float) -> Any:
+    return field(default=default, metadata={"ge": ge, "le": le})
 
-    model_config = SettingsConfigDict(env_prefix="KIOSK_", extra="ignore")
+
+@dataclass
+class Settings:
+    """Every setting of the kiosk, with its type and default.
+
+    Raises SettingsError (a ValueError) naming each field of the wrong type or out of
+    bounds. ``model_fields``/``model_dump``/``model_copy``/``model_validate`` keep the
+    pydantic names the callers use.
+    """
 
     # Identity of this device inside the hall. Its number in case numbers is assigned by
     # the town server at enrollment (kiosk.domain.case_numbers), not set here.
@@ -48,10 +70,10 @@ class Settings(BaseSettings):
     town_name: str = "石马镇"
 
     # Screen and access.
-    font_scale: float = Field(default=1.0, ge=1.0, le=2.0)
+    font_scale: float = _bounded(1.0, ge=1.0, le=2.0)
     voice_enabled: bool = True
-    idle_timeout_s: int = Field(default=120, ge=30, le=3600)
-    idle_warning_s: int = Field(default=30, ge=20, le=300)
+    idle_timeout_s: int = _bounded(120, ge=30, le=3600)
+    idle_warning_s: int = _bounded(30, ge=20, le=300)
     kiosk_mode: bool = False
     # Staff and volunteers log in with named accounts (kiosk staff add / volunteers add).
     market_days: str = ""  # e.g. "2,5,8" (lunar days ending in 2, 5, 8)
@@ -59,18 +81,18 @@ class Settings(BaseSettings):
     # Printing and sync.
     printer: str = ""
     # How long a print may take before it counts as not printed (and is cancelled).
-    print_wait_s: int = Field(default=60, ge=5, le=900)
+    print_wait_s: int = _bounded(60, ge=5, le=900)
     server_url: str = ""
     server_ca_file: str = ""
     # Plain http:// to a server that is not this machine (`kiosk enroll --insecure`).
     allow_insecure_http: bool = False
-    retention_days: int = Field(default=30, ge=1, le=3650)
+    retention_days: int = _bounded(30, ge=1, le=3650)
     # Cases the server refused and staff never released lose their personal data too.
-    quarantine_retention_days: int = Field(default=90, ge=1, le=3650)
+    quarantine_retention_days: int = _bounded(90, ge=1, le=3650)
     # Audit entries are kept at least six months (等保 review; docs/privacy.md).
-    audit_retention_days: int = Field(default=365, ge=183, le=3650)
+    audit_retention_days: int = _bounded(365, ge=183, le=3650)
     # A receipt's one-time code proves presence until it is used or this many days pass.
-    receipt_code_days: int = Field(default=90, ge=1, le=365)
+    receipt_code_days: int = _bounded(90, ge=1, le=365)
 
     # ID card reader on a serial port ("sam:/dev/ttyUSB0", "sam:COM3"; docs/devices.md).
     # Readers that type like a keyboard need no setting.
@@ -94,9 +116,85 @@ class Settings(BaseSettings):
     # Demo data (synthetic registry, demo volunteers) for trying the kiosk out.
     demo_data: bool = False
 
+    model_fields: ClassVar[tuple[str, ...]] = ()  # set below: the field names, in order
+
+    def __post_init__(self) -> None:
+        problems = []
+        for f in dataclasses.fields(self):
+            try:
+                value = _convert(getattr(self, f.name), f.type)
+                _check_bounds(value, f.metadata)
+            except ValueError as exc:
+                problems.append((f.name, str(exc)))
+                continue
+            object.__setattr__(self, f.name, value)
+        if problems:
+            raise SettingsError(problems)
+
+    @classmethod
+    def model_validate(cls, values: dict[str, Any]) -> Settings:
+        """Settings from a mapping; unknown keys are ignored (as ``extra="ignore"``)."""
+        return cls(**{k: v for k, v in values.items() if k in cls.model_fields})
+
+    def model_dump(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Settings:
+        """A copy with ``update`` applied, checked like a new Settings."""
+        return dataclasses.replace(self, **(update or {}))
+
+
+Settings.model_fields = tuple(f.name for f in dataclasses.fields(Settings))
+
+_TRUE = {"1", "true", "t", "yes", "y", "on"}
+_FALSE = {"0", "false", "f", "no", "n", "off"}
+
+
+def _convert(value: Any, kind: Any) -> Any:
+    """``value`` as the field's type (``kind`` is the annotation's text), lax like pydantic."""
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ValueError("Input should be a valid boolean")
+    if kind == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str):
+            try:
+                return int(value.strip())
+            except ValueError:
+                pass
+        raise ValueError("Input should be a valid integer")
+    if kind == "float":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value.strip())
+            except ValueError:
+                pass
+        raise ValueError("Input should be a valid number")
+    if not isinstance(value, str):
+        raise ValueError("Input should be a valid string")
+    return value
+
+
+def _check_bounds(value: Any, metadata: Any) -> None:
+    if "ge" in metadata and value < metadata["ge"]:
+        raise ValueError(f"Input should be greater than or equal to {metadata['ge']}")
+    if "le" in metadata and value > metadata["le"]:
+        raise ValueError(f"Input should be less than or equal to {metadata['le']}")
+
 
 def load_settings(data_root: Path, **overrides: Any) -> Settings:
-    """Load settings: explicit overrides, then environment, then settings.toml, then defaults."""
+    """Load settings: explicit overrides, then environment (``KIOSK_<NAME>``), then
+    settings.toml, then defaults. Raises ConfigError naming the file and every bad key."""
     file_values: dict[str, Any] = {}
     path = data_root / SETTINGS_FILE
     if path.exists():
@@ -104,22 +202,22 @@ def load_settings(data_root: Path, **overrides: Any) -> Settings:
             file_values = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    env_names = {name for name in Settings.model_fields if f"KIOSK_{name.upper()}" in os.environ}
-    # The environment wins over the file: drop file values that the environment sets.
-    values = {k: v for k, v in file_values.items() if k not in env_names}
+    env = {k.upper(): v for k, v in os.environ.items()}
+    values = {k: v for k, v in file_values.items() if k in Settings.model_fields}
+    for name in Settings.model_fields:  # the environment wins over the file
+        if f"{ENV_PREFIX}{name.upper()}" in env:
+            values[name] = env[f"{ENV_PREFIX}{name.upper()}"]
     values.update(overrides)
     try:
         return Settings(**values)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+    except SettingsError as exc:
+        problems = "; ".join(f"{name}: {message}" for name, message in exc.problems)
         raise ConfigError(f"{path}: {problems}") from exc
 
 
 def save_settings(data_root: Path, settings: Settings) -> None:
     """Write the settings that differ from the defaults to settings.toml (atomically)."""
-    defaults = Settings.model_construct()
+    defaults = Settings()
     lines = []
     for name in Settings.model_fields:
         value = getattr(settings, name)

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from kiosk.services.context import open_kiosk  # noqa: E402
-from kiosk.ui.app import _load_demo  # noqa: E402
+from kiosk.services.startup import load_demo  # noqa: E402
 from kiosk.ui.look import apply_look  # noqa: E402
 from kiosk.ui.main_window import MainWindow  # noqa: E402
 from kiosk.ui.qt import QApplication  # noqa: E402
@@ -46,7 +46,7 @@ def main() -> int:
         ctx = open_kiosk(
             root, clock=lambda: CLOCK, market_days="2,5,8", font_scale=args.scale, demo_data=True
         )
-        _load_demo(ctx)
+        load_demo(ctx)
         apply_look(app, ctx.settings.font_scale)
         window = MainWindow(ctx)
         window.resize(width, height)

@@ -2,56 +2,75 @@
 
 Exit codes: 0 done, 1 something failed or was not found, 2 the input was invalid
 (bad answers, bad arguments); nothing is saved when the exit code is not 0.
+
+Start-up cost: a command's module (and the store, the form engine, reportlab, Qt behind
+it) is imported only when that command runs. ``kiosk --version`` and ``kiosk --help``
+read nothing but this file and the COMMANDS table below (tests/integration/
+test_cli_imports.py checks it). To add a command, add a line to COMMANDS naming the
+module whose ``register(sub)`` adds it; a module may register several commands.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-from sqlalchemy.exc import IntegrityError
+from typing import Any, NamedTuple
 
 from kiosk import __version__
-from kiosk.cli import (
-    accounts_cmd,
-    attach_cmd,
-    audit_cmd,
-    bundle_cmd,
-    cases_cmd,
-    fill_cmd,
-    forms_cmd,
-    print_cmd,
-    qr_cmd,
-    receipt_cmd,
-    registry_cmd,
-    sync_cmd,
+
+
+class Command(NamedTuple):
+    """A top-level command: its name, the module whose ``register`` adds it, its help."""
+
+    name: str
+    module: str
+    help: str
+
+
+# In the order `kiosk --help` lists them. The help must be the one the module registers
+# (tests/integration/test_cli_imports.py compares them).
+COMMANDS: tuple[Command, ...] = (
+    Command("forms", "kiosk.cli.forms_cmd", "list, check and show form definitions"),
+    Command("fill", "kiosk.cli.fill_cmd", "validate answers and create a finalized case"),
+    Command("cases", "kiosk.cli.cases_cmd", "list and show cases"),
+    Command(
+        "registry", "kiosk.cli.registry_cmd", "load and look up the registry extract (prefill)"
+    ),
+    Command("sync", "kiosk.cli.sync_cmd", "send the outbox and pull statuses (runs until Ctrl-C)"),
+    Command("status", "kiosk.cli.sync_cmd", "what waits for the town server"),
+    Command("enroll", "kiosk.cli.sync_cmd", "enroll this kiosk with a town server"),
+    Command(
+        "print",
+        "kiosk.cli.print_cmd",
+        "print a finalized case (A4 PDF with QR codes), or write the PDF to a file",
+    ),
+    Command("printers", "kiosk.cli.print_cmd", "printer queues and their state"),
+    Command("qr", "kiosk.cli.qr_cmd", "verify and import the QR codes of printed cases"),
+    Command("bundle", "kiosk.cli.bundle_cmd", "life-event bundles: one intake, several cases"),
+    Command("staff", "kiosk.cli.accounts_cmd", "staff accounts (id + PIN)"),
+    Command("volunteers", "kiosk.cli.accounts_cmd", "volunteers accounts (id + PIN)"),
+    Command("audit", "kiosk.cli.audit_cmd", "export the audit trail"),
+    Command(
+        "attach",
+        "kiosk.cli.attach_cmd",
+        "add a scanned or photographed page of a material to a case",
+    ),
+    Command("attachments", "kiosk.cli.attach_cmd", "the photographed pages of a case"),
+    Command(
+        "receipt",
+        "kiosk.cli.receipt_cmd",
+        "the receipt slip (回执) of a case: ESC/POS bytes, PDF preview, or print it",
+    ),
 )
-from kiosk.cli.common import CliError
-from kiosk.forms.catalogue import UnknownForm
-
-# Each command group registers its sub-commands; later groups add a line here.
-COMMAND_GROUPS = [
-    forms_cmd,
-    fill_cmd,
-    cases_cmd,
-    registry_cmd,
-    sync_cmd,
-    print_cmd,
-    qr_cmd,
-    bundle_cmd,
-    accounts_cmd,
-    audit_cmd,
-    attach_cmd,
-    receipt_cmd,
-]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _top_parser() -> tuple[argparse.ArgumentParser, Any]:
     parser = argparse.ArgumentParser(
         prog="kiosk", description="帮办 kiosk: assisted-service kiosk for the town hall."
     )
@@ -66,16 +85,41 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quit-after-ms", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--screenshot", default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in COMMAND_GROUPS:
-        group.register(sub)
+    return parser, sub
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with ``command``'s module registered (its sub-commands and options);
+    every other command is a name and a help line only, its module not imported.
+    ``command=None`` registers none (``kiosk --help``); ``"*"`` registers all."""
+    parser, sub = _top_parser()
+    chosen = {c.module for c in COMMANDS if command in ("*", c.name)}
+    registered: set[str] = set()
+    for c in COMMANDS:
+        if c.module in chosen:
+            if c.module not in registered:
+                registered.add(c.module)
+                importlib.import_module(c.module).register(sub)
+        else:
+            placeholder = sub.add_parser(c.name, help=c.help, add_help=False)
+            placeholder.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Two passes: the first finds the command with every command a placeholder (and
+    answers ``--version``/``--help`` there), the second parses with its module loaded."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first, _ = build_parser().parse_known_args(argv)
+    if first.command is None:
+        return build_parser().parse_args(argv)
+    return build_parser(first.command).parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):  # `kiosk cases list | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -85,17 +129,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _start_ui(args)
         result: int = args.handler(args)
         return result
-    except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except UnknownForm as exc:  # a case of a form this kiosk's catalogue does not hold
-        print(f"error: {exc} (a department's draft? pass --forms-dir DIR)", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
-    except IntegrityError as exc:  # never a traceback; the statement's values stay out
+    except Exception as exc:
+        code = _known_error(exc)
+        if code is None:
+            raise
+        return code
+
+
+def _known_error(exc: Exception) -> int | None:
+    """The exit code of an error the CLI reports in one line (None: not one of them).
+    Looked up in sys.modules: a module never imported cannot have raised its error."""
+    common = sys.modules.get("kiosk.cli.common")
+    if common is not None and isinstance(exc, common.CliError):
+        print(f"error: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    catalogue = sys.modules.get("kiosk.forms.catalogue")
+    if catalogue is not None and isinstance(exc, catalogue.UnknownForm):
+        # a case of a form this kiosk's catalogue does not hold
+        print(f"error: {exc} (a department's draft? pass --forms-dir DIR)", file=sys.stderr)
+        return 1
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is not None and isinstance(exc, sa_exc.IntegrityError):
+        # never a traceback; the statement's values (personal data) stay out
         print(f"error: nothing was saved: the store refused it ({exc.orig})", file=sys.stderr)
         return 1
+    return None
 
 
 def _start_ui(args: argparse.Namespace) -> int:
@@ -105,7 +165,7 @@ def _start_ui(args: argparse.Namespace) -> int:
     root = resolve_data_root(args.data_dir)
     make_private_root(root)
     if args.demo:
-        _load_demo(root)
+        os.environ["KIOSK_DEMO_DATA"] = "1"  # the UI loads the demo data (idempotent)
     return run_ui(
         data_root=root,
         fullscreen=args.fullscreen,
@@ -113,19 +173,6 @@ def _start_ui(args: argparse.Namespace) -> int:
         quit_after_ms=args.quit_after_ms,
         screenshot=Path(args.screenshot) if args.screenshot else None,
     )
-
-
-def _load_demo(root: Path) -> None:
-    """``--demo``: the demo registry (idempotent), and the demo flag for the UI's settings."""
-    from kiosk.services.context import open_kiosk
-    from kiosk.services.registry import load_demo_data
-
-    os.environ["KIOSK_DEMO_DATA"] = "1"
-    ctx = open_kiosk(root)
-    try:
-        load_demo_data(ctx)
-    finally:
-        ctx.close()
 
 
 if __name__ == "__main__":

@@ -9,21 +9,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.config import ConfigError
-from kiosk.forms.catalogue import (
-    DEFINITIONS_DIR,
-    Catalogue,
-    UnknownForm,
-    default_catalogue,
-    load_catalogue,
-)
-from kiosk.forms.engine import AnswerProblem
-from kiosk.services.cases import CaseError, CaseExists, InvalidAnswers
-from kiosk.services.context import KioskContext, open_kiosk
-from kiosk.services.views import CaseSummary
-from kiosk.store.crypto import CryptoError
+# Imported where used: a command module that only needs CliError or print_table (and
+# `kiosk --help`) must not pay for the store, the form engine or the services.
+if TYPE_CHECKING:
+    from kiosk.forms.catalogue import Catalogue
+    from kiosk.forms.engine import AnswerProblem
+    from kiosk.services.context import KioskContext
+    from kiosk.services.views import CaseSummary
 
 
 class CliError(Exception):
@@ -44,6 +38,8 @@ def add_forms_dir(parser: argparse.ArgumentParser) -> None:
 
 def catalogue_for(args: argparse.Namespace) -> Catalogue:
     """The shipped catalogue, plus ``--forms-dir`` folders; exit 2 naming every problem."""
+    from kiosk.forms.catalogue import DEFINITIONS_DIR, default_catalogue, load_catalogue
+
     extra = getattr(args, "forms_dir", None) or []
     if not extra:
         return default_catalogue()
@@ -59,6 +55,10 @@ def catalogue_for(args: argparse.Namespace) -> Catalogue:
 
 
 def open_context(args: argparse.Namespace) -> KioskContext:
+    from kiosk.config import ConfigError
+    from kiosk.services.context import open_kiosk
+    from kiosk.store.crypto import CryptoError
+
     try:
         catalogue = catalogue_for(args) if getattr(args, "forms_dir", None) else None
         return open_kiosk(args.data_dir, catalogue=catalogue)
@@ -136,6 +136,9 @@ def create_from_answers(
 ) -> int:
     """The shared body of `kiosk fill` and `kiosk bundle fill`: read the answers file, create
     the case(s) in one transaction, print each; exit 2 with every problem and nothing saved."""
+    from kiosk.forms.catalogue import UnknownForm
+    from kiosk.services.cases import CaseError, CaseExists, InvalidAnswers
+
     answers = read_json_file(args.answers)
     if not isinstance(answers, dict):
         raise CliError(f"{args.answers}: answers must be a JSON object", exit_code=2)
@@ -170,6 +173,9 @@ def preview_from_answers(
     args: argparse.Namespace, preview: Callable[[KioskContext, dict[str, Any]], Any]
 ) -> int:
     """``--dry-run``: check an answers file and print what would be frozen; save nothing."""
+    from kiosk.forms.catalogue import UnknownForm
+    from kiosk.services.cases import InvalidAnswers
+
     answers = read_json_file(args.answers)
     if not isinstance(answers, dict):
         raise CliError(f"{args.answers}: answers must be a JSON object", exit_code=2)

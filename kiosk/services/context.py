@@ -2,31 +2,73 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings, load_settings, make_private_root, resolve_data_root
-from kiosk.forms.catalogue import Catalogue, default_catalogue
 from kiosk.forms.prefill import ChainedPrefill, IdNumberPrefill, PrefillSource
 from kiosk.registry.prefill import RegistryPrefill
 from kiosk.store.uow import Store
+
+if TYPE_CHECKING:
+    from kiosk.forms.catalogue import Catalogue
 
 
 def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
-@dataclass
+def _default_catalogue() -> Catalogue:
+    from kiosk.forms.catalogue import default_catalogue
+
+    return default_catalogue()
+
+
 class KioskContext:
-    data_root: Path
-    settings: Settings
-    store: Store
-    catalogue: Catalogue
-    prefill: PrefillSource
-    clock: Callable[[], datetime] = field(default=local_now)
+    """The data root, settings, store, form catalogue, prefill sources and clock.
+
+    ``catalogue`` may be given as a function: it is then loaded on first use (once, from
+    any thread), so commands that never read a form (``kiosk status``) do not load the
+    definitions nor import the form engine.
+    """
+
+    def __init__(
+        self,
+        data_root: Path,
+        settings: Settings,
+        store: Store,
+        catalogue: Catalogue | Callable[[], Catalogue],
+        prefill: PrefillSource,
+        clock: Callable[[], datetime] = local_now,
+    ) -> None:
+        self.data_root = data_root
+        self.settings = settings
+        self.store = store
+        self.prefill = prefill
+        self.clock = clock
+        self._catalogue: Catalogue | None = None
+        self._load_catalogue: Callable[[], Catalogue] | None = None
+        if callable(catalogue):
+            self._load_catalogue = catalogue
+        else:
+            self._catalogue = catalogue
+        self._lock = threading.Lock()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            with self._lock:
+                if self._catalogue is None:
+                    assert self._load_catalogue is not None
+                    self._catalogue = self._load_catalogue()
+        return self._catalogue
+
+    @catalogue.setter
+    def catalogue(self, value: Catalogue) -> None:
+        self._catalogue = value
 
     def today(self) -> date:
         return self.clock().date()
@@ -58,7 +100,7 @@ def open_kiosk(
         data_root=root,
         settings=settings,
         store=store,
-        catalogue=catalogue or default_catalogue(),
+        catalogue=catalogue or _default_catalogue,
         # The ID number itself, then the registry extract (让数据多跑路).
         prefill=prefill or ChainedPrefill([IdNumberPrefill(), RegistryPrefill(store)]),
         clock=kiosk_clock,

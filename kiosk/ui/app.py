@@ -14,15 +14,13 @@ import argparse
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kiosk.ui.look import apply_look
-from kiosk.ui.qt import QApplication, QLocale, QTimer
-
-if TYPE_CHECKING:
-    from kiosk.services.context import KioskContext
+from kiosk.ui.qt import QApplication, QLocale, QObject, QTimer, Signal, defer_icons
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +31,13 @@ def _prepare_environment() -> None:
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     if os.environ.get("KIOSK_VIRTUAL_KEYBOARD", "").lower() in ("1", "true", "yes"):
         os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+
+
+class _Opening(QObject):
+    """Carries the background thread's result onto the GUI thread (queued signals)."""
+
+    opened = Signal(object)
+    failed = Signal(object)
 
 
 def run_ui(
@@ -46,32 +51,65 @@ def run_ui(
 ) -> int:
     """Create the QApplication, show the home screen and run the event loop.
 
+    The home screen is painted from the settings alone (a TOML file); the store, the
+    form catalogue, the demo data and the sync worker are opened in a background thread
+    after the first paint (kiosk.services.startup), and handed to the window when ready.
     ``quit_after_ms`` closes the app after that many milliseconds (end-to-end tests);
-    ``screenshot`` saves the window to that PNG just before quitting.
+    ``screenshot`` saves the window to that PNG just before quitting. With
+    ``KIOSK_STARTUP_MARK`` set, prints ``KIOSK_STARTUP_MARK <time>`` at the first event
+    loop turn after the window is shown and ``KIOSK_READY_MARK <time>`` when a form can
+    open (bench/startup_bench.py).
     """
-    from kiosk.services.context import open_kiosk
-    from kiosk.ui.main_window import MainWindow
+    from kiosk.config import load_settings
+    from kiosk.ui.main_window import SCREEN_MODULES, MainWindow
 
     _prepare_environment()
     log.info("starting the kiosk UI, data root %s", data_root)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("bangban-kiosk")
-    ctx = open_kiosk(data_root, demo_data=True) if demo else open_kiosk(data_root)
-    if ctx.settings.demo_data:
-        _load_demo(ctx)
-    worker = _start_sync(ctx)
-    apply_look(app, ctx.settings.font_scale)
-    window = MainWindow(ctx)
+    settings = load_settings(data_root, demo_data=True) if demo else load_settings(data_root)
+    apply_look(app, settings.font_scale)
+    defer_icons(True)  # home without icons first; drawn again with them when ready
+    window = MainWindow(settings=settings)
     if title:
         window.setWindowTitle(f"帮办 — {title}")
-    if fullscreen or ctx.settings.kiosk_mode:
+    if fullscreen or settings.kiosk_mode:
         window.set_kiosk_mode(True)
     else:
         window.resize(1280, 900)
         window.show()
-    if os.environ.get("KIOSK_STARTUP_MARK"):  # bench/startup_bench.py: home screen shown
-        QTimer.singleShot(0, _print_startup_mark)
+    marks = bool(os.environ.get("KIOSK_STARTUP_MARK"))
+    opened: list[Any] = []
+    opening = _Opening()
+
+    def ready(result: Any) -> None:
+        window.attach(result.ctx)
+        if marks:
+            QTimer.singleShot(0, lambda: _print_mark("KIOSK_READY_MARK"))
+
+    opening.opened.connect(ready)
+    opening.failed.connect(window.open_failed)
+
+    def work() -> None:
+        from kiosk.services.startup import open_for_ui
+
+        try:
+            result = open_for_ui(data_root, demo=demo or settings.demo_data, warm=SCREEN_MODULES)
+        except Exception as exc:
+            opening.failed.emit(exc)
+        else:
+            opened.append(result)  # closed at the end even if the window never got it
+            opening.opened.emit(result)
+
+    thread = threading.Thread(target=work, name="kiosk-open", daemon=True)
+
+    def first_turn() -> None:  # the home screen is on screen: open the rest behind it
+        if marks:
+            _print_mark("KIOSK_STARTUP_MARK")
+        thread.start()
+
+    QTimer.singleShot(0, first_turn)
     if quit_after_ms is not None:
 
         def finish() -> None:
@@ -87,40 +125,17 @@ def run_ui(
         return app.exec()
     finally:
         window.runner.wait()
-        if worker is not None:
-            worker.stop()
-        ctx.close()
+        if thread.is_alive():  # quit while opening: let it finish, then close what it opened
+            thread.join()
+        for result in opened:
+            if result.sync_worker is not None:
+                result.sync_worker.stop()
+            result.ctx.close()
 
 
-def _print_startup_mark() -> None:
-    """The first turn of the event loop after the home window was shown (wall clock)."""
-    print(f"KIOSK_STARTUP_MARK {time.time():.6f}", flush=True)
-
-
-def _load_demo(ctx: KioskContext) -> None:
-    """Demo volunteers and the synthetic registry (``kiosk --demo``)."""
-    from kiosk.services.volunteers import ensure_demo_volunteers
-    from kiosk.ui.backend import optional
-
-    ensure_demo_volunteers(ctx)
-    registry = optional("kiosk.services.registry")
-    if registry is not None and hasattr(registry, "load_demo_data"):
-        registry.load_demo_data(ctx)
-
-
-def _start_sync(ctx: KioskContext) -> Any:
-    """The background sync worker (a daemon thread), when the sync service exists."""
-    from kiosk.ui.backend import optional
-
-    sync = optional("kiosk.services.sync")
-    start = getattr(sync, "start_sync_worker", None)
-    if start is None:
-        return None
-    try:
-        return start(ctx)
-    except Exception:
-        log.exception("the sync worker did not start; cases stay queued")
-        return None
+def _print_mark(name: str) -> None:
+    """A start-up mark for bench/startup_bench.py (wall clock)."""
+    print(f"{name} {time.time():.6f}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

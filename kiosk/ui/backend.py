@@ -9,7 +9,7 @@ import importlib
 import logging
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.idcard import IdNumber
 from kiosk.forms.engine import FormFill
@@ -19,7 +19,10 @@ from kiosk.services.context import KioskContext
 from kiosk.services.views import CaseSummary, DraftView
 from kiosk.ui import strings as S
 from kiosk.ui.offers import Offer, offer_for_form
-from kiosk.ui.session import Resident, Session
+
+if TYPE_CHECKING:
+    from kiosk.ui.session import Resident
+from kiosk.ui.session import Session
 
 log = logging.getLogger(__name__)
 LIFE_EVENTS_GROUP = "生活事件"

@@ -73,6 +73,7 @@ def tile(
     row.setContentsMargins(m.px(28), m.px(16), m.px(28), m.px(16))
     row.setSpacing(m.px(20))
     picture = QLabel()
+    picture.setFixedSize(m.tile_icon, m.tile_icon)  # the same place with the icon deferred
     picture.setPixmap(icon(icon_name, theme.ON_PRIMARY).pixmap(m.tile_icon, m.tile_icon))
     words = QVBoxLayout()
     words.setSpacing(m.px(4))

@@ -4,26 +4,26 @@ Each screen is built fresh when shown and the previous one is deleted, so nothin
 last person lingers in hidden widgets. Service calls run through the OpRunner (off the
 GUI thread); the form engine decides pages and errors, kiosk/ui/flow.py the add-another
 order around repeats. Question-flow handlers live in kiosk/ui/form_flow.py.
+
+Start-up (issue 19): the window can be made from the settings alone, before the kiosk is
+open (``MainWindow(settings=...)``): it shows the home screen from a small
+set of imports, and ``attach(ctx)`` hands it the opened kiosk (store, catalogue) when
+kiosk/ui/app.py's background thread is done. A tap that needs the kiosk before then shows
+请稍候 and runs once it is ready. The screens behind the home screen (identify, forms,
+staff) and the services are imported on first use, not here.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from kiosk import events
-from kiosk.services import presence
-from kiosk.services.context import KioskContext
-from kiosk.services.market_days import market_day_banner
-from kiosk.ui import backend
 from kiosk.ui import strings as S
-from kiosk.ui.form_flow import FormFlow
 from kiosk.ui.home_page import HomePage
-from kiosk.ui.identify_page import IdentifyPage
 from kiosk.ui.idle_overlay import IdleWatcher
-from kiosk.ui.my_cases_page import MyCasesPage
-from kiosk.ui.offers import Offer
 from kiosk.ui.ops import GuiThreadGarbageCollector, OpRunner
 from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import (
@@ -35,15 +35,38 @@ from kiosk.ui.qt import (
     Qt,
     QTimer,
     Signal,
+    defer_icons,
 )
-from kiosk.ui.services_page import ChoicePage, MaterialsPage
-from kiosk.ui.session import Resident, Session
+from kiosk.ui.session import Session
 from kiosk.ui.speech import Speaker
-from kiosk.ui.staff_flow import StaffScreens
 from kiosk.ui.sync_widget import SyncWatch
+
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+    from kiosk.services.context import KioskContext
+    from kiosk.ui.form_flow import FormFlow
+    from kiosk.ui.offers import Offer
+    from kiosk.ui.session import Resident
+    from kiosk.ui.staff_flow import StaffScreens
 
 log = logging.getLogger(__name__)
 SLOW_MS = 400  # an operation slower than this shows 请稍等
+OPENING = "请稍候，正在准备……"  # a tap before the kiosk is open (issue 19)
+OPEN_FAILED = "本机暂时无法办理，请找工作人员。"
+
+# What the screens behind the home screen need: imported by kiosk/ui/app.py's background
+# thread after the first paint, so that the first tap does not wait on them.
+SCREEN_MODULES = (
+    "qtawesome",  # the icons (kiosk.ui.qt.icon)
+    "kiosk.ui.backend",
+    "kiosk.ui.form_flow",
+    "kiosk.ui.identify_page",
+    "kiosk.ui.my_cases_page",
+    "kiosk.ui.services_page",
+    "kiosk.ui.staff_flow",
+    "kiosk.services.presence",
+    "kiosk.services.market_days",
+)
 
 
 class _EventRelay(QObject):
@@ -54,23 +77,36 @@ class _EventRelay(QObject):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: KioskContext, *, speaker: Speaker | None = None) -> None:
+    def __init__(
+        self,
+        ctx: KioskContext | None = None,
+        *,
+        settings: Settings | None = None,
+        speaker: Speaker | None = None,
+    ) -> None:
+        """With ``ctx`` the window is ready at once; with only ``settings`` it shows the
+        home screen and waits for ``attach(ctx)`` (or ``open_failed(exc)``)."""
         super().__init__()
-        self.ctx = ctx
+        if ctx is not None:
+            settings = ctx.settings
+        if settings is None:
+            raise ValueError("MainWindow needs the opened kiosk or its settings")
+        self._ctx: KioskContext | None = None
+        self._settings = settings
+        self._waiting: Callable[[], None] | None = None  # a tap made before ready
+        self._open_error: BaseException | None = None
         self.session = Session()
         self._gc = GuiThreadGarbageCollector(self)
         self.runner = OpRunner(on_error=self._op_failed, parent=self)
-        self.speaker = speaker or Speaker(enabled=ctx.settings.voice_enabled, parent=self)
+        self.speaker = speaker or Speaker(enabled=settings.voice_enabled, parent=self)
         self.speaker.speaking_changed.connect(self._speaking)  # 正在朗读 / 停止 on the page
-        self.setWindowTitle(S.APP_TITLE.format(title=ctx.settings.device_name))
+        self.setWindowTitle(S.APP_TITLE.format(title=settings.device_name))
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.form = FormFlow(self)
-        self.staff = StaffScreens(self)
         self.idle = IdleWatcher(
             self,
-            timeout_s=ctx.settings.idle_timeout_s,
-            warning_s=ctx.settings.idle_warning_s,
+            timeout_s=settings.idle_timeout_s,
+            warning_s=settings.idle_warning_s,
             should_watch=self._has_person,
             on_wipe=self.wipe,
             on_warn=self.speaker.say,
@@ -78,7 +114,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
-        self.sync = SyncWatch(self, read=lambda: backend.sync_state(ctx), run=self.runner.run)
+        self.sync = SyncWatch(self, read=self._sync_state, run=self.runner.run)
         self._relay = _EventRelay(self)
         self._relay.case_changed.connect(lambda _case_id: self.sync.refresh())  # outbox grew
         self._unsubscribe = [
@@ -87,9 +123,85 @@ class MainWindow(QMainWindow):
         ]
         self._relay.card_read.connect(self.card_read)
         self.card_reader: Any = None  # a kiosk.devices.readers.ReaderWatcher when configured
+        if ctx is not None:
+            self._attach(ctx)
+        self.show_home()
+
+    # ----- opening (issue 19) ---------------------------------------------------------------
+
+    @property
+    def ctx(self) -> KioskContext:
+        """The opened kiosk; only screens reached after ``ready`` use it."""
+        if self._ctx is None:
+            raise RuntimeError("the kiosk is not open yet")
+        return self._ctx
+
+    @property
+    def ready(self) -> bool:
+        return self._ctx is not None
+
+    @property
+    def settings(self) -> Settings:
+        return self._ctx.settings if self._ctx is not None else self._settings
+
+    def today(self) -> date:
+        return self._ctx.today() if self._ctx is not None else datetime.now().astimezone().date()
+
+    def _attach(self, ctx: KioskContext) -> None:
+        from kiosk.ui.form_flow import FormFlow
+        from kiosk.ui.staff_flow import StaffScreens
+
+        self._ctx = ctx
+        self.form: FormFlow = FormFlow(self)
+        self.staff: StaffScreens = StaffScreens(self)
         if ctx.settings.card_reader:
             self.start_card_reader(ctx.settings.card_reader)
-        self.show_home()
+
+    def attach(self, ctx: KioskContext) -> None:
+        """The kiosk is open (GUI thread): run a waiting tap, or redraw the home screen
+        with what needed the store (the town's market-day calendar)."""
+        self._attach(ctx)
+        defer_icons(False)
+        waiting, self._waiting = self._waiting, None
+        if not isinstance(self.stack.currentWidget(), HomePage):
+            return
+        self.page.show_status("")
+        if waiting is not None:
+            waiting()
+        else:
+            self.show_home()
+
+    def open_failed(self, exc: BaseException) -> None:
+        """The kiosk could not open (bad settings, a key that does not fit): say so on the
+        home screen in Chinese, in English in the log; every tap says it again."""
+        log.error("the kiosk could not open: %s", exc)
+        self._open_error = exc
+        self._waiting = None
+        if isinstance(self.stack.currentWidget(), BasePage):
+            self.page.show_status("")
+            self.page.show_errors([OPEN_FAILED])
+
+    def when_ready(self, action: Callable[[], None]) -> Callable[[], None]:
+        """``action`` as a tap handler: at once when the kiosk is open, else 请稍候 on the
+        screen and ``action`` once it is (the last tap wins); never a frozen screen."""
+
+        def tap() -> None:
+            if self._ctx is not None:
+                action()
+            elif self._open_error is not None:
+                self.say_errors([OPEN_FAILED])
+            else:
+                self._waiting = action
+                self.page.show_status(OPENING)
+
+        return tap
+
+    def _sync_state(self) -> Any:
+        if self._ctx is None:
+            return None
+        from kiosk.ui import backend
+
+        return backend.sync_state(self._ctx)
 
     # ----- plumbing -----------------------------------------------------------------------
 
@@ -158,7 +270,7 @@ class MainWindow(QMainWindow):
 
     @property
     def reader(self) -> Callable[[str], None] | None:
-        return self.speaker.say if self.ctx.settings.voice_enabled else None
+        return self.speaker.say if self.settings.voice_enabled else None
 
     @property
     def badge(self) -> str | None:
@@ -196,20 +308,25 @@ class MainWindow(QMainWindow):
 
     def show_home(self) -> None:
         v = self.session.volunteer
-        today = self.ctx.today()
-        home = HomePage(
-            town=self.ctx.settings.town_name,
-            today=today,
-            market_days=self.ctx.settings.market_days,
+        today = self.today()
+        banner = None
+        if self._ctx is not None:  # until then the market_days setting alone decides
+            from kiosk.services.market_days import market_day_banner
+
             # a small JSON file (the pulled 赶集 calendar), no database session
-            market_banner=market_day_banner(self.ctx, today),
+            banner = market_day_banner(self._ctx, today)
+        home = HomePage(
+            town=self.settings.town_name,
+            today=today,
+            market_days=self.settings.market_days,
+            market_banner=banner,
             volunteer_name=v.name if v else None,
             actions={
-                "services": lambda: self.identify("services"),
-                "life_events": lambda: self.identify("life_events"),
-                "my_cases": lambda: self.identify("my_cases"),
-                "volunteer": self.staff.show_volunteer,
-                "staff": self.staff.show_staff_pin,
+                "services": self.when_ready(lambda: self.identify("services")),
+                "life_events": self.when_ready(lambda: self.identify("life_events")),
+                "my_cases": self.when_ready(lambda: self.identify("my_cases")),
+                "volunteer": self.when_ready(lambda: self.staff.show_volunteer()),
+                "staff": self.when_ready(lambda: self.staff.show_staff_pin()),
             },
             on_read=self.reader,
         )
@@ -237,6 +354,8 @@ class MainWindow(QMainWindow):
 
     def card_read(self, card: Any) -> None:
         """A card was placed on the serial reader: identify with it (GUI thread)."""
+        from kiosk.ui.identify_page import IdentifyPage
+
         page = self.stack.currentWidget()
         if isinstance(page, HomePage):
             self.identify("services")
@@ -263,6 +382,9 @@ class MainWindow(QMainWindow):
     # ----- identify, choose, materials ----------------------------------------------------
 
     def identify(self, purpose: str) -> None:
+        from kiosk.services import presence
+        from kiosk.ui.identify_page import IdentifyPage
+
         ctx, session = self.ctx, self.session
         volunteer = session.volunteer
 
@@ -300,6 +422,8 @@ class MainWindow(QMainWindow):
         self.show_page(page)
 
     def _identified(self, purpose: str, resident: Resident) -> None:
+        from kiosk.services import presence
+
         self.session.resident = resident
         if purpose == "my_cases":
             actor = self.session.actor
@@ -314,6 +438,7 @@ class MainWindow(QMainWindow):
 
     def _show_my_cases(self, found: list[Any]) -> None:
         from kiosk.ui.case_open_page import open_case
+        from kiosk.ui.my_cases_page import MyCasesPage
 
         self.show_page(
             MyCasesPage(
@@ -326,6 +451,8 @@ class MainWindow(QMainWindow):
         )
 
     def show_services(self) -> None:
+        from kiosk.ui import backend
+
         self.op(
             lambda: backend.service_offers(self.ctx),
             lambda offers: self._choices(
@@ -334,6 +461,8 @@ class MainWindow(QMainWindow):
         )
 
     def show_life_events(self) -> None:
+        from kiosk.ui import backend
+
         self.op(
             lambda: backend.bundle_offers(self.ctx),
             lambda offers: self._choices(
@@ -348,6 +477,8 @@ class MainWindow(QMainWindow):
     def _choices(
         self, offers: list[Offer], heading: str, hint: str, name: str, again: Callable[[], None]
     ) -> None:
+        from kiosk.ui.services_page import ChoicePage
+
         self.show_page(
             ChoicePage(
                 heading=heading,
@@ -363,6 +494,8 @@ class MainWindow(QMainWindow):
         )
 
     def show_materials(self, offer: Offer, back: Callable[[], None]) -> None:
+        from kiosk.ui.services_page import MaterialsPage
+
         self.show_page(
             MaterialsPage(
                 offer=offer,

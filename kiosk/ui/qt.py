@@ -2,12 +2,17 @@
 kiosk/ui takes its Qt names from here (``from kiosk.ui.qt import QLabel, Qt``), so the Qt
 binding and version-specific workarounds live in one file."""
 
+import linecache
 import os
+import sys
 from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")  # qtawesome (through QtPy) must use our binding
 
-import qtawesome
+# qtawesome is imported on the first icon, not here: through QtPy it star-imports QtCore,
+# QtGui (and QtOpenGL) and QtWidgets, and its first icon loads every icon font, together
+# most of the time to the first paint (issue 19). kiosk/ui/app.py defers icons until the
+# kiosk is open; the home screen is drawn again with them then.
 from PySide6.QtCore import (
     QEvent,
     QLocale,
@@ -102,13 +107,58 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "defer_icons",
     "icon",
     "text_to_speech",
 ]
 
 
+def _quick_pyside_scan() -> None:
+    """Work around PySide6's scan of every module imported after it (PYSIDE-2029): its
+    ``__feature__`` import hook calls ``inspect.getsource`` on each one to look for the
+    word "PySide6", which keeps every source file in ``linecache`` (~20 MiB and ~750
+    files once the store, forms and printing are loaded: most of the kiosk's memory
+    beyond a bare window, issue 19). The same question is answered here from the file's
+    bytes, nothing cached; modules without a .py file go to PySide's own check. Does
+    nothing when PySide no longer has the hook."""
+    feature = sys.modules.get("shibokensupport.feature")
+    upstream = getattr(feature, "_mod_uses_pyside", None)
+    if upstream is None or getattr(upstream, "kiosk_quick", False):
+        return
+
+    def mod_uses_pyside(module: Any) -> bool:
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or not path.endswith(".py"):
+            return bool(upstream(module))
+        try:
+            with open(path, "rb") as source:
+                return b"PySide6" in source.read()
+        except OSError:
+            return bool(upstream(module))
+
+    mod_uses_pyside.kiosk_quick = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = mod_uses_pyside  # type: ignore[union-attr]
+    linecache.clearcache()  # what the scan of the modules imported before PySide6 kept
+
+
+_quick_pyside_scan()
+
+
+_icons_deferred = False
+
+
+def defer_icons(deferred: bool) -> None:
+    """While deferred, ``icon`` gives an empty icon and qtawesome is not imported."""
+    global _icons_deferred
+    _icons_deferred = deferred
+
+
 def icon(name: str, color: str) -> QIcon:
-    """A Font Awesome icon (through qtawesome) in one colour."""
+    """A Font Awesome icon (through qtawesome) in one colour; empty while deferred."""
+    if _icons_deferred:
+        return QIcon()
+    import qtawesome
+
     return qtawesome.icon(name, color=color)
 
 
@@ -127,13 +177,16 @@ def text_to_speech() -> Any:
 
 
 # The PDF print preview (kiosk/ui/print_preview_dialog.py). QtPdf ships in its own wheel
-# (PySide6_Pdf) since PySide6 6.12; these names are added here, after the others, so the
-# preview is the only part that needs it.
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: E402
-from PySide6.QtPdf import QPdfDocument  # noqa: E402
-from PySide6.QtPdfWidgets import QPdfView  # noqa: E402
-
-__all__ += ["QBuffer", "QByteArray", "QIODevice", "QPdfDocument", "QPdfView"]
+# (PySide6_Pdf) since PySide6 6.12; its names are loaded on first use (PEP 562), so the
+# home screen does not load QtPdf (issue 19: start fast). The PyInstaller spec lists them.
+_PDF_NAMES = {
+    "QBuffer": "PySide6.QtCore",
+    "QByteArray": "PySide6.QtCore",
+    "QIODevice": "PySide6.QtCore",
+    "QPdfDocument": "PySide6.QtPdf",
+    "QPdfView": "PySide6.QtPdfWidgets",
+}
+__all__ += list(_PDF_NAMES)
 
 # Kinetic (drag) scrolling for touch screens (kiosk/ui/touch_scroll.py) and screen sizes.
 from PySide6.QtCore import QPoint  # noqa: E402
@@ -153,3 +206,14 @@ __all__ += [
     "QScroller",
     "QScrollerProperties",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _PDF_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -8,14 +8,17 @@ timer and 回首页 both call it, so nothing of the last person stays on screen 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from kiosk.services.accounts import Account
-from kiosk.services.consent import Consent
-from kiosk.services.presence import PersonView
-from kiosk.services.views import CaseSummary, DraftView
-from kiosk.services.volunteers import Volunteer
+# Types only: the home screen is built before the services are imported (issue 19).
+if TYPE_CHECKING:
+    from kiosk.services.accounts import Account
+    from kiosk.services.consent import Consent
+    from kiosk.services.presence import PersonView
+    from kiosk.services.views import CaseSummary, DraftView
+    from kiosk.services.volunteers import Volunteer
 
-Resident = PersonView
+    Resident = PersonView
 
 
 @dataclass

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings
 from kiosk.devices.audio import AudioStatus
-from kiosk.services.printing import PrintProblem
 from kiosk.services.views import CaseSummary
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
@@ -20,6 +19,9 @@ from kiosk.ui.qt import QHBoxLayout, QLineEdit
 from kiosk.ui.sync_backend import QuarantineRow, SyncDetails
 from kiosk.ui.sync_panel_widget import EnrollPanel, SyncPanel
 from kiosk.ui.theme import FONT_SCALES
+
+if TYPE_CHECKING:  # printing (reportlab) is loaded on the first print, not with staff mode
+    from kiosk.services.printing import PrintProblem
 
 IDLE_STEPS = (60, 90, 120, 180, 300, 600)
 

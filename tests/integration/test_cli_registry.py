@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import _load_demo, main
+from kiosk.cli import main
 from kiosk.registry import demo
 from kiosk.services.context import open_kiosk
 from kiosk.services.registry import find_resident, registry_status
+from kiosk.services.startup import open_for_ui
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -80,9 +81,12 @@ def test_registry_load_replaces_and_refuses_bad_files(
 def test_the_demo_flag_loads_the_demo_registry_before_the_ui(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("KIOSK_DEMO_DATA", "0")  # restored after the test; _load_demo sets it
-    _load_demo(tmp_path)
-    _load_demo(tmp_path)  # twice: still one demo registry
+    monkeypatch.setenv("KIOSK_DEMO_DATA", "0")  # restored after the test; open_for_ui sets it
+    for _ in range(2):  # twice: still one demo registry
+        opened = open_for_ui(tmp_path, demo=True)  # what `kiosk --demo` runs behind the home
+        if opened.sync_worker is not None:
+            opened.sync_worker.stop()
+        opened.ctx.close()
     ctx = open_kiosk(tmp_path)
     try:
         assert registry_status(ctx).demo

@@ -127,3 +127,23 @@ def test_two_stores_on_one_file_share_the_sequence(tmp_path: Path) -> None:
     assert got == [f"261120-01-00{i}" for i in range(1, 5)]
     a.close()
     b.close()
+
+
+def test_open_at_head_skips_alembic(tmp_path: Path) -> None:
+    """A database stamped at the head opens without importing Alembic (issue 19)."""
+    import subprocess
+    import sys
+
+    from kiosk.store.database import head_revision
+    from kiosk.store.uow import Store
+
+    Store.open(tmp_path).close()  # creates and migrates
+    code = (
+        "import sys; from pathlib import Path; from kiosk.store.uow import Store; "
+        f"Store.open(Path({str(tmp_path)!r})).close(); "
+        "print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    # the head read from the files is Alembic's own
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()

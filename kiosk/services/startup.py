@@ -1,0 +1,75 @@
+"""Open the kiosk for the touch screen, off the GUI thread (issue 19: home screen first).
+
+kiosk/ui/app.py paints the home screen from the settings alone, then runs
+``open_for_ui`` in a background thread: the store (migrated only when its stamp is not
+the head), the demo data with ``--demo``, the form catalogue, the sync worker, and the
+modules the screens behind the home screen need, so that the first tap does not wait.
+No Qt here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.services.context import KioskContext, open_kiosk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Opened:
+    """The opened kiosk and its sync worker (None when it did not start)."""
+
+    ctx: KioskContext
+    sync_worker: Any
+
+
+def open_for_ui(data_root: Path, *, demo: bool = False, warm: Iterable[str] = ()) -> Opened:
+    """Open the kiosk under ``data_root`` ready for the first tap.
+
+    ``demo``: the demo flag on for this process's settings (``KIOSK_DEMO_DATA=1``, so a
+    settings reload keeps it), the demo volunteers and the synthetic registry loaded
+    (both idempotent). ``warm``: module names imported now rather than on the first tap.
+    Raises what ``open_kiosk`` raises (ConfigError, CryptoError); a sync worker that
+    does not start is logged, and the cases stay queued.
+    """
+    if demo:
+        os.environ["KIOSK_DEMO_DATA"] = "1"
+    ctx = open_kiosk(data_root, demo_data=True) if demo else open_kiosk(data_root)
+    try:
+        if ctx.settings.demo_data:
+            load_demo(ctx)
+        ctx.catalogue  # noqa: B018 — the form definitions, loaded now and not on a tap
+        worker = start_sync(ctx)
+        for name in warm:
+            importlib.import_module(name)
+    except BaseException:
+        ctx.close()
+        raise
+    return Opened(ctx, worker)
+
+
+def load_demo(ctx: KioskContext) -> None:
+    """Demo volunteers and the synthetic registry (``kiosk --demo``), idempotent."""
+    from kiosk.services.registry import load_demo_data
+    from kiosk.services.volunteers import ensure_demo_volunteers
+
+    ensure_demo_volunteers(ctx)
+    load_demo_data(ctx)
+
+
+def start_sync(ctx: KioskContext) -> Any:
+    """The background sync worker (a daemon thread), or None when it cannot start."""
+    from kiosk.services.sync import start_sync_worker
+
+    try:
+        return start_sync_worker(ctx)
+    except Exception:
+        log.exception("the sync worker did not start; cases stay queued")
+        return None

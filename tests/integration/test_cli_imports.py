@@ -1,0 +1,105 @@
+"""Import boundaries that keep the kiosk quick to start (issue 19).
+
+Each check runs a fresh interpreter with ``python -X importtime`` and reads which
+top-level packages were imported: ``kiosk --version``/``--help`` load no library at all,
+``kiosk forms list`` no store, Qt or PDF library, ``kiosk status`` on a database at head
+no Alembic, and the home screen neither the services, the store, printing nor the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import COMMANDS, build_parser
+
+HEAVY = {"PySide6", "sqlalchemy", "reportlab", "pydantic", "pydantic_settings", "alembic", "lark"}
+
+
+def imported(*code: str, data_root: Path | None = None) -> set[str]:
+    """Every module imported by ``python -X importtime *code`` (names as reported)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if data_root is not None:
+        env["KIOSK_HOME"] = str(data_root)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    names = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip())
+    assert names, "python -X importtime reported nothing"
+    return names
+
+
+def top_level(names: set[str]) -> set[str]:
+    return {n.split(".")[0] for n in names}
+
+
+@pytest.mark.parametrize("arg", ["--version", "--help"])
+def test_version_and_help_import_no_library(arg: str) -> None:
+    names = imported("-m", "kiosk", arg)
+    assert "kiosk.cli" in names
+    assert not top_level(names) & HEAVY
+    assert not {n for n in names if n.startswith("kiosk.") and n != "kiosk.cli"}
+
+
+def test_forms_list_imports_no_store_qt_or_pdf(tmp_path: Path) -> None:
+    names = imported("-m", "kiosk", "forms", "list", data_root=tmp_path)
+    assert "kiosk.forms.catalogue" in names
+    assert not top_level(names) & {"PySide6", "sqlalchemy", "reportlab", "alembic"}
+
+
+def test_status_at_head_skips_alembic_qt_and_pdf(tmp_path: Path) -> None:
+    imported("-m", "kiosk", "status", data_root=tmp_path)  # creates and migrates the store
+    names = imported("-m", "kiosk", "status", data_root=tmp_path)
+    assert "sqlalchemy" in top_level(names)
+    assert not top_level(names) & {"PySide6", "reportlab", "alembic"}
+
+
+def test_home_screen_is_built_from_a_small_set_of_imports() -> None:
+    names = imported("-c", "import kiosk.ui.app, kiosk.ui.main_window, kiosk.ui.home_page")
+    assert not top_level(names) & (HEAVY - {"PySide6"})
+    kiosk_packages = {".".join(n.split(".")[:2]) for n in names if n.startswith("kiosk.")}
+    for package in ("kiosk.server", "kiosk.printing", "kiosk.services", "kiosk.store"):
+        assert package not in kiosk_packages, f"the home screen imports {package}"
+    assert "PySide6.QtPdf" not in names  # the print preview loads it on use
+
+
+def _registered(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Top-level command → its help, as the parser holds them."""
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {choice.dest: str(choice.help) for choice in action._choices_actions}
+
+
+def test_the_command_table_matches_what_the_modules_register() -> None:
+    table = {c.name: c.help for c in COMMANDS}
+    assert len(table) == len(COMMANDS), "a command is listed twice"
+    assert _registered(build_parser("*")) == table
+    for c in COMMANDS:  # each module registers (at least) the names the table gives it
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(c.module).register(sub)
+        assert c.name in sub.choices, f"{c.module} does not register {c.name}"
+
+
+def test_a_sub_command_parses_with_only_its_module(capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli import parse_args
+
+    args = parse_args(["--data-dir", "/nowhere", "forms", "show", "elderly_allowance"])
+    assert args.command == "forms" and args.data_dir == "/nowhere"
+    assert callable(args.handler)
+    with pytest.raises(SystemExit) as exit_:
+        parse_args(["forms", "--help"])
+    assert exit_.value.code == 0
+    assert "check" in capsys.readouterr().out  # the forms command's own help
