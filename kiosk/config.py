@@ -104,12 +104,12 @@ class Settings:
     # of the Laplacian on the cropped page, 1000 px wide) are refused as blurred.
     camera: str = ""
     scan_folder: str = ""
-    min_sharpness: float = Field(default=60.0, ge=0.0, le=10000.0)
-    attachment_max_bytes: int = Field(default=15_000_000, ge=100_000, le=100_000_000)
+    min_sharpness: float = _bounded(60.0, ge=0.0, le=10000.0)
+    attachment_max_bytes: int = _bounded(15_000_000, ge=100_000, le=100_000_000)
     # Receipt slip (回执) on a thermal printer: "" none, "file:/path" (bytes appended),
     # "usb:VID:PID", "net:HOST[:PORT]", "serial:/dev/ttyUSB0", or "cups:QUEUE" (raw).
     receipt_printer: str = ""
-    receipt_width_mm: int = Field(default=58, ge=58, le=80)
+    receipt_width_mm: int = _bounded(58, ge=58, le=80)
     receipt_enabled: bool = True
     hall_phone: str = ""
 
