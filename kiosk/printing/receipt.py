@@ -41,7 +41,7 @@ class ReceiptSlip:
     photographed: int  # pages photographed at the kiosk
     when: str  # 2026年11月30日 14:05
     receipt_code: str | None  # BBR1:XXXX-XXXX-XXXX, one-time proof of presence (我的办件)
-    identity_code: str  # BBI1:…, the case's signed identity code (staff scan it)
+    identity_code: str  # BBI2:…, the case's signed identity code (staff scan it)
     phone: str = ""
     notes: list[str] = field(default_factory=list)
 

@@ -19,6 +19,7 @@ from PIL import Image
 from kiosk.cli import main
 from kiosk.devices.camera import draw_page
 from kiosk.printing.receipt import decode_escpos
+from kiosk.printing.signing import IDENTITY_PREFIX
 from kiosk.services.attachments import list_attachments
 from kiosk.services.cases import fill_case
 from kiosk.services.context import KioskContext, open_kiosk
@@ -60,7 +61,7 @@ def test_attach_a_scan_then_the_receipt_reads_back(
     assert image.width == 384  # 58 mm paper
     codes = _codes(image)
     receipt = next(c for c in codes if c.startswith("BBR1:"))
-    identity = next(c for c in codes if c.startswith("BBI1:"))
+    identity = next(c for c in codes if c.startswith(IDENTITY_PREFIX))
     ctx = open_kiosk(kiosk_home)
     try:
         with ctx.store.unit_of_work() as uow:
@@ -101,7 +102,9 @@ def test_receipt_pdf_preview_renders(kiosk_home: Path, tmp_path: Path) -> None:
     page = Image.open(tmp_path / "p.png")
     assert abs(page.width - 58 / 25.4 * 203) < 4  # the page is 58 mm wide
     codes = _codes(page)
-    assert any(c.startswith("BBI1:") for c in codes) and any(c.startswith("BBR1:") for c in codes)
+    assert any(c.startswith(IDENTITY_PREFIX) for c in codes) and any(
+        c.startswith("BBR1:") for c in codes
+    )
 
 
 def test_blurred_scan_is_refused_and_nothing_saved(
@@ -146,7 +149,7 @@ def test_receipt_to_a_network_printer_and_to_none(
     assert main(["receipt", number, "--printer", f"net:127.0.0.1:{port}"]) == 0
     thread.join(timeout=10)
     server.close()
-    assert any(c.startswith("BBI1:") for c in _codes(decode_escpos(bytes(got))))
+    assert any(c.startswith(IDENTITY_PREFIX) for c in _codes(decode_escpos(bytes(got))))
 
     # A printer that is not there: a clear message, exit 1, no traceback.
     dead = socket.socket()

@@ -10,6 +10,7 @@ from helpers import APPLICANT_ID, FORM_ID, example
 from pytestqt.qtbot import QtBot
 
 from kiosk.printing.receipt import decode_escpos
+from kiosk.printing.signing import IDENTITY_PREFIX
 from kiosk.services.cases import fill_case
 from kiosk.ui import backend
 from kiosk.ui.main_window import MainWindow
@@ -32,7 +33,9 @@ def test_receipt_printed_at_the_end(qtbot: QtBot, window: MainWindow, tmp_path: 
     qtbot.waitUntil(lambda: "回执已打印" in window.page.status.text(), timeout=20_000)
     image = decode_escpos(slips.read_bytes())
     codes = [r.text for r in zxingcpp.read_barcodes(image.convert("L"))]
-    assert any(c.startswith("BBR1:") for c in codes) and any(c.startswith("BBI1:") for c in codes)
+    assert any(c.startswith("BBR1:") for c in codes) and any(
+        c.startswith(IDENTITY_PREFIX) for c in codes
+    )
     assert number
 
 

@@ -133,7 +133,7 @@
 
   function countCodes(area, out) {
     var lines = area.value.split("\n").map(function (l) { return l.trim(); }).filter(Boolean);
-    var ids = lines.filter(function (l) { return l.indexOf("BBI1:") === 0; }).length;
+    var ids = lines.filter(function (l) { return /^BBI\d:/.test(l); }).length;
     var data = lines.filter(function (l) { return l.indexOf("BBD1:") === 0; }).length;
     out.textContent = lines.length ? "已扫：验真码 " + ids + " 个，数据码 " + data + " 个" : "";
   }
