@@ -260,7 +260,7 @@ def test_a_desk_printed_paper_scans_back_to_its_case(
     )  # fmt: skip
     page = next(tmp_path.glob("p*.png"))
     codes = [r.text for r in zxingcpp.read_barcodes(Image.open(page))]
-    identity = next(c for c in codes if c.startswith("BBI1:"))
+    identity = next(c for c in codes if c.startswith("BBI2:"))
     opened = desk.client.get("/desk/open", params={"code": identity}, follow_redirects=False)
     assert opened.headers["location"] == f"/desk/cases/{case_id}"
 

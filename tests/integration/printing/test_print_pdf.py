@@ -121,7 +121,7 @@ def test_every_qr_code_decodes_and_rebuilds_the_case(
 
     pdf = render_case_pdf(ctx, printed)
     codes = read_codes([degrade(page) for page in pages_png(pdf, tmp_path)])
-    identity = [c for c in codes if c.startswith("BBI1:")]
+    identity = [c for c in codes if c.startswith("BBI2:")]
     data = [c for c in codes if c.startswith("BBD1:")]
     assert len(identity) == 1 and 1 <= len(data) <= 2, codes
 
