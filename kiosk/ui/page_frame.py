@@ -69,7 +69,7 @@ class BasePage(QWidget):
         self.read_button = button(S.READ_ALOUD, "fa5s.volume-up", name="read", on_click=self.read)
         self.read_button.setVisible(on_read is not None)
         corner.addWidget(self.read_button)
-        # 正在朗读 with 停止, in the place of 朗读 while reading (nothing moves).
+        # 正在朗读 with 停止 beside 朗读 while reading.
         self.reading = label(S.READING, "small", name="reading")
         self.reading.hide()
         corner.addWidget(self.reading)
@@ -180,11 +180,10 @@ class BasePage(QWidget):
             self._on_read(self.spoken_text())
 
     def set_speaking(self, on: bool, on_stop: Callable[[], None] | None = None) -> None:
-        """Show 正在朗读 and 停止 (``on_stop``) instead of 朗读 while a text is read."""
+        """Show 正在朗读 and 停止 (``on_stop``) beside 朗读 while a text is read."""
         if on_stop is not None:
             self._on_stop = on_stop
         reading = on and self._on_read is not None
-        self.read_button.setVisible(self._on_read is not None and not reading)
         self.reading.setVisible(reading)
         self.stop_button.setVisible(reading)
 

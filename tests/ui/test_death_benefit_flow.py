@@ -157,7 +157,9 @@ def test_death_benefit_claim_end_to_end(
             qtbot.waitUntil(lambda: dialog.status.text() == "已送到打印机。", timeout=10_000)
             dialog.reject()
         assert printed == [case.id]
-    click(qtbot, w, "next")  # 办完了，回首页
+    click(qtbot, w, "next")  # 办完了
+    assert w.page.page_name == "rating"  # 好差评, skippable
+    click(qtbot, w, "next")  # 跳过
     assert w.page.page_name == "home" and w.session.resident is None
 
 
