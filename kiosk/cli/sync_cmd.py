@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from dataclasses import asdict
 from typing import Any
 
 from kiosk import events
@@ -16,6 +17,7 @@ from kiosk.services.sync import (
     SyncError,
     SyncStatus,
     enroll_device,
+    needs_reprint_cases,
     retry_quarantined,
     start_sync_worker,
     sync_once,
@@ -112,10 +114,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         status = sync_status(ctx)
+        reprint = needs_reprint_cases(ctx)
     finally:
         ctx.close()
     if args.json:
-        print_json(status)
+        print_json({**asdict(status), "needs_reprint": [asdict(r) for r in reprint]})
         return 0
     if not status.enrolled:
         print("not enrolled (kiosk enroll URL CODE)")
@@ -125,6 +128,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"last success {status.last_success_at:%Y-%m-%d %H:%M:%S} UTC")
     if status.last_error:
         print(f"last error: {status.last_error}")
+    for case in reprint:
+        print(
+            f"需重新打印 (print again): {case.new}, renumbered from {case.old} "
+            "(the server held that number for another case; the old paper is void)"
+        )
     return 0
 
 
