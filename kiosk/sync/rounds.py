@@ -149,15 +149,17 @@ def _learn_limits(store: Store, server: dict[str, Any]) -> None:
 
 
 def _prepare(target: Target, client: SyncClient) -> None:
-    """Before sending: a fresh token if ours expires soon (or was refused), then the
-    reconciliation check (kiosk.sync.reconcile). Raises SyncFailure."""
-    if tokens.renewal_due(target.store):
-        tokens.renew(target.store, client, target.data_root)
+    """Before sending: a fresh token if ours expires soon by the server's clock (or was
+    refused), then the reconciliation check (kiosk.sync.reconcile). Raises SyncFailure."""
     try:
         server = client.device_state()
     except AuthRefused:
         tokens.renew(target.store, client, target.data_root)  # expired or rotated away
         server = client.device_state()
+    else:
+        due = tokens.renewal_due_by_server(server)
+        if due if due is not None else tokens.renewal_due(target.store):
+            tokens.renew(target.store, client, target.data_root)
     _learn_limits(target.store, server)
     reconcile.check(target.store, client, server)
 

@@ -34,9 +34,9 @@ def test_two_workers_serve_and_migrate_once(database_url: str, tmp_path: Path) -
     home = tmp_path / "home"
     home.mkdir()
     server = ServerProcess(database_url, home, extra_args=("--workers", "2"))
-    server.start(timeout=60)
+    server.start(timeout=240)
     try:
-        answer = _health(server.url, timeout=120)
+        answer = _health(server.url, timeout=240)
         assert answer.status_code == 200 and answer.json()["status"] == "ok", answer.text
         # Every request answered, whichever worker takes it.
         for _ in range(10):
