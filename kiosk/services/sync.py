@@ -147,7 +147,11 @@ def enroll_device(
         raise SyncError(str(exc)) from exc
     ca_file = ctx.settings.server_ca_file or None
     try:
-        with SyncClient(url, ca_file=ca_file, timeout=timeout, insecure=insecure) as client:
+        client = SyncClient(url, ca_file=ca_file, timeout=timeout, insecure=insecure)
+    except ValueError as exc:  # the town's CA file cannot be used
+        raise SyncError(str(exc)) from exc
+    try:
+        with client:
             answer = tokens.enroll(client, ctx.data_root, ctx.store.device_id, code)
     except SyncFailure as exc:
         raise SyncError(f"enrollment failed: {exc}") from exc

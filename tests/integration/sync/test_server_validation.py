@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from server_process import ServerProcess
 from sync_helpers import enroll_raw, server_counts
 
-from kiosk.domain.case_hash import content_hash
+from kiosk.domain.case_hash import content_hash, envelope_digest
 from kiosk.domain.case_numbers import unenrolled_tag
 from kiosk.printing.signing import CaseIdentity, sign_identity
 from kiosk.registry.demo import demo_document
@@ -76,7 +76,11 @@ class Device:
             return packet
         try:
             fields = ("case_id", "number", "form_id", "form_version", "content_hash", "device_id")
-            code = sign_identity(CaseIdentity(*(packet[f] for f in fields)), self.key)
+            envelope = envelope_digest(
+                packet["finalized_at"], packet["volunteer_id"], packet["bundle_id"], packet["extra"]
+            )
+            identity = CaseIdentity(*(packet[f] for f in fields), envelope)  # format 2
+            code = sign_identity(identity, self.key)
         except (KeyError, TypeError, ValueError, OverflowError):
             return packet
         return {**packet, "identity_code": code}

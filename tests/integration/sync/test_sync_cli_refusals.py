@@ -74,3 +74,23 @@ def test_a_volunteer_id_longer_than_the_protocol_takes_is_refused_at_fill(
         _kiosk(root, "fill", FORM_ID, "--answers", str(answers), "--volunteer", "V" * 32).returncode
         == 0
     )
+
+
+def test_a_ca_file_that_cannot_be_read_is_a_clear_error_not_a_traceback(
+    sqlite_server: ServerProcess, tmp_path: Path
+) -> None:
+    root = tmp_path / "kiosk"
+    ctx = open_kiosk(root)
+    try:
+        code = sqlite_server.admin("enroll", "--name", "石马镇大厅1号机").strip()
+        enroll_device(ctx, sqlite_server.url, code)
+        missing = str(tmp_path / "town-ca.pem")
+        save_settings(root, ctx.settings.model_copy(update={"server_ca_file": missing}))
+    finally:
+        ctx.close()
+    run = _kiosk(root, "sync", "--once")
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert f"server_ca_file {missing} cannot be used" in run.stderr, run.stderr
+    enroll = _kiosk(root, "enroll", sqlite_server.url, "AAAA-BBBB-CCCC")
+    assert enroll.returncode != 0 and "Traceback" not in enroll.stderr, enroll.stderr
+    assert "cannot be used" in enroll.stderr, enroll.stderr
