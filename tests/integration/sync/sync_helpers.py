@@ -118,3 +118,17 @@ def enroll_raw(
         answer = http.post("/enroll", json=body)
         assert answer.status_code == 200, answer.text
     return device, answer.json()["token"], key
+
+
+def poison_case(ctx: KioskContext) -> str:
+    """A case whose volunteer id (40 characters) the protocol does not take: as a case made
+    before ``kiosk fill`` refused such ids (kiosk.services.cases.check_volunteer_id)."""
+    from helpers import FORM_ID, example
+
+    from kiosk.services.cases import fill_case
+
+    case_id = fill_case(ctx, FORM_ID, example(), volunteer_id="V001").id
+    with ctx.store.unit_of_work() as uow:
+        uow.cases.require(case_id).volunteer_id = "V" * 40
+        uow.commit()
+    return case_id
