@@ -7,6 +7,9 @@ from typing import Any
 
 from kiosk.cli.common import add_forms_dir, create_from_answers, preview_from_answers
 from kiosk.services.cases import fill_case, preview_case
+from kiosk.services.context import KioskContext
+from kiosk.services.sync import learn_case_numbers
+from kiosk.services.views import CaseSummary
 
 
 def register(sub: Any) -> None:
@@ -35,16 +38,18 @@ def cmd_fill(args: argparse.Namespace) -> int:
             args,
             lambda ctx, answers: preview_case(ctx, args.form, answers, resident_id=args.resident),
         )
-    return create_from_answers(
-        args,
-        lambda ctx, answers: [
-            fill_case(
-                ctx,
-                args.form,
-                answers,
-                volunteer_id=args.volunteer,
-                resident_id=args.resident,
-                case_id=args.case_id,
-            )
-        ],
+    return create_from_answers(args, lambda ctx, answers: [_fill(ctx, args, answers)])
+
+
+def _fill(ctx: KioskContext, args: argparse.Namespace, answers: dict[str, Any]) -> CaseSummary:
+    # A data root restored from an older copy must not reissue numbers the server holds:
+    # ask it first when it answered lately (2 s at most; offline, nothing waits).
+    learn_case_numbers(ctx)
+    return fill_case(
+        ctx,
+        args.form,
+        answers,
+        volunteer_id=args.volunteer,
+        resident_id=args.resident,
+        case_id=args.case_id,
     )

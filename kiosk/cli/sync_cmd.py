@@ -18,6 +18,7 @@ from kiosk.services.sync import (
     SyncError,
     SyncStatus,
     enroll_device,
+    needs_reprint_cases,
     retry_quarantined,
     start_sync_worker,
     sync_once,
@@ -123,6 +124,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         status = sync_status(ctx)
         refresh_catalogue(ctx)
         definitions, refused = status_lines(ctx), refused_definitions(ctx)
+        reprint = needs_reprint_cases(ctx)
     finally:
         ctx.close()
     audio = audio_output_status()  # 朗读 needs a sound device (espeak-ng exits 0 without)
@@ -134,6 +136,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "refused_definitions": refused,
                 "audio_ok": audio.ok,
                 "audio": audio.detail,
+                "needs_reprint": [asdict(r) for r in reprint],
             }
         )
         return 0
@@ -149,6 +152,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(line)
     sound = {True: "ok", False: "NO SOUND DEVICE (read-aloud is silent)", None: "unknown"}
     print(f"audio {sound[audio.ok]}: {audio.detail}")
+    for case in reprint:
+        print(
+            f"需重新打印 (print again): {case.new}, renumbered from {case.old} "
+            "(the server held that number for another case; the old paper is void)"
+        )
     return 0
 
 

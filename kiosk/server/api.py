@@ -38,7 +38,13 @@ from kiosk.server.api_models import (
     VersionsOut,
 )
 from kiosk.server.api_staff import add_staff_routes
-from kiosk.server.db import create_server_engine, migrate_to_head, server_home, session_factory
+from kiosk.server.db import (
+    MIGRATED_ENV,
+    create_server_engine,
+    migrate_to_head,
+    server_home,
+    session_factory,
+)
 from kiosk.server.epoch import Watermark, current_epoch, ensure_identity
 from kiosk.server.errors import BodyLimit, CatchAll, validation_error
 from kiosk.server.intake import IntakeBusy, ingest_batch
@@ -83,9 +89,15 @@ def create_app(
     staff_token: str | None = None,
     catalogue: Catalogue | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    migrate: bool = True,
 ) -> FastAPI:
+    """The town server's app. ``migrate`` False: the database is at head already (the
+    parent of ``kiosk-server run --workers N`` migrated it before starting the workers).
+    ValueError for a staff token that could never be presented (auth.check_staff_token)."""
+    staff_token = auth.check_staff_token(staff_token)  # ValueError: never usable
     engine = create_server_engine(db_url)
-    migrate_to_head(engine)
+    if migrate:
+        migrate_to_head(engine)
     sessions = session_factory(engine)
     forms = catalogue or default_catalogue()
     from kiosk.server.db import server_home
@@ -321,4 +333,6 @@ def app_from_env() -> FastAPI:
         os.environ.get("KIOSK_SERVER_DB") or None,
         staff_token=os.environ.get("KIOSK_SERVER_STAFF_TOKEN") or None,
         max_body_bytes=int(limit),
+        # The parent migrated before starting the workers (kiosk.server.cli.cmd_run).
+        migrate=os.environ.get(MIGRATED_ENV) != "1",
     )

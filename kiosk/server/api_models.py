@@ -96,9 +96,15 @@ class DeviceOut(BaseModel):
     limits: Limits
 
 
-class BatchIn(BaseModel):
+class BatchIn(Strict):
     cases: list[Any] = Field(
         description="case packets (kiosk.domain.case_packet); each is judged on its own"
+    )
+
+
+class NumberHeldOut(BaseModel):
+    last_seq: int = Field(
+        description="highest sequence the server holds for the number's day and device part"
     )
 
 
@@ -107,6 +113,10 @@ class CaseResultOut(BaseModel):
     status: int = Field(description="201 created, 202 already had, 409 conflict, 422 rejected")
     outcome: str
     reason: str | None
+    number_held: NumberHeldOut | None = Field(
+        default=None,
+        description="409 only: another case UUID holds this number; the kiosk renumbers",
+    )
 
 
 class BatchOut(BaseModel):

@@ -38,6 +38,12 @@ Status = Annotated[
 ]
 
 
+STAFF_REFUSED = (
+    "staff token required: Authorization: Bearer <the token given to kiosk-server run "
+    f"--staff-token or KIOSK_SERVER_STAFF_TOKEN, {auth.TOKEN_RULE}>"
+)
+
+
 def add_staff_routes(
     app: FastAPI,
     sessions: sessionmaker[Session],
@@ -53,7 +59,7 @@ def add_staff_routes(
             or token is None
             or not hmac.compare_digest(token.encode(), staff_token.encode())
         ):
-            raise refuse(request, 401, "staff token required (kiosk-server run --staff-token)")
+            raise refuse(request, 401, STAFF_REFUSED)
 
     deps = [Depends(staff)]
 

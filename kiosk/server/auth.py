@@ -36,6 +36,23 @@ TOKEN_LIFETIME = timedelta(days=30)
 # No 0/O/1/I/L: codes are read aloud and typed on a touch keypad.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _BEARER = re.compile(r"^Bearer +([A-Za-z0-9_\-]{16,128})$", re.IGNORECASE)
+# Every bearer token (device or staff) is 16-128 of these; a shorter staff token could
+# never be presented, so the server refuses to start with one (check_staff_token).
+_TOKEN = re.compile(r"^[A-Za-z0-9_\-]{16,128}$")
+TOKEN_RULE = "16-128 characters: letters, digits, '-' and '_'"
+
+
+def check_staff_token(token: str | None) -> str | None:
+    """The staff token as given (None or empty: the staff API is off); ValueError saying
+    the rule (TOKEN_RULE) when it could never be sent as ``Authorization: Bearer``."""
+    if not token:
+        return None
+    if not _TOKEN.match(token):
+        raise ValueError(
+            f"the staff token must be {TOKEN_RULE} (got {len(token)} characters); "
+            "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return token
 
 
 class EnrollmentError(Exception):
@@ -126,6 +143,20 @@ def _issue_token(device: Device, now: datetime) -> Issued:
     return Issued(device, token, now + TOKEN_LIFETIME)
 
 
+def _proves(
+    public_key: str, signature: str, purpose: str, nonce: str, ids: tuple[str, str], *extra: str
+) -> bool:
+    """The signature signs the proof message with the device id in its canonical spelling
+    or exactly as the request spelled it (upper case, no hyphens, braces, ``urn:uuid:``):
+    either proves the key, so a kiosk that spells its id otherwise is not refused (nor
+    throttled) for it. ``ids`` = (canonical, as sent)."""
+    for device_id in dict.fromkeys(ids):
+        message = proof_message(purpose, nonce, device_id, public_key, *extra)
+        if verify_proof(public_key, message, signature):
+            return True
+    return False
+
+
 def exchange(
     session: Session,
     *,
@@ -145,8 +176,7 @@ def exchange(
     except ValueError as exc:
         raise EnrollmentError("device_id is not a UUID", 422) from exc
     normalised = normalise_code(code)
-    message = proof_message(ENROLL_PURPOSE, nonce, wanted, public_key, normalised)
-    if not verify_proof(public_key, message, signature):
+    if not _proves(public_key, signature, ENROLL_PURPOSE, nonce, (wanted, device_id), normalised):
         raise EnrollmentError("signature does not prove possession of the device key")
     _spend_nonce(session, nonce, now)
     # The conditional update is the whole guard: of any number of concurrent requests
@@ -192,8 +222,7 @@ def renew(session: Session, *, device_id: str, nonce: str, signature: str) -> Is
     device = session.get(Device, wanted, with_for_update=True)
     if device is None or device.revoked_at is not None:
         raise EnrollmentError("device is not enrolled or was revoked; enroll it again")
-    message = proof_message(TOKEN_PURPOSE, nonce, wanted, device.public_key)
-    if not verify_proof(device.public_key, message, signature):
+    if not _proves(device.public_key, signature, TOKEN_PURPOSE, nonce, (wanted, device_id)):
         raise EnrollmentError("signature does not prove possession of the device key")
     _spend_nonce(session, nonce, now)
     return _issue_token(device, now)

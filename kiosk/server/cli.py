@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.server import auth, refdata, routing
-from kiosk.server.db import create_server_engine, migrate_to_head, session_factory
+from kiosk.server.db import MIGRATED_ENV, create_server_engine, migrate_to_head, session_factory
 from kiosk.sync.protocol import DEFAULT_MAX_BODY_BYTES
 
 
@@ -38,6 +38,12 @@ def _print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
+# How long uvicorn's supervisor waits for a worker to answer its health ping (uvicorn's
+# own default, 5 s, is shorter than a worker's start on a loaded machine: the supervisor
+# then killed and restarted every worker before it served, forever).
+WORKER_HEALTHCHECK_S = 60
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -51,19 +57,31 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.ssl_cert:
         ssl = {"ssl_certfile": args.ssl_cert, "ssl_keyfile": args.ssl_key}
     staff_token = args.staff_token or os.environ.get("KIOSK_SERVER_STAFF_TOKEN")
+    try:
+        staff_token = auth.check_staff_token(staff_token)
+    except ValueError as exc:
+        raise ServerCliError(f"--staff-token: {exc}", 2) from exc
     common = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False}
     if args.workers > 1:
-        # Worker processes build the app themselves (kiosk.server.api.app_from_env); each
-        # migrates at start, once between them (kiosk.server.db.migrate_to_head).
+        # Migrate once here, before any worker exists; the workers (which build the app
+        # themselves: kiosk.server.api.app_from_env) then skip it and start fast.
+        migrate_to_head(create_server_engine(args.db))
         os.environ.update(
             {
                 "KIOSK_SERVER_DB": args.db or "",
                 "KIOSK_SERVER_STAFF_TOKEN": staff_token or "",
                 "KIOSK_SERVER_MAX_BODY_BYTES": str(args.max_body_bytes),
+                MIGRATED_ENV: "1",
             }
         )
+        print(f"kiosk-server: {args.workers} workers starting on {args.host}:{args.port}")
         uvicorn.run(
-            "kiosk.server.api:app_from_env", factory=True, workers=args.workers, **common, **ssl
+            "kiosk.server.api:app_from_env",
+            factory=True,
+            workers=args.workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+            **common,
+            **ssl,
         )
         return 0
     app = create_app(args.db, staff_token=staff_token, max_body_bytes=args.max_body_bytes)
@@ -243,7 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8460)
-    p.add_argument("--staff-token", help="bearer token for the staff API (else none)")
+    p.add_argument(
+        "--staff-token",
+        help=f"bearer token for the staff API ({auth.TOKEN_RULE}; else none)",
+    )
     p.add_argument("--ssl-cert", help="PEM certificate for HTTPS")
     p.add_argument("--ssl-key", help="PEM private key for HTTPS")
     p.add_argument(

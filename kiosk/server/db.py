@@ -5,17 +5,20 @@ The same code runs on both; Alembic migrations (kiosk/server/migrations) bring e
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import platformdirs
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.store.sqlbase import configure_sqlite
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DB_FILE = "server.sqlite3"
 
@@ -97,8 +100,18 @@ def alembic_config() -> Config:
     return config
 
 
+# Set by ``kiosk-server run --workers N`` after it migrated: its workers skip migrating.
+MIGRATED_ENV = "KIOSK_SERVER_MIGRATED"
 # Key of the PostgreSQL advisory lock held while migrating (any constant shared by all).
 MIGRATION_LOCK = 61062
+
+
+def _heads(connection: Connection) -> tuple[str, ...]:
+    """The database's current revisions (the version table of migrations/env.py)."""
+    context = MigrationContext.configure(
+        connection, opts={"version_table": "server_alembic_version"}
+    )
+    return tuple(context.get_current_heads())
 
 
 def migrate_to_head(engine: Engine) -> None:
@@ -116,8 +129,16 @@ def migrate_to_head(engine: Engine) -> None:
             connection.commit()
         try:
             with connection.begin():
+                before = _heads(connection)
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+                after = _heads(connection)
+            if before != after:
+                log.warning(
+                    "database migrated to head (%s -> %s)",
+                    ",".join(before) or "empty",
+                    ",".join(after),
+                )
         finally:
             if postgres:
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})

@@ -44,6 +44,10 @@ def validation_error(_request: Request, exc: Exception) -> JSONResponse:
         }
         for e in errors[:20]
     ]
+    if any(e.get("type") == "json_invalid" for e in errors):
+        # A body that is not JSON at all is 400, as docs/sync-protocol.md says; 422 is for
+        # JSON that breaks the schema.
+        return JSONResponse(envelope(error="the body is not JSON"), status_code=400)
     first: dict[str, Any] = detail[0] if detail else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(p) for p in first["loc"]) or "request"
     body = envelope(error=f"{where}: {first['msg']}", detail=detail)

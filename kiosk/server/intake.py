@@ -85,7 +85,8 @@ def _attempt(
         holder = holders.setdefault(p.number, p.case_id)
         if holder != p.case_id:
             reason = f"the number {p.number} is already held by another case ({holder})"
-            results[p.case_id] = CaseResult(p.case_id, CONFLICT, reason)
+            held = _highest_seq(session, p.number)
+            results[p.case_id] = CaseResult(p.case_id, CONFLICT, reason, held)
             continue
         results[p.case_id] = CaseResult(p.case_id, CREATED)
         new_cases.append(_case_row(p, source, now))
@@ -127,6 +128,22 @@ def _attempt(
                 ],
             )
     return results
+
+
+def _highest_seq(session: Session, number: str) -> int:
+    """The highest sequence the server holds under ``number``'s day and device part
+    (``YYMMDD-DD-``): a kiosk whose number is taken renumbers past it (docs/sync-protocol.md,
+    "A number the server already holds")."""
+    prefix = number.rsplit("-", 1)[0] + "-"
+    highest = 0
+    query = select(ServerCase.number).where(
+        ServerCase.number > prefix, ServerCase.number < prefix + "~"
+    )
+    for held in session.scalars(query):
+        tail = held[len(prefix) :]
+        if tail.isdigit() and len(tail) <= 6:
+            highest = max(highest, int(tail))
+    return highest
 
 
 def _case_row(p: CasePacket, source: str, now: Any) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from kiosk.services.views import AnswerResult, CaseSummary, DraftView
 from kiosk.store.models import CaseRow
 from kiosk.store.repositories import CaseRepository, PersonalData, open_note
 from kiosk.store.uow import UnitOfWork
+from kiosk.sync.protocol import MAX_VOLUNTEER_CHARS
 
 
 class CaseError(Exception):
@@ -137,6 +138,7 @@ def _new_row(
     bundle_id: str | None,
     case_id: str | None = None,
 ) -> CaseRow:
+    check_volunteer_id(volunteer_id)
     device_no = uow.meta.get(DEVICE_NO_KEY)
     device = device_part(int(device_no) if device_no else None, ctx.store.device_id)
     number = uow.cases.next_number(day=ctx.today(), device=device)
@@ -154,6 +156,21 @@ def _new_row(
     )
     uow.cases.add(row)
     return row
+
+
+def check_volunteer_id(volunteer_id: str | None) -> None:
+    """CaseError unless the volunteer id fits the sync protocol (at most
+    MAX_VOLUNTEER_CHARS = 32 characters, the server's column; docs/sync-protocol.md,
+    "Limits"): refused when the case is made, not found out when it is sent."""
+    if volunteer_id is None:
+        return
+    if not volunteer_id or len(volunteer_id) > MAX_VOLUNTEER_CHARS:
+        raise CaseError(
+            f"volunteer id must be 1-{MAX_VOLUNTEER_CHARS} characters "
+            f"(got {len(volunteer_id)}): the town server stores no longer ones"
+        )
+    if not volunteer_id.isprintable():
+        raise CaseError("volunteer id must not contain control characters")
 
 
 def start_case(

@@ -23,13 +23,22 @@ from kiosk.sync import tokens
 from kiosk.sync.client import SyncClient, SyncFailure, check_server_url
 from kiosk.sync.lock import SyncBusy
 from kiosk.sync.pull import read_reference
+from kiosk.sync.renumber import Renumbered, needs_reprint
 from kiosk.sync.retention import purge_acknowledged
-from kiosk.sync.rounds import SyncOptions, SyncReport, Target, current_status, run_round
+from kiosk.sync.rounds import (
+    SyncOptions,
+    SyncReport,
+    Target,
+    current_status,
+    learn_numbers,
+    run_round,
+)
 from kiosk.sync.state import SyncStatus
 from kiosk.sync.worker import SyncWorker
 
 __all__ = [
     "QuarantinedCase",
+    "Renumbered",
     "SyncBusy",
     "SyncError",
     "SyncReport",
@@ -38,6 +47,8 @@ __all__ = [
     "apply_enrollment",
     "apply_stored_reference",
     "enroll_device",
+    "learn_case_numbers",
+    "needs_reprint_cases",
     "purge_expired",
     "quarantined_cases",
     "retry_quarantined",
@@ -109,6 +120,20 @@ def sync_status(ctx: KioskContext) -> SyncStatus:
     return current_status(ctx.store)
 
 
+def learn_case_numbers(ctx: KioskContext, *, timeout_s: float = 2.0) -> bool:
+    """Before ``kiosk fill`` hands out a number: raise the day counters to the numbers the
+    server holds from this device, if the server answered within the last day (at most
+    ``timeout_s``; offline, nothing happens and nothing waits). True if the server answered.
+    (kiosk.sync.rounds.learn_numbers; the sync worker does the same at each round's start.)"""
+    return learn_numbers(_target(ctx), timeout_s=timeout_s)
+
+
+def needs_reprint_cases(ctx: KioskContext) -> list[Renumbered]:
+    """Cases the kiosk renumbered because the server held their number, not printed again
+    yet (old and new number; no personal data): ``kiosk status`` and the staff page."""
+    return needs_reprint(ctx.store)
+
+
 def sync_once(ctx: KioskContext, options: SyncOptions | None = None) -> SyncReport:
     """Send everything pending now (ignoring backoff), then pull statuses and reference data."""
     try:
@@ -145,7 +170,11 @@ def enroll_device(
         raise SyncError(str(exc)) from exc
     ca_file = ctx.settings.server_ca_file or None
     try:
-        with SyncClient(url, ca_file=ca_file, timeout=timeout, insecure=insecure) as client:
+        client = SyncClient(url, ca_file=ca_file, timeout=timeout, insecure=insecure)
+    except ValueError as exc:  # the town's CA file cannot be used
+        raise SyncError(str(exc)) from exc
+    try:
+        with client:
             answer = tokens.enroll(client, ctx.data_root, ctx.store.device_id, code)
     except SyncFailure as exc:
         raise SyncError(f"enrollment failed: {exc}") from exc

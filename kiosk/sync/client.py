@@ -83,9 +83,14 @@ def check_server_url(url: str, *, insecure: bool = False) -> str:
 
 
 def tls_verify(ca_file: str | None) -> ssl.SSLContext | bool:
-    """Verify the server certificate: with the town's own CA file when one is set."""
+    """Verify the server certificate: with the town's own CA file when one is set.
+    ValueError naming the file when it cannot be read or holds no certificate."""
     if ca_file:
-        return ssl.create_default_context(cafile=ca_file)
+        try:
+            return ssl.create_default_context(cafile=ca_file)
+        except (OSError, ssl.SSLError) as exc:  # missing, unreadable, not PEM
+            why = getattr(exc, "strerror", None) or type(exc).__name__
+            raise ValueError(f"server_ca_file {ca_file} cannot be used: {why}") from exc
     return True
 
 

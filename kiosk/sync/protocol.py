@@ -52,17 +52,30 @@ class ProtocolError(Exception):
 
 @dataclass(frozen=True)
 class CaseResult:
+    """One case's result. ``held_seq`` is set only on a 409 for a number the server holds
+    for another case UUID: the highest sequence the server holds for that number's day
+    and device part, so the kiosk can renumber past all of them at once (NUMBER_HELD)."""
+
     case_id: str
     status: int
     reason: str | None = None
+    held_seq: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "case_id": self.case_id,
             "status": self.status,
             "outcome": OUTCOME_NAMES[self.status],
             "reason": self.reason,
         }
+        if self.held_seq is not None:
+            body["number_held"] = {"last_seq": self.held_seq}
+        return body
+
+    @property
+    def number_held(self) -> bool:
+        """A 409 because another case UUID holds this case's number (kiosk: renumber)."""
+        return self.status == CONFLICT and self.held_seq is not None
 
 
 def envelope(**fields: Any) -> dict[str, Any]:
@@ -96,5 +109,13 @@ def parse_batch_results(body: Any, sent_ids: list[str]) -> dict[str, CaseResult]
             raise ProtocolError("batch result names an unknown case or status")
         if reason is not None and not isinstance(reason, str):
             raise ProtocolError("batch result reason is not text")
-        out[case_id] = CaseResult(case_id, status, reason)
+        out[case_id] = CaseResult(case_id, status, reason, _held_seq(item.get("number_held")))
     return out
+
+
+def _held_seq(value: Any) -> int | None:
+    """``number_held.last_seq`` of a 409 result (None when absent or malformed)."""
+    seq = value.get("last_seq") if isinstance(value, dict) else None
+    if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 1_000_000:
+        return seq
+    return None

@@ -38,6 +38,7 @@ from kiosk.sync.backoff import Backoff
 from kiosk.sync.batches import Batch, Item, batch_body, suspects, take_batch
 from kiosk.sync.client import SyncClient, SyncFailure
 from kiosk.sync.protocol import ACKNOWLEDGED, CONFLICT, REJECTED, CaseResult
+from kiosk.sync.renumber import renumberable
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,9 @@ class PushResult:
     error: SyncFailure | None = None
     quarantined_ids: list[str] = field(default_factory=list)
     epochs: set[str] = field(default_factory=set)
+    # 409 number_held for cases this kiosk made: case UUID -> the server's highest
+    # sequence for the number (kiosk.sync.renumber); left pending, renumbered by the round.
+    number_held: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -189,6 +193,10 @@ def _apply(
             row = uow.cases.get(r.case_id)
             if entry is None or row is None or entry.state != "pending":
                 continue
+            if r.number_held and r.held_seq is not None and renumberable(row, store.device_id):
+                out.number_held[r.case_id] = r.held_seq  # renumbered, not quarantined
+                entry.last_error = f"number held on the server: {r.reason or ''}"[:200]
+                continue
             entry.state, entry.last_error = "quarantined", reason[:200]
             entry.quarantined_at, entry.suspected_at = now, None
             if can_transition(row.state, CaseState.QUARANTINED):
@@ -230,6 +238,7 @@ def _add(total: PushResult, part: PushResult) -> None:
     total.failed += part.failed
     total.quarantined_ids += part.quarantined_ids
     total.epochs |= part.epochs
+    total.number_held.update(part.number_held)
 
 
 def _split_and_record(

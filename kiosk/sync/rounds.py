@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +17,17 @@ from kiosk import events
 from kiosk.config import Settings
 from kiosk.store.models import OutboxEntry, utcnow
 from kiosk.store.uow import Store
-from kiosk.sync import lock, reconcile, state, tokens
+from kiosk.sync import lock, reconcile, renumber, state, tokens
 from kiosk.sync.attachments_push import pending_count, push_attachments
 from kiosk.sync.backoff import Backoff
-from kiosk.sync.client import AuthRefused, SyncClient, SyncFailure
+from kiosk.sync.client import AuthRefused, SyncClient, SyncFailure, device_no_of
 from kiosk.sync.pull import pull_changes, pull_reference
 from kiosk.sync.push import PushResult, push_all
 
 log = logging.getLogger(__name__)
 NOT_ENROLLED = "not enrolled with a town server (kiosk enroll URL CODE)"
+# ``learn_numbers`` asks the server only when its last exchange succeeded this recently.
+LEARN_IF_ANSWERED_WITHIN = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -85,15 +87,32 @@ def current_status(store: Store) -> state.SyncStatus:
         )
 
 
+class ClientRefused(SyncFailure):
+    """The settings name a server the kiosk must not talk to (plain http:// to another
+    machine without ``allow_insecure_http``, an address that is not a URL): said in
+    plain English, recorded as the round's error, never a traceback."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, reachable=False)
+
+
 def _client(target: Target, options: SyncOptions) -> SyncClient | None:
+    """The client for the enrolled server (None: not enrolled). Raises ClientRefused."""
     with target.store.unit_of_work() as uow:
         creds = state.load_credentials(uow.meta, target.store.cipher)
     settings = target.get_settings()
     if creds is None or not settings.server_url:
         return None
+    try:
+        return _open_client(settings, creds.token, options)
+    except ValueError as exc:  # InsecureServer says why
+        raise ClientRefused(f"not syncing: {exc}") from exc
+
+
+def _open_client(settings: Settings, token: str, options: SyncOptions) -> SyncClient:
     return SyncClient(
         settings.server_url,
-        token=creds.token,
+        token=token,
         ca_file=settings.server_ca_file or None,
         timeout=options.timeout_s,
         insecure=settings.allow_insecure_http,
@@ -136,15 +155,17 @@ def _learn_limits(store: Store, server: dict[str, Any]) -> None:
 
 
 def _prepare(target: Target, client: SyncClient) -> None:
-    """Before sending: a fresh token if ours expires soon (or was refused), then the
-    reconciliation check (kiosk.sync.reconcile). Raises SyncFailure."""
-    if tokens.renewal_due(target.store):
-        tokens.renew(target.store, client, target.data_root)
+    """Before sending: a fresh token if ours expires soon by the server's clock (or was
+    refused), then the reconciliation check (kiosk.sync.reconcile). Raises SyncFailure."""
     try:
         server = client.device_state()
     except AuthRefused:
         tokens.renew(target.store, client, target.data_root)  # expired or rotated away
         server = client.device_state()
+    else:
+        due = tokens.renewal_due_by_server(server)
+        if due if due is not None else tokens.renewal_due(target.store):
+            tokens.renew(target.store, client, target.data_root)
     _learn_limits(target.store, server)
     reconcile.check(target.store, client, server)
 
@@ -162,8 +183,64 @@ def _push(target: Target, client: SyncClient, options: SyncOptions, force: bool)
     )
 
 
+RENUMBER_PASSES = 3  # a renumbered case colliding again is renumbered again, this often
+
+
+def _renumber_and_resend(
+    target: Target, client: SyncClient, options: SyncOptions, pushed: PushResult
+) -> None:
+    """Cases answered 409 ``number_held`` get the next free number, re-signed, and go
+    again in this round (kiosk.sync.renumber); ``pushed`` adds what the resend did."""
+    for _ in range(RENUMBER_PASSES):
+        if pushed.error is not None or not pushed.number_held:
+            return
+        held, pushed.number_held = pushed.number_held, {}
+        if not renumber.renumber(target.store, target.data_root, held):
+            return
+        again = _push(target, client, options, force=True)
+        pushed.sent += again.sent
+        pushed.quarantined += again.quarantined
+        pushed.failed = again.failed
+        pushed.error = again.error
+        pushed.number_held = again.number_held
+
+
+def learn_numbers(
+    target: Target, *, timeout_s: float = 2.0, recent: timedelta = LEARN_IF_ANSWERED_WITHIN
+) -> bool:
+    """Before handing out case numbers: when the server answered within ``recent``, ask it
+    (``GET /device``, ``timeout_s`` at most) for this device's number and its highest case
+    number per day, and raise the day counters to them (a data root restored from an older
+    copy then continues after the numbers the server holds). Offline, long unreachable,
+    not enrolled or refused: returns False at once, nothing changed; never raises, never
+    takes the sync lock (a running worker may hold it)."""
+    with target.store.unit_of_work() as uow:
+        online = state.read_online(uow.meta)
+        last = state.get_time(uow.meta, state.LAST_SUCCESS)
+    if not online or last is None or utcnow() - last > recent:
+        return False
+    try:
+        client = _client(target, SyncOptions(timeout_s=timeout_s))
+        if client is None:
+            return False
+        with client:
+            server = client.device_state()
+    except SyncFailure as exc:
+        log.info("case numbers not checked with the server: %s", exc)
+        return False
+    reconcile.keep_device_no(target.store, device_no_of(server))
+    reconcile.raise_day_counters(target.store, server.get("last_numbers"))
+    return True
+
+
 def _run_round(target: Target, options: SyncOptions, *, force: bool, pull: bool) -> SyncReport:
-    client = _client(target, options)
+    try:
+        client = _client(target, options)
+    except ClientRefused as exc:
+        _record(target.store, online=False, error=str(exc))
+        return SyncReport(
+            pending=current_status(target.store).pending, online=False, error=str(exc)
+        )
     if client is None:
         return SyncReport(pending=current_status(target.store).pending, error=NOT_ENROLLED)
     changes = attachments_sent = 0
@@ -193,6 +270,7 @@ def _run_round(target: Target, options: SyncOptions, *, force: bool, pull: bool)
                     pushed.error = again.error
                 except SyncFailure as exc:
                     pushed.error = exc
+            _renumber_and_resend(target, client, options, pushed)
             sent, quarantined, failed = pushed.sent, pushed.quarantined, pushed.failed
             failure = pushed.error
         if failure is None and pull:
@@ -230,7 +308,10 @@ def _run_round(target: Target, options: SyncOptions, *, force: bool, pull: bool)
 
 def probe(target: Target, options: SyncOptions) -> bool:
     """Is the town server reachable? (GET /health; cheap, no database work on either side.)"""
-    client = _client(target, options)
+    try:
+        client = _client(target, options)
+    except ClientRefused:
+        return False
     if client is None:
         return False
     with client:

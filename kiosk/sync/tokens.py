@@ -78,6 +78,28 @@ def renewal_due(store: Store, now: datetime | None = None) -> bool:
     return expires is None or expires - (now or utcnow()) < RENEW_BEFORE
 
 
+def renewal_due_by_server(answer: dict[str, Any]) -> bool | None:
+    """By the server's own clock (the one that counts): does the token of a ``GET /device``
+    answer expire within RENEW_BEFORE of that answer's ``server_time``? None when the
+    answer lacks either time (then ``renewal_due`` decides by the kiosk's clock). A kiosk
+    whose clock is weeks off thus neither renews at every round nor lets its token lapse."""
+    expires = _server_time(answer.get("token_expires_at"))
+    now = _server_time(answer.get("server_time"))
+    if expires is None or now is None:
+        return None
+    return expires - now < RENEW_BEFORE
+
+
+def _server_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.removesuffix("Z"))
+    except ValueError:
+        return None
+    return stamp.replace(tzinfo=None)
+
+
 def renew(store: Store, client: SyncClient, data_root: Path) -> state.Credentials:
     """Get a fresh token by signing a nonce; the client uses it from now on.
     Raises SyncFailure (AuthRefused when the device was revoked)."""

@@ -26,6 +26,7 @@ def clone_cases(ctx: KioskContext, source_id: str, n: int) -> list[str]:
     number and its personal data encrypted under its own id, and its identity code signed for
     that id (fast: no form engine)."""
     import uuid
+    from datetime import datetime
 
     from sqlalchemy import insert
 
@@ -41,13 +42,18 @@ def clone_cases(ctx: KioskContext, source_id: str, n: int) -> list[str]:
         data = uow.cases.read_personal(row)
         template = {c.name: getattr(row, c.name) for c in CaseRow.__table__.columns}
         ids, cases = [], []
+        # Real numbers of the source's day and device part: the trust rule checks the
+        # number's device part against the signer (kiosk.printing.trust).
+        day = datetime.strptime(row.number[:6], "%y%m%d").date()
+        device = row.number.split("-")[1]
         for _ in range(n):
             case_id = str(uuid.uuid4())
-            copy = CaseRow(**dict(template, id=case_id, number=case_id[:20]))
+            number = uow.cases.next_number(day=day, device=device)
+            copy = CaseRow(**dict(template, id=case_id, number=number))
             uow.cases.write_personal(copy, data)
             signed = sign_case(copy, key)
             cases.append(
-                dict(template, id=case_id, number=case_id[:20], personal=copy.personal)
+                dict(template, id=case_id, number=number, personal=copy.personal)
                 | {"identity_code": signed}
             )
             ids.append(case_id)
@@ -112,3 +118,17 @@ def enroll_raw(
         answer = http.post("/enroll", json=body)
         assert answer.status_code == 200, answer.text
     return device, answer.json()["token"], key
+
+
+def poison_case(ctx: KioskContext) -> str:
+    """A case whose volunteer id (40 characters) the protocol does not take: as a case made
+    before ``kiosk fill`` refused such ids (kiosk.services.cases.check_volunteer_id)."""
+    from helpers import FORM_ID, example
+
+    from kiosk.services.cases import fill_case
+
+    case_id = fill_case(ctx, FORM_ID, example(), volunteer_id="V001").id
+    with ctx.store.unit_of_work() as uow:
+        uow.cases.require(case_id).volunteer_id = "V" * 40
+        uow.commit()
+    return case_id

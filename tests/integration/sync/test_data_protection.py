@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from server_process import ServerProcess
 from sqlalchemy import create_engine, select, text
-from sync_helpers import KioskFactory, add_cases, clone_cases, outbox_states
+from sync_helpers import KioskFactory, add_cases, clone_cases, outbox_states, poison_case
 
 from kiosk.services.cases import show_case
 from kiosk.services.sync import purge_expired, sync_once
@@ -101,12 +101,9 @@ def test_the_scan_finds_a_ciphertext_that_sqlite_leaves_behind(tmp_path: Path) -
 def test_quarantined_cases_are_purged_after_their_own_retention(
     sqlite_server: ServerProcess, make_kiosk: KioskFactory
 ) -> None:
-    from helpers import FORM_ID, example
-
-    from kiosk.services.cases import fill_case
 
     ctx = make_kiosk(sqlite_server, quarantine_retention_days=90)
-    bad = fill_case(ctx, FORM_ID, example(), volunteer_id="V" * 40).id
+    bad = poison_case(ctx)
     assert sync_once(ctx).quarantined == 1
     assert purge_expired(ctx, now=utcnow()) == 0
     later = utcnow().replace(year=utcnow().year + 1)

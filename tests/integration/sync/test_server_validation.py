@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from server_process import ServerProcess
 from sync_helpers import enroll_raw, server_counts
 
-from kiosk.domain.case_hash import content_hash
+from kiosk.domain.case_hash import content_hash, envelope_digest
 from kiosk.domain.case_numbers import unenrolled_tag
 from kiosk.printing.signing import CaseIdentity, sign_identity
 from kiosk.registry.demo import demo_document
@@ -76,7 +76,11 @@ class Device:
             return packet
         try:
             fields = ("case_id", "number", "form_id", "form_version", "content_hash", "device_id")
-            code = sign_identity(CaseIdentity(*(packet[f] for f in fields)), self.key)
+            envelope = envelope_digest(
+                packet["finalized_at"], packet["volunteer_id"], packet["bundle_id"], packet["extra"]
+            )
+            identity = CaseIdentity(*(packet[f] for f in fields), envelope)  # format 2
+            code = sign_identity(identity, self.key)
         except (KeyError, TypeError, ValueError, OverflowError):
             return packet
         return {**packet, "identity_code": code}
@@ -270,3 +274,35 @@ def test_a_kiosk_gets_only_its_halls_villages_and_the_fields_prefill_needs(
         assert set(person) <= allowed
         assert "secret_flag" not in person.get("flags", {})
     assert "6217170000123456780" not in json.dumps(got)
+
+
+def test_a_body_that_is_not_json_is_400_and_unknown_batch_fields_422(device: Device) -> None:
+    """As docs/sync-protocol.md says: 400 for a body that is not JSON (not pydantic's 422);
+    a batch body with a top-level field the protocol lacks is refused like any unknown
+    field (422), not silently ignored."""
+    for raw in (b"not json", b'{"cases": [', b"\xff\xfe"):
+        answer = device.http.post(
+            "/cases/batch", content=raw, headers={"Content-Type": "application/json"}
+        )
+        assert answer.status_code == 400, (raw, answer.text)
+        assert answer.json()["error"] == "the body is not JSON"
+    answer = device.http.post("/cases/batch", json={"cases": [], "sneaky": 1})
+    assert answer.status_code == 422 and "sneaky" in answer.json()["error"], answer.text
+    assert device.http.post("/cases/batch", json={"cases": []}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "spell",
+    [str.upper, lambda d: d.replace("-", ""), lambda d: "{" + d + "}", lambda d: "urn:uuid:" + d],
+)
+def test_an_enrollment_in_another_spelling_of_the_device_id_proves_the_key(
+    server: ServerProcess, spell: Any
+) -> None:
+    """A kiosk that spells its id otherwise (and signs that spelling) is enrolled under the
+    canonical id, not refused as a bad signature counted toward throttling."""
+    wanted = str(uuid.uuid4())
+    device, token, _key = enroll_raw(server, device_id=spell(wanted))
+    with httpx.Client(base_url=server.url + "/api/v1", timeout=30) as http:
+        answer = http.get("/device", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.json()["device_id"] == wanted, answer.text
+    assert device == spell(wanted)

@@ -9,9 +9,15 @@ import httpx
 import pytest
 from fault_proxy import FaultProxy
 from server_process import ServerProcess
-from sync_helpers import KioskFactory, add_cases, clone_cases, outbox_states, server_counts
+from sync_helpers import (
+    KioskFactory,
+    add_cases,
+    clone_cases,
+    outbox_states,
+    poison_case,
+    server_counts,
+)
 
-from kiosk.services.cases import fill_case
 from kiosk.services.packets import case_packet
 from kiosk.services.sync import quarantined_cases, sync_once, sync_status
 from kiosk.sync.backoff import Backoff
@@ -56,11 +62,10 @@ def test_a_case_the_server_refuses_is_a_per_case_422_never_a_500(
 def test_a_poison_case_among_ten_good_ones_is_quarantined_and_the_ten_arrive(
     server: ServerProcess, make_kiosk: KioskFactory
 ) -> None:
-    from helpers import FORM_ID, example
 
     ctx = make_kiosk(server)
     good = add_cases(ctx, 5)
-    poison = fill_case(ctx, FORM_ID, example(), volunteer_id="V" * 40).id
+    poison = poison_case(ctx)
     good += add_cases(ctx, 5)
     report = sync_once(ctx, OPTIONS)
     assert (report.sent, report.quarantined, report.error) == (10, 1, None), report

@@ -53,3 +53,19 @@ def test_backoff_grows_is_capped_and_jittered() -> None:
     assert 1 <= delays[0] <= 2 and 2 <= delays[1] <= 4
     assert all(30 <= d <= 60 for d in delays[6:])
     assert len({round(b.delay(3, rng), 6) for _ in range(20)}) > 1
+
+
+def test_a_held_number_result_round_trips_and_a_malformed_hint_is_ignored() -> None:
+    from kiosk.sync.protocol import CONFLICT, CaseResult, envelope, parse_batch_results
+
+    held = CaseResult("a", CONFLICT, "the number 261130-01-011 is already held", 20)
+    other = CaseResult("b", CONFLICT, "the server has this case with other content")
+    body = envelope(results=[held.to_dict(), other.to_dict()])
+    assert held.to_dict()["number_held"] == {"last_seq": 20}
+    assert "number_held" not in other.to_dict()
+    parsed = parse_batch_results(body, ["a", "b"])
+    assert parsed["a"].number_held and parsed["a"].held_seq == 20
+    assert not parsed["b"].number_held
+    for hint in ({"last_seq": "20"}, {"last_seq": True}, {"last_seq": -1}, [20], None):
+        item = {**held.to_dict(), "number_held": hint}
+        assert not parse_batch_results(envelope(results=[item]), ["a"])["a"].number_held
