@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "bangban-kiosk"
@@ -78,6 +78,17 @@ class Settings(BaseSettings):
 
     # Demo data (synthetic registry, demo volunteers) for trying the kiosk out.
     demo_data: bool = False
+
+    @field_validator("device_name", "town_name")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        """Printed on every page (the hall's name): the paper's entry check (kiosk.printable)."""
+        from kiosk.printable import UnprintableText, printable
+
+        try:
+            return printable(value, "服务中心名称")
+        except UnprintableText as exc:
+            raise ValueError(exc.message_en.split(": ", 1)[1]) from exc
 
 
 def load_settings(data_root: Path, **overrides: Any) -> Settings:

@@ -4,9 +4,11 @@ font chain; the refusal says what is wrong with which character."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.forms.schema import Question
 from kiosk.forms.values import coerce
 from kiosk.printable import UnprintableText, kind, printable
@@ -60,3 +62,12 @@ def test_an_answer_with_an_ext_h_character_says_which_character() -> None:
     value, problems = coerce(q, "张\U00031350", today=date(2026, 1, 1), choices=[])
     assert value is None and "「姓名」里的“\U00031350”字暂时打印不出来" in problems[0].message
     assert "看不见" not in problems[0].message
+
+
+def test_the_hall_name_on_every_page_is_checked_too(tmp_path: Path) -> None:
+    (tmp_path / "settings.toml").write_text(
+        'device_name = "石马镇😀中心 帮办机"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"device_name: .*U\+1F600"):
+        load_settings(tmp_path)
+    assert Settings(device_name="Lu\u0308 中心").device_name == "Lü 中心"
