@@ -139,7 +139,8 @@ def unprintable_problem(q: Question, bad: list[str]) -> ValidationProblem:
     what each character is (a 字 the fonts lack, an emoji, invisible ...; kiosk.printable);
     the English one names code points only, never the text (it may be a name)."""
     exc = UnprintableText(field_name(q), q.name, bad)
-    return problem("text.unprintable", exc.message, exc.message_en)
+    # the problem list names the question already: the English words without the prefix
+    return problem("text.unprintable", exc.message, exc.message_en.split(": ", 1)[1])
 
 
 def _number(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[Any, list[Any]]:
