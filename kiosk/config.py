@@ -127,6 +127,12 @@ class Settings:
             except ValueError as exc:
                 problems.append((f.name, str(exc)))
                 continue
+            if f.name in _PRINTED and value != f.default:
+                try:
+                    value = _printable(value)  # NFC, or refused
+                except ValueError as exc:
+                    problems.append((f.name, str(exc)))
+                    continue
             object.__setattr__(self, f.name, value)
         if problems:
             raise SettingsError(problems)
@@ -190,6 +196,21 @@ def _check_bounds(value: Any, metadata: Any) -> None:
         raise ValueError(f"Input should be greater than or equal to {metadata['ge']}")
     if "le" in metadata and value > metadata["le"]:
         raise ValueError(f"Input should be less than or equal to {metadata['le']}")
+
+
+# Printed on every page (the hall's name): the paper's entry check (kiosk.printable). The
+# defaults print; only a changed value loads the font chain (settings are read before the
+# first screen, issue 19).
+_PRINTED = ("device_name", "town_name")
+
+
+def _printable(value: str) -> str:
+    from kiosk.printable import UnprintableText, printable
+
+    try:
+        return printable(value, "服务中心名称")
+    except UnprintableText as exc:
+        raise ValueError(exc.message_en.split(": ", 1)[1]) from exc
 
 
 def load_settings(data_root: Path, **overrides: Any) -> Settings:

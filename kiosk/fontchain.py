@@ -9,16 +9,22 @@ characters of GB 18030-2022 level 2), plus Latin, digits and CJK punctuation.
 
 ``undrawable(text)`` is the rule the answer layer uses to refuse text the paper could
 not show (emoji, private-use characters, unassigned code points), so a case never holds
-what its print would drop. Core module: no Qt, no drawing; the chain's cmaps are read
-once per process with reportlab's TrueType parser (about 0.15 s).
+what its print would drop. Core module: no Qt, no drawing; each face's coverage is read
+once per process, only when a character is not in the faces before it, from a table
+cached on disk (``coverage``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+import platformdirs
 
 from kiosk.assets import assets_dir
 
@@ -54,15 +60,54 @@ def face_path(face: ChainFace) -> Path:
     return path
 
 
-@cache
-def _coverage() -> tuple[frozenset[int], ...]:
+def _cache_key(path: Path) -> str:
+    """A face file's identity for the coverage cache: its size, modification time and a
+    hash of its first 64 KiB (the table directory and ``head`` with its checksum).
+    Hashing the whole 33 MB chain would cost about half a second a start."""
+    stat = path.stat()
+    with path.open("rb") as f:
+        head = f.read(65536)
+    digest = hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}:".encode() + head)
+    return digest.hexdigest()[:32]
+
+
+def _cache_dir() -> Path:
+    """Where coverage tables are kept: ``$KIOSK_FONT_CACHE``, else the user cache folder."""
+    override = os.environ.get("KIOSK_FONT_CACHE")
+    return Path(override) if override else Path(platformdirs.user_cache_dir("kiosk")) / "fonts"
+
+
+def _parse_coverage(face: ChainFace) -> array[int]:
     from reportlab.pdfbase.ttfonts import TTFontFile
 
-    covered = []
-    for face in FONT_CHAIN:
-        parsed = TTFontFile(str(face_path(face)), subfontIndex=face.subfont_index)
-        covered.append(frozenset(cp for cp, glyph in parsed.charToGlyph.items() if glyph))
-    return tuple(covered)
+    parsed = TTFontFile(str(face_path(face)), subfontIndex=face.subfont_index)
+    return array("I", sorted(cp for cp, glyph in parsed.charToGlyph.items() if glyph))
+
+
+@cache
+def coverage(index: int) -> frozenset[int]:
+    """The code points face ``index`` of FONT_CHAIN maps to a glyph.
+
+    Read once per process from a table cached on disk (``_cache_dir()``, keyed by
+    ``_cache_key`` of the face file, so a changed font is parsed again); parsing a face
+    with reportlab instead costs 0.2-1 s. A cache that cannot be written is skipped.
+    """
+    face = FONT_CHAIN[index]
+    path = face_path(face)
+    cached = _cache_dir() / f"{path.stem}-{face.subfont_index}-{_cache_key(path)}.cmap"
+    table = array("I")
+    try:
+        table.frombytes(cached.read_bytes())
+    except (OSError, ValueError):
+        table = _parse_coverage(face)
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(f".{os.getpid()}.part")
+            partial.write_bytes(table.tobytes())
+            partial.replace(cached)
+        except OSError:
+            pass  # read-only home: parse again next time
+    return frozenset(table)
 
 
 def face_for(ch: str) -> int | None:
@@ -75,8 +120,8 @@ def face_for(ch: str) -> int | None:
     if unicodedata.category(ch) in _REFUSED_CATEGORIES:
         return None
     cp = ord(ch)
-    for i, covered in enumerate(_coverage()):
-        if cp in covered:
+    for i in range(len(FONT_CHAIN)):
+        if cp in coverage(i):  # the fallbacks' tables are read only when needed
             return i
     return None
 

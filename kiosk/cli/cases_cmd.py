@@ -71,7 +71,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print_json([{**c.__dict__, "names": names.get(c.id, "")} for c in cases])
         return 0
     print_table(
-        ["NUMBER", "STATE", "FORM", "NAMES", "VOLUNTEER", "CREATED (UTC)"],
+        ["NUMBER", "STATE", "FORM", "NAMES", "VOLUNTEER", "CREATED (UTC)", "BUNDLE"],
         [
             [
                 c.number,
@@ -80,6 +80,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 names.get(c.id, "-") or "-",
                 c.volunteer_id or "-",
                 c.created_at.strftime("%Y-%m-%d %H:%M"),
+                c.bundle_id or "-",
             ]
             for c in cases
         ],
@@ -108,6 +109,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"{s.number}  {s.form_title}  [{s.state_label} / {s.state}]")
     print(f"uuid {s.id}  form {s.form_id} v{s.form_version}  department {s.department}")
     print(f"volunteer {s.volunteer_id or '-'}  hash {detail.content_hash or '-'}")
+    if s.bundle_id:
+        print(f"bundle {s.bundle_id}  (kiosk print --bundle {s.bundle_id} --out FILE.pdf)")
     if detail.purged:
         print("(personal data purged after the retention period)")
     section = None

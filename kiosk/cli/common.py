@@ -166,6 +166,9 @@ def create_from_answers(
     for case in cases:
         form = f" {case.form_id}" if show_form else ""
         print(f"case {case.number} {case.id}{form} {case.state}")
+    bundles = {case.bundle_id for case in cases if case.bundle_id}
+    for bundle_id in sorted(bundles):
+        print(f"bundle {bundle_id} (print: kiosk print --bundle {bundle_id} --out FILE.pdf)")
     return 0
 
 

@@ -19,7 +19,11 @@ def register(sub: Any) -> None:
         "printer, else to the system default printer.",
     )
     p.add_argument("number", nargs="?", help="case number or UUID")
-    p.add_argument("--bundle", help="print every case of a life-event bundle (bundle id)")
+    p.add_argument(
+        "--bundle",
+        help="print every case of a life-event bundle (bundle id, or the number of any of "
+        "its cases)",
+    )
     p.add_argument(
         "--title",
         help="the life event on the bundle's cover (default: found from the bundle's forms)",
@@ -47,8 +51,9 @@ def cmd_print(args: argparse.Namespace) -> int:
         if args.out:
             # A file is an export of the paper's personal data: audited as such.
             if args.bundle:
-                title = args.title or printing.bundle_title(ctx, args.bundle)
-                pdf = printing.export_bundle_pdf(ctx, args.bundle, actor=args.actor, title=title)
+                bundle_id = printing.resolve_bundle(ctx, args.bundle)
+                title = args.title or printing.bundle_title(ctx, bundle_id)
+                pdf = printing.export_bundle_pdf(ctx, bundle_id, actor=args.actor, title=title)
             else:
                 pdf = printing.export_case_pdf(ctx, args.number, actor=args.actor)
             try:

@@ -8,6 +8,7 @@ select_multiple as a list, yes_no as a bool, repeats as a list of dicts.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,9 +18,10 @@ from kiosk.domain.dates import parse_date
 from kiosk.domain.errors import DomainError, ValidationProblem
 from kiosk.domain.idcard import parse_id_number
 from kiosk.domain.phone import normalize_mobile
-from kiosk.fontchain import describe, undrawable
+from kiosk.fontchain import undrawable
 from kiosk.forms.schema import Choice, Question
 from kiosk.forms.value_types import QUESTION_VALUE_TYPES, decimal_text, read
+from kiosk.printable import UnprintableText
 
 YES = frozenset({"yes", "y", "true", "1", "是", "对", "有"})
 NO = frozenset({"no", "n", "false", "0", "否", "不是", "没有", "无"})
@@ -40,7 +42,7 @@ def coerce(
 ) -> tuple[Any, list[ValidationProblem]]:
     """Return (stored value, problems). An error leaves the value None; warnings keep it."""
     if isinstance(raw, str):
-        raw = raw.strip()
+        raw = unicodedata.normalize("NFC", raw).strip()  # as typed, whatever the input method
     if is_empty(raw):
         return None, []
     if isinstance(raw, dict) or (isinstance(raw, list) and q.type != "select_multiple"):
@@ -133,16 +135,12 @@ def _too_big(limit: Decimal | int, unit: str) -> list[ValidationProblem]:
 
 def unprintable_problem(q: Question, bad: list[str]) -> ValidationProblem:
     """Text with characters the kiosk's fonts cannot draw (kiosk.fontchain): refused at entry,
-    so a case never holds what its printed form would show as a blank. The English message
-    names code points only, never the text (it may be a name)."""
-    shown = "、".join(ch if ch.isprintable() and not ch.isspace() else "看不见的字符" for ch in bad)
-    return problem(
-        "text.unprintable",
-        f"“{field_name(q)}”里有打印不出来的字符：{shown}。"
-        "请删掉它（表情符号、特殊符号都不行），生僻字请用输入法或手写输入选字。",
-        f"{q.name}: characters the font chain cannot print: "
-        + ", ".join(describe(ch) for ch in bad),
-    )
+    so a case never holds what its printed form would show as a blank. The message says
+    what each character is (a 字 the fonts lack, an emoji, invisible ...; kiosk.printable);
+    the English one names code points only, never the text (it may be a name)."""
+    exc = UnprintableText(field_name(q), q.name, bad)
+    # the problem list names the question already: the English words without the prefix
+    return problem("text.unprintable", exc.message, exc.message_en.split(": ", 1)[1])
 
 
 def _number(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[Any, list[Any]]:

@@ -23,9 +23,11 @@ from kiosk.printing.layout import (
     Draw,
     Flow,
     box,
+    fit_size,
     hline,
     register_font,
     text,
+    width,
     wrap,
 )
 from kiosk.printing.pdf import BODY, SMALL, layout_case, materials_block, section_title
@@ -47,8 +49,10 @@ def _footer(
 ) -> None:
     y = MARGIN - 2
     hline(c, MARGIN, MARGIN + CONTENT_W, y + 12, 0.4)
-    text(c, MARGIN, y, left, 8.5, color=GREY)
-    text(c, PAGE_W / 2, y, f"第 {page} 页 / 共 {total} 页", 9.5, align="center")
+    centre = f"第 {page} 页 / 共 {total} 页"
+    room = PAGE_W / 2 - width(centre, 9.5) / 2 - MARGIN - 8  # left of the page number
+    text(c, MARGIN, y, left, fit_size(left, 8.5, room, smallest=5.0), color=GREY)
+    text(c, PAGE_W / 2, y, centre, 9.5, align="center")
     right = "请妥善保管，凭办件编号查询进度"
     if whole:
         right = f"全套 第 {whole[0]} 页 / 共 {whole[1]} 页"
@@ -86,7 +90,12 @@ def _layout_cover(cover: BundleCover, pages_of: list[int]) -> list[list[Draw]]:
 
     flow.place(78, head)
     section_title(flow, "本次办理的事项", keep_with=24)
-    widths = (28.0, 104.0, CONTENT_W - 132.0 - 150.0 - 40.0, 150.0, 40.0)
+    # The 办件编号 column is as wide as the widest number (an unenrolled kiosk's device
+    # part makes it 19 characters), up to 170 pt; a number wider still is drawn smaller.
+    # A number is never wrapped: a clerk types or scans it whole.
+    widest = max((width(n, BODY) for n, _, _ in cover.cases), default=0.0) + 10
+    num_w = min(max(104.0, widest), 170.0)
+    widths = (28.0, num_w, CONTENT_W - 28.0 - num_w - 150.0 - 40.0, 150.0, 40.0)
     header = ("序号", "办件编号", "事项", "承办部门和窗口（按顺序）", "页数")
     rows = [header] + [
         (str(i), n, t, f"{d}：{desks}" if desks else d, f"{p} 页")
@@ -95,7 +104,10 @@ def _layout_cover(cover: BundleCover, pages_of: list[int]) -> list[list[Draw]]:
         )
     ]
     for r, values in enumerate(rows):
-        wrapped = [wrap(v, BODY, w - 7) for v, w in zip(values, widths, strict=True)]
+        wrapped = [
+            [v] if k == 1 else wrap(v, BODY, w - 7)
+            for k, (v, w) in enumerate(zip(values, widths, strict=True))
+        ]
         h = max(len(x) for x in wrapped) * BODY * 1.45 + 7
 
         def draw(
@@ -110,7 +122,8 @@ def _layout_cover(cover: BundleCover, pages_of: list[int]) -> list[list[Draw]]:
                 box(c, x, top - h, w, h, line=0.4, fill=SHADE if shade else None)
                 y = top - 3.5 - BODY
                 for line in lines:
-                    text(c, x + 3.5, y, line, BODY, bold=not shade and k == 1)
+                    size = fit_size(line, BODY, w - 8) if k == 1 else BODY
+                    text(c, x + 3.5, y, line, size, bold=not shade and k == 1)
                     y -= BODY * 1.45
                 x += w
 

@@ -22,8 +22,10 @@ from kiosk.printing.layout import (
     Draw,
     Flow,
     box,
+    fit_size,
     hline,
     text,
+    width,
     wrap,
 )
 from kiosk.printing.pdf_grid import (
@@ -71,7 +73,8 @@ def _header(flow: Flow, sheet: CaseSheet) -> None:
             y -= 23
         text(c, MARGIN, y + 2, f"承办部门：{sheet.department}", BODY)
         text(c, MARGIN, y - 26, "办件编号", BODY, color=GREY)
-        text(c, MARGIN + 48, y - 28, sheet.number, 20, bold=True)
+        number_size = fit_size(sheet.number, 20, title_w - 48)  # never wrapped or clipped
+        text(c, MARGIN + 48, y - 28, sheet.number, number_size, bold=True)
         qx = MARGIN + CONTENT_W - qr_w
         draw_qr(c, matrix, qx, top - qr_w, MODULE)
         text(c, qx + qr_w / 2, top - qr_w - 8, "验真码", SMALL, align="center", color=GREY)
@@ -179,23 +182,41 @@ def _data_codes(flow: Flow, sheet: CaseSheet) -> None:
         flow.place(size + 16, draw)
 
 
+LAST = -1  # the data codes after the approvals (or in their free half)
+
+
 def layout_case(sheet: CaseSheet) -> list[list[Draw]]:
-    """The pages of one case. The data codes go last, in the free half of the approval
-    sections when there is one; when that costs an extra page, they go before the
-    declaration instead (measuring both is cheap: nothing is drawn yet)."""
-    last = _layout(sheet, codes_early=False)
-    if len(last) <= 2:
-        return last
-    early = _layout(sheet, codes_early=True)
-    return early if len(early) < len(last) else last
+    """The pages of one case, with the data codes where they cost the fewest pages.
+
+    The codes' places, in order of preference: last (in the free half of the approval
+    sections when there is one, else below them), before the declaration, then after
+    each section from the last to the first. Every place is measured (nothing is drawn
+    yet, so a layout costs about a millisecond) and the first with the fewest pages
+    wins: a code never gets a page of its own while an earlier page has room for it.
+    """
+    best, alone = _layout(sheet, LAST)
+    if not sheet.data_payloads or (len(best) <= 2 and not alone):
+        return best
+    for at in range(len(sheet.sections), -1, -1):
+        pages, _ = _layout(sheet, at)
+        if len(pages) < len(best) or (alone and len(pages) == len(best)):
+            best, alone = pages, False
+    return best
 
 
-def _layout(sheet: CaseSheet, *, codes_early: bool) -> list[list[Draw]]:
+def _layout(sheet: CaseSheet, codes_at: int) -> tuple[list[list[Draw]], bool]:
+    """One arrangement: the data codes after section ``codes_at`` (``len(sections)``:
+    after the materials, before the declaration), or ``LAST``. Returns the pages and
+    whether the codes opened a page of their own (only possible at ``LAST``)."""
+
     def continuation(page: int) -> tuple[float, Draw]:
         def draw(c: Canvas) -> None:
-            text(c, MARGIN, TOP - 10, f"{sheet.title}（续）", BODY, color=GREY)
             number = f"办件编号 {sheet.number}"
-            text(c, MARGIN + CONTENT_W, TOP - 10, number, BODY + 1, bold=True, align="right")
+            size = fit_size(number, BODY + 1, CONTENT_W / 2)
+            text(c, MARGIN + CONTENT_W, TOP - 10, number, size, bold=True, align="right")
+            title = f"{sheet.title}（续）"
+            room = CONTENT_W - width(number, size) - 12
+            text(c, MARGIN, TOP - 10, title, fit_size(title, BODY, room), color=GREY)
             hline(c, MARGIN, MARGIN + CONTENT_W, TOP - 16, 0.8)
 
         return 24.0, draw
@@ -203,7 +224,7 @@ def _layout(sheet: CaseSheet, *, codes_early: bool) -> list[list[Draw]]:
     flow = Flow(continuation)
     _header(flow, sheet)
     _notices(flow, sheet)
-    for section in sheet.sections:
+    for at, section in enumerate(sheet.sections):
         units: list[Table | list[Row]] = []  # runs of grid fields, and tables
         for block in section.blocks:
             if isinstance(block, Table):
@@ -226,22 +247,29 @@ def _layout(sheet: CaseSheet, *, codes_early: bool) -> list[list[Draw]]:
                 for h, draw in placed:
                     flow.place(h, draw)
         flow.gap(6)
+        if at == codes_at:
+            _data_codes(flow, sheet)
+            flow.gap(4)
     materials_block(flow, sheet.materials, "需带材料（工作人员收到后打勾）")
     flow.gap(6)
     if sheet.rules:
         rules_block(flow, sheet.rules)
         flow.gap(6)
-    if codes_early:
+    if codes_at == len(sheet.sections):
         _data_codes(flow, sheet)
         flow.gap(4)
     declaration_block(flow, sheet)
     flow.gap(4)
-    spare = _codes_in_slot(sheet) if len(sheet.approvals) % 2 and not codes_early else None
+    last = codes_at == LAST
+    spare = _codes_in_slot(sheet) if len(sheet.approvals) % 2 and last else None
     approvals_block(flow, sheet.approvals, spare)
     flow.gap(4)
-    if spare is None and not codes_early:
+    alone = False
+    if spare is None and last:
+        before = len(flow.pages)
         _data_codes(flow, sheet)
-    return flow.pages
+        alone = len(flow.pages) > before
+    return flow.pages, alone
 
 
 def _codes_in_slot(sheet: CaseSheet) -> SlotDraw | None:

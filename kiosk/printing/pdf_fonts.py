@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from kiosk.fontchain import FONT_CHAIN, PRIMARY, face_for, face_path
+from kiosk.fontchain import FONT_CHAIN, face_for, face_path
 
 FAMILIES = tuple(face.family for face in FONT_CHAIN)
 
@@ -52,30 +52,34 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 
 @cache
-def register_fonts() -> str:
-    """Register every face of the chain once per process; return the primary font name.
+def _registered(index: int) -> str:
+    """Register face ``index`` of the chain with reportlab (once per process); its name.
 
     The names are the family names, set explicitly (never a generic fallback), so
-    viewers and printers cannot swap in a font with Japanese glyph forms.
+    viewers and printers cannot swap in a font with Japanese glyph forms. Parsing a face
+    costs 0.1-1 s, so a fallback face is registered only when a text needs it.
     """
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    for face in FONT_CHAIN:
-        if face.family not in registered:
-            path = str(face_path(face))
-            pdfmetrics.registerFont(TTFont(face.family, path, subfontIndex=face.subfont_index))
-    return PRIMARY.family
+    face = FONT_CHAIN[index]
+    if face.family not in pdfmetrics.getRegisteredFontNames():
+        path = str(face_path(face))
+        pdfmetrics.registerFont(TTFont(face.family, path, subfontIndex=face.subfont_index))
+    return face.family
+
+
+def register_fonts() -> str:
+    """Register the chain's primary face; return its font name (fallbacks come on demand)."""
+    return _registered(0)
 
 
 @lru_cache(maxsize=8192)
 def _face_name(ch: str) -> str:
     index = face_for(ch)
-    return FAMILIES[index if index is not None else 0]
+    return _registered(index if index is not None else 0)
 
 
 @lru_cache(maxsize=16384)
 def char_width(ch: str, size: float) -> float:
-    register_fonts()
     return pdfmetrics.stringWidth(ch, _face_name(ch), size)
 
 

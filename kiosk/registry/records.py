@@ -14,6 +14,7 @@ from typing import Any
 from kiosk.domain.errors import DomainError
 from kiosk.domain.idcard import parse_id_number
 from kiosk.domain.phone import normalize_mobile
+from kiosk.printable import UnprintableText, printable
 
 FORMAT = "kiosk-registry"
 FORMAT_VERSION = 1
@@ -165,6 +166,16 @@ def _id_of(raw: Any, today: date) -> str | None:
         return None
 
 
+def _printable(text: str, key: str, label: str, problems: list[str]) -> str:
+    """``text`` in NFC, or a problem naming the field when the paper could not show it
+    (kiosk.printable: the same check as a resident's answers)."""
+    try:
+        return printable(text, label, key)
+    except UnprintableText as exc:
+        problems.append(exc.message_en)
+        return text
+
+
 def _parse_one(
     raw: Any,
     villages: set[str],
@@ -185,6 +196,8 @@ def _parse_one(
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 40:
         problems.append("name: must be a text of 1-40 characters")
+    else:
+        name = _printable(name, "name", "姓名", problems)
     village = raw.get("village")
     if village not in villages:
         problems.append("village: not a value of the village list (lists.yaml)")
@@ -194,6 +207,8 @@ def _parse_one(
     household = raw.get("household")
     if not isinstance(household, str) or not household.strip() or len(household) > 40:
         problems.append("household: must be a text of 1-40 characters (the 户号)")
+    else:
+        household = _printable(household, "household", "户号", problems)
     role = raw.get("household_role", "head")
     if role not in HOUSEHOLD_ROLES:
         problems.append(f"household_role: must be one of {', '.join(HOUSEHOLD_ROLES)}")

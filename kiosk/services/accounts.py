@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from kiosk.printable import UnprintableText, printable
 from kiosk.services import audit
 from kiosk.services.context import KioskContext
 from kiosk.store.crypto import FieldCipher
@@ -126,8 +127,13 @@ def add_account(
     account_id = normalize_id(account_id)
     if not account_id or len(account_id) > 16 or not account_id.replace("-", "").isalnum():
         raise AccountError("an account id is 1-16 letters or digits")
-    if not name.strip() or len(name.strip()) > 20:
+    name = " ".join(name.split())
+    if not name or len(name) > 20:
         raise AccountError("an account needs a display name of 1-20 characters")
+    try:  # printed as 帮办人 / 经办人 on the paper: the same check as answers
+        name = printable(name, "姓名", "--name (display name)")
+    except UnprintableText as exc:
+        raise AccountError(f"{exc.message_en}; nothing saved ({exc.message})") from exc
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
     check_pin(pin)
@@ -139,7 +145,7 @@ def add_account(
             row = AccountRow(id=account_id)
             uow.session.add(row)
         row.role, row.demo = role, demo
-        row.name = cipher.encrypt(name.strip().encode(), context=f"account:{account_id}".encode())
+        row.name = cipher.encrypt(name.encode(), context=f"account:{account_id}".encode())
         row.pin_hash = hash_pin(cipher, pin)
         throttle = uow.session.get(LoginThrottle, account_id)
         if throttle is not None:

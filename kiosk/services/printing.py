@@ -17,6 +17,7 @@ from sqlalchemy import select
 from kiosk import events
 from kiosk.device_identity import load_or_create_signing_key, public_key_bytes
 from kiosk.domain.case_states import CaseState, check_transition
+from kiosk.printable import UnprintableText, printable
 from kiosk.printing import cups, cups_jobs
 from kiosk.printing.document import render_bundle, render_case
 from kiosk.printing.qr_codec import encode_data_codes
@@ -104,6 +105,22 @@ def render_case_pdf(ctx: KioskContext, case_id: str) -> bytes:
     return render_case(case_sheet(ctx, case_id))
 
 
+def resolve_bundle(ctx: KioskContext, key: str) -> str:
+    """The bundle id for ``key``: a bundle id, or the number or UUID of any case of the
+    bundle (what a clerk has on the paper). Raises CaseError when neither fits."""
+    key = key.strip()
+    with ctx.store.unit_of_work() as uow:
+        if uow.cases.in_bundle(key):
+            return key
+        row = uow.cases.get_by_number(key) or uow.cases.get(key)
+        if row is not None and row.bundle_id:
+            return row.bundle_id
+        number = row.number if row is not None else None
+    if number is not None:
+        raise CaseError(f"case {number} is not part of a bundle; print it alone")
+    raise CaseError(f"no bundle {key} (give the bundle id or the number of one of its cases)")
+
+
 def _bundle_cases(ctx: KioskContext, bundle_id: str) -> list[tuple[str, str]]:
     """(case id, form id) of the finalized cases of one bundle intake, in order."""
     with ctx.store.unit_of_work() as uow:
@@ -134,6 +151,11 @@ def render_bundle_pdf(ctx: KioskContext, bundle_id: str, *, title: str | None = 
     if not ids:
         raise CaseError(f"no finalized cases in bundle {bundle_id}")
     title = title or bundle_title(ctx, bundle_id)
+    if title:  # printed on the cover: the same check as every answer (kiosk.printable)
+        try:
+            title = printable(" ".join(title.split()), "标题", "--title")
+        except UnprintableText as exc:
+            raise CaseError(f"{exc.message_en}; nothing printed") from exc
     sheets = [case_sheet(ctx, case_id) for case_id in ids]
     cover = BundleCover(
         title=f"{title} 一件事联办" if title else "一件事联办 申请材料",
@@ -240,7 +262,9 @@ def export_case_pdf(ctx: KioskContext, case_id: str, *, actor: str = "staff") ->
 def export_bundle_pdf(
     ctx: KioskContext, bundle_id: str, *, title: str | None = None, actor: str = "staff"
 ) -> bytes:
-    """A bundle's PDF for a file, each of its cases audited as exported."""
+    """A bundle's PDF for a file, each of its cases audited as exported; ``bundle_id`` may
+    be the number of any member case (resolve_bundle)."""
+    bundle_id = resolve_bundle(ctx, bundle_id)
     pdf = render_bundle_pdf(ctx, bundle_id, title=title)
     with ctx.store.unit_of_work() as uow:
         for row in uow.cases.in_bundle(bundle_id):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -259,7 +260,9 @@ def test_cli_bundle_list_example_fill(tmp_path: Path, capsys: pytest.CaptureFixt
     answers.write_text(capsys.readouterr().out, encoding="utf-8")
     assert json.loads(answers.read_text(encoding="utf-8")) == bundle_example()
     assert main([*home, "bundle", "fill", BUNDLE, "--answers", str(answers)]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    *lines, bundle_line = capsys.readouterr().out.splitlines()
+    # the bundle id, so the clerk can print the whole set (kiosk print --bundle ID)
+    assert re.fullmatch(r"bundle [0-9a-f-]{36} \(print: kiosk print --bundle .*\)", bundle_line)
     assert [line.split()[3] for line in lines] == [
         "pension_death_benefit",
         "welfare_stop",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from kiosk.printable import UnprintableText, printable
 from kiosk.server import routing
 from kiosk.server.db import lock_changes
 from kiosk.server.desk import audit, sms
@@ -94,8 +95,13 @@ def my_step(view: CaseView, actor: Actor, posted: Posted) -> StepView:
 
 
 def plain_words(text: str, what: str) -> str:
-    """A desk's words for the resident: one line; refused when a scanner typed them."""
+    """A desk's words for the resident: one line in NFC; refused when a scanner typed them
+    or when they hold characters the kiosk's paper cannot print (kiosk.printable)."""
     words = " ".join(text.split())
+    try:
+        words = printable(words, what)
+    except UnprintableText as exc:
+        raise ActionRefused(exc.message + "没有保存。") from exc
     if looks_scanned(words):
         raise ActionRefused(
             f"{what}像是扫码枪扫进来的编码（验真码或办件编号），不是写给群众的话，没有保存。"

@@ -49,7 +49,7 @@ def test_entry_refuses_what_cannot_print_naming_the_field() -> None:
     q = Question(type="text", name="heir_name", label="这位继承人叫什么名字？", print_label="姓名")
     value, problems = coerce(q, "张三😀", today=date(2026, 1, 1), choices=[])
     assert value is None and problems[0].code == "text.unprintable"
-    assert "“姓名”" in problems[0].message and "😀" in problems[0].message
+    assert "「姓名」" in problems[0].message and "😀" in problems[0].message
     assert "U+1F600" in problems[0].message_en and "张三" not in problems[0].message_en
     value, problems = coerce(q, "𠮷田" + RARE, today=date(2026, 1, 1), choices=[])
     assert value == "𠮷田" + RARE and problems == []

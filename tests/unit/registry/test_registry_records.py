@@ -64,6 +64,9 @@ def test_a_good_document_is_read_with_every_flag_and_source() -> None:
         ("phone", "12345", "residents[1].phone: "),
         ("flags", {"rich": True}, "residents[1].flags.rich: unknown flag"),
         ("nickname", "x", "residents[1].nickname: unknown field"),
+        # What the paper cannot show is refused at load, like an answer (kiosk.printable)
+        ("name", "刘😀志\U0002a700强", "residents[1].name: characters the kiosk's fonts"),
+        ("household", "LZ\u200b1", "residents[1].household: characters the kiosk's fonts"),
     ],
 )
 def test_each_bad_field_is_named_without_its_value(field: str, value: Any, expected: str) -> None:
