@@ -9,7 +9,7 @@ import pytest
 from helpers import APPLICANT_ID
 from pytestqt.qtbot import QtBot
 from test_death_benefit_flow import fill_all, identify
-from ui_driver import click, errors, settle
+from ui_driver import agree, click, errors, settle
 
 from kiosk.forms.examples import example_path
 from kiosk.services.cases import list_cases
@@ -34,7 +34,7 @@ def test_death_in_family_bundle(qtbot: QtBot, window: MainWindow) -> None:
     assert w.page.page_name == "notice"
     # The life event's forms ask a bank account: consented to separately, with why.
     assert w.page.findChild(QLabel, "sensitive-金融账户") is not None
-    click(qtbot, w, "agree")
+    agree(qtbot, w)
     assert w.page.page_name == "question"
     fill_all(qtbot, w, data)
     assert w.page.page_name == "check"
