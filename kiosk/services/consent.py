@@ -87,9 +87,8 @@ class Consent:
         who = "监护人" if self.by == "guardian" else "申请人"
         how = "告知并朗读" if self.spoken else "告知"
         where = {"paper": "在纸质申请表上", "counter": "在窗口当面"}.get(self.channel, "在办事机上")
+        # A guardian's consent reads 向监护人告知…，监护人同意 (PIPL Art. 31).
         text = f"个人信息告知：{day}已{where}向{who}{how}，{who}同意"
-        if self.by == "guardian":
-            text += "（监护人同意）"
         if self.sensitive:
             text += f"；敏感个人信息（{'、'.join(self.sensitive)}）已单独同意"
         return text + "。"
