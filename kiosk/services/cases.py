@@ -539,7 +539,7 @@ def _create_final(
         uow.cases.audit(row, actor=actor, action="consent", detail=f"by {extra.consent.by}")
     # The subject is indexed before the duplicate check in _freeze looks for it.
     store_answers(uow.cases, row, form, fill.answers, fill.prefilled)
-    if extra.duplicate_reason:
+    if extra.duplicate_reason and duplicates.duplicate_rows(ctx.catalogue, uow.session, row):
         duplicates.record_override(uow, row, extra.duplicate_reason, actor=actor)
     _freeze(ctx, uow, row, fill, actor=actor, block_duplicates=extra.block_duplicates)
     return summary_of(ctx, row)
