@@ -16,6 +16,7 @@ from kiosk.services.accounts import (
     STAFF_ROLES,
     AccountError,
     add_account,
+    check_id,
     list_accounts,
     remove_account,
     unlock_account,
@@ -33,6 +34,11 @@ def register(sub: Any) -> None:
         p.add_argument("id")
         p.add_argument("--name", required=True, help="display name (shown as 帮办人/工作人员)")
         p.add_argument("--role", choices=roles, default=default_role)
+        p.add_argument(
+            "--replace",
+            action="store_true",
+            help="turn an existing account of the other kind (staff <-> volunteer) into this one",
+        )
         add_pin_option(p)
         p.set_defaults(handler=cmd_add)
         p = gsub.add_parser("list", help="the accounts")
@@ -46,10 +52,16 @@ def register(sub: Any) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    pin = read_pin(args, f"PIN for {args.id} (6-12 digits)", confirm=True)
+    try:
+        account_id = check_id(args.id)
+    except AccountError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    pin = read_pin(args, f"PIN for {account_id} (6-12 digits)", confirm=True)
     ctx = open_context(args)
     try:
-        account = add_account(ctx, args.id, args.name, pin, role=args.role, actor=cli_actor())
+        account = add_account(
+            ctx, account_id, args.name, pin, role=args.role, actor=cli_actor(), replace=args.replace
+        )
     except AccountError as exc:
         raise CliError(str(exc), exit_code=2) from exc
     finally:
@@ -92,10 +104,17 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 
 def staff_login(args: argparse.Namespace, ctx: Any) -> Any:
-    """A staff or admin account for ``--staff ID`` (PIN asked), or CliError; audited."""
+    """A staff or admin account for ``--staff ID`` (PIN asked), or CliError; audited.
+
+    An id not of the account-id form is refused before any PIN is asked (exit 2); the
+    message does not repeat it (it may be a resident's name or ID number)."""
     from kiosk.services.accounts import verify_login
 
-    pin = read_pin(args, f"PIN for {args.staff}")
+    try:
+        staff_id = check_id(args.staff)
+    except AccountError as exc:
+        raise CliError(f"--staff: {exc}", exit_code=2) from exc
+    pin = read_pin(args, f"PIN for {staff_id}")
     result = verify_login(ctx, args.staff, pin, roles=STAFF_ROLES)
     if result.account is None:
         if result.locked_s:

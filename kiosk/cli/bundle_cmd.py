@@ -7,6 +7,8 @@ from typing import Any
 
 from kiosk.cli.common import (
     CliError,
+    add_case_options,
+    cli_case_consent,
     create_from_answers,
     open_context,
     print_json,
@@ -34,6 +36,7 @@ def register(sub: Any) -> None:
     p.add_argument("--answers", required=True, help="answers JSON file ('-' for stdin)")
     p.add_argument("--volunteer", help="the volunteer's id (帮办人)")
     p.add_argument("--resident", help="ID number of the identified resident (prefill)")
+    add_case_options(p)
     p.set_defaults(handler=cmd_fill)
 
 
@@ -71,7 +74,19 @@ def cmd_fill(args: argparse.Namespace) -> int:
     return create_from_answers(
         args,
         lambda ctx, answers: fill_bundle(
-            ctx, args.bundle, answers, volunteer_id=args.volunteer, resident_id=args.resident
+            ctx,
+            args.bundle,
+            answers,
+            volunteer_id=args.volunteer,
+            resident_id=args.resident,
+            consent=_consent(args, ctx, answers),
+            duplicate_reason=args.duplicate_reason,
         ),
         show_form=True,
     )
+
+
+def _consent(args: argparse.Namespace, ctx: Any, answers: dict[str, Any]) -> Any:
+    bundle = ctx.catalogue.bundle(args.bundle)
+    composed = ctx.catalogue.get(bundle.form_id, bundle.version)
+    return cli_case_consent(args, ctx, [bf.form for bf in bundle.forms], composed, answers)

@@ -7,6 +7,7 @@ Names, ID, bank and phone numbers and sensitive answers are masked; a staff acco
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any
 
 from kiosk.cli.accounts_cmd import staff_login
@@ -16,7 +17,7 @@ from kiosk.domain.case_states import CaseState
 from kiosk.services.audit import log_event
 from kiosk.services.cases import list_cases, show_case
 from kiosk.services.context import KioskContext
-from kiosk.services.masked_view import case_names, mask_case_detail
+from kiosk.services.masked_view import HIDDEN, case_names, mask_case_detail
 from kiosk.store.repositories import CaseNotFound
 
 
@@ -63,6 +64,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         actor = _revealer(args, ctx)
         cases = list_cases(ctx, states=args.state, form_id=args.form, limit=args.limit)
         names = case_names(ctx, [c.id for c in cases], reveal=actor is not None)
+        if actor is None:  # the desk's note may name people: only where the case is shown
+            cases = [replace(c, server_note=HIDDEN if c.server_note else None) for c in cases]
         if actor is not None:
             log_event(ctx, actor=actor, action="revealed", detail=f"cases list ({len(cases)})")
     finally:
@@ -113,6 +116,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"bundle {s.bundle_id}  (kiosk print --bundle {s.bundle_id} --out FILE.pdf)")
     if detail.purged:
         print("(personal data purged after the retention period)")
+    print(f"告知同意 consent: {detail.consent or '- (none recorded)'}")
     section = None
     for row in detail.rows:
         if row.section != section:

@@ -128,6 +128,41 @@ def report_problems(problems: Sequence[AnswerProblem]) -> None:
         print(f"  {p.path}: {p.problem.message_en} ({p.problem.message})", file=sys.stderr)
 
 
+def add_case_options(p: argparse.ArgumentParser) -> None:
+    """``--consent`` and ``--duplicate-reason``, shared by ``kiosk fill`` and ``bundle fill``."""
+    from kiosk.services.consent import CLI_CHANNELS
+
+    p.add_argument(
+        "--consent",
+        choices=CLI_CHANNELS,
+        default="paper",
+        help="how the operator gave the notice and obtained consent: on the paper form "
+        "(default) or at the counter; for a subject under 14 it is the guardian's (who signs)",
+    )
+    p.add_argument(
+        "--duplicate-reason",
+        metavar="TEXT",
+        help="go on although the subject already has a case of this form (audited)",
+    )
+
+
+def cli_case_consent(
+    args: argparse.Namespace,
+    ctx: KioskContext,
+    form_ids: list[str],
+    form: Any,
+    answers: dict[str, Any],
+) -> Any:
+    """The Consent for ``--consent`` (kiosk.services.consent.cli_consent). When the form's
+    subject or applicant is under 14 it is the guardian's: on paper the guardian signs."""
+    from kiosk.cli.pin_input import cli_actor
+    from kiosk.services.consent import cli_consent, minor_age
+
+    actor = f"volunteer:{args.volunteer}" if args.volunteer else cli_actor()
+    guardian = minor_age(form, answers, ctx.today()) is not None
+    return cli_consent(ctx, form_ids, args.consent, actor=actor, guardian=guardian)
+
+
 def create_from_answers(
     args: argparse.Namespace,
     create: Callable[[KioskContext, dict[str, Any]], list[CaseSummary]],
@@ -138,6 +173,8 @@ def create_from_answers(
     the case(s) in one transaction, print each; exit 2 with every problem and nothing saved."""
     from kiosk.forms.catalogue import UnknownForm
     from kiosk.services.cases import CaseError, CaseExists, InvalidAnswers
+    from kiosk.services.consent import GuardianConsentNeeded
+    from kiosk.services.duplicates import DuplicateClaim
 
     answers = read_json_file(args.answers)
     if not isinstance(answers, dict):
@@ -159,6 +196,16 @@ def create_from_answers(
         )
         report_problems(exc.problems)
         return 2
+    except GuardianConsentNeeded as exc:
+        raise CliError(
+            f"{exc}; nothing saved (the guardian must consent)",
+            exit_code=2,
+        ) from exc
+    except DuplicateClaim as exc:
+        raise CliError(
+            f"duplicate claim: {exc}; nothing saved (give --duplicate-reason TEXT to go on)",
+            exit_code=2,
+        ) from exc
     except CaseError as exc:
         raise CliError(str(exc), exit_code=2) from exc
     finally:

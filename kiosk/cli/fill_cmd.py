@@ -1,11 +1,23 @@
-"""``kiosk fill FORM --answers FILE``: create a finalized case from an answers document."""
+"""``kiosk fill FORM --answers FILE``: create a finalized case from an answers document.
+
+The case carries its consent (``--consent paper`` by default: the operator obtained it on
+the paper form). A duplicate claim exits 2 naming the other case unless
+``--duplicate-reason TEXT`` (audited); a retry with the same ``--case-id`` is checked
+first and answers "already exists".
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from kiosk.cli.common import add_forms_dir, create_from_answers, preview_from_answers
+from kiosk.cli.common import (
+    add_case_options,
+    add_forms_dir,
+    cli_case_consent,
+    create_from_answers,
+    preview_from_answers,
+)
 from kiosk.services.cases import fill_case, preview_case
 from kiosk.services.context import KioskContext
 from kiosk.services.sync import learn_case_numbers
@@ -28,6 +40,7 @@ def register(sub: Any) -> None:
         action="store_true",
         help="check the answers and print what would be frozen (JSON); save nothing",
     )
+    add_case_options(p)
     add_forms_dir(p)
     p.set_defaults(handler=cmd_fill)
 
@@ -52,4 +65,7 @@ def _fill(ctx: KioskContext, args: argparse.Namespace, answers: dict[str, Any]) 
         volunteer_id=args.volunteer,
         resident_id=args.resident,
         case_id=args.case_id,
+        consent=cli_case_consent(args, ctx, [args.form], ctx.catalogue.get(args.form), answers),
+        duplicate_reason=args.duplicate_reason,
+        block_duplicates=True,
     )

@@ -1,4 +1,10 @@
-"""``kiosk print NUMBER --out FILE.pdf | --printer NAME`` and ``kiosk printers``."""
+"""``kiosk print NUMBER --out FILE.pdf | --printer NAME`` and ``kiosk printers``.
+
+Trust boundary (docs/privacy.md "Who may see what"): whoever runs the CLI on the PC
+already holds the data root and its key, so printing needs no staff account; it is
+audited by who did it: ``staff:<id>`` when ``--staff ID`` is given (PIN checked), else
+``cli:<OS user>``; ``--out`` is audited as ``exported``, a print as ``printed``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli.accounts_cmd import staff_login
 from kiosk.cli.common import CliError, add_forms_dir, open_context, print_json, print_table
+from kiosk.cli.pin_input import add_pin_option, cli_actor
 from kiosk.services.cases import CaseError
 from kiosk.store.repositories import CaseNotFound
 
@@ -30,7 +38,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--out", type=Path, help="write the PDF here instead of printing")
     p.add_argument("--printer", help="CUPS queue name (default: configured, then system)")
-    p.add_argument("--actor", default="staff", help="who prints, for the audit trail")
+    p.add_argument(
+        "--staff",
+        help="the staff account that prints, for the audit (PIN asked); "
+        "without it the audit names the OS user (cli:<user>)",
+    )
+    add_pin_option(p)
     add_forms_dir(p)
     p.set_defaults(handler=cmd_print)
 
@@ -48,6 +61,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         raise CliError("--bundle needs --out FILE.pdf (print the file with lp)", exit_code=2)
     ctx = open_context(args)
     try:
+        args.actor = staff_login(args, ctx).actor if args.staff else cli_actor()
         if args.out:
             # A file is an export of the paper's personal data: audited as such.
             if args.bundle:

@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 
 STAR = "*"
-# A run of 6 or more digits (an ID, bank, phone number or part of one), maybe ending in X.
-_DIGIT_RUN = re.compile(r"\d{6,}[\dXx]?")
+# A number of the length of a mobile (11 digits), bank account (12-19) or ID number (15,
+# or 17 + a digit or X), standing alone: case numbers (261130-01-001), dates, amounts and
+# counts are shorter and stay as they are.
+_DIGIT_RUN = re.compile(r"(?<![0-9])[0-9]{11,}[Xx]?(?![0-9])")
 
 
 def mask_name(name: str) -> str:
@@ -59,6 +61,7 @@ def village_without_group(value: str) -> str:
 
 
 def scrub_numbers(text: str) -> str:
-    """Mask every run of 6+ digits in free text (reasons, notes) before it is stored or
-    exported: a volunteer's note must not carry an ID or bank number in clear."""
+    """Mask every number shaped like an ID, bank or mobile number (11 or more digits,
+    maybe ending in X) in free text (reasons, notes) before it is stored or exported: a
+    volunteer's note must not carry one in clear. Case numbers and dates stay readable."""
     return _DIGIT_RUN.sub(lambda m: _keep_ends(m.group(0), 2, 2), text)

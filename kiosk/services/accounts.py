@@ -1,8 +1,14 @@
 """Named accounts for volunteers and staff: PIN hashes, roles, lockout with a growing delay.
 
-- A PIN is 6 to 12 digits. It is stored only as scrypt (RFC 7914, N=2**14, r=8, p=1,
-  16-byte salt) of an HMAC of the PIN under this device's key: a copied database alone
-  is not enough to start guessing.
+- An account id is 1 to 32 ASCII letters, digits, ``-`` or ``_`` after NFKC (full-width
+  letters typed on a Chinese keyboard become ASCII) and upper-casing; anything else is
+  refused at entry (:func:`check_id`). A resident may type their name or ID number into a
+  login field: an id that is not an account is never stored or audited in clear, only as
+  ``unknown#<8 hex>``, a keyed HMAC under this kiosk's data root key (:func:`unknown_ref`).
+- A PIN is 6 to 12 digits, and not a weak one (:func:`check_pin`: one digit repeated, a
+  run up or down such as 123456 or 654321, or one of the most common 6-digit PINs).
+  It is stored only as scrypt (RFC 7914, N=2**14, r=8, p=1, 16-byte salt) of an HMAC
+  of the PIN under this device's key: a copied database alone is not enough to start guessing.
 - Roles: ``volunteer`` (帮办志愿者), ``staff`` (工作人员), ``admin`` (staff who may also
   change settings and enroll the kiosk). Staff mode takes staff and admin accounts; the
   volunteer login takes any account.
@@ -19,7 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -34,6 +43,19 @@ from kiosk.store.models import AccountRow, LoginThrottle
 ROLES = ("volunteer", "staff", "admin")
 STAFF_ROLES = frozenset({"staff", "admin"})
 PIN_MIN, PIN_MAX = 6, 12
+ID_MAX = 32
+_ID_PATTERN = re.compile(r"[A-Z0-9_-]{1,32}")
+UNKNOWN_PREFIX = "unknown#"
+# Among the most common 6-digit PINs in leaked Chinese sets (D. Wang et al.,
+# "Understanding Human-Chosen PINs", ASIA CCS 2017) and keypad patterns; repeats and
+# runs (111111, 123456, 654321) are refused by rule besides.
+COMMON_PINS = frozenset(
+    {
+        "123456", "654321", "111111", "000000", "123123", "666666", "888888", "112233",
+        "121212", "520520", "147258", "159753", "123321", "987654", "789456", "456789",
+        "521521", "110110", "147369", "258369", "131313", "101010", "012345", "168168",
+    }
+)  # fmt: skip
 FREE_TRIES = 2
 FIRST_DELAY_S, MAX_DELAY_S = 30, 3600
 _N, _R, _P = 2**14, 8, 1
@@ -67,6 +89,7 @@ class LoginResult:
     account: Account | None
     locked_s: int = 0  # > 0: refused without checking the PIN; try again after this long
     failures: int = 0
+    bad_id: bool = False  # the id typed is not of the account-id form (refused, not tried)
 
 
 def lockout_seconds(failures: int) -> int:
@@ -77,12 +100,50 @@ def lockout_seconds(failures: int) -> int:
 
 
 def normalize_id(account_id: str) -> str:
-    return account_id.strip().upper()
+    """NFKC, no surrounding space, upper case: ｓ０１ → S01 (not checked; see check_id)."""
+    return unicodedata.normalize("NFKC", account_id).strip().upper()
+
+
+def is_valid_id(account_id: str) -> bool:
+    """True when the normalised id is 1-32 ASCII letters, digits, ``-`` or ``_``."""
+    return _ID_PATTERN.fullmatch(normalize_id(account_id)) is not None
+
+
+def check_id(account_id: str) -> str:
+    """The normalised account id, or AccountError (the message never repeats the input:
+    it may be a resident's name or ID number)."""
+    wanted = normalize_id(account_id)
+    if _ID_PATTERN.fullmatch(wanted) is None:
+        raise AccountError(f"an account id is 1-{ID_MAX} ASCII letters, digits, '-' or '_'")
+    return wanted
+
+
+def unknown_ref(ctx: KioskContext, typed: str) -> str:
+    """How an id that is no account is stored and audited: ``unknown#<8 hex>``, an HMAC
+    under the data root key of the normalised text (the same typing counts together)."""
+    digest = ctx.store.cipher.blind_index(f"login-id:{normalize_id(typed)}")
+    return UNKNOWN_PREFIX + digest[:8]
 
 
 def check_pin(pin: str) -> None:
+    """AccountError unless ``pin`` is 6-12 ASCII digits and not a weak PIN."""
     if not (pin.isdigit() and pin.isascii() and PIN_MIN <= len(pin) <= PIN_MAX):
         raise AccountError(f"a PIN is {PIN_MIN} to {PIN_MAX} digits")
+    if weak_pin(pin):
+        raise AccountError(
+            "this PIN is too easy to guess (one digit repeated, a run like 123456 or 654321, "
+            "or a very common PIN): choose another"
+        )
+
+
+def weak_pin(pin: str) -> bool:
+    """True for one digit repeated, a run up or down (123456, 654321, 890123), a
+    common PIN (COMMON_PINS)."""
+    digits = [int(c) for c in pin]
+    steps = {(b - a) % 10 for a, b in itertools.pairwise(digits)}
+    if len(steps) == 1 and steps <= {0, 1, 9}:
+        return True
+    return pin in COMMON_PINS
 
 
 def hash_pin(cipher: FieldCipher, pin: str, salt: bytes | None = None) -> str:
@@ -122,11 +183,13 @@ def add_account(
     role: str,
     actor: str,
     demo: bool = False,
+    replace: bool = False,
 ) -> Account:
-    """Add an account, or set a new PIN, name and role for an existing one (AccountError)."""
-    account_id = normalize_id(account_id)
-    if not account_id or len(account_id) > 16 or not account_id.replace("-", "").isalnum():
-        raise AccountError("an account id is 1-16 letters or digits")
+    """Add an account, or set a new PIN and name for an existing one of the same kind
+    (AccountError). An existing account of the other kind (a volunteer id given to
+    ``kiosk staff add``, a staff or admin id to ``kiosk volunteers add``) is refused unless
+    ``replace``: one typo must not turn an admin into a volunteer."""
+    account_id = check_id(account_id)
     name = " ".join(name.split())
     if not name or len(name) > 20:
         raise AccountError("an account needs a display name of 1-20 characters")
@@ -141,6 +204,11 @@ def add_account(
     with ctx.store.unit_of_work() as uow:
         row = uow.session.get(AccountRow, account_id)
         existed = row is not None
+        if row is not None and not replace and _kind(row.role) != _kind(role):
+            raise AccountError(
+                f"{account_id} is already a {row.role} account; give --replace to make it "
+                f"a {role} account (its PIN and name change too)"
+            )
         if row is None:
             row = AccountRow(id=account_id)
             uow.session.add(row)
@@ -160,6 +228,10 @@ def add_account(
         return _account(ctx, row)
 
 
+def _kind(role: str) -> str:
+    return "staff" if role in STAFF_ROLES else role
+
+
 def remove_account(ctx: KioskContext, account_id: str, *, actor: str) -> bool:
     account_id = normalize_id(account_id)
     with ctx.store.unit_of_work() as uow:
@@ -173,8 +245,11 @@ def remove_account(ctx: KioskContext, account_id: str, *, actor: str) -> bool:
 
 
 def unlock_account(ctx: KioskContext, account_id: str, *, actor: str) -> None:
+    """Clear the failed tries of an id (an account's, or the hashed key of one that is not)."""
     account_id = normalize_id(account_id)
     with ctx.store.unit_of_work() as uow:
+        if uow.session.get(AccountRow, account_id) is None:
+            account_id = unknown_ref(ctx, account_id)
         throttle = uow.session.get(LoginThrottle, account_id)
         if throttle is not None:
             uow.session.delete(throttle)
@@ -200,18 +275,25 @@ def verify_login(
     """Check a login: the account when the PIN matches and the role fits, else a refusal.
 
     While an id is locked the PIN is not even checked. The same work is done for an
-    unknown id as for a known one."""
-    wanted = normalize_id(account_id)[:32]
+    unknown id as for a known one. An id not of the account-id form is refused without a
+    try (``bad_id``); an id that is no account is counted and audited only as
+    ``unknown#<hash>`` (:func:`unknown_ref`), never in clear."""
     now = _now(ctx)
     cipher = ctx.store.cipher
+    if not is_valid_id(account_id):
+        log_actor = f"login:{unknown_ref(ctx, account_id)}"
+        audit.log_event(ctx, actor=log_actor, action="login_bad_id")
+        return LoginResult(None, bad_id=True)
+    wanted = normalize_id(account_id)
     with ctx.store.unit_of_work() as uow:
-        throttle = uow.session.get(LoginThrottle, wanted)
+        row = uow.session.get(AccountRow, wanted)
+        key = wanted if row is not None else unknown_ref(ctx, wanted)
+        throttle = uow.session.get(LoginThrottle, key)
         if throttle is not None and throttle.locked_until and throttle.locked_until > now:
             left = int((throttle.locked_until - now).total_seconds()) + 1
-            audit.record(uow.session, actor=f"login:{wanted}", action="login_locked")
+            audit.record(uow.session, actor=f"login:{key}", action="login_locked")
             uow.commit()
             return LoginResult(None, locked_s=left, failures=throttle.failures)
-        row = uow.session.get(AccountRow, wanted)
         stored = row.pin_hash if row is not None else _UNKNOWN_HASH
         ok = pin_matches(cipher, pin, stored) and row is not None
         if ok and row is not None and roles is not None and row.role not in roles:
@@ -226,7 +308,7 @@ def verify_login(
             uow.commit()
             return LoginResult(account)
         if throttle is None:
-            throttle = LoginThrottle(account_id=wanted, failures=0)
+            throttle = LoginThrottle(account_id=key, failures=0)
             uow.session.add(throttle)
         throttle.failures += 1
         throttle.last_failure_at = now
@@ -234,7 +316,7 @@ def verify_login(
         throttle.locked_until = now + timedelta(seconds=delay) if delay else None
         audit.record(
             uow.session,
-            actor=f"login:{wanted}",
+            actor=f"login:{key}",
             action="login_failed",
             detail=f"failures={throttle.failures}" + (f"; locked {delay} s" if delay else ""),
         )

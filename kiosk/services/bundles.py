@@ -182,8 +182,13 @@ def _create_cases(
     volunteer_id: str | None,
     actor: str,
     intake: CaseRow | None = None,
+    consent: Consent | None = None,
+    duplicate_reason: str | None = None,
 ) -> list[CaseSummary]:
-    """One finalized case per applicable form, in the caller's transaction; or InvalidAnswers."""
+    """One finalized case per applicable form, in the caller's transaction; or InvalidAnswers.
+
+    Every case is checked for duplicate claims (DuplicateClaim unless a reason is given:
+    the intake's on the kiosk, ``duplicate_reason`` from the CLI)."""
     errors = [p for p in fill.check_all() if p.is_error]
     if errors:
         raise InvalidAnswers(errors)
@@ -204,9 +209,9 @@ def _create_cases(
                     uow=uow,
                     # The intake's proof, consent and duplicate reason go to every case.
                     proof=intake.identity_proof if intake else None,
-                    consent=Consent.from_json(intake.consent) if intake else None,
-                    duplicate_reason=override_reason(intake) if intake else None,
-                    block_duplicates=intake is not None,
+                    consent=Consent.from_json(intake.consent) if intake else consent,
+                    duplicate_reason=override_reason(intake) if intake else duplicate_reason,
+                    block_duplicates=True,
                 )
             )
         except InvalidAnswers as exc:
@@ -268,8 +273,12 @@ def fill_bundle(
     *,
     volunteer_id: str | None = None,
     resident_id: str | None = None,
+    consent: Consent | None = None,
+    duplicate_reason: str | None = None,
 ) -> list[CaseSummary]:
-    """The CLI's path: a whole answers document of the composed form, all cases or none."""
+    """The CLI's path: a whole answers document of the composed form, all cases or none.
+
+    A duplicate claim raises DuplicateClaim (nothing saved) unless ``duplicate_reason``."""
     bundle = ctx.catalogue.bundle(bundle_id)
     fill = FormFill(
         ctx.catalogue.get(bundle.form_id, bundle.version),
@@ -292,6 +301,8 @@ def fill_bundle(
             group_id=str(uuid.uuid4()),
             volunteer_id=volunteer_id,
             actor=actor_for(volunteer_id, "cli"),
+            consent=consent,
+            duplicate_reason=duplicate_reason,
         )
         uow.commit()
     for case in cases:

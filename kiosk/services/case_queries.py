@@ -48,4 +48,12 @@ def show_case(ctx: KioskContext, key: str) -> CaseDetail:
             device_id=row.device_id,
             purged=row.purged_at is not None,
             audit=audit,
+            consent=_consent_line(row.consent),
         )
+
+
+def _consent_line(stored: str | None) -> str:
+    from kiosk.services.consent import Consent
+
+    consent = Consent.from_json(stored)
+    return consent.line() if consent else ""

@@ -25,7 +25,7 @@ from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.migrate import migrate_draft
 from kiosk.forms.schema import FormDefinition
 from kiosk.services import duplicates
-from kiosk.services.consent import Consent
+from kiosk.services.consent import Consent, check_guardian
 from kiosk.services.context import KioskContext, utc_naive
 from kiosk.services.identity import sign_case
 from kiosk.services.identity_proof import prefill_for
@@ -208,8 +208,11 @@ def start_case(
             uow.cases.audit(row, actor=actor, action="identity", detail=f"proof {proof}")
         if consent is not None:
             row.consent = consent.to_json()
-            detail = f"notice {consent.notice} by {consent.by}; sensitive {consent.sensitive}"
+            detail = f"notice {consent.notice} by {consent.by}"
             uow.cases.audit(row, actor=actor, action="consent", detail=detail)
+            if consent.sensitive:  # its own act, its own entry (PIPL Art. 29)
+                detail = f"sensitive {consent.sensitive} by {consent.by} at {consent.sensitive_at}"
+                uow.cases.audit(row, actor=actor, action="consent_sensitive", detail=detail)
         view = DraftView(summary_of(ctx, row), fill, None, _duplicates(ctx, uow, row))
         uow.commit()
     events.case_did_save.emit(view.case.id)
@@ -368,10 +371,13 @@ def _freeze(
     if errors:
         raise InvalidAnswers(errors)
     check_transition(CaseState(row.state), CaseState.FINALIZED)
+    # A child under 14 as subject or applicant: a guardian must have consented (Art. 31).
+    check_guardian(fill.form, fill.answers, row.consent, ctx.today())
     if not duplicates.has_override(row):
-        others = [r.number for r in duplicates.duplicate_rows(ctx.catalogue, uow.session, row)]
+        found = duplicates.duplicate_rows(ctx.catalogue, uow.session, row)
+        others = [r.number for r in found]
         if others and block_duplicates:
-            raise duplicates.DuplicateClaim(others)
+            raise duplicates.DuplicateClaim(others, [r.state for r in found])
         if others:  # entered on the PC from paper: noted for staff, not refused
             detail = f"same subject as {', '.join(others[:5])}"
             uow.cases.audit(row, actor=actor, action="duplicate_noted", detail=detail)
@@ -387,6 +393,27 @@ def _freeze(
 
     seal_manifest(ctx, uow, row, actor=actor)
     uow.outbox.enqueue(row.id)
+
+
+def record_guardian_consent(
+    ctx: KioskContext, case_id: str, *, actor: str, sensitive_at: str | None = None
+) -> None:
+    """The guardian consented for a draft whose subject is under 14: the case's consent
+    becomes the guardian's (printed 监护人同意), audited as ``consent`` by guardian."""
+    from kiosk.services.consent import Consent, guardian_consent
+
+    with ctx.store.unit_of_work() as uow:
+        row = _editable(uow, case_id)
+        old = Consent.from_json(row.consent)
+        if old is None:
+            raise CaseError("the case has no consent to give again as a guardian")
+        new = guardian_consent(old, actor=actor, now=ctx.clock(), sensitive_at=sensitive_at)
+        row.consent = new.to_json()
+        uow.cases.audit(row, actor=actor, action="consent", detail="notice by guardian")
+        if new.sensitive and sensitive_at:
+            detail = f"sensitive {new.sensitive} by guardian"
+            uow.cases.audit(row, actor=actor, action="consent_sensitive", detail=detail)
+        uow.commit()
 
 
 def finalize_case(ctx: KioskContext, case_id: str, *, actor: str = "resident") -> CaseSummary:
@@ -437,8 +464,9 @@ def fill_case(
     retry: when a case with that id exists, CaseExists says whether its answers
     are the same, and nothing is created. A case whose subject already has a case of this
     form is a duplicate claim: with ``block_duplicates`` (the kiosk's screens) it raises
-    DuplicateClaim unless ``duplicate_reason`` says why (audited); without (``kiosk
-    fill``, paper forms entered on the PC) it is noted in the case's audit trail.
+    DuplicateClaim unless ``duplicate_reason`` says why (audited); without (old callers
+    only: ``kiosk fill`` blocks too) it is noted in the case's audit trail. The
+    ``case_id`` check comes first: a retry of a saved case is CaseExists, not a duplicate.
     """
     form = ctx.catalogue.get(form_id, form_version)
     if case_id is not None:
@@ -531,7 +559,7 @@ def _create_final(
         uow.cases.audit(row, actor=actor, action="consent", detail=f"by {extra.consent.by}")
     # The subject is indexed before the duplicate check in _freeze looks for it.
     store_answers(uow.cases, row, form, fill.answers, fill.prefilled)
-    if extra.duplicate_reason:
+    if extra.duplicate_reason and duplicates.duplicate_rows(ctx.catalogue, uow.session, row):
         duplicates.record_override(uow, row, extra.duplicate_reason, actor=actor)
     _freeze(ctx, uow, row, fill, actor=actor, block_duplicates=extra.block_duplicates)
     return summary_of(ctx, row)

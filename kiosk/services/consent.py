@@ -16,6 +16,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from kiosk.domain.errors import DomainError
+from kiosk.domain.idcard import parse_id_number
+from kiosk.forms.schema import FormDefinition
 from kiosk.services.context import KioskContext
 
 NOTICE_VERSION = "2026.1"
@@ -54,6 +57,12 @@ class Consent:
     spoken: bool  # the notice was read aloud
     sensitive: list[str]  # categories consented to separately (PIPL Art. 29)
     actor: str  # who was at the screen: "resident" or "volunteer:1001"
+    # How it was given: "kiosk" (the notice page), "paper" (signed on the paper form, the
+    # case entered on the PC by ``kiosk fill``), "counter" (told in person by staff).
+    channel: str = "kiosk"
+    # When the sensitive items were agreed to, as their own act (the second button on the
+    # kiosk); "" when the forms collect none or the consent came on paper.
+    sensitive_at: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
@@ -77,7 +86,9 @@ class Consent:
             day = ""
         who = "监护人" if self.by == "guardian" else "申请人"
         how = "告知并朗读" if self.spoken else "告知"
-        text = f"个人信息告知：{day}已在办事机上向{who}{how}，{who}同意"
+        where = {"paper": "在纸质申请表上", "counter": "在窗口当面"}.get(self.channel, "在办事机上")
+        # A guardian's consent reads 向监护人告知…，监护人同意 (PIPL Art. 31).
+        text = f"个人信息告知：{day}已{where}向{who}{how}，{who}同意"
         if self.sensitive:
             text += f"；敏感个人信息（{'、'.join(self.sensitive)}）已单独同意"
         return text + "。"
@@ -108,11 +119,21 @@ def notice_for(ctx: KioskContext, form_ids: list[str], resident_age: int | None)
 
 
 def give_consent(
-    notice: Notice, *, spoken: bool, actor: str, now: datetime | None = None
+    notice: Notice,
+    *,
+    spoken: bool,
+    actor: str,
+    now: datetime | None = None,
+    sensitive_at: str | None = None,
 ) -> Consent:
-    """The consent for a notice the person agreed to (sensitive items included)."""
+    """The consent for a notice the person agreed to. The sensitive items count as
+    consented only with ``sensitive_at`` (the separate act's time, ISO 8601); a notice
+    with sensitive items and no ``sensitive_at`` raises ValueError."""
+    if notice.sensitive and not sensitive_at:
+        raise ValueError("sensitive personal information needs its own consent (Art. 29)")
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     return Consent(
+        sensitive_at=sensitive_at or "",
         notice=NOTICE_VERSION,
         at=moment.isoformat(timespec="seconds"),
         by="guardian" if notice.guardian_needed else "resident",
@@ -120,3 +141,79 @@ def give_consent(
         sensitive=[s.category for s in notice.sensitive],
         actor=actor,
     )
+
+
+CLI_CHANNELS = ("paper", "counter")
+
+
+def cli_consent(
+    ctx: KioskContext, form_ids: list[str], channel: str, *, actor: str, guardian: bool = False
+) -> Consent:
+    """The consent of a case entered on the PC (``kiosk fill --consent paper``): obtained
+    by the operator on the paper form or at the counter, sensitive items included."""
+    if channel not in CLI_CHANNELS:
+        raise ValueError(f"consent channel must be one of {', '.join(CLI_CHANNELS)}")
+    notice = notice_for(ctx, form_ids, None)
+    moment = ctx.clock().astimezone(UTC)
+    return Consent(
+        notice=NOTICE_VERSION,
+        at=moment.isoformat(timespec="seconds"),
+        by="guardian" if guardian else "resident",
+        spoken=False,
+        sensitive=[s.category for s in notice.sensitive],
+        actor=actor,
+        channel=channel,
+    )
+
+
+class GuardianConsentNeeded(Exception):
+    """The subject or applicant of a case is under 14 and no guardian consented (Art. 31)."""
+
+    def __init__(self, age: int) -> None:
+        super().__init__(
+            f"the person the application is about is {age} (under {GUARDIAN_AGE}): "
+            "a guardian's consent is needed (PIPL Art. 31)"
+        )
+        self.age = age
+
+
+def minor_age(form: FormDefinition, answers: dict[str, Any], today: Any) -> int | None:
+    """The age of the youngest person under 14 whose ID number is the form's subject or
+    applicant answer (disability_card's person_id ...), else None. The age is read from
+    the number (GB 11643), on ``today``."""
+    ages = []
+    for name in dict.fromkeys([form.subject, getattr(form, "applicant", None)]):
+        text = answers.get(name) if name else None
+        if not isinstance(text, str) or not text:
+            continue
+        try:
+            ages.append(parse_id_number(text, today=today).age(today))
+        except DomainError:
+            continue
+    young = [a for a in ages if a < GUARDIAN_AGE]
+    return min(young) if young else None
+
+
+def check_guardian(
+    form: FormDefinition, answers: dict[str, Any], stored: str | None, today: Any
+) -> None:
+    """GuardianConsentNeeded when a consent is stored, the subject is under 14 and the
+    consent was not a guardian's (checked before a case becomes final)."""
+    consent = Consent.from_json(stored)
+    if consent is None or consent.by == "guardian":
+        return
+    age = minor_age(form, answers, today)
+    if age is not None:
+        raise GuardianConsentNeeded(age)
+
+
+def guardian_consent(
+    consent: Consent, *, actor: str, now: datetime | None = None, sensitive_at: str | None = None
+) -> Consent:
+    """The consent again, given by the guardian (the notice read again, 我是监护人，我同意)."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    data = {**asdict(consent), "by": "guardian", "at": moment.isoformat(timespec="seconds")}
+    data["actor"] = actor
+    if sensitive_at:
+        data["sensitive_at"] = sensitive_at
+    return Consent(**data)

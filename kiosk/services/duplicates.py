@@ -41,9 +41,11 @@ NOT_DUPLICATE_STATES = frozenset({CaseState.REFUSED})
 class DuplicateClaim(Exception):
     """Finalizing a duplicate without a volunteer's reason; ``numbers`` are the other cases."""
 
-    def __init__(self, numbers: list[str]) -> None:
-        super().__init__(f"the same subject already has case(s) {', '.join(numbers)}")
+    def __init__(self, numbers: list[str], states: list[str] | None = None) -> None:
         self.numbers = numbers
+        self.states = states or [""] * len(numbers)
+        shown = [f"{n} ({s})" if s else n for n, s in zip(numbers, self.states, strict=False)]
+        super().__init__(f"the same subject already has case(s) {', '.join(shown)}")
 
 
 def forms_of(catalogue: Catalogue, row: CaseRow) -> set[str]:

@@ -1,18 +1,34 @@
 """Answers and check rows with personal data masked, for screens and the CLI outside the
 page where the data was entered or confirmed (DESIGN.md "Who may see what").
 
-Masked: ID numbers (5001**********0133), bank accounts, mobile numbers, names (张*明:
-the form's applicant/subject names, questions prefilled with a name, ``*_name`` and
-``account_holder``), and answers the form declares sensitive (低保, 残疾, health,
-family finances: shown as 已隐藏). Signatures show as 已签名.
+Every answer is masked by the kind of data it holds, found from the question's type and
+its printed noun (``print_label``, else the label), never from a list of question names,
+so a new form is masked without code:
+
+- ``id_number`` 5001**********0133, ``bank_account`` 6217***********6780, ``phone``
+  138****2345, ``signature`` 已签名;
+- ``village`` without its 村民小组 (新店村4组 → 新店村, ``v03-4`` → ``v03``);
+- a ``date`` whose noun says 出生 keeps its year only (1941-**-**, 1941年*月*日): with the
+  masked ID number's first and last four, a birth date and 组 rebuild the whole number;
+- a text whose noun says 姓名/户名/名字 (or the form's applicant/subject name, a name
+  prefill, ``*_name``, ``account_holder``) 张*明; one that says 住址/地址/住所 keeps
+  its first three characters;
+- answers the form declares sensitive (低保, 残疾, health, family finances) 已隐藏.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
-from kiosk.domain.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
+from kiosk.domain.masking import (
+    mask_bank_account,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    village_without_group,
+)
 from kiosk.forms.results import SummaryRow
 from kiosk.forms.schema import FormDefinition, Question
 from kiosk.services.context import KioskContext
@@ -30,12 +46,43 @@ def _questions(qs: list[Question]) -> dict[str, Question]:
     return out
 
 
+_NAME_NOUNS = ("姓名", "户名", "名字")
+_ADDRESS_NOUNS = ("住址", "地址", "住所")
+_BIRTH_NOUNS = ("出生",)
+
+
+def _noun(q: Question) -> str:
+    return q.print_label or q.label
+
+
 def _is_name(form: FormDefinition, q: Question) -> bool:
     if q.type != "text":
         return False
     named = {form.names.applicant, form.names.subject, "account_holder"}
     prefilled_name = q.prefill is not None and q.prefill.field == "name"
-    return q.name in named or prefilled_name or q.name.endswith("_name")
+    by_noun = any(n in _noun(q) for n in _NAME_NOUNS)
+    return q.name in named or prefilled_name or q.name.endswith("_name") or by_noun
+
+
+def _is_address(q: Question) -> bool:
+    prefilled = q.prefill is not None and q.prefill.field in ("address", "card_address")
+    return q.type == "text" and (prefilled or any(n in _noun(q) for n in _ADDRESS_NOUNS))
+
+
+def _is_birth_date(q: Question) -> bool:
+    prefilled = q.prefill is not None and q.prefill.field == "birth_date"
+    return q.type == "date" and (prefilled or any(n in _noun(q) for n in _BIRTH_NOUNS))
+
+
+def mask_birth_date(text: str) -> str:
+    """The year only: 1941-03-08 → 1941-**-**, 1941年3月8日 → 1941年*月*日."""
+    return text[:4] + re.sub(r"[0-9]", "*", text[4:])
+
+
+def mask_address(text: str) -> str:
+    """The first three characters: 重庆市石柱县… → 重庆市****."""
+    text = text.strip()
+    return text[:3] + "****" if len(text) > 3 else "****"
 
 
 def _sensitive(form: FormDefinition) -> set[str]:
@@ -54,8 +101,14 @@ def mask_text(form: FormDefinition, q: Question | None, text: str) -> str:
         return mask_phone(text)
     if q.type == "signature":
         return SIGNED
+    if q.type == "village":
+        return village_without_group(text)
+    if _is_birth_date(q):
+        return mask_birth_date(text)
     if _is_name(form, q):
         return mask_name(text)
+    if _is_address(q):
+        return mask_address(text)
     if q.name in _sensitive(form):
         return HIDDEN
     return text

@@ -70,6 +70,7 @@ class CaseDetail:
     device_id: str
     purged: bool
     audit: list[AuditLine] = field(default_factory=list)
+    consent: str = ""  # the printed 告知同意 sentence ("" for a case saved without one)
 
 
 @dataclass

@@ -5,12 +5,13 @@ in the store), so leaving at any point loses nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from kiosk.forms.engine import Page
 from kiosk.services import cases, ratings
-from kiosk.services.consent import Notice, give_consent, notice_for
+from kiosk.services.consent import GuardianConsentNeeded, Notice, give_consent, notice_for
 from kiosk.services.duplicates import DuplicateClaim
 from kiosk.services.views import AnswerResult, DraftView
 from kiosk.ui import backend, flow
@@ -49,21 +50,38 @@ class FormFlow:
         )
 
     def _show_notice(self, offer: Offer, notice: Notice) -> None:
-        page = NoticePage(
-            notice=notice,
-            on_agree=lambda: self._agreed(offer, notice),
-            on_disagree=self.w.go_home,
-            on_read=self.w.reader,
-            badge=self.w.badge,
-        )
-        self.w.show_page(page)
-        if self.w.reader is not None:  # spoken as well as written
-            self.w.speaker.say(page.spoken_text())
+        self._consent_steps(notice, lambda at: self._agreed(offer, notice, at))
 
-    def _agreed(self, offer: Offer, notice: Notice) -> None:
+    def _consent_steps(self, notice: Notice, done: Callable[[str | None], None]) -> None:
+        """The notice (我同意), then, when the forms collect sensitive data, the separate
+        consent to it (同意提供敏感信息): two acts, two pages (PIPL Art. 29). ``done`` gets
+        the time of the sensitive consent (None when there was none to give)."""
+
+        def show(step: str, on_agree: Callable[[], None]) -> None:
+            page = NoticePage(
+                notice=notice,
+                on_agree=on_agree,
+                on_disagree=self.w.go_home,
+                on_read=self.w.reader,
+                badge=self.w.badge,
+                step=step,
+            )
+            self.w.show_page(page)
+            if self.w.reader is not None:  # spoken as well as written
+                self.w.speaker.say(page.spoken_text())
+
+        def sensitive_agreed() -> None:
+            done(datetime.now(UTC).isoformat(timespec="seconds"))
+
+        if notice.sensitive:
+            show("notice", lambda: show("sensitive", sensitive_agreed))
+        else:
+            show("notice", lambda: done(None))
+
+    def _agreed(self, offer: Offer, notice: Notice, sensitive_at: str | None) -> None:
         session = self.w.session
         session.consent = give_consent(
-            notice, spoken=self.w.reader is not None, actor=session.actor
+            notice, spoken=self.w.reader is not None, actor=session.actor, sensitive_at=sensitive_at
         )
         self.w.op(lambda: backend.start(self.w.ctx, offer, session), self._started)
 
@@ -409,6 +427,9 @@ class FormFlow:
         if isinstance(exc, cases.InvalidAnswers):
             self.w.say_errors([f"{p.label}：{p.problem.message}" for p in exc.problems])
             return
+        if isinstance(exc, GuardianConsentNeeded):
+            self._ask_guardian()
+            return
         if isinstance(exc, DuplicateClaim):
             case_id = self.draft.case.id
             self.w.op(
@@ -417,6 +438,27 @@ class FormFlow:
             )
             return
         self.w._op_failed(exc)
+
+    def _ask_guardian(self) -> None:
+        """The person the application is about is under 14: the notice again, for the
+        guardian (我是监护人，我同意), recorded on the case; then submit again (Art. 31)."""
+        ctx, session = self.w.ctx, self.w.session
+        case_id = self.draft.case.id
+        form_ids = [self.draft.case.form_id]
+
+        def agreed(sensitive_at: str | None) -> None:
+            self.w.op(
+                lambda: cases.record_guardian_consent(
+                    ctx, case_id, actor=session.actor, sensitive_at=sensitive_at
+                ),
+                lambda _: self.submit(),
+            )
+
+        def show(notice: Notice) -> None:
+            self._consent_steps(notice, agreed)
+            self.w.say_errors([S.GUARDIAN_NEEDED])
+
+        self.w.op(lambda: notice_for(ctx, form_ids, 0), show)
 
     def _finished(self, done: backend.Finished) -> None:
         self.w.session.draft = None

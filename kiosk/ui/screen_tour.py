@@ -116,8 +116,14 @@ def tour(w: MainWindow) -> Iterator[str]:
     yield "notice"
     agree = w.page.findChild(QPushButton, "agree")
     assert agree is not None
-    agree.click()
+    agree.click()  # the notice
     settle(w)
+    if w.page.page_name == "notice-sensitive":
+        yield "notice-sensitive"
+        agree = w.page.findChild(QPushButton, "agree")
+        assert agree is not None
+        agree.click()  # the sensitive items, apart
+        settle(w)
     assert w.session.draft is not None
     case_id = w.session.draft.case.id
     _fill_draft(w, case_id, data)

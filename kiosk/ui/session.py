@@ -48,9 +48,10 @@ class Session:
 
     @property
     def may_see_registry(self) -> bool:
-        """Registry data (household members ...) may show: presence proven, or a volunteer
-        (accountable, audited) is driving."""
-        return bool(self.volunteer) or bool(self.resident and self.resident.proven)
+        """Registry data (household members ...) may show only when the resident's presence
+        is proven: card read, receipt code, or a volunteer's audited 已核对 confirmation.
+        A volunteer merely logged in proves nothing about a typed number."""
+        return bool(self.resident and self.resident.proven)
 
     def wipe_person(self) -> None:
         self.resident = None

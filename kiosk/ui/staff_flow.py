@@ -70,7 +70,12 @@ class StaffScreens:
         """Say why a login failed (locked: for how long); True when it failed."""
         if result.account is not None:
             return False
-        message = S.LOGIN_LOCKED.format(seconds=result.locked_s) if result.locked_s else wrong
+        if result.bad_id:
+            message = S.LOGIN_BAD_ID
+        elif result.locked_s:
+            message = S.LOGIN_LOCKED.format(seconds=result.locked_s)
+        else:
+            message = wrong
         page.failed(message)
         self.w.say_errors([message])
         return True

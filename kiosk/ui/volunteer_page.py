@@ -50,7 +50,7 @@ class LoginPage(BasePage):
         super().__init__(heading, None, name=name, on_read=on_read)
         self.number = QLineEdit()
         self.number.setObjectName("number")
-        self.number.setMaxLength(16)
+        self.number.setMaxLength(32)  # kiosk.services.accounts.ID_MAX
         self.pin = QLineEdit()
         self.pin.setObjectName("pin")
         self.pin.setMaxLength(12)

@@ -78,7 +78,9 @@ def test_fill_from_the_forms_example_end_to_end(tmp_path: Path) -> None:
     # Masked without a staff account's --reveal (DESIGN.md "Who may see what").
     assert detail["answers"]["deceased_id"] == "5002**********0133"
     assert DECEASED_ID not in shown.stdout and "张德明" not in shown.stdout
-    assert [a["action"] for a in detail["audit"]] == ["created", "finalized"]
+    # Every case carries its consent: from the CLI, obtained on the paper form (issue 14).
+    assert [a["action"] for a in detail["audit"]] == ["created", "consent", "finalized"]
+    assert "在纸质申请表上" in detail["consent"]
 
 
 def test_bad_answers_exit_2_listing_every_error_and_save_nothing(tmp_path: Path) -> None:

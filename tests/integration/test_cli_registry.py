@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -48,13 +49,25 @@ def test_registry_demo_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None
     assert run(capsys, "registry", "status")[1] == out
 
 
-def test_registry_show_prints_the_record_for_staff(capsys: pytest.CaptureFixture[str]) -> None:
+def test_registry_show_prints_the_record_for_staff(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(capsys, "registry", "demo")
+    # Masked without a staff account (issue 14): like `cases show`.
     code, out, _ = run(capsys, "registry", "show", demo.ZHANG_DEMING)
+    assert code == 0
+    assert "张*明" in out and "张德明" not in out and "4组" not in out and "同户: 李*兰 配偶" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("582046\n"))
+    run(capsys, "staff", "add", "9001", "--name", "刘主任", "--pin-stdin")
+    monkeypatch.setattr("sys.stdin", io.StringIO("582046\n"))
+    code, out, _ = run(capsys, "registry", "show", demo.ZHANG_DEMING, "--reveal", "--staff",
+                       "9001", "--pin-stdin")  # fmt: skip
     assert code == 0
     assert "张德明" in out and "新店村4组" in out and "在领高龄津贴: 是" in out
     assert "同户: 李桂兰 配偶" in out and "演示数据" in out
-    code, out, _ = run(capsys, "registry", "show", demo.ZHANG_DEMING, "--json")
+    monkeypatch.setattr("sys.stdin", io.StringIO("582046\n"))
+    code, out, _ = run(capsys, "registry", "show", demo.ZHANG_DEMING, "--json", "--reveal",
+                       "--staff", "9001", "--pin-stdin")  # fmt: skip
     assert json.loads(out)["resident"]["flags"]["resident_pension"] is True
 
 

@@ -40,7 +40,10 @@ KIOSK = (
 
 def start_fill(home: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "KIOSK_HOME": str(home)}
-    args = [*KIOSK, "fill", FORM_ID, "--answers", str(example_file()), "--volunteer", "V009"]
+    # The same example again and again is a duplicate claim: refused on the CLI without a
+    # reason (issue 14), so each run gives one.
+    args = [*KIOSK, "fill", FORM_ID, "--answers", str(example_file()), "--volunteer", "V009",
+            "--duplicate-reason", "kill test: the same example again"]  # fmt: skip
     return subprocess.Popen(
         args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -113,9 +116,9 @@ def assert_store_whole(home: Path) -> list[str]:
                 data = uow.cases.read_personal(row)
                 assert data.answers["deceased_id"]
                 assert row.content_hash == content_hash(row.form_id, row.form_version, data.answers)
-                # The same example filled again is a duplicate claim, noted (not refused) on the PC.
-                actions = [a.action for a in row.audit if a.action != "duplicate_noted"]
-                assert actions == ["created", "finalized"], row.number
+                # The same example filled again is a duplicate claim, gone on with a reason.
+                actions = [a.action for a in row.audit if a.action != "duplicate_override"]
+                assert actions == ["created", "consent", "finalized"], row.number
                 outbox = uow.session.scalar(
                     select(OutboxEntry).where(OutboxEntry.case_id == row.id)
                 )

@@ -12,6 +12,7 @@ from test_death_benefit_flow import fill_all, identify
 from ui_driver import click, confirm_and_sign, errors, find, settle
 
 from kiosk.forms.examples import example_path
+from kiosk.services import cases
 from kiosk.services.cases import list_cases
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.print_preview_dialog import PrintPreviewDialog
@@ -33,10 +34,18 @@ def test_death_in_family_bundle(qtbot: QtBot, window: MainWindow) -> None:
     assert w.page.page_name == "materials"
     click(qtbot, w, "next")
     assert w.page.page_name == "notice"
-    # The life event's forms ask a bank account: consented to separately, with why.
+    # The life event's forms ask a bank account: consented to separately, with why, as a
+    # second act after the notice's 我同意 (its own page and button).
+    assert w.page.findChild(QLabel, "sensitive-金融账户") is None
+    assert w.page.next_button.text().replace("\n", "") == "我同意"
+    click(qtbot, w, "agree")
+    assert w.page.page_name == "notice-sensitive"
     assert w.page.findChild(QLabel, "sensitive-金融账户") is not None
+    assert "同意提供敏感信息" in w.page.next_button.text().replace("\n", "")
     click(qtbot, w, "agree")
     assert w.page.page_name == "question"
+    trail = [a.action for a in cases.show_case(w.ctx, w.session.draft.case.id).audit]
+    assert "consent" in trail and "consent_sensitive" in trail
     fill_all(qtbot, w, data)
     assert w.page.page_name == "check"
     settle(qtbot, w)

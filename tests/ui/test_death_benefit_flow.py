@@ -9,7 +9,17 @@ from typing import Any
 import pytest
 from helpers import APPLICANT_ID, FORM_ID, example
 from pytestqt.qtbot import QtBot
-from ui_driver import answer, click, confirm_and_sign, errors, find, keypad, settle, wedge_read
+from ui_driver import (
+    agree,
+    answer,
+    click,
+    confirm_and_sign,
+    errors,
+    find,
+    keypad,
+    settle,
+    wedge_read,
+)
 
 from kiosk.forms.paths import parse_path
 from kiosk.services.cases import list_cases, show_case
@@ -47,7 +57,7 @@ def start_death_benefit(qtbot: QtBot, w: MainWindow, *, by_card: bool = False) -
     assert any("身份证" in line for line in w.page.lines)
     click(qtbot, w, "next")  # 开始填写
     assert w.page.page_name == "notice"  # what is asked, who uses it, how long, deleting
-    click(qtbot, w, "agree")
+    agree(qtbot, w)
     assert w.page.page_name == "question"
 
 

@@ -42,7 +42,7 @@ def screen_text(w: MainWindow) -> str:
 
 
 def test_wrong_pin_is_refused_in_words(qtbot: QtBot, window: MainWindow) -> None:
-    add_volunteer(window.ctx, "1001", "王志愿", "123456")
+    add_volunteer(window.ctx, "1001", "王志愿", "246813")
     login(qtbot, window, "1001", "999999")
     assert window.page.page_name == "volunteer-login"
     assert errors(window) == ["编号或密码不对，请再试一次。"]
@@ -52,8 +52,8 @@ def test_wrong_pin_is_refused_in_words(qtbot: QtBot, window: MainWindow) -> None
 def test_idle_wipe_keeps_the_draft_for_the_volunteer(qtbot: QtBot, window: MainWindow) -> None:
     w = window
     assert w.idle.timeout_s == w.ctx.settings.idle_timeout_s == 120
-    add_volunteer(w.ctx, "1001", "王志愿", "123456")
-    login(qtbot, w, "1001", "123456")
+    add_volunteer(w.ctx, "1001", "王志愿", "246813")
+    login(qtbot, w, "1001", "246813")
     assert w.page.page_name == "volunteer" and w.session.volunteer is not None
     click(qtbot, w, "next")  # 回首页
     assert "帮办人：王志愿" in screen_text(w)
@@ -84,7 +84,7 @@ def test_idle_wipe_keeps_the_draft_for_the_volunteer(qtbot: QtBot, window: MainW
     assert draft.volunteer_id == "1001"
     assert show_case(w.ctx, draft.id).answers["deceased_id"] == DECEASED_ID
 
-    login(qtbot, w, "1001", "123456")
+    login(qtbot, w, "1001", "246813")
     assert w.page.page_name == "volunteer"
     click(qtbot, w, f"resume-{draft.id}")
     assert w.page.page_name == "question"
@@ -135,11 +135,11 @@ def test_staff_mode_needs_the_pin_and_saves_settings(qtbot: QtBot, window: MainW
 
 
 def test_volunteer_pins_are_hashed(window: MainWindow) -> None:
-    add_volunteer(window.ctx, "1002", "李帮办", "567890")
+    add_volunteer(window.ctx, "1002", "李帮办", "579135")
     db = (window.ctx.data_root / "kiosk.sqlite3").read_bytes()
     wal = window.ctx.data_root / "kiosk.sqlite3-wal"
     stored = db + (wal.read_bytes() if wal.exists() else b"")
-    assert b"567890" not in stored and "李帮办".encode() not in stored
-    assert verify_volunteer(window.ctx, "1002", "567890") is not None
+    assert b"579135" not in stored and "李帮办".encode() not in stored
+    assert verify_volunteer(window.ctx, "1002", "579135") is not None
     assert verify_volunteer(window.ctx, "1002", "567891") is None
-    assert verify_volunteer(window.ctx, "9999", "567890") is None
+    assert verify_volunteer(window.ctx, "9999", "579135") is None

@@ -11,7 +11,7 @@ import pytest
 from helpers import APPLICANT_ID, fixed_clock
 from pytestqt.qtbot import QtBot
 from test_death_benefit_flow import identify
-from ui_driver import answer, click, confirm_and_sign, errors, settle
+from ui_driver import agree, answer, click, confirm_and_sign, errors, settle
 
 from kiosk.forms.catalogue import DEFINITIONS_DIR, load_catalogue
 from kiosk.services.cases import list_cases, show_case
@@ -69,7 +69,7 @@ def test_a_household_with_each_members_incomes(qtbot: QtBot, nested_window: Main
     click(qtbot, w, "offer-t10_household")
     click(qtbot, w, "next")  # 开始填写
     assert w.page.page_name == "notice"
-    click(qtbot, w, "agree")
+    agree(qtbot, w)
     added: dict[str, int] = {}
     seen_lists: list[str] = []
     for _ in range(60):

@@ -15,6 +15,7 @@ from ui_driver import (
     STAFF_ID,
     STAFF_PIN,
     add_staff,
+    agree,
     answer,
     click,
     errors,
@@ -105,7 +106,7 @@ def test_a_keyboard_wedge_read_reveals_and_fills(qtbot: QtBot, demo: MainWindow)
     click(qtbot, w, "confirm")
     click(qtbot, w, f"offer-{FORM_ID}")
     click(qtbot, w, "next")
-    click(qtbot, w, "agree")
+    agree(qtbot, w)
     fill = w.session.draft.fill
     assert fill.answers["applicant_id"] == APPLICANT_ID
     assert fill.answers["applicant_name"] == "张秀英"
@@ -136,7 +137,7 @@ def test_a_serial_read_reveals_and_fills(
     click(qtbot, w, "confirm")
     click(qtbot, w, "offer-pension_claim")
     click(qtbot, w, "next")
-    click(qtbot, w, "agree")
+    agree(qtbot, w)
     fill = w.session.draft.fill
     assert fill.answers["applicant_name"] == "张秀英"
     assert fill.answers["applicant_birth_date"] == "1968-10-02"

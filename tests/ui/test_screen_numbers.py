@@ -53,6 +53,7 @@ def test_every_screen_meets_the_numbers(qtbot: QtBot, window: MainWindow) -> Non
         "identify",
         "identify-card",
         "notice",
+        "notice-sensitive",
         "duplicate",
         "services",
         "materials",

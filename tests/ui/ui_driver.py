@@ -44,6 +44,16 @@ def click(qtbot: QtBot, w: MainWindow, name: str) -> None:
     settle(qtbot, w)
 
 
+def agree(qtbot: QtBot, w: MainWindow) -> list[str]:
+    """Agree on the notice, then, when shown, to the sensitive items (two separate acts);
+    returns the page names agreed on."""
+    seen = []
+    while w.page.page_name in ("notice", "notice-sensitive"):
+        seen.append(w.page.page_name)
+        click(qtbot, w, "agree")
+    return seen
+
+
 def keypad(qtbot: QtBot, w: MainWindow, text: str) -> None:
     for ch in text:
         click(qtbot, w, f"key-{ch}")

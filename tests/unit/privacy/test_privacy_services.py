@@ -141,14 +141,21 @@ def test_consent_notice_has_the_four_answers_sensitive_items_and_guardian(
     assert {s.category for s in notice.sensitive} >= {"金融账户", "健康和残疾状况"}
     assert not notice.guardian_needed
     child = notice_for(ctx, ["disability_card"], resident_age=9)
-    consent = give_consent(child, spoken=True, actor="volunteer:1001")
+    with pytest.raises(ValueError, match="own consent"):  # two acts, not one (Art. 29)
+        give_consent(child, spoken=True, actor="volunteer:1001")
+    consent = give_consent(
+        child, spoken=True, actor="volunteer:1001", sensitive_at="2026-11-20T01:00:00+00:00"
+    )
     assert consent.by == "guardian" and consent.sensitive == ["残疾和健康状况"]
     assert "监护人" in consent.line() and "残疾和健康状况" in consent.line()
     assert notice_for(ctx, ["hukou_cancellation"], resident_age=40).sensitive == []
     draft = start_case(ctx, "disability_card", consent=consent)
     from kiosk.services.cases import show_case
 
-    assert [a.action for a in show_case(ctx, draft.case.id).audit][-1] == "consent"
+    assert [a.action for a in show_case(ctx, draft.case.id).audit][-2:] == [
+        "consent",
+        "consent_sensitive",
+    ]
 
 
 def test_a_duplicate_claim_needs_a_reason_on_the_kiosk(ctx: KioskContext) -> None:
