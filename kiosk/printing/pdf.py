@@ -129,9 +129,11 @@ def rules_block(flow: Flow, lines: list[str]) -> None:
     """The form's rules (办理依据, 时限, 收费, 审批机关, 监督投诉) in small type."""
     if not lines:
         return
+    # No title bar: the heading leads the first line (the bar's height is what pushed a
+    # one-sheet case onto a third page).
+    lines = [f"【办事规则】{lines[0]}", *lines[1:]]
     wrapped = [wrap(line, SMALL + 0.5, CONTENT_W - 8) for line in lines]
     heights = [lines_h(len(w), SMALL + 0.5) + 1 for w in wrapped]
-    section_title(flow, "办事规则", keep_with=sum(heights[:2]))
     for parts, h in zip(wrapped, heights, strict=True):
 
         def draw(c: Canvas, top: float, parts: list[str] = parts) -> None:
@@ -143,9 +145,32 @@ def rules_block(flow: Flow, lines: list[str]) -> None:
         flow.place(h, draw)
 
 
-def _data_codes(flow: Flow, sheet: CaseSheet) -> None:
+CAPTION_W = 130.0  # the data codes' caption, right of the first row (pt)
+
+
+def _rules_beside_codes(sheet: CaseSheet) -> tuple[float, list[str]] | None:
+    """The 办事规则 wrapped into the free middle of a one-row data-code line, with its
+    left edge (pt), when they fit there; else None (they get their own block). Beside the
+    codes they cost no height: a typical case stays on one sheet (issue 13)."""
+    matrices = [qr_matrix(p) for p in sheet.data_payloads]
+    if not sheet.rules or not matrices:
+        return None
+    sizes = [symbol_size(m, MODULE) for m in matrices]
+    row_w = sum(sizes) + 10 * (len(sizes) - 1)
+    width = CONTENT_W - row_w - CAPTION_W - 20
+    if width < 150:
+        return None
+    lines = [f"【办事规则】{sheet.rules[0]}", *sheet.rules[1:]]
+    wrapped = [part for line in lines for part in wrap(line, SMALL, width)]
+    if lines_h(len(wrapped), SMALL) > max(sizes) + 12:
+        return None
+    return MARGIN + row_w + 10, wrapped
+
+
+def _data_codes(flow: Flow, sheet: CaseSheet, rules: tuple[float, list[str]] | None) -> None:
     """The data codes in rows, their caption on the right of the first row (no title bar
-    above them: the bar's height is what pushed a one-sheet case onto a third page)."""
+    above them: the bar's height is what pushed a one-sheet case onto a third page), and
+    ``rules`` (from _rules_beside_codes) between them."""
     matrices = [qr_matrix(p) for p in sheet.data_payloads]
     if not matrices:
         return
@@ -158,8 +183,7 @@ def _data_codes(flow: Flow, sheet: CaseSheet) -> None:
         (f"表单 {sheet.form_ref}", SMALL, False),
         (f"确认提交于 {sheet.finalized}", SMALL, False),
     ]
-    caption_w = 130.0
-    per_row = max(1, int((CONTENT_W - caption_w + 10) // (size + 10)))
+    per_row = max(1, int((CONTENT_W - CAPTION_W + 10) // (size + 10)))
     rows = [list(enumerate(matrices, 1))[k : k + per_row] for k in range(0, n, per_row)]
     for r, row in enumerate(rows):
 
@@ -178,6 +202,11 @@ def _data_codes(flow: Flow, sheet: CaseSheet) -> None:
                 for words, size_pt, bold in caption:
                     text(c, right, y, words, size_pt, align="right", bold=bold, color=GREY)
                     y -= size_pt * 1.6
+                if rules is not None:
+                    x0, y = rules[0], top - SMALL - 1
+                    for part in rules[1]:
+                        text(c, x0, y, part, SMALL)
+                        y -= SMALL * LEAD
 
         flow.place(size + 16, draw)
 
@@ -208,6 +237,9 @@ def _layout(sheet: CaseSheet, codes_at: int) -> tuple[list[list[Draw]], bool]:
     """One arrangement: the data codes after section ``codes_at`` (``len(sections)``:
     after the materials, before the declaration), or ``LAST``. Returns the pages and
     whether the codes opened a page of their own (only possible at ``LAST``)."""
+    last = codes_at == LAST
+    spare = _codes_in_slot(sheet) if len(sheet.approvals) % 2 and last else None
+    rules = None if spare is not None else _rules_beside_codes(sheet)
 
     def continuation(page: int) -> tuple[float, Draw]:
         def draw(c: Canvas) -> None:
@@ -248,26 +280,24 @@ def _layout(sheet: CaseSheet, codes_at: int) -> tuple[list[list[Draw]], bool]:
                     flow.place(h, draw)
         flow.gap(6)
         if at == codes_at:
-            _data_codes(flow, sheet)
+            _data_codes(flow, sheet, rules)
             flow.gap(4)
     materials_block(flow, sheet.materials, "需带材料（工作人员收到后打勾）")
     flow.gap(6)
-    if sheet.rules:
+    if sheet.rules and rules is None:
         rules_block(flow, sheet.rules)
         flow.gap(6)
     if codes_at == len(sheet.sections):
-        _data_codes(flow, sheet)
+        _data_codes(flow, sheet, rules)
         flow.gap(4)
     declaration_block(flow, sheet)
     flow.gap(4)
-    last = codes_at == LAST
-    spare = _codes_in_slot(sheet) if len(sheet.approvals) % 2 and last else None
     approvals_block(flow, sheet.approvals, spare)
     flow.gap(4)
     alone = False
     if spare is None and last:
         before = len(flow.pages)
-        _data_codes(flow, sheet)
+        _data_codes(flow, sheet, rules)
         alone = len(flow.pages) > before
     return flow.pages, alone
 

@@ -119,12 +119,12 @@ def rules_lines(form: FormDefinition) -> list[str]:
     if rules is None:
         return []
     basis = "；".join(f"{d.title}（{d.number}）{d.article or ''}" for d in rules.legal_basis)
+    # Three lines, not six: the block must not push a typical case off one sheet (issue 13).
     return [
         f"办理依据：{basis}",
-        f"办理时限（申请人）：{rules.time_limit.resident.text}",
+        f"办理时限（申请人）：{rules.time_limit.resident.text}；"
         f"办结时限（办理机关）：{rules.time_limit.office}",
-        f"收费：{rules.fee}",
-        f"审批机关：{rules.deciding_office}",
+        f"收费：{rules.fee}；审批机关：{rules.deciding_office}；"
         f"监督投诉：{rules.complaint.name} {rules.complaint.phone}",
     ]
 

@@ -84,7 +84,9 @@ def test_a_restored_data_root_skips_numbers_its_imported_paper_holds(tmp_path: P
     assert main([*args, "qr", "import", *scanned]) == 0  # the paper brings the case back
     answers = str(example_file())
     # The next case of the day takes the next free number, not the held one (no crash).
-    assert main([*args, "fill", FORM_ID, "--answers", answers, "--volunteer", "1001"]) == 0
+    # (the same example again: a second claim for the same deceased needs a reason, issue 14)
+    fill = [*args, "fill", FORM_ID, "--answers", answers, "--volunteer", "1001"]
+    assert main([*fill, "--duplicate-reason", "test: the same example again"]) == 0
     ctx = kiosk(root, real_clock=True)
     try:
         now = numbers(ctx)
