@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sync_helpers import KioskFactory, add_cases, assert_exactly_once, outbox_states, server_counts
 
 from kiosk.device_identity import load_or_create_signing_key
-from kiosk.domain.case_hash import content_hash
+from kiosk.domain.case_hash import content_hash, envelope_digest
 from kiosk.forms.catalogue import default_catalogue
 from kiosk.printing.signing import CaseIdentity, sign_identity
 from kiosk.server.db import create_server_engine, session_factory
@@ -150,6 +150,9 @@ def test_conflict_quarantines_that_case_and_the_rest_flow(
         *(other[k] for k in ("case_id", "number", "form_id", "form_version")),
         other["content_hash"],
         other["device_id"],
+        envelope_digest(
+            other["finalized_at"], other["volunteer_id"], other["bundle_id"], other["extra"]
+        ),
     )
     other["identity_code"] = sign_identity(signed, load_or_create_signing_key(ctx.data_root))
     sessions = session_factory(create_server_engine(sqlite_server.db_url))

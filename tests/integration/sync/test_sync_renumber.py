@@ -158,6 +158,8 @@ def test_kiosk_fill_learns_the_servers_numbers_first_when_it_answered_lately(
             str(answers),
             "--volunteer",
             "V001",
+            "--duplicate-reason",  # the same example again (issue 14 asks a reason)
+            "test",
         ],
         capture_output=True,
         text=True,
