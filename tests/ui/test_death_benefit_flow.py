@@ -213,7 +213,7 @@ def test_the_residents_deadline_is_shown_up_front_and_read(
     click(qtbot, w, "read")
     assert deadline in w.speaker.history[-1]
     click(qtbot, w, "next")
-    click(qtbot, w, "agree")
+    agree(qtbot, w)
     assert w.page.page_name == "question"
     assert w.page.findChild(QLabel, "deadline-text").text() == deadline
     click(qtbot, w, "read")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from helpers import APPLICANT_ID
 from pytestqt.qtbot import QtBot
-from ui_driver import answer, click, confirm_and_sign, settle, wedge_read
+from ui_driver import agree, answer, click, confirm_and_sign, settle, wedge_read
 
 from kiosk.forms.examples import example_path
 from kiosk.forms.paths import parse_path
@@ -58,7 +58,7 @@ def test_death_in_family_screens_and_taps(qtbot: QtBot, window: MainWindow) -> N
         click(qtbot, w, "confirm")
         click(qtbot, w, f"offer-{BUNDLE_ID}")
         click(qtbot, w, "next")  # 开始填写
-        click(qtbot, w, "agree")
+        agree(qtbot, w)  # the notice, then the sensitive items: two acts (issue 14)
         heirs_added = 0
         for _ in range(120):
             if w.page.page_name == "check":
