@@ -70,13 +70,15 @@ def ensure_identity(sessions: sessionmaker[Session]) -> str:
     Safe when several server processes start at once (the loser re-reads)."""
     for _ in range(3):
         with sessions() as session:
-            epoch = current_epoch(session)
-            if epoch and meta_get(session, SECRET):
+            # Both read before anything is added: a read after an add autoflushes it, and
+            # another process's row would then raise outside the try below.
+            epoch, secret = current_epoch(session), meta_get(session, SECRET)
+            if epoch and secret:
                 return epoch
             if not epoch:
                 epoch = str(uuid.uuid4())
                 session.add(ServerMeta(key=EPOCH, value=epoch))
-            if not meta_get(session, SECRET):
+            if not secret:
                 session.add(ServerMeta(key=SECRET, value=secrets.token_hex(32)))
             try:
                 session.commit()
