@@ -84,10 +84,7 @@ def add_staff_routes(
     )
     def staff_show(key: CaseKey) -> dict[str, Any]:
         with sessions() as session:
-            try:
-                case = routing.find_case(session, key)
-            except routing.CaseNotFound as exc:
-                raise HTTPException(404, str(exc)) from exc
+            case = _case_or_404(session, key)
             return envelope(case=routing.case_view(session, case, with_answers=True))
 
     @app.get(
@@ -99,11 +96,7 @@ def add_staff_routes(
     def staff_attachments(key: CaseKey) -> dict[str, Any]:
         """Which photographed pages of the case are complete, of how many listed."""
         with sessions() as session:
-            try:
-                case = routing.find_case(session, key)
-            except routing.CaseNotFound as exc:
-                raise HTTPException(404, str(exc)) from exc
-            return envelope(**case_attachments(session, case.id))
+            return envelope(**case_attachments(session, _case_or_404(session, key).id))
 
     @app.post(
         f"{API_PREFIX}/staff/cases/{{key}}/advance",
@@ -142,3 +135,11 @@ def add_staff_routes(
         return JSONResponse(
             envelope(epoch=epoch, results=[r.to_dict() for r in results], server_time=server_time)
         )
+
+
+def _case_or_404(session: Any, key: str) -> Any:
+    """The case by number or UUID (routing.find_case), or HTTP 404 naming what was asked."""
+    try:
+        return routing.find_case(session, key)
+    except routing.CaseNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
