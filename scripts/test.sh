@@ -34,13 +34,17 @@ step "ruff format --check"
 step "mypy"
 .venv/bin/mypy
 
+# Test files run in parallel, one file per worker (--dist loadfile keeps a file's shared
+# servers and its CUPS queue on one worker); KIOSK_TEST_WORKERS=0 runs them in one process.
+workers=(-n "${KIOSK_TEST_WORKERS:-auto}" --dist loadfile)
+
 step "pytest"
 if command -v xvfb-run >/dev/null 2>&1; then
     xvfb-run -a -s "-screen 0 1920x1080x24" \
-        .venv/bin/pytest ${pytest_args[@]+"${pytest_args[@]}"}
+        .venv/bin/pytest "${workers[@]}" ${pytest_args[@]+"${pytest_args[@]}"}
 else
     echo "[test] xvfb-run not found: running Qt tests with QT_QPA_PLATFORM=offscreen"
-    QT_QPA_PLATFORM=offscreen .venv/bin/pytest ${pytest_args[@]+"${pytest_args[@]}"}
+    QT_QPA_PLATFORM=offscreen .venv/bin/pytest "${workers[@]}" ${pytest_args[@]+"${pytest_args[@]}"}
 fi
 
 # The installable bundle: build it once, then start it offscreen (tests marked `build`).

@@ -46,7 +46,7 @@ class ServerProcess:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = home / f"server-{self.port}.log"
 
-    def start(self, timeout: float = 30.0) -> ServerProcess:
+    def start(self, timeout: float = 60.0) -> ServerProcess:
         cmd = [sys.executable, "-m", "kiosk.server.cli", "--db", self.db_url, "run"]
         cmd += ["--host", "127.0.0.1", "--port", str(self.port), "--staff-token", STAFF_TOKEN]
         if self.ssl:

@@ -47,7 +47,12 @@ def test_kill_9_at_random_points_loses_and_duplicates_nothing(
         ctx.store.engine.dispose()  # no pooled SQLite connection crosses the fork
         child = fork.Process(target=_sync_forever, args=(str(ctx.data_root),), daemon=True)
         child.start()
-        time.sleep(rng.uniform(0.02, 0.4))
+        # Kill at a random point after sending began (a busy machine starts the child late;
+        # a fixed sleep would then kill it before it sent anything).
+        deadline = time.monotonic() + 30
+        while sync_status(ctx).pending >= before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.3))
         pending = sync_status(ctx).pending
         killed_with_pending += 0 < pending < before  # it was sending when it died
         child.kill()  # SIGKILL: no clean-up, no atexit, mid-transaction or mid-request
