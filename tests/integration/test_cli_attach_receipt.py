@@ -89,8 +89,9 @@ def test_attach_a_scan_then_the_receipt_reads_back(
 def test_a_new_receipt_replaces_the_unused_code(kiosk_home: Path, tmp_path: Path) -> None:
     number = _case(kiosk_home)
     first, second = tmp_path / "1.png", tmp_path / "2.png"
-    assert main(["receipt", number, "--png", str(first)]) == 0
-    assert main(["receipt", number, "--png", str(second), "--width", "80"]) == 0
+    assert main(["receipt", number, "--out", str(tmp_path / "1.bin"), "--png", str(first)]) == 0
+    assert main(["receipt", number, "--out", str(tmp_path / "2.bin"), "--png", str(second),
+                 "--width", "80"]) == 0  # fmt: skip
     old = next(c for c in _codes(Image.open(first)) if c.startswith("BBR1:"))
     new = next(c for c in _codes(Image.open(second)) if c.startswith("BBR1:"))
     assert Image.open(second).width == 576 and old != new
@@ -114,10 +115,9 @@ def test_receipt_pdf_preview_renders(kiosk_home: Path, tmp_path: Path) -> None:
     )
     page = Image.open(tmp_path / "p.png")
     assert abs(page.width - 58 / 25.4 * 203) < 4  # the page is 58 mm wide
-    codes = _codes(page)
-    assert any(c.startswith(IDENTITY_PREFIX) for c in codes) and any(
-        c.startswith("BBR1:") for c in codes
-    )
+    codes = _codes(page)  # a preview: the identity code, no one-time code
+    assert any(c.startswith(IDENTITY_PREFIX) for c in codes)
+    assert not any(c.startswith("BBR1:") for c in codes)
 
 
 def test_blurred_scan_is_refused_and_nothing_saved(
@@ -224,3 +224,43 @@ def test_attach_findings_bombs_devices_duplicates_staff_and_pages(
         assert {p.added_by for p in pages} == {f"staff:{STAFF}"}
     finally:
         ctx.close()
+
+
+def _slip_code(path: Path) -> str:
+    return next(c for c in _codes(decode_escpos(path.read_bytes())) if c.startswith("BBR1:"))
+
+
+def test_preview_and_failed_writes_leave_the_resident_slip_valid(
+    kiosk_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tester finding 2: the code is made valid only when the slip is really out."""
+    number = _case(kiosk_home)
+    held = tmp_path / "held.bin"
+    assert main(["receipt", number, "--out", str(held)]) == 0
+    code = _slip_code(held)
+    assert main(["receipt", number, "--pdf", str(tmp_path / "p.pdf")]) == 0
+    assert main(["receipt", number, "--png", str(tmp_path / "p.png")]) == 0
+    assert "preview only" in capsys.readouterr().out
+    assert not any(c.startswith("BBR1:") for c in _codes(Image.open(tmp_path / "p.png")))
+    nowhere = tmp_path / "missing-dir" / "r.bin"
+    assert main(["receipt", number, "--out", str(nowhere)]) == 1
+    assert "cannot write" in capsys.readouterr().err
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))
+    port = dead.getsockname()[1]
+    dead.close()
+    assert main(["receipt", number, "--printer", f"net:127.0.0.1:{port}"]) == 1
+    ctx = open_kiosk(kiosk_home)
+    try:
+        assert prove_by_receipt(ctx, code) is not None  # still the valid one
+    finally:
+        ctx.close()
+
+
+def test_receipt_warns_when_the_hall_phone_is_missing(
+    kiosk_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tester finding 9 (CLI part): no phone number set is said, not silently left out."""
+    number = _case(kiosk_home)
+    assert main(["receipt", number, "--png", str(tmp_path / "p.png")]) == 0
+    assert "no hall phone number is set" in capsys.readouterr().err
