@@ -57,10 +57,10 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _warn_no_phone(ctx: Any) -> None:
+    """The slip would silently lack its 咨询电话: say so (kiosk.services.devices_check)."""
     if not ctx.settings.hall_phone.strip():
         print(
-            "warning: no hall phone number is set (setting hall_phone; kiosk status): "
-            "the receipt shows none",
+            "warning: no hall phone number is set (setting hall_phone): the receipt shows none",
             file=sys.stderr,
         )
 

@@ -264,3 +264,10 @@ def test_receipt_warns_when_the_hall_phone_is_missing(
     number = _case(kiosk_home)
     assert main(["receipt", number, "--png", str(tmp_path / "p.png")]) == 0
     assert "no hall phone number is set" in capsys.readouterr().err
+
+
+def test_status_warns_when_the_hall_phone_is_missing(
+    kiosk_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status"]) == 0
+    assert "warning: no hall phone number is set" in capsys.readouterr().out
