@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import Settings
-from kiosk.devices.camera import CameraUnavailable, open_camera
+from kiosk.devices.camera import CameraUnavailable, Frame, open_camera
 from kiosk.devices.capture import prepare_frame
 from kiosk.devices.receipt_printer import ReceiptPrinterError, send_receipt
 from kiosk.devices.scan_folder import ScanFolder, ScanFolderError
@@ -58,6 +58,11 @@ def check_camera(settings: Settings) -> DeviceCheck:
         frame = source.read()
     finally:
         source.close()
+    return judge_frame(settings, frame)
+
+
+def judge_frame(settings: Settings, frame: Frame | None) -> DeviceCheck:
+    """What a camera's frame says of it: sharp enough? a page found? (None: no picture)."""
     if frame is None:
         return DeviceCheck("camera", False, "高拍仪没有画面。", "camera gave no frame")
     page = prepare_frame(frame, min_sharpness=settings.min_sharpness)

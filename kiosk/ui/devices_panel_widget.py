@@ -15,6 +15,7 @@ from kiosk.services.devices_check import setting_warnings
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.qt import QHBoxLayout, QLineEdit, QWidget
+from kiosk.ui.qt_camera import video_inputs
 
 
 class DevicesPanel(QWidget):
@@ -35,6 +36,14 @@ class DevicesPanel(QWidget):
             "receipt_enabled": settings.receipt_enabled,
             "receipt_width_mm": settings.receipt_width_mm,
         }
+        found = video_inputs()  # QtMultimedia's list: USB 高拍仪 are cameras too
+        self.cameras = label(
+            S.CAMERAS_FOUND.format(names="、".join(found)) if found else S.CAMERAS_NONE,
+            "large",
+            name="cameras-found",
+        )
+        self.cameras.setWordWrap(True)
+        layout.addWidget(self.cameras)
         self.lines: dict[str, QLineEdit] = {}
         for name, caption in (
             ("camera", S.CAMERA),
