@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import struct
+import zlib
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -68,3 +70,18 @@ def new_fill(
         problems = [p for p in fill.apply_answers(answers) if p.is_error]
         assert not problems, [str(p) for p in problems]
     return fill
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width`` x ``height`` px (grey), with a few rows of data:
+    a few hundred bytes that would inflate to gigabytes if decoded."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body).to_bytes(4, "big")
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = zlib.compress(b"\0" * (width + 1) * 4)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )

@@ -1,9 +1,14 @@
 """``kiosk attach NUMBER --material ID --file PATH`` and ``kiosk attachments NUMBER``.
 
 A scan or photo added from the command line goes through the same checks as one taken
-at the kiosk: an image (JPEG/PNG as is; TIFF, BMP, WebP re-encoded), cropped and
-deskewed unless ``--as-is``, refused when blurred unless ``--keep-blurred``; stored
-encrypted; on a finalized case a new audited version of the attachments manifest.
+at the kiosk: a regular file within ``attachment_max_bytes``, decoded only within the
+pixel and page limits (kiosk.devices.page_files); every page of a multi-page TIFF or a
+PDF becomes a page of the material; cropped and deskewed unless ``--as-is`` (kept whole,
+and said so, when the page's edges are not found for sure), refused when blurred unless
+``--keep-blurred``; stored encrypted; on a finalized case a new audited version of the
+attachments manifest. A page already attached to the case (same SHA-256) is not stored
+again ("already attached", exit 0). Who adds it is a staff account: ``--staff ID`` with
+its PIN (asked, or ``--pin-stdin``), recorded in the audit.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli.accounts_cmd import staff_login
 from kiosk.cli.common import CliError, add_forms_dir, open_context, print_json, print_table
+from kiosk.cli.pin_input import add_pin_option
 from kiosk.store.repositories import CaseNotFound
 
 
@@ -32,7 +39,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--keep-blurred", action="store_true", help="store it even when it looks blurred"
     )
-    p.add_argument("--actor", default="staff", help="who adds it, for the audit trail")
+    p.add_argument("--staff", required=True, help="your staff account id (PIN asked; audited)")
+    add_pin_option(p)
     add_forms_dir(p)
     p.set_defaults(handler=cmd_attach)
 
@@ -43,48 +51,68 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_attachments)
 
 
+def _pages(args: argparse.Namespace, data: bytes, min_sharpness: float) -> list[Any]:
+    """(image bytes, sharpness or None, 未能自动裁边 notice or None) per page of the file."""
+    from kiosk.devices.capture import CaptureError, prepare_pages
+    from kiosk.devices.page_files import is_pdf
+
+    name = str(args.file)
+    try:
+        if args.as_is:
+            kept = prepare_pages(data, name=name, crop=False)
+            if len(kept) == 1 and not is_pdf(data):
+                return [(data, None, None)]  # JPEG/PNG kept byte for byte
+            return [(p.jpeg, None, None) for p in kept]
+        pages = prepare_pages(data, min_sharpness=min_sharpness, name=name)
+    except CaptureError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    for number, page in enumerate(pages, 1):
+        if not page.sharp and not args.keep_blurred:
+            raise CliError(
+                f"{name}: page {number} looks blurred (sharpness {page.sharpness:.0f}, needs "
+                f"{min_sharpness:.0f}); scan again or pass --keep-blurred; nothing attached",
+                exit_code=2,
+            )
+    return [(p.jpeg, p.sharpness, p.notice) for p in pages]
+
+
 def cmd_attach(args: argparse.Namespace) -> int:
-    from kiosk.devices.capture import CaptureError, prepare_page
+    from kiosk.devices.page_files import PageFileError, read_file
     from kiosk.services.attachments import AttachmentError, add_attachment
 
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        raise CliError(f"{args.file}: cannot read: {exc.strerror}", exit_code=2) from exc
     ctx = open_context(args)
     try:
-        score = None
-        if not args.as_is:
-            try:
-                page = prepare_page(data, min_sharpness=ctx.settings.min_sharpness)
-            except CaptureError as exc:
-                raise CliError(f"{args.file}: {exc}", exit_code=2) from exc
-            if not page.sharp and not args.keep_blurred:
-                raise CliError(
-                    f"{args.file}: looks blurred (sharpness {page.sharpness:.0f}, needs "
-                    f"{ctx.settings.min_sharpness:.0f}); scan again or pass --keep-blurred",
-                    exit_code=2,
-                )
-            data, score = page.jpeg, page.sharpness
-        view = add_attachment(
-            ctx,
-            args.number,
-            material_id=args.material,
-            data=data,
-            source="file",
-            actor=args.actor,
-            blur_score=score,
-        )
+        actor = staff_login(args, ctx).actor
+        try:
+            data = read_file(args.file, max_bytes=ctx.settings.attachment_max_bytes)
+        except PageFileError as exc:
+            raise CliError(str(exc), exit_code=2) from exc
+        pages = _pages(args, data, ctx.settings.min_sharpness)
+        views = []
+        for image, score, notice in pages:
+            view = add_attachment(
+                ctx,
+                args.number,
+                material_id=args.material,
+                data=image,
+                source="file",
+                actor=actor,
+                blur_score=score,
+            )
+            views.append((view, notice))
     except AttachmentError as exc:
         raise CliError(f"{args.file}: {exc}", exit_code=2) from exc
     except CaseNotFound as exc:
         raise CliError(str(exc)) from exc
     finally:
         ctx.close()
-    print(
-        f"attached to {view.case_number}: {view.material_id} page {view.page} "
-        f"({view.size // 1024} KiB, sha256 {view.sha256[:16]})"
-    )
+    for view, notice in views:
+        where = f"{view.case_number}: {view.material_id} page {view.page}"
+        if view.already:
+            print(f"already attached to {where} (sha256 {view.sha256[:16]}); not stored again")
+            continue
+        note = " (page edges not found: kept uncropped, 未能自动裁边)" if notice else ""
+        print(f"attached to {where} ({view.size // 1024} KiB, sha256 {view.sha256[:16]}){note}")
     return 0
 
 

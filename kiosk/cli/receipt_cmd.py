@@ -1,15 +1,24 @@
 """``kiosk receipt NUMBER --out FILE | --pdf FILE | --printer SETTING``.
 
 ``--out`` writes the slip's ESC/POS bytes (send them with ``cat FILE > /dev/usb/lp0``);
-``--pdf`` the preview; ``--png`` the image decoded back from the bytes (what the printer
+``--pdf`` a PDF and ``--png`` the image decoded back from the bytes (what the printer
 will print). Without any of them the slip goes to ``--printer`` (a receipt_printer
 setting such as ``net:192.168.1.50`` or ``cups:receipt``), else the configured printer.
-Each run issues a new one-time code for 我的办件 (the previous unused one stops working).
+
+The slip's one-time code for 我的办件 becomes valid (and the case's previous unused one
+stops working) only when the slip is really out: printed, or ``--out`` written. With
+only ``--pdf``/``--png`` the slip is a preview (样张, no code; the resident's slip stays
+valid); with ``--out`` they show the same slip as the bytes. A failed print or write
+changes nothing. A warning goes to stderr when no hall phone number is set
+(``hall_phone``): the slip then shows none.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +45,24 @@ def register(sub: Any) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
+    """Write whole or not at all (a temporary file renamed into place)."""
+    part = path.with_name(f".{path.name}.part")
     try:
-        path.write_bytes(data)
+        part.write_bytes(data)
+        os.replace(part, path)
     except OSError as exc:
+        part.unlink(missing_ok=True)
         raise CliError(f"{path}: cannot write: {exc.strerror}") from exc
     print(f"wrote {path} ({len(data)} bytes)")
+
+
+def _warn_no_phone(ctx: Any) -> None:
+    """The slip would silently lack its 咨询电话: say so (kiosk.services.devices_check)."""
+    if not ctx.settings.hall_phone.strip():
+        print(
+            "warning: no hall phone number is set (setting hall_phone): the receipt shows none",
+            file=sys.stderr,
+        )
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
@@ -49,16 +71,24 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
     ctx = open_context(args)
     try:
+        _warn_no_phone(ctx)
         if args.out or args.pdf or args.png:
-            receipt = make_receipt(ctx, args.number, width_mm=args.width)
+            preview = args.out is None
+            receipt = make_receipt(ctx, args.number, width_mm=args.width, preview=preview)
             data = receipt.escpos()
             if args.out:
                 _write(args.out, data)
             if args.pdf:
                 _write(args.pdf, receipt.pdf())
             if args.png:
-                decode_escpos(data).save(args.png, "PNG")
-                print(f"wrote {args.png}")
+                image = io.BytesIO()
+                decode_escpos(data).save(image, "PNG")
+                _write(args.png, image.getvalue())
+            receipt.keep_code(ctx)  # every file written: the slip is out
+            if preview:
+                print(
+                    "preview only (样张): no one-time code issued; the resident's slip stays valid"
+                )
             return 0
         result = print_receipt(ctx, args.number, printer=args.printer, actor=args.actor)
     except (CaseNotFound, CaseError) as exc:

@@ -128,6 +128,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     audio = audio_output_status()  # 朗读 needs a sound device (espeak-ng exits 0 without)
+    from kiosk.services.devices_check import setting_warnings
+
+    warnings = [w.message_en for w in setting_warnings(ctx.settings)]
     if args.json:
         print_json(
             {
@@ -137,6 +140,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "audio_ok": audio.ok,
                 "audio": audio.detail,
                 "needs_reprint": [asdict(r) for r in reprint],
+                "warnings": warnings,
             }
         )
         return 0
@@ -152,6 +156,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(line)
     sound = {True: "ok", False: "NO SOUND DEVICE (read-aloud is silent)", None: "unknown"}
     print(f"audio {sound[audio.ok]}: {audio.detail}")
+    for warning in warnings:
+        print(f"warning: {warning}")
     for case in reprint:
         print(
             f"需重新打印 (print again): {case.new}, renumbered from {case.old} "

@@ -59,16 +59,34 @@ def draw_page(
     page_share: float = 0.7,
     blur: int = 0,
     seed: int = 1,
+    desk: tuple[int, int] = (40, 90),
+    paper: int = 245,
+    ink: int = 30,
+    aspect: float = 1.414,
+    clutter: int = 0,
 ) -> Frame:
-    """A picture of an A4 page with lines of 'text' lying on a dark, textured desk,
-    turned by ``angle`` degrees; ``blur`` > 0 applies a Gaussian blur of that kernel size
-    (odd), as an out-of-focus camera would."""
+    """A picture of a page with lines of 'text' lying on a textured desk, turned by
+    ``angle`` degrees; ``blur`` > 0 applies a Gaussian blur of that kernel size (odd),
+    as an out-of-focus camera would.
+
+    The default is a white A4 page (``aspect`` 1.414) on a dark desk; ``desk`` (grey
+    range), ``paper`` and ``ink`` (grey levels) make a light page on a light desk or a
+    dark card (``aspect`` 1.586) on a light one; ``clutter`` draws that many objects
+    (pens, a phone, a cup) on the desk around the page."""
     rng = np.random.default_rng(seed)
-    desk: Frame = rng.integers(40, 90, size=(height, width, 3), dtype=np.uint8)
-    desk = cv2.GaussianBlur(desk, (9, 9), 0)
+    surface: Frame = rng.integers(desk[0], desk[1], size=(height, width, 3), dtype=np.uint8)
+    surface = cv2.GaussianBlur(surface, (9, 9), 0)
+    for _ in range(clutter):
+        shade = int(rng.integers(0, 256))
+        x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
+        if rng.random() < 0.5:
+            tip = (x + int(rng.integers(-400, 400)), y + int(rng.integers(-60, 60)))
+            cv2.line(surface, (x, y), tip, (shade, shade, shade), int(rng.integers(6, 20)))
+        else:
+            cv2.circle(surface, (x, y), int(rng.integers(30, 120)), (shade, shade, 255 - shade), -1)
     page_h = int(height * page_share)
-    page_w = int(page_h / 1.414)
-    page = np.full((page_h, page_w, 3), 245, dtype=np.uint8)
+    page_w = int(page_h / aspect)
+    page = np.full((page_h, page_w, 3), paper, dtype=np.uint8)
     margin = page_w // 10
     y = margin
     line_h = max(12, page_h // 40)
@@ -77,7 +95,7 @@ def draw_page(
         while x < page_w - margin:
             word = int(rng.integers(line_h, line_h * 4))
             end = min(x + word, page_w - margin)
-            cv2.rectangle(page, (x, y), (end, y + line_h // 2), (30, 30, 30), -1)
+            cv2.rectangle(page, (x, y), (end, y + line_h // 2), (ink, ink, ink), -1)
             x = end + line_h // 2
         y += line_h
     cv2.rectangle(page, (margin, margin // 3), (page_w - margin, margin // 2), (0, 0, 160), -1)
@@ -90,7 +108,7 @@ def draw_page(
     matrix = cv2.getPerspectiveTransform(src, dst)
     warped = cv2.warpPerspective(page, matrix, (width, height))
     mask = cv2.warpPerspective(np.full((page_h, page_w), 255, np.uint8), matrix, (width, height))
-    frame: Frame = np.where(mask[..., None] > 0, warped, desk).astype(np.uint8)
+    frame: Frame = np.where(mask[..., None] > 0, warped, surface).astype(np.uint8)
     if blur:
         frame = cv2.GaussianBlur(frame, (blur | 1, blur | 1), 0)
     return frame

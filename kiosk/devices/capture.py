@@ -1,12 +1,14 @@
 """A photographed or scanned page made ready to keep: found, cropped, deskewed, judged.
 
-``prepare_page(data)`` takes the bytes of an image (JPEG, PNG … from a document camera,
-a webcam or a scanner) and returns a ``PreparedPage``: the page cut out of its
-background and straightened (a perspective warp of the page's four corners, found as
-the largest four-cornered contour; when no such contour is found, the image is only
-rotated by the angle of its text block's minimum-area rectangle), its sharpness and
-whether that is enough to read. ``prepare_frame`` does the same for a camera frame
-(a BGR ``numpy`` array, as OpenCV gives it).
+``prepare_pages(data)`` takes the bytes of an image or PDF file (JPEG, PNG, multi-page
+TIFF … from a document camera, a webcam or a scanner; decoded only within the byte,
+pixel and page limits of kiosk.devices.page_files) and returns one ``PreparedPage`` per
+page: the page cut out of its background and straightened (a perspective warp of the
+page's four corners, found by kiosk.devices.page_detect only when sure), its sharpness
+and whether that is enough to read. When no page is found confidently the whole picture
+is kept, only rotated by the angle of its text lines, and ``notice`` says 未能自动裁边
+for the volunteer: never a wrong crop. ``prepare_frame`` does the same for a camera
+frame (a BGR ``numpy`` array, as OpenCV gives it).
 
 Sharpness is the variance of the Laplacian of the grey page (scaled down to 1000 px wide)
 (Pech-Pacheco et al. 2000, "Diatom autofocusing in brightfield microscopy"; the usual
@@ -14,7 +16,8 @@ blur measure for document capture): a sharp printed page scores in the hundreds,
 out-of-focus or shaken one below about 60 (``min_sharpness``; docs/devices.md).
 
 Plain Python and OpenCV (opencv-python-headless): no Qt, so tests and the CLI use it.
-Errors: ``CaptureError`` when the bytes are no image OpenCV can decode.
+Errors: ``CaptureError`` (message names the file) when the bytes are no image or PDF,
+or above the limits.
 """
 
 from __future__ import annotations
@@ -26,9 +29,12 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-DETECT_WIDTH = 1000  # px: the size the page is looked for at, and judged at
+from kiosk.devices.page_detect import find_page
+from kiosk.devices.page_files import PageFileError, decode_pages
+
+DETECT_WIDTH = 1000  # px: the size the page is judged at
 MAX_SIDE = 2480  # px: A4 at 300 dpi; bigger pages are scaled down when kept
-MIN_PAGE_SHARE = 0.2  # a page smaller than this share of the picture is not "the page"
+NOT_CROPPED_ZH = "未能自动裁边"  # shown to the volunteer when the whole picture is kept
 JPEG_QUALITY = 90
 
 Image = NDArray[Any]  # BGR or grey pixels, uint8 (OpenCV)
@@ -47,14 +53,27 @@ class PreparedPage:
     sharp: bool
     found_page: bool  # the page's edges were found and the page cut out
     angle: float  # degrees the page was turned by (0 when warped by its corners)
+    cropping: bool = True  # False: kept as it was on purpose (``crop=False``)
+
+    @property
+    def notice(self) -> str | None:
+        """未能自动裁边 when the page was looked for, not found, and the whole picture kept."""
+        return NOT_CROPPED_ZH if self.cropping and not self.found_page else None
 
 
-def decode(data: bytes) -> Image:
-    array = np.frombuffer(data, dtype=np.uint8)
-    image = cv2.imdecode(array, cv2.IMREAD_COLOR) if array.size else None
-    if image is None:
-        raise CaptureError("not an image OpenCV can read")
-    return image
+def decode_all(data: bytes, name: str = "file") -> list[Image]:
+    """Every page of an image or PDF file as BGR pixels, bounded in pixels and pages
+    before decoding (kiosk.devices.page_files); CaptureError naming ``name`` otherwise."""
+    try:
+        pages = decode_pages(data, name)
+    except PageFileError as exc:
+        raise CaptureError(str(exc)) from None
+    return [cv2.cvtColor(np.asarray(page), cv2.COLOR_RGB2BGR) for page in pages]
+
+
+def decode(data: bytes, name: str = "file") -> Image:
+    """The first page of ``decode_all``."""
+    return decode_all(data, name)[0]
 
 
 def sharpness(image: Image) -> float:
@@ -64,43 +83,6 @@ def sharpness(image: Image) -> float:
     if scale < 1.0:  # never scaled up: that would smooth the page and hide sharpness
         grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     return float(cv2.Laplacian(grey, cv2.CV_64F).var())
-
-
-def _order_corners(points: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Top-left, top-right, bottom-right, bottom-left."""
-    total = points.sum(axis=1)
-    diff = np.diff(points, axis=1).ravel()
-    return np.array(
-        [
-            points[np.argmin(total)],
-            points[np.argmin(diff)],
-            points[np.argmax(total)],
-            points[np.argmax(diff)],
-        ],
-        dtype=np.float32,
-    )
-
-
-def find_page(image: Image) -> NDArray[np.float32] | None:
-    """The page's four corners in the image's pixels, or None when no page stands out."""
-    scale = DETECT_WIDTH / image.shape[1]
-    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    grey = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
-    # A page is lighter than what it lies on: Otsu separates them; edges catch the rest.
-    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    area = small.shape[0] * small.shape[1]
-    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
-        if cv2.contourArea(contour) < MIN_PAGE_SHARE * area:
-            break
-        if cv2.contourArea(contour) > 0.98 * area:
-            continue  # the whole picture: no background around a page
-        hull = cv2.convexHull(contour)
-        approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
-        if len(approx) == 4:
-            return _order_corners(approx.reshape(4, 2).astype(np.float32) / scale)
-    return None
 
 
 def _warp(image: Image, corners: NDArray[np.float32]) -> Image:
@@ -140,11 +122,14 @@ def _rotate(image: Image, angle: float) -> Image:
     )
 
 
-def prepare_frame(image: Image, *, min_sharpness: float = 60.0) -> PreparedPage:
-    """Crop, deskew, judge and encode one picture (BGR array); see the module doc."""
-    corners = find_page(image)
+def prepare_frame(image: Image, *, min_sharpness: float = 60.0, crop: bool = True) -> PreparedPage:
+    """Crop, deskew, judge and encode one picture (BGR array); see the module doc.
+    ``crop=False`` keeps the picture as it is (only scaled and judged)."""
+    corners = find_page(image) if crop else None
     angle = 0.0
-    if corners is not None:
+    if not crop:
+        page = image
+    elif corners is not None:
         page = _warp(image, corners)
         if page.shape[1] > page.shape[0] * 1.15 and image.shape[0] > image.shape[1]:
             page = cv2.rotate(page, cv2.ROTATE_90_CLOCKWISE)  # stay portrait like the photo
@@ -167,9 +152,20 @@ def prepare_frame(image: Image, *, min_sharpness: float = 60.0) -> PreparedPage:
         sharp=score >= min_sharpness,
         found_page=corners is not None,
         angle=angle,
+        cropping=crop,
     )
 
 
-def prepare_page(data: bytes, *, min_sharpness: float = 60.0) -> PreparedPage:
-    """``prepare_frame`` for the bytes of an image file (CaptureError if it is none)."""
-    return prepare_frame(decode(data), min_sharpness=min_sharpness)
+def prepare_page(data: bytes, *, min_sharpness: float = 60.0, name: str = "file") -> PreparedPage:
+    """``prepare_frame`` for the first page of an image file (CaptureError if it is none)."""
+    return prepare_frame(decode(data, name), min_sharpness=min_sharpness)
+
+
+def prepare_pages(
+    data: bytes, *, min_sharpness: float = 60.0, name: str = "file", crop: bool = True
+) -> list[PreparedPage]:
+    """``prepare_frame`` for every page of an image, multi-page TIFF or PDF file."""
+    return [
+        prepare_frame(page, min_sharpness=min_sharpness, crop=crop)
+        for page in decode_all(data, name)
+    ]

@@ -2,7 +2,10 @@
 
 Format (docs/qr-format.md): the case is written compactly against its form
 version (kiosk.printing.compact), deflated with a preset dictionary made from
-that form version, closed with a CRC-32, turned into Base45 and cut into parts.
+that form version, closed with a CRC-32, turned into Base45 and cut into parts. Format
+2 (written now) carries in its head how many of the case's photographed pages had not
+reached the town server when the paper was printed; format 1 (older paper) is still
+read, and says nothing about them.
 Each part reads ``BBD1:<i>/<n>:<group>:<base45>``: ``group`` is the CRC of the
 whole message in hex, so parts of different cases never mix. Decoding needs only
 the form catalogue: the town server calls it for QR import.
@@ -15,6 +18,7 @@ import re
 import uuid
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kiosk.domain.case_hash import content_hash
@@ -25,7 +29,8 @@ from kiosk.printing.compact import AnswerCodec, read_value, write_value
 from kiosk.printing.textcode import CodecError, Reader, Writer, b45decode, b45encode
 
 DATA_PREFIX = "BBD1"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 adds the count of attachments still to come; 1 is still read
+READABLE_VERSIONS = (1, 2)
 HASH_CHECK_BYTES = 8  # the content hash is recomputed on import; this prefix checks it
 # Each part at most this many Base45 characters: a version-20 code (97 modules,
 # 39 mm at 0.4 mm a module) at error correction M holds 970 alphanumeric characters.
@@ -45,6 +50,16 @@ _BASE_DICTIONARY = (
 
 class DataCodeError(ValueError):
     """Scanned data codes that cannot rebuild a case (message says what is wrong)."""
+
+
+@dataclass(frozen=True)
+class DecodedCase:
+    """A case rebuilt from its data codes, with what the paper says beside it:
+    ``attachments_pending`` is how many photographed pages had not reached the town
+    server when the paper was printed (None on format-1 paper, which does not say)."""
+
+    packet: CasePacket
+    attachments_pending: int | None
 
 
 def form_dictionary(form: FormDefinition) -> bytes:
@@ -79,8 +94,11 @@ def _micros_text(micros: int) -> str:
     return moment.isoformat() + "Z"
 
 
-def encode_packet(packet: CasePacket, form: FormDefinition) -> bytes:
-    """One case as the message bytes the data codes carry (before Base45 and splitting)."""
+def encode_packet(packet: CasePacket, form: FormDefinition, attachments_pending: int = 0) -> bytes:
+    """One case as the message bytes the data codes carry (before Base45 and splitting),
+    format 2: ``attachments_pending`` (>= 0) is how many of its pages are still to come."""
+    if attachments_pending < 0:
+        raise ValueError("attachments_pending must be >= 0")
     body = Writer()
     body.raw(uuid.UUID(packet.case_id).bytes)
     body.raw(uuid.UUID(packet.device_id).bytes)
@@ -97,17 +115,28 @@ def encode_packet(packet: CasePacket, form: FormDefinition) -> bytes:
     head.byte(FORMAT_VERSION)
     head.text(form.id)
     head.varint(form.version)
+    head.varint(attachments_pending)
     message = bytes(head.buf) + deflate.compress(bytes(body.buf)) + deflate.flush()
     return message + zlib.crc32(message).to_bytes(4, "big")
 
 
 def decode_message(message: bytes, catalogue: Catalogue) -> CasePacket:
+    return decode_case_message(message, catalogue).packet
+
+
+def decode_case_message(message: bytes, catalogue: Catalogue) -> DecodedCase:
+    """A message of format 1 or 2 (DataCodeError for anything else)."""
     if len(message) < 8 or zlib.crc32(message[:-4]).to_bytes(4, "big") != message[-4:]:
         raise DataCodeError("the data codes are damaged: checksum does not match")
     head = Reader(message[:-4])
-    if head.byte() != FORMAT_VERSION:
+    fmt = head.byte()
+    if fmt not in READABLE_VERSIONS:
         raise DataCodeError("data codes of an unknown format version")
-    form_id, version = head.text(), head.varint()
+    try:
+        form_id, version = head.text(), head.varint()
+        pending = head.varint() if fmt >= 2 else None
+    except CodecError as exc:
+        raise DataCodeError(f"the data codes are damaged: {exc}") from exc
     try:
         form = catalogue.get(form_id, version)
     except UnknownForm as exc:
@@ -128,7 +157,7 @@ def decode_message(message: bytes, catalogue: Catalogue) -> CasePacket:
     digest = content_hash(form.id, form.version, answers)
     if not digest.startswith(check):
         raise DataCodeError("the rebuilt answers do not match the case's content hash")
-    return CasePacket(
+    packet = CasePacket(
         case_id=case_id,
         number=str(number),
         form_id=form.id,
@@ -141,13 +170,18 @@ def decode_message(message: bytes, catalogue: Catalogue) -> CasePacket:
         bundle_id=bundle_id,
         extra=extra or {},
     )
+    return DecodedCase(packet, pending)
 
 
 def encode_data_codes(
-    packet: CasePacket, form: FormDefinition, *, max_chars: int = MAX_PART_CHARS
+    packet: CasePacket,
+    form: FormDefinition,
+    *,
+    max_chars: int = MAX_PART_CHARS,
+    attachments_pending: int = 0,
 ) -> list[str]:
     """The payload texts of the data codes, ``part 1 of n`` first."""
-    message = encode_packet(packet, form)
+    message = encode_packet(packet, form, attachments_pending)
     group = f"{zlib.crc32(message):08X}"
     # Cut at even byte counts so each part is Base45 on its own.
     parts = max(1, math.ceil(len(message) * 1.5 / max_chars))
@@ -173,6 +207,11 @@ def group_data_codes(payloads: Iterable[str]) -> list[list[str]]:
 
 
 def decode_data_codes(payloads: Iterable[str], catalogue: Catalogue | None = None) -> CasePacket:
+    """The case of ``decode_case_codes``."""
+    return decode_case_codes(payloads, catalogue).packet
+
+
+def decode_case_codes(payloads: Iterable[str], catalogue: Catalogue | None = None) -> DecodedCase:
     """Rebuild a case from scanned data codes (any order, duplicates allowed).
 
     Raises DataCodeError naming what is wrong: not a data code, parts of different
@@ -204,4 +243,4 @@ def decode_data_codes(payloads: Iterable[str], catalogue: Catalogue | None = Non
         raise DataCodeError(f"the data codes are damaged: {exc}") from exc
     if f"{zlib.crc32(message):08X}" != expected[1]:
         raise DataCodeError("the data codes are damaged: checksum does not match")
-    return decode_message(message, catalogue or default_catalogue())
+    return decode_case_message(message, catalogue or default_catalogue())

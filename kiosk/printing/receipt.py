@@ -44,6 +44,7 @@ class ReceiptSlip:
     identity_code: str  # BBI2:…, the case's signed identity code (staff scan it)
     phone: str = ""
     notes: list[str] = field(default_factory=list)
+    preview: bool = False  # a preview (PDF/PNG): no code, 样张 in its place
 
 
 @cache
@@ -143,7 +144,11 @@ def render_receipt(slip: ReceiptSlip, width_mm: int = 58) -> Image.Image:
     for note in slip.notes:
         c.text(note, body)
     c.text(f"日期：{slip.when}", body)
-    if slip.receipt_code:
+    if slip.preview:
+        c.rule()
+        c.text("样张（预览）", big, centre=True, gap=2)
+        c.text("一次性查询码在真正打印时才生成", body - 4, centre=True)
+    elif slip.receipt_code:
         c.rule()
         c.text("查看我的办件：在帮办机上扫这个码", body, centre=True, gap=2)
         c.paste(_qr(slip.receipt_code, min(width - 2 * MARGIN, 260)))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from kiosk.domain.case_numbers import unenrolled_tag
 from kiosk.domain.case_packet import CasePacket
 from kiosk.forms.catalogue import Catalogue
-from kiosk.printing.qr_codec import DataCodeError, decode_data_codes, group_data_codes
+from kiosk.printing.qr_codec import DataCodeError, decode_case_codes, group_data_codes
 from kiosk.printing.signing import (
     PublicKeyLookup,
     Verdict,
@@ -129,6 +129,7 @@ class ScannedCase:
     identity_code: str | None
     verdict: Verdict
     problem: str | None = None  # why the data codes did not decode, in plain English
+    attachments_pending: int | None = None  # pages still to come, as the paper says
 
     @property
     def importable(self) -> bool:
@@ -177,9 +178,12 @@ def read_scan(
     data = [t for t in stripped if not is_identity_code(t)]
     found: list[ScannedCase] = []
     packets: list[CasePacket] = []
+    pending: dict[str, int | None] = {}
     for group in group_data_codes(data):
         try:
-            packets.append(decode_data_codes(group, catalogue))
+            decoded = decode_case_codes(group, catalogue)
+            packets.append(decoded.packet)
+            pending[decoded.packet.case_id] = decoded.attachments_pending
         except DataCodeError as exc:
             verdict = make_verdict(VerdictStatus.TAMPERED, detail=f"(data codes: {exc})")
             found.append(ScannedCase(None, None, verdict, str(exc)))
@@ -203,10 +207,19 @@ def read_scan(
     if len(lone_packets) == 1 and len(lone_codes) == 1:
         packet, code = lone_packets[0], lone_codes[0]
         found.append(ScannedCase(packet, code, check_case(packet, code, lookup, numbers)))
-        return found
+        return _with_pending(found, pending)
     for packet in lone_packets:
         found.append(ScannedCase(packet, None, check_case(packet, None, lookup, numbers)))
     for code in lone_codes:
         verdict = verify_identity_payload(code, lookup)
         found.append(ScannedCase(None, code, verdict, "its data codes were not scanned"))
-    return found
+    return _with_pending(found, pending)
+
+
+def _with_pending(found: list[ScannedCase], pending: dict[str, int | None]) -> list[ScannedCase]:
+    return [
+        replace(case, attachments_pending=pending.get(case.packet.case_id))
+        if case.packet is not None
+        else case
+        for case in found
+    ]

@@ -1,4 +1,5 @@
-"""The staff part of the API: list, show and advance cases, import scanned QR codes.
+"""The staff part of the API: list, show and advance cases, a case's photographed pages
+(which are complete; one page's image or thumbnail), import scanned QR codes.
 
 Bearer = the staff token given to ``kiosk-server run --staff-token`` (or
 ``KIOSK_SERVER_STAFF_TOKEN``); a wrong one counts against the client like a wrong
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.forms.catalogue import Catalogue
@@ -25,7 +26,8 @@ from kiosk.server.api_models import (
     StaffCaseOut,
     StaffCasesOut,
 )
-from kiosk.server.attachments import case_attachments
+from kiosk.server.attachment_pages import page_image
+from kiosk.server.attachments import AttachmentRefused, case_attachments
 from kiosk.server.epoch import current_epoch
 from kiosk.server.models import utcnow
 from kiosk.server.qr_import import QrImportError, import_payloads
@@ -97,6 +99,31 @@ def add_staff_routes(
         """Which photographed pages of the case are complete, of how many listed."""
         with sessions() as session:
             return envelope(**case_attachments(session, _case_or_404(session, key).id))
+
+    @app.get(
+        f"{API_PREFIX}/staff/cases/{{key}}/attachments/{{attachment_id}}",
+        dependencies=deps,
+        response_class=Response,
+        responses={
+            200: {"content": {"image/jpeg": {}, "image/png": {}}},
+            **errors(401, 404, 422, 429),
+        },
+    )
+    def staff_attachment_image(
+        key: CaseKey,
+        attachment_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")],
+        size: Annotated[str, Query(pattern=r"^(thumb|full)$")] = "full",
+    ) -> Response:
+        """One complete page of the case: the image as kept, or a thumbnail."""
+        with sessions() as session:
+            case = _case_or_404(session, key)
+            try:
+                data, media_type = page_image(
+                    session, case.id, attachment_id, thumb=size == "thumb"
+                )
+            except AttachmentRefused as exc:
+                raise HTTPException(exc.status, str(exc)) from exc
+        return Response(data, media_type=media_type, headers={"Cache-Control": "no-store"})
 
     @app.post(
         f"{API_PREFIX}/staff/cases/{{key}}/advance",

@@ -18,7 +18,7 @@ import hashlib
 import io
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from PIL import Image, UnidentifiedImageError
@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.device_identity import load_or_create_signing_key
+from kiosk.devices.page_files import PageFileError, check_pixels, is_pdf
 from kiosk.domain.attachment_manifest import ManifestEntry, attachments_hash, sign_manifest
 from kiosk.services.context import KioskContext
 from kiosk.store.models import AttachmentRow, CaseRow
@@ -59,27 +60,39 @@ class AttachmentView:
     added_by: str
     sync_state: str
     sent_bytes: int
+    already: bool = False  # this very page (same SHA-256) was attached before: not stored again
 
 
-def normalize_image(data: bytes, *, max_bytes: int) -> tuple[bytes, str]:
-    """(bytes, media type): JPEG and PNG as they are; TIFF, BMP, WebP … re-encoded as
-    JPEG (quality 92). AttachmentError when it is no image or too big."""
+def normalize_image(data: bytes, *, max_bytes: int, name: str = "image") -> tuple[bytes, str]:
+    """(bytes, media type) of one page: JPEG and PNG as they are; TIFF, BMP, WebP …
+    re-encoded as JPEG (quality 92). Bytes and pixels are checked before any decoding
+    (kiosk.devices.page_files); AttachmentError when it is no image, too big, or more
+    than one page (a multi-page file is split by the caller: ``prepare_pages``)."""
     if len(data) > max_bytes:
         raise AttachmentError(
-            f"file is {len(data) // 1_000_000} MB; the limit is {max_bytes // 1_000_000} MB",
+            f"{name}: {len(data) // 1_000_000} MB; the limit is {max_bytes // 1_000_000} MB",
             "照片太大，没有保存。请降低扫描分辨率后再试。",
         )
+    if is_pdf(data):
+        raise AttachmentError(f"{name}: a PDF is kept page by page as images (prepare_pages)")
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data)) as image:  # the header only
+            check_pixels(image.width, image.height, name)
+            if getattr(image, "n_frames", 1) > 1:
+                raise AttachmentError(f"{name}: several pages; each is kept as its own page")
             kind = image.format or ""
             image.load()
             if kind in KEPT_FORMATS:
                 return data, KEPT_FORMATS[kind]
             out = io.BytesIO()
             image.convert("RGB").save(out, "JPEG", quality=92)
+    except PageFileError as exc:
+        raise AttachmentError(
+            str(exc), "照片像素太多，没有保存。请降低扫描分辨率后再试。"
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise AttachmentError(
-            f"not an image this kiosk can read ({type(exc).__name__})",
+            f"{name}: not an image this kiosk can read ({type(exc).__name__})",
             "这个文件不是照片或扫描件，没有保存。",
         ) from None
     return out.getvalue(), "image/jpeg"
@@ -91,6 +104,21 @@ def _material_label(ctx: KioskContext, row: CaseRow, material_id: str) -> str | 
     except LookupError:
         return None
     return next((m.label for m in form.materials if m.id == material_id), None)
+
+
+def _applies(ctx: KioskContext, uow: UnitOfWork, row: CaseRow, material_id: str) -> bool:
+    """Whether the material's ``relevant`` condition holds for the case's answers (a
+    material that does not apply is not on the paper, so no page of it is taken).
+    A condition that cannot be evaluated on a draft's partial answers counts as holding."""
+    from kiosk.forms.engine import FormFill
+
+    form = ctx.catalogue.get(row.form_id, row.form_version)
+    answers = uow.cases.read_personal(row).answers
+    try:
+        fill = FormFill(form, ctx.catalogue.lists, today=ctx.today(), answers=answers)
+        return any(m.id == material_id for m in fill.materials())
+    except (ValueError, KeyError, TypeError, LookupError):
+        return row.content_hash is None
 
 
 def material_choices(ctx: KioskContext, case_id: str) -> list[tuple[str, str]]:
@@ -168,6 +196,30 @@ def add_attachment(
                 f"case {row.number}: form {row.form_id} lists no material '{material_id}'",
                 "这份表没有这项材料。",
             )
+        if not _applies(ctx, uow, row, material_id):
+            raise AttachmentError(
+                f"case {row.number}: material '{material_id}' does not apply to this case's "
+                "answers (it is not on the paper); nothing attached",
+                "按您填的内容，这项材料不需要，没有保存。",
+            )
+        digest = hashlib.sha256(image).hexdigest()
+        same = uow.session.scalars(
+            select(AttachmentRow).where(
+                AttachmentRow.case_id == row.id,
+                AttachmentRow.sha256 == digest,
+                AttachmentRow.purged_at.is_(None),
+            )
+        ).first()
+        if same is not None:
+            log.info("attachment %s: already attached, not stored again", same.id[:8])
+            return replace(
+                _view(
+                    same,
+                    row.number,
+                    _material_label(ctx, row, same.material_id) or same.material_id,
+                ),
+                already=True,
+            )
         page = 1 + int(
             uow.session.scalar(
                 select(func.count())
@@ -189,7 +241,7 @@ def add_attachment(
                 page=page,
                 media_type=media_type,
                 size=len(image),
-                sha256=hashlib.sha256(image).hexdigest(),
+                sha256=digest,
                 blur_score=blur_score,
                 source=source,
                 added_at=ctx.store.now(),

@@ -5,8 +5,11 @@ FrameSource (kiosk.devices.camera), crops, deskews and judges it
 (kiosk.devices.capture) and stores it when sharp enough; a blurred or missing frame
 saves nothing and says why (``CaptureResult.message``, Chinese, for the screen:
 请重拍). ``import_scans(ctx, folder, case_id, material_id)`` does the same for every
-complete file in a ScanFolder (kiosk.devices.scan_folder): a stored page's clear file is
-wiped from the folder, a refused one is moved to 未导入/ for staff.
+complete file in a ScanFolder (kiosk.devices.scan_folder), every page of a multi-page
+TIFF or PDF, within the byte, pixel and page limits (kiosk.devices.page_files): a stored
+file's clear copy is wiped from the folder, a refused one is moved to 未导入/ for staff.
+A page found already attached (same SHA-256) is not stored again and the message says
+so; a page kept uncropped (its edges not found for sure) says 未能自动裁边.
 The UI runs these off the GUI thread; tests and the CLI call them directly.
 """
 
@@ -17,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.devices.camera import FrameSource
-from kiosk.devices.capture import CaptureError, PreparedPage, prepare_frame, prepare_page
+from kiosk.devices.capture import CaptureError, PreparedPage, prepare_frame, prepare_pages
+from kiosk.devices.page_files import PageFileError, read_file
 from kiosk.devices.scan_folder import ScanFolder
 from kiosk.services.attachments import AttachmentError, AttachmentView, add_attachment
 from kiosk.services.context import KioskContext
@@ -59,7 +63,13 @@ def _store(
         )
     except AttachmentError as exc:
         return CaptureResult(False, exc.message_zh, page)
-    return CaptureResult(True, f"已拍照：{view.material_label} 第 {view.page} 页。", page, view)
+    if view.already:
+        said = f"这一张已经拍过了（{view.material_label} 第 {view.page} 页），没有重复保存。"
+        return CaptureResult(True, said, page, view)
+    said = f"已拍照：{view.material_label} 第 {view.page} 页。"
+    if page.notice:
+        said += f"{page.notice}，已保存整张照片，请看一下是否完整。"
+    return CaptureResult(True, said, page, view)
 
 
 def keep_page(
@@ -106,20 +116,26 @@ def import_scans(
     results = []
     for path in folder.poll():
         try:
-            page = prepare_page(path.read_bytes(), min_sharpness=ctx.settings.min_sharpness)
-        except (CaptureError, OSError) as exc:
-            log.warning("scan %s refused: %s", path.name, exc)
+            data = read_file(path, max_bytes=ctx.settings.attachment_max_bytes)
+            pages = prepare_pages(data, min_sharpness=ctx.settings.min_sharpness, name=path.name)
+        except (CaptureError, PageFileError) as exc:
+            log.warning("scan refused: %s", exc)
             folder.refuse(path)
-            results.append(CaptureResult(False, "这个文件不是扫描件，已放到“未导入”。", file=path))
+            results.append(
+                CaptureResult(
+                    False, "这个文件不能用（不是扫描件或太大），已放到“未导入”。", file=path
+                )
+            )
             continue
-        if not page.sharp:
+        blurred = next((page for page in pages if not page.sharp), None)
+        if blurred is not None:  # one blurred page: the whole file is scanned again
             folder.refuse(path)
-            results.append(_blurred(page))
+            results.append(_blurred(blurred))
             continue
-        result = _store(ctx, case_id, material_id, page, source="folder", actor=actor)
-        if result.ok:
+        stored = [_store(ctx, case_id, material_id, p, source="folder", actor=actor) for p in pages]
+        if all(r.ok for r in stored):
             folder.done(path)
         else:
             folder.refuse(path)
-        results.append(result)
+        results.extend(stored)
     return results

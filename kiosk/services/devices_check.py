@@ -1,6 +1,7 @@
 """What the staff page's device section shows and tests: camera, scan folder, receipt
-printer. Each check returns a DeviceCheck (Chinese ``message`` for the screen, English
-``message_en`` for logs); a missing device is reported, never raised, and the kiosk
+printer, and settings that leave something out (``setting_warnings``: no hall phone
+number on the receipt). Each check returns a DeviceCheck (Chinese ``message`` for the
+screen, English ``message_en`` for logs); a missing device is reported, never raised, and the kiosk
 keeps working without it (docs/devices.md, "Missing devices")."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import Settings
-from kiosk.devices.camera import CameraUnavailable, open_camera
+from kiosk.devices.camera import CameraUnavailable, Frame, open_camera
 from kiosk.devices.capture import prepare_frame
 from kiosk.devices.receipt_printer import ReceiptPrinterError, send_receipt
 from kiosk.devices.scan_folder import ScanFolder, ScanFolderError
@@ -27,6 +28,24 @@ class DeviceCheck:
     message_en: str
 
 
+def setting_warnings(settings: Settings) -> list[DeviceCheck]:
+    """Settings that leave something out of what residents get, said (never silently
+    left out): the staff device page, ``kiosk status`` and ``kiosk receipt`` show them.
+    Now: no hall phone number (``hall_phone``) while receipts are printed, so the slip
+    would carry no 咨询电话."""
+    found = []
+    if settings.receipt_enabled and not settings.hall_phone.strip():
+        found.append(
+            DeviceCheck(
+                "hall_phone",
+                False,
+                "没有填写大厅咨询电话：回执上将没有电话号码。",
+                "no hall phone number is set (setting hall_phone): receipts show none",
+            )
+        )
+    return found
+
+
 def check_camera(settings: Settings) -> DeviceCheck:
     """Open the configured camera, take a frame, measure its sharpness."""
     if not settings.camera:
@@ -39,6 +58,11 @@ def check_camera(settings: Settings) -> DeviceCheck:
         frame = source.read()
     finally:
         source.close()
+    return judge_frame(settings, frame)
+
+
+def judge_frame(settings: Settings, frame: Frame | None) -> DeviceCheck:
+    """What a camera's frame says of it: sharp enough? a page found? (None: no picture)."""
     if frame is None:
         return DeviceCheck("camera", False, "高拍仪没有画面。", "camera gave no frame")
     page = prepare_frame(frame, min_sharpness=settings.min_sharpness)

@@ -86,6 +86,7 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
         waiting = row.state == CaseState.NEEDS_MATERIALS
         notices = [needs_materials_notice(uow.cases.read_note(row))] if waiting else []
     from kiosk.services.attachments import photographed_pages
+    from kiosk.sync.attachments_push import pending_count
 
     return build_sheet(
         form,
@@ -95,7 +96,9 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
         hall=_hall(ctx),
         volunteer=_volunteer_line(ctx, packet.volunteer_id),
         identity_payload=packet.identity_code,
-        data_payloads=encode_data_codes(packet, form),
+        data_payloads=encode_data_codes(
+            packet, form, attachments_pending=pending_count(ctx.store, packet.case_id)
+        ),
         notices=notices,
         photographed=photographed_pages(ctx.store, packet.case_id),
     )

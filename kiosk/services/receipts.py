@@ -1,9 +1,13 @@
 """The receipt slip (回执) of a case: what it says, its bytes, its preview, printing it.
 
-``make_receipt(ctx, case_id)`` builds the slip of a finalized case and issues its
-one-time code: the finalize path issues none, so the receipt is where the code of
-kiosk.services.receipt_codes is made (a reprinted receipt replaces the case's unused
-code: only the newest slip opens 我的办件). The slip carries two QR codes: that one-time
+``make_receipt(ctx, case_id)`` builds the slip of a finalized case with a one-time code
+drawn for it (kiosk.services.receipt_codes) but not yet valid: ``Receipt.keep_code``
+makes it the case's code, and is called only when the slip is really out (the printer
+took it, or its ESC/POS bytes were written for ``cat FILE > /dev/usb/lp0``). A reprinted
+slip then replaces the case's unused code (only the newest slip opens 我的办件); a
+failed print or write changes nothing, so the slip the resident holds stays valid.
+``make_receipt(..., preview=True)`` (the PDF/PNG preview) draws no code at all: its
+place says 样张 instead. The slip carries two QR codes: that one-time
 code (the identify page reads it as proof of presence) and the case's signed identity
 code (what a desk's scanner opens); one code each because the identify page must not
 take a desk's verification code for a proof, nor the desk spend the resident's proof.
@@ -26,7 +30,12 @@ from kiosk.devices.receipt_printer import ReceiptPrinterError, send_receipt
 from kiosk.printing.receipt import ReceiptSlip, escpos_bytes, receipt_pdf, render_receipt
 from kiosk.services.context import KioskContext
 from kiosk.services.printing import case_sheet
-from kiosk.services.receipt_codes import ReceiptCodeError, issue_receipt_code
+from kiosk.services.receipt_codes import (
+    PendingCode,
+    ReceiptCodeError,
+    draw_receipt_code,
+    keep_receipt_code,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +45,12 @@ class Receipt:
     slip: ReceiptSlip
     image: Image.Image
     width_mm: int
+    pending: PendingCode | None = None  # the slip's code, valid once kept
+
+    def keep_code(self, ctx: KioskContext) -> None:
+        """The slip is out: its code becomes the case's valid one (none for a preview)."""
+        if self.pending is not None:
+            keep_receipt_code(ctx, self.pending)
 
     def escpos(self) -> bytes:
         return escpos_bytes(self.image)
@@ -56,15 +71,19 @@ def _when(ctx: KioskContext) -> str:
     return f"{now.year}年{now.month}月{now.day}日 {now:%H:%M}"
 
 
-def make_receipt(ctx: KioskContext, case_id: str, *, width_mm: int | None = None) -> Receipt:
+def make_receipt(
+    ctx: KioskContext, case_id: str, *, width_mm: int | None = None, preview: bool = False
+) -> Receipt:
     """The slip of a finalized case (CaseError when it is a draft or purged), with a
-    fresh one-time code (none when the case names no applicant ID number)."""
+    one-time code drawn for it (none when the case names no applicant ID number, or for
+    a ``preview``); the code is valid only after ``Receipt.keep_code``."""
     sheet = case_sheet(ctx, case_id)
-    try:
-        code: str | None = issue_receipt_code(ctx, case_id)
-    except ReceiptCodeError as exc:
-        log.info("receipt without a one-time code: %s", exc)
-        code = None
+    pending: PendingCode | None = None
+    if not preview:
+        try:
+            pending = draw_receipt_code(ctx, case_id)
+        except ReceiptCodeError as exc:
+            log.info("receipt without a one-time code: %s", exc)
     missing = [m.label for m in sheet.materials if not m.photographed]
     first = sheet.routing[0] if sheet.routing else None
     slip = ReceiptSlip(
@@ -75,13 +94,14 @@ def make_receipt(ctx: KioskContext, case_id: str, *, width_mm: int | None = None
         missing=missing,
         photographed=sum(m.photographed for m in sheet.materials),
         when=_when(ctx),
-        receipt_code=code,
+        receipt_code=pending.text if pending else None,
+        preview=preview,
         identity_code=sheet.identity_payload,
         phone=ctx.settings.hall_phone,
         notes=list(sheet.notices),
     )
     width = width_mm or ctx.settings.receipt_width_mm
-    return Receipt(slip, render_receipt(slip, width), 80 if width >= 80 else 58)
+    return Receipt(slip, render_receipt(slip, width), 80 if width >= 80 else 58, pending)
 
 
 def print_receipt(
@@ -99,6 +119,7 @@ def print_receipt(
         log.warning("receipt not printed: %s", exc)
         _audit(ctx, case_id, actor, "receipt_failed", str(exc)[:150])
         return ReceiptResult(False, "回执没有打出来，请找工作人员。", str(exc))
+    receipt.keep_code(ctx)
     _audit(ctx, case_id, actor, "receipt_printed", setting.partition(":")[0])
     return ReceiptResult(True, "回执已打印，请收好。", f"receipt printed ({setting})")
 

@@ -7,7 +7,9 @@ first declares it (``PUT /attachments/{id}``, idempotent), which also tells how 
 bytes the server already kept; it then sends the rest in chunks from exactly there,
 recording each acknowledged offset in the store (``attachments.sent_bytes``) as it
 comes. A connection cut at any moment, a kiosk restarted or a server restarted costs at
-most the one chunk in flight: nothing the server acknowledged is sent again.
+most the one chunk in flight: nothing the server acknowledged is sent again. A server
+(or a proxy on the way) that refuses a chunk as too large (HTTP 413) gets the rest in
+chunks half the size, down to MIN_CHUNK_BYTES, from the offset it acknowledges.
 """
 
 from __future__ import annotations
@@ -26,6 +28,23 @@ from kiosk.sync.client import SyncClient, SyncFailure
 
 log = logging.getLogger(__name__)
 CHUNK_BYTES = 256 * 1024
+MIN_CHUNK_BYTES = 16 * 1024  # the floor of halving on 413
+
+
+@dataclass
+class ChunkSize:
+    """The chunk size of a sync round: halved on each 413 (a server or a proxy on the way
+    that takes smaller bodies), never below MIN_CHUNK_BYTES; kept for the round's
+    other pages."""
+
+    bytes: int = CHUNK_BYTES
+
+    def shrink(self) -> bool:
+        """Halve; False when already at the floor (the 413 is then a real failure)."""
+        if self.bytes <= MIN_CHUNK_BYTES:
+            return False
+        self.bytes = max(MIN_CHUNK_BYTES, self.bytes // 2)
+        return True
 
 
 @dataclass
@@ -115,9 +134,12 @@ def _mark(store: Store, attachment_id: str, state: str, error: str) -> None:
         uow.commit()
 
 
-def upload(store: Store, client: SyncClient, attachment_id: str, chunk_bytes: int) -> bool:
+def upload(store: Store, client: SyncClient, attachment_id: str, chunk: int | ChunkSize) -> bool:
     """Send one page to the end; True when the server has it whole, False when it must
-    wait (case not there yet). SyncFailure when the network or the server fails."""
+    wait (case not there yet). SyncFailure when the network or the server fails.
+    A 413 halves ``chunk`` (down to MIN_CHUNK_BYTES) and the page goes on from the
+    offset the server acknowledges (asked again by declaring the page)."""
+    size = chunk if isinstance(chunk, ChunkSize) else ChunkSize(chunk)
     try:
         data = store.blobs.read(attachment_id)
     except (BlobMissing, CryptoError) as exc:
@@ -139,9 +161,16 @@ def upload(store: Store, client: SyncClient, attachment_id: str, chunk_bytes: in
         _record(store, attachment_id, sent=received)
         try:
             answer = client.send_chunk(
-                attachment_id, received, data[received : received + chunk_bytes]
+                attachment_id, received, data[received : received + size.bytes]
             )
         except SyncFailure as exc:
+            if exc.status == 413 and size.shrink():
+                log.info("chunk refused as too large (413): now %d bytes", size.bytes)
+                answer = client.declare_attachment(
+                    attachment_id, _declaration(store, attachment_id)
+                )
+                received = int(answer["received"])
+                continue
             reached = exc.body.get("received")
             if exc.status == 409 and isinstance(reached, int):
                 received = reached  # the server is elsewhere: go on from there
@@ -161,9 +190,10 @@ def push_attachments(
 ) -> AttachmentRound:
     """Send every due page; stops at the first network failure (kept in ``error``)."""
     result = AttachmentRound()
+    size = ChunkSize(chunk_bytes)
     for attachment_id in _due(store):
         try:
-            if upload(store, client, attachment_id, chunk_bytes):
+            if upload(store, client, attachment_id, size):
                 result.complete += 1
             else:
                 result.waiting += 1

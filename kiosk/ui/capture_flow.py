@@ -13,9 +13,28 @@ from kiosk.devices.scan_folder import ScanFolder, ScanFolderError
 from kiosk.services import attachments, capture
 from kiosk.ui import strings as S
 from kiosk.ui.capture_page import CapturePage
+from kiosk.ui.qt_camera import open_qt_camera
 
 if TYPE_CHECKING:
     from kiosk.ui.main_window import MainWindow
+
+
+def choose_camera(setting: str) -> Any:
+    """The camera a setting names: ``auto`` / ``qt:NAME`` through QtMultimedia (``auto``
+    falls back to OpenCV's camera 0), ``synthetic`` / ``opencv:N`` through
+    kiosk.devices.camera; None when there is none (the page says so; the scan folder
+    still works)."""
+    setting = setting.strip()
+    if not setting:
+        return None
+    if setting == "auto" or setting.startswith("qt:"):
+        camera = open_qt_camera(setting)
+        if camera is not None or setting != "auto":
+            return camera
+    try:
+        return open_camera(setting)
+    except (CameraUnavailable, ValueError):
+        return None
 
 
 def open_capture(w: MainWindow, case_id: str, *, on_done: Callable[[], None]) -> None:
@@ -43,12 +62,7 @@ def _show(
     on_done: Callable[[], None],
 ) -> None:
     ctx, actor = w.ctx, w.session.actor
-    camera: Any = None
-    if ctx.settings.camera:
-        try:
-            camera = open_camera(ctx.settings.camera)
-        except (CameraUnavailable, ValueError):
-            camera = None  # the page says there is none; the scan folder still works
+    camera = choose_camera(ctx.settings.camera)
     folder = ScanFolder(Path(ctx.settings.scan_folder)) if ctx.settings.scan_folder else None
     page: CapturePage
 
@@ -61,7 +75,7 @@ def _show(
     def keep(material_id: str, prepared: PreparedPage) -> None:
         w.op(
             lambda: capture.keep_page(ctx, case_id, material_id, prepared, actor=actor),
-            lambda r: page.kept(material_id, r.message, r.ok),
+            lambda r: page.kept(material_id, r.message, r.ok and not _already(r)),
         )
 
     def scans(material_id: str) -> None:
@@ -102,3 +116,8 @@ def _show(
         on_done=done,
     )
     w.show_page(page)
+
+
+def _already(result: capture.CaptureResult) -> bool:
+    """The page was attached before (same SHA-256): nothing new to count."""
+    return result.attachment is not None and result.attachment.already

@@ -165,7 +165,10 @@ class CapturePage(BasePage):
         self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(page.jpeg)).scaled(
             PREVIEW_W, PREVIEW_H, Qt.AspectRatioMode.KeepAspectRatio
         ))  # fmt: skip
-        self.message.setText(S.CAPTURE_SHARP if page.sharp else S.CAPTURE_BLURRED)
+        said = S.CAPTURE_SHARP if page.sharp else S.CAPTURE_BLURRED
+        if page.notice:  # 未能自动裁边: the whole picture is kept; the volunteer looks
+            said = f"{page.notice}：{S.CAPTURE_NOT_CROPPED}\n{said}"
+        self.message.setText(said)
         self._refresh()
 
     def _keep(self) -> None:

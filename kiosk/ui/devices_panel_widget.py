@@ -1,6 +1,8 @@
 """The staff page's device section: which camera, scan folder and receipt printer, the
 slip's width, receipts on or off, and a test button for each device. The tests run off
-the GUI thread (kiosk.services.devices_check) and say in words what they found."""
+the GUI thread (kiosk.services.devices_check) and say in words what they found; a
+setting that leaves something out of the slip (no hall phone number) is warned about
+as it is typed."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from functools import partial
 from typing import Any
 
 from kiosk.config import Settings
+from kiosk.services.devices_check import setting_warnings
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.qt import QHBoxLayout, QLineEdit, QWidget
+from kiosk.ui.qt_camera import video_inputs
 
 
 class DevicesPanel(QWidget):
@@ -32,6 +36,14 @@ class DevicesPanel(QWidget):
             "receipt_enabled": settings.receipt_enabled,
             "receipt_width_mm": settings.receipt_width_mm,
         }
+        found = video_inputs()  # QtMultimedia's list: USB 高拍仪 are cameras too
+        self.cameras = label(
+            S.CAMERAS_FOUND.format(names="、".join(found)) if found else S.CAMERAS_NONE,
+            "large",
+            name="cameras-found",
+        )
+        self.cameras.setWordWrap(True)
+        layout.addWidget(self.cameras)
         self.lines: dict[str, QLineEdit] = {}
         for name, caption in (
             ("camera", S.CAMERA),
@@ -69,9 +81,14 @@ class DevicesPanel(QWidget):
             )
         tests.addStretch(1)
         layout.addLayout(tests)
+        self.warnings = label("", "large", name="device-warnings")
+        self.warnings.setWordWrap(True)
+        layout.addWidget(self.warnings)
+        self.lines["hall_phone"].textChanged.connect(lambda _text: self._refresh())
         self.result = label("", "large", name="device-result")
         self.result.setWordWrap(True)
         layout.addWidget(self.result)
+        self._settings = settings
         self._refresh()
 
     def _test(self, on_test: Callable[[str, dict[str, Any]], None], device: str) -> None:
@@ -88,6 +105,14 @@ class DevicesPanel(QWidget):
     def _refresh(self) -> None:
         self.enabled.setText(S.RECEIPT_ON if self.values["receipt_enabled"] else S.RECEIPT_OFF)
         self.width_button.setText(S.RECEIPT_WIDTH.format(mm=self.values["receipt_width_mm"]))
+        if hasattr(self, "warnings"):
+            try:
+                current = self._settings.model_copy(update=self.collect())
+            except ValueError:
+                current = self._settings
+            said = [w.message for w in setting_warnings(current)]
+            self.warnings.setText("\n".join(f"⚠ {w}" for w in said))
+            self.warnings.setVisible(bool(said))
 
     def show_result(self, text: str) -> None:
         self.result.setText(text)

@@ -109,6 +109,7 @@ __all__ = [
     "Slot",
     "defer_icons",
     "icon",
+    "multimedia",
     "text_to_speech",
 ]
 
@@ -174,6 +175,17 @@ def text_to_speech() -> Any:
     if not QTextToSpeech.availableEngines():
         return None
     return QTextToSpeech()
+
+
+def multimedia() -> Any:
+    """The QtMultimedia module (QCamera, QMediaCaptureSession, QVideoSink,
+    QMediaDevices), or None when it cannot be loaded. Imported lazily: it loads the
+    FFmpeg backend, which the kiosk needs only to capture materials (kiosk/ui/qt_camera)."""
+    try:
+        from PySide6 import QtMultimedia
+    except ImportError:
+        return None
+    return QtMultimedia
 
 
 # The PDF print preview (kiosk/ui/print_preview_dialog.py). QtPdf ships in its own wheel

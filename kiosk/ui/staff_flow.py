@@ -8,6 +8,7 @@ an admin account. Leaving staff mode (回首页, the idle wipe) logs the staff m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from kiosk.services.audit import log_event
 from kiosk.ui import backend, sync_backend
 from kiosk.ui import strings as S
 from kiosk.ui.look import apply_look
-from kiosk.ui.qt import QApplication
+from kiosk.ui.qt import QApplication, QTimer
 from kiosk.ui.staff_page import StaffPage
 from kiosk.ui.volunteer_page import LoginPage, VolunteerPage
 
@@ -298,12 +299,47 @@ class StaffScreens:
             if page is not None:
                 page.devices.show_result(check.message)
 
+        if device == "camera" and self._test_qt_camera(settings, shown):
+            self.w.op(lambda: self._audited("device_test", device), lambda _: None)
+            return
         self.w.runner.run(
             partial(checks[device], settings),
             shown,
             lambda exc: shown(devices_check.DeviceCheck(device, False, str(exc), str(exc))),
         )
         self.w.op(lambda: self._audited("device_test", device), lambda _: None)
+
+    def _test_qt_camera(self, settings: Settings, shown: Callable[[Any], None]) -> bool:
+        """Test an ``auto`` / ``qt:NAME`` camera through QtMultimedia (on the GUI thread,
+        where Qt's camera lives): open it, take the frame it shows after a moment, judge
+        it off the GUI thread. False when the setting is not one (or ``auto`` finds no
+        QtMultimedia camera: OpenCV's test runs then)."""
+        from kiosk.services import devices_check
+        from kiosk.ui.qt_camera import open_qt_camera
+
+        setting = settings.camera.strip()
+        if setting != "auto" and not setting.startswith("qt:"):
+            return False
+        camera = open_qt_camera(setting)
+        if camera is None:
+            if setting == "auto":
+                return False
+            shown(devices_check.DeviceCheck(
+                "camera", False, "找不到这个摄像头，请检查连接线。", f"no camera {setting}"
+            ))  # fmt: skip
+            return True
+
+        def grab() -> None:
+            frame = camera.read()
+            camera.close()
+            self.w.runner.run(
+                partial(devices_check.judge_frame, settings, frame),
+                shown,
+                lambda exc: shown(devices_check.DeviceCheck("camera", False, str(exc), str(exc))),
+            )
+
+        QTimer.singleShot(2000, grab)  # the first frames of a camera are dark or missing
+        return True
 
     def _exit_kiosk(self) -> None:
         self.w.op(lambda: self._audited("exit_kiosk_mode"), lambda _: None)

@@ -4,34 +4,47 @@ preview rendered with pdftoppm, and a receipt printer that is not there."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import socket
 import subprocess
 import threading
 from pathlib import Path
+from unittest import mock
 
 import cv2
 import pytest
 import zxingcpp
-from helpers import APPLICANT_ID, FORM_ID, example
+from helpers import APPLICANT_ID, FORM_ID, example, png_bomb
 from PIL import Image
 
 from kiosk.cli import main
 from kiosk.devices.camera import draw_page
 from kiosk.printing.receipt import decode_escpos
 from kiosk.printing.signing import IDENTITY_PREFIX
+from kiosk.services.accounts import add_account, get_account
 from kiosk.services.attachments import list_attachments
 from kiosk.services.cases import fill_case
 from kiosk.services.context import KioskContext, open_kiosk
 from kiosk.services.presence import prove_by_receipt
 
+STAFF, PIN = "9001", "582046"
+
 
 def _case(home: Path) -> str:
     ctx = open_kiosk(home)
     try:
+        if get_account(ctx, STAFF) is None:
+            add_account(ctx, STAFF, "刘主任", PIN, role="staff", actor="test")
         return fill_case(ctx, FORM_ID, example(), resident_id=APPLICANT_ID).number
     finally:
         ctx.close()
+
+
+def attach(*args: str, pin: str = PIN) -> int:
+    """``kiosk attach ARGS --staff 9001 --pin-stdin`` with the PIN on stdin."""
+    with mock.patch("sys.stdin", io.StringIO(f"{pin}\n")):
+        return main(["attach", *args, "--staff", STAFF, "--pin-stdin"])
 
 
 def _scan(tmp_path: Path, name: str = "scan.png", **page: float) -> Path:
@@ -48,7 +61,7 @@ def test_attach_a_scan_then_the_receipt_reads_back(
     kiosk_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     number = _case(kiosk_home)
-    assert main(["attach", number, "--material", "hukou_book", "--file", str(_scan(tmp_path))]) == 0
+    assert attach(number, "--material", "hukou_book", "--file", str(_scan(tmp_path))) == 0
     assert "hukou_book page 1" in capsys.readouterr().out
     assert main(["attachments", number]) == 0
     assert "户口本" in capsys.readouterr().out
@@ -76,8 +89,9 @@ def test_attach_a_scan_then_the_receipt_reads_back(
 def test_a_new_receipt_replaces_the_unused_code(kiosk_home: Path, tmp_path: Path) -> None:
     number = _case(kiosk_home)
     first, second = tmp_path / "1.png", tmp_path / "2.png"
-    assert main(["receipt", number, "--png", str(first)]) == 0
-    assert main(["receipt", number, "--png", str(second), "--width", "80"]) == 0
+    assert main(["receipt", number, "--out", str(tmp_path / "1.bin"), "--png", str(first)]) == 0
+    assert main(["receipt", number, "--out", str(tmp_path / "2.bin"), "--png", str(second),
+                 "--width", "80"]) == 0  # fmt: skip
     old = next(c for c in _codes(Image.open(first)) if c.startswith("BBR1:"))
     new = next(c for c in _codes(Image.open(second)) if c.startswith("BBR1:"))
     assert Image.open(second).width == 576 and old != new
@@ -101,10 +115,9 @@ def test_receipt_pdf_preview_renders(kiosk_home: Path, tmp_path: Path) -> None:
     )
     page = Image.open(tmp_path / "p.png")
     assert abs(page.width - 58 / 25.4 * 203) < 4  # the page is 58 mm wide
-    codes = _codes(page)
-    assert any(c.startswith(IDENTITY_PREFIX) for c in codes) and any(
-        c.startswith("BBR1:") for c in codes
-    )
+    codes = _codes(page)  # a preview: the identity code, no one-time code
+    assert any(c.startswith(IDENTITY_PREFIX) for c in codes)
+    assert not any(c.startswith("BBR1:") for c in codes)
 
 
 def test_blurred_scan_is_refused_and_nothing_saved(
@@ -112,20 +125,20 @@ def test_blurred_scan_is_refused_and_nothing_saved(
 ) -> None:
     number = _case(kiosk_home)
     blurred = _scan(tmp_path, blur=31)
-    code = main(["attach", number, "--material", "hukou_book", "--file", str(blurred)])
+    code = attach(number, "--material", "hukou_book", "--file", str(blurred))
     assert code == 2
     assert "looks blurred" in capsys.readouterr().err
-    code = main(["attach", number, "--material", "nope", "--file", str(_scan(tmp_path))])
+    code = attach(number, "--material", "nope", "--file", str(_scan(tmp_path)))
     assert code == 2 and "lists no material 'nope'" in capsys.readouterr().err
-    code = main(["attach", number, "--material", "hukou_book", "--file", str(tmp_path / "x")])
+    code = attach(number, "--material", "hukou_book", "--file", str(tmp_path / "x"))
     assert code == 2 and "cannot read" in capsys.readouterr().err
     ctx = open_kiosk(kiosk_home)
     try:
         assert list_attachments(ctx, number) == []
     finally:
         ctx.close()
-    assert main(["attach", number, "--material", "hukou_book", "--file", str(blurred),
-                 "--keep-blurred"]) == 0  # fmt: skip
+    assert attach(number, "--material", "hukou_book", "--file", str(blurred),
+                  "--keep-blurred") == 0  # fmt: skip
 
 
 def test_receipt_to_a_network_printer_and_to_none(
@@ -175,3 +188,86 @@ def test_receipt_lists_what_is_still_missing(ctx: KioskContext) -> None:
     after = make_receipt(ctx, number).slip
     assert "户口本" not in after.missing and after.photographed == 1
     assert len(after.missing) == len(before.missing) - 1
+
+
+def test_attach_findings_bombs_devices_duplicates_staff_and_pages(
+    kiosk_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tester findings 1, 4, 7, 8: no decode beyond the limits, every page of a TIFF,
+    the same file twice is one copy, and only a staff account with its PIN attaches."""
+    number = _case(kiosk_home)
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(png_bomb(9_000, 9_000))
+    assert attach(number, "--material", "hukou_book", "--file", str(bomb)) == 2
+    assert "bomb.png: image of 9000 x 9000 px is above" in capsys.readouterr().err
+    assert attach(number, "--material", "hukou_book", "--file", "/dev/zero") == 2
+    assert "/dev/zero: not a regular file" in capsys.readouterr().err
+
+    scan = _scan(tmp_path)
+    assert attach(number, "--material", "hukou_book", "--file", str(scan)) == 0
+    capsys.readouterr()
+    assert attach(number, "--material", "hukou_book", "--file", str(scan)) == 0
+    assert "already attached" in capsys.readouterr().out
+
+    tiff = tmp_path / "book.tif"
+    first, *rest = [Image.fromarray(draw_page(seed=s)[..., ::-1]) for s in (4, 5)]
+    first.save(tiff, "TIFF", save_all=True, append_images=rest, compression="tiff_deflate")
+    assert attach(number, "--material", "hukou_book", "--file", str(tiff)) == 0
+    assert capsys.readouterr().out.count("attached to") == 2
+
+    assert attach(number, "--material", "hukou_book", "--file", str(scan), pin="000000") == 1
+    assert "wrong staff id or PIN" in capsys.readouterr().err
+    ctx = open_kiosk(kiosk_home)
+    try:
+        pages = list_attachments(ctx, number)
+        assert [p.page for p in pages] == [1, 2, 3]
+        assert {p.added_by for p in pages} == {f"staff:{STAFF}"}
+    finally:
+        ctx.close()
+
+
+def _slip_code(path: Path) -> str:
+    return next(c for c in _codes(decode_escpos(path.read_bytes())) if c.startswith("BBR1:"))
+
+
+def test_preview_and_failed_writes_leave_the_resident_slip_valid(
+    kiosk_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tester finding 2: the code is made valid only when the slip is really out."""
+    number = _case(kiosk_home)
+    held = tmp_path / "held.bin"
+    assert main(["receipt", number, "--out", str(held)]) == 0
+    code = _slip_code(held)
+    assert main(["receipt", number, "--pdf", str(tmp_path / "p.pdf")]) == 0
+    assert main(["receipt", number, "--png", str(tmp_path / "p.png")]) == 0
+    assert "preview only" in capsys.readouterr().out
+    assert not any(c.startswith("BBR1:") for c in _codes(Image.open(tmp_path / "p.png")))
+    nowhere = tmp_path / "missing-dir" / "r.bin"
+    assert main(["receipt", number, "--out", str(nowhere)]) == 1
+    assert "cannot write" in capsys.readouterr().err
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))
+    port = dead.getsockname()[1]
+    dead.close()
+    assert main(["receipt", number, "--printer", f"net:127.0.0.1:{port}"]) == 1
+    ctx = open_kiosk(kiosk_home)
+    try:
+        assert prove_by_receipt(ctx, code) is not None  # still the valid one
+    finally:
+        ctx.close()
+
+
+def test_receipt_warns_when_the_hall_phone_is_missing(
+    kiosk_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tester finding 9 (CLI part): no phone number set is said, not silently left out."""
+    number = _case(kiosk_home)
+    assert main(["receipt", number, "--png", str(tmp_path / "p.png")]) == 0
+    assert "no hall phone number is set" in capsys.readouterr().err
+
+
+def test_status_warns_when_the_hall_phone_is_missing(
+    kiosk_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status"]) == 0
+    assert "warning: no hall phone number is set" in capsys.readouterr().out

@@ -74,3 +74,28 @@ def test_no_camera_but_the_scan_folder(qtbot: QtBot, window: MainWindow, tmp_pat
     qtbot.waitUntil(lambda: "导入了 1 页" in _message(w), timeout=20_000)
     assert "已拍照 1 页" in page.material_buttons["bank_card"].text()
     assert [a.source for a in list_attachments(w.ctx, case_id)] == ["folder"]
+
+
+def test_uncropped_page_is_flagged_and_a_second_copy_not_counted(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Tester findings 3 and 7 on the screen: 未能自动裁边 is shown when the page's edges
+    were not found; the same photo kept twice counts once."""
+    w = window
+    case_id = _open(qtbot, w, camera="synthetic")
+    page = w.page
+    page.camera = SyntheticCamera(angle=5, clutter=10, seed=1)  # page not found for sure
+    page.live()
+    click(qtbot, w, "material-hukou_book")
+    click(qtbot, w, "take")
+    qtbot.waitUntil(lambda: page.prepared is not None, timeout=20_000)
+    assert not page.prepared.found_page and "未能自动裁边" in _message(w)
+    prepared = page.prepared
+    click(qtbot, w, "keep")
+    qtbot.waitUntil(lambda: "已拍照" in _message(w), timeout=20_000)
+    assert "未能自动裁边" in _message(w)
+    page.show_prepared(prepared)  # the very same photo again
+    click(qtbot, w, "keep")
+    qtbot.waitUntil(lambda: "已经拍过了" in _message(w), timeout=20_000)
+    assert "已拍照 1 页" in page.material_buttons["hukou_book"].text()
+    assert len(list_attachments(w.ctx, case_id)) == 1

@@ -57,3 +57,19 @@ def test_missing_devices_are_said_and_tests_work(
     saved = load_settings(w.ctx.data_root)
     assert (saved.camera, saved.receipt_printer) == ("synthetic", f"file:{slips}")
     assert saved.receipt_width_mm == 80 and saved.receipt_enabled is False
+
+
+def test_a_missing_hall_phone_is_warned_on_the_device_page(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Tester finding 9: the slip would silently lack its 咨询电话; the page says so."""
+    w = window
+    add_staff(w)
+    staff_login(qtbot, w)
+    warnings = w.page.findChild(QLabel, "device-warnings")
+    assert "没有填写大厅咨询电话" in warnings.text() and not warnings.isHidden()
+    _set(w, "hall_phone", "023-12345678")
+    assert warnings.text() == "" and warnings.isHidden()
+    _set(w, "hall_phone", "")
+    click(qtbot, w, "receipt-enabled")  # receipts off: nothing is left out of a slip
+    assert warnings.isHidden()

@@ -43,6 +43,7 @@ def mount_desk(
     from kiosk.server.desk.web_cases import case_routes
     from kiosk.server.desk.web_common import PREFIX, DeskContext, install_handlers
     from kiosk.server.desk.web_import import import_routes
+    from kiosk.server.desk.web_pages import page_routes
 
     settings = settings or DeskSettings()
     ctx = DeskContext(sessions, forms, settings, load_gateway(settings.sms_gateway))
@@ -53,5 +54,6 @@ def mount_desk(
     app.include_router(case_routes(ctx), include_in_schema=False)
     app.include_router(admin_routes(ctx), include_in_schema=False)
     app.include_router(import_routes(ctx), include_in_schema=False)
+    app.include_router(page_routes(ctx), include_in_schema=False)
     app.include_router(ratings_router(sessions, device, errors))
     app.state.desk = ctx

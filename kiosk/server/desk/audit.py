@@ -32,6 +32,7 @@ ACTION_WORDS = {
     "material_undo": "撤销收材料",
     "print": "打印",
     "reveal": "显示完整号码",
+    "page_view": "查看材料照片",
     "market_days": "修改赶集日",
     "qr_import": "扫码导入",
     "csrf_refused": "拒绝（表单校验不对）",

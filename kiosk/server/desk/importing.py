@@ -43,14 +43,21 @@ def _name(case: ScannedCase) -> str:
     return f"办件 {ident.number}" if ident is not None else "这张表"
 
 
+def _still_to_come(case: ScannedCase) -> str:
+    """N 份材料待传: pages photographed at the kiosk that had not reached the server when
+    the paper was printed (they come by the network, not on paper)."""
+    n = case.attachments_pending
+    return f"另有 {n} 份材料待传（照片随帮办机联网后传来）。" if n else ""
+
+
 def _taken_words(case: ScannedCase, result: CaseResult | None) -> str:
     name = _name(case)
     if result is None:
         return f"{name}没有导入，请再扫一遍。"
     if result.status == CREATED:
-        return f"{name}已导入。"
+        return f"{name}已导入。{_still_to_come(case)}"
     if result.status == ALREADY_HAD:
-        return f"镇里已经有{name}（内容一样），已为您打开。"
+        return f"镇里已经有{name}（内容一样），已为您打开。{_still_to_come(case)}"
     reason = result.reason or ""
     if result.status == CONFLICT and reason.startswith("the number"):
         return f"{name}的编号镇里已有另一件在用，没有导入，请人工核对。"

@@ -38,6 +38,7 @@ from kiosk.server.desk.web_common import (
     render,
     set_flash,
 )
+from kiosk.server.desk.web_pages import case_pages
 
 Text = Annotated[str, Form(max_length=400)]
 Csrf = Annotated[str, Form(max_length=64)]
@@ -45,9 +46,10 @@ TaskId = Annotated[int, Form()]
 Version = Annotated[str, Form(max_length=64)]
 
 
-def _view(
+def case_for_login(
     ctx: DeskContext, session: Session, login: Login, key: str, client: str, reveal: bool = False
 ) -> CaseView:
+    """The case if this staff member may see it (Forbidden 404/403 otherwise; audited)."""
     try:
         case = routing.find_case(session, key)
     except routing.CaseNotFound as exc:
@@ -107,7 +109,7 @@ def case_routes(ctx: DeskContext) -> APIRouter:
         with ctx.session() as session:
             login = current_login(ctx, request, session)
             client = client_of(request)
-            view = _view(ctx, session, login, case_id, client, reveal)
+            view = case_for_login(ctx, session, login, case_id, client, reveal)
             audit.record(
                 session,
                 login.staff,
@@ -135,6 +137,7 @@ def case_routes(ctx: DeskContext) -> APIRouter:
                 accepted=accepted,
                 following=view.next_after(current) if current else None,
                 messages=sms_rows(session, view.case.id),
+                pages=case_pages(session, view),
                 sms_states=sms.STATE_WORDS,
                 page="case",
             )
@@ -159,7 +162,7 @@ def case_routes(ctx: DeskContext) -> APIRouter:
             # first commits, then reads the case as the first left it (and is refused).
             lock_changes(session)
             client = client_of(request)
-            view = _view(ctx, session, login, case_id, client)
+            view = case_for_login(ctx, session, login, case_id, client)
             actor = actions.Actor(login.staff, client, ctx.settings.hall_name)
             try:
                 message = do(session, view, actor)
@@ -278,7 +281,7 @@ def case_routes(ctx: DeskContext) -> APIRouter:
         with ctx.session() as session:
             login = current_login(ctx, request, session)
             client = client_of(request)
-            view = _view(ctx, session, login, case_id, client)
+            view = case_for_login(ctx, session, login, case_id, client)
             try:
                 pdf = case_pdf(session, ctx.forms, view.case, ctx.settings.hall_name)
             except PrintRefused as exc:

@@ -103,13 +103,13 @@ def login(client: TestClient, name: str, password: str = PASSWORD) -> Any:
 
 
 @contextmanager
-def desk_server(db_url: str, home: Path) -> Iterator[DeskServer]:
+def desk_server(db_url: str, home: Path, *, staff_token: str | None = None) -> Iterator[DeskServer]:
     from helpers import catalogue
 
     from kiosk.server.api import create_app
     from kiosk.server.db import create_server_engine, session_factory
 
-    app = create_app(db_url, catalogue=catalogue())
+    app = create_app(db_url, catalogue=catalogue(), staff_token=staff_token)
     sessions = session_factory(create_server_engine(db_url))
     with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000)) as client:
         yield DeskServer(client, sessions, db_url)

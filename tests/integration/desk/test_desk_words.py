@@ -153,3 +153,31 @@ def test_a_fresh_server_has_its_village_desks_and_says_every_staff_action(
     helped = capsys.readouterr().out
     for verb in ("add", "list", "passwd", "unlock", "disable", "enable", "desks"):
         assert re.search(rf"^\s+{verb}\s+\S", helped, re.M), f"{verb} missing from --help"
+
+
+def test_scanned_import_says_how_many_pages_are_still_to_come(
+    desk: DeskServer, ctx: KioskContext
+) -> None:
+    """Issue 18: a case carried by QR says how many of its photographed pages have not
+    reached the server yet (N 份材料待传)."""
+    import cv2
+    from helpers import APPLICANT_ID, FORM_ID, example
+
+    from kiosk.devices.camera import draw_page
+    from kiosk.services.attachments import add_attachment
+    from kiosk.services.cases import fill_case
+    from kiosk.services.printing import case_sheet
+
+    case_id = fill_case(ctx, FORM_ID, example(), resident_id=APPLICANT_ID).id
+    for seed in (1, 2):
+        page = cv2.imencode(".jpg", draw_page(seed=seed))[1].tobytes()
+        add_attachment(ctx, case_id, material_id="hukou_book", data=page)
+    desk.enroll(ctx)
+    sheet = case_sheet(ctx, case_id)
+    desk.add_staff("xindian", "新店村")
+    login(desk.client, "xindian")
+    token = csrf_of(desk.client.get("/desk/import").text)
+    codes = "\n".join([sheet.identity_payload, *sheet.data_payloads])
+    r = desk.client.post("/desk/import", data={"csrf_token": token, "codes": codes})
+    assert r.url.path == f"/desk/cases/{case_id}"
+    assert "已导入" in flash(r.text) and "2 份材料待传" in flash(r.text)

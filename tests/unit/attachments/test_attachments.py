@@ -77,7 +77,7 @@ def test_unknown_material_and_non_images_save_nothing(ctx: KioskContext) -> None
     with pytest.raises(att.AttachmentError, match="no material 'passport'"):
         att.add_attachment(ctx, case_id, material_id="passport", data=_page())
     with pytest.raises(att.AttachmentError, match="not an image"):
-        att.add_attachment(ctx, case_id, material_id="hukou_book", data=b"%PDF-1.4 hello")
+        att.add_attachment(ctx, case_id, material_id="hukou_book", data=b"hello")
     assert att.list_attachments(ctx, case_id) == []
     assert not list((ctx.data_root / "attachments").rglob("*.enc"))
 
@@ -188,3 +188,26 @@ def test_manifest_hash_counts_every_page(tmp_path: Path) -> None:
     assert attachments_hash("c", "h", 1, [a, b]) != one
     assert attachments_hash("c", "h", 2, [b, a]) == attachments_hash("c", "h", 2, [a, b])
     assert attachments_hash("c", "other", 1, [a]) != one
+
+
+def test_a_material_that_does_not_apply_takes_no_page(ctx: KioskContext) -> None:
+    """Tester finding 6: a page of a material not on the paper (its ``relevant`` is false
+    for the answers) is refused, so what is stored is what is printed and counted."""
+    case_id = _case(ctx)  # applicant is the child: no relationship proof is needed
+    with pytest.raises(att.AttachmentError, match="'relationship_proof' does not apply"):
+        att.add_attachment(ctx, case_id, material_id="relationship_proof", data=_page())
+    assert att.list_attachments(ctx, case_id) == []
+    assert "relationship_proof" not in att.photographed_pages(ctx.store, case_id)
+
+
+def test_the_same_page_twice_is_one_copy(ctx: KioskContext) -> None:
+    """Tester finding 7: detected by content hash, said so, nothing stored twice."""
+    case_id = _case(ctx)
+    image = _page()
+    first = att.add_attachment(ctx, case_id, material_id="hukou_book", data=image)
+    again = att.add_attachment(ctx, case_id, material_id="hukou_book", data=image)
+    elsewhere = att.add_attachment(ctx, case_id, material_id="bank_card", data=image)
+    assert not first.already and again.already and elsewhere.already
+    assert again.id == elsewhere.id == first.id and elsewhere.material_id == "hukou_book"
+    assert len(att.list_attachments(ctx, case_id)) == 1
+    assert len(list((ctx.data_root / "attachments").rglob("*.enc"))) == 1

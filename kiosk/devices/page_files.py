@@ -1,0 +1,134 @@
+"""Image and PDF files read safely: bounded in bytes, pixels and pages before decoding.
+
+A scanner's file, ``kiosk attach --file`` or a camera's JPEG is untrusted input: a
+decompression bomb (a few KB of PNG that inflates to gigapixels), ``/dev/zero`` or a
+FIFO would otherwise hang the kiosk or eat its memory. Every page that enters an
+attachment goes through here:
+
+- ``read_file(path, max_bytes)``: a regular file only (not a device, FIFO or folder),
+  its size checked by ``stat`` before reading, and the read itself bounded.
+- ``decode_pages(data, name, ...)``: the pages as RGB Pillow images. Images are opened
+  lazily (Pillow reads only the header), their pixel count checked against
+  ``max_pixels`` before any pixel is decoded; every frame of a multi-page TIFF is a page.
+  PDFs (``%PDF-`` at the start) are rendered with pdfium (pypdfium2, the PDF engine of
+  Chromium) at ``PDF_DPI``, scaled down so no page exceeds ``max_pixels``.
+  At most ``max_pages`` pages per file.
+
+Errors: ``PageFileError`` (a ``ValueError``) whose message names the file and says
+what is wrong, in plain English (the CLI and logs; the screen says it in Chinese).
+"""
+
+from __future__ import annotations
+
+import io
+import stat
+from pathlib import Path
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 Mpx; A3 at 400 dpi 31 Mpx
+MAX_PAGES = 20  # pages of one TIFF or PDF (a 户口簿 is under 20 pages)
+PDF_DPI = 200  # what a PDF page is rendered at (scanners save at 150–300 dpi)
+
+
+class PageFileError(ValueError):
+    """A file that cannot be taken as pages (message names the file)."""
+
+
+def read_file(path: Path, *, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` (PageFileError otherwise)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise PageFileError(f"{path}: cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise PageFileError(f"{path}: not a regular file (a device, pipe or folder)")
+    if info.st_size > max_bytes:
+        raise PageFileError(
+            f"{path}: {info.st_size // 1_000_000} MB is above the {max_bytes // 1_000_000} MB limit"
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # the file may grow after the stat
+    except OSError as exc:
+        raise PageFileError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        raise PageFileError(f"{path}: above the {max_bytes // 1_000_000} MB limit")
+    return data
+
+
+def is_pdf(data: bytes) -> bool:
+    return data[:1024].lstrip().startswith(b"%PDF-")
+
+
+def check_pixels(width: int, height: int, name: str, max_pixels: int = MAX_PIXELS) -> None:
+    """PageFileError when a ``width`` x ``height`` page is above ``max_pixels``."""
+    if width <= 0 or height <= 0 or width * height > max_pixels:
+        raise PageFileError(
+            f"{name}: image of {width} x {height} px is above the "
+            f"{max_pixels // 1_000_000} Mpx limit (a decompression bomb, or scanned far too fine)"
+        )
+
+
+def _image_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> list[Image.Image]:
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
+            frames = getattr(image, "n_frames", 1)
+            if frames > max_pages:
+                raise PageFileError(f"{name}: {frames} pages; at most {max_pages} per file")
+            pages = []
+            for frame in ImageSequence.Iterator(image):
+                check_pixels(frame.width, frame.height, name, max_pixels)
+                pages.append(frame.convert("RGB"))  # decodes this frame's pixels
+            return pages
+    except PageFileError:
+        raise
+    except Image.DecompressionBombError:
+        raise PageFileError(
+            f"{name}: image above Pillow's pixel limit (a decompression bomb)"
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise PageFileError(f"{name}: not an image or PDF ({type(exc).__name__})") from None
+
+
+def _pdf_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> list[Image.Image]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise PageFileError(f"{name}: a PDF that cannot be opened ({exc})") from None
+    try:
+        if len(pdf) == 0:
+            raise PageFileError(f"{name}: a PDF without pages")
+        if len(pdf) > max_pages:
+            raise PageFileError(f"{name}: {len(pdf)} pages; at most {max_pages} per file")
+        pages = []
+        for page in pdf:
+            width_pt, height_pt = page.get_size()  # 1/72 inch
+            scale = PDF_DPI / 72
+            pixels = width_pt * height_pt * scale * scale
+            if pixels > max_pixels:
+                scale *= (max_pixels / pixels) ** 0.5
+            check_pixels(int(width_pt * scale), int(height_pt * scale), name, max_pixels)
+            pages.append(page.render(scale=scale).to_pil().convert("RGB"))
+        return pages
+    except pdfium.PdfiumError as exc:
+        raise PageFileError(f"{name}: a PDF page that cannot be rendered ({exc})") from None
+    finally:
+        pdf.close()
+
+
+def decode_pages(
+    data: bytes,
+    name: str = "file",
+    *,
+    max_pixels: int = MAX_PIXELS,
+    max_pages: int = MAX_PAGES,
+) -> list[Image.Image]:
+    """Every page of an image or PDF file as an RGB image (see the module doc)."""
+    if not data:
+        raise PageFileError(f"{name}: empty file")
+    if is_pdf(data):
+        return _pdf_pages(data, name, max_pixels, max_pages)
+    return _image_pages(data, name, max_pixels, max_pages)
