@@ -23,6 +23,7 @@ from kiosk.forms.policy import (
     load_form_with_policy,
     load_policy,
 )
+from kiosk.forms.rules_check import check_rules
 from kiosk.forms.schema import Choice, FormDefinition
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
@@ -154,6 +155,7 @@ def load_catalogue(
             issues.append(FormIssue(str(file), "-", f"file name should be {expected}"))
         form_issues = check_form(form, str(file), catalogue.lists)
         form_issues += check_policy_use(form, str(file), text_refs, policy)
+        form_issues += check_rules(form, str(file), policy)
         if form.rules is None and (require_rules or _shipped(file)):
             form_issues.append(
                 FormIssue(
