@@ -27,6 +27,12 @@ def releases_dir(home: Path, db_key: str) -> Path:
     return home / f"{RELEASES}-{tag}"
 
 
+def kept_releases(home: Path, db_key: str) -> list[Path]:
+    """The release folders kept for this database, oldest first."""
+    root = releases_dir(home, db_key)
+    return sorted(p for p in root.glob("[0-9]" * 6) if p.is_dir()) if root.is_dir() else []
+
+
 def write_release(home: Path, db_key: str, release: int, files: dict[str, str]) -> Path:
     """Keep a published release's files (path → text) on the server's disk."""
     folder = releases_dir(home, db_key) / f"{release:06d}"

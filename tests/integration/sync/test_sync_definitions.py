@@ -37,6 +37,8 @@ def draft(tmp_path: Path, name: str, min_age: int, policy_version: int) -> Path:
     shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
     policy = folder / "policy.yaml"
     text = policy.read_text(encoding="utf-8").replace("version: 1", f"version: {policy_version}")
+    # The policy applies from a day before any effective time the test gives.
+    text = re.sub(r"(?m)^effective: .*$", "effective: 2026-01-01", text)
     text = re.sub(
         r"(elderly_allowance_min_age:\n(?:    .*\n)*?    value: )80", rf"\g<1>{min_age}", text
     )
