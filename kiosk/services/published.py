@@ -26,15 +26,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.forms.catalogue import DEFINITIONS_DIR, Catalogue, load_catalogue
+from kiosk.forms.catalogue import DEFINITIONS_DIR, load_catalogue
 from kiosk.forms.publish import Verified, release_dir, verify_release
+from kiosk.forms.releases import (
+    MANIFEST,
+    effective_releases,
+    manifests,
+    published_catalogue,
+    releases_root,
+)
 from kiosk.services.context import KioskContext
 from kiosk.sync.pull import NotAccepted
 from kiosk.sync.state import RELEASE_KEY
 
 log = logging.getLogger(__name__)
-RELEASES_DIR = "forms/releases"
-MANIFEST = "release.json"
 REFUSED = "forms.refused"  # JSON list of {release, path, why, at}, newest last
 MAX_REPORTS = 8  # the meta value holds at most 2,000 characters
 NO_KEY = "no release key from enrollment (enroll again)"
@@ -56,10 +61,6 @@ def _digest(body: Any) -> str:
     )
     head = [body.get("release"), body.get("effective")] if isinstance(body, dict) else []
     return hashlib.sha256(json.dumps([head, entries]).encode()).hexdigest()
-
-
-def releases_root(data_root: Path) -> Path:
-    return data_root / RELEASES_DIR
 
 
 def refused_definitions(ctx: KioskContext) -> list[dict[str, Any]]:
@@ -167,51 +168,6 @@ def _refuse_broken(folder: Path, verified: Verified) -> None:
             file.unlink(missing_ok=True)
 
 
-def _manifests(data_root: Path) -> list[tuple[dict[str, Any], Path]]:
-    root = releases_root(data_root)
-    found = []
-    for folder in sorted(root.glob("[0-9]" * 6)) if root.is_dir() else []:
-        try:
-            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            datetime.fromisoformat(manifest["effective"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # an unfinished install (no manifest): never used
-        found.append((manifest, folder))
-    return found
-
-
-def effective_releases(data_root: Path, now: datetime) -> list[Path]:
-    """Release folders in force at ``now``, oldest first."""
-    return [
-        folder
-        for manifest, folder in _manifests(data_root)
-        if datetime.fromisoformat(manifest["effective"]) <= now
-    ]
-
-
-def pending_release(data_root: Path, now: datetime) -> dict[str, Any] | None:
-    """The newest release that is not in force yet (its manifest), or None."""
-    later = [m for m, _ in _manifests(data_root) if datetime.fromisoformat(m["effective"]) > now]
-    return later[-1] if later else None
-
-
-def published_catalogue(
-    data_root: Path, now: datetime, current: Catalogue | None = None
-) -> Catalogue | None:
-    """The shipped forms overlaid with the releases in force; None when none is. The
-    village list pulled from the server (in ``current``) is kept."""
-    folders = effective_releases(data_root, now)
-    if not folders:
-        return None
-    extra = (
-        {"villages": current.lists["villages"]} if current and "villages" in current.lists else None
-    )
-    catalogue, issues = load_catalogue([DEFINITIONS_DIR, *folders], extra_lists=extra, layered=True)
-    for issue in issues:  # installed files passed these checks; log, keep the rest
-        log.warning("published definition not loaded: %s", issue)
-    return catalogue
-
-
 def refresh_catalogue(ctx: KioskContext) -> bool:
     """Use the releases in force now; True when the catalogue was swapped."""
     now = ctx.clock()
@@ -253,8 +209,8 @@ def status_lines(ctx: KioskContext) -> list[str]:
     release waiting for its time (with that time), what was refused and why in plain
     words, and the unconfirmed parameters."""
     now = ctx.clock()
-    manifests = _manifests(ctx.data_root)
-    in_force = [m for m, _ in manifests if datetime.fromisoformat(m["effective"]) <= now]
+    found = manifests(ctx.data_root)
+    in_force = [m for m, _ in found if datetime.fromisoformat(m["effective"]) <= now]
     policy = ctx.catalogue.policy
     if in_force:
         newest = in_force[-1]
@@ -262,7 +218,7 @@ def status_lines(ctx: KioskContext) -> list[str]:
     else:
         source = "本机自带的版本（镇服务器还没有发布）"
     lines = [f"正在使用的表单：{source}；{policy.district}政策第{policy.version}版"]
-    for m, _ in manifests:
+    for m, _ in found:
         if datetime.fromisoformat(m["effective"]) > now:
             lines.append(f"待生效：发布第{m['release']}版，{_when(m['effective'])} 起使用")
     for r in refused_definitions(ctx)[-5:]:
