@@ -7,7 +7,7 @@ draft started before an update can still be finished or migrated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +55,13 @@ class Catalogue:
     policy_file: Path | None = None
     # Published releases in force on this kiosk (kiosk.services.published), oldest first.
     release_folders: list[str] = field(default_factory=list)
+    # Set by the town server: (release a case names or None) → the catalogue to judge it
+    # by (kiosk.server.published_forms, issue 16). None: this catalogue judges every case.
+    for_release: Callable[[int | None], Catalogue] | None = None
+
+    def of_release(self, release: int | None) -> Catalogue:
+        """The catalogue a case made under ``release`` is judged by (see for_release)."""
+        return self.for_release(release) if self.for_release is not None else self
 
     def get(self, form_id: str, version: int | None = None) -> FormDefinition:
         """The given version of a form (or of a composed bundle form), or its latest version."""

@@ -5,6 +5,12 @@
 overlaid with every release there (all of them, whatever their effective time: a kiosk
 may send a case of any version it has), reloaded when a new release appears. The
 catalogue object is updated in place, so the routes holding it see the new forms.
+
+A case names the release it was made under (its signed ``extra``; kiosk.services.
+release_catalogue): it is judged by that release — the shipped forms overlaid with the
+releases up to it, with that release's policy — never by a later policy (issue 16).
+Release 0 is the shipped definitions; a case naming none, or a release this server no
+longer keeps, is judged by the overlay of all (logged).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import hashlib
 import logging
 import shutil
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk.forms.catalogue import DEFINITIONS_DIR, Catalogue, load_catalogue
@@ -57,6 +64,42 @@ class PublishedForms:
         self._seen: list[str] = []
         self._stamp: int | None = -1  # the releases folder's mtime when last read
         self._lock = threading.Lock()
+        # The catalogue before any release (release 0), and each release's, as loaded.
+        self.base = replace(
+            catalogue,
+            forms=dict(catalogue.forms),
+            files=dict(catalogue.files),
+            bundles=dict(catalogue.bundles),
+            composed=dict(catalogue.composed),
+        )
+        self._by_release: dict[int, Catalogue] = {}
+        catalogue.for_release = self.for_release
+
+    def for_release(self, release: int | None) -> Catalogue:
+        """The catalogue a case made under ``release`` is judged by (see the module)."""
+        if release is None:
+            return self.catalogue
+        if release == 0:
+            return self.base
+        with self._lock:
+            found = self._by_release.get(release)
+        if found is not None:
+            return found
+        folders = kept_releases(self.home, self.db_key)
+        if not any(int(p.name) == release for p in folders):
+            log.warning("a case names release %d, which this server does not keep", release)
+            return self.catalogue
+        villages = self.catalogue.lists.get("villages")
+        loaded, issues = load_catalogue(
+            [DEFINITIONS_DIR, *(p for p in folders if int(p.name) <= release)],
+            extra_lists={"villages": villages} if villages else None,
+            layered=True,
+        )
+        for issue in issues:
+            log.warning("release %d: definition not used by the server: %s", release, issue)
+        with self._lock:
+            self._by_release[release] = loaded
+        return loaded
 
     def refresh(self, force: bool = False) -> bool:
         """Load releases that appeared since the last call; True when the catalogue changed.
@@ -90,6 +133,7 @@ class PublishedForms:
             self.catalogue.bundles.update(new.bundles)
             self.catalogue.composed.update(new.composed)
             self.catalogue.policy, self.catalogue.policy_file = new.policy, new.policy_file
+            self._by_release.clear()  # a number may have been written again after a restore
             self._seen = names
             log.info("server catalogue now includes release(s) %s", ", ".join(names))
             return True
