@@ -57,11 +57,14 @@ class Catalogue:
     release_folders: list[str] = field(default_factory=list)
     # Set by the town server: (release a case names or None) → the catalogue to judge it
     # by (kiosk.server.published_forms, issue 16). None: this catalogue judges every case.
-    for_release: Callable[[int | None], Catalogue] | None = None
+    # The finalize time (ISO 8601) picks the release in force then for a case naming none.
+    for_release: Callable[[int | None, str | None], Catalogue] | None = None
 
-    def of_release(self, release: int | None) -> Catalogue:
+    def of_release(self, release: int | None, finalized_at: str | None = None) -> Catalogue:
         """The catalogue a case made under ``release`` is judged by (see for_release)."""
-        return self.for_release(release) if self.for_release is not None else self
+        if self.for_release is None:
+            return self
+        return self.for_release(release, finalized_at)
 
     def get(self, form_id: str, version: int | None = None) -> FormDefinition:
         """The given version of a form (or of a composed bundle form), or its latest version."""

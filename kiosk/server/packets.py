@@ -198,7 +198,7 @@ def check_packet(
         return Checked(None, CaseResult(label, REJECTED, str(exc)[:200]))
     packet = CasePacket(**data.model_dump())
     # Judged by the release (forms and policy) the kiosk made it under (issue 16).
-    catalogue = catalogue.of_release(_release_of(packet))
+    catalogue = catalogue.of_release(_release_of(packet), packet.finalized_at)
     try:
         catalogue.get(packet.form_id, packet.form_version)
     except UnknownForm:

@@ -9,23 +9,28 @@ catalogue object is updated in place, so the routes holding it see the new forms
 A case names the release it was made under (its signed ``extra``; kiosk.services.
 release_catalogue): it is judged by that release — the shipped forms overlaid with the
 releases up to it, with that release's policy — never by a later policy (issue 16).
-Release 0 is the shipped definitions; a case naming none, or a release this server no
-longer keeps, is judged by the overlay of all (logged).
+Release 0 is the shipped definitions. A case naming none (made by a kiosk that did not
+record it) is judged by the release in force at its finalize time (each kept release's
+``release.json`` says from when); a release this server no longer keeps, by the overlay
+of all (logged).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 import threading
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.forms.catalogue import DEFINITIONS_DIR, Catalogue, load_catalogue
 
 log = logging.getLogger(__name__)
 RELEASES = "definitions"
+MANIFEST = "release.json"
 
 
 def releases_dir(home: Path, db_key: str) -> Path:
@@ -40,14 +45,20 @@ def kept_releases(home: Path, db_key: str) -> list[Path]:
     return sorted(p for p in root.glob("[0-9]" * 6) if p.is_dir()) if root.is_dir() else []
 
 
-def write_release(home: Path, db_key: str, release: int, files: dict[str, str]) -> Path:
-    """Keep a published release's files (path → text) on the server's disk."""
+def write_release(
+    home: Path, db_key: str, release: int, files: dict[str, str], effective: str | None = None
+) -> Path:
+    """Keep a published release's files (path → text) on the server's disk, with its
+    effective time (ISO 8601) in ``release.json``."""
     folder = releases_dir(home, db_key) / f"{release:06d}"
     staging = folder.with_name(folder.name + ".tmp")
     for rel, text in files.items():
         dest = staging / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(text, encoding="utf-8")
+    staging.mkdir(parents=True, exist_ok=True)
+    manifest = {"release": release, "effective": effective}
+    (staging / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     if folder.exists():
         shutil.rmtree(folder)
     staging.rename(folder)
@@ -75,10 +86,13 @@ class PublishedForms:
         self._by_release: dict[int, Catalogue] = {}
         catalogue.for_release = self.for_release
 
-    def for_release(self, release: int | None) -> Catalogue:
-        """The catalogue a case made under ``release`` is judged by (see the module)."""
+    def for_release(self, release: int | None, finalized_at: str | None = None) -> Catalogue:
+        """The catalogue a case made under ``release`` (finalized at ``finalized_at``) is
+        judged by (see the module)."""
         if release is None:
-            return self.catalogue
+            release = self._in_force_at(finalized_at)
+            if release is None:
+                return self.catalogue
         if release == 0:
             return self.base
         with self._lock:
@@ -100,6 +114,27 @@ class PublishedForms:
         with self._lock:
             self._by_release[release] = loaded
         return loaded
+
+    def _in_force_at(self, finalized_at: str | None) -> int | None:
+        """The newest kept release in force at ``finalized_at`` (0: none was yet); None
+        when that cannot be told (no time, a release without its effective time)."""
+        if not finalized_at:
+            return None
+        try:
+            when = datetime.fromisoformat(finalized_at.removesuffix("Z"))
+        except ValueError:
+            return None
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        found = 0
+        for folder in kept_releases(self.home, self.db_key):
+            try:
+                manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+                effective = datetime.fromisoformat(str(manifest["effective"]))
+            except (OSError, ValueError, KeyError, TypeError):
+                return None  # kept before effective times were: the overlay judges
+            if effective.tzinfo is not None and effective <= when:
+                found = int(folder.name)
+        return found
 
     def refresh(self, force: bool = False) -> bool:
         """Load releases that appeared since the last call; True when the catalogue changed.

@@ -58,7 +58,8 @@ def publish(session: Session, folder: Path, effective: datetime | None = None) -
     body = build_release(folder, key, release=release, effective=when, publisher=device_id)
     refdata.put(session, "definitions", body, version=release)
     _refresh_devices(session)
-    write_release(server_home(), db_key, release, {f["path"]: f["text"] for f in body["files"]})
+    files = {f["path"]: f["text"] for f in body["files"]}
+    write_release(server_home(), db_key, release, files, body["effective"])
     return body
 
 
