@@ -54,6 +54,27 @@ def catalogue_for(args: argparse.Namespace) -> Catalogue:
     return catalogue
 
 
+def catalogue_in_use(args: argparse.Namespace) -> tuple[Catalogue, list[str]]:
+    """What ``kiosk forms list/show/policy`` show: with ``--forms-dir``, the shipped forms
+    and those drafts; else what this kiosk uses now — the releases pulled from the town
+    server that are in force, else the shipped files — and lines saying which
+    (kiosk.forms.releases.in_use_lines). Reads files only: no store is opened."""
+    from datetime import UTC, datetime
+
+    from kiosk.config import resolve_data_root
+    from kiosk.forms.releases import in_use_lines, published_catalogue
+
+    if getattr(args, "forms_dir", None):
+        catalogue = catalogue_for(args)
+        folders = ", ".join(str(f) for f in args.forms_dir)
+        policy = f"policy {catalogue.policy.district} v{catalogue.policy.version}"
+        return catalogue, [f"in use: the shipped definitions and drafts in {folders}, {policy}"]
+    now = datetime.now(UTC)
+    root = resolve_data_root(getattr(args, "data_dir", None))
+    catalogue = published_catalogue(root, now) or catalogue_for(args)
+    return catalogue, in_use_lines(root, now, catalogue)
+
+
 def open_context(args: argparse.Namespace) -> KioskContext:
     from kiosk.config import ConfigError
     from kiosk.services.context import open_kiosk

@@ -7,7 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.common import CliError, add_forms_dir, catalogue_for, print_json, print_table
+from kiosk.cli.common import (
+    CliError,
+    add_forms_dir,
+    catalogue_for,
+    catalogue_in_use,
+    print_json,
+    print_table,
+)
 from kiosk.forms.catalogue import DEFINITIONS_DIR, UnknownForm, load_catalogue
 from kiosk.forms.examples import example_answers
 from kiosk.forms.schema import FormDefinition, Question
@@ -17,7 +24,7 @@ def register(sub: Any) -> None:
     forms = sub.add_parser("forms", help="list, check and show form definitions")
     fsub = forms.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
 
-    p = fsub.add_parser("list", help="every form (newest version)")
+    p = fsub.add_parser("list", help="every form in use (newest version)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
 
@@ -53,7 +60,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    forms = catalogue_for(args).latest()
+    catalogue, in_use = catalogue_in_use(args)
+    forms = catalogue.latest()
     if args.json:
         print_json(
             [
@@ -62,6 +70,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             ]
         )
         return 0
+    for line in in_use:
+        print(line)
     print_table(
         ["FORM", "VERSION", "DEPARTMENT", "TITLE"],
         [[f.id, f.version, f.department, f.title] for f in forms],
@@ -83,14 +93,21 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _get(args: argparse.Namespace, form_id: str, version: int | None = None) -> FormDefinition:
+    return _get_in_use(args, form_id, version)[0]
+
+
+def _get_in_use(
+    args: argparse.Namespace, form_id: str, version: int | None = None
+) -> tuple[FormDefinition, list[str]]:
+    catalogue, in_use = catalogue_in_use(args)
     try:
-        return catalogue_for(args).get(form_id, version)
+        return catalogue.get(form_id, version), in_use
     except UnknownForm as exc:
         raise CliError(str(exc)) from exc
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    form = _get(args, args.form, args.version)
+    form, in_use = _get_in_use(args, args.form, args.version)
     if args.json:
         print(
             json.dumps(
@@ -98,6 +115,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             )
         )
         return 0
+    for line in in_use:
+        print(line)
     print(f"{form.id} v{form.version}  {form.title}  ({form.department})")
     print("routing: " + " → ".join(f"{s.desk}（{s.does}）" for s in form.routing))
     for line in rules_lines(form):
@@ -131,11 +150,13 @@ def rules_lines(form: FormDefinition) -> list[str]:
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
-    catalogue = catalogue_for(args)
+    catalogue, in_use = catalogue_in_use(args)
     policy = catalogue.policy
     if args.json:
         print_json(policy.model_dump(mode="json"))
         return 0
+    for line in in_use:
+        print(line)
     effective = f", from {policy.effective}" if policy.effective else ""
     print(f"{policy.district} policy v{policy.version}{effective} ({catalogue.policy_file})")
     print_table(

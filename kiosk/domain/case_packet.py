@@ -11,6 +11,16 @@ from typing import Any
 from kiosk.domain.case_hash import content_hash
 
 
+def release_extra(release: int | None, policy_version: int | None) -> dict[str, Any]:
+    """The packet's ``extra`` for a case made under a published release (issue 16): the
+    release number (0: the shipped definitions) and the policy version it was finalized
+    with; {} for a case made before releases were recorded. Signed in the identity code
+    (kiosk.domain.case_hash.envelope_digest), so nobody on the way can change it."""
+    if release is None:
+        return {}
+    return {"release": release, "policy_version": policy_version}
+
+
 class PacketError(ValueError):
     """A packet that is malformed or whose content does not match its hash."""
 

@@ -7,7 +7,7 @@ draft started before an update can still be finished or migrated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from kiosk.forms.policy import (
     load_form_with_policy,
     load_policy,
 )
+from kiosk.forms.rules_check import check_rules
 from kiosk.forms.schema import Choice, FormDefinition
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
@@ -54,6 +55,16 @@ class Catalogue:
     policy_file: Path | None = None
     # Published releases in force on this kiosk (kiosk.services.published), oldest first.
     release_folders: list[str] = field(default_factory=list)
+    # Set by the town server: (release a case names or None) → the catalogue to judge it
+    # by (kiosk.server.published_forms, issue 16). None: this catalogue judges every case.
+    # The finalize time (ISO 8601) picks the release in force then for a case naming none.
+    for_release: Callable[[int | None, str | None], Catalogue] | None = None
+
+    def of_release(self, release: int | None, finalized_at: str | None = None) -> Catalogue:
+        """The catalogue a case made under ``release`` is judged by (see for_release)."""
+        if self.for_release is None:
+            return self
+        return self.for_release(release, finalized_at)
 
     def get(self, form_id: str, version: int | None = None) -> FormDefinition:
         """The given version of a form (or of a composed bundle form), or its latest version."""
@@ -154,6 +165,7 @@ def load_catalogue(
             issues.append(FormIssue(str(file), "-", f"file name should be {expected}"))
         form_issues = check_form(form, str(file), catalogue.lists)
         form_issues += check_policy_use(form, str(file), text_refs, policy)
+        form_issues += check_rules(form, str(file), policy)
         if form.rules is None and (require_rules or _shipped(file)):
             form_issues.append(
                 FormIssue(

@@ -30,6 +30,8 @@ from typing import Any
 from kiosk.forms.expr import ExprEvalError, truthy
 from kiosk.forms.model import FormModel, Node, model_of
 from kiosk.forms.paths import BadPath, Instance, format_path, parse_item, parse_path
+from kiosk.forms.policy import RESIDENT_UNCONFIRMED
+from kiosk.forms.policy_taint import unconfirmed_calculations
 from kiosk.forms.prefill import PrefillSource, default_prefill
 from kiosk.forms.prefill_marks import PrefillMarks
 from kiosk.forms.results import AnswerProblem, Page, SummaryRow
@@ -65,6 +67,8 @@ class FormFill:
         self._lists = lists
         self.marks = PrefillMarks(self, prefill or default_prefill(), prefilled)
         self._relevant: dict[tuple[str, Instance], bool] = {}
+        # Calculations resting on a 待核实 policy parameter: shown with the caveat.
+        self._unconfirmed = unconfirmed_calculations(self.model)
         self.recompute()
         if resident_id:
             self.recompute(self.marks.refresh("@resident", resident_id, ()))
@@ -96,8 +100,13 @@ class FormFill:
         return self.model.value_type(q.name)
 
     def display(self, q: Question, value: Any) -> str:
-        """An answer in words in its value type (money as 3,600.00 元, yes/no as 是/否)."""
-        return display(q, value, self.choices(q), self.value_type(q))
+        """An answer in words in its value type (money as 3,600.00 元, yes/no as 是/否). A
+        calculation derived from an unconfirmed policy parameter ends in
+        （以窗口核定为准）: never a promise to a resident (kiosk.forms.policy_taint)."""
+        text = display(q, value, self.choices(q), self.value_type(q))
+        if text and q.name in self._unconfirmed:
+            return f"{text}（{RESIDENT_UNCONFIRMED}）"
+        return text
 
     def container(self, instance: Instance, create: bool = False) -> dict[str, Any] | None:
         """The answers dict of one instance (the whole draft at ()); None if missing."""

@@ -31,9 +31,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kiosk.forms.loader import FormFileError, FormIssue, read_yaml, validation_issues
+from kiosk.forms.policy_values import value_problem
 
 POLICY_FILE = "policy.yaml"
 UNCONFIRMED = "待核实"
@@ -59,6 +60,21 @@ class PolicyParameter(BaseModel):
     source: str
     confirmed: bool
     note: str | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _no_yes_no(cls, value: object) -> object:
+        if isinstance(value, bool):  # YAML true/false would pass as 1/0
+            raise ValueError(f"a yes/no is not a parameter value (got {value!r})")
+        return value
+
+    @model_validator(mode="after")
+    def _value_fits_unit(self) -> PolicyParameter:
+        # The unit declares the value's type (kiosk.forms.policy_values).
+        problem = value_problem(self.unit, self.value, self.confirmed)
+        if problem:
+            raise ValueError(problem)
+        return self
 
     @property
     def is_number(self) -> bool:

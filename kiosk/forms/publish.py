@@ -6,9 +6,9 @@ Ed25519 key over ``{release, effective, path, text}`` in canonical JSON, so a ki
 refuse one tampered file and keep the rest. The release travels as the reference data
 kind ``definitions``.
 
-A kiosk verifies each file (kiosk.services.published): a file with no signature, a bad
-one, or a signature by another key than the one it pinned at its first release is
-refused and reported to staff. Accepted files are kept under
+A kiosk verifies each file (kiosk.services.published) with the release key its town
+server gave it at enrollment: a file with no signature or a bad one is refused and
+reported to staff; a release by another key is refused whole. Accepted files are kept under
 ``<data root>/forms/releases/<release>/``; every release stays on disk, so a draft
 started under an older version can still be finished, and a release is used from its
 ``effective`` time (set by the server) on.
@@ -129,22 +129,23 @@ def _safe_path(path: str) -> bool:
     )
 
 
-def verify_release(body: Any, pinned_key: str | None) -> Verified:
-    """Check every file's signature. A release not signed by ``pinned_key`` (when one is
-    pinned), or not readable as a release at all, is refused whole (ValueError)."""
+def verify_release(body: Any, pinned_key: str) -> Verified:
+    """Check every file's signature with ``pinned_key`` (the town server's release key,
+    urlsafe base64). A release that names another key, or is not readable as a release at
+    all, is refused whole (ValueError)."""
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise ValueError("not a definitions release (unknown format)")
     try:
         release = int(body["release"])
         effective = datetime.fromisoformat(str(body["effective"]))
         key_text = str(body["public_key"])
-        key = load_public_key_b64(key_text)
+        key = load_public_key_b64(pinned_key)
         files = list(body["files"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"release is malformed: {exc}") from None
     if effective.tzinfo is None:
         raise ValueError("release effective time has no time zone")
-    if pinned_key is not None and key_text != pinned_key:
+    if key_text != pinned_key:
         raise ValueError("release is signed by another key than this kiosk's town server")
     result = Verified(release, effective, key_text)
     for entry in files:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
+from kiosk.device_identity import load_or_create_signing_key, public_key_b64
 from kiosk.forms.catalogue import Catalogue, default_catalogue
 from kiosk.server import auth, devices, refdata, routing
 from kiosk.server.api_attachments import add_attachment_routes
@@ -107,6 +108,8 @@ def create_app(
         forms, server_home(), engine.url.render_as_string(hide_password=True)
     )
     published.refresh(force=True)  # the forms the district published (issue 16)
+    # The key `kiosk-server forms publish` signs with (kiosk.server.desk.printout).
+    release_key = public_key_b64(load_or_create_signing_key(server_home()))
     ensure_identity(sessions)
     for attempt in range(3):  # several processes starting at once race this insert
         try:
@@ -193,6 +196,8 @@ def create_app(
             hall=dev.hall,
             device_no=dev.device_no,
             epoch=current_epoch(session),
+            # The key published definitions are signed with: the kiosk pins it from here.
+            release_key=release_key,
         )
 
     @app.post(f"{API_PREFIX}/enroll", response_model=TokenOut, responses=errors(403, 409, 422, 429))

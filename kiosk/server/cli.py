@@ -242,8 +242,15 @@ def cmd_qr_import(args: argparse.Namespace) -> int:
 
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     payloads = [line.strip() for line in text.splitlines() if line.strip()]
+    from kiosk.server.db import server_home
+    from kiosk.server.published_forms import PublishedForms
+
+    # Judged like cases that come over the network: by the release each names (issue 16).
+    catalogue = default_catalogue()
+    db_key = create_server_engine(args.db).url.render_as_string(hide_password=True)
+    PublishedForms(catalogue, server_home(), db_key).refresh(force=True)
     try:
-        results = import_payloads(_sessions(args), payloads, default_catalogue())
+        results = import_payloads(_sessions(args), payloads, catalogue)
     except QrImportError as exc:
         raise ServerCliError(str(exc), 2) from exc
     for r in results:

@@ -159,6 +159,7 @@ def _case_row(p: CasePacket, source: str, now: Any) -> dict[str, Any]:
         "volunteer_id": p.volunteer_id,
         "bundle_id": p.bundle_id,
         "identity_code": p.identity_code,
+        "extra": p.extra or None,
         "source": source,
         "status": "received",
         "status_note": None,

@@ -92,6 +92,8 @@ class ServerCase(Base):
     bundle_id: Mapped[str | None] = mapped_column(String(36))
     # The identity code signed by the originating device (the trust rule checked it).
     identity_code: Mapped[str | None] = mapped_column(String(400))
+    # The packet's ``extra`` as signed (the release and policy version, issue 16).
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(8))  # "network" or "qr"
     status: Mapped[str] = mapped_column(String(20))
     status_note: Mapped[str | None] = mapped_column(String(200))

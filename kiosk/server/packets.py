@@ -164,6 +164,14 @@ def answer_problems(packet: CasePacket, catalogue: Catalogue) -> list[str]:
     return [f"{p.path}: {p.problem.message_en}" for p in problems]
 
 
+def _release_of(packet: CasePacket) -> int | None:
+    """The published release a case names in its signed ``extra`` (None: not recorded)."""
+    release = packet.extra.get("release")
+    if isinstance(release, int) and not isinstance(release, bool) and release >= 0:
+        return release
+    return None
+
+
 def check_packet(
     raw: Any,
     catalogue: Catalogue,
@@ -189,6 +197,8 @@ def check_packet(
     except ValueError as exc:  # json_size on text that cannot be encoded
         return Checked(None, CaseResult(label, REJECTED, str(exc)[:200]))
     packet = CasePacket(**data.model_dump())
+    # Judged by the release (forms and policy) the kiosk made it under (issue 16).
+    catalogue = catalogue.of_release(_release_of(packet), packet.finalized_at)
     try:
         catalogue.get(packet.form_id, packet.form_version)
     except UnknownForm:

@@ -5,20 +5,32 @@
 overlaid with every release there (all of them, whatever their effective time: a kiosk
 may send a case of any version it has), reloaded when a new release appears. The
 catalogue object is updated in place, so the routes holding it see the new forms.
+
+A case names the release it was made under (its signed ``extra``; kiosk.services.
+release_catalogue): it is judged by that release — the shipped forms overlaid with the
+releases up to it, with that release's policy — never by a later policy (issue 16).
+Release 0 is the shipped definitions. A case naming none (made by a kiosk that did not
+record it) is judged by the release in force at its finalize time (each kept release's
+``release.json`` says from when); a release this server no longer keeps, by the overlay
+of all (logged).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 import threading
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.forms.catalogue import DEFINITIONS_DIR, Catalogue, load_catalogue
 
 log = logging.getLogger(__name__)
 RELEASES = "definitions"
+MANIFEST = "release.json"
 
 
 def releases_dir(home: Path, db_key: str) -> Path:
@@ -27,14 +39,26 @@ def releases_dir(home: Path, db_key: str) -> Path:
     return home / f"{RELEASES}-{tag}"
 
 
-def write_release(home: Path, db_key: str, release: int, files: dict[str, str]) -> Path:
-    """Keep a published release's files (path → text) on the server's disk."""
+def kept_releases(home: Path, db_key: str) -> list[Path]:
+    """The release folders kept for this database, oldest first."""
+    root = releases_dir(home, db_key)
+    return sorted(p for p in root.glob("[0-9]" * 6) if p.is_dir()) if root.is_dir() else []
+
+
+def write_release(
+    home: Path, db_key: str, release: int, files: dict[str, str], effective: str | None = None
+) -> Path:
+    """Keep a published release's files (path → text) on the server's disk, with its
+    effective time (ISO 8601) in ``release.json``."""
     folder = releases_dir(home, db_key) / f"{release:06d}"
     staging = folder.with_name(folder.name + ".tmp")
     for rel, text in files.items():
         dest = staging / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(text, encoding="utf-8")
+    staging.mkdir(parents=True, exist_ok=True)
+    manifest = {"release": release, "effective": effective}
+    (staging / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     if folder.exists():
         shutil.rmtree(folder)
     staging.rename(folder)
@@ -51,6 +75,66 @@ class PublishedForms:
         self._seen: list[str] = []
         self._stamp: int | None = -1  # the releases folder's mtime when last read
         self._lock = threading.Lock()
+        # The catalogue before any release (release 0), and each release's, as loaded.
+        self.base = replace(
+            catalogue,
+            forms=dict(catalogue.forms),
+            files=dict(catalogue.files),
+            bundles=dict(catalogue.bundles),
+            composed=dict(catalogue.composed),
+        )
+        self._by_release: dict[int, Catalogue] = {}
+        catalogue.for_release = self.for_release
+
+    def for_release(self, release: int | None, finalized_at: str | None = None) -> Catalogue:
+        """The catalogue a case made under ``release`` (finalized at ``finalized_at``) is
+        judged by (see the module)."""
+        if release is None:
+            release = self._in_force_at(finalized_at)
+            if release is None:
+                return self.catalogue
+        if release == 0:
+            return self.base
+        with self._lock:
+            found = self._by_release.get(release)
+        if found is not None:
+            return found
+        folders = kept_releases(self.home, self.db_key)
+        if not any(int(p.name) == release for p in folders):
+            log.warning("a case names release %d, which this server does not keep", release)
+            return self.catalogue
+        villages = self.catalogue.lists.get("villages")
+        loaded, issues = load_catalogue(
+            [DEFINITIONS_DIR, *(p for p in folders if int(p.name) <= release)],
+            extra_lists={"villages": villages} if villages else None,
+            layered=True,
+        )
+        for issue in issues:
+            log.warning("release %d: definition not used by the server: %s", release, issue)
+        with self._lock:
+            self._by_release[release] = loaded
+        return loaded
+
+    def _in_force_at(self, finalized_at: str | None) -> int | None:
+        """The newest kept release in force at ``finalized_at`` (0: none was yet); None
+        when that cannot be told (no time, a release without its effective time)."""
+        if not finalized_at:
+            return None
+        try:
+            when = datetime.fromisoformat(finalized_at.removesuffix("Z"))
+        except ValueError:
+            return None
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        found = 0
+        for folder in kept_releases(self.home, self.db_key):
+            try:
+                manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+                effective = datetime.fromisoformat(str(manifest["effective"]))
+            except (OSError, ValueError, KeyError, TypeError):
+                return None  # kept before effective times were: the overlay judges
+            if effective.tzinfo is not None and effective <= when:
+                found = int(folder.name)
+        return found
 
     def refresh(self, force: bool = False) -> bool:
         """Load releases that appeared since the last call; True when the catalogue changed.
@@ -84,6 +168,7 @@ class PublishedForms:
             self.catalogue.bundles.update(new.bundles)
             self.catalogue.composed.update(new.composed)
             self.catalogue.policy, self.catalogue.policy_file = new.policy, new.policy_file
+            self._by_release.clear()  # a number may have been written again after a restore
             self._seen = names
             log.info("server catalogue now includes release(s) %s", ", ".join(names))
             return True

@@ -29,16 +29,20 @@ class ReferenceError(Exception):
     pass
 
 
-def put(session: Session, kind: str, body: Any) -> int:
-    """Store ``body`` for ``kind``; the version goes up only when the content changed."""
+def put(session: Session, kind: str, body: Any, *, version: int | None = None) -> int:
+    """Store ``body`` for ``kind``; the version goes up only when the content changed.
+    ``version``: the number to give it (a published release's number, which must not be
+    reused after a restore; kiosk.server.publishing), when above the current one."""
     if kind not in KINDS:
         raise ReferenceError(f"unknown reference data kind {kind} (known: {', '.join(KINDS)})")
     row = session.get(ReferenceData, kind)
     if row is None:
-        session.add(ReferenceData(kind=kind, version=1, body=body, updated_at=utcnow()))
-        return 1
+        first = max(version or 1, 1)
+        session.add(ReferenceData(kind=kind, version=first, body=body, updated_at=utcnow()))
+        return first
     if row.body != body:
-        row.version, row.body, row.updated_at = row.version + 1, body, utcnow()
+        after = max(row.version + 1, version or 0)
+        row.version, row.body, row.updated_at = after, body, utcnow()
     return row.version
 
 

@@ -29,6 +29,7 @@ from kiosk.services.consent import Consent, check_guardian
 from kiosk.services.context import KioskContext, utc_naive
 from kiosk.services.identity import sign_case
 from kiosk.services.identity_proof import prefill_for
+from kiosk.services.release_catalogue import catalogue_of_release, current_release
 from kiosk.services.views import AnswerResult, CaseSummary, DraftView
 from kiosk.store.models import CaseRow
 from kiosk.store.repositories import CaseRepository, PersonalData, open_note
@@ -53,7 +54,8 @@ def actor_for(volunteer_id: str | None, default: str = "resident") -> str:
 
 
 def _form(ctx: KioskContext, row: CaseRow) -> FormDefinition:
-    return ctx.catalogue.get(row.form_id, row.form_version)
+    """The case's form as of the release it was started under (issue 16)."""
+    return catalogue_of_release(ctx, row.release).get(row.form_id, row.form_version)
 
 
 def summary_of(ctx: KioskContext, row: CaseRow) -> CaseSummary:
@@ -153,6 +155,8 @@ def _new_row(
         device_id=ctx.store.device_id,
         created_at=kiosk_utcnow(ctx),
         updated_at=kiosk_utcnow(ctx),
+        # Finished under this release and its policy, whatever comes later (issue 16).
+        release=current_release(ctx.catalogue),
     )
     uow.cases.add(row)
     return row
@@ -245,6 +249,8 @@ def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
             if moved is not None:
                 data.answers, data.prefilled = moved
                 old_version, row.form_version = row.form_version, latest.version
+                # The newer version is the release in use's (with its policy).
+                row.release = current_release(ctx.catalogue)
                 migrated = True
         fill = _fill(ctx, _form(ctx, row), data, row.identity_proof)
         if migrated:
@@ -385,6 +391,8 @@ def _freeze(
     fill.answers = final
     _save_fill(uow.cases, row, fill)
     row.content_hash = content_hash(row.form_id, row.form_version, final)
+    policy = fill.form.policy
+    row.policy_version = policy.version if policy is not None else None
     row.state = CaseState.FINALIZED
     row.finalized_at = row.updated_at = kiosk_utcnow(ctx)
     row.identity_code = sign_case(row, load_or_create_signing_key(ctx.data_root))

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from kiosk.device_identity import load_or_create_signing_key, load_public_key_b64
 from kiosk.domain.case_hash import envelope_digest
 from kiosk.domain.case_numbers import DEVICE_NO_KEY
+from kiosk.domain.case_packet import release_extra
 from kiosk.printing.signing import IDENTITY_PREFIX_V1, CaseIdentity, sign_identity
 from kiosk.store.models import CaseRow
 from kiosk.store.uow import Store
@@ -37,10 +38,11 @@ class KeyFileError(ValueError):
 def sign_case(row: CaseRow, key: Ed25519PrivateKey) -> str:
     """The identity code (format 2) of a finalized case row, signed with this device's key:
     it signs the envelope the case leaves with (kiosk.services.packets.packet_of: the
-    finalize time, volunteer and bundle; no extra)."""
+    finalize time, volunteer, bundle, and the release and policy version as ``extra``)."""
     assert row.content_hash is not None and row.finalized_at is not None
+    extra = release_extra(row.release, row.policy_version)
     envelope = envelope_digest(
-        row.finalized_at.isoformat() + "Z", row.volunteer_id, row.bundle_id, {}
+        row.finalized_at.isoformat() + "Z", row.volunteer_id, row.bundle_id, extra
     )
     identity = CaseIdentity(
         row.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.domain.case_packet import CasePacket
+from kiosk.domain.case_packet import CasePacket, release_extra
 from kiosk.domain.case_states import CaseState
 from kiosk.services.cases import CaseError
 from kiosk.services.context import KioskContext
@@ -37,5 +37,6 @@ def packet_of(cases: CaseRepository, row: CaseRow) -> CasePacket:
         finalized_at=row.finalized_at.isoformat() + "Z",
         volunteer_id=row.volunteer_id,
         bundle_id=row.bundle_id,
+        extra=release_extra(row.release, row.policy_version),
         identity_code=row.identity_code,
     )

@@ -7,9 +7,13 @@ page and ``kiosk status`` can say so. ``refresh_catalogue`` swaps the kiosk's ca
 for the shipped forms overlaid with every release whose effective time has come; older
 releases stay, so a draft started under an older version still finds it.
 
-Trust: the kiosk pins the first publisher key it accepts (stored in the kiosk's meta,
-trust on first use after enrollment); a release signed by another key is refused whole.
-When the pulled device list names the publisher, its key must match there too.
+Trust: the only key a release may be signed with is the town server's release key,
+given in the enrollment answer over the enrolled channel (kiosk.sync.state.RELEASE_KEY);
+never a key a release brings itself. A release signed by another key, or arriving before
+the kiosk has that key, is refused whole and raises ReleaseRefused, so the pull does not
+record its number (a forged release numbered 999 never hides genuine ones). The same
+release served again (a new server epoch makes the kiosk fetch again) is a no-op; under
+an installed number with other content it is refused.
 """
 
 from __future__ import annotations
@@ -22,20 +26,41 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.forms.catalogue import DEFINITIONS_DIR, Catalogue, load_catalogue
+from kiosk.forms.catalogue import DEFINITIONS_DIR, load_catalogue
 from kiosk.forms.publish import Verified, release_dir, verify_release
+from kiosk.forms.releases import (
+    MANIFEST,
+    effective_releases,
+    manifests,
+    published_catalogue,
+    releases_root,
+)
 from kiosk.services.context import KioskContext
+from kiosk.sync.pull import NotAccepted
+from kiosk.sync.state import RELEASE_KEY
 
 log = logging.getLogger(__name__)
-RELEASES_DIR = "forms/releases"
-MANIFEST = "release.json"
-PUBLISHER_KEY = "forms.publisher_key"
 REFUSED = "forms.refused"  # JSON list of {release, path, why, at}, newest last
-MAX_REPORTS = 50
+MAX_REPORTS = 8  # the meta value holds at most 2,000 characters
+NO_KEY = "no release key from enrollment (enroll again)"
 
 
-def releases_root(data_root: Path) -> Path:
-    return data_root / RELEASES_DIR
+class ReleaseRefused(NotAccepted):
+    """A release refused whole (not signed by this kiosk's town server, malformed)."""
+
+
+def _digest(body: Any) -> str:
+    """What identifies a release's content: its files' paths and SHA-256 digests."""
+    import hashlib
+
+    files = body.get("files") if isinstance(body, dict) else None
+    entries = sorted(
+        (str(f.get("path")), hashlib.sha256(str(f.get("text")).encode()).hexdigest())
+        for f in (files or [])
+        if isinstance(f, dict)
+    )
+    head = [body.get("release"), body.get("effective")] if isinstance(body, dict) else []
+    return hashlib.sha256(json.dumps([head, entries]).encode()).hexdigest()
 
 
 def refused_definitions(ctx: KioskContext) -> list[dict[str, Any]]:
@@ -58,44 +83,51 @@ def _report(ctx: KioskContext, release: int | None, refused: list[tuple[str, str
             found = json.loads(uow.meta.get(REFUSED) or "[]")
         except ValueError:
             found = []
-        found += [{"release": release, "path": p, "why": why, "at": at} for p, why in refused]
-        uow.meta.set(REFUSED, json.dumps(found[-MAX_REPORTS:], ensure_ascii=False))
+        known = {(r.get("release"), r.get("path"), r.get("why")) for r in found}
+        # The same refusal again (fetched again each round) is not a new report.
+        found += [
+            {"release": release, "path": p, "why": why, "at": at}
+            for p, why in refused
+            if (release, p, why) not in known
+        ]
+        kept = found[-MAX_REPORTS:]
+        while len(kept) > 1 and len(json.dumps(kept, ensure_ascii=False)) > 2000:
+            kept = kept[1:]
+        uow.meta.set(REFUSED, json.dumps(kept, ensure_ascii=False))
         uow.commit()
     for path, why in refused:
         log.warning("published definition %s (release %s) refused: %s", path, release, why)
 
 
-def _device_key(ctx: KioskContext, device_id: str) -> str | None:
-    from kiosk.sync.pull import read_reference
-
+def _installed_digest(data_root: Path, release: int) -> str | None:
     try:
-        stored = read_reference(ctx.store, ctx.data_root, "devices")
-    except (OSError, ValueError, KeyError):
+        manifest = json.loads(
+            (release_dir(releases_root(data_root), release) / MANIFEST).read_text("utf-8")
+        )
+    except (OSError, ValueError):
         return None
-    if stored is None or not isinstance(stored[1], list):
-        return None
-    for d in stored[1]:
-        if isinstance(d, dict) and str(d.get("device_id")) == device_id:
-            return str(d.get("public_key"))
-    return None
+    return str(manifest.get("digest") or "?")
 
 
 def install_release(ctx: KioskContext, body: Any) -> Verified | None:
-    """Verify and keep a pulled release; None when it is refused whole (reported)."""
+    """Verify and keep a pulled release; None when it is installed already (the same
+    content fetched again). Raises ReleaseRefused (reported to staff) when it is refused
+    whole."""
     with ctx.store.unit_of_work() as uow:
-        pinned = uow.meta.get(PUBLISHER_KEY)
+        pinned = uow.meta.get(RELEASE_KEY)
     try:
+        if not pinned:
+            raise ValueError(NO_KEY)
         verified = verify_release(body, pinned)
-        publisher = str(body.get("publisher") or "")
-        listed = _device_key(ctx, publisher) if publisher else None
-        if listed is not None and listed != verified.public_key:
-            raise ValueError("release key differs from the town server's key in the device list")
-        if (release_dir(releases_root(ctx.data_root), verified.release) / MANIFEST).exists():
-            raise ValueError(f"release {verified.release} is already installed")
+        installed = _installed_digest(ctx.data_root, verified.release)
+        if installed == _digest(body):
+            return None
+        if installed is not None:
+            raise ValueError(f"release {verified.release} is already installed (other content)")
     except ValueError as exc:
         release = body.get("release") if isinstance(body, dict) else None
         _report(ctx, release if isinstance(release, int) else None, [("(release)", str(exc))])
-        return None
+        raise ReleaseRefused(str(exc)) from None
     target = release_dir(releases_root(ctx.data_root), verified.release)
     staging = target.with_name(target.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
@@ -109,16 +141,13 @@ def install_release(ctx: KioskContext, body: Any) -> Verified | None:
         "release": verified.release,
         "effective": verified.effective.isoformat(),
         "public_key": verified.public_key,
+        "digest": _digest(body),
         "accepted": sorted(verified.accepted),
         "refused": verified.refused,
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
-    with ctx.store.unit_of_work() as uow:
-        if pinned is None:
-            uow.meta.set(PUBLISHER_KEY, verified.public_key)
-        uow.commit()
     _report(ctx, verified.release, verified.refused)
     return verified
 
@@ -139,51 +168,6 @@ def _refuse_broken(folder: Path, verified: Verified) -> None:
             file.unlink(missing_ok=True)
 
 
-def _manifests(data_root: Path) -> list[tuple[dict[str, Any], Path]]:
-    root = releases_root(data_root)
-    found = []
-    for folder in sorted(root.glob("[0-9]" * 6)) if root.is_dir() else []:
-        try:
-            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            datetime.fromisoformat(manifest["effective"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # an unfinished install (no manifest): never used
-        found.append((manifest, folder))
-    return found
-
-
-def effective_releases(data_root: Path, now: datetime) -> list[Path]:
-    """Release folders in force at ``now``, oldest first."""
-    return [
-        folder
-        for manifest, folder in _manifests(data_root)
-        if datetime.fromisoformat(manifest["effective"]) <= now
-    ]
-
-
-def pending_release(data_root: Path, now: datetime) -> dict[str, Any] | None:
-    """The newest release that is not in force yet (its manifest), or None."""
-    later = [m for m, _ in _manifests(data_root) if datetime.fromisoformat(m["effective"]) > now]
-    return later[-1] if later else None
-
-
-def published_catalogue(
-    data_root: Path, now: datetime, current: Catalogue | None = None
-) -> Catalogue | None:
-    """The shipped forms overlaid with the releases in force; None when none is. The
-    village list pulled from the server (in ``current``) is kept."""
-    folders = effective_releases(data_root, now)
-    if not folders:
-        return None
-    extra = (
-        {"villages": current.lists["villages"]} if current and "villages" in current.lists else None
-    )
-    catalogue, issues = load_catalogue([DEFINITIONS_DIR, *folders], extra_lists=extra, layered=True)
-    for issue in issues:  # installed files passed these checks; log, keep the rest
-        log.warning("published definition not loaded: %s", issue)
-    return catalogue
-
-
 def refresh_catalogue(ctx: KioskContext) -> bool:
     """Use the releases in force now; True when the catalogue was swapped."""
     now = ctx.clock()
@@ -198,20 +182,50 @@ def refresh_catalogue(ctx: KioskContext) -> bool:
     return True
 
 
+# Why a definition was refused, in plain words for staff (the English stays in the log
+# and in ``kiosk status --json``): first matching fragment wins.
+PLAIN_REASONS = (
+    ("no release key", "本机登记时没有取得镇服务器的签名钥匙，请重新登记本机"),
+    ("another key", "不是本镇服务器签发的，可能是伪造的"),
+    ("unsigned", "没有签名"),
+    ("signature does not match", "签名对不上，内容被改动过或传坏了"),
+    ("already installed", "和已装的同一版号内容不同，没有使用"),
+    ("broken:", "定义本身有错误，用不了"),
+    ("not a definition file name", "文件名不对"),
+)
+
+
+def plain_reason(why: str) -> str:
+    """A refusal's reason as staff read it (Chinese, no jargon)."""
+    return next((words for part, words in PLAIN_REASONS if part in why), "格式不对，用不了")
+
+
+def _when(text: str) -> str:
+    return f"{datetime.fromisoformat(text).astimezone():%Y-%m-%d %H:%M}"
+
+
 def status_lines(ctx: KioskContext) -> list[str]:
-    """For staff (staff page, ``kiosk status``): which release and policy are in force,
-    a release waiting for its time, what was refused, and the unconfirmed parameters."""
+    """For staff (staff page, ``kiosk status``): the release and policy in force, every
+    release waiting for its time (with that time), what was refused and why in plain
+    words, and the unconfirmed parameters."""
     now = ctx.clock()
-    in_force = effective_releases(ctx.data_root, now)
+    found = manifests(ctx.data_root)
+    in_force = [m for m, _ in found if datetime.fromisoformat(m["effective"]) <= now]
     policy = ctx.catalogue.policy
-    source = f"发布第{int(in_force[-1].name)}版" if in_force else "本机自带"
-    lines = [f"表单定义：{source}；{policy.district}政策 第{policy.version}版"]
-    pending = pending_release(ctx.data_root, now)
-    if pending is not None:
-        when = datetime.fromisoformat(pending["effective"]).astimezone()
-        lines.append(f"待生效：发布第{pending['release']}版，{when:%Y-%m-%d %H:%M} 起使用")
+    if in_force:
+        newest = in_force[-1]
+        source = f"镇服务器发布第{newest['release']}版（{_when(newest['effective'])} 起使用）"
+    else:
+        source = "本机自带的版本（镇服务器还没有发布）"
+    lines = [f"正在使用的表单：{source}；{policy.district}政策第{policy.version}版"]
+    for m, _ in found:
+        if datetime.fromisoformat(m["effective"]) > now:
+            lines.append(f"待生效：发布第{m['release']}版，{_when(m['effective'])} 起使用")
     for r in refused_definitions(ctx)[-5:]:
-        lines.append(f"已拒绝：第{r.get('release') or '?'}版 {r.get('path')}（{r.get('why')}）")
+        what = "整版" if r.get("path") == "(release)" else str(r.get("path"))
+        lines.append(
+            f"已拒绝：第{r.get('release') or '?'}版 {what}：{plain_reason(str(r.get('why')))}"
+        )
     unconfirmed = [n for n, p in policy.parameters.items() if not p.confirmed]
     if unconfirmed:
         names = "、".join(policy.get(n).label for n in unconfirmed[:6])

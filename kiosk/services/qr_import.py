@@ -90,6 +90,10 @@ def import_case_packet(
             device_id=packet.device_id,
             content_hash=packet.content_hash,
             identity_code=identity_code,
+            # As signed (kiosk.domain.case_packet.release_extra): the packet rebuilt from
+            # this row must carry the same extra, or its identity code would not verify.
+            release=_int_or_none(packet.extra.get("release")),
+            policy_version=_int_or_none(packet.extra.get("policy_version")),
             created_at=utcnow(),
             updated_at=utcnow(),
             finalized_at=finalized.replace(tzinfo=None),
@@ -145,3 +149,7 @@ def import_scan(
         else:
             out.append(ScanImport(found, result, None))
     return out
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

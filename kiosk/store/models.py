@@ -64,6 +64,11 @@ class CaseRow(Base):
     attachments_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     attachments_hash: Mapped[str | None] = mapped_column(String(64))
     attachments_signature: Mapped[str | None] = mapped_column(String(120))
+    # The town server's release the case was started under (0: the shipped definitions;
+    # NULL: made before releases were recorded) and the policy version it was finalized
+    # with (issue 16). Both travel in the packet's signed ``extra``.
+    release: Mapped[int | None] = mapped_column(Integer)
+    policy_version: Mapped[int | None] = mapped_column(Integer)
 
     audit: Mapped[list[AuditEntry]] = relationship(
         back_populates="case", order_by="AuditEntry.id", cascade="all, delete-orphan"

@@ -35,6 +35,8 @@ _PACKET_COLUMNS = (
     CaseRow.bundle_id,
     CaseRow.identity_code,
     CaseRow.personal,
+    CaseRow.release,
+    CaseRow.policy_version,
 )
 
 

@@ -33,6 +33,12 @@ ENCRYPTED_KINDS = frozenset({"registry"})
 APPLY_ORDER = {"forms": 0, "villages": 1, "registry": 2}
 
 
+class NotAccepted(Exception):
+    """Raised by a pull's ``apply`` for data it refused whole (a forged or wrongly signed
+    release): its version is not recorded, so a forged high number never hides the
+    genuine versions that come later; the kind is fetched again next round."""
+
+
 @dataclass(frozen=True)
 class PullResult:
     changes: int
@@ -108,7 +114,8 @@ def pull_reference(
     """Fetch each kind of reference data whose version moved; return the kinds updated.
 
     ``apply`` puts it to use; if it fails the data stays on disk and the version is
-    still recorded (fetching the same bad extract again would not help), and it is logged.
+    still recorded (fetching the same bad extract again would not help), and it is logged
+    — unless it raises NotAccepted (refused as not genuine): then the version stays.
     """
     updated: list[str] = []
     versions = client.reference_versions()
@@ -127,6 +134,9 @@ def pull_reference(
         if apply is not None:
             try:
                 apply(kind, body)
+            except NotAccepted as exc:
+                log.warning("reference data %s v%d refused: %s", kind, got_version, exc)
+                continue
             except Exception as exc:
                 log.warning("reference data %s v%d not applied: %s", kind, got_version, exc)
         with store.unit_of_work() as uow:

@@ -13,7 +13,9 @@ number, and this device's last case numbers of recent days. Then:
   (``POST /cases/have``, 2,000 a request) and puts those the server lacks, or holds
   with other content, back into the outbox; they go out in the same round;
 - a changes cursor beyond the server's last status change (the server went back) is
-  rewound to 0; applying a status twice is harmless.
+  rewound to 0; applying a status twice is harmless;
+- on a new epoch every kind of reference data is fetched again (its versions may have
+  gone back and be reused: published releases, kiosk.services.published).
 
 A case whose personal data was already purged cannot be sent again: it is logged by
 number (its printed form and QR code are the way back).
@@ -172,6 +174,11 @@ def reconcile(
         numbers = [
             n for n in uow.session.scalars(select(CaseRow.number).where(CaseRow.id.in_(lost)))
         ]
+        old_epoch = uow.meta.get(state.EPOCH) or ""
+        if old_epoch and old_epoch != epoch:
+            # Restored: its reference versions (e.g. release numbers) may be reused.
+            forgotten = state.forget_reference_versions(uow.meta)
+            log.warning("server epoch changed: reference data %s fetched again", forgotten)
         uow.meta.set(state.EPOCH, epoch)
         uow.meta.set(state.RECONCILED_AT, now.isoformat())
         uow.commit()

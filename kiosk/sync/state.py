@@ -25,7 +25,27 @@ TOKEN_EXPIRES = "sync.token_expires_at"  # naive UTC, as the server said (its cl
 EPOCH = "sync.server_epoch"  # the epoch our acknowledgements came from
 RECONCILED_AT = "sync.reconciled_at"  # naive UTC of the last full have/want check
 BODY_LIMIT = "sync.max_body_bytes"  # learned from the server's limits and from 413s
+# The town server's release-signing key (Ed25519, urlsafe base64), given in the
+# enrollment answer over the enrolled channel: the only key published definitions may be
+# signed with (kiosk.services.published). Never learned from a release itself.
+RELEASE_KEY = "sync.release_key"
 _TOKEN_CONTEXT = b"sync bearer token"
+
+
+def forget_reference_versions(meta: MetaRepository) -> list[str]:
+    """Fetch every kind of reference data again at the next pull (the server's data was
+    restored: its version numbers may have gone back and be reused); the kinds reset."""
+    from sqlalchemy import select
+
+    from kiosk.store.models import MetaValue
+
+    prefix = REFERENCE_VERSION.format(kind="")
+    rows = meta.session.scalars(select(MetaValue).where(MetaValue.key.startswith(prefix)))
+    kinds = []
+    for row in rows:
+        row.value = "0"
+        kinds.append(row.key.removeprefix(prefix))
+    return kinds
 
 
 @dataclass(frozen=True)

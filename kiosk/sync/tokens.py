@@ -56,7 +56,8 @@ def _expiry(answer: dict[str, Any]) -> str:
 
 def save_answer(store: Store, answer: dict[str, Any], *, enrolled: bool) -> state.Credentials:
     """Keep the token (encrypted), its expiry, the device number the server assigned (part
-    of every case number from now on), and on enrollment the server's epoch."""
+    of every case number from now on), on enrollment the server's epoch, and the server's
+    release-signing key (``release_key``; kiosk.services.published)."""
     creds = state.Credentials(str(answer["device_id"]), str(answer["token"]))
     device_no = device_no_of(answer)
     with store.unit_of_work() as uow:
@@ -67,6 +68,15 @@ def save_answer(store: Store, answer: dict[str, Any], *, enrolled: bool) -> stat
         if enrolled:
             uow.meta.set(state.CHANGES_CURSOR, "0")
             uow.meta.set(state.EPOCH, str(answer.get("epoch") or ""))
+        release_key = answer.get("release_key")
+        # Enrollment sets it; a renewal only fills it in for a kiosk enrolled before
+        # servers sent it (both answers come over the channel the code or key proved).
+        if (
+            isinstance(release_key, str)
+            and release_key
+            and (enrolled or not uow.meta.get(state.RELEASE_KEY))
+        ):
+            uow.meta.set(state.RELEASE_KEY, release_key)
         uow.commit()
     return creds
 

@@ -63,6 +63,10 @@ def form_lists(session: Session, catalogue: Catalogue) -> dict[str, list[Choice]
 
 
 def form_of(catalogue: Catalogue, case: ServerCase) -> FormDefinition | None:
+    """The case's form as of the release it was made under (its ``extra``, issue 16)."""
+    release = (case.extra or {}).get("release")
+    if isinstance(release, int) and not isinstance(release, bool) and release >= 0:
+        catalogue = catalogue.of_release(release)
     try:
         return catalogue.get(case.form_id, case.form_version)
     except UnknownForm:

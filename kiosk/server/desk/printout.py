@@ -72,6 +72,7 @@ def case_pdf(session: Session, forms: Catalogue, case: ServerCase, hall_name: st
         finalized_at=case.finalized_at,
         volunteer_id=case.volunteer_id,
         bundle_id=case.bundle_id,
+        extra=dict(case.extra or {}),  # signed in the identity code (issue 16)
     )
     if case.identity_code and case.identity_code.strip().startswith(IDENTITY_PREFIX):
         # The trust rule: a reprint carries the signature of the device that made the case.

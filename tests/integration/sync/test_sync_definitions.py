@@ -6,8 +6,6 @@ and the kiosk keeps the version it had."""
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import subprocess
 import sys
 from datetime import timedelta
@@ -15,48 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from helpers import FIXED_NOW
+from release_helpers import draft, publish, tamper
 from server_process import ServerProcess
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 from sync_helpers import KioskFactory
 
 from kiosk.domain.idcard import make_id_number
-from kiosk.forms.catalogue import DEFINITIONS_DIR
 from kiosk.forms.engine import FormFill
 from kiosk.forms.examples import example_answers
-from kiosk.server import refdata
 from kiosk.services.cases import fill_case
 from kiosk.services.context import KioskContext, open_kiosk
 from kiosk.services.published import refused_definitions, status_lines
 from kiosk.services.sync import sync_once
-
-
-def draft(tmp_path: Path, name: str, min_age: int, policy_version: int) -> Path:
-    """A copy of the shipped definitions with the 高龄津贴 age changed in the policy."""
-    folder = tmp_path / name
-    shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
-    policy = folder / "policy.yaml"
-    text = policy.read_text(encoding="utf-8").replace("version: 1", f"version: {policy_version}")
-    text = re.sub(
-        r"(elderly_allowance_min_age:\n(?:    .*\n)*?    value: )80", rf"\g<1>{min_age}", text
-    )
-    policy.write_text(text, encoding="utf-8")
-    return folder
-
-
-def publish(server: ServerProcess, folder: Path, effective: str) -> str:
-    """The real CLI, in its own process, with the server's home (its signing key)."""
-    cmd = [sys.executable, "-m", "kiosk.server.cli", "--db", server.db_url, "forms", "publish"]
-    env = {**os.environ, "KIOSK_SERVER_HOME": str(server.home)}
-    done = subprocess.run(
-        [*cmd, str(folder), "--effective", effective],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def elder_problems(ctx: KioskContext, age: int) -> list[str]:
@@ -69,24 +36,6 @@ def elder_problems(ctx: KioskContext, age: int) -> list[str]:
     reported = {p.path for p in problems}
     problems += [p for p in fill.check_all() if p.is_error and p.path not in reported]
     return [p.path for p in problems]
-
-
-def tamper(server: ServerProcess, path: str, old: str, new: str) -> None:
-    """What an attacker between publishing and the kiosk could do: change one file's text
-    in the served release (its signature left as it was)."""
-    engine = create_engine(server.db_url)
-    with Session(engine) as session:
-        row = refdata.get(session, "definitions")
-        assert row is not None
-        body = dict(row.body)
-        files = [dict(f) for f in body["files"]]
-        for f in files:
-            if f["path"] == path:
-                f["text"] = f["text"].replace(old, new)
-        body["files"] = files
-        refdata.put(session, "definitions", body)
-        session.commit()
-    engine.dispose()
 
 
 def test_publish_pull_use_switch_and_refuse_tampering(
@@ -143,7 +92,7 @@ def test_publish_pull_use_switch_and_refuse_tampering(
     # The same release served again (a replay) is refused whole; nothing changes.
     tamper(own_server, "pension_claim.v1.yaml", "id: pension_claim", "id: pension_claim  # x")
     sync_once(ctx)
-    assert refused_definitions(ctx)[-1]["why"] == "release 3 is already installed"
+    assert refused_definitions(ctx)[-1]["why"] == "release 3 is already installed (other content)"
     assert ctx.catalogue.release_folders == ["000001", "000002", "000003"]
 
     # Any later start of the kiosk (the app, `kiosk fill`, `kiosk status`) uses them.
@@ -154,7 +103,9 @@ def test_publish_pull_use_switch_and_refuse_tampering(
     finally:
         again.close()
     lines = status_lines(ctx)
-    assert "已拒绝：第3版 elderly_allowance.v1.yaml（signature does not match" in "\n".join(lines)
+    assert "已拒绝：第3版 elderly_allowance.v1.yaml：签名对不上，内容被改动过或传坏了" in lines
+    assert "已拒绝：第3版 整版：和已装的同一版号内容不同，没有使用" in lines
+    assert lines[0].startswith("正在使用的表单：镇服务器发布第3版（")
 
 
 def test_a_broken_folder_is_not_published(own_server: ServerProcess, tmp_path: Path) -> None:

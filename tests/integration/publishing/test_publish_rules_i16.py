@@ -1,0 +1,108 @@
+"""Issue 16, tester's findings 2, 5 (server half) and 10: what ``kiosk-server forms
+publish`` refuses or decides before it signs — an in-place edit of a published id +
+version, an effective time before the policy's own day — and release numbers that are
+never reused, even after the database went back to an older copy."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from kiosk.forms.catalogue import DEFINITIONS_DIR
+from kiosk.forms.publish import PublishError
+from kiosk.server import refdata
+from kiosk.server.db import create_server_engine, migrate_to_head, session_factory
+from kiosk.server.publishing import publish
+
+
+@pytest.fixture
+def session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
+    monkeypatch.setenv("KIOSK_SERVER_HOME", str(tmp_path / "home"))
+    engine = create_server_engine(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    migrate_to_head(engine)
+    with session_factory(engine)() as s:
+        yield s
+    engine.dispose()
+
+
+def folder_with(tmp_path: Path, name: str, *, policy_version: int, min_age: int = 80) -> Path:
+    folder = tmp_path / name
+    shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
+    policy = folder / "policy.yaml"
+    text = policy.read_text(encoding="utf-8").replace("version: 1", f"version: {policy_version}")
+    text = re.sub(
+        r"(elderly_allowance_min_age:\n(?:    .*\n)*?    value: )80", rf"\g<1>{min_age}", text
+    )
+    policy.write_text(text.replace("effective: 2026-12-01", "effective: 2026-01-01"), "utf-8")
+    return folder
+
+
+def test_an_in_place_edit_of_a_published_form_is_refused(session: Session, tmp_path: Path) -> None:
+    first = folder_with(tmp_path, "r1", policy_version=2)
+    assert publish(session, first)["release"] == 1
+    session.commit()
+    edited = folder_with(tmp_path, "r2", policy_version=3)
+    form = edited / "welfare_stop.v1.yaml"
+    form.write_text(form.read_text("utf-8").replace("fee: 免费", "fee: 收费10元"), "utf-8")
+    with pytest.raises(PublishError) as err:
+        publish(session, edited)
+    assert (
+        "welfare_stop.v1.yaml: -: form welfare_stop version 1 was already published (shipped)"
+        in str(err.value)
+    )
+    assert "new version" in str(err.value)
+    # A comment changes nothing that counts: published.
+    form.write_text("# 2027 复核\n" + (first / "welfare_stop.v1.yaml").read_text("utf-8"), "utf-8")
+    assert publish(session, edited)["release"] == 2
+
+
+def test_the_same_policy_version_with_other_values_is_refused(
+    session: Session, tmp_path: Path
+) -> None:
+    publish(session, folder_with(tmp_path, "r1", policy_version=2, min_age=75))
+    session.commit()
+    with pytest.raises(
+        PublishError, match="policy version 2 was already published \\(release 1\\)"
+    ):
+        publish(session, folder_with(tmp_path, "r2", policy_version=2, min_age=70))
+    assert (
+        publish(session, folder_with(tmp_path, "r3", policy_version=3, min_age=70))["release"] == 2
+    )
+
+
+def test_release_numbers_are_not_reused_after_the_database_went_back(
+    session: Session, tmp_path: Path
+) -> None:
+    publish(session, folder_with(tmp_path, "r1", policy_version=2))
+    publish(session, folder_with(tmp_path, "r2", policy_version=3))
+    session.commit()
+    # The database is restored from before release 2 (its row says 1); the releases kept
+    # on the server's disk still say 2 was handed out.
+    row = refdata.get(session, "definitions")
+    assert row is not None
+    row.version = 1
+    session.commit()
+    body = publish(session, folder_with(tmp_path, "r3", policy_version=4))
+    assert body["release"] == 3
+    assert refdata.get(session, "definitions").version == 3  # type: ignore[union-attr]
+
+
+def test_the_policy_effective_day_is_the_earliest_switch(session: Session, tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, "r1", policy_version=2)
+    later = date.today() + timedelta(days=10)
+    policy = folder / "policy.yaml"
+    policy.write_text(
+        policy.read_text("utf-8").replace("effective: 2026-01-01", f"effective: {later}"), "utf-8"
+    )
+    with pytest.raises(PublishError, match=f"the policy applies from {later}"):
+        publish(session, folder, datetime.now(UTC))
+    body = publish(session, folder)  # no --effective: the policy's own day
+    effective = datetime.fromisoformat(body["effective"])
+    assert effective.astimezone().date() == later
+    assert effective.astimezone().hour == 0
