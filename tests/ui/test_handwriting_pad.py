@@ -105,7 +105,8 @@ def test_no_engine_means_pinyin_and_a_message(
     monkeypatch.setattr(handwriting_widget, "open_recognizer", missing)
     editor = _editor(qtbot, qapp)
     assert editor.entry.mode == "拼音"
-    assert not editor.findChild(QPushButton, "mode-handwriting").isEnabled()
+    switch = editor.findChild(QPushButton, "mode-handwriting")
+    assert switch is not None and not switch.isEnabled()
     message = editor.findChild(QLabel, "handwriting-unavailable")
     assert message is not None and message.isVisible() and "手写不可用" in message.text()
     QTest.keyClicks(editor.line, "Li")  # a physical keyboard still types
@@ -120,4 +121,34 @@ def test_number_fields_never_get_pinyin_or_the_pad(qtbot: QtBot, qapp: QApplicat
     assert editor.findChild(QPushButton, "mode-pinyin") is None
     assert editor.findChild(QPushButton, "key-5") is not None
     line = editor.findChild(handwriting_widget.QLineEdit, "answer")
-    assert not line.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+    assert line is not None and not line.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+
+
+def test_a_stroke_on_a_page_that_drags_is_not_taken_by_the_scroller(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """Every page scrolls under a finger (QScroller): a stroke on the pad must still reach
+    the pad whole, and the page must drag again afterwards."""
+    from kiosk.ui.qt import QScrollArea, QScroller
+    from kiosk.ui.touch_scroll import enable_kinetic
+
+    apply_look(qapp, 1.0)
+    q = Question(type="text", name="full_name", label="您的姓名是什么？")
+    editor = make_editor(q, None, [], date(2026, 11, 30))
+    assert isinstance(editor, TextEditor)
+    area = QScrollArea()
+    area.setWidget(editor)
+    area.setWidgetResizable(True)
+    enable_kinetic(area)
+    qtbot.addWidget(area)
+    area.resize(1200, 500)  # the pad's lower half below the fold: the page can scroll
+    area.show()
+    qtbot.waitExposed(area)
+    assert area.verticalScrollBar().maximum() > 0
+    write(qtbot, editor, "明")
+    drawn = [len(s) for s in editor.entry.handwriting.pad.strokes()]
+    assert drawn == [len(s) + 1 for s in DATA["characters"]["明"]]  # + the release point
+    assert area.verticalScrollBar().value() == 0
+    assert QScroller.hasScroller(area.viewport())
+    pick(qtbot, editor, "明")
+    assert editor.value() == "明"

@@ -103,7 +103,9 @@ def test_another_rating_of_a_rated_case_is_refused_and_kept_aside(
     # The kiosk's store restored from a backup taken before the rating was sent, and the
     # resident rated again, differently: the server keeps the first (一次一评).
     with ctx.store.unit_of_work() as uow:
-        uow.session.get(CaseRow, case_id).rating = "very_dissatisfied"
+        row = uow.session.get(CaseRow, case_id)
+        assert row is not None
+        row.rating = "very_dissatisfied"
         entry = uow.session.scalars(select(OutboxEntry).where(OutboxEntry.case_id == case_id))
         entry.one().rating_sent_at = None
         uow.commit()
