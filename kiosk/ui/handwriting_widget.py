@@ -21,7 +21,6 @@ from kiosk.ui import theme
 from kiosk.ui.common_widgets import button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
-    QAbstractScrollArea,
     QBoxLayout,
     QColor,
     QGridLayout,
@@ -32,14 +31,13 @@ from kiosk.ui.qt import (
     QPen,
     QPointF,
     QPushButton,
-    QScroller,
     QSizePolicy,
     Qt,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from kiosk.ui.touch_scroll import enable_kinetic
+from kiosk.ui.touch_scroll import PageHold
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +64,7 @@ class WritingPad(QWidget):
         self.setAccessibleName(PAD_HINT)
         self._strokes: list[list[QPointF]] = []
         self._down = False
-        self._held_scroll: QAbstractScrollArea | None = None
+        self._hold = PageHold(self)
 
     def strokes(self) -> list[list[tuple[float, float]]]:
         """The strokes so far in pad px, in the order written."""
@@ -76,21 +74,8 @@ class WritingPad(QWidget):
         self._strokes, self._down = [], False
         self.update()
 
-    def _page_scroll(self) -> QAbstractScrollArea | None:
-        """The scroll area this pad sits in, if its page drags with a finger."""
-        parent = self.parentWidget()
-        while parent is not None:
-            if isinstance(parent, QAbstractScrollArea) and QScroller.hasScroller(parent.viewport()):
-                return parent
-            parent = parent.parentWidget()
-        return None
-
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        # A stroke is not a drag of the page: the page's kinetic scroller would take the
-        # finger after a few pixels and cut the stroke short. Off while the finger is down.
-        self._held_scroll = self._page_scroll()
-        if self._held_scroll is not None:
-            QScroller.ungrabGesture(self._held_scroll.viewport())
+        self._hold.press()  # a stroke is not a drag of the page
         self._down = True
         self._strokes.append([event.position()])
         self.update()
@@ -105,9 +90,7 @@ class WritingPad(QWidget):
             return
         self._down = False
         self._strokes[-1].append(event.position())
-        if self._held_scroll is not None:
-            enable_kinetic(self._held_scroll)
-            self._held_scroll = None
+        self._hold.release()
         self.update()
         self.stroke_finished.emit()
 
