@@ -39,6 +39,7 @@ KEYPAD_TYPES: dict[str, tuple[int, str | None]] = {
     "phone": (11, None),
     "bank_account": (19, None),
     "number": (6, None),
+    "decimal": (12, "."),  # a number with a fraction: the keypad, never pinyin
     "money": (12, "."),
 }
 

@@ -113,9 +113,14 @@ def test_no_engine_means_pinyin_and_a_message(
     assert editor.value() == "Li"
 
 
-def test_number_fields_never_get_pinyin_or_the_pad(qtbot: QtBot, qapp: QApplication) -> None:
+@pytest.mark.parametrize(
+    "kind", ["id_number", "phone", "bank_account", "number", "decimal", "money"]
+)
+def test_number_fields_never_get_pinyin_or_the_pad(
+    qtbot: QtBot, qapp: QApplication, kind: str
+) -> None:
     apply_look(qapp, 1.0)
-    q = Question(type="phone", name="phone", label="您的手机号码是多少？")
+    q = Question(type=kind, name="amount", label="是多少？")  # type: ignore[arg-type]
     editor = make_editor(q, None, [], date(2026, 11, 30))
     qtbot.addWidget(editor)
     assert editor.findChild(QPushButton, "mode-pinyin") is None
