@@ -5,6 +5,7 @@ them by level per day and per service. A real server process on loopback."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fault_proxy import FaultProxy
@@ -116,3 +117,32 @@ def test_another_rating_of_a_rated_case_is_refused_and_kept_aside(
         entry = uow.session.scalars(select(OutboxEntry).where(OutboxEntry.case_id == case_id))
         assert "409" in (entry.one().rating_refused or "")
     assert pending_ratings(ctx.store) == 0  # never sent again
+
+
+def test_a_server_restored_from_before_the_rating_gets_it_again(
+    own_server: ServerProcess, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    from test_sync_restore import _backup_and_restore
+
+    ctx = make_kiosk(own_server)
+    [case_id] = add_cases(ctx, 1)
+    backup, restore = _backup_and_restore(own_server.db_url, tmp_path)
+    own_server.stop()
+    backup()  # before the case and its rating reached the server
+    server = ServerProcess(own_server.db_url, own_server.home).start()
+    try:
+        ctx.settings = ctx.settings.model_copy(update={"server_url": server.url})
+        rate_cases(ctx, [case_id], "satisfied")
+        assert sync_once(ctx, OPTIONS).ratings_sent == 1
+    finally:
+        server.stop()
+    restore()
+    server = ServerProcess(own_server.db_url, own_server.home).start()
+    try:
+        ctx.settings = ctx.settings.model_copy(update={"server_url": server.url})
+        assert server_ratings(server) == {}
+        report = sync_once(ctx, OPTIONS)
+        assert report.error is None and report.sent == 1 and report.ratings_sent == 1, report
+        assert server_ratings(server) == {case_id: (4, None)}
+    finally:
+        server.stop()
