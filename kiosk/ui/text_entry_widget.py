@@ -14,7 +14,7 @@ from __future__ import annotations
 from kiosk.ui.common_widgets import button
 from kiosk.ui.handwriting_widget import HandwritingInput
 from kiosk.ui.look import metrics
-from kiosk.ui.qt import QHBoxLayout, QLineEdit, Qt, QVBoxLayout, QWidget
+from kiosk.ui.qt import QApplication, QHBoxLayout, QLineEdit, Qt, QVBoxLayout, QWidget
 
 HANDWRITING = "手写"
 PINYIN = "拼音"
@@ -62,10 +62,14 @@ class TextEntry(QWidget):
         if not self.handwriting.available:
             return
         self._set_mode(handwriting=True)
+        QApplication.inputMethod().hide()  # the keyboard never covers the pad
 
     def use_pinyin(self) -> None:
         self._set_mode(handwriting=False)
-        self.line.setFocus()  # the virtual keyboard opens on a focused input-method field
+        # The virtual keyboard serves the focused input-method field; it opens now, not
+        # only on a second tap on the line.
+        self.line.setFocus()
+        QApplication.inputMethod().show()
 
     def _set_mode(self, *, handwriting: bool) -> None:
         self.handwriting_button.setChecked(handwriting)
