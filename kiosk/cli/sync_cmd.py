@@ -87,6 +87,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
                         f"photos sent {report.attachments_sent}, "
                         f"photos pending {report.attachments_pending}"
                     )
+                if report.ratings_sent:
+                    print(f"ratings sent {report.ratings_sent}")
                 if report.error:
                     print(f"error: {report.error}", file=sys.stderr)
             return 1 if report.error else 0

@@ -1,5 +1,6 @@
 """The staff part of the API: list, show and advance cases, a case's photographed pages
-(which are complete; one page's image or thumbnail), import scanned QR codes.
+(which are complete; one page's image or thumbnail), import scanned QR codes, count 好差评
+(kiosk.server.rating_counts).
 
 Bearer = the staff token given to ``kiosk-server run --staff-token`` (or
 ``KIOSK_SERVER_STAFF_TOKEN``); a wrong one counts against the client like a wrong
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from datetime import UTC, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request
@@ -31,6 +33,7 @@ from kiosk.server.attachments import AttachmentRefused, case_attachments
 from kiosk.server.epoch import current_epoch
 from kiosk.server.models import utcnow
 from kiosk.server.qr_import import QrImportError, import_payloads
+from kiosk.server.rating_counts import RatingCountsOut, count_ratings, counts_body
 from kiosk.sync.protocol import API_PREFIX, envelope
 
 # A case number or UUID in a path: printable, no control characters, column-sized.
@@ -143,6 +146,28 @@ def add_staff_routes(
                 raise HTTPException(409, str(exc)) from exc
             session.commit()
             return envelope(case=routing.case_view(session, case, with_answers=False))
+
+    @app.get(
+        f"{API_PREFIX}/staff/ratings",
+        dependencies=deps,
+        response_model=RatingCountsOut,
+        responses=errors(401, 422, 429),
+    )
+    def staff_ratings(days: Annotated[int, Query(ge=1, le=366)] = 30) -> dict[str, Any]:
+        """好差评 counted by level per local day and per service, over the last ``days``
+        days (today included)."""
+        from kiosk.server.desk.overview import day_bounds
+        from kiosk.server.desk.settings import DeskSettings
+
+        zone = DeskSettings().zone
+        today = utcnow().replace(tzinfo=UTC).astimezone(zone).date()
+        since, until = (
+            day_bounds(today - timedelta(days=days - 1), zone)[0],
+            day_bounds(today, zone)[1],
+        )
+        with sessions() as session:
+            counts = count_ratings(session, since=since, until=until, zone=zone, forms=forms)
+        return envelope(**counts_body(counts))
 
     @app.post(
         f"{API_PREFIX}/staff/qr-import",

@@ -1,6 +1,8 @@
 """好差评: the resident rates a finished transaction (GB/T 39734-2020《政务服务评价工作
 指南》, "一次一评": one rating per transaction, five levels, a reason asked for the lower
-two). Stored with each case of the transaction; staff see counts only.
+two). Stored with each case of the transaction; staff see counts only. The levels and
+reasons are kiosk.domain.satisfaction's; kiosk.sync.ratings_push sends them to the town
+server once the case is there.
 
 No Qt, no free text: the reason is a code from ``REASONS`` so no personal data is kept.
 """
@@ -10,26 +12,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from kiosk.domain.case_states import CaseState
+from kiosk.domain.satisfaction import LEVELS, LOW_LEVELS, REASONS
 from kiosk.services.context import KioskContext
 from kiosk.store.models import CaseRow, utcnow
 
-# The five levels, best first, with the words GB/T 39734-2020 uses.
-LEVELS: dict[str, str] = {
-    "very_satisfied": "非常满意",
-    "satisfied": "满意",
-    "basic": "基本满意",
-    "dissatisfied": "不满意",
-    "very_dissatisfied": "非常不满意",
-}
-LOW_LEVELS = ("dissatisfied", "very_dissatisfied")  # these may give a reason
-REASONS: dict[str, str] = {
-    "waited": "等的时间太长",
-    "hard": "机器不好用",
-    "unclear": "问题看不懂",
-    "materials": "要带的材料太多",
-    "staff": "工作人员或志愿者态度不好",
-    "other": "其他原因",
-}
+__all__ = ["LEVELS", "LOW_LEVELS", "REASONS", "RatingError", "rate_cases", "rating_counts"]
 
 
 class RatingError(ValueError):

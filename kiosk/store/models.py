@@ -106,6 +106,10 @@ class OutboxEntry(Base):
     # Failed alone with a server error (kiosk.sync.push): held aside, retried alone.
     suspected_at: Mapped[datetime | None]
     quarantined_at: Mapped[datetime | None]
+    # 好差评 of the case (kiosk.sync.ratings_push): when the server acknowledged it
+    # (201/202), or why it refused it for good (409/422); neither = still to send.
+    rating_sent_at: Mapped[datetime | None]
+    rating_refused: Mapped[str | None] = mapped_column(String(200))
 
 
 class DayCounter(Base):

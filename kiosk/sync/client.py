@@ -218,6 +218,24 @@ class SyncClient:
         path = f"/attachments/{attachment_id}/chunks/{offset}"
         return _progress(self._call("PUT", path, content=data, headers=headers))
 
+    def post_ratings(self, ratings: list[dict[str, Any]]) -> dict[str, tuple[int, str | None]]:
+        """POST /ratings: 好差评 of sent cases → {case_id: (status, reason)} for each one
+        sent (201 stored, 202 had it, 409 rated otherwise, 422 refused). SyncFailure when
+        the answer misses a case or is malformed."""
+        body = self._call("POST", "/ratings", json={"ratings": ratings})
+        results, out = body.get("results"), {}
+        if isinstance(results, list):
+            for r in results:
+                if isinstance(r, dict) and isinstance(r.get("status"), int):
+                    reason = r.get("reason")
+                    out[str(r.get("case_id"))] = (
+                        int(r["status"]),
+                        None if reason is None else str(reason),
+                    )
+        if any(r["case_id"] not in out for r in ratings):
+            raise SyncFailure("ratings answer is malformed", reachable=True)
+        return out
+
     def changes(self, after: int, limit: int = 500) -> tuple[list[dict[str, Any]], int, bool]:
         body = self._call("GET", "/changes", params={"after": after, "limit": limit})
         changes, cursor = body.get("changes"), body.get("next")

@@ -167,6 +167,9 @@ def reconcile(
         ):
             entry.state, entry.attempts, entry.next_attempt_at = "pending", 0, None
             entry.acked_at, entry.suspected_at = None, None
+            # Its 好差评 went with what the server lost: it goes again after the case
+            # (kiosk.sync.ratings_push; a server that still has it answers 202).
+            entry.rating_sent_at, entry.rating_refused = None, None
             entry.last_error = "the server no longer had it; sending again"
             row = uow.cases.get(entry.case_id)
             if row is not None:

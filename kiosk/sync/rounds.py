@@ -23,6 +23,7 @@ from kiosk.sync.backoff import Backoff
 from kiosk.sync.client import AuthRefused, SyncClient, SyncFailure, device_no_of
 from kiosk.sync.pull import pull_changes, pull_reference
 from kiosk.sync.push import PushResult, push_all
+from kiosk.sync.ratings_push import push_ratings
 
 log = logging.getLogger(__name__)
 NOT_ENROLLED = "not enrolled with a town server (kiosk enroll URL CODE)"
@@ -55,6 +56,7 @@ class SyncReport:
     error: str | None = None
     attachments_sent: int = 0  # pages the server now has whole
     attachments_pending: int = 0  # pages still to send
+    ratings_sent: int = 0  # 好差评 the server acknowledged this round
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,7 @@ def _run_round(target: Target, options: SyncOptions, *, force: bool, pull: bool)
         )
     if client is None:
         return SyncReport(pending=current_status(target.store).pending, error=NOT_ENROLLED)
-    changes = attachments_sent = 0
+    changes = attachments_sent = ratings_sent = 0
     updated: tuple[str, ...] = ()
     sent = quarantined = failed = 0
     failure: SyncFailure | None = None
@@ -284,6 +286,10 @@ def _run_round(target: Target, options: SyncOptions, *, force: bool, pull: bool)
             if target.after_pull is not None:
                 target.after_pull()
         if failure is None:
+            # 好差评 of sent cases: small, after the cases, before the pages.
+            rated = push_ratings(target.store, client)
+            ratings_sent, failure = rated.sent, rated.error
+        if failure is None:
             # Photographed pages go last: they never hold back a case or a status.
             pages = push_attachments(target.store, client, chunk_bytes=options.chunk_bytes)
             attachments_sent, failure = pages.complete, pages.error
@@ -303,6 +309,7 @@ def _run_round(target: Target, options: SyncOptions, *, force: bool, pull: bool)
         error,
         attachments_sent,
         pending_count(target.store),
+        ratings_sent,
     )
 
 

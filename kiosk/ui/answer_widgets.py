@@ -31,6 +31,7 @@ from kiosk.ui.qt import (
     icon,
 )
 from kiosk.ui.signature_widget import SignatureWidget
+from kiosk.ui.text_entry_widget import TextEntry
 
 # Keypad types: (max length, extra key).
 KEYPAD_TYPES: dict[str, tuple[int, str | None]] = {
@@ -38,6 +39,7 @@ KEYPAD_TYPES: dict[str, tuple[int, str | None]] = {
     "phone": (11, None),
     "bank_account": (19, None),
     "number": (6, None),
+    "decimal": (12, "."),  # a number with a fraction: the keypad, never pinyin
     "money": (12, "."),
 }
 
@@ -64,11 +66,13 @@ class Editor(QWidget):
 
 
 class TextEditor(Editor):
+    """Chinese text: 手写 by default, 拼音 second (kiosk/ui/text_entry_widget.py)."""
+
     def __init__(self, stored: Any) -> None:
         super().__init__()
-        self.line = QLineEdit(str(stored or ""))
-        self.line.setObjectName("answer")
-        self.box.addWidget(self.line)
+        self.entry = TextEntry(str(stored or ""))
+        self.line = self.entry.line
+        self.box.addWidget(self.entry)
         self.box.addWidget(label(S.TEXT_HINT, "hint"))
 
     def value(self) -> Any:

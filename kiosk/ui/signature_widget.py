@@ -16,6 +16,7 @@ from kiosk.ui.qt import (
     Qt,
     QWidget,
 )
+from kiosk.ui.touch_scroll import PageHold
 
 
 class SignatureWidget(QWidget):
@@ -26,6 +27,7 @@ class SignatureWidget(QWidget):
         self.setMinimumSize(m.px(700), m.px(300))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._strokes: list[list[QPointF]] = []
+        self._hold = PageHold(self)  # a downward stroke does not scroll the page
 
     def path_text(self) -> str:
         parts = []
@@ -59,8 +61,12 @@ class SignatureWidget(QWidget):
         self.update()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._hold.press()
         self._strokes.append([event.position()])
         self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._hold.release()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._strokes:

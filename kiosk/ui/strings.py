@@ -171,7 +171,7 @@ FROM_HOUSEHOLD = "户口登记里的家人（点一下就添加，再核对）�
 ADD_PERSON = "添加 {person}"
 REMOVE = "删除"
 EDIT = "修改"
-TEXT_HINT = "可以用键盘打字。"
+TEXT_HINT = "在方框里写一个字，再点出来的字；会拼音的可以点“拼音”。"
 
 # Check answers, done
 CHECK_HEADING = "请核对您填的内容"

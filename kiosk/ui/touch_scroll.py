@@ -10,7 +10,7 @@ grab covers both. A tap without movement still reaches the button under the fing
 from __future__ import annotations
 
 from kiosk.ui import strings as S
-from kiosk.ui.qt import QAbstractScrollArea, QLabel, QScroller, QScrollerProperties, Qt
+from kiosk.ui.qt import QAbstractScrollArea, QLabel, QScroller, QScrollerProperties, Qt, QWidget
 
 
 def enable_kinetic(area: QAbstractScrollArea) -> QScroller:
@@ -53,3 +53,32 @@ class MoreBelowCue(QLabel):
 
     def mousePressEvent(self, event: object) -> None:
         self._bar.setValue(self._bar.value() + self._bar.pageStep())
+
+
+class PageHold:
+    """Keeps the page still while a finger writes on ``widget`` (the 手写 pad, the
+    signature pad): the page's kinetic scroller would take the finger after a few pixels
+    of a downward stroke and cut it short. ``press`` on the pen-down turns the scroller of
+    the scroll area around ``widget`` off; ``release`` on the pen-up turns it back on."""
+
+    def __init__(self, widget: QWidget) -> None:
+        self._widget = widget
+        self._area: QAbstractScrollArea | None = None
+
+    def _page_scroll(self) -> QAbstractScrollArea | None:
+        parent = self._widget.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QAbstractScrollArea) and QScroller.hasScroller(parent.viewport()):
+                return parent
+            parent = parent.parentWidget()
+        return None
+
+    def press(self) -> None:
+        self._area = self._page_scroll()
+        if self._area is not None:
+            QScroller.ungrabGesture(self._area.viewport())
+
+    def release(self) -> None:
+        if self._area is not None:
+            enable_kinetic(self._area)
+            self._area = None

@@ -126,10 +126,13 @@ def test_question_keypad_and_nav_stay_put_and_number_fields_skip_pinyin(
 
 
 def test_text_fields_keep_their_input_method(qtbot: QtBot, window: MainWindow) -> None:
-    """Names and addresses still take Chinese from an input method (pinyin)."""
+    """Names and addresses open in 手写 (the input method off, so the pinyin keyboard never
+    covers the pad) and still take Chinese from the input method after a tap on 拼音."""
     start_death_benefit(qtbot, window)
     keypad(qtbot, window, DECEASED_ID)
     click(qtbot, window, "next")
     assert window.session.page == "deceased_name"
     line = window.page.editor.line  # type: ignore[attr-defined]
+    assert not line.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+    click(qtbot, window, "mode-pinyin")
     assert line.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)

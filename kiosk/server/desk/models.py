@@ -1,5 +1,5 @@
-"""Tables of the desk console (migrations s0002_i17, s0004_i17), on the town server's own
-``Base``.
+"""Tables of the desk console (migrations s0002_i17, s0004_i17, s0007_i15), on the town
+server's own ``Base``.
 
 Staff accounts, their login sessions, the console's audit trail, materials received,
 the SMS outbox and the residents' 好差评 ratings. Tables only; workflow is elsewhere.
@@ -108,7 +108,7 @@ class SmsMessage(Base):
 
 
 class Rating(Base):
-    """A resident's 好差评 of a case, from a kiosk (one per case; a later one replaces it)."""
+    """A resident's 好差评 of a case, from a kiosk: one per case (一次一评), never replaced."""
 
     __tablename__ = "desk_ratings"
 
@@ -116,5 +116,7 @@ class Rating(Base):
     device_id: Mapped[str] = mapped_column(String(36), index=True)
     score: Mapped[int] = mapped_column(Integer)  # 1 非常不满意 … 5 非常满意
     comment: Mapped[str | None] = mapped_column(String(200))
-    rated_at: Mapped[datetime]
+    # Why, for the lower two: a code of kiosk.domain.satisfaction.REASONS (s0007_i15).
+    reason: Mapped[str | None] = mapped_column(String(20))
+    rated_at: Mapped[datetime] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,6 +25,7 @@ from kiosk.server.desk.casework import STATUS_WORDS, current_steps, form_of, pla
 from kiosk.server.desk.hall import Hall, case_village
 from kiosk.server.desk.models import Rating, SmsMessage
 from kiosk.server.models import ServerCase, StatusChange, Task
+from kiosk.server.rating_counts import RatingCounts, count_ratings
 
 SCORE_WORDS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 STATES = ("received", "accepted", "needs_materials", "completed", "refused")
@@ -65,6 +66,9 @@ class Overview:
     ratings_today: Counter[int]
     ratings_30d: Counter[int]
     sms_today: Counter[str] = field(default_factory=Counter)
+    # 好差评 by level per day (the last 7) and per service (the last 30 days).
+    ratings: RatingCounts | None = None
+    ratings_by_service: RatingCounts | None = None
 
     @property
     def totals(self) -> Counter[str]:
@@ -158,6 +162,12 @@ def build_overview(
         ratings_today=_rating_counts(session, start, end),
         ratings_30d=_rating_counts(session, now - timedelta(days=30), end),
         sms_today=sms_today,
+        ratings=count_ratings(
+            session, since=day_bounds(today - timedelta(days=6), zone)[0], until=end, zone=zone
+        ),
+        ratings_by_service=count_ratings(
+            session, since=now - timedelta(days=30), until=end, zone=zone, forms=forms
+        ),
     )
 
 

@@ -3,13 +3,18 @@
 A resident rates a case after the hall served it, so the rating travels on its own,
 not inside the case packet (which was frozen and hashed at finalize). Body::
 
-    {"ratings": [{"case_id": "<uuid>", "score": 5, "comment": "办得快", "rated_at": "…Z"}]}
+    {"ratings": [{"case_id": "<uuid>", "score": 2, "reason": "waited", "rated_at": "…Z"}]}
 
-``score``: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意 (国办发〔2019〕51号).
-One rating per case: a later one from the same device replaces it. A rating of a case
-made on another device is refused (each result says why). Answer::
+``score``: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意 (国办发〔2019〕51号,
+GB/T 39734-2020); ``reason``: a code of kiosk.domain.satisfaction.REASONS, only for
+scores 1 and 2; ``comment``: free text from other clients (the kiosk never sends one).
 
-    {"protocol": "bangban-sync/1", "results": [{"case_id": "…", "status": 201|422, "reason": …}]}
+One rating per case (一次一评), idempotent like the cases themselves: the first is stored
+(201); the same score and reason again is acknowledged without change (202: a kiosk that
+lost the answer sends it again); a different one is refused (409) and the first kept.
+A case the server does not have, or made on another device, is refused (422). Answer::
+
+    {"protocol": "bangban-sync/1", "results": [{"case_id": "…", "status": 201, "reason": null}]}
 """
 
 from collections.abc import Callable
@@ -20,12 +25,15 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.domain.satisfaction import REASONS
 from kiosk.server.api_models import Text, UuidText
 from kiosk.server.desk.models import Rating
 from kiosk.server.models import Device, ServerCase
 from kiosk.store.sqlbase import utcnow
 from kiosk.sync.packet_limits import canonical_uuid
 from kiosk.sync.protocol import API_PREFIX, envelope
+
+REASON_PATTERN = f"^({'|'.join(REASONS)})$"
 
 
 class RatingIn(BaseModel):
@@ -36,6 +44,9 @@ class RatingIn(BaseModel):
 
     case_id: UuidText
     score: int = Field(ge=1, le=5, description="5 非常满意 … 1 非常不满意")
+    reason: Annotated[str, StringConstraints(pattern=REASON_PATTERN)] | None = Field(
+        default=None, description="why, for scores 1 and 2 (kiosk.domain.satisfaction)"
+    )
     comment: Annotated[Text, StringConstraints(max_length=200)] | None = None
     rated_at: Annotated[Text, StringConstraints(max_length=40)] | None = Field(
         default=None, description="ISO 8601 UTC; default: now"
@@ -50,7 +61,9 @@ class RatingsIn(BaseModel):
 
 class RatingResultOut(BaseModel):
     case_id: str
-    status: int = Field(description="201 stored, 422 refused")
+    status: int = Field(
+        description="201 stored, 202 had it already, 409 rated already, 422 refused"
+    )
     reason: str | None
 
 
@@ -84,10 +97,21 @@ def store_ratings(
             reason = "no such case from this device"
             results.append({"case_id": case_id, "status": 422, "reason": reason})
             continue
-        row = session.get(Rating, case_id) or Rating(case_id=case_id, device_id=device_id)
-        row.score, row.comment = r.score, (r.comment or None)
+        if r.reason is not None and r.score > 2:
+            reason = "a reason is given only for scores 1 and 2"
+            results.append({"case_id": case_id, "status": 422, "reason": reason})
+            continue
+        row = session.get(Rating, case_id)
+        if row is not None:
+            same = (row.score, row.reason, row.comment) == (r.score, r.reason, r.comment or None)
+            status, why = (202, None) if same else (409, "rated already (一次一评)")
+            results.append({"case_id": case_id, "status": status, "reason": why})
+            continue
+        row = Rating(case_id=case_id, device_id=device_id, score=r.score)
+        row.reason, row.comment = r.reason, (r.comment or None)
         row.rated_at, row.received_at = _when(r.rated_at), utcnow()
         session.add(row)
+        session.flush()  # a second item for the same case in this batch sees this one
         results.append({"case_id": case_id, "status": 201, "reason": None})
     return results
 
@@ -104,7 +128,7 @@ def ratings_router(
         f"{API_PREFIX}/ratings", response_model=RatingsOut, responses=errors(401, 422, 429)
     )
     def post_ratings(body: RatingsIn, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
-        """好差评 of this device's cases (one per case; a later rating replaces it)."""
+        """好差评 of this device's cases: one per case (201 stored, 202 same again, 409 another)."""
         with sessions() as session:
             results = store_ratings(session, dev.id, body.ratings)
             session.commit()

@@ -1,0 +1,206 @@
+"""Offline recognition of handwritten Chinese characters (手写), no Qt.
+
+The engine is Zinnia (libzinnia, an SVM online recogniser used by Tegaki, fcitx and
+ibus) through its C API (``zinnia.h``) with ctypes: no Python binding installs here
+(Debian has no python3-zinnia; PyPI has no zinnia wheel for CPython 3.11). The models
+are Tegaki's, from Debian: ``tegaki-zinnia-simplified-chinese`` (the 6,763 characters of
+GB 2312) and ``tegaki-zinnia-japanese`` (6,420 characters of JIS X 0208; its kanji not
+in GB 2312, such as 昇 or 犇, are offered as further candidates so that some 生僻字 are
+reachable by hand). Kana and Latin letters from the Japanese model are never offered.
+
+Strokes in: a list of strokes, each a list of (x, y) points in the writing pad's pixels
+(x to the right, y down), in the order written. Candidates out: characters ranked best
+first with Zinnia's SVM score (higher is better; a score is comparable within one call).
+
+Zinnia is stroke-order and stroke-count sensitive: a character written in another
+order (长 as 撇横竖提捺 rather than GB 撇竖提横捺) ranks lower, so the pad shows ten
+candidates, not one.
+
+Where the files are looked for (the first that holds the Chinese model wins):
+``KIOSK_HANDWRITING_MODELS`` (a folder), the bundle's ``handwriting/`` folder (build/),
+then ``/usr/share/tegaki/models/zinnia`` and ``/usr/local/share/tegaki/models/zinnia``.
+The library: the bundle's folder, then the system's (``libzinnia.so.0``, ``zinnia.dll``).
+``open_recognizer`` raises ``HandwritingUnavailable`` (with an English reason for logs)
+when either is missing; the pad then says 手写不可用 and the kiosk uses pinyin.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+CHINESE_MODEL = "handwriting-zh_CN.model"
+EXTRA_MODEL = "handwriting-ja.model"  # optional: more 生僻字
+SYSTEM_MODEL_DIRS = (
+    Path("/usr/share/tegaki/models/zinnia"),
+    Path("/usr/local/share/tegaki/models/zinnia"),
+)
+LIBRARY_NAMES = ("libzinnia.so.0", "libzinnia.so", "zinnia.dll", "libzinnia.dll")
+_P = ctypes.c_void_p
+_SIZE = ctypes.c_size_t
+_C_API: dict[str, tuple[list[type], type | None]] = {
+    "zinnia_recognizer_new": ([], _P),
+    "zinnia_recognizer_open": ([_P, ctypes.c_char_p], ctypes.c_int),
+    "zinnia_recognizer_strerror": ([_P], ctypes.c_char_p),
+    "zinnia_recognizer_size": ([_P], _SIZE),
+    "zinnia_recognizer_value": ([_P, _SIZE], ctypes.c_char_p),
+    "zinnia_recognizer_classify": ([_P, _P, _SIZE], _P),
+    "zinnia_character_new": ([], _P),
+    "zinnia_character_destroy": ([_P], None),
+    "zinnia_character_set_width": ([_P, _SIZE], None),
+    "zinnia_character_set_height": ([_P, _SIZE], None),
+    "zinnia_character_add": ([_P, _SIZE, ctypes.c_int, ctypes.c_int], ctypes.c_int),
+    "zinnia_result_size": ([_P], _SIZE),
+    "zinnia_result_value": ([_P, _SIZE], ctypes.c_char_p),
+    "zinnia_result_score": ([_P, _SIZE], ctypes.c_float),
+    "zinnia_result_destroy": ([_P], None),
+}
+
+Stroke = Sequence[tuple[float, float]]
+
+
+class HandwritingUnavailable(RuntimeError):
+    """No Zinnia library or no Chinese model here (the message says which, in English)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    char: str  # one character
+    score: float  # Zinnia's SVM score, higher is better
+
+
+def _bundle_dir() -> Path | None:
+    base = getattr(sys, "_MEIPASS", None)
+    return Path(base) / "handwriting" if base else None
+
+
+def model_dirs() -> list[Path]:
+    """The folders searched for the models, in order."""
+    dirs = []
+    if os.environ.get("KIOSK_HANDWRITING_MODELS"):
+        dirs.append(Path(os.environ["KIOSK_HANDWRITING_MODELS"]))
+    bundle = _bundle_dir()
+    if bundle is not None:
+        dirs.append(bundle)
+    return [*dirs, *SYSTEM_MODEL_DIRS]
+
+
+def find_models() -> list[Path]:
+    """[Chinese model, Japanese model if beside it]; HandwritingUnavailable if none."""
+    for folder in model_dirs():
+        chinese = folder / CHINESE_MODEL
+        if chinese.is_file():
+            extra = folder / EXTRA_MODEL
+            return [chinese, extra] if extra.is_file() else [chinese]
+    searched = ", ".join(str(d) for d in model_dirs())
+    raise HandwritingUnavailable(f"no {CHINESE_MODEL} in {searched}")
+
+
+def load_library() -> ctypes.CDLL:
+    """The Zinnia shared library with its C API typed; HandwritingUnavailable if none."""
+    names: list[str] = []
+    bundle = _bundle_dir()
+    if bundle is not None:
+        names += [str(bundle / n) for n in LIBRARY_NAMES]
+    found = ctypes.util.find_library("zinnia")
+    names += [*LIBRARY_NAMES, *([found] if found else [])]
+    for name in names:
+        try:
+            lib = ctypes.CDLL(name)
+        except OSError:
+            continue
+        for func, (args, result) in _C_API.items():
+            fn = getattr(lib, func)
+            fn.argtypes, fn.restype = args, result
+        return lib
+    raise HandwritingUnavailable("the Zinnia library (libzinnia) is not installed")
+
+
+def _is_ideograph(char: str) -> bool:
+    code = ord(char)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
+
+
+class Recognizer:
+    """One or more opened Zinnia models. ``recognize`` is thread-safe (one lock)."""
+
+    def __init__(self, lib: ctypes.CDLL, models: Sequence[Path]) -> None:
+        self._lib = lib
+        self._lock = threading.Lock()
+        self._models: list[tuple[int, frozenset[str]]] = []
+        for path in models:
+            handle = lib.zinnia_recognizer_new()
+            if not lib.zinnia_recognizer_open(handle, os.fsencode(path)):
+                reason = lib.zinnia_recognizer_strerror(handle) or b"?"
+                raise HandwritingUnavailable(f"cannot open {path}: {reason.decode()}")
+            size = lib.zinnia_recognizer_size(handle)
+            chars = frozenset(lib.zinnia_recognizer_value(handle, i).decode() for i in range(size))
+            self._models.append((handle, chars))
+        self.characters: frozenset[str] = frozenset().union(*(c for _, c in self._models))
+
+    def knows(self, char: str) -> bool:
+        """Can this character be written here (is it in a model)?"""
+        return char in self.characters
+
+    def recognize(
+        self, strokes: Sequence[Stroke], *, width: int, height: int, limit: int = 10
+    ) -> list[Candidate]:
+        """Up to ``limit`` candidates, best first, for ``strokes`` written on a pad of
+        ``width`` × ``height`` px. No strokes (or only empty ones) → []."""
+        strokes = [s for s in strokes if len(s) > 0]
+        if not strokes:
+            return []
+        lib = self._lib
+        with self._lock:
+            character = lib.zinnia_character_new()
+            try:
+                lib.zinnia_character_set_width(character, max(1, width))
+                lib.zinnia_character_set_height(character, max(1, height))
+                for number, stroke in enumerate(strokes):
+                    for x, y in stroke:
+                        lib.zinnia_character_add(character, number, round(x), round(y))
+                found = self._classify(character, limit)
+            finally:
+                lib.zinnia_character_destroy(character)
+        return found[:limit]
+
+    def _classify(self, character: int, limit: int) -> list[Candidate]:
+        lib = self._lib
+        first_chars = self._models[0][1]
+        best: dict[str, float] = {}
+        for index, (handle, _) in enumerate(self._models):
+            result = lib.zinnia_recognizer_classify(handle, character, limit)
+            if not result:
+                continue
+            try:
+                for i in range(lib.zinnia_result_size(result)):
+                    char = lib.zinnia_result_value(result, i).decode()
+                    # Further models add only ideographs the Chinese model lacks.
+                    if index > 0 and (char in first_chars or not _is_ideograph(char)):
+                        continue
+                    score = float(lib.zinnia_result_score(result, i))
+                    best[char] = max(score, best.get(char, score))
+            finally:
+                lib.zinnia_result_destroy(result)
+        ranked = sorted(best.items(), key=lambda item: -item[1])
+        return [Candidate(char, score) for char, score in ranked]
+
+
+_shared: Recognizer | None = None
+_shared_lock = threading.Lock()
+
+
+def open_recognizer() -> Recognizer:
+    """The kiosk's recognizer, opened once (the models are ~26 MB each, memory-mapped).
+    HandwritingUnavailable when the library or the Chinese model is missing."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Recognizer(load_library(), find_models())
+        return _shared

@@ -1,0 +1,215 @@
+"""手写: a large writing pad and big candidate characters that type into a line edit
+(issue 15, point 1). Recognition is kiosk.devices.handwriting (Zinnia, offline).
+
+``WritingPad`` keeps the strokes (touch is delivered to it as mouse events, Qt's default
+synthesis) and says when one ends; ``HandwritingInput`` recognises after each stroke and
+shows ten candidates ≥ 48 px (GB/T 37668 / MIIT 适老化: large targets), with 重写 to
+clear the pad and 删一字 to take back the last character typed. Picking a candidate types
+it and clears the pad for the next character.
+
+Recognition takes about a millisecond per stroke (docs/ui.md), so it runs on the GUI
+thread like a key press; opening the models (memory-mapped) happens once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from kiosk.devices.handwriting import Candidate, HandwritingUnavailable, Recognizer, open_recognizer
+from kiosk.ui import theme
+from kiosk.ui.common_widgets import button, label
+from kiosk.ui.look import metrics
+from kiosk.ui.qt import (
+    QBoxLayout,
+    QColor,
+    QGridLayout,
+    QLineEdit,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPointF,
+    QPushButton,
+    QSizePolicy,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from kiosk.ui.touch_scroll import PageHold
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 10  # shown at once, two rows of five
+CANDIDATE_TEXT_PX = 56  # at 100 % text; never under 48 px
+PAD_HINT = "请在框里写一个字"
+CLEAR = "重写"
+DELETE_ONE = "删一字"
+UNAVAILABLE = "手写不可用，请用拼音"
+
+
+class WritingPad(QWidget):
+    """A square pad with a 田字格 guide; ``stroke_finished`` after each pen-up."""
+
+    stroke_finished = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("writing-pad")
+        side = metrics().px(420)
+        self.setMinimumSize(side, side)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setFixedSize(side, side)
+        self.setAccessibleName(PAD_HINT)
+        self._strokes: list[list[QPointF]] = []
+        self._down = False
+        self._hold = PageHold(self)
+
+    def strokes(self) -> list[list[tuple[float, float]]]:
+        """The strokes so far in pad px, in the order written."""
+        return [[(p.x(), p.y()) for p in s] for s in self._strokes]
+
+    def clear(self) -> None:
+        self._strokes, self._down = [], False
+        self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._hold.press()  # a stroke is not a drag of the page
+        self._down = True
+        self._strokes.append([event.position()])
+        self.update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._down and self._strokes:
+            self._strokes[-1].append(event.position())
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if not self._down:
+            return
+        self._down = False
+        self._strokes[-1].append(event.position())
+        self._hold.release()
+        self.update()
+        self.stroke_finished.emit()
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor(theme.PAPER))
+        w, h, m = self.width(), self.height(), metrics()
+        painter.setPen(QPen(QColor(theme.MUTED), m.px(3)))
+        painter.drawRect(self.rect().adjusted(2, 2, -2, -2))
+        painter.setPen(QPen(QColor(theme.MUTED), m.px(1), Qt.PenStyle.DashLine))
+        painter.drawLine(w // 2, 0, w // 2, h)  # 田字格: where a character's parts go
+        painter.drawLine(0, h // 2, w, h // 2)
+        painter.setPen(
+            QPen(QColor(theme.INK), m.px(8), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        )
+        for stroke in self._strokes:
+            path = QPainterPath(stroke[0])
+            for p in stroke[1:]:
+                path.lineTo(p)
+            painter.drawPath(path)
+
+
+class HandwritingInput(QWidget):
+    """The pad, the candidates and 重写/删一字, typing into ``target``.
+    ``available`` is False (and the pad hidden behind 手写不可用) when no engine is here."""
+
+    def __init__(self, target: QLineEdit) -> None:
+        super().__init__()
+        self.setObjectName("handwriting")
+        self.target = target
+        m = metrics()
+        self.recognizer: Recognizer | None = None
+        self.candidate_buttons: list[QPushButton] = []
+        try:
+            self.recognizer = open_recognizer()
+        except HandwritingUnavailable as exc:
+            log.warning("handwriting off: %s", exc)
+        self.available = self.recognizer is not None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(m.gap)
+        if not self.available:
+            outer.addWidget(label(UNAVAILABLE, "large", name="handwriting-unavailable"))
+            self.pad = WritingPad()
+            self.pad.hide()
+            return
+        self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.row.setSpacing(m.gap)
+        self.pad = WritingPad()
+        self.pad.stroke_finished.connect(self.recognize)
+        self.row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
+        side = QVBoxLayout()
+        side.setSpacing(m.gap)
+        grid = QGridLayout()
+        grid.setSpacing(m.px(12))  # ≥ 12 px between targets (DESIGN.md)
+        for i in range(CANDIDATES):
+            b = QPushButton("")
+            b.setObjectName(f"hw-candidate-{i}")
+            b.setProperty("role", "key")
+            font = b.font()
+            font.setPixelSize(max(48, m.px(CANDIDATE_TEXT_PX)))
+            b.setFont(font)
+            b.setStyleSheet(f"font-size: {max(48, m.px(CANDIDATE_TEXT_PX))}px;")
+            b.setFixedSize(m.px(96), m.px(96))
+            b.clicked.connect(partial(self._pick, i))
+            self.candidate_buttons.append(b)
+            grid.addWidget(b, i // 5, i % 5)
+        side.addLayout(grid)
+        tools = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        tools.setSpacing(m.gap)
+        tools.addWidget(button(CLEAR, "fa5s.eraser", name="hw-clear", on_click=self.clear))
+        tools.addWidget(
+            button(DELETE_ONE, "fa5s.backspace", name="hw-delete", on_click=self.delete_one)
+        )
+        side.addLayout(tools)
+        side.addStretch(1)
+        self.row.addLayout(side, 1)
+        outer.addLayout(self.row)
+        self._show([])
+
+    def candidates(self) -> list[str]:
+        """The characters offered now, best first."""
+        return [b.text() for b in self.candidate_buttons if b.isEnabled() and b.text()]
+
+    def recognize(self) -> None:
+        if self.recognizer is None:
+            return
+        found = self.recognizer.recognize(
+            self.pad.strokes(), width=self.pad.width(), height=self.pad.height(), limit=CANDIDATES
+        )
+        self._show(found)
+
+    def clear(self) -> None:
+        self.pad.clear()
+        self._show([])
+
+    def delete_one(self) -> None:
+        self.target.backspace()
+
+    def _pick(self, index: int) -> None:
+        char = self.candidate_buttons[index].text()
+        if not char:
+            return
+        if len(self.target.text()) < self.target.maxLength():
+            self.target.insert(char)
+        self.clear()
+
+    def _show(self, found: list[Candidate]) -> None:
+        for i, b in enumerate(self.candidate_buttons):
+            char = found[i].char if i < len(found) else ""
+            b.setText(char)
+            b.setAccessibleName(char or PAD_HINT)
+            b.setEnabled(bool(char))
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        if self.available:
+            beside = self.width() >= self.pad.width() + metrics().px(560)
+            self.row.setDirection(
+                QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+            )
