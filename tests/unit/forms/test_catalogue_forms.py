@@ -28,6 +28,7 @@ CATALOGUE_FORMS = [
     "hukou_cancellation",
     "medical_insurance_stop",
     "welfare_stop",
+    "enterprise_survivor_benefit",  # the 企业职工 branch of 家人去世 (issue 16)
 ]
 
 
