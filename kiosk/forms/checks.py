@@ -16,7 +16,7 @@ from kiosk.forms.model import FormModel, indexed_repeat_problems, loose_repeat_r
 from kiosk.forms.schema import Choice, FormDefinition, Question
 
 ID_FIELDS = frozenset({"id_number", "birth_date", "sex", "age", "region_name", "region_code"})
-REGISTRY_FIELDS = frozenset({"name", "village", "phone", "household", "gender"})
+REGISTRY_FIELDS = frozenset({"name", "village", "phone", "household", "household_head", "gender"})
 
 
 def walk(

@@ -189,8 +189,32 @@ class _Generator:
             if only_child and role in ("head", "spouse"):
                 flags.append("only_child_parent")
             number = self.id_number(age, male)
+            flags += _derived_flags(flags, age, male, number)
             out.append(DemoPerson(number, name, village, group, hh, role, phone, tuple(flags)))
         return out
+
+
+def _derived_flags(flags: list[str], age: int, male: bool, number: str) -> list[str]:
+    """The issue-16 flags, derived without drawing from the generator (so every person
+    generated before them stays the same): adults hold a 社保卡, pensioners met the
+    contribution years, older people without the resident pension draw the enterprise
+    one, disabled people on 低保 get the living subsidy, and so on."""
+    out = []
+    if age >= 16:
+        out.append("social_security_card")
+    if "resident_pension" in flags:
+        out.append("pension_contribution_met")
+    elif age >= 60:
+        out += ["enterprise_pension", "employee_medical_insurance"]
+    if "disability_card" in flags:
+        out.append("disability_care_subsidy")
+        if "dibao" in flags or age < 60:
+            out.append("disability_living_subsidy")
+    if "only_child_parent" in flags and age >= 60:
+        out.append("family_planning_support")
+    if male and age >= 60 and int(number[14:17]) % 7 == 0:  # a few former soldiers
+        out.append("special_care")
+    return out
 
 
 def demo_people(seed: int = DEMO_SEED) -> list[DemoPerson]:

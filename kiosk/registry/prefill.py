@@ -1,4 +1,5 @@
-"""Prefill from the registry: name, village and group, phone, household, department flags."""
+"""Prefill from the registry: name, village and group, phone, household (and whether the
+person is its 户主), department flags."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ def prefill_fields(resident: Resident) -> dict[str, PrefillValue]:
         # The village question's value with its group, as with_group questions store it.
         "village": PrefillValue(f"{resident.village}-{resident.group}", resident.source("village")),
         "household": PrefillValue(resident.household, resident.source("household")),
+        # Whether the person is the 户主 (a yes_no answer: 户主变更 after a death).
+        "household_head": PrefillValue(
+            resident.household_role == "head", resident.source("household")
+        ),
     }
     if resident.phone:
         fields["phone"] = PrefillValue(resident.phone, resident.source("phone"))

@@ -19,13 +19,36 @@ from kiosk.printable import UnprintableText, printable
 FORMAT = "kiosk-registry"
 FORMAT_VERSION = 1
 
-FLAGS = ("only_child_parent", "resident_pension", "disability_card", "dibao", "elderly_allowance")
+FLAGS = (
+    "only_child_parent",
+    "resident_pension",
+    "disability_card",
+    "dibao",
+    "elderly_allowance",
+    # issue 16 point 3: what the forms would otherwise ask, or the stops 家人去世 needs.
+    "social_security_card",
+    "pension_contribution_met",
+    "enterprise_pension",
+    "employee_medical_insurance",
+    "disability_living_subsidy",
+    "disability_care_subsidy",
+    "family_planning_support",
+    "special_care",
+)
 FLAG_LABELS = {
     "only_child_parent": "独生子女父母",
     "resident_pension": "在领城乡居民养老金",
     "disability_card": "持有残疾人证",
     "dibao": "享受低保",
     "elderly_allowance": "在领高龄津贴",
+    "social_security_card": "社会保障卡金融账户已启用（惠民惠农一卡通）",
+    "pension_contribution_met": "城乡居民养老保险缴费年限已符合领取条件",
+    "enterprise_pension": "在领企业职工基本养老金",
+    "employee_medical_insurance": "参加职工基本医疗保险",
+    "disability_living_subsidy": "在领困难残疾人生活补贴",
+    "disability_care_subsidy": "在领重度残疾人护理补贴",
+    "family_planning_support": "在领计划生育奖励扶助或特别扶助金",
+    "special_care": "在领优抚对象抚恤补助",
 }
 # Where each field comes from when the extract does not say (shown as "据…").
 DEFAULT_SOURCES: dict[str, str] = {
@@ -38,6 +61,14 @@ DEFAULT_SOURCES: dict[str, str] = {
     "flags.disability_card": "残联",
     "flags.dibao": "民政办",
     "flags.elderly_allowance": "民政办",
+    "flags.social_security_card": "社保所",
+    "flags.pension_contribution_met": "社保所",
+    "flags.enterprise_pension": "社保所",
+    "flags.employee_medical_insurance": "医保站",
+    "flags.disability_living_subsidy": "残联",
+    "flags.disability_care_subsidy": "残联",
+    "flags.family_planning_support": "卫健办",
+    "flags.special_care": "退役军人服务站",
 }
 HOUSEHOLD_ROLES = {
     "head": "户主",

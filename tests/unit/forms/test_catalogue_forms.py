@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from kiosk.forms.examples import example_answers, example_path
 from kiosk.services.cases import fill_case, show_case
 from kiosk.services.context import KioskContext
 
+DEFINITIONS = Path(__file__).resolve().parents[3] / "kiosk" / "forms" / "definitions"
 CATALOGUE_FORMS = [
     "pension_death_benefit",
     "pension_claim",
@@ -26,6 +28,7 @@ CATALOGUE_FORMS = [
     "hukou_cancellation",
     "medical_insurance_stop",
     "welfare_stop",
+    "enterprise_survivor_benefit",  # the 企业职工 branch of 家人去世 (issue 16)
 ]
 
 
@@ -40,9 +43,11 @@ def test_forms_check_passes_on_every_definition_and_bundle(
     assert issues == []
     assert main(["forms", "check"]) == 0
     out = capsys.readouterr().out
-    # Every version is checked: v1 of the death benefit and the 户口 cancellation stay
-    # loadable beside the v2 that dropped the cause and place of death.
-    assert f"{len(CATALOGUE_FORMS) + 2} form(s) ok, 0 problem(s)" in out
+    # Every version is checked: older versions stay loadable for drafts beside the newest
+    # (issue 14's v2 without the cause of death, issue 16's corrected forms).
+    versions = [p for p in DEFINITIONS.glob("*.yaml") if re.fullmatch(r".+\.v\d+\.yaml", p.name)]
+    assert len(versions) > len(CATALOGUE_FORMS)
+    assert f"{len(versions)} form(s) ok, 0 problem(s)" in out
     assert "2 bundle(s) ok" in out
 
 

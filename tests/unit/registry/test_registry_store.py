@@ -102,6 +102,10 @@ def test_registry_prefill_gives_every_field_with_its_source(demo_ctx: KioskConte
     assert fields["household"].value == "DZ-v03-4-001"
     assert fields["flags.resident_pension"].value is True
     assert fields["flags.dibao"].value is False
+    assert fields["flags.social_security_card"] == PrefillValue(False, "社保所（演示数据）")
+    assert fields["household_head"] == PrefillValue(True, "公安户籍（派出所）（演示数据）")
+    wife = RegistryPrefill(demo_ctx.store).lookup(demo.LI_GUILAN, today=TODAY)
+    assert wife["household_head"].value is False  # 配偶, not the 户主
     assert "phone" not in fields  # not known for him
     assert RegistryPrefill(demo_ctx.store).lookup("500111200001010000", today=TODAY) == {}
 
