@@ -19,6 +19,7 @@ from kiosk.services.context import KioskContext
 # bundle id → the forms its shipped example makes cases of, in bundle order
 EXAMPLES = {
     "turning_60": ["pension_claim", "family_planning_reward", "senior_card"],
+    "family_hardship": ["household_check_authorization", "minimum_living", "medical_assistance"],
 }
 
 

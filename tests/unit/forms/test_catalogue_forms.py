@@ -30,11 +30,14 @@ CATALOGUE_FORMS = [
     "family_planning_reward",
     "senior_card",
     "pension_certification",
+    "household_check_authorization",
+    "extreme_poverty_support",
+    "medical_assistance",
 ]
 
 
 # Life-event bundles, every version (death_in_family v1 and v2).
-BUNDLES = ["death_in_family.v1", "death_in_family.v2", "turning_60.v1"]
+BUNDLES = ["death_in_family.v1", "death_in_family.v2", "turning_60.v1", "family_hardship.v1"]
 
 
 def test_the_catalogue_holds_every_service() -> None:
