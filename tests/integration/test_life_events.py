@@ -20,6 +20,7 @@ from kiosk.services.context import KioskContext
 EXAMPLES = {
     "turning_60": ["pension_claim", "family_planning_reward", "senior_card"],
     "family_hardship": ["household_check_authorization", "minimum_living", "medical_assistance"],
+    "disability_services": ["disability_living_subsidy", "disability_care_subsidy"],
 }
 
 

@@ -33,11 +33,19 @@ CATALOGUE_FORMS = [
     "household_check_authorization",
     "extreme_poverty_support",
     "medical_assistance",
+    "disability_living_subsidy",
+    "disability_care_subsidy",
 ]
 
 
 # Life-event bundles, every version (death_in_family v1 and v2).
-BUNDLES = ["death_in_family.v1", "death_in_family.v2", "turning_60.v1", "family_hardship.v1"]
+BUNDLES = [
+    "death_in_family.v1",
+    "death_in_family.v2",
+    "turning_60.v1",
+    "family_hardship.v1",
+    "disability_services.v1",
+]
 
 
 def test_the_catalogue_holds_every_service() -> None:
