@@ -21,6 +21,12 @@ EXAMPLES = {
     "turning_60": ["pension_claim", "family_planning_reward", "senior_card"],
     "family_hardship": ["household_check_authorization", "minimum_living", "medical_assistance"],
     "disability_services": ["disability_living_subsidy", "disability_care_subsidy"],
+    "newborn": [
+        "birth_registration",
+        "newborn_medical_insurance",
+        "social_security_card",
+        "childcare_subsidy",
+    ],
 }
 
 

@@ -35,6 +35,10 @@ CATALOGUE_FORMS = [
     "medical_assistance",
     "disability_living_subsidy",
     "disability_care_subsidy",
+    "birth_registration",
+    "newborn_medical_insurance",
+    "social_security_card",
+    "childcare_subsidy",
 ]
 
 
@@ -45,6 +49,7 @@ BUNDLES = [
     "turning_60.v1",
     "family_hardship.v1",
     "disability_services.v1",
+    "newborn.v1",
 ]
 
 
