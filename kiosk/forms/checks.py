@@ -83,6 +83,9 @@ def check_form(
             ):
                 add(name, "a printed calculation needs a label (the words before its value)")
     for signer in form.print_signers:
+        if signer.repeat is not None:
+            _check_repeat_signer(form, signer.repeat, signer.name, signer.signature, add)
+            continue
         for ref in (signer.name, signer.signature or signer.name):
             if ref not in names:
                 add(ref, f"print signer '{signer.role}': unknown question")
@@ -262,3 +265,18 @@ def _check_choices(
         for value in values:
             if not value.strip() or any(ch.isspace() for ch in value):
                 report(q.name, f"choices: the value '{value}' has a space (multiple choice)")
+
+
+def _check_repeat_signer(
+    form: FormDefinition, repeat: str, name: str, signature: str | None, add: Any
+) -> None:
+    """A signer per repeat item: the repeat exists, ``name`` is one of its own questions,
+    and nobody signs on the screen for the items (they sign the paper)."""
+    rep = next((q for q, _ in walk(form.questions) if q.name == repeat), None)
+    if rep is None or rep.type != "repeat":
+        add(repeat, "print signer: repeat is not a repeat question")
+        return
+    if name not in {c.name for c in rep.children}:
+        add(name, f"print signer: not a question of the repeat '{repeat}'")
+    if signature is not None:
+        add(signature, "print signer: a repeat's members sign on paper (no signature)")

@@ -170,6 +170,9 @@ class PrintSigner(_Strict):
     role: str
     name: str
     signature: str | None = None
+    # A repeat whose every item signs on paper (每个成年家庭成员签字): one box per item,
+    # named by the item's ``name`` answer; ``signature`` must then be absent.
+    repeat: str | None = None
 
 
 class Migration(_Strict):

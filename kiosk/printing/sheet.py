@@ -296,10 +296,19 @@ def signers(form: FormDefinition, answers: dict[str, Any], when: str) -> list[Si
             signature=next((q.name for q in top_slots(form) if q.type == "signature"), None),
         )
     ]
-    present = [s for k, s in enumerate(listed) if k == 0 or not is_empty(answers.get(s.name))]
+    single = [s for s in listed if s.repeat is None]
+    present = [s for k, s in enumerate(single) if k == 0 or not is_empty(answers.get(s.name))]
     owner = {s.signature: s for s in present if s.signature}  # the last present one wins
     out = []
-    for s in present:
+    for s in listed:
+        if s.repeat is not None:
+            # Every item of the repeat signs the paper (每个成年家庭成员): a box each.
+            for item in answers.get(s.repeat) or []:
+                name = item.get(s.name) if isinstance(item, dict) else None
+                out.append(Signer(s.role, str(name or ""), None, when))
+            continue
+        if s not in present:
+            continue
         stroke = answers.get(s.signature) if s.signature and owner[s.signature] is s else None
         name = answers.get(s.name)
         out.append(Signer(s.role, str(name or ""), str(stroke) if stroke else None, when))

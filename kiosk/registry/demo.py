@@ -55,6 +55,14 @@ SUN_QIANG = make_id_number(REGION, date(1965, 3, 30), 71)
 # 5. 周小明, 12, no 残疾人证 yet, with his mother as guardian: disability_card.
 ZHOU_XIAOMING = make_id_number(REGION, date(2014, 9, 9), 83)
 WU_FANG = make_id_number(REGION, date(1987, 5, 5), 92)
+# 6. 冉光明, 58, 一级肢体残疾 with a 残疾人证, on 低保 with his wife and adult son:
+#    family_hardship (the 核查授权书 every adult signs) and disability_services.
+RAN_GUANGMING = make_id_number(REGION, date(1968, 2, 14), 15)
+TAN_SUZHEN = make_id_number(REGION, date(1970, 8, 22), 24)
+RAN_XIAOJUN = make_id_number(REGION, date(2000, 6, 1), 37)
+# 7. 何丽 and 罗成林, a young couple; their baby (not yet in the registry): newborn.
+HE_LI = make_id_number(REGION, date(1997, 3, 12), 48)
+LUO_CHENGLIN = make_id_number(REGION, date(1995, 10, 9), 57)
 
 FIXED_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson(
@@ -93,6 +101,20 @@ FIXED_PEOPLE: tuple[DemoPerson, ...] = (
     ),
     DemoPerson(WU_FANG, "吴芳", "v07", 1, "DZ-v07-1-001", "head", "18723456789"),
     DemoPerson(ZHOU_XIAOMING, "周小明", "v07", 1, "DZ-v07-1-001", "child"),
+    DemoPerson(
+        RAN_GUANGMING,
+        "冉光明",
+        "v04",
+        5,
+        "DZ-v04-5-001",
+        "head",
+        "13594561234",
+        ("dibao", "disability_card"),
+    ),
+    DemoPerson(TAN_SUZHEN, "谭素珍", "v04", 5, "DZ-v04-5-001", "spouse", None, ("dibao",)),
+    DemoPerson(RAN_XIAOJUN, "冉小军", "v04", 5, "DZ-v04-5-001", "child", "13594560001", ("dibao",)),
+    DemoPerson(HE_LI, "何丽", "v08", 3, "DZ-v08-3-001", "spouse", "18996541234"),
+    DemoPerson(LUO_CHENGLIN, "罗成林", "v08", 3, "DZ-v08-3-001", "head", "18996540001"),
 )
 
 _SURNAMES = "张李王刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢唐冉谭蒋曾"
