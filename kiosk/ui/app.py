@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.ui.look import apply_look
-from kiosk.ui.qt import QApplication, QLocale, QObject, QTimer, Signal, defer_icons
+from kiosk.ui.qt import QApplication, QLocale, QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,6 @@ def run_ui(
     app.setApplicationName("bangban-kiosk")
     settings = load_settings(data_root, demo_data=True) if demo else load_settings(data_root)
     apply_look(app, settings.font_scale)
-    defer_icons(True)  # home without icons first; drawn again with them when ready
     window = MainWindow(settings=settings)
     if title:
         window.setWindowTitle(f"帮办 — {title}")
