@@ -24,10 +24,9 @@ from typing import Any
 
 from kiosk.forms.catalogue import DEFINITIONS_DIR, Catalogue, load_catalogue
 from kiosk.forms.publish import Verified, release_dir, verify_release
-from kiosk.services.context import KioskContext
+from kiosk.services.context import RELEASES_DIR, KioskContext
 
 log = logging.getLogger(__name__)
-RELEASES_DIR = "forms/releases"
 MANIFEST = "release.json"
 PUBLISHER_KEY = "forms.publisher_key"
 REFUSED = "forms.refused"  # JSON list of {release, path, why, at}, newest last
