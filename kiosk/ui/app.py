@@ -91,15 +91,20 @@ def run_ui(
     opening.failed.connect(window.open_failed)
 
     def work() -> None:
-        from kiosk.services.startup import open_for_ui
+        from kiosk.services.startup import open_for_ui, start_sync
 
         try:
-            result = open_for_ui(data_root, demo=demo or settings.demo_data, warm=SCREEN_MODULES)
+            result = open_for_ui(
+                data_root, demo=demo or settings.demo_data, warm=SCREEN_MODULES, sync=False
+            )
         except Exception as exc:
             opening.failed.emit(exc)
-        else:
-            opened.append(result)  # closed at the end even if the window never got it
-            opening.opened.emit(result)
+            return
+        opened.append(result)  # closed at the end even if the window never got it
+        opening.opened.emit(result)
+        # The sync worker after the first form can open: no tap needs it, and its imports
+        # (httpx) and first round would otherwise delay the first tap (issue 19).
+        result.sync_worker = start_sync(result.ctx)
 
     thread = threading.Thread(target=work, name="kiosk-open", daemon=True)
 
