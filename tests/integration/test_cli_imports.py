@@ -84,6 +84,7 @@ def test_opening_the_kiosk_loads_neither_printing_nor_the_forms(tmp_path: Path) 
 def test_home_screen_is_built_from_a_small_set_of_imports() -> None:
     names = imported("-c", "import kiosk.ui.app, kiosk.ui.main_window, kiosk.ui.home_page")
     assert not top_level(names) & (HEAVY - {"PySide6"})
+    assert not top_level(names) & {"qtawesome", "qtpy"}  # icons: kiosk/ui/icons.py
     kiosk_packages = {".".join(n.split(".")[:2]) for n in names if n.startswith("kiosk.")}
     for package in ("kiosk.server", "kiosk.printing", "kiosk.services", "kiosk.store"):
         assert package not in kiosk_packages, f"the home screen imports {package}"
