@@ -3,7 +3,8 @@
     .venv/bin/python bench/cli_bench.py [--runs 5]
 
 Each command is a fresh process (the venv's ``kiosk`` script, as staff run it), timed
-from spawn to exit; the figure is the median of ``--runs`` after one warm-up. The data
+from spawn to exit; the figure is the median of ``--runs`` after one warm-up round, the
+commands and the baseline run in turn in every round. The data
 root is fresh, with the shipped pension death-benefit example (three heirs) filled in,
 so ``kiosk print N --out`` writes a 2-page case. Targets (issue 19): ``--version`` and
 ``--help`` ≤ 3× ``python -c pass``; ``print N --out`` ≤ 0.5 s.
@@ -27,18 +28,26 @@ KIOSK = str(Path(sys.executable).parent / "kiosk")
 BASELINE = "python -c pass"
 
 
-def wall_ms(command: list[str], env: dict[str, str], runs: int) -> float:
-    """Median wall time of a process, after one warm-up run (which must succeed)."""
-    times = []
+def once_ms(command: list[str], env: dict[str, str]) -> float:
+    """Wall time of one process, which must succeed."""
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, env=env, cwd=REPO, timeout=300)
+    took = (time.perf_counter() - start) * 1000
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr!r}")
+    return took
+
+
+def interleaved_ms(commands: list[list[str]], env: dict[str, str], runs: int) -> list[float]:
+    """Median wall time of each command after one warm-up round; the commands run in
+    turn in every round, so the load of a shared machine falls on each alike."""
+    times: list[list[float]] = [[] for _ in commands]
     for i in range(runs + 1):
-        start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, env=env, cwd=REPO, timeout=300)
-        took = (time.perf_counter() - start) * 1000
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr!r}")
-        if i:
-            times.append(took)
-    return statistics.median(times)
+        for found, command in zip(times, commands, strict=True):
+            took = once_ms(command, env)
+            if i:
+                found.append(took)
+    return [statistics.median(t) for t in times]
 
 
 def two_page_case(env: dict[str, str], tmp: Path) -> str:
@@ -65,16 +74,19 @@ def run(runs: int = 5) -> list[Row]:
         env = dict(os.environ, KIOSK_HOME=str(tmp / "data"))
         number = two_page_case(env, tmp)
         pdf = tmp / "case.pdf"
-        base = wall_ms([sys.executable, "-c", "pass"], env, runs)
-        rows = []
-        for label, args in (
+        cases = (
             ("kiosk --version", ["--version"]),
             ("kiosk --help", ["--help"]),
             ("kiosk forms list", ["forms", "list"]),
             ("kiosk status", ["status"]),
             ("kiosk print N --out (2-page case)", ["print", number, "--out", str(pdf)]),
-        ):
-            rows.append(Row(label, wall_ms([KIOSK, *args], env, runs), base, "ms", BASELINE))
+        )
+        commands = [[sys.executable, "-c", "pass"], *([KIOSK, *args] for _, args in cases)]
+        base, *ours = interleaved_ms(commands, env, runs)
+        rows = [
+            Row(label, took, base, "ms", BASELINE)
+            for (label, _), took in zip(cases, ours, strict=True)
+        ]
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
         print(f"printed case {number}: {pages} pages")
     return rows

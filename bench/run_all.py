@@ -12,6 +12,7 @@ measured in the same run.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -168,7 +169,17 @@ def sync_rows_from(out: str) -> list[Row]:
     return rows
 
 
-def markdown(rows: list[Row], raw: dict[str, str], quick: bool, took: float) -> str:
+def load_text() -> str:
+    """The load averages (1, 5, 15 min) now, as ``uptime`` shows them."""
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def markdown(
+    rows: list[Row], raw: dict[str, str], quick: bool, took: float, loads: tuple[str, str]
+) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     mode = " with **--quick** (smaller sizes)" if quick else ""
     lines = [
@@ -180,6 +191,8 @@ def markdown(rows: list[Row], raw: dict[str, str], quick: bool, took: float) -> 
         "Re-run with `.venv/bin/python bench/run_all.py` (a few minutes).",
         "",
         f"Machine: {machine_info()}.",
+        f"Load average (1, 5, 15 min; 2 cores shared with other work): {loads[0]} at the",
+        f"start, {loads[1]} at the end of the run.",
         "",
         "| what | ours | baseline | ratio | baseline is |",
         "|---|---:|---:|---:|---|",
@@ -201,9 +214,10 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "performance.md")
     args = parser.parse_args()
     started = time.perf_counter()
+    load_at_start = load_text()
     q = args.quick
     rows: list[Row] = []
-    rows += startup_bench.run(runs=1 if q else 3, bundle=startup_bench.DEFAULT_BUNDLE)
+    rows += startup_bench.run(runs=1 if q else 5, bundle=startup_bench.DEFAULT_BUNDLE)
     rows += cli_bench.run(runs=2 if q else 5)
     rows += form_bench.run(runs=1 if q else 3)
     rows += service_bench.run(runs=1 if q else 3)
@@ -219,7 +233,9 @@ def main() -> int:
         raw["sync_bench.py"] = out
         rows += sync_rows_from(out)
     print_rows("All benchmarks", rows)
-    args.out.write_text(markdown(rows, raw, q, time.perf_counter() - started), encoding="utf-8")
+    took = time.perf_counter() - started
+    page = markdown(rows, raw, q, took, (load_at_start, load_text()))
+    args.out.write_text(page, encoding="utf-8")
     print(f"\nwrote {args.out}")
     return 0
 

@@ -10,8 +10,9 @@ the screens behind home are loaded in the background: KIOSK_READY_MARK; for the 
 window the same first turn). Memory: resident set (VmRSS) about 2.5 s after the kiosk
 is ready, while idle. The data root
 is created fresh for the first run (migrations, demo registry) and reused after, so the
-median is a start of an installed kiosk. ``--bundle`` also times the PyInstaller build.
-Runs offscreen unless DISPLAY is set.
+median is a start of an installed kiosk. The bare window and the kiosk are started in
+turn, round after round, so a busy machine weighs on both alike. ``--bundle`` also
+times the PyInstaller build. Runs offscreen unless DISPLAY is set.
 """
 
 from __future__ import annotations
@@ -77,9 +78,8 @@ def one_start(command: list[str], *, wait_ready: bool = True) -> tuple[float, fl
     return (shown - start) * 1000, (ready - start) * 1000, rss
 
 
-def measure(command: list[str], runs: int, *, wait_ready: bool = True) -> tuple[float, ...]:
+def summary(results: list[tuple[float, float, float]]) -> tuple[float, ...]:
     """(first start ms, median later start ms, median later ready ms, median idle RSS MiB)."""
-    results = [one_start(command, wait_ready=wait_ready) for _ in range(runs + 1)]
     later = results[1:]
     return (
         results[0][0],
@@ -89,25 +89,40 @@ def measure(command: list[str], runs: int, *, wait_ready: bool = True) -> tuple[
     )
 
 
+def interleaved(commands: list[tuple[list[str], bool]], runs: int) -> list[tuple[float, ...]]:
+    """``summary`` of each (command, wait_ready), the commands started in turn in every
+    round, so that the load of a shared machine falls on ours and the baseline alike."""
+    results: list[list[tuple[float, float, float]]] = [[] for _ in commands]
+    for _ in range(runs + 1):
+        for found, (command, wait_ready) in zip(results, commands, strict=True):
+            found.append(one_start(command, wait_ready=wait_ready))
+    return [summary(r) for r in results]
+
+
 def run(runs: int = 3, bundle: Path | None = None) -> list[Row]:
     bare_command = [sys.executable, "-c", BARE_WINDOW.replace("QUIT_MS", str(QUIT_MS))]
-    bare = measure(bare_command, runs, wait_ready=False)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         args = ["--data-dir", tmp, "--demo", "--quit-after-ms", str(KIOSK_QUIT_MS)]
-        kiosk = measure([str(Path(sys.executable).parent / "kiosk"), *args], runs)
+        commands = [
+            (bare_command, False),
+            ([str(Path(sys.executable).parent / "kiosk"), *args], True),
+        ]
+        with_bundle = bundle is not None and bundle.exists()
+        if with_bundle:
+            commands.append(([str(bundle), *args], True))
+        bare, kiosk, *frozen = interleaved(commands, runs)
         rows += [
             Row("start to home, first run (new data root)", kiosk[0], bare[0], "ms", "bare window"),
             Row("start to home screen (venv)", kiosk[1], bare[1], "ms", "bare PySide6 window"),
             Row("start until a form can open (venv)", kiosk[2], bare[1], "ms", "bare window"),
             Row("idle RSS when ready (venv)", kiosk[3], bare[3], "MiB", "bare PySide6 window"),
         ]
-        if bundle is not None and bundle.exists():
-            frozen = measure([str(bundle), *args], runs)
+        if frozen:
             rows += [
-                Row("start to home screen (bundle)", frozen[1], bare[1], "ms", "bare window"),
-                Row("until a form can open (bundle)", frozen[2], bare[1], "ms", "bare window"),
-                Row("idle RSS when ready (bundle)", frozen[3], bare[3], "MiB", "bare window"),
+                Row("start to home screen (bundle)", frozen[0][1], bare[1], "ms", "bare window"),
+                Row("until a form can open (bundle)", frozen[0][2], bare[1], "ms", "bare window"),
+                Row("idle RSS when ready (bundle)", frozen[0][3], bare[3], "MiB", "bare window"),
             ]
     return rows
 

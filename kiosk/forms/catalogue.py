@@ -239,7 +239,15 @@ def _load_bundle(catalogue: Catalogue, file: Path, *, layered: bool = False) -> 
 
 
 def default_catalogue() -> Catalogue:
-    """The shipped catalogue; raises FormFileError if any shipped definition is broken."""
+    """The shipped catalogue; raises FormFileError if any shipped definition is broken.
+    Once checked it is read from a cache on disk (kiosk.forms.catalogue_cache)."""
+    from kiosk.forms.catalogue_cache import cached_catalogue
+
+    return cached_catalogue(DEFINITIONS_DIR, checked_default_catalogue)
+
+
+def checked_default_catalogue() -> Catalogue:
+    """The shipped catalogue loaded and checked now (no cache); raises FormFileError."""
     catalogue, issues = load_catalogue()
     if issues:
         raise FormFileError(issues)

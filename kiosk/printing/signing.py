@@ -25,12 +25,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from kiosk.domain.case_hash import ENVELOPE_DIGEST_BYTES, envelope_digest
 from kiosk.domain.case_packet import CasePacket
+from kiosk.domain.identity_format import IDENTITY_PREFIX, IDENTITY_PREFIXES
 from kiosk.printing.compact import read_value, write_value
 from kiosk.printing.textcode import CodecError, Reader, Writer, b45decode, b45encode
 
-IDENTITY_PREFIX = "BBI2:"  # the format written now; the digit is the format's version
-IDENTITY_PREFIX_V1 = "BBI1:"  # read and verified, refused by the trust rule
-IDENTITY_PREFIXES = (IDENTITY_PREFIX, IDENTITY_PREFIX_V1)
 # A signature of one format (or of anything else) is never valid in another.
 _SIGNED_DOMAIN = {2: b"bangban-identity-v2\x00", 1: b"bangban-identity-v1\x00"}
 

@@ -16,6 +16,9 @@ from kiosk.store.uow import Store
 if TYPE_CHECKING:
     from kiosk.forms.catalogue import Catalogue
 
+# = kiosk.forms.releases.RELEASES_DIR, not imported from there: that loads the forms.
+RELEASES_DIR = "forms/releases"
+
 
 def local_now() -> datetime:
     return datetime.now().astimezone()
@@ -90,7 +93,8 @@ def open_kiosk(
     make_private_root(root)
     settings = load_settings(root, **setting_overrides)
     store = Store.open(root)
-    # Cases finalized before identity codes were stored get theirs (own cases only).
+    # Cases finalized before identity codes were stored get theirs (own cases only);
+    # printing is imported only when one needs signing (issue 19: start fast).
     from kiosk.services.identity import sign_missing_identity_codes
 
     sign_missing_identity_codes(store, root)
@@ -105,7 +109,9 @@ def open_kiosk(
         prefill=prefill or ChainedPrefill([IdNumberPrefill(), RegistryPrefill(store)]),
         clock=kiosk_clock,
     )
-    if catalogue is None:  # the definitions the town server published, once in force
+    # The definitions the town server published, once in force. Without a release the
+    # catalogue is not loaded here, so a command that reads no form does not load it.
+    if catalogue is None and (root / RELEASES_DIR).is_dir():
         from kiosk.services.published import refresh_catalogue
 
         refresh_catalogue(ctx)

@@ -23,7 +23,7 @@ from kiosk.device_identity import load_or_create_signing_key, load_public_key_b6
 from kiosk.domain.case_hash import envelope_digest
 from kiosk.domain.case_numbers import DEVICE_NO_KEY
 from kiosk.domain.case_packet import release_extra
-from kiosk.printing.signing import IDENTITY_PREFIX_V1, CaseIdentity, sign_identity
+from kiosk.domain.identity_format import IDENTITY_PREFIX_V1
 from kiosk.store.models import CaseRow
 from kiosk.store.uow import Store
 
@@ -39,6 +39,10 @@ def sign_case(row: CaseRow, key: Ed25519PrivateKey) -> str:
     """The identity code (format 2) of a finalized case row, signed with this device's key:
     it signs the envelope the case leaves with (kiosk.services.packets.packet_of: the
     finalize time, volunteer, bundle, and the release and policy version as ``extra``)."""
+    # Loaded here: every kiosk start imports this module, and printing (the form
+    # schema behind the compact value codes) only when a case is signed (issue 19).
+    from kiosk.printing.signing import CaseIdentity, sign_identity
+
     assert row.content_hash is not None and row.finalized_at is not None
     extra = release_extra(row.release, row.policy_version)
     envelope = envelope_digest(

@@ -30,14 +30,18 @@ class Opened:
     sync_worker: Any
 
 
-def open_for_ui(data_root: Path, *, demo: bool = False, warm: Iterable[str] = ()) -> Opened:
+def open_for_ui(
+    data_root: Path, *, demo: bool = False, warm: Iterable[str] = (), sync: bool = True
+) -> Opened:
     """Open the kiosk under ``data_root`` ready for the first tap.
 
     ``demo``: the demo flag on for this process's settings (``KIOSK_DEMO_DATA=1``, so a
     settings reload keeps it), the demo volunteers and the synthetic registry loaded
     (both idempotent). ``warm``: module names imported now rather than on the first tap.
-    Raises what ``open_kiosk`` raises (ConfigError, CryptoError); a sync worker that
-    does not start is logged, and the cases stay queued.
+    ``sync=False``: no sync worker yet (the UI starts it with ``start_sync`` once a form
+    can open: no tap waits on it, issue 19). Raises what ``open_kiosk`` raises
+    (ConfigError, CryptoError); a sync worker that does not start is logged, and the
+    cases stay queued.
     """
     if demo:
         os.environ["KIOSK_DEMO_DATA"] = "1"
@@ -46,9 +50,9 @@ def open_for_ui(data_root: Path, *, demo: bool = False, warm: Iterable[str] = ()
         if ctx.settings.demo_data:
             load_demo(ctx)
         ctx.catalogue  # noqa: B018 — the form definitions, loaded now and not on a tap
-        worker = start_sync(ctx)
         for name in warm:
             importlib.import_module(name)
+        worker = start_sync(ctx) if sync else None
     except BaseException:
         ctx.close()
         raise

@@ -18,9 +18,8 @@ from sqlalchemy import select
 from kiosk.services.packets import packet_of
 from kiosk.store.models import CaseRow, OutboxEntry
 from kiosk.store.uow import Store
-from kiosk.sync.client import SyncFailure
 from kiosk.sync.packet_limits import packet_problem
-from kiosk.sync.protocol import MAX_BATCH, REJECTED, CaseResult
+from kiosk.sync.protocol import MAX_BATCH, REJECTED, CaseResult, SyncFailure
 
 # The columns a packet is built from (plain rows, not ORM objects: 10,000 cases a minute).
 _PACKET_COLUMNS = (

@@ -23,27 +23,14 @@ from urllib.parse import urlsplit
 import httpx
 
 from kiosk.sync.deadline import DeadlineTransport, deadline
-from kiosk.sync.protocol import API_PREFIX, CaseResult, ProtocolError, check_envelope
+from kiosk.sync.protocol import (
+    API_PREFIX,
+    CaseResult,
+    ProtocolError,
+    SyncFailure,
+    check_envelope,
+)
 from kiosk.sync.protocol import parse_batch_results as _parse_batch
-
-
-class SyncFailure(Exception):
-    """The exchange failed; nothing it carried counts as done. ``reachable`` tells whether
-    the server answered at all (HTTP error) or not (down, timeout, refused); ``status``
-    is the HTTP status when there was one; ``body`` the envelope of an error answer."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        reachable: bool,
-        status: int | None = None,
-        body: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.reachable = reachable
-        self.status = status
-        self.body = body or {}
 
 
 class AuthRefused(SyncFailure):

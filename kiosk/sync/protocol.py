@@ -46,6 +46,26 @@ OUTCOME_NAMES = {
 SERVER_STATUSES = ("received", "accepted", "needs_materials", "completed", "refused")
 
 
+class SyncFailure(Exception):
+    """(Raised by kiosk.sync.client; here so that handling it does not import httpx.)
+    The exchange failed; nothing it carried counts as done. ``reachable`` tells whether
+    the server answered at all (HTTP error) or not (down, timeout, refused); ``status``
+    is the HTTP status when there was one; ``body`` the envelope of an error answer."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reachable: bool,
+        status: int | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.reachable = reachable
+        self.status = status
+        self.body = body or {}
+
+
 class ProtocolError(Exception):
     """A response that is not a well-formed answer of the town server: treat as failure."""
 

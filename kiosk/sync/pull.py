@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -23,8 +23,10 @@ from kiosk.domain.case_states import SERVER_STATES, CaseState, can_transition
 from kiosk.store.models import OutboxEntry, utcnow
 from kiosk.store.uow import Store
 from kiosk.sync import state
-from kiosk.sync.client import SyncClient
 from kiosk.sync.push import BEFORE_SENT
+
+if TYPE_CHECKING:  # the client (httpx) is imported by whoever makes one (issue 19)
+    from kiosk.sync.client import SyncClient
 
 log = logging.getLogger(__name__)
 REFERENCE_DIR = "reference"

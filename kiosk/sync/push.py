@@ -27,6 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
 
@@ -36,9 +37,11 @@ from kiosk.store.uow import Store
 from kiosk.sync import state
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.batches import Batch, Item, batch_body, suspects, take_batch
-from kiosk.sync.client import SyncClient, SyncFailure
-from kiosk.sync.protocol import ACKNOWLEDGED, CONFLICT, REJECTED, CaseResult
+from kiosk.sync.protocol import ACKNOWLEDGED, CONFLICT, REJECTED, CaseResult, SyncFailure
 from kiosk.sync.renumber import renumberable
+
+if TYPE_CHECKING:  # the client (httpx) is imported by whoever makes one (issue 19)
+    from kiosk.sync.client import SyncClient
 
 log = logging.getLogger(__name__)
 

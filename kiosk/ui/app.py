@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.ui.look import apply_look
-from kiosk.ui.qt import QApplication, QLocale, QObject, QTimer, Signal, defer_icons
+from kiosk.ui.qt import QApplication, QLocale, QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,6 @@ def run_ui(
     app.setApplicationName("bangban-kiosk")
     settings = load_settings(data_root, demo_data=True) if demo else load_settings(data_root)
     apply_look(app, settings.font_scale)
-    defer_icons(True)  # home without icons first; drawn again with them when ready
     window = MainWindow(settings=settings)
     if title:
         window.setWindowTitle(f"帮办 — {title}")
@@ -92,15 +91,20 @@ def run_ui(
     opening.failed.connect(window.open_failed)
 
     def work() -> None:
-        from kiosk.services.startup import open_for_ui
+        from kiosk.services.startup import open_for_ui, start_sync
 
         try:
-            result = open_for_ui(data_root, demo=demo or settings.demo_data, warm=SCREEN_MODULES)
+            result = open_for_ui(
+                data_root, demo=demo or settings.demo_data, warm=SCREEN_MODULES, sync=False
+            )
         except Exception as exc:
             opening.failed.emit(exc)
-        else:
-            opened.append(result)  # closed at the end even if the window never got it
-            opening.opened.emit(result)
+            return
+        opened.append(result)  # closed at the end even if the window never got it
+        opening.opened.emit(result)
+        # The sync worker after the first form can open: no tap needs it, and its imports
+        # (httpx) and first round would otherwise delay the first tap (issue 19).
+        result.sync_worker = start_sync(result.ctx)
 
     thread = threading.Thread(target=work, name="kiosk-open", daemon=True)
 

@@ -35,7 +35,6 @@ from kiosk.ui.qt import (
     Qt,
     QTimer,
     Signal,
-    defer_icons,
 )
 from kiosk.ui.session import Session
 from kiosk.ui.speech import Speaker
@@ -57,7 +56,6 @@ OPEN_FAILED = "本机暂时无法办理，请找工作人员。"
 # What the screens behind the home screen need: imported by kiosk/ui/app.py's background
 # thread after the first paint, so that the first tap does not wait on them.
 SCREEN_MODULES = (
-    "qtawesome",  # the icons (kiosk.ui.qt.icon)
     "kiosk.ui.backend",
     "kiosk.ui.form_flow",
     "kiosk.ui.identify_page",
@@ -161,7 +159,6 @@ class MainWindow(QMainWindow):
         """The kiosk is open (GUI thread): run a waiting tap, or redraw the home screen
         with what needed the store (the town's market-day calendar)."""
         self._attach(ctx)
-        defer_icons(False)
         waiting, self._waiting = self._waiting, None
         if not isinstance(self.stack.currentWidget(), HomePage):
             return

@@ -1,18 +1,11 @@
-"""The one place that imports PySide6 (and qtawesome, which wraps it). Every other module in
-kiosk/ui takes its Qt names from here (``from kiosk.ui.qt import QLabel, Qt``), so the Qt
-binding and version-specific workarounds live in one file."""
+"""The one place that imports PySide6. Every other module in kiosk/ui takes its Qt names
+from here (``from kiosk.ui.qt import QLabel, Qt``), so the Qt binding and
+version-specific workarounds live in one file. Icons: ``icon`` (kiosk/ui/icons.py)."""
 
 import linecache
-import os
 import sys
 from typing import Any
 
-os.environ.setdefault("QT_API", "pyside6")  # qtawesome (through QtPy) must use our binding
-
-# qtawesome is imported on the first icon, not here: through QtPy it star-imports QtCore,
-# QtGui (and QtOpenGL) and QtWidgets, and its first icon loads every icon font, together
-# most of the time to the first paint (issue 19). kiosk/ui/app.py defers icons until the
-# kiosk is open; the home screen is drawn again with them then.
 from PySide6.QtCore import (
     QEvent,
     QLocale,
@@ -34,6 +27,7 @@ from PySide6.QtGui import (
     QFontDatabase,
     QFontInfo,
     QIcon,
+    QIconEngine,
     QImage,
     QInputMethodEvent,
     QKeyEvent,
@@ -77,6 +71,7 @@ __all__ = [
     "QGridLayout",
     "QHBoxLayout",
     "QIcon",
+    "QIconEngine",
     "QImage",
     "QInputMethodEvent",
     "QKeyEvent",
@@ -107,7 +102,6 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
-    "defer_icons",
     "icon",
     "multimedia",
     "text_to_speech",
@@ -145,22 +139,11 @@ def _quick_pyside_scan() -> None:
 _quick_pyside_scan()
 
 
-_icons_deferred = False
-
-
-def defer_icons(deferred: bool) -> None:
-    """While deferred, ``icon`` gives an empty icon and qtawesome is not imported."""
-    global _icons_deferred
-    _icons_deferred = deferred
-
-
 def icon(name: str, color: str) -> QIcon:
-    """A Font Awesome icon (through qtawesome) in one colour; empty while deferred."""
-    if _icons_deferred:
-        return QIcon()
-    import qtawesome
+    """A Font Awesome 5 icon ("fa5s.print") in one colour (kiosk/ui/icons.py)."""
+    from kiosk.ui.icons import font_icon
 
-    return qtawesome.icon(name, color=color)
+    return font_icon(name, color)
 
 
 def text_to_speech() -> Any:

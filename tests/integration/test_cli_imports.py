@@ -68,9 +68,23 @@ def test_status_at_head_skips_alembic_qt_and_pdf(tmp_path: Path) -> None:
     assert not top_level(names) & {"PySide6", "reportlab", "alembic"}
 
 
+def test_opening_the_kiosk_loads_neither_printing_nor_the_forms(tmp_path: Path) -> None:
+    """Every start opens the store; the form catalogue is loaded when a form is needed
+    and printing when a case is signed or printed, not by opening (issue 19)."""
+    code = "from kiosk.services.context import open_kiosk; open_kiosk().close()"
+    imported("-c", code, data_root=tmp_path)  # creates and migrates the store
+    names = imported("-c", code, data_root=tmp_path)
+    kiosk_packages = {".".join(n.split(".")[:2]) for n in names if n.startswith("kiosk.")}
+    assert "kiosk.store" in kiosk_packages
+    assert "kiosk.printing" not in kiosk_packages
+    assert "kiosk.forms.catalogue" not in names
+    assert not top_level(names) & {"PySide6", "reportlab", "alembic", "lark", "pydantic"}
+
+
 def test_home_screen_is_built_from_a_small_set_of_imports() -> None:
     names = imported("-c", "import kiosk.ui.app, kiosk.ui.main_window, kiosk.ui.home_page")
     assert not top_level(names) & (HEAVY - {"PySide6"})
+    assert not top_level(names) & {"qtawesome", "qtpy"}  # icons: kiosk/ui/icons.py
     kiosk_packages = {".".join(n.split(".")[:2]) for n in names if n.startswith("kiosk.")}
     for package in ("kiosk.server", "kiosk.printing", "kiosk.services", "kiosk.store"):
         assert package not in kiosk_packages, f"the home screen imports {package}"
