@@ -40,6 +40,7 @@ from kiosk.ui.qt import (
 from kiosk.ui.session import Session
 from kiosk.ui.speech import Speaker
 from kiosk.ui.sync_widget import SyncWatch
+from kiosk.ui.tap_guard import TapGuard
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
@@ -103,6 +104,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(S.APP_TITLE.format(title=settings.device_name))
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
+        # Installed before the idle watcher, so the watcher (called first) still sees a
+        # guarded tap as someone being there.
+        self.tap_guard = TapGuard(self)
         self.idle = IdleWatcher(
             self,
             timeout_s=settings.idle_timeout_s,
@@ -113,6 +117,7 @@ class MainWindow(QMainWindow):
         )
         app = QApplication.instance()
         if app is not None:
+            app.installEventFilter(self.tap_guard)
             app.installEventFilter(self.idle)
         self.sync = SyncWatch(self, read=self._sync_state, run=self.runner.run)
         self._relay = _EventRelay(self)
@@ -216,6 +221,7 @@ class MainWindow(QMainWindow):
         self.speaker.stop()  # the last screen's words stop with it
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
+        self.tap_guard.arm()  # the second tap of a double tap does not act on this page
         if old is not None:
             self.stack.removeWidget(old)
             old.deleteLater()
@@ -292,6 +298,9 @@ class MainWindow(QMainWindow):
         self.idle.overlay.setGeometry(self.rect())
 
     def closeEvent(self, event: Any) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.tap_guard)
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
