@@ -270,9 +270,8 @@ class MainWindow(QMainWindow):
 
     def _op_failed(self, exc: BaseException) -> None:
         log.error("operation failed", exc_info=exc)
-        current = self.stack.currentWidget()
-        if isinstance(current, BasePage):
-            current.show_errors([f"出了点问题，请找工作人员。（{type(exc).__name__}）"])
+        if isinstance(self.stack.currentWidget(), BasePage):
+            self.say_errors([f"出了点问题，请找工作人员。（{type(exc).__name__}）"])
 
     @property
     def reader(self) -> Callable[[str], None] | None:

@@ -14,7 +14,14 @@ from kiosk.ui.answer_widgets import Editor, make_editor
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QHBoxLayout, QTimer, QVBoxLayout, QWidget
+from kiosk.ui.qt import QEvent, QHBoxLayout, QObject, QTimer, QVBoxLayout, QWidget
+
+_CHANGING_EVENTS = {
+    QEvent.Type.MouseButtonRelease,
+    QEvent.Type.TouchEnd,
+    QEvent.Type.KeyRelease,
+    QEvent.Type.InputMethod,
+}
 
 
 def section_text(fill: FormFill, page: Page, progress: tuple[int, int]) -> str:
@@ -75,12 +82,30 @@ class QuestionPage(BasePage):
             q, fill.value(page.path), fill.choices(q), fill.today
         )
         self.body.addWidget(self.editor)
-        slot = getattr(self.editor, "message_slot", None)
-        if slot is not None:
-            self.place_messages(slot)
-            slot.addStretch(1)  # the message keeps its own height, at the top of the slot
+        self._shown_for: Any = None  # the answer the message on show was about
+        for widget in [self.editor, *self.editor.findChildren(QWidget)]:
+            widget.installEventFilter(self)
         self.body.addStretch(1)
         self.set_nav(back=on_back, home=on_home, next=lambda: on_next(self.editor.value()))
+
+    def show_errors(self, messages: list[str]) -> None:
+        super().show_errors(messages)
+        self._shown_for = self.editor.value()
+
+    def show_warning(self, messages: list[str], accept: str, on_accept: Callable[[], None]) -> None:
+        super().show_warning(messages, accept, on_accept)
+        self._shown_for = self.editor.value()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """After a tap or a key in the answer: the message goes once the answer changed
+        (it was about the old answer; 下一步 checks the new one)."""
+        if event.type() in _CHANGING_EVENTS and self.errors.isVisible():
+            QTimer.singleShot(0, self, self._answer_changed)
+        return False
+
+    def _answer_changed(self) -> None:
+        if self.errors.isVisible() and self.editor.value() != self._shown_for:
+            self.errors.show_messages([])
 
     def extra_spoken(self) -> list[str]:
         """After the question and hint: the resident's deadline, where the answer came
