@@ -496,8 +496,10 @@ class FormFlow:
     # ----- 好差评 ---------------------------------------------------------------------------
 
     def ask_rating(self, case_ids: list[str]) -> None:
-        """After 完成: the rating (one for the whole transaction), spoken, skippable."""
-        from kiosk.ui.rating_page import RatingPage
+        """After 完成: the rating (one for the whole transaction), spoken, skippable; the
+        lower two ask why on a page of their own (kiosk/ui/rating_page.py)."""
+        from kiosk.services.ratings import LOW_LEVELS
+        from kiosk.ui.rating_page import RatingPage, RatingReasonPage
 
         actor = self.w.session.actor
 
@@ -507,9 +509,28 @@ class FormFlow:
                 lambda _: self._rated(),
             )
 
-        page = RatingPage(
-            on_rate=rate, on_skip=self.w.go_home, on_read=self.w.reader, badge=self.w.badge
+        def picked(level: str) -> None:
+            if level not in LOW_LEVELS:
+                rate(level, None)
+                return
+            self._show_spoken(
+                RatingReasonPage(
+                    level=level,
+                    on_rate=rate,
+                    on_back=lambda: self.ask_rating(case_ids),
+                    on_read=self.w.reader,
+                    badge=self.w.badge,
+                )
+            )
+
+        self._show_spoken(
+            RatingPage(
+                on_pick=picked, on_skip=self.w.go_home, on_read=self.w.reader, badge=self.w.badge
+            )
         )
+
+    def _show_spoken(self, page: Any) -> None:
+        """Show ``page`` and read it aloud on arrival (when the voice is on)."""
         self.w.show_page(page)
         if self.w.reader is not None:
             self.w.speaker.say(page.spoken_text())
