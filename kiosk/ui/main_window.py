@@ -38,7 +38,7 @@ from kiosk.ui.qt import (
     defer_icons,
 )
 from kiosk.ui.session import Session
-from kiosk.ui.speech import Speaker
+from kiosk.ui.speech import Speaker, spoken_join
 from kiosk.ui.sync_widget import SyncWatch
 from kiosk.ui.tap_guard import TapGuard
 
@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
     def say_errors(self, messages: list[str]) -> None:
         self.page.show_errors(messages)
         if messages and self.reader is not None:
-            self.speaker.say("。".join(messages))
+            self.speaker.say(spoken_join(messages))
 
     def _has_person(self) -> bool:
         return not isinstance(self.stack.currentWidget(), HomePage) or bool(

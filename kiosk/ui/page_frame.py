@@ -21,6 +21,7 @@ from kiosk.ui.qt import (
     QWidget,
     icon,
 )
+from kiosk.ui.speech import spoken_join
 from kiosk.ui.sync_widget import SyncIndicator
 from kiosk.ui.touch_scroll import MoreBelowCue, enable_kinetic
 
@@ -177,7 +178,7 @@ class BasePage(QWidget):
         parts = [self.heading.text(), self.hint.text() if self.hint.isVisible() else ""]
         parts += self.extra_spoken()
         parts += self.errors.messages
-        return "。".join(p.rstrip("。") for p in parts if p) + "。"
+        return spoken_join(parts)
 
     def extra_spoken(self) -> list[str]:
         return []

@@ -52,9 +52,11 @@ class QuestionPage(BasePage):
         badge: str | None,
         editor: Editor | None = None,
         heading: str | None = None,
+        read_deadline: Callable[[], bool] | None = None,
     ) -> None:
         """``editor`` and ``heading`` replace the question's own (the 组 page of a village
-        question asks 第几组 on a page of its own)."""
+        question asks 第几组 on a page of its own). ``read_deadline()`` says whether 朗读
+        reads the deadline this time (once per form, not on every page); None: always."""
         q = page.question
         super().__init__(
             heading or q.label,
@@ -67,6 +69,7 @@ class QuestionPage(BasePage):
         self.spoken_label = None if heading else q.speak
         self.set_section(section_text(fill, page, progress))
         self.deadline_note = deadline_text(fill)
+        self._read_deadline = read_deadline
         if self.deadline_note:
             note, box = frame("note", name="deadline")
             box.addWidget(label(self.deadline_note, "large", name="deadline-text"))
@@ -111,7 +114,10 @@ class QuestionPage(BasePage):
         """After the question and hint: the resident's deadline, where the answer came
         from, the choices with their numbers, and the answer shown now (or that none is
         given yet)."""
-        parts = [t for t in (self.deadline_note, self.prefill_note) if t]
+        deadline = self.deadline_note
+        if deadline and self._read_deadline is not None and not self._read_deadline():
+            deadline = None
+        parts = [t for t in (deadline, self.prefill_note) if t]
         parts += self.editor.spoken_choices()
         if self.editor.__class__ is not Editor:  # a note page has no answer to read
             answer = self.editor.spoken_answer()
