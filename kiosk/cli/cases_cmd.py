@@ -117,6 +117,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if detail.purged:
         print("(personal data purged after the retention period)")
     print(f"告知同意 consent: {detail.consent or '- (none recorded)'}")
+    print(f"好差评 rating: {_rating_line(detail.rating, detail.rating_reason)}")
     section = None
     for row in detail.rows:
         if row.section != section:
@@ -129,3 +130,15 @@ def cmd_show(args: argparse.Namespace) -> int:
     for a in detail.audit:
         print(f"  {a.at:%Y-%m-%d %H:%M:%S}  {a.actor:<16} {a.action:<10} {a.detail}")
     return 0
+
+
+def _rating_line(level: str | None, reason: str | None) -> str:
+    """``不满意 (dissatisfied), reason 等的时间太长 (waited)``, or ``- (not rated)``."""
+    from kiosk.services.ratings import LEVELS, REASONS
+
+    if level is None:
+        return "- (not rated)"
+    line = f"{LEVELS.get(level, level)} ({level})"
+    if reason is not None:
+        line += f", reason {REASONS.get(reason, reason)} ({reason})"
+    return line

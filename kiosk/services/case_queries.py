@@ -49,6 +49,8 @@ def show_case(ctx: KioskContext, key: str) -> CaseDetail:
             purged=row.purged_at is not None,
             audit=audit,
             consent=_consent_line(row.consent),
+            rating=row.rating,
+            rating_reason=row.rating_reason,
         )
 
 

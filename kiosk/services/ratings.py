@@ -48,7 +48,8 @@ def rate_cases(
             if row.rating is not None:
                 raise RatingError(f"case {row.number} is rated already")
             row.rating, row.rating_reason, row.rated_at = level, reason, now
-            uow.cases.audit(row, actor=actor, action="rated", detail=level)
+            detail = level if reason is None else f"{level} reason={reason}"
+            uow.cases.audit(row, actor=actor, action="rated", detail=detail)
         uow.commit()
 
 

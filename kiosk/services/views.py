@@ -71,6 +71,9 @@ class CaseDetail:
     purged: bool
     audit: list[AuditLine] = field(default_factory=list)
     consent: str = ""  # the printed 告知同意 sentence ("" for a case saved without one)
+    # 好差评 (kiosk.services.ratings): the level and reason codes, None until rated.
+    rating: str | None = None
+    rating_reason: str | None = None
 
 
 @dataclass

@@ -347,6 +347,11 @@ class GroupEditor(Editor):
         group = self.group.value()
         return None if group is None else f"{self.village}-{group}"
 
+    def spoken_answer(self) -> str | None:
+        """The group as shown (4组), never the stored code (v03-4)."""
+        group = self.group.value()
+        return None if group is None else f"{group}{self.group.unit}"
+
 
 class SignatureEditor(Editor):
     def __init__(self, stored: Any) -> None:

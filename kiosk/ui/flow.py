@@ -103,19 +103,25 @@ def _top_names(fill: FormFill) -> dict[str, int]:
     return out
 
 
+def _has_page(q: Question) -> bool:
+    """Whether a question can ever show a page (a group through one of its questions)."""
+    if q.type == "group":
+        return any(_has_page(c) for c in q.children)
+    return q.type != "calculate"
+
+
 def progress(fill: FormFill, current: str) -> tuple[int, int]:
     """(n, total) by step: a step is a top-level section of the form (去世的老人, 来办事的人,
-    …), counted over the sections that have pages. Answering, adding heirs or a skipped
-    question inside a section never changes it ("第 3 步，共 5 步")."""
+    …), counted over the form's definition, not over the sections relevant now: answering
+    (在领养老金：是 bringing in a bundle's pension section), adding heirs or a skipped
+    question never changes the total ("第 3 步，共 5 步"); a section not needed is a step
+    skipped (第 2 步 → 第 5 步), never a total that grows under the person."""
     tops = _top_names(fill)
-    steps: list[int] = []
-    here = None
-    for p in fill.pages():
-        name = p.instance[0][0] if p.instance else p.question.name
-        top = tops.get(name, -1)
-        if top not in steps:
-            steps.append(top)
-        if p.path == current:
-            here = top
+    steps = [i for i, q in enumerate(fill.form.questions) if _has_page(q)]
+    page = next((p for p in fill.pages() if p.path == current), None)
+    here = -1
+    if page is not None:
+        name = page.instance[0][0] if page.instance else page.question.name
+        here = tops.get(name, -1)
     n = steps.index(here) if here in steps else 0
     return n + 1, len(steps)

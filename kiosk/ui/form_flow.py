@@ -23,6 +23,7 @@ from kiosk.ui.duplicate_page import DuplicatePage
 from kiosk.ui.notice_page import NoticePage
 from kiosk.ui.offers import Offer
 from kiosk.ui.question_page import QuestionPage, RepeatPage
+from kiosk.ui.speech import spoken_join
 
 if TYPE_CHECKING:
     from kiosk.ui.main_window import MainWindow
@@ -203,10 +204,18 @@ class FormFlow:
                 ),
             )
         else:
-            question = QuestionPage(on_next=lambda v: self._answer(page, v), **common)
+            question = QuestionPage(
+                on_next=lambda v: self._answer(page, v),
+                read_deadline=self._read_deadline,
+                **common,
+            )
             if session.checked and flow.next_path(fill, path) is None:
                 question.next_button.setText(S.SUBMIT)  # the signature: 确认提交
             self.w.show_page(question)
+
+    def _read_deadline(self) -> bool:
+        """朗读 reads the form's deadline the first time only (per case)."""
+        return self.w.session.first_time(f"deadline:{self.draft.case.id}")
 
     def _answer(self, page: Page, value: Any) -> None:
         q = page.question
@@ -246,6 +255,7 @@ class FormFlow:
                 badge=self.w.badge,
                 editor=GroupEditor(village, stored_group if same else None),
                 heading=S.VILLAGE_GROUP_IN.format(village=names.get(village, "")),
+                read_deadline=self._read_deadline,
             )
         )
 
@@ -290,7 +300,7 @@ class FormFlow:
 
         shown.show_warning(warnings, accept, accepted)
         if self.w.reader is not None:
-            self.w.speaker.say("。".join([*warnings, accept]))
+            self.w.speaker.say(spoken_join([*warnings, accept]))
 
     def _leave(self, page: Page) -> None:
         """The engine's check for this page, then the next page (or back to check)."""
@@ -496,8 +506,10 @@ class FormFlow:
     # ----- 好差评 ---------------------------------------------------------------------------
 
     def ask_rating(self, case_ids: list[str]) -> None:
-        """After 完成: the rating (one for the whole transaction), spoken, skippable."""
-        from kiosk.ui.rating_page import RatingPage
+        """After 完成: the rating (one for the whole transaction), spoken, skippable; the
+        lower two ask why on a page of their own (kiosk/ui/rating_page.py)."""
+        from kiosk.services.ratings import LOW_LEVELS
+        from kiosk.ui.rating_page import RatingPage, RatingReasonPage
 
         actor = self.w.session.actor
 
@@ -507,9 +519,28 @@ class FormFlow:
                 lambda _: self._rated(),
             )
 
-        page = RatingPage(
-            on_rate=rate, on_skip=self.w.go_home, on_read=self.w.reader, badge=self.w.badge
+        def picked(level: str) -> None:
+            if level not in LOW_LEVELS:
+                rate(level, None)
+                return
+            self._show_spoken(
+                RatingReasonPage(
+                    level=level,
+                    on_rate=rate,
+                    on_back=lambda: self.ask_rating(case_ids),
+                    on_read=self.w.reader,
+                    badge=self.w.badge,
+                )
+            )
+
+        self._show_spoken(
+            RatingPage(
+                on_pick=picked, on_skip=self.w.go_home, on_read=self.w.reader, badge=self.w.badge
+            )
         )
+
+    def _show_spoken(self, page: Any) -> None:
+        """Show ``page`` and read it aloud on arrival (when the voice is on)."""
         self.w.show_page(page)
         if self.w.reader is not None:
             self.w.speaker.say(page.spoken_text())

@@ -92,7 +92,6 @@ class IdentifyPage(BasePage):
         left = QVBoxLayout()
         left.addWidget(self.line)
         left.addWidget(self.count)
-        self.place_messages(left)  # beside the keypad: it never moves under the finger
         self.keypad = KeypadWidget(self.line, extra=S.KEY_X)
         self.person, person_box = frame("panel", name="person")
         self.person_lines = label("", "large", name="person-text")

@@ -37,8 +37,9 @@ from kiosk.ui.qt import (
     Signal,
 )
 from kiosk.ui.session import Session
-from kiosk.ui.speech import Speaker
+from kiosk.ui.speech import Speaker, spoken_join
 from kiosk.ui.sync_widget import SyncWatch
+from kiosk.ui.tap_guard import TapGuard
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
@@ -101,6 +102,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(S.APP_TITLE.format(title=settings.device_name))
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
+        # Installed before the idle watcher, so the watcher (called first) still sees a
+        # guarded tap as someone being there.
+        self.tap_guard = TapGuard(self)
         self.idle = IdleWatcher(
             self,
             timeout_s=settings.idle_timeout_s,
@@ -111,6 +115,7 @@ class MainWindow(QMainWindow):
         )
         app = QApplication.instance()
         if app is not None:
+            app.installEventFilter(self.tap_guard)
             app.installEventFilter(self.idle)
         self.sync = SyncWatch(self, read=self._sync_state, run=self.runner.run)
         self._relay = _EventRelay(self)
@@ -213,6 +218,7 @@ class MainWindow(QMainWindow):
         self.speaker.stop()  # the last screen's words stop with it
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
+        self.tap_guard.arm()  # the second tap of a double tap does not act on this page
         if old is not None:
             self.stack.removeWidget(old)
             old.deleteLater()
@@ -261,9 +267,8 @@ class MainWindow(QMainWindow):
 
     def _op_failed(self, exc: BaseException) -> None:
         log.error("operation failed", exc_info=exc)
-        current = self.stack.currentWidget()
-        if isinstance(current, BasePage):
-            current.show_errors([f"出了点问题，请找工作人员。（{type(exc).__name__}）"])
+        if isinstance(self.stack.currentWidget(), BasePage):
+            self.say_errors([f"出了点问题，请找工作人员。（{type(exc).__name__}）"])
 
     @property
     def reader(self) -> Callable[[str], None] | None:
@@ -277,7 +282,7 @@ class MainWindow(QMainWindow):
     def say_errors(self, messages: list[str]) -> None:
         self.page.show_errors(messages)
         if messages and self.reader is not None:
-            self.speaker.say("。".join(messages))
+            self.speaker.say(spoken_join(messages))
 
     def _has_person(self) -> bool:
         return not isinstance(self.stack.currentWidget(), HomePage) or bool(
@@ -289,6 +294,9 @@ class MainWindow(QMainWindow):
         self.idle.overlay.setGeometry(self.rect())
 
     def closeEvent(self, event: Any) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.tap_guard)
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []

@@ -8,17 +8,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kiosk.ui import strings as S
+from kiosk.ui import theme
 from kiosk.ui.common_widgets import ErrorBox, button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
-    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    Qt,
     QVBoxLayout,
     QWidget,
+    icon,
 )
+from kiosk.ui.speech import spoken_join
 from kiosk.ui.sync_widget import SyncIndicator
 from kiosk.ui.touch_scroll import MoreBelowCue, enable_kinetic
 
@@ -66,25 +69,29 @@ class BasePage(QWidget):
         corner.setSpacing(m.gap)
         self.sync_indicator = SyncIndicator(staff=name.startswith("staff"))
         corner.addWidget(self.sync_indicator)
-        self.read_button = button(S.READ_ALOUD, "fa5s.volume-up", name="read", on_click=self.read)
+        # 朗读 turns into 停止 in place while reading, at one fixed width, and 正在朗读 shows
+        # under it in a place kept for it: reading never re-lays out the header.
+        self.read_button = button(
+            S.READ_ALOUD, "fa5s.volume-up", name="read", on_click=self._toggle
+        )
+        fm = self.read_button.fontMetrics()
+        wider = fm.horizontalAdvance(S.STOP_READING) - fm.horizontalAdvance(S.READ_ALOUD)
+        self.read_button.setFixedWidth(self.read_button.sizeHint().width() + max(0, wider))
         self.read_button.setVisible(on_read is not None)
         corner.addWidget(self.read_button)
-        # 正在朗读 with 停止 beside 朗读 while reading.
-        self.reading = label(S.READING, "small", name="reading")
-        self.reading.hide()
-        corner.addWidget(self.reading)
-        self.stop_button = button(S.STOP_READING, "fa5s.stop", name="stop-reading")
-        self.stop_button.hide()
-        corner.addWidget(self.stop_button)
         self._on_stop: Callable[[], None] | None = None
-        self.stop_button.clicked.connect(lambda _c=False: self._stop())
+        self.speaking = False
         side.addLayout(corner)
+        self.reading = label(S.READING, "small", name="reading")
+        self.reading.setAlignment(Qt.AlignmentFlag.AlignRight)
+        keep = self.reading.sizePolicy()
+        keep.setRetainSizeWhenHidden(on_read is not None)
+        self.reading.setSizePolicy(keep)
+        self.reading.hide()
+        side.addWidget(self.reading)
         side.addStretch(1)
         top.addLayout(side)
         outer.addLayout(top)
-
-        self.errors = ErrorBox()
-        outer.addWidget(self.errors)
 
         scroll = QScrollArea()
         scroll.setObjectName("page-scroll")
@@ -100,6 +107,12 @@ class BasePage(QWidget):
         outer.addWidget(scroll, 1)
         self.more_below = MoreBelowCue(scroll)
         outer.addWidget(self.more_below)
+
+        # One message area for every page, between the content and the navigation bar:
+        # always in view, and appearing or going it only shortens the scrolled content
+        # from below, so nothing the finger aims at moves (issue 15, brk15 3/4).
+        self.errors = ErrorBox()
+        outer.addWidget(self.errors)
 
         self.status = label("", "small", name="status")
         self.status.hide()
@@ -144,11 +157,6 @@ class BasePage(QWidget):
             policy.setRetainSizeWhenHidden(keep_place)
             widget.setSizePolicy(policy)
 
-    def place_messages(self, layout: QBoxLayout) -> None:
-        """Show this page's messages in ``layout`` (beside or under a keypad) instead of
-        at the top, where a message appearing would push the keypad under the finger."""
-        layout.addWidget(self.errors)
-
     def set_section(self, text: str | None) -> None:
         self.section_label.setText(text or "")
         self.section_label.setVisible(bool(text))
@@ -170,7 +178,7 @@ class BasePage(QWidget):
         parts = [self.heading.text(), self.hint.text() if self.hint.isVisible() else ""]
         parts += self.extra_spoken()
         parts += self.errors.messages
-        return "。".join(p.rstrip("。") for p in parts if p) + "。"
+        return spoken_join(parts)
 
     def extra_spoken(self) -> list[str]:
         return []
@@ -180,12 +188,24 @@ class BasePage(QWidget):
             self._on_read(self.spoken_text())
 
     def set_speaking(self, on: bool, on_stop: Callable[[], None] | None = None) -> None:
-        """Show 正在朗读 and 停止 (``on_stop``) beside 朗读 while a text is read."""
+        """While a text is read: 朗读 says 停止 (``on_stop``) in the same place, and
+        正在朗读 shows under it."""
         if on_stop is not None:
             self._on_stop = on_stop
-        reading = on and self._on_read is not None
-        self.reading.setVisible(reading)
-        self.stop_button.setVisible(reading)
+        self.speaking = on and self._on_read is not None
+        self.reading.setVisible(self.speaking)
+        if self.speaking:
+            self.read_button.setText(S.STOP_READING)
+            self.read_button.setIcon(icon("fa5s.stop", theme.INK))
+        else:
+            self.read_button.setText(S.READ_ALOUD)
+            self.read_button.setIcon(icon("fa5s.volume-up", theme.INK))
+
+    def _toggle(self) -> None:
+        if self.speaking:
+            self._stop()
+        else:
+            self.read()
 
     def _stop(self) -> None:
         if self._on_stop is not None:

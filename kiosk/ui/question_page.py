@@ -14,7 +14,14 @@ from kiosk.ui.answer_widgets import Editor, make_editor
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QHBoxLayout, QTimer, QVBoxLayout, QWidget
+from kiosk.ui.qt import QEvent, QHBoxLayout, QObject, QTimer, QVBoxLayout, QWidget
+
+_CHANGING_EVENTS = {
+    QEvent.Type.MouseButtonRelease,
+    QEvent.Type.TouchEnd,
+    QEvent.Type.KeyRelease,
+    QEvent.Type.InputMethod,
+}
 
 
 def section_text(fill: FormFill, page: Page, progress: tuple[int, int]) -> str:
@@ -45,9 +52,11 @@ class QuestionPage(BasePage):
         badge: str | None,
         editor: Editor | None = None,
         heading: str | None = None,
+        read_deadline: Callable[[], bool] | None = None,
     ) -> None:
         """``editor`` and ``heading`` replace the question's own (the 组 page of a village
-        question asks 第几组 on a page of its own)."""
+        question asks 第几组 on a page of its own). ``read_deadline()`` says whether 朗读
+        reads the deadline this time (once per form, not on every page); None: always."""
         q = page.question
         super().__init__(
             heading or q.label,
@@ -60,6 +69,7 @@ class QuestionPage(BasePage):
         self.spoken_label = None if heading else q.speak
         self.set_section(section_text(fill, page, progress))
         self.deadline_note = deadline_text(fill)
+        self._read_deadline = read_deadline
         if self.deadline_note:
             note, box = frame("note", name="deadline")
             box.addWidget(label(self.deadline_note, "large", name="deadline-text"))
@@ -75,18 +85,39 @@ class QuestionPage(BasePage):
             q, fill.value(page.path), fill.choices(q), fill.today
         )
         self.body.addWidget(self.editor)
-        slot = getattr(self.editor, "message_slot", None)
-        if slot is not None:
-            self.place_messages(slot)
-            slot.addStretch(1)  # the message keeps its own height, at the top of the slot
+        self._shown_for: Any = None  # the answer the message on show was about
+        for widget in [self.editor, *self.editor.findChildren(QWidget)]:
+            widget.installEventFilter(self)
         self.body.addStretch(1)
         self.set_nav(back=on_back, home=on_home, next=lambda: on_next(self.editor.value()))
+
+    def show_errors(self, messages: list[str]) -> None:
+        super().show_errors(messages)
+        self._shown_for = self.editor.value()
+
+    def show_warning(self, messages: list[str], accept: str, on_accept: Callable[[], None]) -> None:
+        super().show_warning(messages, accept, on_accept)
+        self._shown_for = self.editor.value()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """After a tap or a key in the answer: the message goes once the answer changed
+        (it was about the old answer; 下一步 checks the new one)."""
+        if event.type() in _CHANGING_EVENTS and self.errors.isVisible():
+            QTimer.singleShot(0, self, self._answer_changed)
+        return False
+
+    def _answer_changed(self) -> None:
+        if self.errors.isVisible() and self.editor.value() != self._shown_for:
+            self.errors.show_messages([])
 
     def extra_spoken(self) -> list[str]:
         """After the question and hint: the resident's deadline, where the answer came
         from, the choices with their numbers, and the answer shown now (or that none is
         given yet)."""
-        parts = [t for t in (self.deadline_note, self.prefill_note) if t]
+        deadline = self.deadline_note
+        if deadline and self._read_deadline is not None and not self._read_deadline():
+            deadline = None
+        parts = [t for t in (deadline, self.prefill_note) if t]
         parts += self.editor.spoken_choices()
         if self.editor.__class__ is not Editor:  # a note page has no answer to read
             answer = self.editor.spoken_answer()

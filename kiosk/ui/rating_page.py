@@ -1,17 +1,27 @@
 """好差评 after a finished transaction: five big buttons (非常满意 … 非常不满意,
-GB/T 39734-2020), a reason to pick for the lower two, and 跳过 always; read aloud."""
+GB/T 39734-2020), all five in view at any screen size (two columns, or one row when wide
+enough), and 跳过 always; read aloud.
+
+For the lower two a page of its own asks why: a reason is ticked, then 提交; or
+不说原因 stores the level alone; 上一步 goes back to the five levels. A page of its own,
+so the tap guard of every page change (kiosk/ui/tap_guard.py) keeps a double tap on
+不满意 from landing on a reason."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
-from kiosk.services.ratings import LEVELS, LOW_LEVELS, REASONS
+from kiosk.forms.schema import Choice
+from kiosk.services.ratings import LEVELS, REASONS
 from kiosk.ui import strings as S
-from kiosk.ui.common_widgets import button, label
+from kiosk.ui import theme
+from kiosk.ui.answer_widgets import ChoiceEditor
+from kiosk.ui.common_widgets import button
 from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QVBoxLayout, QWidget
+from kiosk.ui.qt import QGridLayout, QPushButton, QWidget, icon
 
 ICONS = {
     "very_satisfied": "fa5s.grin-beam",
@@ -23,63 +33,95 @@ ICONS = {
 
 
 class RatingPage(BasePage):
-    """``on_rate(level, reason)`` stores the rating; ``on_skip`` goes on without one."""
+    """``on_pick(level)`` gets the level tapped; ``on_skip`` goes on without one."""
 
     def __init__(
         self,
         *,
-        on_rate: Callable[[str, str | None], None],
+        on_pick: Callable[[str], None],
         on_skip: Callable[[], None],
         on_read: Callable[[str], None] | None,
         badge: str | None,
     ) -> None:
         super().__init__(S.RATE_HEADING, S.RATE_HINT, name="rating", on_read=on_read, badge=badge)
-        self._on_rate = on_rate
-        self.level: str | None = None
         self.levels = QWidget()
-        box = QVBoxLayout(self.levels)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(metrics().gap)
-        for key, words in LEVELS.items():
-            box.addWidget(
-                button(words, ICONS[key], name=f"rate-{key}", on_click=partial(self._picked, key))
-            )
+        self.grid = QGridLayout(self.levels)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(metrics().gap)
+        self.buttons: list[QPushButton] = [
+            button(words, ICONS[key], name=f"rate-{key}", on_click=partial(on_pick, key))
+            for key, words in LEVELS.items()
+        ]
+        self._columns = 0
+        self._arrange(2)
         self.body.addWidget(self.levels)
-        self.reasons = QWidget()
-        rbox = QVBoxLayout(self.reasons)
-        rbox.setContentsMargins(0, 0, 0, 0)
-        rbox.setSpacing(metrics().gap)
-        rbox.addWidget(label(S.RATE_REASON, "large"))
-        for key, words in REASONS.items():
-            rbox.addWidget(button(words, name=f"reason-{key}", on_click=partial(self._reason, key)))
-        self.reasons.hide()
-        self.body.addWidget(self.reasons)
         self.body.addStretch(1)
         self.set_nav(next=on_skip, next_text=S.RATE_SKIP)
-        self._spoken = [
-            S.SPOKEN_CHOICE.format(n=n, text=w) for n, w in enumerate(LEVELS.values(), 1)
-        ]
 
-    def _picked(self, level: str) -> None:
-        self.level = level
-        if level not in LOW_LEVELS:
-            self._on_rate(level, None)
+    def _arrange(self, columns: int) -> None:
+        """The levels in ``columns`` columns, in reading order (left to right, then down)."""
+        if columns == self._columns:
             return
-        # The lower two: which went wrong? (optional: 跳过 stores the level alone)
-        self.levels.hide()
-        self.reasons.show()
-        self.heading.setText(S.RATE_REASON_HEADING.format(level=LEVELS[level]))
-        self.next_button.clicked.disconnect()
-        self.next_button.clicked.connect(lambda _c=False: self._on_rate(level, None))
-        self._spoken = [
-            S.RATE_REASON,
-            *(S.SPOKEN_CHOICE.format(n=n, text=w) for n, w in enumerate(REASONS.values(), 1)),
-        ]
-        self.read()
+        self._columns = columns
+        for i, b in enumerate(self.buttons):
+            self.grid.addWidget(b, i // columns, i % columns)
 
-    def _reason(self, reason: str) -> None:
-        if self.level is not None:
-            self._on_rate(self.level, reason)
+    def resizeEvent(self, event: Any) -> None:
+        """One row of five when each fits its words, else two columns (three rows)."""
+        super().resizeEvent(event)
+        widest = max(b.sizeHint().width() for b in self.buttons)
+        gap = metrics().gap
+        room = self.scroll_area.viewport().width()
+        self._arrange(5 if 5 * widest + 4 * gap <= room else 2)
 
     def extra_spoken(self) -> list[str]:
-        return self._spoken
+        return [S.SPOKEN_CHOICE.format(n=n, text=w) for n, w in enumerate(LEVELS.values(), 1)]
+
+
+class RatingReasonPage(BasePage):
+    """Why the lower level: ``on_rate(level, reason)`` with the reason ticked (提交) or
+    None (不说原因); ``on_back`` shows the five levels again (上一步)."""
+
+    def __init__(
+        self,
+        *,
+        level: str,
+        on_rate: Callable[[str, str | None], None],
+        on_back: Callable[[], None],
+        on_read: Callable[[str], None] | None,
+        badge: str | None,
+    ) -> None:
+        super().__init__(
+            S.RATE_REASON_HEADING.format(level=LEVELS[level]),
+            S.RATE_REASON,
+            name="rating-reason",
+            on_read=on_read,
+            badge=badge,
+        )
+        self.level = level
+        self._on_rate = on_rate
+        self.reasons = ChoiceEditor([Choice(value=k, label=w) for k, w in REASONS.items()], None)
+        for key, b in self.reasons.buttons.items():
+            b.setObjectName(f"reason-{key}")
+        self.body.addWidget(self.reasons)
+        self.body.addStretch(1)
+        self.set_nav(
+            back=on_back,
+            home=lambda: on_rate(level, None),
+            next=self._submit,
+            next_text=S.RATE_SUBMIT,
+        )
+        self.home_button.setText(S.RATE_NO_REASON)
+        self.home_button.setIcon(icon("fa5s.comment-slash", theme.INK))
+        self.home_button.setObjectName("no-reason")
+
+    def _submit(self) -> None:
+        reason = self.reasons.value()
+        if reason is None:
+            self.show_errors([S.RATE_PICK_REASON])
+            self.read()
+            return
+        self._on_rate(self.level, reason)
+
+    def extra_spoken(self) -> list[str]:
+        return self.reasons.spoken_choices()

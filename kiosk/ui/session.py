@@ -34,6 +34,15 @@ class Session:
     checked: bool = False  # answers confirmed on the check page: declaration and signing next
     duplicates_shown: frozenset[str] = frozenset()  # case numbers already warned about
     done: list[CaseSummary] = field(default_factory=list)
+    said: set[str] = field(default_factory=set)  # what 朗读 says once (see ``first_time``)
+
+    def first_time(self, key: str) -> bool:
+        """True the first time ``key`` is asked for this person (the deadline banner is
+        read once per form, not on every page), False after."""
+        if key in self.said:
+            return False
+        self.said.add(key)
+        return True
 
     @property
     def actor(self) -> str:
@@ -64,3 +73,4 @@ class Session:
         self.checked = False
         self.duplicates_shown = frozenset()
         self.done = []
+        self.said = set()

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
+from collections.abc import Iterable
 from typing import Any
 
 from kiosk.ui.qt import QObject, QProcess, Signal, text_to_speech
@@ -31,6 +33,35 @@ def _chinese_voice(tts: Any) -> Any | None:
             if voice.locale().name().startswith("zh") or any(k in name for k in _CHINESE_NAMES):
                 return voice
     return None
+
+
+# Marks after which no 。 is added between parts: the part already ends a sentence or
+# leads into the next (a question, a colon before a list).
+_ENDS = "。？！：；，、…"
+_DOUBLED = re.compile(r"([。？！：；，、…])[。，]+")
+# The check character of an 18-digit 居民身份证号码 is read 叉 (the spoken convention,
+# as in 身份证号最后一位是叉), never as the Latin letter.
+_ID_X = re.compile(r"(?<=[0-9 ])[Xx](?![A-Za-z])")
+
+
+def spoken_join(parts: Iterable[str]) -> str:
+    """Parts of an utterance as sentences: 。 between them only where a part does not end
+    with its own mark ("第几组？" + "办理时限…" → "第几组？办理时限…。")."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if out and out[-1] not in _ENDS:
+            out += "。"
+        out += part
+    return out + ("" if not out or out[-1] in _ENDS else "。")
+
+
+def tidy_spoken(text: str) -> str:
+    """What is said, as a reader would say it: no doubled marks ("？。", "：。", "。。"),
+    the X of an ID number as 叉."""
+    return _ID_X.sub("叉", _DOUBLED.sub(r"\1", text.strip()))
 
 
 class Speaker(QObject):
@@ -54,7 +85,7 @@ class Speaker(QObject):
         self.speaking = False
 
     def say(self, text: str) -> None:
-        text = text.strip()
+        text = tidy_spoken(text)
         if not self.enabled or not text:
             return
         self.history.append(text)

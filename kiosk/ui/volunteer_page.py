@@ -67,7 +67,6 @@ class LoginPage(BasePage):
             self.number.hide()
         fields.addWidget(label(S.VOLUNTEER_PIN, "large"))
         fields.addWidget(self.pin)
-        self.place_messages(fields)  # beside the keypad: it never moves under the finger
         fields.addStretch(1)
         self.entry = PinEntry(lines, self)
         row.addLayout(fields, 1)

@@ -30,6 +30,7 @@ def ui_ctx(tmp_path: Path) -> Iterator[KioskContext]:
 def window(qtbot: QtBot, qapp: QApplication, ui_ctx: KioskContext) -> Iterator[MainWindow]:
     apply_look(qapp, ui_ctx.settings.font_scale)
     win = MainWindow(ui_ctx, speaker=Speaker(backend="record"))
+    win.tap_guard.ms = 0  # the driver taps at machine speed; test_tap_guard.py tests it
     qtbot.addWidget(win)
     win.resize(1280, 1000)
     win.show()

@@ -9,7 +9,7 @@ import pytest
 from helpers import APPLICANT_ID
 from pytestqt.qtbot import QtBot
 from test_death_benefit_flow import fill_all, identify
-from ui_driver import click, confirm_and_sign, errors, find, settle
+from ui_driver import answer, click, confirm_and_sign, errors, find, settle
 
 from kiosk.forms.examples import example_path
 from kiosk.services import cases
@@ -69,3 +69,34 @@ def test_death_in_family_bundle(qtbot: QtBot, window: MainWindow) -> None:
     [dialog] = [d for d in w.findChildren(PrintPreviewDialog) if d.isVisible()]
     assert dialog.document.pageCount() > len(finalized)  # a cover page, then each form
     dialog.reject()
+
+
+def test_bundle_progress_total_does_not_change_with_answers(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """brk15 finding 8: 在领养老金：是 brings in the pension section; the total stays."""
+    w = window
+    composed = w.ctx.catalogue.get(f"bundle.{BUNDLE_ID}")
+    data = json.loads(example_path(composed).read_text("utf-8"))
+    click(qtbot, w, "tile-life_events")
+    identify(qtbot, w, APPLICANT_ID)
+    click(qtbot, w, f"offer-{BUNDLE_ID}")
+    click(qtbot, w, "next")
+    while w.page.page_name.startswith("notice"):
+        click(qtbot, w, "agree")
+    totals = set()
+    for _ in range(60):
+        if w.page.page_name == "check" or w.session.page == "applicant_id":
+            break
+        section = w.page.section_label.text()
+        totals.add(section.rpartition("共")[2])
+        path = w.session.page
+        if path == "drew_pension":
+            click(qtbot, w, "choice-yes")
+            click(qtbot, w, "next")
+            continue
+        answer(qtbot, w, data.get(path.rpartition(".")[2]))
+    assert w.session.page == "applicant_id", (w.page.page_name, errors(w))
+    totals.add(w.page.section_label.text().rpartition("共")[2])
+    assert len(totals) == 1, totals  # one total all along, 是 or 否
+    assert "第 2 步" in w.page.section_label.text()

@@ -38,6 +38,7 @@ def nested_window(qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> Iterator[
     ctx: KioskContext = open_kiosk(tmp_path / "home", catalogue=catalogue, clock=fixed_clock)
     apply_look(qapp, ctx.settings.font_scale)
     win = MainWindow(ctx, speaker=Speaker(backend="record"))
+    win.tap_guard.ms = 0  # the driver taps at machine speed; test_tap_guard.py tests it
     qtbot.addWidget(win)
     win.resize(1280, 1000)
     win.show()

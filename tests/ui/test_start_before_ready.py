@@ -25,6 +25,7 @@ def early(qtbot: QtBot, qapp: QApplication, ui_ctx: KioskContext) -> Iterator[Ma
     """A window made before the kiosk is open (as kiosk/ui/app.py makes it)."""
     apply_look(qapp, ui_ctx.settings.font_scale)
     win = MainWindow(settings=ui_ctx.settings, speaker=Speaker(backend="record"))
+    win.tap_guard.ms = 0  # the driver taps at machine speed; test_tap_guard.py tests it
     qtbot.addWidget(win)
     win.resize(1280, 1000)
     win.show()

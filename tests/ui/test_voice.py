@@ -33,11 +33,11 @@ def test_read_aloud_says_choices_with_numbers_and_the_answer(
     assert "在领的，可以申请丧葬补助金" in said  # the hint
     assert "第1个，是" in said and "第2个，否" in said, said  # the choices, numbered
     assert "现在还没有回答" in said
-    # 正在朗读 with 停止 beside 朗读.
-    assert w.page.reading.isVisible() and find(w, "stop-reading").isVisible()
-    click(qtbot, w, "stop-reading")
+    # 正在朗读 under 朗读, which says 停止 in the same place.
+    assert w.page.reading.isVisible() and find(w, "read").text() == "停止"
+    click(qtbot, w, "read")
     assert not w.speaker.speaking and not w.page.reading.isVisible()
-    assert w.page.read_button.isVisible()
+    assert w.page.read_button.isVisible() and w.page.read_button.text() == "朗读"
     click(qtbot, w, "choice-yes")
     click(qtbot, w, "read")
     assert "现在的答案是：是" in w.speaker.history[-1]
