@@ -45,9 +45,11 @@ class QuestionPage(BasePage):
         badge: str | None,
         editor: Editor | None = None,
         heading: str | None = None,
+        declarations: list[str] | None = None,
     ) -> None:
         """``editor`` and ``heading`` replace the question's own (the 组 page of a village
-        question asks 第几组 on a page of its own)."""
+        question asks 第几组 on a page of its own); ``declarations`` (the form's 声明) show
+        above a signature pad, so the person signs right under what they declare."""
         q = page.question
         super().__init__(
             heading or q.label,
@@ -63,6 +65,11 @@ class QuestionPage(BasePage):
         if self.deadline_note:
             note, box = frame("note", name="deadline")
             box.addWidget(label(self.deadline_note, "large", name="deadline-text"))
+            self.body.addWidget(note)
+        self.declarations = list(declarations or [])
+        for text in self.declarations:
+            note, box = frame("note", name="declaration")
+            box.addWidget(label(text, "large", name="declaration-text"))
             self.body.addWidget(note)
         source = fill.prefill_label(page.path)
         self.prefill_note = None
@@ -86,7 +93,8 @@ class QuestionPage(BasePage):
         """After the question and hint: the resident's deadline, where the answer came
         from, the choices with their numbers, and the answer shown now (or that none is
         given yet)."""
-        parts = [t for t in (self.deadline_note, self.prefill_note) if t]
+        parts = [*self.declarations]
+        parts += [t for t in (self.deadline_note, self.prefill_note) if t]
         parts += self.editor.spoken_choices()
         if self.editor.__class__ is not Editor:  # a note page has no answer to read
             answer = self.editor.spoken_answer()
