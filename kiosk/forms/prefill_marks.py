@@ -47,6 +47,11 @@ class PrefillMarks:
         mark = self.by_path.get(path)
         return mark["label"] if mark else None
 
+    def put(self, path: str, label: str, origin: str | None = None) -> None:
+        """Mark ``path`` as filled from a record (the household register) by the UI's
+        one-touch suggestion; ``origin`` None: never cleared by an ID number's change."""
+        self.by_path[path] = {"label": label, "from": origin}
+
     def forget(self, path: str) -> None:
         self.by_path.pop(path, None)
 

@@ -322,6 +322,32 @@ def answer(
     )
 
 
+def answer_from_record(
+    ctx: KioskContext,
+    case_id: str,
+    answers: dict[str, Any],
+    source: str,
+    *,
+    actor: str = "resident",
+) -> AnswerResult:
+    """Check and save answers a record gave (``{path: value}``, e.g. an heir's name, ID
+    number and relationship from the household register), each marked as coming from
+    ``source`` (据登记信息（…），请核对) so the screens confirm them as registry facts.
+    All or nothing: an error in one saves none."""
+
+    def change(fill: FormFill) -> list[AnswerProblem]:
+        problems: list[AnswerProblem] = []
+        for path, value in answers.items():
+            problems += fill.set_answer(path, value)
+        if not any(p.is_error for p in problems):
+            for path in answers:
+                fill.marks.put(path, source)
+        return problems
+
+    page = next(iter(answers), None)
+    return _change_draft(ctx, case_id, change, page=page, actor=actor, action="answered")
+
+
 def add_item(
     ctx: KioskContext, case_id: str, repeat: str, *, actor: str = "resident"
 ) -> AnswerResult:

@@ -195,7 +195,7 @@ class YesNoEditor(ChoiceEditor):
 
 
 class Stepper(QWidget):
-    """A number with big 减/加 buttons (and 减十/加十 for years).
+    """A number with big 减/加 buttons (and 减十/加十 for years and days).
 
     It may start empty (``value`` None, shown as 请选择): the first tap shows ``anchor``
     (today's year, month or day), so nothing is chosen for the person by default.
@@ -217,6 +217,7 @@ class Stepper(QWidget):
         self.anchor = anchor if anchor is not None else lo
         self._value = value
         self.on_change: Callable[[], None] | None = None
+        self.on_first: Callable[[], None] | None = None  # the first tap while empty
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(metrics().gap)
@@ -237,6 +238,9 @@ class Stepper(QWidget):
         return button(word, name=f"{name}{step:+d}", on_click=lambda: self._step(step))
 
     def _step(self, step: int) -> None:
+        if self._value is None and self.on_first is not None:
+            self.on_first()
+            return
         self.set(self.anchor if self._value is None else self._value + step)
 
     def set(self, value: int | None) -> None:
@@ -278,11 +282,22 @@ class DateEditor(Editor):
         # The first tap shows today's part: most dates asked (a death, an application) are
         # recent, so few taps remain; nothing is chosen until the person taps.
         self.month = Stepper("month", m, 1, 12, S.MONTH, False, anchor=today.month)
-        self.day = Stepper("day", d, 1, 31, S.DAY, False, anchor=today.day)
+        # 加十/减十 for days too: the 30th from the 20th is one tap, not ten.
+        self.day = Stepper("day", d, 1, 31, S.DAY, True, anchor=today.day)
         for stepper in (self.year, self.month, self.day):
             self.box.addWidget(stepper)
         self.year.on_change = self.month.on_change = self._limit_days
+        for stepper in (self.year, self.month, self.day):
+            stepper.on_first = self._show_today
         self._limit_days()
+
+    def _show_today(self) -> None:
+        """The first tap on an empty date shows today's date whole (year, month and day),
+        to step from: nothing is chosen before a tap, and a recent date (a death, an
+        application) is a few taps away instead of one anchor tap per stepper."""
+        for stepper in (self.year, self.month, self.day):
+            if stepper.value() is None:
+                stepper.set(stepper.anchor)
 
     def spoken_answer(self) -> str | None:
         parts = [

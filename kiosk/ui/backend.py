@@ -232,41 +232,61 @@ class Suggestion:
 
     text: str  # 李桂兰（户主的配偶）
     answers: dict[str, str]  # child question name → value
+    source: str = "户籍登记"  # said as 据登记信息（…），请核对
 
 
 def household_suggestions(ctx: KioskContext, fill: FormFill, repeat: str) -> list[Suggestion]:
     """Members of the subject's household not yet named anywhere in the answers.
 
-    Fills the item's first text question (the name) and its ID-number question; the
-    person still confirms the item and answers the rest."""
+    Fills the item's first text question (the name), its ID-number question and, when the
+    subject is the head of the household (户主), its relationship question from the
+    member's place in the household (户主的配偶 → 配偶). These are registry facts: the
+    person confirms them on the check page and answers the rest of the item."""
     registry = optional("kiosk.services.registry")
     members_of = getattr(registry, "household_members", None)
     q = fill.question(repeat)
     name_q = next((c.name for c in q.children if c.type == "text"), None)
     id_q = next((c.name for c in q.children if c.type == "id_number"), None)
+    rel_q = next((c for c in q.children if c.type == "relationship"), None)
     subject = fill.answers.get(fill.form.subject)
     if members_of is None or not (name_q and id_q and subject):
         return []
     try:
-        members = members_of(ctx, str(subject))
+        members = members_of(ctx, str(subject), include_self=True)
+        found = registry.find_resident(ctx, str(subject))  # type: ignore[union-attr]
     except Exception:
         log.exception("household lookup failed")
         return []
+    source = (found.sources.get("household") if found else None) or Suggestion.source
+    head = any(m.id_number == subject and m.household_role == "head" for m in members)
+    relations = {c.value for c in fill.choices(rel_q)} if rel_q is not None else set()
     known = {str(v) for v in fill.answers.values() if isinstance(v, str)}
     known |= {str(i.get(id_q)) for i in fill.items(repeat)}
-    return [
-        Suggestion(f"{m.name}（{m.role_label}）", {name_q: m.name, id_q: m.id_number})
-        for m in members
-        if m.id_number not in known
-    ]
+    out = []
+    for m in members:
+        if m.id_number in known or m.id_number == subject:
+            continue
+        answers = {name_q: m.name, id_q: m.id_number}
+        if rel_q is not None and head and m.household_role in relations:
+            answers[rel_q.name] = m.household_role  # the head's spouse is the subject's
+        out.append(Suggestion(f"{m.name}（{m.role_label}）", answers, source))
+    return out
 
 
 def add_suggested(
     ctx: KioskContext, case_id: str, repeat: str, suggestion: Suggestion, actor: str
 ) -> DraftView:
-    """Add an item and fill it from the register (the person confirms it page by page)."""
+    """Add an item filled from the register, its answers marked as registry facts (the
+    person confirms them on the check page). A value the form refuses is left out and
+    asked on its page."""
     result = cases.add_item(ctx, case_id, repeat, actor=actor)
     index = len(result.draft.fill.items(repeat)) - 1
-    for name, value in suggestion.answers.items():
-        result = cases.answer(ctx, case_id, f"{repeat}[{index}].{name}", value, actor=actor)
+    answers = {f"{repeat}[{index}].{k}": v for k, v in suggestion.answers.items()}
+    done = cases.answer_from_record(ctx, case_id, answers, suggestion.source, actor=actor)
+    if not any(p.is_error for p in done.problems):
+        return done.draft
+    for path, value in answers.items():  # one refused value: the others still count
+        one = cases.answer_from_record(ctx, case_id, {path: value}, suggestion.source, actor=actor)
+        if not any(p.is_error for p in one.problems):
+            result = one
     return result.draft

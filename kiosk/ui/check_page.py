@@ -1,4 +1,8 @@
-"""Check answers: every answer in words with 修改 beside it, then 确认提交."""
+"""Check answers: every answer in words with 修改 beside it, then 确认提交.
+
+What a register filled (registry facts: the ID card, the registry, the household register)
+was not asked page by page: it shows here in one box per section or heir, with the
+source and one 修改 for the box (issue 15, time on task)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from kiosk.forms.engine import SummaryRow
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QHBoxLayout, QVBoxLayout
+from kiosk.ui.qt import QFrame, QHBoxLayout, QVBoxLayout
 
 
 class CheckPage(BasePage):
@@ -26,6 +30,8 @@ class CheckPage(BasePage):
         badge: str | None,
         plan: list[str] | None = None,
         next_text: str = S.SUBMIT,
+        facts: list[list[SummaryRow]] | None = None,
+        on_edit_group: Callable[[list[str]], None] | None = None,
     ) -> None:
         super().__init__(S.CHECK_HEADING, S.CHECK_HINT, name="check", on_read=on_read, badge=badge)
         self.set_section(title)
@@ -36,12 +42,22 @@ class CheckPage(BasePage):
             for text in self.plan:
                 layout.addWidget(label(f"• {text}", "large"))
             self.body.addWidget(box)
+        groups = {g[0].path: g for g in facts or []}
+        in_groups = {r.path for g in facts or [] for r in g}
         section: str | None = None
         for row in rows:
+            if row.path in in_groups and row.path not in groups:
+                continue  # shown in its group's box
             heading = " ".join(p for p in (row.section, row.item_title) if p)
             if heading and heading != section:
                 section = heading
                 self.body.addWidget(label(heading, "heading"))
+            if row.path in groups:
+                group = groups[row.path]
+                paths = [r.path for r in group]
+                edit = on_edit_group or (lambda ps: on_edit(ps[0]))
+                self.body.addWidget(_fact_box(group, partial(edit, paths)))
+                continue
             box, layout = frame("panel", name=f"row-{row.path}")
             line = QHBoxLayout()
             texts = QVBoxLayout()
@@ -65,3 +81,21 @@ class CheckPage(BasePage):
 
     def extra_spoken(self) -> list[str]:
         return [S.FORMS_IN_EVENT, *self.plan] if self.plan else []
+
+
+def _fact_box(group: list[SummaryRow], on_edit: Callable[[], None]) -> QFrame:
+    """Registry facts of one section or item: 据登记信息（来源），请核对, each fact on a line
+    (label：answer), one 修改 that walks through them."""
+    box, layout = frame("panel", name=f"facts-{group[0].path}")
+    line = QHBoxLayout()
+    texts = QVBoxLayout()
+    sources = sorted({r.source for r in group if r.source})
+    texts.addWidget(label(S.PREFILLED.format(source="、".join(sources)), "hint"))
+    for row in group:
+        texts.addWidget(label(f"{row.label}　{row.display}", "large", name="fact"))
+    line.addLayout(texts, 1)
+    line.addWidget(
+        button(S.EDIT, "fa5s.edit", name=f"edit-group-{group[0].path}", on_click=on_edit)
+    )
+    layout.addLayout(line)
+    return box

@@ -8,7 +8,9 @@ the list page goes past all the items. Everything else is the engine's own order
 
 from __future__ import annotations
 
-from kiosk.forms.engine import FormFill, Page
+from collections.abc import Callable
+
+from kiosk.forms.engine import FormFill, Page, SummaryRow
 from kiosk.forms.paths import format_path, is_within
 from kiosk.forms.schema import Question
 
@@ -17,8 +19,40 @@ def _index(pages: list[Page], path: str) -> int | None:
     return next((i for i, p in enumerate(pages) if p.path == path), None)
 
 
+FACT_TYPES_NEVER = frozenset({"repeat", "group", "note", "signature", "calculate"})
+
+
+def is_registry_fact(fill: FormFill, page: Page) -> bool:
+    """Whether ``page`` only confirms what a register already says: its answer was prefilled
+    (from the ID card, the registry or the household register: it has a prefill mark), is
+    not empty and passes its checks. Such pages are not asked one by one; the check page
+    shows them grouped, with one 修改 per group (issue 15, time on task)."""
+    if page.question.type in FACT_TYPES_NEVER or fill.prefill_label(page.path) is None:
+        return False
+    value = fill.value(page.path)
+    if value is None or value == "" or value == []:
+        return False
+    return not any(p.is_error for p in fill.check_page(page.path))
+
+
+def _skip_facts(fill: FormFill, path: str | None, step: Callable[[str], str | None]) -> str | None:
+    pages = {p.path: p for p in fill.pages()}
+    seen: set[str] = set()
+    while path is not None and path in pages and is_registry_fact(fill, pages[path]):
+        if path in seen:  # never loops: a safety net for odd orders
+            return path
+        seen.add(path)
+        path = step(path)
+    return path
+
+
 def next_path(fill: FormFill, current: str | None) -> str | None:
-    """The page after ``current``; None when the questions are done (check answers next)."""
+    """The page after ``current`` that asks something (registry facts are confirmed on the
+    check page); None when the questions are done (check answers next)."""
+    return _skip_facts(fill, _next_path(fill, current), lambda p: _next_path(fill, p))
+
+
+def _next_path(fill: FormFill, current: str | None) -> str | None:
     pages = fill.pages()
     if current is None:
         return pages[0].path if pages else None
@@ -47,7 +81,11 @@ def _same_item(page: Page, other: Page) -> bool:
 
 
 def previous_path(fill: FormFill, current: str) -> str | None:
-    """The page before ``current``; None on the first page."""
+    """The page before ``current`` that asks something; None on the first page."""
+    return _skip_facts(fill, _previous_path(fill, current), lambda p: _previous_path(fill, p))
+
+
+def _previous_path(fill: FormFill, current: str) -> str | None:
     pages = fill.pages()
     i = _index(pages, current)
     if i is None or i == 0:
@@ -80,12 +118,44 @@ def final_paths(fill: FormFill) -> list[str]:
     return [p.path for p in tail]
 
 
-def first_item_path(fill: FormFill, repeat: str, index: int) -> str | None:
-    """The first question page of item ``index`` of ``repeat``."""
+def sign_paths(fill: FormFill) -> tuple[list[str], list[str]]:
+    """The final pages split: (the declarations' labels, shown on the signature page; the
+    pages still shown after the check page: the signature). A declaration is read, not
+    answered: on its own page it cost a tap and a screen (issue 15, time on task)."""
+    finals = set(final_paths(fill))
+    notes: list[str] = []
+    shown: list[str] = []
+    for page in fill.pages():
+        if page.path not in finals:
+            continue
+        if page.question.type == "note" and not shown:
+            notes.append(page.question.label)
+        else:
+            shown.append(page.path)
+    return notes, shown
+
+
+def first_item_path(fill: FormFill, repeat: str, index: int, *, asks: bool = False) -> str | None:
+    """The first question page of item ``index`` of ``repeat``; with ``asks``, the first
+    that is not a registry fact (None when the register filled the whole item)."""
     for page in fill.pages():
         if page.repeat == repeat and page.index == index:
+            if asks and is_registry_fact(fill, page):
+                continue
             return page.path
     return None
+
+
+def fact_groups(fill: FormFill, rows: list[SummaryRow]) -> list[list[SummaryRow]]:
+    """Registry-fact rows of the check page in groups, one per section or repeat item
+    (去世的老人; 第1位继承人), in page order; each group is confirmed or changed (修改) as one."""
+    pages = {p.path: p for p in fill.pages()}
+    groups: dict[tuple[str | None, str | None], list[SummaryRow]] = {}
+    for row in rows:
+        page = pages.get(row.path)
+        if page is not None and is_registry_fact(fill, page):
+            groups.setdefault((row.section, row.item_title), []).append(row)
+    return list(groups.values())
 
 
 def _top_names(fill: FormFill) -> dict[str, int]:

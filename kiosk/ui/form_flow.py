@@ -204,6 +204,9 @@ class FormFlow:
                 ),
             )
         else:
+            notes, signed = flow.sign_paths(fill)
+            if session.checked and signed and path == signed[0]:
+                common["declarations"] = notes  # 声明 above the signature pad
             question = QuestionPage(
                 on_next=lambda v: self._answer(page, v),
                 read_deadline=self._read_deadline,
@@ -309,7 +312,16 @@ class FormFlow:
         if errors:
             self.w.say_errors(errors)
             return
-        if self.w.session.back_to_check and page.repeat is None:
+        session = self.w.session
+        if session.back_to_check and session.edit_queue:
+            following = session.edit_queue.pop(0)
+            if not following:
+                self.show_check()
+                return
+            self.go(following)
+            session.back_to_check = True
+            return
+        if session.back_to_check and page.repeat is None:
             self.show_check()
             return
         self.go(flow.next_path(fill, page.path))
@@ -321,7 +333,8 @@ class FormFlow:
             self.show_check()
             return
         finals = flow.final_paths(self.draft.fill)
-        if finals and current == finals[0]:  # from the declaration back to the check page
+        signed = flow.sign_paths(self.draft.fill)[1]
+        if finals and current in (finals[0], *signed[:1]):  # the signature: back to check
             session.checked = False
             self.show_check()
             return
@@ -343,7 +356,8 @@ class FormFlow:
     def _added(self, page: Page, result: AnswerResult) -> None:
         self.w.session.draft = result.draft
         items = result.draft.fill.items(page.path)
-        self.go(flow.first_item_path(result.draft.fill, page.path, len(items) - 1) or page.path)
+        fill = result.draft.fill
+        self.go(flow.first_item_path(fill, page.path, len(items) - 1, asks=True) or page.path)
 
     def _add_suggested(self, page: Page, suggestion: backend.Suggestion) -> None:
         case_id, actor = self.draft.case.id, self.w.session.actor
@@ -379,6 +393,7 @@ class FormFlow:
     def show_check(self) -> None:
         session = self.w.session
         session.back_to_check = False
+        session.edit_queue = []
         session.checked = False
         session.page = None
         case_id = self.draft.case.id
@@ -390,11 +405,14 @@ class FormFlow:
     def _show_check(self, plan: list[str]) -> None:
         fill = self.draft.fill
         finals = flow.final_paths(fill)
+        rows = [r for r in fill.summary() if r.path not in finals]
         self.w.show_page(
             CheckPage(
                 title=fill.form.title,
-                rows=[r for r in fill.summary() if r.path not in finals],
+                rows=rows,
+                facts=flow.fact_groups(fill, rows),
                 on_edit=self._change,
+                on_edit_group=self._change_group,
                 on_submit=self._checked if finals else self.submit,
                 next_text=S.CHECK_CONFIRM if finals else S.SUBMIT,
                 on_back=self._back_from_check,
@@ -416,7 +434,7 @@ class FormFlow:
             self.w.say_errors(errors)
             return
         self.w.session.checked = True
-        self.go(flow.final_paths(self.draft.fill)[0])
+        self.go(flow.sign_paths(self.draft.fill)[1][0])  # declarations on the signature page
 
     def _back_from_check(self) -> None:
         fill = self.draft.fill
@@ -428,6 +446,12 @@ class FormFlow:
     def _change(self, path: str) -> None:
         self.go(path)
         self.w.session.back_to_check = True
+
+    def _change_group(self, paths: list[str]) -> None:
+        """修改 on a box of registry facts: each of its questions in turn, then the check
+        page again."""
+        self._change(paths[0])
+        self.w.session.edit_queue = [*paths[1:], ""]  # "": back to the check page
 
     def submit(self) -> None:
         session = self.w.session

@@ -468,16 +468,19 @@ class MainWindow(QMainWindow):
     def show_life_events(self) -> None:
         from kiosk.ui import backend
 
-        self.op(
-            lambda: backend.bundle_offers(self.ctx),
-            lambda offers: self._choices(
+        def shown(offers: list[Offer]) -> None:
+            if len(offers) == 1:  # one life event: no choice to make, its materials at once
+                self.show_materials(offers[0], self.go_home)
+                return
+            self._choices(
                 offers,
                 S.LIFE_EVENTS_HEADING,
                 S.LIFE_EVENTS_HINT,
                 "life-events",
                 self.show_life_events,
-            ),
-        )
+            )
+
+        self.op(lambda: backend.bundle_offers(self.ctx), shown)
 
     def _choices(
         self, offers: list[Offer], heading: str, hint: str, name: str, again: Callable[[], None]

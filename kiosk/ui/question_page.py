@@ -53,10 +53,13 @@ class QuestionPage(BasePage):
         editor: Editor | None = None,
         heading: str | None = None,
         read_deadline: Callable[[], bool] | None = None,
+        declarations: list[str] | None = None,
     ) -> None:
         """``editor`` and ``heading`` replace the question's own (the 组 page of a village
         question asks 第几组 on a page of its own). ``read_deadline()`` says whether 朗读
-        reads the deadline this time (once per form, not on every page); None: always."""
+        reads the deadline this time (once per form, not on every page); None: always.
+        ``declarations`` (the form's 声明) show above a signature pad, so the person signs
+        right under what they declare."""
         q = page.question
         super().__init__(
             heading or q.label,
@@ -73,6 +76,11 @@ class QuestionPage(BasePage):
         if self.deadline_note:
             note, box = frame("note", name="deadline")
             box.addWidget(label(self.deadline_note, "large", name="deadline-text"))
+            self.body.addWidget(note)
+        self.declarations = list(declarations or [])
+        for text in self.declarations:
+            note, box = frame("note", name="declaration")
+            box.addWidget(label(text, "large", name="declaration-text"))
             self.body.addWidget(note)
         source = fill.prefill_label(page.path)
         self.prefill_note = None
@@ -117,7 +125,8 @@ class QuestionPage(BasePage):
         deadline = self.deadline_note
         if deadline and self._read_deadline is not None and not self._read_deadline():
             deadline = None
-        parts = [t for t in (deadline, self.prefill_note) if t]
+        parts = [*self.declarations]
+        parts += [t for t in (deadline, self.prefill_note) if t]
         parts += self.editor.spoken_choices()
         if self.editor.__class__ is not Editor:  # a note page has no answer to read
             answer = self.editor.spoken_answer()

@@ -31,6 +31,7 @@ class Session:
     bundle_id: str | None = None
     page: str | None = None  # the question page on screen
     back_to_check: bool = False  # 修改 from the check page returns there
+    edit_queue: list[str] = field(default_factory=list)  # a fact box's questions still to show
     checked: bool = False  # answers confirmed on the check page: declaration and signing next
     duplicates_shown: frozenset[str] = frozenset()  # case numbers already warned about
     done: list[CaseSummary] = field(default_factory=list)
@@ -70,6 +71,7 @@ class Session:
         self.bundle_id = None
         self.page = None
         self.back_to_check = False
+        self.edit_queue = []
         self.checked = False
         self.duplicates_shown = frozenset()
         self.done = []

@@ -189,11 +189,15 @@ def test_prefilled_answers_say_where_they_came_from(qtbot: QtBot, window: MainWi
     start_death_benefit(qtbot, w)
     answer(qtbot, w, example()["deceased_id"])
     answer(qtbot, w, "张德明")
+    # Sex and birth date come from the ID number itself: registry facts, not asked one
+    # page each; the check page shows them in one box with one 修改 that walks them.
+    assert w.session.page == "deceased_village"
+    w.form.show_check()
+    settle(qtbot, w)
+    click(qtbot, w, "edit-group-deceased_sex")
     assert w.session.page == "deceased_sex"
-    note = w.page.findChild(QLabel)
     texts = [lbl.text() for lbl in w.page.findChildren(QLabel)]
     assert any(t.startswith("据登记信息（身份证号码）") for t in texts), texts
-    assert note is not None
     assert find(w, "choice-male").isChecked()
 
 

@@ -27,11 +27,13 @@ def test_check_comes_before_declaration_and_signature(qtbot: QtBot, window: Main
     assert w.page.next_button.text() == "确认无误"
     assert not list_cases(w.ctx, states=["finalized"])
     click(qtbot, w, "next")
-    assert w.session.page == "declaration"  # the declaration after checking
+    # The declaration after checking, above the signature pad: signed under what it says.
+    assert w.session.page == "applicant_signature"
+    declared = [lbl.text() for lbl in w.page.findChildren(QLabel, "declaration-text")]
+    assert declared and declared[0].startswith("我保证"), declared
     click(qtbot, w, "back")
     assert w.page.page_name == "check"  # 上一步 from it: the check page again
     click(qtbot, w, "next")
-    answer(qtbot, w, None)
     assert w.session.page == "applicant_signature"
     assert w.page.next_button.text() == "确认提交"
     answer(qtbot, w, "sign")

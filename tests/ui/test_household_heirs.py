@@ -35,6 +35,12 @@ def test_household_members_are_offered_as_heirs(qtbot: QtBot, window: MainWindow
     assert not any("张秀英" in t for t in offered)  # the applicant is not offered again
     index = next(i for i, t in enumerate(offered) if "李桂兰" in t)
     click(qtbot, w, f"suggest-{index}")
-    assert w.session.page == "heirs[0].heir_name"
+    # Name, ID number and relationship (户主的配偶: the deceased is the head) are registry
+    # facts: the first page asked is whether she agrees.
+    assert w.session.page == "heirs[0].heir_agrees"
+    heir = w.session.draft.fill.answers["heirs"][0]
+    assert heir["heir_id"] == "500225194512110049" and heir["heir_name"] == "李桂兰"
+    assert heir["heir_relationship"] == "spouse"
+    assert w.session.draft.fill.prefill_label("heirs[0].heir_name")
+    w.form._change_group(["heirs[0].heir_name", "heirs[0].heir_id"])
     assert w.page.findChild(QLineEdit, "answer").text() == "李桂兰"
-    assert w.session.draft.fill.answers["heirs"][0]["heir_id"] == "500225194512110049"

@@ -124,11 +124,13 @@ def test_dates_start_empty_and_are_real(qtbot: QtBot, window: MainWindow) -> Non
     assert editor.day.shown.text() == "请选择"
     click(qtbot, w, "next")
     assert w.session.page == "death_date" and errors(w)  # still to be answered
-    qtbot.mouseClick(find(w, "year+1"), Qt.MouseButton.LeftButton)  # shows this year
+    qtbot.mouseClick(find(w, "month+1"), Qt.MouseButton.LeftButton)  # shows today whole
     assert editor.year.value() == w.ctx.today().year
-    qtbot.mouseClick(find(w, "month+1"), Qt.MouseButton.LeftButton)  # shows this month
     assert editor.month.value() == w.ctx.today().month == 11
-    for _ in range(40):
+    assert editor.day.value() == w.ctx.today().day
+    qtbot.mouseClick(find(w, "day+10"), Qt.MouseButton.LeftButton)  # 加十 for days too
+    assert editor.day.value() == 30
+    for _ in range(4):
         qtbot.mouseClick(find(w, "day+1"), Qt.MouseButton.LeftButton)
     assert editor.day.value() == 30  # no 11月31日
     editor.year.set(2023)

@@ -69,7 +69,8 @@ def step_to(qtbot: QtBot, w: MainWindow, stepper: Stepper, name: str, target: in
         qtbot.mouseClick(find(w, f"{name}+1"), Qt.MouseButton.LeftButton)
     while stepper.value() != target:
         diff = target - stepper.value()
-        step = 10 if abs(diff) >= 10 and name == "year" else 1
+        tens = [b for b in w.page.findChildren(QPushButton, f"{name}+10") if b.isVisible()]
+        step = 10 if abs(diff) >= 10 and tens else 1
         button = f"{name}{(step if diff > 0 else -step):+d}"
         qtbot.mouseClick(find(w, button), Qt.MouseButton.LeftButton)
 
