@@ -1,4 +1,4 @@
-"""Tables of the desk console (migrations s0002_i17, s0004_i17, s0007_i15), on the town
+"""Tables of the desk console (migrations s0002_i17, s0004_i17, s0008_i15), on the town
 server's own ``Base``.
 
 Staff accounts, their login sessions, the console's audit trail, materials received,
@@ -116,7 +116,7 @@ class Rating(Base):
     device_id: Mapped[str] = mapped_column(String(36), index=True)
     score: Mapped[int] = mapped_column(Integer)  # 1 非常不满意 … 5 非常满意
     comment: Mapped[str | None] = mapped_column(String(200))
-    # Why, for the lower two: a code of kiosk.domain.satisfaction.REASONS (s0007_i15).
+    # Why, for the lower two: a code of kiosk.domain.satisfaction.REASONS (s0008_i15).
     reason: Mapped[str | None] = mapped_column(String(20))
     rated_at: Mapped[datetime] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,15 +1,15 @@
 """outbox: the 好差评 of a sent case, acknowledged or refused by the town server
 
-Revision ID: 0008_i15b
-Revises: 0007_i18
+Revision ID: 0009_i15b
+Revises: 0008_i16
 Create Date: 2026-11-30 10:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_i15b"
-down_revision = "0007_i18"
+revision = "0009_i15b"
+down_revision = "0008_i16"
 branch_labels = None
 depends_on = None
 

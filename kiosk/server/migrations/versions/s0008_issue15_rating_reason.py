@@ -1,15 +1,15 @@
 """desk_ratings: the reason code of a low 好差评, and an index for counts by day
 
-Revision ID: s0007_i15
-Revises: s0006_i18
+Revision ID: s0008_i15
+Revises: s0007_i16
 Create Date: 2026-11-30 10:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "s0007_i15"
-down_revision = "s0006_i18"
+revision = "s0008_i15"
+down_revision = "s0007_i16"
 branch_labels = None
 depends_on = None
 
