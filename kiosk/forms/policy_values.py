@@ -3,8 +3,8 @@
 A policy file is data typed by hand; a wrong type would reach residents as a wrong
 deadline or amount. Each unit says what its value holds:
 
-- ``周岁``, ``天``, ``个工作日``, ``年``, ``个月``: a whole number, 0 or more (an age, a
-  deadline in days); ``年`` may instead be a table (cohort rows, see below);
+- ``周岁``, ``天``, ``个工作日``, ``年``, ``个月``, ``级``: a whole number, 0 or more (an age, a
+  deadline in days, a 残疾等级); ``年`` may instead be a table (cohort rows, see below);
 - ``元``: an amount of money, 0 or more, at most two decimals (分), as a YAML number;
 - ``电话``: a phone number as text: digits, optionally a ``-`` after the area code,
   3 to 20 characters (12345, 023-43721234);
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-WHOLE_UNITS = frozenset({"周岁", "天", "个工作日", "年", "个月"})
+WHOLE_UNITS = frozenset({"周岁", "天", "个工作日", "年", "个月", "级"})  # 级: 残疾等级
 MONEY_UNITS = frozenset({"元"})
 PHONE_UNITS = frozenset({"电话"})
 TEXT_UNITS = frozenset({"名称", "文字"})

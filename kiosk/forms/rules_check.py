@@ -16,9 +16,13 @@ from kiosk.forms.loader import FormIssue
 from kiosk.forms.policy_values import PHONE
 from kiosk.forms.schema import FormDefinition
 
-# A document number (国发〔2014〕8号, 国务院令第649号, 主席令第三十五号), an adoption
-# record for laws without one (1958年全国人大常委会通过), or 待核实 while it is checked.
-DOCUMENT_NUMBER = re.compile(r"(〔\d{4}〕|\[\d{4}\]).*号|第.+号|\d{4}年.*(通过|公布|施行)|^待核实$")
+# A document number (国发〔2014〕8号, 国务院令第649号, 主席令第三十五号), a national
+# standard (GB/T 26341-2010), an adoption record for texts without a number
+# (1958年全国人大常委会通过, 2025年中共中央办公厅、国务院办公厅印发), or 待核实.
+DOCUMENT_NUMBER = re.compile(
+    r"(〔\d{4}〕|\[\d{4}\]).*号|第.+号|^GB(/T)? ?\d+(\.\d+)?-\d{4}$"
+    r"|\d{4}年.*(通过|公布|施行|印发)|^待核实$"
+)
 DAY_UNITS = frozenset({"天", "个工作日", "个月"})
 UNRESOLVED = "${policy:"
 
