@@ -1,13 +1,19 @@
-"""The home screen's 一件事 list shows the life events of issue 16.4 beside 家人去世, and
-one opens through its materials page (with its forms' deadlines) into its first question."""
+"""The home screen's 一件事 list shows the life events of issue 16.4 beside 家人去世; one
+opens through its materials page (with its forms' deadlines), and each walks on the screens
+from its example to one finalized case per form that applies."""
 
 from __future__ import annotations
 
-from pytestqt.qtbot import QtBot
-from test_death_benefit_flow import identify
-from ui_driver import agree, click, find
+import json
 
+import pytest
+from pytestqt.qtbot import QtBot
+from test_death_benefit_flow import fill_all, identify
+from ui_driver import agree, click, confirm_and_sign, errors, find
+
+from kiosk.forms.examples import example_path
 from kiosk.registry.demo import HE_LI
+from kiosk.services.cases import list_cases
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.qt import QLabel
 
@@ -35,3 +41,27 @@ def test_the_new_life_events_are_listed_and_one_opens(qtbot: QtBot, window: Main
     assert w.session.draft is not None
     assert w.session.draft.case.form_id == "bundle.newborn"
     assert w.session.page == "applicant_id"
+
+
+@pytest.mark.parametrize(
+    ("bundle_id", "cases"),
+    [("turning_60", 3), ("family_hardship", 3), ("disability_services", 2), ("newborn", 4)],
+)
+def test_each_new_life_event_walks_to_its_cases(
+    qtbot: QtBot, window: MainWindow, bundle_id: str, cases: int
+) -> None:
+    """The shipped example answered page by page on the screens, checked, signed once,
+    and finalized: one case number per form that applies on the done page."""
+    w = window
+    composed = w.ctx.catalogue.get(f"bundle.{bundle_id}")
+    data = json.loads(example_path(composed).read_text("utf-8"))
+    click(qtbot, w, "tile-life_events")
+    identify(qtbot, w, data["applicant_id"])
+    click(qtbot, w, f"offer-{bundle_id}")
+    click(qtbot, w, "next")
+    agree(qtbot, w)
+    fill_all(qtbot, w, data)
+    confirm_and_sign(qtbot, w)
+    assert w.page.page_name == "done", errors(w)
+    numbers = [lbl.text() for lbl in w.page.findChildren(QLabel, "case-number")]
+    assert len(numbers) == cases == len(list_cases(w.ctx, states=["finalized"]))
