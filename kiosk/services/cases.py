@@ -231,6 +231,10 @@ def _editable(uow: UnitOfWork, case_id: str) -> CaseRow:
     return row
 
 
+# What a resident is told when a draft moved to a newer form version (and its rules).
+MIGRATED_NOTICE = "规定有更新：这张表已换成新的版本，标出的答案请再核对一下。"
+
+
 def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
     """A draft ready to go on filling, migrated to the form's newest version when a rule
     leads there; then its first answer that no longer fits is where filling resumes."""
@@ -268,7 +272,10 @@ def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
             )
         _save_fill(uow.cases, row, fill)
         uow.commit()
-        return DraftView(summary_of(ctx, row), fill, row.current_page, _duplicates(ctx, uow, row))
+        notice = MIGRATED_NOTICE if migrated else None
+        return DraftView(
+            summary_of(ctx, row), fill, row.current_page, _duplicates(ctx, uow, row), notice
+        )
 
 
 def _version_or_none(ctx: KioskContext, form_id: str, version: int) -> FormDefinition | None:

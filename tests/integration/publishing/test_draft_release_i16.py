@@ -20,7 +20,7 @@ from kiosk.forms.catalogue import DEFINITIONS_DIR
 from kiosk.forms.examples import example_answers
 from kiosk.forms.publish import build_release
 from kiosk.services.bundles import start_bundle
-from kiosk.services.cases import fill_case, load_draft, start_case
+from kiosk.services.cases import MIGRATED_NOTICE, fill_case, load_draft, start_case
 from kiosk.services.context import KioskContext, open_kiosk
 from kiosk.services.packets import packet_of
 from kiosk.services.published import install_release, refresh_catalogue
@@ -33,6 +33,10 @@ def folder_with(tmp_path: Path, name: str, version: int) -> Path:
     policy = folder / "policy.yaml"
     text = policy.read_text("utf-8").replace("version: 1", f"version: {version}")
     policy.write_text(re.sub(r"(?m)^effective: .*$", "effective: 2026-01-01", text), "utf-8")
+    if version == 3:  # release 2 also brings disability_card v2, reached from v1
+        v1 = (folder / "disability_card.v1.yaml").read_text("utf-8")
+        v2 = re.sub(r"(?m)^version: 1$", "version: 2", v1) + "\nmigrations:\n  - from_version: 1\n"
+        (folder / "disability_card.v2.yaml").write_text(v2, "utf-8")
     return folder
 
 
@@ -71,10 +75,19 @@ def test_drafts_keep_their_release_and_cases_sign_it(ctx: KioskContext) -> None:
     assert ctx.catalogue.policy.version == 2  # release 1 in force
     form_draft = start_case(ctx, "welfare_stop")
     bundle_draft = start_bundle(ctx, "death_in_family")
+    moving = start_case(ctx, "disability_card")
     switch_to_release_2(ctx)
 
-    assert load_draft(ctx, form_draft.case.id).fill.form.policy.version == 2
+    kept = load_draft(ctx, form_draft.case.id)
+    assert kept.fill.form.policy.version == 2 and kept.notice is None
     assert load_draft(ctx, bundle_draft.case.id).fill.form.policy.version == 2
+    # A newer form version its draft migrates to: the newer release, said to the resident.
+    moved = load_draft(ctx, moving.case.id)
+    assert (moved.fill.form.version, moved.fill.form.policy.version) == (2, 3)
+    assert moved.notice == MIGRATED_NOTICE
+    with ctx.store.unit_of_work() as uow:
+        row = uow.cases.get(moving.case.id)
+        assert row is not None and row.release == 2
     assert start_case(ctx, "welfare_stop").fill.form.policy.version == 3
 
     made = fill_case(
