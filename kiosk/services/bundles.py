@@ -30,6 +30,7 @@ from kiosk.services.consent import Consent
 from kiosk.services.context import KioskContext
 from kiosk.services.duplicates import override_reason
 from kiosk.services.identity_proof import prefill_for
+from kiosk.services.release_catalogue import catalogue_of_release
 from kiosk.services.views import CaseSummary, DraftView
 from kiosk.store.models import CaseRow
 from kiosk.store.repositories import PersonalData
@@ -109,15 +110,19 @@ def start_bundle(
     )
 
 
-def _bundle_of(ctx: KioskContext, form_id: str, version: int) -> BundleDefinition:
+def _bundle_of(
+    ctx: KioskContext, form_id: str, version: int, release: int | None = None
+) -> BundleDefinition:
+    """The bundle as of the release its intake was started under (issue 16)."""
     if not form_id.startswith(BUNDLE_FORM_PREFIX):
         raise CaseError(f"form {form_id} is not a life-event bundle")
-    return ctx.catalogue.bundle(form_id.removeprefix(BUNDLE_FORM_PREFIX), version)
+    catalogue = catalogue_of_release(ctx, release)
+    return catalogue.bundle(form_id.removeprefix(BUNDLE_FORM_PREFIX), version)
 
 
 def _composed_fill(ctx: KioskContext, row: CaseRow, data: PersonalData) -> FormFill:
     return FormFill(
-        ctx.catalogue.get(row.form_id, row.form_version),
+        catalogue_of_release(ctx, row.release).get(row.form_id, row.form_version),
         ctx.catalogue.lists,
         today=ctx.today(),
         answers=data.answers,
@@ -167,7 +172,7 @@ def bundle_plan(ctx: KioskContext, case_id: str) -> BundlePlan:
     """The plan for a bundle draft, on its answers so far."""
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.require(case_id)
-        bundle = _bundle_of(ctx, row.form_id, row.form_version)
+        bundle = _bundle_of(ctx, row.form_id, row.form_version, row.release)
         fill = _composed_fill(ctx, row, uow.cases.read_personal(row))
     return plan_for(ctx, bundle, fill)
 
@@ -212,6 +217,8 @@ def _create_cases(
                     consent=Consent.from_json(intake.consent) if intake else consent,
                     duplicate_reason=override_reason(intake) if intake else duplicate_reason,
                     block_duplicates=True,
+                    # Its forms and policy as of the release the intake was started under.
+                    release=intake.release if intake else None,
                 )
             )
         except InvalidAnswers as exc:
@@ -246,7 +253,7 @@ def finalize_bundle(
         row = uow.cases.require(case_id)
         if row.state not in EDITABLE_STATES:
             raise CaseError(f"case {row.number} is {row.state}; it was already finalized")
-        bundle = _bundle_of(ctx, row.form_id, row.form_version)
+        bundle = _bundle_of(ctx, row.form_id, row.form_version, row.release)
         fill = _composed_fill(ctx, row, uow.cases.read_personal(row))
         cases = _create_cases(
             ctx,

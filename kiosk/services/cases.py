@@ -139,6 +139,7 @@ def _new_row(
     volunteer_id: str | None,
     bundle_id: str | None,
     case_id: str | None = None,
+    release: int | None = None,
 ) -> CaseRow:
     check_volunteer_id(volunteer_id)
     device_no = uow.meta.get(DEVICE_NO_KEY)
@@ -156,7 +157,7 @@ def _new_row(
         created_at=kiosk_utcnow(ctx),
         updated_at=kiosk_utcnow(ctx),
         # Finished under this release and its policy, whatever comes later (issue 16).
-        release=current_release(ctx.catalogue),
+        release=current_release(ctx.catalogue) if release is None else release,
     )
     uow.cases.add(row)
     return row
@@ -230,6 +231,10 @@ def _editable(uow: UnitOfWork, case_id: str) -> CaseRow:
     return row
 
 
+# What a resident is told when a draft moved to a newer form version (and its rules).
+MIGRATED_NOTICE = "规定有更新：这张表已换成新的版本，标出的答案请再核对一下。"
+
+
 def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
     """A draft ready to go on filling, migrated to the form's newest version when a rule
     leads there; then its first answer that no longer fits is where filling resumes."""
@@ -267,7 +272,10 @@ def load_draft(ctx: KioskContext, case_id: str) -> DraftView:
             )
         _save_fill(uow.cases, row, fill)
         uow.commit()
-        return DraftView(summary_of(ctx, row), fill, row.current_page, _duplicates(ctx, uow, row))
+        notice = MIGRATED_NOTICE if migrated else None
+        return DraftView(
+            summary_of(ctx, row), fill, row.current_page, _duplicates(ctx, uow, row), notice
+        )
 
 
 def _version_or_none(ctx: KioskContext, form_id: str, version: int) -> FormDefinition | None:
@@ -488,6 +496,7 @@ def fill_case(
     consent: Consent | None = None,
     proof: str | None = None,
     block_duplicates: bool = False,
+    release: int | None = None,
 ) -> CaseSummary:
     """Create a finalized case from a whole answers document, or raise InvalidAnswers.
 
@@ -501,13 +510,15 @@ def fill_case(
     DuplicateClaim unless ``duplicate_reason`` says why (audited); without (old callers
     only: ``kiosk fill`` blocks too) it is noted in the case's audit trail. The
     ``case_id`` check comes first: a retry of a saved case is CaseExists, not a duplicate.
+    ``release``: the published release whose forms and policy apply (a bundle intake's;
+    kiosk.services.release_catalogue); default the one in use.
     """
-    form = ctx.catalogue.get(form_id, form_version)
+    form = catalogue_of_release(ctx, release).get(form_id, form_version)
     if case_id is not None:
         case_id = canonical_case_id(case_id)
     fill = checked_fill(ctx, form, answers, resident_id=resident_id)
     who = actor or actor_for(volunteer_id, "cli")
-    extra = _Extra(duplicate_reason, consent, proof, block_duplicates)
+    extra = _Extra(duplicate_reason, consent, proof, block_duplicates, release)
     if uow is not None:
         return _create_final(ctx, uow, form, fill, volunteer_id, bundle_id, who, extra, case_id)
     with ctx.store.unit_of_work() as own:
@@ -585,7 +596,15 @@ def _create_final(
             final = fill.final_answers()
             same = existing.content_hash == content_hash(form.id, form.version, final)
             raise CaseExists(summary_of(ctx, existing), same)
-    row = _new_row(ctx, uow, form, volunteer_id=volunteer_id, bundle_id=bundle_id, case_id=case_id)
+    row = _new_row(
+        ctx,
+        uow,
+        form,
+        volunteer_id=volunteer_id,
+        bundle_id=bundle_id,
+        case_id=case_id,
+        release=extra.release,
+    )
     row.identity_proof = extra.proof
     uow.cases.audit(row, actor=actor, action="created", detail=f"{form.id} v{form.version}")
     if extra.consent is not None:
@@ -605,6 +624,7 @@ class _Extra:
     consent: Consent | None = None
     proof: str | None = None
     block_duplicates: bool = False
+    release: int | None = None  # None: the release in use
 
 
 # Re-exported: the read-only queries and the duplicate-claim operations live in their own

@@ -119,6 +119,10 @@ def install_release(ctx: KioskContext, body: Any) -> Verified | None:
         if not pinned:
             raise ValueError(NO_KEY)
         verified = verify_release(body, pinned)
+        if not verified.accepted:
+            # Not one file signed by our server: a forgery (or noise), not a release whose
+            # number should count; refused whole so its number is not recorded.
+            raise ValueError("no file of the release is signed by this kiosk's town server")
         installed = _installed_digest(ctx.data_root, verified.release)
         if installed == _digest(body):
             return None

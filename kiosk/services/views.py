@@ -85,6 +85,9 @@ class DraftView:
     current_page: str | None
     # Other cases of the same form about the same subject (a possible duplicate claim).
     duplicates: list[CaseSummary] = field(default_factory=list)
+    # Said to the resident on resuming (plain Chinese): the draft moved to a newer version
+    # of its form and the newer rules (issue 16); None when it goes on as it was started.
+    notice: str | None = None
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,9 @@ class FormFlow:
             self.go(view.current_page)
         else:
             self.show_check()
+        show_status = getattr(self.w.page, "show_status", None)
+        if view.notice and show_status is not None:
+            show_status(view.notice)  # the draft moved to the newer rules (issue 16)
 
     # ----- pages --------------------------------------------------------------------------
 
