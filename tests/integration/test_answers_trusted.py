@@ -92,6 +92,7 @@ def test_a_hidden_income_never_counts(ctx: KioskContext) -> None:
 
 def test_adding_an_item_recalculates_what_counts_items(ctx: KioskContext) -> None:
     draft = cases.start_case(ctx, "pension_death_benefit")
+    draft = cases.answer(ctx, draft.case.id, "is_beneficiary", False).draft  # v3: heirs count
     assert "heirs_consent" not in {m.id for m in draft.fill.materials()}
     fill = cases.add_item(ctx, draft.case.id, "heirs").draft.fill
     assert "heirs_consent" in {m.id for m in fill.materials()}  # count(${heirs}) > 0

@@ -35,7 +35,9 @@ from kiosk.services.outbox import outbox_status
 from kiosk.store.models import AuditEntry, CaseRow, OutboxEntry
 
 BUNDLE = "death_in_family"
-ALWAYS = ["hukou_cancellation", "medical_insurance_stop"]
+ALWAYS = ["hukou_cancellation"]  # v3: the 医保 form only for bills or a 职工医保 account
+# The v3 example's deceased also drew a 计生奖扶 (welfare_stop applies through it too).
+NO_STOPS = {"had_elderly_allowance": False, "had_family_planning": False}
 
 
 def bundle_example() -> dict[str, Any]:
@@ -58,9 +60,10 @@ def forms_of(cases: list[Any]) -> list[str]:
 def test_the_bundle_is_listed(ctx: KioskContext) -> None:
     # Other life events are listed beside it (tests/integration/test_life_events.py).
     info = next(i for i in list_bundles(ctx) if i.id == BUNDLE)
-    assert (info.id, info.version, info.short_title) == (BUNDLE, 2, "家人去世")
+    assert (info.id, info.version, info.short_title) == (BUNDLE, 3, "家人去世")
     assert info.form_ids == [
         "pension_death_benefit",
+        "enterprise_survivor_benefit",
         "welfare_stop",
         "hukou_cancellation",
         "medical_insurance_stop",
@@ -75,16 +78,26 @@ def test_the_bundle_is_listed(ctx: KioskContext) -> None:
     [
         ({}, ["pension_death_benefit", "welfare_stop", *ALWAYS]),
         ({"drew_pension": False}, ["welfare_stop", *ALWAYS]),
-        ({"had_elderly_allowance": False}, ["pension_death_benefit", *ALWAYS]),
+        (NO_STOPS, ["pension_death_benefit", *ALWAYS]),
         (
-            {
-                "had_elderly_allowance": False,
-                "had_dibao": True,
-                "welfare__dibao_others_remain": True,
-            },
+            NO_STOPS | {"had_dibao": True, "welfare__dibao_others_remain": True},
             ["pension_death_benefit", "welfare_stop", *ALWAYS],
         ),
-        ({"drew_pension": False, "had_elderly_allowance": False}, ALWAYS),
+        ({"drew_pension": False, **NO_STOPS}, ALWAYS),
+        (
+            {"medical_pending_bills": True},
+            ["pension_death_benefit", "welfare_stop", *ALWAYS, "medical_insurance_stop"],
+        ),
+        (
+            {
+                "drew_pension": False,
+                "had_enterprise_pension": True,
+                "enterprise__death_proof_type": "medical",
+                "enterprise__work_related_death": False,
+                "enterprise__other_heirs": True,
+            },
+            ["enterprise_survivor_benefit", "welfare_stop", *ALWAYS],
+        ),
     ],
 )
 def test_which_forms_apply_follows_the_answers(
@@ -148,7 +161,7 @@ def test_a_failure_in_a_later_form_rolls_back_the_earlier_ones(
     real = bundles.fill_case
 
     def failing(ctx: KioskContext, form_id: str, *args: Any, **kw: Any) -> Any:
-        if form_id == "medical_insurance_stop":
+        if form_id == "hukou_cancellation":  # the last form of the example
             raise RuntimeError("disk full")
         return real(ctx, form_id, *args, **kw)
 
@@ -194,7 +207,11 @@ def test_start_answer_plan_finalize_with_the_demo_registry(demo_ctx: KioskContex
         "welfare_stop",
         *ALWAYS,
     ]
-    assert plan.skipped == []
+    # The records say no enterprise pension and no 职工医保 (bills not yet answered).
+    assert [f.form_id for f in plan.skipped] == [
+        "enterprise_survivor_benefit",
+        "medical_insurance_stop",
+    ]
     assert all(f.department and f.why for f in plan.forms)
 
     answer_bundle(ctx, case_id, bundle_example())
@@ -207,7 +224,7 @@ def test_start_answer_plan_finalize_with_the_demo_registry(demo_ctx: KioskContex
     assert {c.bundle_id for c in cases} == {case_id}
     assert all(c.volunteer_id == "V007" for c in cases)
     assert seen == [c.id for c in cases]
-    # The intake draft is gone; only the four cases remain.
+    # The intake draft is gone; only the three cases remain.
     assert sorted(c.form_id for c in list_cases(ctx)) == sorted(forms_of(cases))
 
 
@@ -220,7 +237,7 @@ def test_the_plan_has_one_materials_list_without_duplicates(ctx: KioskContext) -
     labels = [m.label for m in plan.materials]
     assert len(ids) == len(set(ids)) and len(labels) == len(set(labels))
     by_id = {m.id: m for m in plan.materials}
-    assert len(by_id["death_certificate"].for_forms) == 4
+    assert len(by_id["applicant_id_card"].for_forms) == 3  # pension, welfare, hukou
     assert "dibao_certificate" in by_id  # only because of 低保
     assert "heirs_consent" in by_id  # the pension form's conditional material
     assert "medical_bills" not in by_id  # no bills pending
@@ -232,9 +249,15 @@ def test_the_plan_changes_as_the_answers_change(ctx: KioskContext) -> None:
     answer_bundle(ctx, case_id, bundle_example())
     answer(ctx, case_id, "drew_pension", False)
     answer(ctx, case_id, "had_elderly_allowance", False)
+    answer(ctx, case_id, "had_family_planning", False)
     plan = bundle_plan(ctx, case_id)
     assert [f.form_id for f in plan.forms] == ALWAYS
-    assert [f.form_id for f in plan.skipped] == ["pension_death_benefit", "welfare_stop"]
+    assert [f.form_id for f in plan.skipped] == [
+        "pension_death_benefit",
+        "enterprise_survivor_benefit",
+        "welfare_stop",
+        "medical_insurance_stop",
+    ]
     assert "bank_card" not in {m.id for m in plan.materials}
 
 
@@ -269,7 +292,7 @@ def test_cli_bundle_list_example_fill(tmp_path: Path, capsys: pytest.CaptureFixt
         "welfare_stop",
         *ALWAYS,
     ]
-    assert len({line.split()[1] for line in lines}) == 4
+    assert len({line.split()[1] for line in lines}) == 3
 
 
 def test_cli_bundle_fill_bad_answers_exits_2_with_every_error(

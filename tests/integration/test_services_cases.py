@@ -92,7 +92,7 @@ def test_start_answer_finalize_round_trip(ctx: KioskContext, finalized_events: l
     assert detail.summary.id == case_id
     assert detail.answers["deceased_name"] == answers["deceased_name"]
     assert detail.answers["death_age"] == 85
-    assert detail.content_hash == content_hash(FORM_ID, 2, detail.answers)
+    assert detail.content_hash == content_hash(FORM_ID, 3, detail.answers)
     assert detail.subject_name == answers["deceased_name"]
 
     # Audit: who, when, what — created, every answer, the items, finalized.
@@ -123,10 +123,10 @@ def test_the_content_hash_is_stable_and_follows_the_content(ctx: KioskContext) -
     # Same answers → same hash, whatever the case's UUID, number or time.
     assert first.summary.id != second.summary.id
     assert first.content_hash == second.content_hash
-    assert first.content_hash == content_hash(FORM_ID, 2, first.answers)
+    assert first.content_hash == content_hash(FORM_ID, 3, first.answers)
     changed = show_case(ctx, fill_case(ctx, FORM_ID, example() | {"death_date": "2026-10-29"}).id)
     assert changed.content_hash != first.content_hash
-    assert changed.content_hash == content_hash(FORM_ID, 2, changed.answers)
+    assert changed.content_hash == content_hash(FORM_ID, 3, changed.answers)
 
 
 def test_fill_case_freezes_only_what_applies(ctx: KioskContext) -> None:

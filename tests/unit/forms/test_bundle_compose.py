@@ -25,8 +25,15 @@ def test_shared_questions_are_asked_once_and_each_form_gets_a_group() -> None:
     names = composed_names()
     assert list(names).count("deceased_id") == 1
     assert names["pension"] == "${drew_pension} = true()"
-    assert names["welfare"] == "${had_elderly_allowance} = true() or ${had_dibao} = true()"
-    assert names["hukou"] is None and names["medical"] is None
+    # v3 (issue 16): the 企业职工 branch, six benefits to stop, the 医保 form only for bills
+    # or a 职工医保 account; the 户口 is always cancelled.
+    assert names["enterprise"] == "${had_enterprise_pension} = true()"
+    welfare = str(names["welfare"])
+    assert welfare.startswith("${had_elderly_allowance} = true() or ${had_dibao} = true()")
+    assert welfare.endswith("${had_special_care} = true()") and welfare.count(" or ") == 5
+    medical = "${had_employee_medical} = true() or ${medical_pending_bills} = true()"
+    assert names["medical"] == medical
+    assert names["hukou"] is None
     # Mapped questions are not asked again inside the forms' groups.
     assert "pension__deceased_id" not in names and "welfare__stop_dibao" not in names
     # A form's expressions follow the renaming (stop_dibao is the shared had_dibao).

@@ -19,14 +19,13 @@ TOP_PAGES = [
     "deceased_village",
     "death_date",
     "drew_pension",
+    "death_proof_type",
     "applicant_id",
     "applicant_name",
     "applicant_relationship",
     "applicant_phone",
-    "heirs",
-    "bank_name",
-    "bank_account",
-    "account_is_applicants",
+    "is_beneficiary",
+    "pay_to_social_security_card",
     "declaration",
     "applicant_signature",
 ]
@@ -58,7 +57,14 @@ def test_an_empty_form_has_one_page_per_question_in_form_order() -> None:
     sections = {p.path: p.section for p in fill.pages()}
     assert sections["deceased_id"] == "去世的老人"
     assert sections["applicant_phone"] == "来办事的人"
-    assert sections["bank_account"] == "钱打到哪里"
+    assert sections["pay_to_social_security_card"] == "钱打到哪里"
+    # v3: the heirs are asked once the applicant is not the registered beneficiary, the
+    # bank account once the money does not go to the 社保卡.
+    fill.set_answer("is_beneficiary", False)
+    fill.set_answer("pay_to_social_security_card", False)
+    pages = paths(fill)
+    assert pages[pages.index("is_beneficiary") + 1] == "heirs"
+    assert pages[-5:-2] == ["bank_name", "bank_account", "account_is_applicants"]
 
 
 def test_other_death_reason_shows_its_own_page_right_after() -> None:
@@ -74,6 +80,7 @@ def test_other_death_reason_shows_its_own_page_right_after() -> None:
 
 def test_account_holder_is_asked_only_when_the_account_is_not_the_applicants() -> None:
     fill = new_fill()
+    fill.set_answer("pay_to_social_security_card", False)
     assert "account_holder" not in paths(fill)
     fill.set_answer("account_is_applicants", "否")
     assert fill.answers["account_is_applicants"] is False
@@ -362,6 +369,8 @@ def test_leaving_out_answers_reports_exactly_those_as_required(left_out: set[str
     expected = set(left_out)
     if "deceased_id" in left_out:  # nothing to prefill sex and birth date from
         expected |= {"deceased_sex", "deceased_birth_date"}
+    if "pay_to_social_security_card" in left_out:  # the account pages are not asked yet
+        expected -= {"bank_name", "bank_account", "account_is_applicants"}
     problems = fill.check_all()
     assert {p.path for p in problems} == expected
     assert all(p.problem.code == "required" for p in problems)
@@ -395,4 +404,5 @@ def test_any_input_gives_problems_never_a_crash(steps: list[tuple[str, object]])
         assert all(p.path == path and p.problem.message for p in problems)
     fill.check_all()
     fill.summary()
-    assert len(fill.final_answers()["heirs"]) == 3  # answering never adds or drops items
+    # Answering never adds or drops items (hidden by is_beneficiary, they are kept).
+    assert len(fill.answers["heirs"]) == 3

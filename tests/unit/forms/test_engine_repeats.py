@@ -26,13 +26,13 @@ def paths(fill: FormFill) -> list[str]:
 
 
 def test_each_item_adds_its_pages_after_the_list_page() -> None:
-    fill = new_fill()
+    fill = new_fill({"is_beneficiary": False})  # v3: heirs only without a beneficiary
     assert fill.add_item("heirs") == 0
     assert fill.add_item("heirs") == 1
     pages = paths(fill)
     start = pages.index("heirs") + 1
     assert pages[start : start + 8] == item_paths(0) + item_paths(1)
-    assert pages[start + 8] == "bank_name"
+    assert pages[start + 8] == "pay_to_social_security_card"
     page = fill.pages()[start + 5]
     assert (page.repeat, page.index, page.question.name) == ("heirs", 1, "heir_id")
 
@@ -41,11 +41,12 @@ def test_next_and_previous_walk_across_items() -> None:
     fill = new_fill(example())  # three heirs
     nxt = fill.next_page
     prev = fill.previous_page
-    assert nxt("applicant_phone").path == "heirs"  # type: ignore[union-attr]
+    assert nxt("is_beneficiary").path == "heirs"  # type: ignore[union-attr]
     assert nxt("heirs").path == "heirs[0].heir_name"  # type: ignore[union-attr]
     assert nxt("heirs[0].heir_agrees").path == "heirs[1].heir_name"  # type: ignore[union-attr]
-    assert nxt("heirs[2].heir_agrees").path == "bank_name"  # type: ignore[union-attr]
-    assert prev("bank_name").path == "heirs[2].heir_agrees"  # type: ignore[union-attr]
+    last = "pay_to_social_security_card"
+    assert nxt("heirs[2].heir_agrees").path == last  # type: ignore[union-attr]
+    assert prev(last).path == "heirs[2].heir_agrees"  # type: ignore[union-attr]
     assert prev("heirs[1].heir_name").path == "heirs[0].heir_agrees"  # type: ignore[union-attr]
     assert prev("heirs[0].heir_name").path == "heirs"  # type: ignore[union-attr]
 

@@ -114,6 +114,8 @@ def adult_without_guardian(category: str) -> tuple[FormDefinition, dict[str, Any
     for name in ("guardian_id", "guardian_name", "guardian_relationship", "guardian_phone"):
         answers.pop(name)
     answers["person_phone"] = "13512345678"
+    # An adult is asked what the 申请表 asks from 16 and 18 (v2, issue 16).
+    answers |= {"marital_status": "married", "employment": "farming"}
     return form, answers
 
 
