@@ -122,11 +122,12 @@ def _applies(ctx: KioskContext, uow: UnitOfWork, row: CaseRow, material_id: str)
 
 
 def material_choices(ctx: KioskContext, case_id: str) -> list[tuple[str, str]]:
-    """(material id, label) of every material the case's form lists."""
+    """(material id, label) of every material the case's form lists that applies to its
+    answers (the ones on the paper; a page of another is refused by ``add_attachment``)."""
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.require(case_id)
         form = ctx.catalogue.get(row.form_id, row.form_version)
-    return [(m.id, m.label) for m in form.materials]
+        return [(m.id, m.label) for m in form.materials if _applies(ctx, uow, row, m.id)]
 
 
 def _rows(session: Session, case_id: str) -> list[AttachmentRow]:

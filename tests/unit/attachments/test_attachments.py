@@ -198,6 +198,8 @@ def test_a_material_that_does_not_apply_takes_no_page(ctx: KioskContext) -> None
         att.add_attachment(ctx, case_id, material_id="relationship_proof", data=_page())
     assert att.list_attachments(ctx, case_id) == []
     assert "relationship_proof" not in att.photographed_pages(ctx.store, case_id)
+    offered = [m for m, _label in att.material_choices(ctx, case_id)]
+    assert "relationship_proof" not in offered and "hukou_book" in offered
 
 
 def test_the_same_page_twice_is_one_copy(ctx: KioskContext) -> None:
