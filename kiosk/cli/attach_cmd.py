@@ -78,7 +78,7 @@ def _pages(args: argparse.Namespace, data: bytes, min_sharpness: float) -> list[
 
 def cmd_attach(args: argparse.Namespace) -> int:
     from kiosk.devices.page_files import PageFileError, read_file
-    from kiosk.services.attachments import AttachmentError, add_attachment
+    from kiosk.services.attachments import AttachmentError, NewPage, add_attachments
 
     ctx = open_context(args)
     try:
@@ -88,25 +88,21 @@ def cmd_attach(args: argparse.Namespace) -> int:
         except PageFileError as exc:
             raise CliError(str(exc), exit_code=2) from exc
         pages = _pages(args, data, ctx.settings.min_sharpness)
-        views = []
-        for image, score, notice in pages:
-            view = add_attachment(
-                ctx,
-                args.number,
-                material_id=args.material,
-                data=image,
-                source="file",
-                actor=actor,
-                blur_score=score,
-            )
-            views.append((view, notice))
+        views = add_attachments(
+            ctx,
+            args.number,
+            material_id=args.material,
+            pages=[NewPage(image, score) for image, score, _notice in pages],
+            source="file",
+            actor=actor,
+        )  # every page of the file, or none
     except AttachmentError as exc:
         raise CliError(f"{args.file}: {exc}", exit_code=2) from exc
     except CaseNotFound as exc:
         raise CliError(str(exc)) from exc
     finally:
         ctx.close()
-    for view, notice in views:
+    for view, (_image, _score, notice) in zip(views, pages, strict=True):
         where = f"{view.case_number}: {view.material_id} page {view.page}"
         if view.already:
             print(f"already attached to {where} (sha256 {view.sha256[:16]}); not stored again")

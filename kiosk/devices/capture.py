@@ -34,6 +34,7 @@ from kiosk.devices.page_files import PageFileError, decode_pages
 
 DETECT_WIDTH = 1000  # px: the size the page is judged at
 MAX_SIDE = 2480  # px: A4 at 300 dpi; bigger pages are scaled down when kept
+MAX_DESKEW = 20.0  # degrees: a larger text angle on an uncropped picture is not trusted
 NOT_CROPPED_ZH = "未能自动裁边"  # shown to the volunteer when the whole picture is kept
 JPEG_QUALITY = 90
 
@@ -97,8 +98,9 @@ def _warp(image: Image, corners: NDArray[np.float32]) -> Image:
 
 
 def text_angle(image: Image) -> float:
-    """The skew of the dark marks on the page, in degrees (-45 … 45]; 0 when there are
-    too few to tell."""
+    """The skew of the dark marks on the page, in degrees [-45 … 45); 0 when there are
+    too few to tell. (OpenCV's ``minAreaRect`` angle convention changed in 4.5; the
+    result is brought into [-45, 45) whatever the version gives.)"""
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     # Join the letters of a line into one stroke, so the lines set the angle.
@@ -109,16 +111,20 @@ def text_angle(image: Image) -> float:
     (_, _), (w, h), angle = cv2.minAreaRect(points)
     if w < h:
         angle -= 90.0
-    if angle <= -45.0:
-        angle += 90.0
-    return float(angle)
+    return float((angle + 45.0) % 90.0 - 45.0)
 
 
 def _rotate(image: Image, angle: float) -> Image:
+    """Turned by ``angle`` degrees on a canvas grown to hold all of it: the corners of a
+    picture kept uncropped are never cut off."""
     h, w = image.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = round(float(h * sin + w * cos)), round(float(h * cos + w * sin))
+    matrix[0, 2] += new_w / 2 - w / 2
+    matrix[1, 2] += new_h / 2 - h / 2
     return cv2.warpAffine(
-        image, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+        image, matrix, (new_w, new_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
     )
 
 
@@ -133,9 +139,11 @@ def prepare_frame(image: Image, *, min_sharpness: float = 60.0, crop: bool = Tru
         page = _warp(image, corners)
         if page.shape[1] > page.shape[0] * 1.15 and image.shape[0] > image.shape[1]:
             page = cv2.rotate(page, cv2.ROTATE_90_CLOCKWISE)  # stay portrait like the photo
-    else:
+    else:  # kept whole; turned straight only by a small skew that the lines show clearly
         angle = text_angle(image)
-        page = _rotate(image, angle) if abs(angle) > 0.3 else image
+        if not 0.3 < abs(angle) <= MAX_DESKEW:
+            angle = 0.0
+        page = _rotate(image, angle) if angle else image
     longest = max(page.shape[:2])
     if longest > MAX_SIDE:
         scale = MAX_SIDE / longest

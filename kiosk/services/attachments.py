@@ -122,11 +122,12 @@ def _applies(ctx: KioskContext, uow: UnitOfWork, row: CaseRow, material_id: str)
 
 
 def material_choices(ctx: KioskContext, case_id: str) -> list[tuple[str, str]]:
-    """(material id, label) of every material the case's form lists."""
+    """(material id, label) of every material the case's form lists that applies to its
+    answers (the ones on the paper; a page of another is refused by ``add_attachment``)."""
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.require(case_id)
         form = ctx.catalogue.get(row.form_id, row.form_version)
-    return [(m.id, m.label) for m in form.materials]
+        return [(m.id, m.label) for m in form.materials if _applies(ctx, uow, row, m.id)]
 
 
 def _rows(session: Session, case_id: str) -> list[AttachmentRow]:
@@ -165,6 +166,14 @@ def seal_manifest(ctx: KioskContext, uow: UnitOfWork, row: CaseRow, *, actor: st
     )
 
 
+@dataclass(frozen=True)
+class NewPage:
+    """One page to add: the image bytes and its sharpness (None: not measured)."""
+
+    data: bytes
+    blur_score: float | None = None
+
+
 def add_attachment(
     ctx: KioskContext,
     case_id: str,
@@ -176,93 +185,132 @@ def add_attachment(
     blur_score: float | None = None,
 ) -> AttachmentView:
     """Store one page of a material of a case (by number or UUID); see the module doc."""
+    page = NewPage(data, blur_score)
+    return add_attachments(
+        ctx, case_id, material_id=material_id, pages=[page], source=source, actor=actor
+    )[0]
+
+
+def _target(ctx: KioskContext, uow: UnitOfWork, case_id: str, material_id: str) -> CaseRow:
+    """The case the pages go to, checked (AttachmentError naming what is wrong)."""
+    try:
+        row = uow.cases.require(case_id)
+    except CaseNotFound:
+        raise AttachmentError(f"case {case_id}: not found", "找不到这个办件。") from None
+    if row.personal is None:
+        raise AttachmentError(
+            f"case {row.number}: personal data purged after retention; nothing to attach to",
+            "这个办件的资料已按期清除，不能再加材料。",
+        )
+    if _material_label(ctx, row, material_id) is None:
+        raise AttachmentError(
+            f"case {row.number}: form {row.form_id} lists no material '{material_id}'",
+            "这份表没有这项材料。",
+        )
+    if not _applies(ctx, uow, row, material_id):
+        raise AttachmentError(
+            f"case {row.number}: material '{material_id}' does not apply to this case's "
+            "answers (it is not on the paper); nothing attached",
+            "按您填的内容，这项材料不需要，没有保存。",
+        )
+    return row
+
+
+def add_attachments(
+    ctx: KioskContext,
+    case_id: str,
+    *,
+    material_id: str,
+    pages: list[NewPage],
+    source: str = "file",
+    actor: str = "staff",
+) -> list[AttachmentView]:
+    """Store the pages of one file (a multi-page TIFF or PDF) as pages of a material:
+    all of them or none, in one transaction and one new manifest version. A page whose
+    SHA-256 the case already has is not stored again: its view says ``already``."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
-    image, media_type = normalize_image(data, max_bytes=ctx.settings.attachment_max_bytes)
-    attachment_id = str(uuid.uuid4())
+    max_bytes = ctx.settings.attachment_max_bytes
+    images = [normalize_image(p.data, max_bytes=max_bytes) for p in pages]
+    written: list[str] = []
     with ctx.store.unit_of_work() as uow:
+        row = _target(ctx, uow, case_id, material_id)
+        kept: list[tuple[AttachmentRow, bool]] = []
         try:
-            row = uow.cases.require(case_id)
-        except CaseNotFound:
-            raise AttachmentError(f"case {case_id}: not found", "找不到这个办件。") from None
-        if row.personal is None:
-            raise AttachmentError(
-                f"case {row.number}: personal data purged after retention; nothing to attach to",
-                "这个办件的资料已按期清除，不能再加材料。",
-            )
-        label = _material_label(ctx, row, material_id)
-        if label is None:
-            raise AttachmentError(
-                f"case {row.number}: form {row.form_id} lists no material '{material_id}'",
-                "这份表没有这项材料。",
-            )
-        if not _applies(ctx, uow, row, material_id):
-            raise AttachmentError(
-                f"case {row.number}: material '{material_id}' does not apply to this case's "
-                "answers (it is not on the paper); nothing attached",
-                "按您填的内容，这项材料不需要，没有保存。",
-            )
-        digest = hashlib.sha256(image).hexdigest()
-        same = uow.session.scalars(
-            select(AttachmentRow).where(
-                AttachmentRow.case_id == row.id,
-                AttachmentRow.sha256 == digest,
-                AttachmentRow.purged_at.is_(None),
-            )
-        ).first()
-        if same is not None:
-            log.info("attachment %s: already attached, not stored again", same.id[:8])
-            return replace(
-                _view(
-                    same,
-                    row.number,
-                    _material_label(ctx, row, same.material_id) or same.material_id,
-                ),
-                already=True,
-            )
-        page = 1 + int(
-            uow.session.scalar(
-                select(func.count())
-                .select_from(AttachmentRow)
-                .where(
-                    AttachmentRow.case_id == row.id,
-                    AttachmentRow.material_id == material_id,
-                    AttachmentRow.purged_at.is_(None),
+            for (image, media_type), new in zip(images, pages, strict=True):
+                digest = hashlib.sha256(image).hexdigest()
+                same = uow.session.scalars(
+                    select(AttachmentRow).where(
+                        AttachmentRow.case_id == row.id,
+                        AttachmentRow.sha256 == digest,
+                        AttachmentRow.purged_at.is_(None),
+                    )
+                ).first()
+                if same is not None:
+                    log.info("attachment %s: already attached, not stored again", same.id[:8])
+                    kept.append((same, True))
+                    continue
+                attachment = _new_row(ctx, uow, row, material_id, image, media_type, digest)
+                attachment.blur_score, attachment.source = new.blur_score, source
+                attachment.added_by = actor
+                ctx.store.blobs.write(attachment.id, image)  # before the row is committed
+                written.append(attachment.id)
+                uow.session.add(attachment)
+                uow.session.flush()
+                uow.cases.audit(
+                    row,
+                    actor=actor,
+                    action="attachment_added",
+                    detail=f"{material_id} p{attachment.page} {source} sha256 {digest[:16]}",
                 )
-            )
-            or 0
-        )
-        ctx.store.blobs.write(attachment_id, image)  # before the row: no row without its file
-        try:
-            attachment = AttachmentRow(
-                id=attachment_id,
-                case_id=row.id,
-                material_id=material_id,
-                page=page,
-                media_type=media_type,
-                size=len(image),
-                sha256=digest,
-                blur_score=blur_score,
-                source=source,
-                added_at=ctx.store.now(),
-                added_by=actor,
-                sent_bytes=0,
-                sync_state="pending",
-            )
-            uow.session.add(attachment)
-            uow.session.flush()
-            uow.cases.audit(
-                row,
-                actor=actor,
-                action="attachment_added",
-                detail=f"{material_id} p{page} {source} sha256 {attachment.sha256[:16]}",
-            )
-            seal_manifest(ctx, uow, row, actor=actor)
-            uow.commit()
+                kept.append((attachment, False))
+            if written:
+                seal_manifest(ctx, uow, row, actor=actor)
+                uow.commit()
         except BaseException:
-            ctx.store.blobs.delete(attachment_id)
+            for attachment_id in written:
+                ctx.store.blobs.delete(attachment_id)
             raise
-        return _view(attachment, row.number, label)
+        return [
+            replace(
+                _view(a, row.number, _material_label(ctx, row, a.material_id) or a.material_id),
+                already=already,
+            )
+            for a, already in kept
+        ]
+
+
+def _new_row(
+    ctx: KioskContext,
+    uow: UnitOfWork,
+    row: CaseRow,
+    material_id: str,
+    image: bytes,
+    media_type: str,
+    digest: str,
+) -> AttachmentRow:
+    """The next page of the material (numbered after the pages already there)."""
+    count = uow.session.scalar(
+        select(func.count())
+        .select_from(AttachmentRow)
+        .where(
+            AttachmentRow.case_id == row.id,
+            AttachmentRow.material_id == material_id,
+            AttachmentRow.purged_at.is_(None),
+        )
+    )
+    return AttachmentRow(
+        id=str(uuid.uuid4()),
+        case_id=row.id,
+        material_id=material_id,
+        page=1 + int(count or 0),
+        media_type=media_type,
+        size=len(image),
+        sha256=digest,
+        added_at=ctx.store.now(),
+        sent_bytes=0,
+        sync_state="pending",
+    )
 
 
 def _view(a: AttachmentRow, number: str, label: str) -> AttachmentView:

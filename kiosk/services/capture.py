@@ -23,7 +23,13 @@ from kiosk.devices.camera import FrameSource
 from kiosk.devices.capture import CaptureError, PreparedPage, prepare_frame, prepare_pages
 from kiosk.devices.page_files import PageFileError, read_file
 from kiosk.devices.scan_folder import ScanFolder
-from kiosk.services.attachments import AttachmentError, AttachmentView, add_attachment
+from kiosk.services.attachments import (
+    AttachmentError,
+    AttachmentView,
+    NewPage,
+    add_attachment,
+    add_attachments,
+)
 from kiosk.services.context import KioskContext
 
 log = logging.getLogger(__name__)
@@ -63,6 +69,11 @@ def _store(
         )
     except AttachmentError as exc:
         return CaptureResult(False, exc.message_zh, page)
+    return _said(page, view)
+
+
+def _said(page: PreparedPage, view: AttachmentView) -> CaptureResult:
+    """What the screen says of a stored (or already there) page."""
     if view.already:
         said = f"这一张已经拍过了（{view.material_label} 第 {view.page} 页），没有重复保存。"
         return CaptureResult(True, said, page, view)
@@ -132,10 +143,28 @@ def import_scans(
             folder.refuse(path)
             results.append(_blurred(blurred))
             continue
-        stored = [_store(ctx, case_id, material_id, p, source="folder", actor=actor) for p in pages]
+        stored = _store_all(ctx, case_id, material_id, pages, actor=actor)
         if all(r.ok for r in stored):
             folder.done(path)
         else:
             folder.refuse(path)
         results.extend(stored)
     return results
+
+
+def _store_all(
+    ctx: KioskContext, case_id: str, material_id: str, pages: list[PreparedPage], *, actor: str
+) -> list[CaptureResult]:
+    """Every page of one scanned file, or none of them (one transaction)."""
+    try:
+        views = add_attachments(
+            ctx,
+            case_id,
+            material_id=material_id,
+            pages=[NewPage(p.jpeg, p.sharpness) for p in pages],
+            source="folder",
+            actor=actor,
+        )
+    except AttachmentError as exc:
+        return [CaptureResult(False, exc.message_zh, pages[0] if pages else None)]
+    return [_said(page, view) for page, view in zip(pages, views, strict=True)]

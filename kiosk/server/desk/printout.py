@@ -57,6 +57,15 @@ def server_device(session: Session) -> tuple[str, Ed25519PrivateKey]:
     return device_id, key
 
 
+def pages_to_come(session: Session, case_id: str) -> int:
+    """Pages the newest manifest lists that have not arrived whole here (for the paper's
+    data codes: 份材料待传)."""
+    from kiosk.server.attachments import case_attachments
+
+    found = case_attachments(session, case_id)
+    return max(0, int(found["expected"]) - int(found["complete"]))
+
+
 def case_pdf(session: Session, forms: Catalogue, case: ServerCase, hall_name: str) -> bytes:
     form = form_of(forms, case)
     if form is None:
@@ -89,7 +98,9 @@ def case_pdf(session: Session, forms: Catalogue, case: ServerCase, hall_name: st
         hall=hall_name,
         volunteer=case.volunteer_id or "",
         identity_payload=identity_payload,
-        data_payloads=encode_data_codes(packet, form),
+        data_payloads=encode_data_codes(
+            packet, form, attachments_pending=pages_to_come(session, case.id)
+        ),
         notices=notices,
     )
     return render_case(sheet)

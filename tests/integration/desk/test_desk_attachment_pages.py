@@ -99,3 +99,8 @@ def test_pages_listed_with_completeness_and_shown_only_to_staff(
         headers={"Authorization": f"Bearer {STAFF_TOKEN}"},
     ).json()
     assert listed["expected"] == 2 and listed["complete"] == 1
+    # A reprint at the desk tells the paper's data codes the page still to come.
+    from kiosk.server.desk.printout import pages_to_come
+
+    with server.sessions() as session:
+        assert pages_to_come(session, case_id) == 1

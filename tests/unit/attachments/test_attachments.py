@@ -198,6 +198,8 @@ def test_a_material_that_does_not_apply_takes_no_page(ctx: KioskContext) -> None
         att.add_attachment(ctx, case_id, material_id="relationship_proof", data=_page())
     assert att.list_attachments(ctx, case_id) == []
     assert "relationship_proof" not in att.photographed_pages(ctx.store, case_id)
+    offered = [m for m, _label in att.material_choices(ctx, case_id)]
+    assert "relationship_proof" not in offered and "hukou_book" in offered
 
 
 def test_the_same_page_twice_is_one_copy(ctx: KioskContext) -> None:
@@ -211,3 +213,28 @@ def test_the_same_page_twice_is_one_copy(ctx: KioskContext) -> None:
     assert again.id == elsewhere.id == first.id and elsewhere.material_id == "hukou_book"
     assert len(att.list_attachments(ctx, case_id)) == 1
     assert len(list((ctx.data_root / "attachments").rglob("*.enc"))) == 1
+
+
+def test_the_pages_of_one_file_are_kept_all_or_none(ctx: KioskContext) -> None:
+    """A multi-page file is one transaction and one manifest version; a bad page in it
+    leaves nothing stored (nothing saved half)."""
+    case_id = _case(ctx)
+    with pytest.raises(att.AttachmentError, match="not an image"):
+        att.add_attachments(
+            ctx,
+            case_id,
+            material_id="hukou_book",
+            pages=[att.NewPage(_page()), att.NewPage(b"not an image")],
+        )
+    assert att.list_attachments(ctx, case_id) == []
+    assert not list((ctx.data_root / "attachments").rglob("*.enc"))
+    views = att.add_attachments(
+        ctx,
+        case_id,
+        material_id="hukou_book",
+        pages=[att.NewPage(_page()), att.NewPage(_page(-5)), att.NewPage(_page())],
+    )
+    assert [(v.page, v.already) for v in views] == [(1, False), (2, False), (1, True)]
+    with ctx.store.unit_of_work() as uow:
+        row = uow.cases.require(case_id)
+        assert row.attachments_version == 1  # one new version for the whole file

@@ -64,7 +64,11 @@ def test_when_unsure_the_whole_picture_is_kept_and_flagged(scene: dict[str, Any]
         assert page.height / page.width == pytest.approx(aspect, abs=0.04)
         return
     assert page.notice == NOT_CROPPED_ZH
-    assert (page.width, page.height) == (frame.shape[1], frame.shape[0])
+    # Kept whole: at most turned straight on a larger canvas, nothing cut off.
+    assert page.width >= frame.shape[1] and page.height >= frame.shape[0]
+    # Never turned on its side: OpenCV >= 4.5 gives minAreaRect angles in (0, 90], once
+    # read as -90 degrees for the clutter scenes here.
+    assert abs(page.angle) <= 20
 
 
 def test_a_pen_touching_a_card_leaves_the_card_whole() -> None:
