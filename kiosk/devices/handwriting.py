@@ -141,6 +141,7 @@ class Recognizer:
         self._lib = lib
         self._lock = threading.Lock()
         self._models: list[tuple[int, frozenset[str]]] = []
+        self.models = list(models)
         for path in models:
             handle = lib.zinnia_recognizer_new()
             if not lib.zinnia_recognizer_open(handle, os.fsencode(path)):
@@ -211,3 +212,23 @@ def open_recognizer() -> Recognizer:
         if _shared is None:
             _shared = Recognizer(load_library(), find_models())
         return _shared
+
+
+@dataclass(frozen=True)
+class HandwritingStatus:
+    """``ok``: the recognizer opens here; ``detail``: the models and their characters, or
+    why not (English, for ``kiosk status`` and logs)."""
+
+    ok: bool
+    detail: str
+
+
+def handwriting_status() -> HandwritingStatus:
+    """Can residents write by hand on this kiosk? (``kiosk status``; the pad says 手写不可用
+    and the kiosk uses pinyin when not.)"""
+    try:
+        recognizer = open_recognizer()
+    except HandwritingUnavailable as exc:
+        return HandwritingStatus(False, str(exc))
+    names = ", ".join(p.name for p in recognizer.models)
+    return HandwritingStatus(True, f"{len(recognizer.characters)} characters ({names})")
