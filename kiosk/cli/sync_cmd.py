@@ -12,6 +12,7 @@ from typing import Any
 from kiosk import events
 from kiosk.cli.common import CliError, open_context, print_json
 from kiosk.devices.audio import audio_output_status
+from kiosk.devices.handwriting import handwriting_status
 from kiosk.services.cases import CaseError
 from kiosk.services.sync import (
     SyncBusy,
@@ -133,6 +134,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.services.devices_check import setting_warnings
 
     warnings = [w.message_en for w in setting_warnings(ctx.settings)]
+    writing = handwriting_status()  # 手写 needs the Zinnia library and the models
     if args.json:
         print_json(
             {
@@ -141,6 +143,8 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "refused_definitions": refused,
                 "audio_ok": audio.ok,
                 "audio": audio.detail,
+                "handwriting_ok": writing.ok,
+                "handwriting": writing.detail,
                 "needs_reprint": [asdict(r) for r in reprint],
                 "warnings": warnings,
             }
@@ -160,6 +164,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"audio {sound[audio.ok]}: {audio.detail}")
     for warning in warnings:
         print(f"warning: {warning}")
+    writes = "ok" if writing.ok else "OFF (the pad says 手写不可用; pinyin is used)"
+    print(f"handwriting {writes}: {writing.detail}")
     for case in reprint:
         print(
             f"需重新打印 (print again): {case.new}, renumbered from {case.old} "

@@ -5,8 +5,11 @@ ibus) through its C API (``zinnia.h``) with ctypes: no Python binding installs h
 (Debian has no python3-zinnia; PyPI has no zinnia wheel for CPython 3.11). The models
 are Tegaki's, from Debian: ``tegaki-zinnia-simplified-chinese`` (the 6,763 characters of
 GB 2312) and ``tegaki-zinnia-japanese`` (6,420 characters of JIS X 0208; its kanji not
-in GB 2312, such as 昇 or 犇, are offered as further candidates so that some 生僻字 are
-reachable by hand). Kana and Latin letters from the Japanese model are never offered.
+in GB 2312, such as 昇 or 犇, are offered as further candidates), and the kiosk's own
+``assets/handwriting/handwriting-zh_extra.model`` (1,104 characters neither has, such as
+堃, 喆, 祎, 彧 and 垚, built by scripts/build_handwriting_model.py from Make Me a Hanzi's
+strokes), so that 生僻字 are reachable by hand. Further models only add ideographs the
+Chinese model lacks: kana and Latin letters are never offered.
 
 Strokes in: a list of strokes, each a list of (x, y) points in the writing pad's pixels
 (x to the right, y down), in the order written. Candidates out: characters ranked best
@@ -35,8 +38,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.assets import assets_dir
+
 CHINESE_MODEL = "handwriting-zh_CN.model"
 EXTRA_MODEL = "handwriting-ja.model"  # optional: more 生僻字
+RARE_MODEL = "handwriting-zh_extra.model"  # optional, shipped in assets/handwriting/
 SYSTEM_MODEL_DIRS = (
     Path("/usr/share/tegaki/models/zinnia"),
     Path("/usr/local/share/tegaki/models/zinnia"),
@@ -92,12 +98,13 @@ def model_dirs() -> list[Path]:
 
 
 def find_models() -> list[Path]:
-    """[Chinese model, Japanese model if beside it]; HandwritingUnavailable if none."""
+    """[Chinese model, then the Japanese model beside it and the kiosk's 生僻字 model when
+    present]; HandwritingUnavailable if there is no Chinese model."""
     for folder in model_dirs():
         chinese = folder / CHINESE_MODEL
         if chinese.is_file():
-            extra = folder / EXTRA_MODEL
-            return [chinese, extra] if extra.is_file() else [chinese]
+            extras = [folder / EXTRA_MODEL, assets_dir() / "handwriting" / RARE_MODEL]
+            return [chinese, *(p for p in extras if p.is_file())]
     searched = ", ".join(str(d) for d in model_dirs())
     raise HandwritingUnavailable(f"no {CHINESE_MODEL} in {searched}")
 
@@ -134,6 +141,7 @@ class Recognizer:
         self._lib = lib
         self._lock = threading.Lock()
         self._models: list[tuple[int, frozenset[str]]] = []
+        self.models = list(models)
         for path in models:
             handle = lib.zinnia_recognizer_new()
             if not lib.zinnia_recognizer_open(handle, os.fsencode(path)):
@@ -204,3 +212,23 @@ def open_recognizer() -> Recognizer:
         if _shared is None:
             _shared = Recognizer(load_library(), find_models())
         return _shared
+
+
+@dataclass(frozen=True)
+class HandwritingStatus:
+    """``ok``: the recognizer opens here; ``detail``: the models and their characters, or
+    why not (English, for ``kiosk status`` and logs)."""
+
+    ok: bool
+    detail: str
+
+
+def handwriting_status() -> HandwritingStatus:
+    """Can residents write by hand on this kiosk? (``kiosk status``; the pad says 手写不可用
+    and the kiosk uses pinyin when not.)"""
+    try:
+        recognizer = open_recognizer()
+    except HandwritingUnavailable as exc:
+        return HandwritingStatus(False, str(exc))
+    names = ", ".join(p.name for p in recognizer.models)
+    return HandwritingStatus(True, f"{len(recognizer.characters)} characters ({names})")

@@ -21,6 +21,7 @@ from kiosk.ui import theme
 from kiosk.ui.common_widgets import button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
+    QApplication,
     QBoxLayout,
     QColor,
     QGridLayout,
@@ -43,10 +44,25 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 10  # shown at once, two rows of five
 CANDIDATE_TEXT_PX = 56  # at 100 % text; never under 48 px
+# A finger is the same size at every text scale: the pad and the candidates grow with the
+# text up to these sides only, so at 200 % they still fit a 1366×768 screen.
+PAD_MAX_PX = 460
+PAD_MIN_PX = 260
+CANDIDATE_MAX_PX = 120
+CANDIDATE_TEXT_MAX_PX = 80
 PAD_HINT = "请在框里写一个字"
 CLEAR = "重写"
 DELETE_ONE = "删一字"
 UNAVAILABLE = "手写不可用，请用拼音"
+
+
+def pad_room() -> int:
+    """The pad's side the screen allows: 40 % of its available height (307 px on a
+    1366×768 screen), at least PAD_MIN_PX."""
+    screen = QApplication.primaryScreen()
+    if screen is None:
+        return PAD_MAX_PX
+    return max(PAD_MIN_PX, int(screen.availableGeometry().height() * 0.4))
 
 
 class WritingPad(QWidget):
@@ -57,7 +73,7 @@ class WritingPad(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("writing-pad")
-        side = metrics().px(420)
+        side = min(metrics().px(420), PAD_MAX_PX, pad_room())
         self.setMinimumSize(side, side)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setFixedSize(side, side)
@@ -152,10 +168,15 @@ class HandwritingInput(QWidget):
             b.setObjectName(f"hw-candidate-{i}")
             b.setProperty("role", "key")
             font = b.font()
-            font.setPixelSize(max(48, m.px(CANDIDATE_TEXT_PX)))
+            text_px = max(48, min(m.px(CANDIDATE_TEXT_PX), CANDIDATE_TEXT_MAX_PX))
+            font.setPixelSize(text_px)
             b.setFont(font)
-            b.setStyleSheet(f"font-size: {max(48, m.px(CANDIDATE_TEXT_PX))}px;")
-            b.setFixedSize(m.px(96), m.px(96))
+            key = min(m.px(96), CANDIDATE_MAX_PX)
+            b.setStyleSheet(
+                f"font-size: {text_px}px; padding: 0; min-width: {key}px; max-width: {key}px;"
+                f" min-height: {key}px; max-height: {key}px;"
+            )
+            b.setFixedSize(key, key)
             b.clicked.connect(partial(self._pick, i))
             self.candidate_buttons.append(b)
             grid.addWidget(b, i // 5, i % 5)
@@ -209,7 +230,9 @@ class HandwritingInput(QWidget):
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
         if self.available:
-            beside = self.width() >= self.pad.width() + metrics().px(560)
+            m = metrics()
+            grid = 5 * self.candidate_buttons[0].width() + 4 * m.px(12)
+            beside = self.width() >= self.pad.width() + m.gap + grid
             self.row.setDirection(
                 QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
             )

@@ -38,6 +38,17 @@ def test_a_rare_character_outside_gb2312_is_reachable() -> None:
     assert all(handwriting._is_ideograph(c.char) for c in found)  # no kana offered
 
 
+@pytest.mark.parametrize("char", list("堃喆祎彧垚"))
+def test_name_characters_outside_every_debian_model_are_reachable(char: str) -> None:
+    """The kiosk's own 生僻字 model (assets/handwriting, scripts/build_handwriting_model.py)
+    adds what GB 2312 and JIS X 0208 lack; written smaller and off-centre here."""
+    recognizer = _recognizer()
+    debian = [p for p in handwriting.find_models() if p.name != handwriting.RARE_MODEL]
+    assert not handwriting.Recognizer(handwriting.load_library(), debian).knows(char)
+    found = recognizer.recognize(DATA["characters"][char], width=WIDTH, height=HEIGHT)
+    assert char in [c.char for c in found[:5]], [c.char for c in found]
+
+
 def test_candidates_are_ranked_and_limited() -> None:
     found = _recognizer().recognize(DATA["characters"]["明"], width=WIDTH, height=HEIGHT, limit=4)
     assert len(found) == 4
