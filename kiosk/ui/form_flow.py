@@ -370,7 +370,14 @@ class FormFlow:
 
         def removed(result: AnswerResult) -> None:
             self.w.session.draft = result.draft
-            (then or (lambda: self.go(page.path)))()
+            if then is not None:
+                then()
+                return
+            shown = self.w.page  # the list, 撤销 just ran out: shown again in place
+            held = (shown.undo_text.text(), shown.scroll_area.verticalScrollBar().value())
+            self.go(page.path)
+            if isinstance(self.w.page, RepeatPage) and isinstance(shown, RepeatPage):
+                self.w.page.hold_place(*held)
 
         self.w.op(remove, removed)
 
