@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from kiosk.domain.case_states import CaseState
 from kiosk.forms.engine import Page
 from kiosk.services import cases, ratings
 from kiosk.services.consent import GuardianConsentNeeded, Notice, give_consent, notice_for
@@ -109,10 +110,12 @@ class FormFlow:
     def _show_duplicates(self, others: list[Any], then: Callable[[], None]) -> None:
         session = self.w.session
         on_reason = (lambda reason: self._allow(reason, then)) if session.volunteer else None
+        drafts = [c for c in others if c.state == CaseState.DRAFT]
         page = DuplicatePage(
             others=others,
             on_reason=on_reason,
             on_stop=self._stop_duplicate,
+            on_continue=self._continue_draft if drafts else None,
             on_read=self.w.reader,
             badge=self.w.badge,
         )
@@ -139,6 +142,25 @@ class FormFlow:
             lambda: cases.discard_draft(self.w.ctx, draft.case.id, actor=actor),
             lambda _: self.w.go_home(),
         )
+
+    def _continue_draft(self) -> None:
+        """继续填写 on the duplicate page: the new draft is dropped and the unfinished one
+        is found through 我的办件 (the resident's own cases, after proof of presence: at
+        once when it is proven, else the identify page asks for the card first)."""
+        draft, session = self.w.session.draft, self.w.session
+        resident = session.resident
+
+        def mine(_: object = None) -> None:
+            session.draft = None
+            if resident is not None and resident.proven:
+                self.w._identified("my_cases", resident)
+            else:
+                self.w.identify("my_cases")
+
+        if draft is None:
+            mine()
+            return
+        self.w.op(lambda: cases.discard_draft(self.w.ctx, draft.case.id, actor=session.actor), mine)
 
     def resume(self, case_id: str) -> None:
         """继续办理: open a saved draft where it was left."""
