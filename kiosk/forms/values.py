@@ -256,6 +256,16 @@ def _select_one(q: Question, raw: Any, today: date, choices: list[Choice]) -> tu
                     f"'{value}' is not a village-group of the list",
                 )
             ]
+        most = next((c.groups for c in choices if c.value == village), None)
+        if most is not None and int(group) > most:
+            name = next(c.label for c in choices if c.value == village)
+            return None, [
+                problem(
+                    "village.no_such_group",
+                    f"{name}只有{most}个组，请再选一下。",
+                    f"village {village} has groups 1-{most}, not {group}",
+                )
+            ]
         return f"{village}-{int(group)}", []
     if value not in _choice_values(choices):
         # People (and scripts) may give the label instead of the code.

@@ -264,7 +264,9 @@ class FormFlow:
         fill = self.draft.fill
         stored = str(fill.value(page.path) or "")
         same = stored.partition("-")[0] == village
-        names = {c.value: c.label for c in fill.choices(page.question)}
+        choices = fill.choices(page.question)
+        names = {c.value: c.label for c in choices}
+        groups = next((c.groups for c in choices if c.value == village), None)
         self.w.show_page(
             QuestionPage(
                 fill=fill,
@@ -275,7 +277,7 @@ class FormFlow:
                 on_home=self.w.go_home,
                 on_read=self.w.reader,
                 badge=self.w.badge,
-                editor=GroupEditor(village, stored_group if same else None),
+                editor=GroupEditor(village, stored_group if same else None, groups),
                 heading=S.VILLAGE_GROUP_IN.format(village=names.get(village, "")),
                 read_deadline=self._read_deadline,
             )
