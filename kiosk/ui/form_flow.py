@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.case_states import CaseState
 from kiosk.forms.engine import Page
-from kiosk.services import cases, ratings
+from kiosk.services import cases
 from kiosk.services.consent import GuardianConsentNeeded, Notice, give_consent, notice_for
 from kiosk.services.duplicates import DuplicateClaim
 from kiosk.services.views import AnswerResult, DraftView
@@ -398,9 +398,12 @@ class FormFlow:
                 then()
                 return
             shown = self.w.page  # the list, 撤销 just ran out: shown again in place
+            if not isinstance(shown, RepeatPage):
+                self.go(page.path)
+                return
             held = (shown.undo_text.text(), shown.scroll_area.verticalScrollBar().value())
             self.go(page.path)
-            if isinstance(self.w.page, RepeatPage) and isinstance(shown, RepeatPage):
+            if isinstance(self.w.page, RepeatPage):
                 self.w.page.hold_place(*held)
 
         self.w.op(remove, removed)
@@ -537,50 +540,10 @@ class FormFlow:
     # ----- 好差评 ---------------------------------------------------------------------------
 
     def ask_rating(self, case_ids: list[str]) -> None:
-        """After 完成: the rating (one for the whole transaction), spoken, skippable; the
-        lower two ask why on a page of their own (kiosk/ui/rating_page.py)."""
-        from kiosk.services.ratings import LOW_LEVELS
-        from kiosk.ui.rating_page import RatingPage, RatingReasonPage
+        """After 完成: the rating (kiosk/ui/rating_page.py)."""
+        from kiosk.ui.rating_page import ask_rating
 
-        actor = self.w.session.actor
-
-        def rate(level: str, reason: str | None) -> None:
-            self.w.op(
-                lambda: ratings.rate_cases(self.w.ctx, case_ids, level, reason, actor=actor),
-                lambda _: self._rated(),
-            )
-
-        def picked(level: str) -> None:
-            if level not in LOW_LEVELS:
-                rate(level, None)
-                return
-            self._show_spoken(
-                RatingReasonPage(
-                    level=level,
-                    on_rate=rate,
-                    on_back=lambda: self.ask_rating(case_ids),
-                    on_read=self.w.reader,
-                    badge=self.w.badge,
-                )
-            )
-
-        self._show_spoken(
-            RatingPage(
-                on_pick=picked, on_skip=self.w.go_home, on_read=self.w.reader, badge=self.w.badge
-            )
-        )
-
-    def _show_spoken(self, page: Any) -> None:
-        """Show ``page`` and read it aloud on arrival (when the voice is on)."""
-        self.w.show_page(page)
-        if self.w.reader is not None:
-            self.w.speaker.say(page.spoken_text())
-
-    def _rated(self) -> None:
-        self.w.go_home()
-        self.w.page.show_status(S.RATE_THANKS)
-        if self.w.reader is not None:
-            self.w.speaker.say(S.RATE_THANKS)
+        ask_rating(self.w, case_ids)
 
     def print_case(self, case_id: str) -> None:
         from kiosk.ui.printing_flow import print_with_preview
