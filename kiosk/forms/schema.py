@@ -59,6 +59,9 @@ class Choice(_Strict):
     value: str
     label: str
     hint: str | None = None
+    # For a village: how many 村民小组 it has (组 1 … groups), from the reference data;
+    # None where the list does not say (then any group from 1 is taken).
+    groups: int | None = Field(default=None, ge=1)
 
 
 class Prefill(_Strict):

@@ -61,8 +61,32 @@ def field_name(q: Question) -> str:
     return q.print_label or q.label.rstrip("？?。") or q.name
 
 
+# A person's name: 30 characters hold the longest names the hall meets (a transliterated
+# minority name with its ·), well above the 15 a 居民身份证 chip prints; more is a slip.
+MAX_NAME = 30
+
+
+def is_person_name(q: Question) -> bool:
+    """Whether a text question asks a person's name: printed as …姓名 or 户名, or filled
+    from the registry's name (the form's own words say so; no list of question names)."""
+    label = q.print_label or ""
+    return (
+        label.endswith("姓名")
+        or label == "户名"
+        or (q.prefill is not None and q.prefill.field == "name")
+    )
+
+
 def _text(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[Any, list[Any]]:
     text = " ".join(str(raw).split())
+    if is_person_name(q) and len(text) > MAX_NAME:
+        return None, [
+            problem(
+                "name.too_long",
+                f"名字太长了，最多{MAX_NAME}个字。请核对一下，只写名字。",
+                f"a name is longer than {MAX_NAME} characters",
+            )
+        ]
     if len(text) > MAX_TEXT:
         return None, [
             problem(
@@ -230,6 +254,16 @@ def _select_one(q: Question, raw: Any, today: date, choices: list[Choice]) -> tu
                     "village.invalid",
                     "请选您所在的村和组。",
                     f"'{value}' is not a village-group of the list",
+                )
+            ]
+        most = next((c.groups for c in choices if c.value == village), None)
+        if most is not None and int(group) > most:
+            name = next(c.label for c in choices if c.value == village)
+            return None, [
+                problem(
+                    "village.no_such_group",
+                    f"{name}只有{most}个组，请再选一下。",
+                    f"village {village} has groups 1-{most}, not {group}",
                 )
             ]
         return f"{village}-{int(group)}", []

@@ -352,10 +352,12 @@ class GroupEditor(Editor):
     """第几组: a stepper for the 村民小组 of the village chosen on the page before; it
     starts empty (no group is chosen for the person)."""
 
-    def __init__(self, village: str, stored_group: int | None) -> None:
+    def __init__(self, village: str, stored_group: int | None, groups: int | None = None) -> None:
+        """``groups``: how many 组 the village has (the village list's reference data);
+        the stepper offers no more. None: up to 30."""
         super().__init__()
         self.village = village
-        self.group = Stepper("group", stored_group, 1, 30, "组", False, anchor=1)
+        self.group = Stepper("group", stored_group, 1, groups or 30, "组", False, anchor=1)
         self.box.addWidget(self.group)
 
     def value(self) -> Any:

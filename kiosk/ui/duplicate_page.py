@@ -1,6 +1,8 @@
 """A duplicate claim: the same subject already has a case of this form. Shows that case's
 number and state; a logged-in volunteer may go on after picking a reason (audited on the
-case); a resident alone is asked to find a volunteer (kiosk.services.duplicates)."""
+case); a resident alone is asked to find a volunteer (kiosk.services.duplicates). When one
+of them is an unfinished draft, 继续填写 goes to it through 我的办件 (after proof of
+presence, as 我的办件 always asks), dropping the new one."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ class DuplicatePage(BasePage):
         others: list[CaseSummary],
         on_reason: Callable[[str], None] | None,
         on_stop: Callable[[], None],
+        on_continue: Callable[[], None] | None = None,
         on_read: Callable[[str], None] | None,
         badge: str | None,
     ) -> None:
@@ -36,6 +39,18 @@ class DuplicatePage(BasePage):
             layout.addWidget(label(line, "large"))
             self.lines.append(line)
             self.body.addWidget(box)
+        if on_continue is not None:  # one of them is a draft: carry on with it
+            self.body.addWidget(label(S.DUPLICATE_CONTINUE_HINT, "large", name="continue-hint"))
+            self.lines.append(S.DUPLICATE_CONTINUE_HINT)
+            self.body.addWidget(
+                button(
+                    S.DUPLICATE_CONTINUE,
+                    "fa5s.pen",
+                    role="primary",
+                    name="continue-draft",
+                    on_click=on_continue,
+                )
+            )
         if on_reason is None:
             self.body.addWidget(label(S.DUPLICATE_RESIDENT, "large", name="find-volunteer"))
             self.lines.append(S.DUPLICATE_RESIDENT)

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from kiosk.domain.case_states import CaseState
 from kiosk.forms.engine import Page
-from kiosk.services import cases, ratings
+from kiosk.services import cases
 from kiosk.services.consent import GuardianConsentNeeded, Notice, give_consent, notice_for
 from kiosk.services.duplicates import DuplicateClaim
 from kiosk.services.views import AnswerResult, DraftView
@@ -109,10 +110,12 @@ class FormFlow:
     def _show_duplicates(self, others: list[Any], then: Callable[[], None]) -> None:
         session = self.w.session
         on_reason = (lambda reason: self._allow(reason, then)) if session.volunteer else None
+        drafts = [c for c in others if c.state == CaseState.DRAFT]
         page = DuplicatePage(
             others=others,
             on_reason=on_reason,
             on_stop=self._stop_duplicate,
+            on_continue=self._continue_draft if drafts else None,
             on_read=self.w.reader,
             badge=self.w.badge,
         )
@@ -139,6 +142,25 @@ class FormFlow:
             lambda: cases.discard_draft(self.w.ctx, draft.case.id, actor=actor),
             lambda _: self.w.go_home(),
         )
+
+    def _continue_draft(self) -> None:
+        """继续填写 on the duplicate page: the new draft is dropped and the unfinished one
+        is found through 我的办件 (the resident's own cases, after proof of presence: at
+        once when it is proven, else the identify page asks for the card first)."""
+        draft, session = self.w.session.draft, self.w.session
+        resident = session.resident
+
+        def mine(_: object = None) -> None:
+            session.draft = None
+            if resident is not None and resident.proven:
+                self.w._identified("my_cases", resident)
+            else:
+                self.w.identify("my_cases")
+
+        if draft is None:
+            mine()
+            return
+        self.w.op(lambda: cases.discard_draft(self.w.ctx, draft.case.id, actor=session.actor), mine)
 
     def resume(self, case_id: str) -> None:
         """继续办理: open a saved draft where it was left."""
@@ -248,7 +270,9 @@ class FormFlow:
         fill = self.draft.fill
         stored = str(fill.value(page.path) or "")
         same = stored.partition("-")[0] == village
-        names = {c.value: c.label for c in fill.choices(page.question)}
+        choices = fill.choices(page.question)
+        names = {c.value: c.label for c in choices}
+        groups = next((c.groups for c in choices if c.value == village), None)
         self.w.show_page(
             QuestionPage(
                 fill=fill,
@@ -259,7 +283,7 @@ class FormFlow:
                 on_home=self.w.go_home,
                 on_read=self.w.reader,
                 badge=self.w.badge,
-                editor=GroupEditor(village, stored_group if same else None),
+                editor=GroupEditor(village, stored_group if same else None, groups),
                 heading=S.VILLAGE_GROUP_IN.format(village=names.get(village, "")),
                 read_deadline=self._read_deadline,
             )
@@ -387,7 +411,17 @@ class FormFlow:
 
         def removed(result: AnswerResult) -> None:
             self.w.session.draft = result.draft
-            (then or (lambda: self.go(page.path)))()
+            if then is not None:
+                then()
+                return
+            shown = self.w.page  # the list, 撤销 just ran out: shown again in place
+            if not isinstance(shown, RepeatPage):
+                self.go(page.path)
+                return
+            held = (shown.undo_text.text(), shown.scroll_area.verticalScrollBar().value())
+            self.go(page.path)
+            if isinstance(self.w.page, RepeatPage):
+                self.w.page.hold_place(*held)
 
         self.w.op(remove, removed)
 
@@ -533,50 +567,10 @@ class FormFlow:
     # ----- 好差评 ---------------------------------------------------------------------------
 
     def ask_rating(self, case_ids: list[str]) -> None:
-        """After 完成: the rating (one for the whole transaction), spoken, skippable; the
-        lower two ask why on a page of their own (kiosk/ui/rating_page.py)."""
-        from kiosk.services.ratings import LOW_LEVELS
-        from kiosk.ui.rating_page import RatingPage, RatingReasonPage
+        """After 完成: the rating (kiosk/ui/rating_page.py)."""
+        from kiosk.ui.rating_page import ask_rating
 
-        actor = self.w.session.actor
-
-        def rate(level: str, reason: str | None) -> None:
-            self.w.op(
-                lambda: ratings.rate_cases(self.w.ctx, case_ids, level, reason, actor=actor),
-                lambda _: self._rated(),
-            )
-
-        def picked(level: str) -> None:
-            if level not in LOW_LEVELS:
-                rate(level, None)
-                return
-            self._show_spoken(
-                RatingReasonPage(
-                    level=level,
-                    on_rate=rate,
-                    on_back=lambda: self.ask_rating(case_ids),
-                    on_read=self.w.reader,
-                    badge=self.w.badge,
-                )
-            )
-
-        self._show_spoken(
-            RatingPage(
-                on_pick=picked, on_skip=self.w.go_home, on_read=self.w.reader, badge=self.w.badge
-            )
-        )
-
-    def _show_spoken(self, page: Any) -> None:
-        """Show ``page`` and read it aloud on arrival (when the voice is on)."""
-        self.w.show_page(page)
-        if self.w.reader is not None:
-            self.w.speaker.say(page.spoken_text())
-
-    def _rated(self) -> None:
-        self.w.go_home()
-        self.w.page.show_status(S.RATE_THANKS)
-        if self.w.reader is not None:
-            self.w.speaker.say(S.RATE_THANKS)
+        ask_rating(self.w, case_ids)
 
     def print_case(self, case_id: str) -> None:
         from kiosk.ui.printing_flow import print_with_preview

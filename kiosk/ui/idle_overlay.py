@@ -51,8 +51,8 @@ class IdleOverlay(QWidget):
         layout.addStretch(1)
         self.hide()
 
-    def show_seconds(self, seconds: int) -> None:
-        self.countdown.setText(S.IDLE_BODY.format(seconds=seconds))
+    def show_seconds(self, seconds: int, body: str = S.IDLE_BODY) -> None:
+        self.countdown.setText(body.format(seconds=seconds))
 
 
 class IdleWatcher(QObject):
@@ -67,8 +67,12 @@ class IdleWatcher(QObject):
         should_watch: Callable[[], bool],
         on_wipe: Callable[[], None],
         on_warn: Callable[[str], None] | None = None,
+        body: Callable[[], str] | None = None,
     ) -> None:
+        """``body()`` gives the countdown's words ("{seconds} 秒后…"): who carries on
+        depends on whether a volunteer is there (S.IDLE_BODY or S.IDLE_BODY_ALONE)."""
         super().__init__(window)
+        self._body = body or (lambda: S.IDLE_BODY)
         self.timeout_s, self.warning_s = timeout_s, max(20, warning_s)
         self._should_watch = should_watch
         self._on_wipe = on_wipe
@@ -111,7 +115,7 @@ class IdleWatcher(QObject):
         parent = self.overlay.parentWidget()
         if parent is not None:
             self.overlay.setGeometry(parent.rect())
-        self.overlay.show_seconds(self._left)
+        self.overlay.show_seconds(self._left, self._body())
         self.overlay.show()
         self.overlay.raise_()
         self._tick.start()
@@ -121,7 +125,7 @@ class IdleWatcher(QObject):
     def _count(self) -> None:
         self._left -= 1
         if self._left > 0:
-            self.overlay.show_seconds(self._left)
+            self.overlay.show_seconds(self._left, self._body())
             return
         self._tick.stop()
         self.overlay.hide()

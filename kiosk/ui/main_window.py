@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
             should_watch=self._has_person,
             on_wipe=self.wipe,
             on_warn=self.speaker.say,
+            # A resident alone is not promised a volunteer (issue 15, brk15 14).
+            body=lambda: S.IDLE_BODY if self.session.volunteer else S.IDLE_BODY_ALONE,
         )
         app = QApplication.instance()
         if app is not None:

@@ -253,6 +253,17 @@ class RepeatPage(BasePage):
             self.undo_box.hide()
             self.undo_timer.stop()
 
+    def hold_place(self, undo_text: str, scroll: int) -> None:
+        """Shown again after 撤销 ran out: the 撤销 box's place stays, empty, and the
+        scroll position too, so nothing moves by itself under a finger (添加 and 下一步
+        stay where they were until the person goes to another page)."""
+        self.undo_text.setText(undo_text)  # the same height as the box that was there
+        keep = self.undo_box.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.undo_box.setSizePolicy(keep)
+        bar = self.scroll_area.verticalScrollBar()
+        QTimer.singleShot(0, self, lambda: bar.setValue(scroll))
+
     def commit(self, then: Callable[[], None] | None) -> None:
         """Remove the pending items in the store, then ``then`` (None: show the list again)."""
         self.undo_timer.stop()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.forms.schema import Choice
-from kiosk.services.ratings import LEVELS, REASONS
+from kiosk.services import ratings
+from kiosk.services.ratings import LEVELS, LOW_LEVELS, REASONS
 from kiosk.ui import strings as S
 from kiosk.ui import theme
 from kiosk.ui.answer_widgets import ChoiceEditor
@@ -22,6 +23,9 @@ from kiosk.ui.common_widgets import button
 from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import QGridLayout, QPushButton, QWidget, icon
+
+if TYPE_CHECKING:
+    from kiosk.ui.main_window import MainWindow
 
 ICONS = {
     "very_satisfied": "fa5s.grin-beam",
@@ -125,3 +129,39 @@ class RatingReasonPage(BasePage):
 
     def extra_spoken(self) -> list[str]:
         return self.reasons.spoken_choices()
+
+
+def ask_rating(w: MainWindow, case_ids: list[str]) -> None:
+    """After 完成: the rating (one for the whole transaction), spoken on arrival,
+    skippable; the lower two ask why on a page of their own; then home with 谢谢."""
+    actor = w.session.actor
+
+    def show(page: BasePage) -> None:
+        w.show_page(page)
+        if w.reader is not None:
+            w.speaker.say(page.spoken_text())
+
+    def thanked(_: object) -> None:
+        w.go_home()
+        w.page.show_status(S.RATE_THANKS)
+        if w.reader is not None:
+            w.speaker.say(S.RATE_THANKS)
+
+    def rate(level: str, reason: str | None) -> None:
+        w.op(lambda: ratings.rate_cases(w.ctx, case_ids, level, reason, actor=actor), thanked)
+
+    def picked(level: str) -> None:
+        if level not in LOW_LEVELS:
+            rate(level, None)
+            return
+        show(
+            RatingReasonPage(
+                level=level,
+                on_rate=rate,
+                on_back=lambda: ask_rating(w, case_ids),
+                on_read=w.reader,
+                badge=w.badge,
+            )
+        )
+
+    show(RatingPage(on_pick=picked, on_skip=w.go_home, on_read=w.reader, badge=w.badge))

@@ -58,6 +58,11 @@ class StaffPage(BasePage):
     ) -> None:
         super().__init__(S.STAFF_HEADING, None, name="staff", badge=badge)
         self.enroll_panel: EnrollPanel | None = None
+        if audio is not None and audio.ok is not True:  # espeak-ng exits 0 without a device
+            # A status banner, first: 朗读 is silent for every resident until it is fixed.
+            audio_box, audio_layout = frame("error", name="audio-problem")
+            audio_layout.addWidget(label(audio.message_zh, "large", name="audio-text"))
+            self.body.addWidget(audio_box)
         if print_problems:
             # First: paper a resident may be waiting for (printed only when CUPS said the job
             # completed; kiosk.services.printing.print_case).
@@ -144,10 +149,6 @@ class StaffPage(BasePage):
         self.body.addLayout(self._stepper(self.scale_label, "scale", self._scale))
         self.voice = button("", "fa5s.volume-up", name="voice", on_click=self._toggle_voice)
         self.body.addWidget(self.voice)
-        if audio is not None and audio.ok is not True:  # espeak-ng exits 0 without a device
-            audio_box, audio_layout = frame("error", name="audio-problem")
-            audio_layout.addWidget(label(audio.message_zh, "large", name="audio-text"))
-            self.body.addWidget(audio_box)
         self.idle_label = label("", "large", name="idle-timeout")
         self.body.addLayout(self._stepper(self.idle_label, "idle", self._idle))
         self.printer = self._line(S.PRINTER, settings.printer, "printer")

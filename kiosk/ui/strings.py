@@ -119,6 +119,10 @@ DUPLICATE_LINE = "办件编号 {number}：{title}，现在：{state}"
 DUPLICATE_RESIDENT = "如果确实要再申请，请找帮办志愿者或者工作人员。"
 DUPLICATE_VOLUNTEER = "帮办人：如果确实要再申请，请点一个原因，会记录在办件里。"
 DUPLICATE_STOP = "不办了，回首页"
+DUPLICATE_CONTINUE = "继续填写没填完的那件"
+DUPLICATE_CONTINUE_HINT = (
+    "没填完的那件还保存着：刷身份证（或请帮办志愿者核对）后，在“我的办件”里接着填。"
+)
 
 # Services and life events
 SERVICES_HEADING = "您要办什么事？"
@@ -220,6 +224,7 @@ DRAFT_LINE = "{number}　{title}"
 # Idle and privacy
 IDLE_HEADING = "您还在吗？"
 IDLE_BODY = "{seconds} 秒后回到首页，填好的内容会保存好，由帮办人继续办理。"
+IDLE_BODY_ALONE = "{seconds} 秒后回到首页，填好的内容会保存好，下次刷身份证在“我的办件”里接着填。"
 STILL_HERE = "我还在"
 
 # Staff

@@ -53,3 +53,42 @@ def test_a_draft_continues_where_it_was_left(qtbot: QtBot, window: MainWindow) -
     # The first question still to answer (the sex came from the ID number), answers kept.
     assert w.session.page in (left_at, "deceased_village")
     assert w.session.draft.fill.value("deceased_name") == data["deceased_name"]
+
+
+def test_a_resident_alone_starting_again_continues_the_draft(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """brk15 finding 14: the same service again over an unfinished draft offered only
+    不办了; now 继续填写 through 我的办件 after the card is read."""
+    w = window
+    data = example()
+    start_death_benefit(qtbot, w)  # a typed number: presence not proven
+    answer(qtbot, w, data["deceased_id"])
+    answer(qtbot, w, data["deceased_name"])
+    click(qtbot, w, "home")
+    [draft] = list_cases(w.ctx, states=["draft"])
+    start_death_benefit(qtbot, w)
+    answer(qtbot, w, data["deceased_id"])
+    assert w.page.page_name == "duplicate"
+    click(qtbot, w, "continue-draft")
+    assert w.page.page_name == "identify"  # 我的办件 asks for proof first
+    assert [c.id for c in list_cases(w.ctx, states=["draft"])] == [draft.id]  # new one dropped
+    wedge_read(qtbot, w, f"张秀英 {APPLICANT_ID}")
+    click(qtbot, w, "confirm")
+    assert w.page.page_name == "my-cases"
+    click(qtbot, w, f"open-{draft.number}")
+    click(qtbot, w, "continue")
+    assert w.session.draft is not None and w.session.draft.case.id == draft.id
+    assert w.session.draft.fill.value("deceased_name") == data["deceased_name"]
+
+
+def test_the_idle_warning_promises_no_volunteer_to_a_resident_alone(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    w = window
+    start_death_benefit(qtbot, w)
+    w.idle.configure(0.05, 20, tick_ms=1000)
+    qtbot.waitUntil(lambda: w.idle.overlay.isVisible(), timeout=3000)
+    text = w.idle.overlay.countdown.text()
+    assert "帮办人" not in text and "我的办件" in text, text
+    click(qtbot, w, "still-here")

@@ -157,3 +157,29 @@ def test_targets_are_at_least_12px_apart_on_the_question_pages(
                 assert not grown.intersects(b), (stop, na, nb, a, b)
         seen += 1
     assert seen == 5
+
+
+def test_the_list_does_not_move_when_undo_runs_out(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """brk15 finding 16: the heirs list jumped ~90 px by itself when the 10 s ended."""
+    w = window
+    start_death_benefit(qtbot, w)
+    answer_until(qtbot, w, "heirs", heirs=0)
+    heirs = answers()["heirs"]
+    for i in range(2):
+        click(qtbot, w, "add")
+        while w.page.page_name != "repeat":
+            answer(qtbot, w, heirs[i][parse_path(w.session.page)[0]])
+    monkeypatch.setattr(RepeatPage, "UNDO_S", 0.3)
+    click(qtbot, w, "remove-0")
+    before = {n: find(w, n).mapTo(w, QPoint(0, 0)) for n in ("add", "next", "edit-1")}
+    shown = w.page
+    qtbot.waitUntil(lambda: w.page is not shown and heirs_in_store(w) == ["张建国"], timeout=5000)
+    settle(qtbot, w)
+    qtbot.wait(50)
+    after = {
+        n: find(w, m).mapTo(w, QPoint(0, 0))
+        for n, m in (("add", "add"), ("next", "next"), ("edit-1", "edit-0"))
+    }
+    assert after == before

@@ -10,7 +10,7 @@ from test_death_benefit_flow import start_death_benefit
 from ui_driver import add_staff, answer, click, find, staff_login
 
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.qt import QLabel
+from kiosk.ui.qt import QLabel, QPoint, QRect, QWidget
 
 
 def voice_on(w: MainWindow) -> None:
@@ -68,6 +68,10 @@ def test_staff_page_says_when_no_sound_device_exists(
     assert w.page.page_name == "staff"
     text = w.page.findChild(QLabel, "audio-text")
     assert text is not None and "没有找到声音设备" in text.text()
+    # A status banner at the top, in view on arrival (brk15 finding 15: it was at y≈1947).
+    banner = w.page.findChild(QWidget, "audio-problem")
+    view = w.page.scroll_area.viewport()
+    assert view.rect().contains(QRect(banner.mapTo(view, QPoint(0, 0)), banner.size()))
     w.go_home()
     monkeypatch.setenv("KIOSK_AUDIO", "ok")
     staff_login(qtbot, w)
