@@ -36,51 +36,63 @@ NOTES = """\
 Issue 19 (start fast) targets, each beside its baseline above: home screen ≤ 2× the bare
 window, until a form can open ≤ 4×, idle RSS ≤ 2×; `kiosk --version`/`--help` ≤ 3×
 `python -c pass`; `kiosk print N --out` ≤ 0.5 s for a 2-page case. This machine is shared
-by several engineers (load average ~10 on 2 cores during the run): every figure here is
-several times its unloaded value, and the ratios carry the noise of that load.
+by several engineers (the load average above, on 2 cores): every time here is several
+times its unloaded value. Since issue 19's second round the baseline and ours are started
+in turn, round after round (startup_bench, cli_bench), so the load weighs on both; each
+figure is the median of 5 runs after a warm-up. The two CPU rows give the process's own
+CPU time at the same marks (all threads), which the load disturbs far less than the wall
+clock: on an idle machine the wall-clock ratios come near them (the bare window's wall
+time also holds ~0.1 s of loading libraries that is not CPU). Profiles below are CPU
+milliseconds on this machine during the run (`time.process_time`, medians of 3).
 
-- **Start to home screen**: the window is made from the settings alone (a TOML file, a
-  plain dataclass: pydantic-settings cost ~150 ms of import) and a small set of imports
-  (`kiosk.ui.app`, `main_window`, `home_page`, PySide6, lunar_python:
-  tests/integration/test_cli_imports.py holds the list to it). The store, the form
-  catalogue, the demo data, the sync worker and the screens behind home are opened in a
-  background thread after the first paint (kiosk/services/startup.py); a tap before then
-  shows 请稍候 and runs when ready. The tiles are drawn without icons first: qtawesome
-  imports QtPy, whose star imports of QtCore/QtGui/QtWidgets (and QtOpenGL) cost about
-  as much as PySide6 itself, and its first icon loads every icon font; home is drawn
-  again with its icons once the kiosk is open. What remains above the bare window (one
-  in-process profile on the loaded machine, 2.1 s to a painted home: 1.3 s imports of
-  which most is PySide6 itself, 0.13 s the style sheet and CJK font of `apply_look`,
-  0.6 s building the home page, 0.1 s the paint): the home page's build is mostly
-  PySide6 creating its Python enum classes on first use (~170 enums, ~0.33 s) and the
-  lunar date of the banner (~0.08 s).
-- **Until a form can open** (the background thread done: store open, catalogue loaded,
-  screens imported): ~90 % of it is importing. Shares of that import time: SQLAlchemy
-  (~25 %, the ORM the store is built on), QtPy under qtawesome (~10 %), the form engine
-  with its pydantic models (~9 % + pydantic ~6 %), the services, store, sync (httpx,
-  which also imports click/rich when they are installed, as in this venv), cryptography.
-  *Fixed*: Alembic is no longer imported when the schema stamp is the head (the head is
-  read from the migration files); `--demo` no longer opens the kiosk twice; staff mode
-  and QtPdf no longer load reportlab/QtPdf before a print. The 4× target is missed by
-  SQLAlchemy's import alone on this machine; not met without a lighter store layer.
-- **Idle memory when ready**: PySide6's `__feature__` import hook (PYSIDE-2029) called
-  `inspect.getsource` on every module imported after it, keeping ~750 source files in
-  `linecache` (~20 MiB, ~12 % of the kiosk's RSS); kiosk/ui/qt.py answers the same
-  question from the file's bytes without caching. What remains above the bare window
-  (measured by importing each in turn after the home screen): SQLAlchemy's ORM ~23 MiB,
-  the form catalogue and engine ~9 MiB, cryptography ~6 MiB, httpx and the sync client
-  ~9 MiB, pydantic + Lark ~6 MiB, the icon fonts. The 2× target is missed by about the
-  size of SQLAlchemy's ORM.
-- **The `kiosk` command**: `kiosk/cli/__init__.py` keeps a table of the commands (name,
-  module, help) and imports a command's module only when it runs, so `--version` and
-  `--help` import nothing but the CLI module. `forms list` loads the form catalogue
-  (pydantic, Lark, PyYAML) and nothing of the store; `status` opens the store (no Alembic
-  at head) but still imports the sync and case services, and through them the form
-  engine. `print N --out` spends ~90 % of its time importing (SQLAlchemy ~28 %, the form
-  engine and pydantic ~25 %, printing and reportlab ~8 %, cryptography, PIL); rendering
-  the 2 pages is ~40 ms. The 0.5 s target is not met: it needs the catalogue to be
-  loaded without the form checks (Lark) and printing to read a form without the whole
-  engine, left for a later issue.
+- **Start to home screen** (met on the wall clock, at the limit on this loaded machine:
+  1.7× and 2.0× in the two runs of this round; 2.2× in CPU): the window is made from
+  the settings alone (a TOML file, a plain dataclass) and a small set of imports
+  (`kiosk.ui.app`, `main_window`, `home_page`, PySide6, lunar_python;
+  tests/integration/test_cli_imports.py holds the list to it, and neither qtawesome
+  nor QtPy is in it). Icons are drawn from qtawesome's
+  Font Awesome 5 font files by kiosk/ui/icons.py without importing qtawesome (its QtPy
+  star imports and its twelve other icon fonts cost ~0.3 s and ~35 MiB), so home has its
+  icons from the first paint (~12 ms for the first icon) and is no longer drawn twice.
+  The store, the catalogue, the demo data and the screens behind home are opened in a
+  background thread after the first paint (kiosk/services/startup.py); a tap before
+  then shows 请稍候 and runs when ready. Home: ~205 ms CPU (PySide6 and its enums, the
+  style sheet and CJK font of `apply_look`, the lunar date).
+- **Until a form can open** (not met; ~1.06 s CPU against the bare window's ~0.13 s):
+  ~830 ms CPU after the first paint. The store
+  ~460 (its import ~400, of which SQLAlchemy's engine and ORM ~80 %, the ORM models ~9 %,
+  cryptography; opening and the demo data ~90), the form modules ~210 (pydantic, Lark,
+  PyYAML, the engine), the screens behind home ~115, the catalogue itself ~7.
+  *Fixed in this round*: the checked shipped catalogue is read from a disk cache
+  (kiosk/forms/catalogue_cache.py, keyed by the files and versions it was made from;
+  ~110 ms of YAML, checks and bundle composing before) and the expression grammar's
+  parse tables through Lark's cache; opening the kiosk no longer imports printing and
+  the catalogue (the identity-code backfill loads the signer only for a case to sign;
+  published definitions are read only when a release folder exists); reading the
+  market-day calendar no longer imports httpx; the sync worker starts once a form can
+  open (no tap needs it; ~110-160 ms CPU, its httpx import, and its first round).
+  *What remains*: SQLAlchemy's import alone is about 1.5× the bare window; the 4×
+  target is not met without a lighter store layer (or the ORM import moved out of the
+  first-form path), which is beyond this issue.
+- **Idle memory when ready** (not met, 2.1×): from `/proc/PID/smaps` of the kiosk at
+  rest, ~150 MiB: anonymous memory ~75 MiB (the Python heap: SQLAlchemy's ORM ~23 MiB,
+  the form catalogue and engine ~9 MiB, pydantic + Lark ~6 MiB, measured by importing
+  each in turn), and mapped files: Qt's libraries (as in the bare window),
+  cryptography's Rust binding 8.7 MiB, pydantic-core 4.3 MiB, libcrypto 3.5 MiB, the CJK
+  font 3.3 MiB. qtawesome (~35 MiB with its fonts) is gone; httpx is ~1.4 MiB;
+  `malloc_trim` after the start gives back under 1 MiB. The 2× target is missed by
+  about the size of the ORM.
+- **The `kiosk` command**: `kiosk/cli/__init__.py` keeps a table of the commands and
+  imports a command's module only when it runs, so `--version` and `--help` import
+  nothing but the CLI module (met). `forms list` reads the checked catalogue from the
+  cache but still imports its classes (pydantic, Lark, PyYAML) to unpickle it, and
+  nothing of the store; `status` opens the store (no Alembic at head, no printing)
+  but imports the sync and case services and, for the policy lines, the catalogue.
+  `print N --out` (not met: ~1.2 s CPU; 0.5 s is below what its imports alone cost on
+  this machine) spends ~85 % of its time importing (SQLAlchemy, the form engine and
+  pydantic, reportlab, cryptography, PIL), ~100 ms CPU parsing the primary CJK face
+  with reportlab (a pickled parsed face was tried: 66-90 ms to load, not worth
+  keeping), and ~50 ms rendering the 2 pages.
 - **Next question, engine**: each step re-evaluates the visibility (`relevant`) of every
   question to find the next page (~70 % of a step) and `set_answer` copies the answers to
   undo a broken constraint (~20 %), so a step is O(questions). Half a millisecond at 200

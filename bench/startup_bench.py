@@ -7,9 +7,10 @@ Time: from spawning the process to its first event-loop turn after the main wind
 shown (the kiosk prints it when KIOSK_STARTUP_MARK=1; the bare window prints the same
 line), and to the moment the first form can open (the store, catalogue, sync worker and
 the screens behind home are loaded in the background: KIOSK_READY_MARK; for the bare
-window the same first turn). Memory: resident set (VmRSS) about 2.5 s after the kiosk
-is ready, while idle. The data root
-is created fresh for the first run (migrations, demo registry) and reused after, so the
+window the same first turn). CPU: the process's CPU time at each mark (all threads, as
+the process prints it), which a busy machine disturbs far less than the wall clock.
+Memory: resident set (VmRSS) about 2.5 s after the kiosk is ready, while idle. The
+data root is created fresh for the first run (migrations, demo registry) and reused after, so the
 median is a start of an installed kiosk. The bare window and the kiosk are started in
 turn, round after round, so a busy machine weighs on both alike. ``--bundle`` also
 times the PyInstaller build. Runs offscreen unless DISPLAY is set.
@@ -37,7 +38,8 @@ w = QMainWindow()
 w.setCentralWidget(QLabel("帮办"))
 w.resize(1280, 900)
 w.show()
-QTimer.singleShot(0, lambda: print(f"KIOSK_STARTUP_MARK {time.time():.6f}", flush=True))
+mark = lambda: print(f"KIOSK_STARTUP_MARK {time.time():.6f} {time.process_time():.6f}", flush=True)
+QTimer.singleShot(0, mark)
 QTimer.singleShot(QUIT_MS, app.quit)
 sys.exit(app.exec())
 """
@@ -48,8 +50,12 @@ QUIT_MS = 5000  # the bare window; the kiosk quits QUIT_MS after its start, or l
 KIOSK_QUIT_MS = 120_000  # a bound only: the bench ends the kiosk once it has read its RSS
 
 
-def one_start(command: list[str], *, wait_ready: bool = True) -> tuple[float, float, float]:
-    """(ms to the startup mark, ms to the ready mark, idle RSS MiB) of one process."""
+Start = tuple[float, float, float, float, float]
+
+
+def one_start(command: list[str], *, wait_ready: bool = True) -> Start:
+    """(ms to the startup mark, ms to the ready mark, idle RSS MiB, CPU ms of the process
+    at the startup mark, CPU ms at the ready mark) of one process."""
     env = dict(os.environ, KIOSK_STARTUP_MARK="1", KIOSK_SPEECH="record")
     if not env.get("DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
@@ -61,12 +67,12 @@ def one_start(command: list[str], *, wait_ready: bool = True) -> tuple[float, fl
     shown = ready = None
     for line in proc.stdout:
         if line.startswith("KIOSK_STARTUP_MARK"):
-            shown = float(line.split()[1])
+            shown = [float(x) for x in line.split()[1:3]]
             if not wait_ready:
                 ready = shown
                 break
         elif line.startswith("KIOSK_READY_MARK"):
-            ready = float(line.split()[1])
+            ready = [float(x) for x in line.split()[1:3]]
             break
     if shown is None or ready is None:
         proc.wait()
@@ -75,24 +81,26 @@ def one_start(command: list[str], *, wait_ready: bool = True) -> tuple[float, fl
     rss = rss_mib(proc.pid)
     proc.terminate()  # idle: nothing to lose (a fresh data root, the demo data loaded)
     proc.communicate(timeout=120)
-    return (shown - start) * 1000, (ready - start) * 1000, rss
-
-
-def summary(results: list[tuple[float, float, float]]) -> tuple[float, ...]:
-    """(first start ms, median later start ms, median later ready ms, median idle RSS MiB)."""
-    later = results[1:]
     return (
-        results[0][0],
-        statistics.median(r[0] for r in later),
-        statistics.median(r[1] for r in later),
-        statistics.median(r[2] for r in later),
+        (shown[0] - start) * 1000,
+        (ready[0] - start) * 1000,
+        rss,
+        shown[1] * 1000,
+        ready[1] * 1000,
     )
+
+
+def summary(results: list[Start]) -> tuple[float, ...]:
+    """(first start ms, then the medians of the later runs: start ms, ready ms, idle RSS
+    MiB, CPU ms at start, CPU ms at ready)."""
+    later = results[1:]
+    return (results[0][0], *(statistics.median(r[i] for r in later) for i in range(5)))
 
 
 def interleaved(commands: list[tuple[list[str], bool]], runs: int) -> list[tuple[float, ...]]:
     """``summary`` of each (command, wait_ready), the commands started in turn in every
     round, so that the load of a shared machine falls on ours and the baseline alike."""
-    results: list[list[tuple[float, float, float]]] = [[] for _ in commands]
+    results: list[list[Start]] = [[] for _ in commands]
     for _ in range(runs + 1):
         for found, (command, wait_ready) in zip(results, commands, strict=True):
             found.append(one_start(command, wait_ready=wait_ready))
@@ -117,6 +125,8 @@ def run(runs: int = 3, bundle: Path | None = None) -> list[Row]:
             Row("start to home screen (venv)", kiosk[1], bare[1], "ms", "bare PySide6 window"),
             Row("start until a form can open (venv)", kiosk[2], bare[1], "ms", "bare window"),
             Row("idle RSS when ready (venv)", kiosk[3], bare[3], "MiB", "bare PySide6 window"),
+            Row("CPU to home screen (venv)", kiosk[4], bare[4], "ms", "bare window, CPU"),
+            Row("CPU until a form can open (venv)", kiosk[5], bare[4], "ms", "bare window, CPU"),
         ]
         if frozen:
             rows += [

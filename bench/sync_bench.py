@@ -138,7 +138,8 @@ def bare_posts(ctx: KioskContext) -> tuple[float, int]:
     t0 = time.perf_counter()
     with client:
         for packet in packets:
-            assert client.push([packet])[packet["case_id"]].status == 201
+            got = client.push([packet])[packet["case_id"]]
+            assert got.status == 201, got
     return time.perf_counter() - t0, len(packets)
 
 
