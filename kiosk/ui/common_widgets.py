@@ -106,8 +106,11 @@ def frame(role: str, *, name: str | None = None) -> tuple[QFrame, QVBoxLayout]:
     return box, layout
 
 
+MAX_SHOWN = 3  # message lines shown in the error box (the rest are counted and spoken)
+
+
 class ErrorBox(QFrame):
-    """The error summary at the top of a page: a heading and each problem in words.
+    """The error summary of a page: a heading and each problem in words.
 
     A thick border and the heading say "error" as well as the colour does.
     """
@@ -141,7 +144,13 @@ class ErrorBox(QFrame):
         if not messages:
             self.hide()
             return
-        texts = [heading, *(f"• {m}" for m in messages)]
+        # The box sits in the fixed bar over the navigation: a few lines at most, so a long
+        # list (确认无误 with many answers missing) never squeezes the page away; all of
+        # them are said aloud (BasePage.spoken_text reads ``messages``).
+        shown = messages if len(messages) <= MAX_SHOWN else messages[: MAX_SHOWN - 1]
+        texts = [heading, *(f"• {m}" for m in shown)]
+        if len(shown) < len(messages):
+            texts.append(S.MORE_PROBLEMS.format(n=len(messages) - len(shown)))
         for i, text in enumerate(texts):
             line = label(
                 text, "large" if i == 0 else None, name="error-heading" if i == 0 else None

@@ -176,8 +176,10 @@ def test_death_benefit_claim_end_to_end(
 def test_read_aloud_reads_question_hint_and_errors(qtbot: QtBot, window: MainWindow) -> None:
     w = window
     start_death_benefit(qtbot, w)
-    click(qtbot, w, "next")  # nothing typed: an error
-    click(qtbot, w, "read")
+    click(qtbot, w, "next")  # nothing typed: an error, said at once
+    assert find(w, "read").text() == "停止"  # 朗读 says 停止 while the error is read
+    click(qtbot, w, "read")  # 停止
+    click(qtbot, w, "read")  # 朗读: the whole page
     said = w.speaker.history[-1]
     assert "去世老人的身份证号码是多少" in said
     assert "户口本" in said  # the hint

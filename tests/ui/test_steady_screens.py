@@ -120,3 +120,22 @@ def test_the_group_is_read_as_its_name_not_its_code(qtbot: QtBot, window: MainWi
     click(qtbot, w, "read")
     said = w.speaker.history[-1]
     assert "现在的答案是：4组" in said and "v03" not in said, said
+
+
+def test_a_long_list_of_problems_keeps_the_bar_small_and_is_read_whole(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    w = window
+    voice_on(w)
+    start_death_benefit(qtbot, w)
+    problems = [f"第{i}题：这一题需要回答。" for i in range(1, 9)]
+    view_before = w.page.scroll_area.viewport().height()
+    w.say_errors(problems)
+    qtbot.wait(20)
+    lines = [lbl.text() for lbl in w.page.errors.findChildren(QLabel)]
+    assert len(lines) == 1 + 2 + 1 and "还有 6 个问题" in lines[-1], lines
+    assert w.page.scroll_area.viewport().height() > view_before / 3
+    assert all(p.rstrip("。") in w.speaker.history[-1] for p in problems)
+    click(qtbot, w, "read")  # 停止
+    click(qtbot, w, "read")  # 朗读: the page with every problem
+    assert all(p.rstrip("。") in w.speaker.history[-1] for p in problems)
