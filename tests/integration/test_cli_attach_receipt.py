@@ -61,10 +61,10 @@ def test_attach_a_scan_then_the_receipt_reads_back(
     kiosk_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     number = _case(kiosk_home)
-    assert attach(number, "--material", "hukou_book", "--file", str(_scan(tmp_path))) == 0
-    assert "hukou_book page 1" in capsys.readouterr().out
+    assert attach(number, "--material", "applicant_id_card", "--file", str(_scan(tmp_path))) == 0
+    assert "applicant_id_card page 1" in capsys.readouterr().out
     assert main(["attachments", number]) == 0
-    assert "户口本" in capsys.readouterr().out
+    assert "您本人的身份证" in capsys.readouterr().out
 
     out, png = tmp_path / "r.bin", tmp_path / "r.png"
     assert main(["receipt", number, "--out", str(out), "--png", str(png)]) == 0
@@ -125,19 +125,19 @@ def test_blurred_scan_is_refused_and_nothing_saved(
 ) -> None:
     number = _case(kiosk_home)
     blurred = _scan(tmp_path, blur=31)
-    code = attach(number, "--material", "hukou_book", "--file", str(blurred))
+    code = attach(number, "--material", "applicant_id_card", "--file", str(blurred))
     assert code == 2
     assert "looks blurred" in capsys.readouterr().err
     code = attach(number, "--material", "nope", "--file", str(_scan(tmp_path)))
     assert code == 2 and "lists no material 'nope'" in capsys.readouterr().err
-    code = attach(number, "--material", "hukou_book", "--file", str(tmp_path / "x"))
+    code = attach(number, "--material", "applicant_id_card", "--file", str(tmp_path / "x"))
     assert code == 2 and "cannot read" in capsys.readouterr().err
     ctx = open_kiosk(kiosk_home)
     try:
         assert list_attachments(ctx, number) == []
     finally:
         ctx.close()
-    assert attach(number, "--material", "hukou_book", "--file", str(blurred),
+    assert attach(number, "--material", "applicant_id_card", "--file", str(blurred),
                   "--keep-blurred") == 0  # fmt: skip
 
 
@@ -182,11 +182,11 @@ def test_receipt_lists_what_is_still_missing(ctx: KioskContext) -> None:
 
     number = fill_case(ctx, FORM_ID, example(), resident_id=APPLICANT_ID).number
     before = make_receipt(ctx, number).slip
-    assert "户口本" in before.missing and before.photographed == 0
+    assert "您本人的身份证" in before.missing and before.photographed == 0
     page = cv2.imencode(".jpg", draw_page())[1].tobytes()
-    add_attachment(ctx, number, material_id="hukou_book", data=page)
+    add_attachment(ctx, number, material_id="applicant_id_card", data=page)
     after = make_receipt(ctx, number).slip
-    assert "户口本" not in after.missing and after.photographed == 1
+    assert "您本人的身份证" not in after.missing and after.photographed == 1
     assert len(after.missing) == len(before.missing) - 1
 
 
@@ -198,24 +198,24 @@ def test_attach_findings_bombs_devices_duplicates_staff_and_pages(
     number = _case(kiosk_home)
     bomb = tmp_path / "bomb.png"
     bomb.write_bytes(png_bomb(9_000, 9_000))
-    assert attach(number, "--material", "hukou_book", "--file", str(bomb)) == 2
+    assert attach(number, "--material", "applicant_id_card", "--file", str(bomb)) == 2
     assert "bomb.png: image of 9000 x 9000 px is above" in capsys.readouterr().err
-    assert attach(number, "--material", "hukou_book", "--file", "/dev/zero") == 2
+    assert attach(number, "--material", "applicant_id_card", "--file", "/dev/zero") == 2
     assert "/dev/zero: not a regular file" in capsys.readouterr().err
 
     scan = _scan(tmp_path)
-    assert attach(number, "--material", "hukou_book", "--file", str(scan)) == 0
+    assert attach(number, "--material", "applicant_id_card", "--file", str(scan)) == 0
     capsys.readouterr()
-    assert attach(number, "--material", "hukou_book", "--file", str(scan)) == 0
+    assert attach(number, "--material", "applicant_id_card", "--file", str(scan)) == 0
     assert "already attached" in capsys.readouterr().out
 
     tiff = tmp_path / "book.tif"
     first, *rest = [Image.fromarray(draw_page(seed=s)[..., ::-1]) for s in (4, 5)]
     first.save(tiff, "TIFF", save_all=True, append_images=rest, compression="tiff_deflate")
-    assert attach(number, "--material", "hukou_book", "--file", str(tiff)) == 0
+    assert attach(number, "--material", "applicant_id_card", "--file", str(tiff)) == 0
     assert capsys.readouterr().out.count("attached to") == 2
 
-    assert attach(number, "--material", "hukou_book", "--file", str(scan), pin="000000") == 1
+    assert attach(number, "--material", "applicant_id_card", "--file", str(scan), pin="000000") == 1
     assert "wrong staff id or PIN" in capsys.readouterr().err
     ctx = open_kiosk(kiosk_home)
     try:

@@ -54,7 +54,7 @@ def test_pages_listed_with_completeness_and_shown_only_to_staff(
     case_id = fill_case(ctx, FORM_ID, example(), resident_id=APPLICANT_ID, volunteer_id="V001").id
     whole, partial = (
         add_attachment(
-            ctx, case_id, material_id="hukou_book",
+            ctx, case_id, material_id="applicant_id_card",
             data=cv2.imencode(".jpg", draw_page(seed=seed))[1].tobytes(),
         )
         for seed in (1, 2)
@@ -68,11 +68,11 @@ def test_pages_listed_with_completeness_and_shown_only_to_staff(
     r = server.client.get(image_path, follow_redirects=False)
     assert r.status_code in (302, 303, 401) and not r.content.startswith(b"\xff\xd8")
 
-    server.add_staff("xindian", "新店村")
-    login(server.client, "xindian")
+    server.add_staff("shebao", "社保所")  # the case's first desk (no village stamp since v3)
+    login(server.client, "shebao")
     page = server.client.get(f"/desk/cases/{case_id}").text
     assert "材料照片" in page and "1/2 页已传到" in page and "1 页待传" in page
-    assert "户口本 第1页" in page and "传输中 33%" in page
+    assert "您本人的身份证 第1页" in page and "传输中 33%" in page
     thumb = server.client.get(image_path, params={"size": "thumb"})
     assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
     assert Image.open(io.BytesIO(thumb.content)).width == 320

@@ -77,14 +77,14 @@ def test_a_case_walks_its_desks_and_every_action_reaches_the_changes_cursor(
     page = desk.client.get("/desk/queue").text
     assert "养老保险死亡待遇" in page
     post(desk, case_id, "accept")
-    post(desk, case_id, "materials", material_id="hukou_book", received="1")
+    post(desk, case_id, "materials", material_id="applicant_id_card", received="1")
     post(desk, case_id, "needs-materials", missing=["death_certificate"], text="火化证明原件")
     st, note = status(desk, case_id)
     assert st == "needs_materials"
     assert note == "需补材料：居民死亡医学证明（推断）书或火化证明、火化证明原件"
     with desk.sessions() as session:
         got = session.scalars(select(MaterialReceived.material_id)).all()
-        assert got == ["hukou_book"]
+        assert got == ["applicant_id_card"]
         sms = session.scalars(select(SmsMessage)).all()
         assert [(m.reason, m.state, m.phone) for m in sms] == [
             ("needs_materials", "sent", "13896012345")

@@ -49,7 +49,7 @@ def sms_count(desk: DeskServer, case_id: str) -> int:
         ("accept", {}),
         ("needs-materials", {"missing": ["death_certificate"], "text": "火化证明原件"}),
         ("note", {"text": "明天上午来"}),
-        ("materials", {"material_id": "hukou_book", "received": "1"}),
+        ("materials", {"material_id": "applicant_id_card", "received": "1"}),
     ],
 )
 def test_the_same_page_posted_twice_acts_once(

@@ -171,7 +171,7 @@ def test_scanned_import_says_how_many_pages_are_still_to_come(
     case_id = fill_case(ctx, FORM_ID, example(), resident_id=APPLICANT_ID).id
     for seed in (1, 2):
         page = cv2.imencode(".jpg", draw_page(seed=seed))[1].tobytes()
-        add_attachment(ctx, case_id, material_id="hukou_book", data=page)
+        add_attachment(ctx, case_id, material_id="applicant_id_card", data=page)
     desk.enroll(ctx)
     sheet = case_sheet(ctx, case_id)
     desk.add_staff("xindian", "新店村")

@@ -91,7 +91,9 @@ def test_a_5mb_photo_over_a_dropping_link_arrives_whole_once(
     case_id = add_cases(ctx, 1)[0]
     image = photo(5.1)
     assert len(image) > 5_000_000
-    page = add_attachment(ctx, case_id, material_id="hukou_book", data=image, source="camera")
+    page = add_attachment(
+        ctx, case_id, material_id="applicant_id_card", data=image, source="camera"
+    )
     proxy.script(*(DROPS * 6))
     rounds = sync_until_sent(ctx)
     assert rounds > 1  # the link did drop
@@ -116,7 +118,7 @@ def test_the_case_goes_first_and_a_stuck_page_never_holds_it(
 ) -> None:
     ctx = make_kiosk(own_server, url=proxy.url)
     case_id = add_cases(ctx, 1)[0]
-    add_attachment(ctx, case_id, material_id="hukou_book", data=photo(0.6))
+    add_attachment(ctx, case_id, material_id="applicant_id_card", data=photo(0.6))
     proxy.script(*["refuse"] * 10)
     report = sync_once(ctx, OPTIONS)
     assert report.sent == 1  # the case is on the server though every page request failed
@@ -134,7 +136,10 @@ def test_restarts_of_kiosk_and_server_resume_where_they_stopped(
     root, settings = ctx.data_root, ctx.settings
     case_id = add_cases(ctx, 1)[0]
     images = [photo(1.2, seed=n) for n in range(3)]
-    pages = [add_attachment(ctx, case_id, material_id="hukou_book", data=image) for image in images]
+    pages = [
+        add_attachment(ctx, case_id, material_id="applicant_id_card", data=image)
+        for image in images
+    ]
     # First round: two chunks pass, then the link dies mid-upload.
     proxy.script("pass", "pass", "pass", "drop_request")
     sync_once(ctx, OPTIONS)

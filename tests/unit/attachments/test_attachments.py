@@ -34,7 +34,7 @@ def _case(ctx: KioskContext) -> str:
 def test_no_image_byte_is_readable_in_the_data_root(ctx: KioskContext) -> None:
     case_id = _case(ctx)
     image = _page()
-    view = att.add_attachment(ctx, case_id, material_id="hukou_book", data=image)
+    view = att.add_attachment(ctx, case_id, material_id="applicant_id_card", data=image)
     # Neither the JPEG's markers nor any 64-byte stretch of it is anywhere on disk.
     probes = [b"\xff\xd8\xff", b"JFIF", image[200:264], image[-64:]]
     for path in ctx.data_root.rglob("*"):
@@ -52,8 +52,8 @@ def test_a_page_added_later_is_a_new_signed_version_and_the_answers_stay(
         row = uow.cases.require(case_id)
         frozen, code = row.content_hash, row.identity_code
         assert row.attachments_version == 0 and row.attachments_hash is None
-    first = att.add_attachment(ctx, case_id, material_id="hukou_book", data=_page())
-    second = att.add_attachment(ctx, case_id, material_id="hukou_book", data=_page(-5))
+    first = att.add_attachment(ctx, case_id, material_id="applicant_id_card", data=_page())
+    second = att.add_attachment(ctx, case_id, material_id="applicant_id_card", data=_page(-5))
     assert (first.page, second.page) == (1, 2)
     key = load_or_create_signing_key(ctx.data_root).public_key()
     with ctx.store.unit_of_work() as uow:
@@ -77,7 +77,7 @@ def test_unknown_material_and_non_images_save_nothing(ctx: KioskContext) -> None
     with pytest.raises(att.AttachmentError, match="no material 'passport'"):
         att.add_attachment(ctx, case_id, material_id="passport", data=_page())
     with pytest.raises(att.AttachmentError, match="not an image"):
-        att.add_attachment(ctx, case_id, material_id="hukou_book", data=b"hello")
+        att.add_attachment(ctx, case_id, material_id="applicant_id_card", data=b"hello")
     assert att.list_attachments(ctx, case_id) == []
     assert not list((ctx.data_root / "attachments").rglob("*.enc"))
 
@@ -86,14 +86,14 @@ def test_tiff_from_a_scanner_is_kept_as_jpeg(ctx: KioskContext) -> None:
     case_id = _case(ctx)
     ok, tiff = cv2.imencode(".tiff", draw_page())
     assert ok
-    view = att.add_attachment(ctx, case_id, material_id="hukou_book", data=tiff.tobytes())
+    view = att.add_attachment(ctx, case_id, material_id="applicant_id_card", data=tiff.tobytes())
     assert view.media_type == "image/jpeg"
     assert att.read_attachment(ctx, view.id)[:3] == b"\xff\xd8\xff"
 
 
 def test_purged_with_the_case_after_retention(ctx: KioskContext) -> None:
     case_id = _case(ctx)
-    view = att.add_attachment(ctx, case_id, material_id="hukou_book", data=_page())
+    view = att.add_attachment(ctx, case_id, material_id="applicant_id_card", data=_page())
     path = ctx.store.blobs.path(view.id)
     assert path.exists()
     with ctx.store.unit_of_work() as uow:
@@ -115,7 +115,7 @@ def test_a_draft_page_is_sealed_at_finalize(ctx: KioskContext) -> None:
     from kiosk.services import cases
 
     case_id = cases.start_case(ctx, FORM_ID, resident_id=APPLICANT_ID).case.id
-    att.add_attachment(ctx, case_id, material_id="hukou_book", data=_page())
+    att.add_attachment(ctx, case_id, material_id="applicant_id_card", data=_page())
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.require(case_id)
         assert row.attachments_hash is None
@@ -182,8 +182,12 @@ def test_an_unplugged_camera_gives_no_frame() -> None:
 def test_manifest_hash_counts_every_page(tmp_path: Path) -> None:
     from kiosk.domain.attachment_manifest import ManifestEntry
 
-    a = ManifestEntry("a", "hukou_book", 1, hashlib.sha256(b"1").hexdigest(), 1, "image/jpeg")
-    b = ManifestEntry("b", "hukou_book", 2, hashlib.sha256(b"2").hexdigest(), 1, "image/jpeg")
+    a = ManifestEntry(
+        "a", "applicant_id_card", 1, hashlib.sha256(b"1").hexdigest(), 1, "image/jpeg"
+    )
+    b = ManifestEntry(
+        "b", "applicant_id_card", 2, hashlib.sha256(b"2").hexdigest(), 1, "image/jpeg"
+    )
     one = attachments_hash("c", "h", 1, [a])
     assert attachments_hash("c", "h", 1, [a, b]) != one
     assert attachments_hash("c", "h", 2, [b, a]) == attachments_hash("c", "h", 2, [a, b])
@@ -199,18 +203,18 @@ def test_a_material_that_does_not_apply_takes_no_page(ctx: KioskContext) -> None
     assert att.list_attachments(ctx, case_id) == []
     assert "relationship_proof" not in att.photographed_pages(ctx.store, case_id)
     offered = [m for m, _label in att.material_choices(ctx, case_id)]
-    assert "relationship_proof" not in offered and "hukou_book" in offered
+    assert "relationship_proof" not in offered and "applicant_id_card" in offered
 
 
 def test_the_same_page_twice_is_one_copy(ctx: KioskContext) -> None:
     """Tester finding 7: detected by content hash, said so, nothing stored twice."""
     case_id = _case(ctx)
     image = _page()
-    first = att.add_attachment(ctx, case_id, material_id="hukou_book", data=image)
-    again = att.add_attachment(ctx, case_id, material_id="hukou_book", data=image)
+    first = att.add_attachment(ctx, case_id, material_id="applicant_id_card", data=image)
+    again = att.add_attachment(ctx, case_id, material_id="applicant_id_card", data=image)
     elsewhere = att.add_attachment(ctx, case_id, material_id="bank_card", data=image)
     assert not first.already and again.already and elsewhere.already
-    assert again.id == elsewhere.id == first.id and elsewhere.material_id == "hukou_book"
+    assert again.id == elsewhere.id == first.id and elsewhere.material_id == "applicant_id_card"
     assert len(att.list_attachments(ctx, case_id)) == 1
     assert len(list((ctx.data_root / "attachments").rglob("*.enc"))) == 1
 
@@ -223,7 +227,7 @@ def test_the_pages_of_one_file_are_kept_all_or_none(ctx: KioskContext) -> None:
         att.add_attachments(
             ctx,
             case_id,
-            material_id="hukou_book",
+            material_id="applicant_id_card",
             pages=[att.NewPage(_page()), att.NewPage(b"not an image")],
         )
     assert att.list_attachments(ctx, case_id) == []
@@ -231,7 +235,7 @@ def test_the_pages_of_one_file_are_kept_all_or_none(ctx: KioskContext) -> None:
     views = att.add_attachments(
         ctx,
         case_id,
-        material_id="hukou_book",
+        material_id="applicant_id_card",
         pages=[att.NewPage(_page()), att.NewPage(_page(-5)), att.NewPage(_page())],
     )
     assert [(v.page, v.already) for v in views] == [(1, False), (2, False), (1, True)]

@@ -24,14 +24,14 @@ def case_id(ctx: KioskContext) -> str:
 def test_camera_capture_stores_a_sharp_page_and_refuses_a_blurred_one(
     ctx: KioskContext, case_id: str
 ) -> None:
-    sharp = capture_frame(ctx, case_id, "hukou_book", SyntheticCamera(angle=9))
+    sharp = capture_frame(ctx, case_id, "applicant_id_card", SyntheticCamera(angle=9))
     assert sharp.ok and sharp.attachment is not None and sharp.attachment.page == 1
-    assert "户口本" in sharp.message
-    blurred = capture_frame(ctx, case_id, "hukou_book", SyntheticCamera(blur=31))
+    assert "您本人的身份证" in sharp.message
+    blurred = capture_frame(ctx, case_id, "applicant_id_card", SyntheticCamera(blur=31))
     assert not blurred.ok and "重拍" in blurred.message
     unplugged = SyntheticCamera()
     unplugged.unplug()
-    gone = capture_frame(ctx, case_id, "hukou_book", unplugged)
+    gone = capture_frame(ctx, case_id, "applicant_id_card", unplugged)
     assert not gone.ok and "高拍仪" in gone.message
     assert [a.page for a in list_attachments(ctx, case_id)] == [1]
 

@@ -50,7 +50,7 @@ def _page(ctx: KioskContext) -> tuple[str, bytes]:
     case_id = fill_case(ctx, FORM_ID, example(), resident_id=APPLICANT_ID).id
     noise = np.random.default_rng(3).integers(0, 256, (500, 500, 3), dtype=np.uint8)
     data = cv2.imencode(".png", noise)[1].tobytes()  # ~750 KB, no compression to speak of
-    view = add_attachment(ctx, case_id, material_id="hukou_book", data=data)
+    view = add_attachment(ctx, case_id, material_id="applicant_id_card", data=data)
     return view.id, data
 
 
