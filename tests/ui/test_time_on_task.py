@@ -108,4 +108,8 @@ def test_death_in_family_screens_and_taps(qtbot: QtBot, window: MainWindow) -> N
         f"{len(typed)} text answers ({sum(len(t) for t in typed)} characters)"
     )
     assert heirs_added == 3
-    assert screens[0] <= 60 and counter.taps <= 200
+    # v3 (issue 16) asks six more prefilled yes/no pages (企业职工 pension, four subsidy
+    # stops, 职工医保), the electronic certificate and the 户主 change: 61 screens for
+    # the example; the budget was 60 before (a design point for the lead: group the
+    # prefilled yes/no pages on one screen to win it back).
+    assert screens[0] <= 66 and counter.taps <= 200
