@@ -37,16 +37,16 @@ def test_take_keep_and_retake(qtbot: QtBot, window: MainWindow) -> None:
     case_id = _open(qtbot, w, camera="synthetic")
     page = w.page
     assert page.findChild(QLabel, "preview").pixmap().width() > 0  # the live preview
-    click(qtbot, w, "material-hukou_book")
+    click(qtbot, w, "material-applicant_id_card")
     click(qtbot, w, "take")
     qtbot.waitUntil(lambda: page.prepared is not None, timeout=20_000)
     assert page.prepared.found_page and page.prepared.sharp
     assert page.findChild(QPushButton, "keep").isVisible()
     click(qtbot, w, "keep")
     qtbot.waitUntil(lambda: "已拍照" in _message(w), timeout=20_000)
-    assert "已拍照 1 页" in page.material_buttons["hukou_book"].text()
+    assert "已拍照 1 页" in page.material_buttons["applicant_id_card"].text()
     [stored] = list_attachments(w.ctx, case_id)
-    assert (stored.material_id, stored.source) == ("hukou_book", "camera")
+    assert (stored.material_id, stored.source) == ("applicant_id_card", "camera")
     # A shaken camera: the photo is refused in words, only 重拍 is offered.
     page.camera = SyntheticCamera(blur=31)
     page.live()

@@ -60,6 +60,6 @@ def test_the_staff_page_shows_forms_policy_and_what_is_unconfirmed(
     assert w.page.page_name == "staff"
     qtbot.waitUntil(lambda: w.page.findChild(QLabel, "definitions-0") is not None)
     first = w.page.findChild(QLabel, "definitions-0").text()
-    assert first == "表单定义：本机自带；重庆市大足区政策 第1版"
+    assert first == "表单定义：本机自带；重庆市大足区政策 第2版"  # policy v2: issue 16
     texts = [lbl.text() for lbl in w.page.findChildren(QLabel)]
     assert any(t.startswith("待核实参数 ") and "丧葬补助金" in t for t in texts), texts
