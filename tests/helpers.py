@@ -20,6 +20,9 @@ from kiosk.forms.examples import example_path
 from kiosk.forms.schema import FormDefinition
 
 FORM_ID = "pension_death_benefit"
+# The death benefit's version whose paper walks five desks (村委会 → 民政办 → 卫生院 → 派出所
+# → 社保所): the desk console's fixture. v3 (issue 16) goes to the 社保 offices only.
+ROUTED_VERSION = 2
 # A fixed local time (UTC+8) a few weeks after the example's death date (2026-10-30).
 CST = timezone(timedelta(hours=8))
 FIXED_NOW = datetime(2026, 11, 20, 10, 30, tzinfo=CST)

@@ -18,16 +18,16 @@ def test_add_another_pattern_around_repeats() -> None:
     data = example()
     fill = new_fill(data)
     assert flow.next_path(fill, None) == "deceased_id"
-    assert flow.next_path(fill, "applicant_phone") == "heirs"
+    assert flow.next_path(fill, "is_beneficiary") == "heirs"
     # From the list page, 下一步 goes past the items.
-    assert flow.next_path(fill, "heirs") == "bank_name"
+    assert flow.next_path(fill, "heirs") == "pay_to_social_security_card"
     # After an item's last question, back to the list.
     assert flow.next_path(fill, "heirs[0].heir_agrees") == "heirs"
     assert flow.next_path(fill, "heirs[0].heir_name") == "heirs[0].heir_id"
     assert flow.first_item_path(fill, "heirs", 2) == "heirs[2].heir_name"
     # 上一步 from an item's first question, or from after the items: the list.
     assert flow.previous_path(fill, "heirs[1].heir_name") == "heirs"
-    assert flow.previous_path(fill, "bank_name") == "heirs"
+    assert flow.previous_path(fill, "pay_to_social_security_card") == "heirs"
     assert flow.previous_path(fill, "deceased_id") is None
     assert flow.next_path(fill, "applicant_signature") is None
     n, total = flow.progress(fill, "heirs[1].heir_id")

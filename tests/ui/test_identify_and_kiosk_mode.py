@@ -60,6 +60,6 @@ def test_the_staff_page_shows_forms_policy_and_what_is_unconfirmed(
     assert w.page.page_name == "staff"
     qtbot.waitUntil(lambda: w.page.findChild(QLabel, "definitions-0") is not None)
     first = w.page.findChild(QLabel, "definitions-0").text()
-    assert first == "正在使用的表单：本机自带的版本（镇服务器还没有发布）；重庆市大足区政策第1版"
+    assert first == "正在使用的表单：本机自带的版本（镇服务器还没有发布）；重庆市大足区政策第2版"
     texts = [lbl.text() for lbl in w.page.findChildren(QLabel)]
     assert any(t.startswith("待核实参数 ") and "丧葬补助金" in t for t in texts), texts

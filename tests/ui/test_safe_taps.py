@@ -93,7 +93,7 @@ def test_removing_an_heir_offers_undo_and_waits(
     click(qtbot, w, "remove-0")
     click(qtbot, w, "next")
     assert heirs_in_store(w) == []
-    assert w.session.page == "bank_name"
+    assert w.session.page == "pay_to_social_security_card"  # v3: the 社保卡 first
 
 
 def test_a_warning_needs_its_own_button(qtbot: QtBot, window: MainWindow) -> None:

@@ -44,14 +44,16 @@ def my_cases_lines(ctx: KioskContext, qtbot: Any) -> list[str]:
 def test_a_case_goes_around_the_hall_in_the_browser(
     town_server: ServerProcess, kiosk: KioskContext, page: Any, qtbot: Any, tmp_path: Path
 ) -> None:
-    from helpers import FORM_ID, example
+    from helpers import FORM_ID, ROUTED_VERSION, example
 
     from kiosk.services.cases import fill_case
     from kiosk.services.market_days import market_day_banner
     from kiosk.services.printing import case_sheet
     from kiosk.services.sync import sync_once
 
-    case_id = fill_case(kiosk, FORM_ID, example(), volunteer_id="V001").id
+    case_id = fill_case(
+        kiosk, FORM_ID, example(ROUTED_VERSION), form_version=ROUTED_VERSION, volunteer_id="V001"
+    ).id
     sheet = case_sheet(kiosk, case_id)  # what the kiosk printed: its identity QR code
     assert sync_once(kiosk).sent == 1
     for name, desk, role in [
@@ -181,12 +183,12 @@ def test_a_case_goes_around_the_hall_in_the_browser(
 def test_posts_without_the_token_or_from_another_site_are_refused(
     town_server: ServerProcess, kiosk: KioskContext, page: Any
 ) -> None:
-    from helpers import FORM_ID, example
+    from helpers import FORM_ID, ROUTED_VERSION, example
 
     from kiosk.services.cases import fill_case
     from kiosk.services.sync import sync_once
 
-    case_id = fill_case(kiosk, FORM_ID, example()).id
+    case_id = fill_case(kiosk, FORM_ID, example(ROUTED_VERSION), form_version=ROUTED_VERSION).id
     sync_once(kiosk)
     add_staff(town_server, "xindian", "新店村")
     log_in(page, town_server, "xindian")

@@ -40,7 +40,7 @@ def box(page: Any, selector: str) -> dict[str, float]:
 def test_long_unbroken_text_wraps_and_nothing_scrolls_sideways(
     town_server: ServerProcess, kiosk: KioskContext, page: Any, qtbot: Any, tmp_path: Path
 ) -> None:
-    from helpers import APPLICANT_ID, FORM_ID, example
+    from helpers import APPLICANT_ID, FORM_ID, ROUTED_VERSION, example
 
     from kiosk.services.cases import cases_for_person, fill_case
     from kiosk.services.sync import sync_once
@@ -48,8 +48,10 @@ def test_long_unbroken_text_wraps_and_nothing_scrolls_sideways(
     from kiosk.ui.qt import QScrollArea
 
     assert len(LATIN_NAME) == 48
-    answers = {**example(), "deceased_name": LATIN_NAME}
-    case_id = fill_case(kiosk, FORM_ID, answers, volunteer_id="V001").id
+    answers = {**example(ROUTED_VERSION), "deceased_name": LATIN_NAME}
+    case_id = fill_case(
+        kiosk, FORM_ID, answers, form_version=ROUTED_VERSION, volunteer_id="V001"
+    ).id
     assert sync_once(kiosk).sent == 1
     add_staff(town_server, "xindian", "新店村")
     add_staff(town_server, "boss", "民政办", "admin")

@@ -29,13 +29,17 @@ def sessions_of(server: ServerProcess) -> sessionmaker[Session]:
 
 
 def two_cases(kiosk: KioskContext) -> tuple[str, str]:
-    from helpers import FORM_ID, example
+    from helpers import FORM_ID, ROUTED_VERSION, example
 
     from kiosk.services.cases import fill_case
     from kiosk.services.sync import sync_once
 
-    first = fill_case(kiosk, FORM_ID, example(), volunteer_id="V001").id
-    second = fill_case(kiosk, FORM_ID, example(), volunteer_id="V001").id
+    first = fill_case(
+        kiosk, FORM_ID, example(ROUTED_VERSION), form_version=ROUTED_VERSION, volunteer_id="V001"
+    ).id
+    second = fill_case(
+        kiosk, FORM_ID, example(ROUTED_VERSION), form_version=ROUTED_VERSION, volunteer_id="V001"
+    ).id
     assert sync_once(kiosk).sent == 2
     return first, second
 
@@ -174,7 +178,7 @@ def quick_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_queue_refreshes_in_the_background_and_an_idle_desk_still_logs_out(
     quick_refresh: None, town_server: ServerProcess, kiosk: KioskContext, page: Any
 ) -> None:
-    from helpers import FORM_ID, example
+    from helpers import FORM_ID, ROUTED_VERSION, example
 
     from kiosk.server.desk.models import LoginSession
     from kiosk.services.cases import fill_case
@@ -198,7 +202,9 @@ def test_the_queue_refreshes_in_the_background_and_an_idle_desk_still_logs_out(
             return row.last_seen_at
 
     seen = age(5)
-    fill_case(kiosk, FORM_ID, example(), volunteer_id="V001")
+    fill_case(
+        kiosk, FORM_ID, example(ROUTED_VERSION), form_version=ROUTED_VERSION, volunteer_id="V001"
+    )
     sync_once(kiosk)
     page.wait_for_selector("#queue", timeout=10000)  # the new case appears by itself
     assert page.inner_text("#count") == "1"
@@ -214,12 +220,14 @@ def test_the_queue_refreshes_in_the_background_and_an_idle_desk_still_logs_out(
 def test_the_import_page_takes_a_whole_papers_codes_at_1366(
     town_server: ServerProcess, kiosk: KioskContext, page: Any, tmp_path: Path
 ) -> None:
-    from helpers import FORM_ID, example
+    from helpers import FORM_ID, ROUTED_VERSION, example
 
     from kiosk.services.cases import fill_case
     from kiosk.services.printing import case_sheet
 
-    case_id = fill_case(kiosk, FORM_ID, example(), volunteer_id="V001").id  # never synced
+    case_id = fill_case(
+        kiosk, FORM_ID, example(ROUTED_VERSION), form_version=ROUTED_VERSION, volunteer_id="V001"
+    ).id  # never synced
     sheet = case_sheet(kiosk, case_id)
     add_staff(town_server, "xindian", "新店村")
     log_in(page, town_server, "xindian")

@@ -18,11 +18,13 @@ from kiosk.services.context import KioskContext
 
 
 def new_case(desk: DeskServer, ctx: KioskContext) -> str:
-    from helpers import FORM_ID, example
+    from helpers import FORM_ID, ROUTED_VERSION, example
 
     from kiosk.services.cases import fill_case
 
-    case_id = fill_case(ctx, FORM_ID, example(), volunteer_id="V001").id
+    case_id = fill_case(
+        ctx, FORM_ID, example(ROUTED_VERSION), form_version=ROUTED_VERSION, volunteer_id="V001"
+    ).id
     desk.take(ctx, case_id)
     return case_id
 

@@ -78,12 +78,14 @@ def test_unknown_pages_and_malformed_forms_answer_in_chinese(
 
 
 def test_scanned_import_is_told_in_chinese(desk: DeskServer, ctx: KioskContext) -> None:
-    from helpers import FORM_ID, example
+    from helpers import FORM_ID, ROUTED_VERSION, example
 
     from kiosk.services.cases import fill_case
     from kiosk.services.printing import case_sheet
 
-    case_id = fill_case(ctx, FORM_ID, example(), volunteer_id="V001").id
+    case_id = fill_case(
+        ctx, FORM_ID, example(ROUTED_VERSION), form_version=ROUTED_VERSION, volunteer_id="V001"
+    ).id
     desk.enroll(ctx)  # the kiosk is known; its case never arrived (network down)
     sheet = case_sheet(ctx, case_id)
     desk.add_staff("xindian", "新店村")

@@ -69,7 +69,8 @@ def test_labels_approvals_and_signatures(ctx: KioskContext, tmp_path: Path) -> N
     for label in ("姓名", "性别", "出生日期", "死亡日期", "联系电话", "开户银行", "账号"):
         assert label in text, label
     assert "叫什么名字" not in text and "True" not in text
-    assert text.count("（公章）") == 4 and text.count("按手印") == 1  # 卫生院 has none
+    # v3: two approval sections (社保所, 区社保局), each with its 公章 box.
+    assert text.count("（公章）") == 2 and text.count("按手印") == 1
     assert "申请人签名" in text
     assert re.search(r"日期：\d{4}年\d{1,2}月\d{1,2}日", text)  # the signing date filled
     assert "申请人张秀英" in text  # who/what with the declaration

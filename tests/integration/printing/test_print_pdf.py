@@ -91,8 +91,8 @@ def test_pdf_text_font_and_page_numbers(ctx: KioskContext, printed: str, tmp_pat
         "申请人签名",
         "第 1 页 / 共 2 页",
         "第 2 页 / 共 2 页",
-        "村（居）民委员会意见",
         "乡镇（街道）社保所审核意见",
+        "区社会保险经办机构审核意见",
         "公民身份号码",
     ):
         assert expected.replace(" ", "") in text, expected

@@ -155,7 +155,8 @@ def test_bundle_pdf_has_a_cover_and_every_case(ctx: KioskContext, tmp_path: Path
     ).stdout.replace(" ", "")
     cover = text.split("\f")[0]
     assert "本次办理的事项" in cover and a.number in cover and b.number in cover
-    assert "需带材料" in cover and cover.count("户口本") == 1  # combined, once
+    # Combined, once: the same paper of both cases (death benefit v3 asks no 户口本).
+    assert "需带材料" in cover and cover.count("您本人的身份证") == 1
     assert text.count("第1页/共2页") == 2  # each form numbered on its own
     assert "全套第1页/共5页" in cover and "全套第5页/共5页" in text  # and over the whole set
     with pytest.raises(CaseError, match="no finalized cases"):
