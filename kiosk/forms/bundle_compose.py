@@ -16,7 +16,7 @@ from typing import Any
 from kiosk.forms.bundle import KEY_SEPARATOR, BundleDefinition, BundleForm
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.paths import BadPath, format_path, parse_path
-from kiosk.forms.schema import FormDefinition, Material, Question, RoutingStep
+from kiosk.forms.schema import CopyItems, FormDefinition, Material, Question, RoutingStep
 
 _REF = re.compile(r"\$\{([^\W\d][\w.\-]*)\}")
 
@@ -27,6 +27,7 @@ class _Renamer:
     def __init__(self, bf: BundleForm, form: FormDefinition) -> None:
         self.prefix = f"{bf.key}{KEY_SEPARATOR}"
         self.mapping = bf.mapping()
+        self.repeats = bf.repeats
         self.form = form
 
     def name(self, name: str) -> str:
@@ -54,6 +55,12 @@ class _Renamer:
             if prefill is not None and prefill.source != "@resident":
                 prefill = prefill.model_copy(update={"source": self.name(prefill.source)})
             required = self.expr(q.required) if isinstance(q.required, str) else q.required
+            copy_items = q.copy_items
+            spec = self.repeats.get(q.name)
+            if spec is not None:
+                # Items come from the shared repeat (shared names stay as they are).
+                fields = {self.prefix + own: theirs for own, theirs in spec.fields.items()}
+                copy_items = CopyItems(source=spec.source, where=spec.where, fields=fields)
             label = q.label
             if q.type == "group" and label:
                 # Page sections say which of the bundle's services a question is for.
@@ -69,6 +76,7 @@ class _Renamer:
                         "required": required,
                         "choices": self.choices(q.choices),
                         "prefill": prefill,
+                        "copy_items": copy_items,
                         "children": children,
                     }
                 )

@@ -74,6 +74,21 @@ class Prefill(_Strict):
     field: str
 
 
+class CopyItems(_Strict):
+    """A repeat whose items are another repeat's items (a bundle's household asked once).
+
+    ``source`` names a top-level repeat; each of its items for which ``where`` holds (an
+    expression over that item's fields; every item when absent) becomes one item here,
+    with ``fields`` ({this repeat's field: the source's field}) copied over and kept in
+    step as the source changes (kiosk.forms.copy_items). The other fields of an item are
+    asked per item, and kept with the item while the person it copies stays.
+    """
+
+    source: str = Field(alias="from", pattern=NAME_PATTERN)
+    where: str | None = None
+    fields: dict[str, str] = Field(min_length=1)
+
+
 class Question(_Strict):
     type: QuestionType
     name: str = Field(pattern=NAME_PATTERN)
@@ -105,6 +120,8 @@ class Question(_Strict):
     min_items: int = 0
     max_items: int | None = None
     item_label: str | None = None
+    # repeat: items copied from another repeat (bundles; kiosk.forms.copy_items).
+    copy_items: CopyItems | None = None
     children: list[Question] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -115,6 +132,8 @@ class Question(_Strict):
             raise ValueError(f"a {self.type} question cannot have children")
         if self.type == "calculate" and not self.calculation:
             raise ValueError("a calculate question needs a calculation")
+        if self.copy_items is not None and self.type != "repeat":
+            raise ValueError("only a repeat can copy items from another repeat")
         if self.result_type and self.type != "calculate":
             raise ValueError("only a calculate question has a result_type")
         if self.type in ("select_one", "select_multiple") and self.choices is None:

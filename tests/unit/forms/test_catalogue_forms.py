@@ -52,6 +52,7 @@ BUNDLES = [
     "death_in_family.v3",
     "turning_60.v1",
     "family_hardship.v1",
+    "family_hardship.v2",
     "disability_services.v1",
     "newborn.v1",
 ]
