@@ -71,6 +71,8 @@ class BundleDefinition(_Strict):
     description: str
     subject: str
     applicant: str
+    # Shared answers telling two claims about one subject apart (FormDefinition.duplicate_key).
+    duplicate_key: list[str] = Field(default_factory=list)
     names: PersonNames = Field(default_factory=PersonNames)
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
     questions: list[Question] = Field(min_length=1)
@@ -130,6 +132,10 @@ def check_bundle(
     for name in shared:
         if KEY_SEPARATOR in name:
             add(name, f"shared question names may not contain '{KEY_SEPARATOR}'")
+    top = {q.name for q, r in walk([*bundle.questions, *bundle.final_questions]) if r is None}
+    for name in bundle.duplicate_key:
+        if name not in top or not shared[name].holds_value or shared[name].type == "repeat":
+            add("-", f"duplicate_key: '{name}' is not a shared top-level answer")
     keys = [bf.key for bf in bundle.forms]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         add("-", f"forms: key '{key}' is used twice")

@@ -127,6 +127,7 @@ def compose(
         department="便民服务中心",
         subject=bundle.subject,
         applicant=bundle.applicant,
+        duplicate_key=bundle.duplicate_key,
         names=bundle.names,
         routing=[RoutingStep(step="intake", desk="帮办台", does="一次问完，分送各部门办理")],
         materials=materials,

@@ -9,6 +9,7 @@ eligibility notes, print sections and prefill sources.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import (
@@ -278,6 +279,10 @@ class FormDefinition(_Strict):
     subject: str
     # The question holding the applicant's ID number (who signs, who looks the case up).
     applicant: str
+    # Answers that, with the subject, tell two claims apart (kiosk.services.duplicates):
+    # a parent applying for twins makes two claims, told apart by the child's name and
+    # birth date. Empty: one claim per subject.
+    duplicate_key: list[str] = Field(default_factory=list)
     names: PersonNames = Field(default_factory=PersonNames)
     eligibility: list[str] = Field(default_factory=list)
     routing: list[RoutingStep] = Field(min_length=1)
@@ -299,6 +304,17 @@ class FormDefinition(_Strict):
     # parameters its texts and expressions name (kiosk.forms.policy).
     _policy: Any = PrivateAttr(default=None)
     _policy_names: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def claim_identity(self, answers: Mapping[str, Any]) -> str | None:
+        """Who and what a claim is about, for the duplicate check: the subject's ID number,
+        then each ``duplicate_key`` answer ("5001…|小明|2026-10-02"); None without a
+        subject. Text is trimmed, so a stray space does not make a second claim."""
+        subject = answers.get(self.subject)
+        if not subject:
+            return None
+        parts = [str(subject)]
+        parts += [str(answers.get(name) or "").strip() for name in self.duplicate_key]
+        return "|".join(parts)
 
     @property
     def policy(self) -> Any:
