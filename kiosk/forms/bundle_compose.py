@@ -16,7 +16,7 @@ from typing import Any
 from kiosk.forms.bundle import KEY_SEPARATOR, BundleDefinition, BundleForm
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.paths import BadPath, format_path, parse_path
-from kiosk.forms.schema import CopyItems, FormDefinition, Material, Question, RoutingStep
+from kiosk.forms.schema import FormDefinition, Material, Question, RoutingStep
 
 _REF = re.compile(r"\$\{([^\W\d][\w.\-]*)\}")
 
@@ -60,7 +60,7 @@ class _Renamer:
             if spec is not None:
                 # Items come from the shared repeat (shared names stay as they are).
                 fields = {self.prefix + own: theirs for own, theirs in spec.fields.items()}
-                copy_items = CopyItems(source=spec.source, where=spec.where, fields=fields)
+                copy_items = spec.model_copy(update={"fields": fields})
             label = q.label
             if q.type == "group" and label:
                 # Page sections say which of the bundle's services a question is for.

@@ -64,7 +64,8 @@ def match_items(
     claimed: set[int] = set()
     out: list[int | None] = []
     for w in wanted:
-        best, score = None, 0
+        best: int | None = None
+        score = 0
         for j, o in enumerate(old):
             if j in claimed:
                 continue
@@ -74,9 +75,9 @@ def match_items(
         out.append(best)
         if best is not None:
             claimed.add(best)
-    for k, j in enumerate(out):
+    for k, found in enumerate(out):
         blank = k < len(old) and all(is_empty(old[k].get(f)) for f in fields)
-        if j is None and k not in claimed and blank:
+        if found is None and k not in claimed and blank:
             out[k] = k
             claimed.add(k)
     return out
