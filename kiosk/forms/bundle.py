@@ -31,6 +31,16 @@ from kiosk.forms.schema import (
 # Composed bundle forms are catalogued as "bundle.<bundle id>"; no real form id has a dot.
 BUNDLE_FORM_PREFIX = "bundle."
 KEY_SEPARATOR = "__"
+# Question types a bundle may derive, and the calculation's value type for each.
+DERIVABLE = {
+    "select_one": "text",
+    "text": "text",
+    "yes_no": "yes_no",
+    "integer": "integer",
+    "number": "decimal",
+    "money": "money",
+    "date": "date",
+}
 
 _Add = Callable[[str, str], None]  # reports (question, message)
 
@@ -57,6 +67,10 @@ class BundleForm(_Strict):
     # Form repeats filled from a shared repeat: {form repeat: {from: shared repeat,
     # where: which items (over the shared item's fields), fields: {form field: shared}}}.
     repeats: dict[str, CopyItems] = Field(default_factory=dict)
+    # Form answers computed from shared ones: {form question: expression over the shared
+    # questions}, e.g. payout: "if(${pay_to_social_security_card}, 'sscard', 'bank')" when
+    # the forms ask one thing two ways; not asked, frozen as the form's answer.
+    derive: dict[str, str] = Field(default_factory=dict)
 
     def mapping(self) -> dict[str, str]:
         """Form question name → shared question name."""
@@ -150,6 +164,7 @@ def check_bundle(
             _check_condition(bf.when, set(shared), f"{where}.when", add)
         _check_mapping(bf, form, shared, bundle, shared_lists, add)
         _check_repeats(bf, form, bundle, shared_lists, add)
+        _check_derived(bf, form, set(shared), add)
         for m in form.materials:
             seen = labels.setdefault(m.id, (m.label, form.id))
             if seen[0] != m.label:
@@ -207,6 +222,24 @@ def _check_mapping(
             if not ours <= theirs:
                 extra = ", ".join(sorted(ours - theirs))
                 add(shared_name, f"{where}: choices {extra} are not choices of the form")
+
+
+def _check_derived(bf: BundleForm, form: FormDefinition, shared: set[str], add: _Add) -> None:
+    """A derived answer is a top-level question of the form (not also shared) whose
+    expression reads only shared questions. Its value is checked as the form's answer
+    when each case is validated, like any answer."""
+    own = {q.name: (q, r) for q, r in walk(form.questions)}
+    for name, text in bf.derive.items():
+        where = f"forms.{bf.key}.derive.{name}"
+        q, repeat = own.get(name, (None, None))
+        if q is None or repeat is not None or not q.holds_value or q.type in ("repeat",):
+            add(name, f"{where}: not a top-level answer of {form.id} v{form.version}")
+            continue
+        if name in bf.mapping():
+            add(name, f"{where}: also shared ('same'/'rename')")
+        if q.type not in DERIVABLE:
+            add(name, f"{where}: a {q.type} cannot be derived")
+        _check_condition(text, shared, where, add)
 
 
 def _check_repeats(

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from kiosk.forms.bundle import KEY_SEPARATOR, BundleDefinition, BundleForm
+from kiosk.forms.bundle import DERIVABLE, KEY_SEPARATOR, BundleDefinition, BundleForm
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.paths import BadPath, format_path, parse_path
 from kiosk.forms.schema import FormDefinition, Material, Question, RoutingStep
@@ -28,6 +28,7 @@ class _Renamer:
         self.prefix = f"{bf.key}{KEY_SEPARATOR}"
         self.mapping = bf.mapping()
         self.repeats = bf.repeats
+        self.derive = bf.derive
         self.form = form
 
     def name(self, name: str) -> str:
@@ -48,6 +49,19 @@ class _Renamer:
         for q in qs:
             if q.name in self.mapping:
                 continue  # asked once, as a shared question
+            if q.name in self.derive:
+                # Computed from the shared answers (over shared names: not renamed).
+                out.append(
+                    Question(
+                        type="calculate",
+                        name=self.prefix + q.name,
+                        print_label=q.print_label or q.label,
+                        calculation=self.derive[q.name],
+                        result_type=DERIVABLE.get(q.type, "text"),  # type: ignore[arg-type]
+                        relevant=self.expr(q.relevant),
+                    )
+                )
+                continue
             children = self.questions(q.children) if q.children else []
             if q.children and not children:
                 continue  # a group whose questions are all shared

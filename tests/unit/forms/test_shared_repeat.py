@@ -131,6 +131,19 @@ def test_a_draft_reopened_keeps_the_copies_in_step() -> None:
     assert again.answers == fill.answers
 
 
+def test_a_derived_answer_is_frozen_as_the_forms_own() -> None:
+    cat = catalogue()
+    fill = hardship()
+    assert not fill.set_answer("needs", ["low_income", "medical"])
+    bundle = cat.bundles[("family_hardship", 2)]
+    medical = next(bf for bf in bundle.forms if bf.form == "medical_assistance")
+    paths = [p.path for p in fill.pages()]
+    assert "medical__payout" not in paths and paths.count("pay_to_social_security_card") == 1
+    for value, payout in ((True, "sscard"), (False, "bank")):
+        assert not fill.set_answer("pay_to_social_security_card", value)
+        assert split_answers(medical, fill.final_answers())["payout"] == payout
+
+
 def test_matching_prefers_shared_values_then_blank_items_by_position() -> None:
     old = [{"n": "a", "i": "1", "x": 1}, {"n": "b", "i": "2", "x": 2}, {"x": 3}]
     wanted = [{"n": "b", "i": "2"}, {"n": "c", "i": "9"}, {"n": "a2", "i": "1"}]
@@ -177,6 +190,11 @@ def broken(tmp_path: Path, find: str, replace: str) -> list[str]:
             "      adults:\n        from: household",
             "      adult:\n        from: household",
             "not a top-level repeat of household_check_authorization v1",
+        ),
+        (
+            "derive: {payout: \"if(${pay_to_social_security_card}, 'sscard', 'bank')\"}\n\n",
+            "derive: {payout: \"if(${dibao__x}, 'sscard', 'bank')\"}\n\n",
+            "derive.payout: ${dibao__x} is not a shared question",
         ),
         (
             'where: "${member_age} >= 18"',
