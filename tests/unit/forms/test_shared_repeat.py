@@ -142,6 +142,11 @@ def test_a_derived_answer_is_frozen_as_the_forms_own() -> None:
     for value, payout in ((True, "sscard"), (False, "bank")):
         assert not fill.set_answer("pay_to_social_security_card", value)
         assert split_answers(medical, fill.final_answers())["payout"] == payout
+    # 家庭人口 is the household listed once, with the applicant.
+    dibao = next(bf for bf in bundle.forms if bf.form == "minimum_living")
+    assert int(split_answers(dibao, fill.final_answers())["household_size"]) == 1
+    add_member(fill, "谭素珍", WIFE, "spouse")
+    assert int(split_answers(dibao, fill.final_answers())["household_size"]) == 2
 
 
 def test_matching_prefers_shared_values_then_blank_items_by_position() -> None:
