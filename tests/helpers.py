@@ -44,6 +44,15 @@ def catalogue() -> Catalogue:
     return default_catalogue()
 
 
+@functools.cache
+def shipped_policy_version() -> int:
+    """The version of the shipped policy.yaml: a release the tests publish is a version
+    above it (the shipped one is raised when parameters change; never assumed to be 1)."""
+    policy = catalogue().policy
+    assert policy is not None, "no shipped policy.yaml"
+    return policy.version
+
+
 def form(version: int | None = None) -> FormDefinition:
     """The death-benefit form: the newest version, or an older one (still loadable: v1 asked
     the cause and place of death, which v2 dropped as data the office does not use)."""

@@ -22,6 +22,7 @@ from kiosk.forms.schema import (
     CHOICE_TYPES,
     NAME_PATTERN,
     Choice,
+    CopyItems,
     FormDefinition,
     PersonNames,
     Question,
@@ -30,6 +31,16 @@ from kiosk.forms.schema import (
 # Composed bundle forms are catalogued as "bundle.<bundle id>"; no real form id has a dot.
 BUNDLE_FORM_PREFIX = "bundle."
 KEY_SEPARATOR = "__"
+# Question types a bundle may derive, and the calculation's value type for each.
+DERIVABLE = {
+    "select_one": "text",
+    "text": "text",
+    "yes_no": "yes_no",
+    "integer": "integer",
+    "number": "decimal",
+    "money": "money",
+    "date": "date",
+}
 
 _Add = Callable[[str, str], None]  # reports (question, message)
 
@@ -53,6 +64,13 @@ class BundleForm(_Strict):
     same: list[str] = Field(default_factory=list)
     # ... or of another name: {form question: shared question}.
     rename: dict[str, str] = Field(default_factory=dict)
+    # Form repeats filled from a shared repeat: {form repeat: {from: shared repeat,
+    # where: which items (over the shared item's fields), fields: {form field: shared}}}.
+    repeats: dict[str, CopyItems] = Field(default_factory=dict)
+    # Form answers computed from shared ones: {form question: expression over the shared
+    # questions}, e.g. payout: "if(${pay_to_social_security_card}, 'sscard', 'bank')" when
+    # the forms ask one thing two ways; not asked, frozen as the form's answer.
+    derive: dict[str, str] = Field(default_factory=dict)
 
     def mapping(self) -> dict[str, str]:
         """Form question name → shared question name."""
@@ -67,6 +85,8 @@ class BundleDefinition(_Strict):
     description: str
     subject: str
     applicant: str
+    # Shared answers telling two claims about one subject apart (FormDefinition.duplicate_key).
+    duplicate_key: list[str] = Field(default_factory=list)
     names: PersonNames = Field(default_factory=PersonNames)
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
     questions: list[Question] = Field(min_length=1)
@@ -126,6 +146,10 @@ def check_bundle(
     for name in shared:
         if KEY_SEPARATOR in name:
             add(name, f"shared question names may not contain '{KEY_SEPARATOR}'")
+    top = {q.name for q, r in walk([*bundle.questions, *bundle.final_questions]) if r is None}
+    for name in bundle.duplicate_key:
+        if name not in top or not shared[name].holds_value or shared[name].type == "repeat":
+            add("-", f"duplicate_key: '{name}' is not a shared top-level answer")
     keys = [bf.key for bf in bundle.forms]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         add("-", f"forms: key '{key}' is used twice")
@@ -139,6 +163,8 @@ def check_bundle(
         if bf.when:
             _check_condition(bf.when, set(shared), f"{where}.when", add)
         _check_mapping(bf, form, shared, bundle, shared_lists, add)
+        _check_repeats(bf, form, bundle, shared_lists, add)
+        _check_derived(bf, form, set(shared), add)
         for m in form.materials:
             seen = labels.setdefault(m.id, (m.label, form.id))
             if seen[0] != m.label:
@@ -196,6 +222,80 @@ def _check_mapping(
             if not ours <= theirs:
                 extra = ", ".join(sorted(ours - theirs))
                 add(shared_name, f"{where}: choices {extra} are not choices of the form")
+
+
+def _check_derived(bf: BundleForm, form: FormDefinition, shared: set[str], add: _Add) -> None:
+    """A derived answer is a top-level question of the form (not also shared) whose
+    expression reads only shared questions. Its value is checked as the form's answer
+    when each case is validated, like any answer."""
+    own = {q.name: (q, r) for q, r in walk(form.questions)}
+    for name, text in bf.derive.items():
+        where = f"forms.{bf.key}.derive.{name}"
+        q, repeat = own.get(name, (None, None))
+        if q is None or repeat is not None or not q.holds_value or q.type in ("repeat",):
+            add(name, f"{where}: not a top-level answer of {form.id} v{form.version}")
+            continue
+        if name in bf.mapping():
+            add(name, f"{where}: also shared ('same'/'rename')")
+        if q.type not in DERIVABLE:
+            add(name, f"{where}: a {q.type} cannot be derived")
+        _check_condition(text, shared, where, add)
+
+
+def _check_repeats(
+    bf: BundleForm,
+    form: FormDefinition,
+    bundle: BundleDefinition,
+    shared_lists: Mapping[str, list[Choice]],
+    add: _Add,
+) -> None:
+    """Each shared repeat mapping names a top-level repeat on both sides, fields of those
+    repeats themselves of the same type (and choices), and a ``where`` over the shared
+    repeat's item (and the shared top-level questions)."""
+    shared_where = {q.name: r for q, r in walk([*bundle.questions, *bundle.final_questions])}
+    shared = bundle.shared_questions()
+    own_where = {q.name: r for q, r in walk(form.questions)}
+    own = {q.name: q for q, _ in walk(form.questions)}
+    for form_repeat, spec in bf.repeats.items():
+        where = f"forms.{bf.key}.repeats.{form_repeat}"
+        target, source = own.get(form_repeat), shared.get(spec.source)
+        if target is None or target.type != "repeat" or own_where.get(form_repeat):
+            add(form_repeat, f"{where}: not a top-level repeat of {form.id} v{form.version}")
+            continue
+        if source is None or source.type != "repeat" or shared_where.get(spec.source):
+            add(spec.source, f"{where}: '{spec.source}' is not a shared top-level repeat")
+            continue
+        if form_repeat in bf.mapping():
+            add(form_repeat, f"{where}: also shared as a whole ('same'/'rename')")
+        theirs = {c.name: c for c in source.children}
+        mine = {c.name: c for c in target.children}
+        for own_field, shared_field in spec.fields.items():
+            what = f"{where}: {own_field}"
+            t, s = mine.get(own_field), theirs.get(shared_field)
+            if t is None or not t.holds_value or t.type == "repeat":
+                add(own_field, f"{what}: not a field of the repeat '{form_repeat}'")
+            elif s is None or not s.holds_value or s.type == "repeat":
+                add(shared_field, f"{what}: '{shared_field}' is not a field of '{spec.source}'")
+            elif (s.type, s.with_group) != (t.type, t.with_group):
+                add(shared_field, f"{what}: shared field is a {s.type}, the form's is a {t.type}")
+            elif s.type in CHOICE_TYPES:
+                extra = _choice_values(s, bundle.choices, shared_lists) - _choice_values(
+                    t, form.choices, shared_lists
+                )
+                if extra:
+                    listed = ", ".join(sorted(extra))
+                    add(shared_field, f"{what}: choices {listed} are not the form's")
+        if spec.where:
+            allowed = set(theirs) | {n for n, r in shared_where.items() if r is None}
+            _check_condition(spec.where, allowed, f"{where}.where", add)
+        if source.max_items is None or (
+            target.max_items is not None and source.max_items > target.max_items
+        ):
+            add(
+                form_repeat,
+                f"{where}: '{spec.source}' allows more items ({source.max_items or 'any'}) "
+                f"than the form's repeat ({target.max_items})",
+            )
 
 
 def _choice_values(

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from kiosk.forms.bundle import KEY_SEPARATOR, BundleDefinition, BundleForm
+from kiosk.forms.bundle import DERIVABLE, KEY_SEPARATOR, BundleDefinition, BundleForm
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.forms.paths import BadPath, format_path, parse_path
 from kiosk.forms.schema import FormDefinition, Material, Question, RoutingStep
@@ -27,6 +27,8 @@ class _Renamer:
     def __init__(self, bf: BundleForm, form: FormDefinition) -> None:
         self.prefix = f"{bf.key}{KEY_SEPARATOR}"
         self.mapping = bf.mapping()
+        self.repeats = bf.repeats
+        self.derive = bf.derive
         self.form = form
 
     def name(self, name: str) -> str:
@@ -47,6 +49,19 @@ class _Renamer:
         for q in qs:
             if q.name in self.mapping:
                 continue  # asked once, as a shared question
+            if q.name in self.derive:
+                # Computed from the shared answers (over shared names: not renamed).
+                out.append(
+                    Question(
+                        type="calculate",
+                        name=self.prefix + q.name,
+                        print_label=q.print_label or q.label,
+                        calculation=self.derive[q.name],
+                        result_type=DERIVABLE.get(q.type, "text"),  # type: ignore[arg-type]
+                        relevant=self.expr(q.relevant),
+                    )
+                )
+                continue
             children = self.questions(q.children) if q.children else []
             if q.children and not children:
                 continue  # a group whose questions are all shared
@@ -54,6 +69,12 @@ class _Renamer:
             if prefill is not None and prefill.source != "@resident":
                 prefill = prefill.model_copy(update={"source": self.name(prefill.source)})
             required = self.expr(q.required) if isinstance(q.required, str) else q.required
+            copy_items = q.copy_items
+            spec = self.repeats.get(q.name)
+            if spec is not None:
+                # Items come from the shared repeat (shared names stay as they are).
+                fields = {self.prefix + own: theirs for own, theirs in spec.fields.items()}
+                copy_items = spec.model_copy(update={"fields": fields})
             label = q.label
             if q.type == "group" and label:
                 # Page sections say which of the bundle's services a question is for.
@@ -69,6 +90,7 @@ class _Renamer:
                         "required": required,
                         "choices": self.choices(q.choices),
                         "prefill": prefill,
+                        "copy_items": copy_items,
                         "children": children,
                     }
                 )
@@ -119,6 +141,7 @@ def compose(
         department="便民服务中心",
         subject=bundle.subject,
         applicant=bundle.applicant,
+        duplicate_key=bundle.duplicate_key,
         names=bundle.names,
         routing=[RoutingStep(step="intake", desk="帮办台", does="一次问完，分送各部门办理")],
         materials=materials,

@@ -100,6 +100,11 @@ def check_form(
             add("-", f"{role}: unknown question '{target}'")
         elif names[target].type != "id_number" or repeat_of[target]:
             add(target, f"{role} must name a top-level id_number question")
+    for name in form.duplicate_key:
+        if name not in names:
+            add("-", f"duplicate_key: unknown question '{name}'")
+        elif not names[name].holds_value or names[name].type == "repeat" or repeat_of[name]:
+            add(name, "duplicate_key must name top-level answers")
     for role, target in (("applicant", form.names.applicant), ("subject", form.names.subject)):
         if target and target not in names:
             add("-", f"names.{role}: unknown question '{target}'")

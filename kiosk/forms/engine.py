@@ -27,6 +27,7 @@ import logging
 from datetime import date
 from typing import Any
 
+from kiosk.forms.copy_items import sync_copies
 from kiosk.forms.expr import ExprEvalError, truthy
 from kiosk.forms.model import FormModel, Node, model_of
 from kiosk.forms.paths import BadPath, Instance, format_path, parse_item, parse_path
@@ -198,6 +199,10 @@ class FormFill:
             node = model.nodes[name]
             for inst in self.instances_from((), node.repeats):
                 self._evaluate(node, inst)
+        if model.copies:
+            copied = sync_copies(self)
+            if copied:
+                self.recompute(copied)
 
     def _evaluate(self, node: Node, inst: Instance) -> None:
         q = node.question
@@ -241,6 +246,10 @@ class FormFill:
             return False
         return self._relevant.get((name, inst), False)
 
+    def holds_at(self, expression: str, instance: Instance) -> bool:
+        """Whether an expression is true at one instance (a repeat item's fields in view)."""
+        return self._truth(expression, instance, default=True)
+
     def holds(self, expression: str) -> bool:
         """Whether an expression is true on the whole form (materials, bundle conditions)."""
         return self._truth(expression, (), default=True)
@@ -264,10 +273,13 @@ class FormFill:
             q = self.model.nodes[name].question
             if not self._relevant.get((name, inst), False) or q.type == "calculate":
                 continue
+            if name in self.model.copied:
+                continue  # copied from another repeat: asked there
             if q.type == "group":
                 self._pages(name, q.label or section, inst, out)
                 continue
-            out.append(_page(format_path(name, inst), q, section, inst))
+            if q.copy_items is None:  # copied items are not added or removed here
+                out.append(_page(format_path(name, inst), q, section, inst))
             if q.type == "repeat":
                 for i in range(len(self.raw_items(name, inst))):
                     self._pages(name, section, (*inst, (name, i)), out)
@@ -326,7 +338,7 @@ class FormFill:
             return [found]
         node, inst = found
         q = node.question
-        if q.type in NOT_ANSWERABLE:
+        if q.type in NOT_ANSWERABLE or q.name in self.model.copied:
             # Even an empty value is refused: it would wipe a repeat's items or a calculation.
             return [
                 AnswerProblem.make(
@@ -334,7 +346,9 @@ class FormFill:
                     q.label,
                     "question.not_answerable",
                     "这一项不用填。",
-                    f"a {q.type} takes no answer",
+                    f"a {q.type} takes no answer"
+                    if q.name not in self.model.copied
+                    else "copied from another repeat",
                 )
             ]
         value, problems = coerce(q, raw, today=self.today, choices=self.choices(q))
@@ -366,8 +380,8 @@ class FormFill:
         name, inst = parse_path(path)
         self._store(name, inst, value)
 
-    def add_item(self, repeat_path: str) -> int:
-        """Add an empty item to a repeat (``heirs``, ``members[0].incomes``); its index."""
+    def _own_repeat(self, repeat_path: str) -> tuple[str, Instance]:
+        """A repeat whose items a person adds, moves and removes; BadPath otherwise."""
         name, inst = parse_path(repeat_path)
         node = self.model.nodes.get(name)
         if (
@@ -376,6 +390,15 @@ class FormFill:
             or tuple(r for r, _ in inst) != node.repeats
         ):
             raise BadPath(f"'{repeat_path}' is not a repeat")
+        if node.question.copy_items is not None:
+            source = node.question.copy_items.source
+            raise BadPath(f"'{repeat_path}' copies its items from '{source}'")
+        return name, inst
+
+    def add_item(self, repeat_path: str) -> int:
+        """Add an empty item to a repeat (``heirs``, ``members[0].incomes``); its index.
+        BadPath for a path that is no repeat or a repeat copying another's items."""
+        name, inst = self._own_repeat(repeat_path)
         box = self.container(inst, create=True)
         if box is None:
             raise BadPath(f"no such item holds {repeat_path}")
@@ -387,7 +410,7 @@ class FormFill:
     def move_item(self, repeat_path: str, index: int, to: int) -> None:
         """Move item ``index`` of a repeat to position ``to`` (both from 0); what counts or
         indexes items (position(), indexed-repeat()) is recomputed."""
-        name, inst = parse_path(repeat_path)
+        name, inst = self._own_repeat(repeat_path)
         box = self.container(inst)
         items = box.get(name) if box else None
         if not isinstance(items, list) or not (0 <= index < len(items) and 0 <= to < len(items)):
@@ -397,7 +420,11 @@ class FormFill:
         self.recompute({name})
 
     def remove_item(self, repeat_path: str, index: int) -> None:
+        """Remove an item (a missing one: nothing); BadPath for a copying repeat."""
         name, inst = parse_path(repeat_path)
+        node = self.model.nodes.get(name)
+        if node is not None and node.question.copy_items is not None:
+            self._own_repeat(repeat_path)
         items = self.raw_items(name, inst)
         box = self.container(inst)
         if box is None or not 0 <= index < len(items):

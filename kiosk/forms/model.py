@@ -54,6 +54,10 @@ class FormModel:
     order: list[str] = field(default_factory=list)  # evaluation order
     cycle: list[str] | None = None
     value_types: dict[str, str | None] = field(default_factory=dict)
+    # Repeats that copy their items from another (kiosk.forms.copy_items), and the
+    # fields they copy: those are never asked.
+    copies: list[str] = field(default_factory=list)
+    copied: frozenset[str] = frozenset()
     _dependents: dict[str, frozenset[str]] = field(default_factory=dict)
     _children: dict[str | None, list[str]] = field(default_factory=dict)
 
@@ -93,6 +97,9 @@ def _index(
     for q in qs:
         model.nodes[q.name] = Node(q, len(model.nodes), parent, repeats)
         model._children.setdefault(parent, []).append(q.name)
+        if q.copy_items is not None:
+            model.copies.append(q.name)
+            model.copied = model.copied | set(q.copy_items.fields)
         if q.type == "repeat":
             _index(model, q.children, q.name, (*repeats, q.name))
         elif q.children:

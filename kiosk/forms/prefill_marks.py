@@ -118,6 +118,26 @@ class PrefillMarks:
             moved[new_path] = {"label": mark["label"], "from": origin}
         self.by_path = moved
 
+    def items_rebuilt(self, repeat_path: str, order: list[int | None]) -> None:
+        """A repeat's items were rebuilt (kiosk.forms.copy_items): new item ``k`` continues
+        old item ``order[k]`` (None: a new one); marks follow, those of dropped items go."""
+        new_index = {j: k for k, j in enumerate(order) if j is not None}
+        prefix = repeat_path + "["
+        moved: dict[str, dict[str, Any]] = {}
+        for path, mark in self.by_path.items():
+            if path.startswith(prefix):
+                m = re.match(r"(\d+)\]", path[len(prefix) :])
+                if m is None or int(m.group(1)) not in new_index:
+                    continue
+            origin = mark.get("from")
+            if isinstance(origin, str) and origin != RESIDENT:
+                origin = _renumber(origin, repeat_path, new_index)
+            moved[_renumber(path, repeat_path, new_index)] = {
+                "label": mark["label"],
+                "from": origin,
+            }
+        self.by_path = moved
+
     def item_moved(self, repeat_path: str, index: int, to: int, count: int) -> None:
         """Item ``index`` moved to ``to``: marks follow their items."""
         order = list(range(count))

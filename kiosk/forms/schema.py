@@ -9,6 +9,7 @@ eligibility notes, print sections and prefill sources.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import (
@@ -77,6 +78,21 @@ class Prefill(_Strict):
     field: str
 
 
+class CopyItems(_Strict):
+    """A repeat whose items are another repeat's items (a bundle's household asked once).
+
+    ``source`` names a top-level repeat; each of its items for which ``where`` holds (an
+    expression over that item's fields; every item when absent) becomes one item here,
+    with ``fields`` ({this repeat's field: the source's field}) copied over and kept in
+    step as the source changes (kiosk.forms.copy_items). The other fields of an item are
+    asked per item, and kept with the item while the person it copies stays.
+    """
+
+    source: str = Field(alias="from", pattern=NAME_PATTERN)
+    where: str | None = None
+    fields: dict[str, str] = Field(min_length=1)
+
+
 class Question(_Strict):
     type: QuestionType
     name: str = Field(pattern=NAME_PATTERN)
@@ -108,6 +124,8 @@ class Question(_Strict):
     min_items: int = 0
     max_items: int | None = None
     item_label: str | None = None
+    # repeat: items copied from another repeat (bundles; kiosk.forms.copy_items).
+    copy_items: CopyItems | None = None
     children: list[Question] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -118,6 +136,8 @@ class Question(_Strict):
             raise ValueError(f"a {self.type} question cannot have children")
         if self.type == "calculate" and not self.calculation:
             raise ValueError("a calculate question needs a calculation")
+        if self.copy_items is not None and self.type != "repeat":
+            raise ValueError("only a repeat can copy items from another repeat")
         if self.result_type and self.type != "calculate":
             raise ValueError("only a calculate question has a result_type")
         if self.type in ("select_one", "select_multiple") and self.choices is None:
@@ -262,6 +282,10 @@ class FormDefinition(_Strict):
     subject: str
     # The question holding the applicant's ID number (who signs, who looks the case up).
     applicant: str
+    # Answers that, with the subject, tell two claims apart (kiosk.services.duplicates):
+    # a parent applying for twins makes two claims, told apart by the child's name and
+    # birth date. Empty: one claim per subject.
+    duplicate_key: list[str] = Field(default_factory=list)
     names: PersonNames = Field(default_factory=PersonNames)
     eligibility: list[str] = Field(default_factory=list)
     routing: list[RoutingStep] = Field(min_length=1)
@@ -283,6 +307,17 @@ class FormDefinition(_Strict):
     # parameters its texts and expressions name (kiosk.forms.policy).
     _policy: Any = PrivateAttr(default=None)
     _policy_names: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def claim_identity(self, answers: Mapping[str, Any]) -> str | None:
+        """Who and what a claim is about, for the duplicate check: the subject's ID number,
+        then each ``duplicate_key`` answer ("5001…|小明|2026-10-02"); None without a
+        subject. Text is trimmed, so a stray space does not make a second claim."""
+        subject = answers.get(self.subject)
+        if not subject:
+            return None
+        parts = [str(subject)]
+        parts += [str(answers.get(name) or "").strip() for name in self.duplicate_key]
+        return "|".join(parts)
 
     @property
     def policy(self) -> Any:

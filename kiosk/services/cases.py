@@ -128,7 +128,8 @@ def store_answers(
     data.subject_name = str(answers.get(names.subject or "", "") or "")
     cases.write_personal(row, data)
     row.applicant_key = cases.person_key(answers.get(form.applicant))
-    row.subject_key = cases.person_key(answers.get(form.subject))
+    # The subject, and for forms that name one, the claim (a twin's name and birth date).
+    row.subject_key = cases.person_key(form.claim_identity(answers))
 
 
 def _new_row(

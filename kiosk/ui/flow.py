@@ -3,7 +3,9 @@
 The engine lists pages in order: a repeat's list page, then each item's questions. The
 screens use the "add another" pattern (GOV.UK): from the list page, 添加 opens a new
 item's first question; after an item's last question the list page comes back; 下一步 on
-the list page goes past all the items. Everything else is the engine's own order.
+the list page goes past all the items. A repeat copied from another (a bundle's shared
+household, kiosk.forms.copy_items) has no list page: its items follow one another. Everything
+else is the engine's own order.
 """
 
 from __future__ import annotations
@@ -66,13 +68,20 @@ def _next_path(fill: FormFill, current: str | None) -> str | None:
         while j < len(pages) and is_within(pages[j].path, page.path):
             j += 1
         following = pages[j] if j < len(pages) else None
-        if page.repeat is not None and (following is None or not _same_item(page, following)):
+        if _back_to_list(pages, page, following):
             return page.repeat  # a nested list was the item's last page: back to the outer list
         return following.path if following else None
     following = pages[i + 1] if i + 1 < len(pages) else None
-    if page.repeat is not None and (following is None or not _same_item(page, following)):
+    if _back_to_list(pages, page, following):
         return page.repeat  # back to the list after the item's last question
     return following.path if following else None
+
+
+def _back_to_list(pages: list[Page], page: Page, following: Page | None) -> bool:
+    """Whether the item of ``page`` ends here and its list has a page to go back to."""
+    if page.repeat is None or (following is not None and _same_item(page, following)):
+        return False
+    return _index(pages, page.repeat) is not None
 
 
 def _same_item(page: Page, other: Page) -> bool:
@@ -95,7 +104,8 @@ def _previous_path(fill: FormFill, current: str) -> str | None:
     # into the item; the outermost list whose item does not hold this page.
     for k, (repeat, index) in enumerate(before.instance):
         list_path = format_path(repeat, before.instance[:k])
-        if not is_within(page.path, f"{list_path}[{index}]"):
+        has_page = _index(pages, list_path) is not None  # a copied repeat has none
+        if has_page and not is_within(page.path, f"{list_path}[{index}]"):
             return list_path
     return before.path
 

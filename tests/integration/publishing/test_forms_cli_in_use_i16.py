@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from helpers import shipped_policy_version
 
 from kiosk.cli import main
 from kiosk.device_identity import public_key_b64
@@ -20,12 +21,17 @@ from kiosk.services.context import open_kiosk
 from kiosk.services.published import install_release
 from kiosk.sync.state import RELEASE_KEY
 
+SHIPPED_POLICY = shipped_policy_version()
+
 
 def folder_with(tmp_path: Path, name: str, min_age: int, version: int) -> Path:
     folder = tmp_path / name
     shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
     policy = folder / "policy.yaml"
-    text = policy.read_text("utf-8").replace("version: 1", f"version: {version}")
+    # Whatever version the shipped policy has now: the line is rewritten, never assumed.
+    shipped = policy.read_text(encoding="utf-8")
+    text, found = re.subn(r"(?m)^version: \d+", f"version: {version}", shipped, count=1)
+    assert found == 1, "policy.yaml has no version line"
     text = re.sub(r"(?m)^effective: .*$", "effective: 2026-01-01", text)
     text = re.sub(
         r"(elderly_allowance_min_age:\n(?:    .*\n)*?    value: )80", rf"\g<1>{min_age}", text
@@ -55,8 +61,8 @@ def test_the_forms_commands_show_the_release_in_force(
             uow.commit()
         now = datetime.now(UTC)
         for release, age, version, when in (
-            (1, 75, 2, now - timedelta(hours=1)),
-            (2, 70, 3, now + timedelta(days=3)),
+            (1, 75, SHIPPED_POLICY + 1, now - timedelta(hours=1)),
+            (2, 70, SHIPPED_POLICY + 2, now + timedelta(days=3)),
         ):
             body = build_release(
                 folder_with(tmp_path, f"r{release}", age, version),
@@ -72,7 +78,7 @@ def test_the_forms_commands_show_the_release_in_force(
     policy = run(capsys, root, "forms", "policy")
     first, pending = policy.splitlines()[:2]
     assert first.startswith("in use: release 1 pulled from the town server (effective ")
-    assert first.endswith("policy 重庆市大足区 v2")
+    assert first.endswith(f"policy 重庆市大足区 v{SHIPPED_POLICY + 1}")
     assert pending.startswith("pending: release 2 from ")
     assert re.search(r"elderly_allowance_min_age\s+75周岁", policy)
     assert "forms/releases/000001/policy.yaml" in policy

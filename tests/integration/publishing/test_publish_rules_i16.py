@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import shipped_policy_version
 from sqlalchemy.orm import Session
 
 from kiosk.forms.catalogue import DEFINITIONS_DIR
@@ -19,6 +20,8 @@ from kiosk.forms.publish import PublishError
 from kiosk.server import refdata
 from kiosk.server.db import create_server_engine, migrate_to_head, session_factory
 from kiosk.server.publishing import publish
+
+SHIPPED_POLICY = shipped_policy_version()
 
 
 @pytest.fixture
@@ -35,7 +38,14 @@ def folder_with(tmp_path: Path, name: str, *, policy_version: int, min_age: int 
     folder = tmp_path / name
     shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
     policy = folder / "policy.yaml"
-    text = policy.read_text(encoding="utf-8").replace("version: 1", f"version: {policy_version}")
+    # Whatever version the shipped policy has now: the line is rewritten, never assumed.
+    text, found = re.subn(
+        r"(?m)^version: \d+",
+        f"version: {policy_version}",
+        policy.read_text(encoding="utf-8"),
+        count=1,
+    )
+    assert found == 1, "policy.yaml has no version line"
     text = re.sub(
         r"(elderly_allowance_min_age:\n(?:    .*\n)*?    value: )80", rf"\g<1>{min_age}", text
     )
@@ -44,10 +54,10 @@ def folder_with(tmp_path: Path, name: str, *, policy_version: int, min_age: int 
 
 
 def test_an_in_place_edit_of_a_published_form_is_refused(session: Session, tmp_path: Path) -> None:
-    first = folder_with(tmp_path, "r1", policy_version=2)
+    first = folder_with(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1)
     assert publish(session, first)["release"] == 1
     session.commit()
-    edited = folder_with(tmp_path, "r2", policy_version=3)
+    edited = folder_with(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2)
     form = edited / "welfare_stop.v1.yaml"
     form.write_text(form.read_text("utf-8").replace("fee: 免费", "fee: 收费10元"), "utf-8")
     with pytest.raises(PublishError) as err:
@@ -65,22 +75,26 @@ def test_an_in_place_edit_of_a_published_form_is_refused(session: Session, tmp_p
 def test_the_same_policy_version_with_other_values_is_refused(
     session: Session, tmp_path: Path
 ) -> None:
-    publish(session, folder_with(tmp_path, "r1", policy_version=2, min_age=75))
+    publish(session, folder_with(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1, min_age=75))
     session.commit()
     with pytest.raises(
-        PublishError, match="policy version 2 was already published \\(release 1\\)"
+        PublishError,
+        match=rf"policy version {SHIPPED_POLICY + 1} was already published \(release 1\)",
     ):
-        publish(session, folder_with(tmp_path, "r2", policy_version=2, min_age=70))
+        publish(session, folder_with(tmp_path, "r2", policy_version=SHIPPED_POLICY + 1, min_age=70))
     assert (
-        publish(session, folder_with(tmp_path, "r3", policy_version=3, min_age=70))["release"] == 2
+        publish(
+            session, folder_with(tmp_path, "r3", policy_version=SHIPPED_POLICY + 2, min_age=70)
+        )["release"]
+        == 2
     )
 
 
 def test_release_numbers_are_not_reused_after_the_database_went_back(
     session: Session, tmp_path: Path
 ) -> None:
-    publish(session, folder_with(tmp_path, "r1", policy_version=2))
-    publish(session, folder_with(tmp_path, "r2", policy_version=3))
+    publish(session, folder_with(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1))
+    publish(session, folder_with(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2))
     session.commit()
     # The database is restored from before release 2 (its row says 1); the releases kept
     # on the server's disk still say 2 was handed out.
@@ -88,13 +102,13 @@ def test_release_numbers_are_not_reused_after_the_database_went_back(
     assert row is not None
     row.version = 1
     session.commit()
-    body = publish(session, folder_with(tmp_path, "r3", policy_version=4))
+    body = publish(session, folder_with(tmp_path, "r3", policy_version=SHIPPED_POLICY + 3))
     assert body["release"] == 3
     assert refdata.get(session, "definitions").version == 3  # type: ignore[union-attr]
 
 
 def test_the_policy_effective_day_is_the_earliest_switch(session: Session, tmp_path: Path) -> None:
-    folder = folder_with(tmp_path, "r1", policy_version=2)
+    folder = folder_with(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1)
     later = date.today() + timedelta(days=10)
     policy = folder / "policy.yaml"
     policy.write_text(

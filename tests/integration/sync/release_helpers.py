@@ -24,7 +24,14 @@ def draft(tmp_path: Path, name: str, min_age: int, policy_version: int) -> Path:
     folder = tmp_path / name
     shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
     policy = folder / "policy.yaml"
-    text = policy.read_text(encoding="utf-8").replace("version: 1", f"version: {policy_version}")
+    # Whatever version the shipped policy has now: the line is rewritten, never assumed.
+    text, found = re.subn(
+        r"(?m)^version: \d+",
+        f"version: {policy_version}",
+        policy.read_text(encoding="utf-8"),
+        count=1,
+    )
+    assert found == 1, "policy.yaml has no version line"
     # The policy applies from a day before any effective time the tests give.
     text = re.sub(r"(?m)^effective: .*$", "effective: 2026-01-01", text)
     text = re.sub(

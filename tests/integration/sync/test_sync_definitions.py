@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from helpers import FIXED_NOW
+from helpers import FIXED_NOW, shipped_policy_version
 from release_helpers import draft, publish, tamper
 from server_process import ServerProcess
 from sync_helpers import KioskFactory
@@ -24,6 +24,8 @@ from kiosk.services.cases import fill_case
 from kiosk.services.context import KioskContext, open_kiosk
 from kiosk.services.published import refused_definitions, status_lines
 from kiosk.services.sync import sync_once
+
+SHIPPED_POLICY = shipped_policy_version()
 
 
 def elder_problems(ctx: KioskContext, age: int) -> list[str]:
@@ -46,11 +48,11 @@ def test_publish_pull_use_switch_and_refuse_tampering(
 
     # Release 1, in force since yesterday: the district lowered the age to 75.
     yesterday = (FIXED_NOW - timedelta(days=1)).isoformat()
-    out = publish(own_server, draft(tmp_path, "r1", 75, 3), yesterday)
+    out = publish(own_server, draft(tmp_path, "r1", 75, SHIPPED_POLICY + 1), yesterday)
     assert out.startswith("definitions: release 1,")
     report = sync_once(ctx)
     assert "definitions" in report.reference_updated, report
-    assert ctx.catalogue.policy.version == 3  # the shipped policy is version 2
+    assert ctx.catalogue.policy.version == SHIPPED_POLICY + 1
     assert (
         ctx.catalogue.get("elderly_allowance").policy.expression_value("elderly_allowance_min_age")
         == 75
@@ -66,25 +68,25 @@ def test_publish_pull_use_switch_and_refuse_tampering(
 
     # Release 2 takes effect tomorrow: pulled and kept, not used before its time.
     tomorrow = (FIXED_NOW + timedelta(days=1)).isoformat()
-    publish(own_server, draft(tmp_path, "r2", 70, 4), tomorrow)
+    publish(own_server, draft(tmp_path, "r2", 70, SHIPPED_POLICY + 2), tomorrow)
     sync_once(ctx)
-    assert ctx.catalogue.policy.version == 3
+    assert ctx.catalogue.policy.version == SHIPPED_POLICY + 1
     assert any(line.startswith("待生效：发布第2版") for line in status_lines(ctx))
     ctx.clock = lambda: FIXED_NOW + timedelta(days=2)
     sync_once(ctx)  # each round switches to what is in force now
-    assert ctx.catalogue.policy.version == 4
+    assert ctx.catalogue.policy.version == SHIPPED_POLICY + 2
     assert elder_problems(ctx, 71) == []
 
     # Release 3 arrives tampered: the altered form is refused and reported; the kiosk
     # keeps release 2's copy of it, the rest of release 3 is used.
-    publish(own_server, draft(tmp_path, "r3", 70, 5), yesterday)
+    publish(own_server, draft(tmp_path, "r3", 70, SHIPPED_POLICY + 3), yesterday)
     tamper(own_server, "elderly_allowance.v2.yaml", "policy('elderly_allowance_min_age')", "60")
     sync_once(ctx)
     refused = refused_definitions(ctx)
     assert [(r["release"], r["path"]) for r in refused] == [(3, "elderly_allowance.v2.yaml")]
     assert "signature does not match" in refused[0]["why"]
     assert ctx.catalogue.release_folders == ["000001", "000002", "000003"]
-    assert ctx.catalogue.policy.version == 5
+    assert ctx.catalogue.policy.version == SHIPPED_POLICY + 3
     constraint = ctx.catalogue.get("elderly_allowance").questions
     assert "policy('elderly_allowance_min_age')" in str(constraint)
     assert elder_problems(ctx, 65) == ["elder_birth_date"]  # not the tampered 60
@@ -99,7 +101,7 @@ def test_publish_pull_use_switch_and_refuse_tampering(
     again = open_kiosk(ctx.data_root, clock=ctx.clock)
     try:
         assert again.catalogue.release_folders == ["000001", "000002", "000003"]
-        assert again.catalogue.policy.version == 5
+        assert again.catalogue.policy.version == SHIPPED_POLICY + 3
     finally:
         again.close()
     lines = status_lines(ctx)
@@ -109,7 +111,7 @@ def test_publish_pull_use_switch_and_refuse_tampering(
 
 
 def test_a_broken_folder_is_not_published(own_server: ServerProcess, tmp_path: Path) -> None:
-    folder = draft(tmp_path, "bad", 75, 2)
+    folder = draft(tmp_path, "bad", 75, SHIPPED_POLICY + 1)
     form = folder / "welfare_stop.v1.yaml"
     form.write_text(
         form.read_text(encoding="utf-8").replace("${policy:desk_civil_affairs}", "${policy:nope}"),

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers import FIXED_NOW
+from helpers import FIXED_NOW, shipped_policy_version
 from release_helpers import draft, publish
 from server_process import ServerProcess
 from sqlalchemy import create_engine, select
@@ -29,13 +29,17 @@ from kiosk.services.cases import (
 )
 from kiosk.services.sync import sync_once
 
+SHIPPED_POLICY = shipped_policy_version()
+
 
 def test_a_draft_keeps_its_release_and_the_server_judges_it_by_that_release(
     own_server: ServerProcess, make_kiosk: KioskFactory, tmp_path: Path
 ) -> None:
     ctx = make_kiosk(own_server)
     yesterday = (FIXED_NOW - timedelta(days=1)).isoformat()
-    publish(own_server, draft(tmp_path, "r1", 75, 2), yesterday)  # 高龄津贴 from 75
+    publish(
+        own_server, draft(tmp_path, "r1", 75, SHIPPED_POLICY + 1), yesterday
+    )  # 高龄津贴 from 75
     sync_once(ctx)
     answers = example_answers(ctx.catalogue.get("elderly_allowance"))
     birth = FIXED_NOW.date().replace(year=FIXED_NOW.year - 77)  # 77: allowed under r1 only
@@ -45,24 +49,29 @@ def test_a_draft_keeps_its_release_and_the_server_judges_it_by_that_release(
         assert answer(ctx, started.case.id, path, value).ok, path
 
     # Release 2 goes back to 80 (policy 3) and is in force before the draft is finished.
-    publish(own_server, draft(tmp_path, "r2", 80, 3), yesterday)
+    publish(own_server, draft(tmp_path, "r2", 80, SHIPPED_POLICY + 2), yesterday)
     sync_once(ctx)
-    assert ctx.catalogue.policy.version == 3
+    assert ctx.catalogue.policy.version == SHIPPED_POLICY + 2
     with pytest.raises(InvalidAnswers):  # a new case is judged by release 2
         fill_case(ctx, "elderly_allowance", answers)
 
     resumed = load_draft(ctx, started.case.id)
-    assert resumed.fill.form.policy.version == 2  # the draft finishes under its release
+    assert (
+        resumed.fill.form.policy.version == SHIPPED_POLICY + 1
+    )  # the draft finishes under its release
     finalize_case(ctx, started.case.id)
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.get(started.case.id)
         assert row is not None
-        assert (row.release, row.policy_version) == (1, 2)
+        assert (row.release, row.policy_version) == (1, SHIPPED_POLICY + 1)
 
     sent = sync_once(ctx)
     assert (sent.sent, sent.quarantined, sent.error) == (1, 0, None), sent
     engine = create_engine(own_server.db_url)
     with Session(engine) as session:
         stored = session.scalar(select(ServerCase).where(ServerCase.id == started.case.id))
-        assert stored is not None and stored.extra == {"release": 1, "policy_version": 2}
+        assert stored is not None and stored.extra == {
+            "release": 1,
+            "policy_version": SHIPPED_POLICY + 1,
+        }
     engine.dispose()

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from helpers import FIXED_NOW
+from helpers import FIXED_NOW, shipped_policy_version
 from release_helpers import draft, publish, serve, served
 from server_process import ServerProcess
 from sync_helpers import KioskFactory
@@ -20,6 +20,8 @@ from kiosk.forms.publish import build_release
 from kiosk.services.published import refused_definitions, status_lines
 from kiosk.services.sync import sync_once
 from kiosk.sync import state
+
+SHIPPED_POLICY = shipped_policy_version()
 
 
 def test_only_the_enrolled_release_key_is_trusted_and_forgeries_block_nothing(
@@ -34,7 +36,7 @@ def test_only_the_enrolled_release_key_is_trusted_and_forgeries_block_nothing(
     # by the attacker's own key, is served first (trust on first use would pin it).
     yesterday = (FIXED_NOW - timedelta(days=1)).isoformat()
     forged = build_release(
-        draft(tmp_path, "forged", 60, 9),
+        draft(tmp_path, "forged", 60, SHIPPED_POLICY + 8),
         Ed25519PrivateKey.generate(),
         release=999,
         effective=FIXED_NOW - timedelta(days=1),
@@ -42,7 +44,7 @@ def test_only_the_enrolled_release_key_is_trusted_and_forgeries_block_nothing(
     )
     serve(own_server, forged, version=999)
     sync_once(ctx)
-    assert ctx.catalogue.policy.version == 1  # still the shipped policy
+    assert ctx.catalogue.policy.version == SHIPPED_POLICY  # still the shipped policy
     assert [(r["release"], r["why"]) for r in refused_definitions(ctx)] == [
         (999, "release is signed by another key than this kiosk's town server")
     ]
@@ -52,10 +54,10 @@ def test_only_the_enrolled_release_key_is_trusted_and_forgeries_block_nothing(
 
     # The server's admin removes it; the genuine release 1 is published and used.
     serve(own_server, {"format": "none"}, version=0)
-    out = publish(own_server, draft(tmp_path, "r1", 75, 2), yesterday)
+    out = publish(own_server, draft(tmp_path, "r1", 75, SHIPPED_POLICY + 1), yesterday)
     assert out.startswith("definitions: release 1,")
     sync_once(ctx)
-    assert ctx.catalogue.policy.version == 2
+    assert ctx.catalogue.policy.version == SHIPPED_POLICY + 1
     assert ctx.catalogue.release_folders == ["000001"]
 
 
@@ -64,10 +66,10 @@ def test_after_a_restore_the_kiosk_fetches_releases_again(
 ) -> None:
     ctx = make_kiosk(own_server)
     yesterday = (FIXED_NOW - timedelta(days=1)).isoformat()
-    publish(own_server, draft(tmp_path, "r1", 75, 2), yesterday)
+    publish(own_server, draft(tmp_path, "r1", 75, SHIPPED_POLICY + 1), yesterday)
     release1 = served(own_server)[1]
     sync_once(ctx)
-    publish(own_server, draft(tmp_path, "r2", 70, 3), yesterday)
+    publish(own_server, draft(tmp_path, "r2", 70, SHIPPED_POLICY + 2), yesterday)
     sync_once(ctx)
     assert ctx.catalogue.release_folders == ["000001", "000002"]
 
@@ -80,8 +82,8 @@ def test_after_a_restore_the_kiosk_fetches_releases_again(
         assert uow.meta.get(state.REFERENCE_VERSION.format(kind="definitions")) == "1"
     assert refused_definitions(ctx) == []  # release 1 again: the same content, no report
     # The next publish does not reuse number 2; the kiosk fetches and uses it.
-    out = publish(own_server, draft(tmp_path, "r3", 65, 4), yesterday)
+    out = publish(own_server, draft(tmp_path, "r3", 65, SHIPPED_POLICY + 3), yesterday)
     assert out.startswith("definitions: release 3,")
     sync_once(ctx)
     assert ctx.catalogue.release_folders == ["000001", "000002", "000003"]
-    assert ctx.catalogue.policy.version == 4
+    assert ctx.catalogue.policy.version == SHIPPED_POLICY + 3

@@ -51,8 +51,11 @@ BUNDLES = [
     "death_in_family.v2",
     "death_in_family.v3",
     "turning_60.v1",
+    "turning_60.v2",
     "family_hardship.v1",
+    "family_hardship.v2",
     "disability_services.v1",
+    "disability_services.v2",
     "newborn.v1",
 ]
 
