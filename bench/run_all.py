@@ -45,8 +45,9 @@ clock: on an idle machine the wall-clock ratios come near them (the bare window'
 time also holds ~0.1 s of loading libraries that is not CPU). Profiles below are CPU
 milliseconds on this machine during the run (`time.process_time`, medians of 3).
 
-- **Start to home screen** (met on the wall clock, at the limit on this loaded machine:
-  1.7× and 2.0× in the two runs of this round; 2.2× in CPU): the window is made from
+- **Start to home screen** (at the limit on this loaded machine: 1.7× and 2.0× in the
+  two runs of the second round, 2.2× wall and 2.1× CPU in the third round's run, with
+  no change to the home screen in between): the window is made from
   the settings alone (a TOML file, a plain dataclass) and a small set of imports
   (`kiosk.ui.app`, `main_window`, `home_page`, PySide6, lunar_python;
   tests/integration/test_cli_imports.py holds the list to it, and neither qtawesome
@@ -58,7 +59,8 @@ milliseconds on this machine during the run (`time.process_time`, medians of 3).
   background thread after the first paint (kiosk/services/startup.py); a tap before
   then shows 请稍候 and runs when ready. Home: ~205 ms CPU (PySide6 and its enums, the
   style sheet and CJK font of `apply_look`, the lunar date).
-- **Until a form can open** (not met; ~1.06 s CPU against the bare window's ~0.13 s):
+- **Until a form can open** (not met; ~1.0 s CPU against the bare window's ~0.13 s:
+  1.06 s in the second round's run, 0.98 s in the third's):
   ~830 ms CPU after the first paint. The store
   ~460 (its import ~400, of which SQLAlchemy's engine and ORM ~80 %, the ORM models ~9 %,
   cryptography; opening and the demo data ~90), the form modules ~210 (pydantic, Lark,
@@ -112,8 +114,11 @@ milliseconds on this machine during the run (`time.process_time`, medians of 3).
   SQLAlchemy imports unconditionally; the store's models and unit of work ~85; the
   form modules with pydantic, Lark and PyYAML ~250, needed to unpickle the cached
   definitions; reportlab with PIL ~90; qrcode), ~100 ms parsing the primary CJK face
-  with reportlab (its cmap and metrics, ~99,000 reads; a pickled parsed face was tried:
-  66-90 ms to load, not worth keeping), opening the store ~30 ms, the sheet, its
+  with reportlab (its cmap and metrics, ~99,000 reads, ~70 ms CPU alone; a pickled
+  parsed face was tried: 66-90 ms to load; in the third round the face's tables as
+  plain arrays (no pickle): 20-38 ms to load and rebuild, so ~45 ms a print, not
+  worth a cache that copies reportlab's private face attributes), opening the store
+  ~30 ms, the sheet, its
   queries (SQLAlchemy compiles each statement once per process) and the 2 pages
   ~100 ms. A read path without the ORM would save at most the ~270 + 85 ms of the
   store's imports: the export's audit entry is written through the store's unit of
