@@ -45,8 +45,9 @@ clock: on an idle machine the wall-clock ratios come near them (the bare window'
 time also holds ~0.1 s of loading libraries that is not CPU). Profiles below are CPU
 milliseconds on this machine during the run (`time.process_time`, medians of 3).
 
-- **Start to home screen** (met on the wall clock, at the limit on this loaded machine:
-  1.7× and 2.0× in the two runs of this round; 2.2× in CPU): the window is made from
+- **Start to home screen** (at the limit on this loaded machine: 1.7× and 2.0× in the
+  two runs of the second round, 2.2× wall and 2.1× CPU in the third round's run, with
+  no change to the home screen in between): the window is made from
   the settings alone (a TOML file, a plain dataclass) and a small set of imports
   (`kiosk.ui.app`, `main_window`, `home_page`, PySide6, lunar_python;
   tests/integration/test_cli_imports.py holds the list to it, and neither qtawesome
@@ -58,7 +59,8 @@ milliseconds on this machine during the run (`time.process_time`, medians of 3).
   background thread after the first paint (kiosk/services/startup.py); a tap before
   then shows 请稍候 and runs when ready. Home: ~205 ms CPU (PySide6 and its enums, the
   style sheet and CJK font of `apply_look`, the lunar date).
-- **Until a form can open** (not met; ~1.06 s CPU against the bare window's ~0.13 s):
+- **Until a form can open** (not met; ~1.0 s CPU against the bare window's ~0.13 s:
+  1.06 s in the second round's run, 0.98 s in the third's):
   ~830 ms CPU after the first paint. The store
   ~460 (its import ~400, of which SQLAlchemy's engine and ORM ~80 %, the ORM models ~9 %,
   cryptography; opening and the demo data ~90), the form modules ~210 (pydantic, Lark,
@@ -71,9 +73,17 @@ milliseconds on this machine during the run (`time.process_time`, medians of 3).
   published definitions are read only when a release folder exists); reading the
   market-day calendar no longer imports httpx; the sync worker starts once a form can
   open (no tap needs it; ~110-160 ms CPU, its httpx import, and its first round).
-  *What remains*: SQLAlchemy's import alone is about 1.5× the bare window; the 4×
-  target is not met without a lighter store layer (or the ORM import moved out of the
-  first-form path), which is beyond this issue.
+  *Tried in the third round, not kept*: pydantic's `defer_build` for the definition
+  models (the catalogue comes from the cache, so no validator is needed at start): the
+  three definition modules import in ~120 ms CPU before and after, within the noise,
+  so the schema build is not where pydantic's time goes. Measured in one process
+  (CPU): `import kiosk.services.startup` ~360 ms (SQLAlchemy core ~210, ORM ~60, the
+  ORM models ~60, the unit of work and repositories ~25), `open_kiosk` ~45, the demo
+  data ~20, the catalogue (form modules + unpickling) ~180, the case service ~25.
+  *What remains*: SQLAlchemy's import alone is about 1.5× the bare window and the
+  4× budget leaves ~0.4 s CPU after home for everything; the target is not met
+  without a lighter store layer (or the ORM out of the first-form path), which is
+  beyond this issue.
 - **Idle memory when ready** (not met, 2.1×): from `/proc/PID/smaps` of the kiosk at
   rest, ~150 MiB: anonymous memory ~75 MiB (the Python heap: SQLAlchemy's ORM ~23 MiB,
   the form catalogue and engine ~9 MiB, pydantic + Lark ~6 MiB, measured by importing
@@ -81,18 +91,43 @@ milliseconds on this machine during the run (`time.process_time`, medians of 3).
   cryptography's Rust binding 8.7 MiB, pydantic-core 4.3 MiB, libcrypto 3.5 MiB, the CJK
   font 3.3 MiB. qtawesome (~35 MiB with its fonts) is gone; httpx is ~1.4 MiB;
   `malloc_trim` after the start gives back under 1 MiB. The 2× target is missed by
-  about the size of the ORM.
+  about the size of the ORM. *Checked in the third round*: importing SQLAlchemy's
+  core and ORM adds ~17.7 MiB of anonymous memory, the same with Qt loaded first
+  (PySide6's per-import source scan, which once kept every module's source in
+  `linecache`, is answered from the file's bytes by kiosk/ui/qt.py); cryptography
+  ~9.8 MiB (its Rust binding, needed by the field cipher); `MALLOC_ARENA_MAX=1`
+  changes nothing (146 → 145 MiB in 3 pairs of starts); the idle kiosk has no module
+  it does not use (no printing, reportlab, PIL, numpy/OpenCV, form page modules;
+  the pinyin keyboard only with `KIOSK_VIRTUAL_KEYBOARD`), and the CJK font file is
+  mapped once.
 - **The `kiosk` command**: `kiosk/cli/__init__.py` keeps a table of the commands and
   imports a command's module only when it runs, so `--version` and `--help` import
   nothing but the CLI module (met). `forms list` reads the checked catalogue from the
   cache but still imports its classes (pydantic, Lark, PyYAML) to unpickle it, and
   nothing of the store; `status` opens the store (no Alembic at head, no printing)
   but imports the sync and case services and, for the policy lines, the catalogue.
-  `print N --out` (not met: ~1.2 s CPU; 0.5 s is below what its imports alone cost on
-  this machine) spends ~85 % of its time importing (SQLAlchemy, the form engine and
-  pydantic, reportlab, cryptography, PIL), ~100 ms CPU parsing the primary CJK face
-  with reportlab (a pickled parsed face was tried: 66-90 ms to load, not worth
-  keeping), and ~50 ms rendering the 2 pages.
+  `print N --out` (not met: ~1.1 s CPU; 0.5 s is below what its imports alone cost on
+  this machine): since the third round it loads neither CUPS (kiosk.printing.cups,
+  cups_jobs: only to send a paper) nor the accounts service (only with `--staff`),
+  held by a test; ~1,211 → ~1,136 ms CPU (medians of 8 interleaved runs, load ~9).
+  Its CPU now: imports ~650 ms (SQLAlchemy core + ORM ~270 with asyncio, which
+  SQLAlchemy imports unconditionally; the store's models and unit of work ~85; the
+  form modules with pydantic, Lark and PyYAML ~250, needed to unpickle the cached
+  definitions; reportlab with PIL ~90; qrcode), ~100 ms parsing the primary CJK face
+  with reportlab (its cmap and metrics, ~99,000 reads, ~70 ms CPU alone; a pickled
+  parsed face was tried: 66-90 ms to load; in the third round the face's tables as
+  plain arrays (no pickle): 20-38 ms to load and rebuild, so ~45 ms a print, not
+  worth a cache that copies reportlab's private face attributes), opening the store
+  ~30 ms, the sheet, its
+  queries (SQLAlchemy compiles each statement once per process) and the 2 pages
+  ~100 ms. A read path without the ORM would save at most the ~270 + 85 ms of the
+  store's imports: the export's audit entry is written through the store's unit of
+  work, and the case's packet, note, consent and photographed pages are read through
+  its repositories (one schema, one place); together with the form modules that the
+  definition needs, the floor stays above 0.5 s here. What would reach it: a
+  precomputed print path (definition and font metrics in a plain cached form) with
+  the case read and audit written through sqlite3 by kiosk/store itself — a store
+  layer change beyond this issue.
 - **Next question, engine**: each step re-evaluates the visibility (`relevant`) of every
   question to find the next page (~70 % of a step) and `set_answer` copies the answers to
   undo a broken constraint (~20 %), so a step is O(questions). Half a millisecond at 200

@@ -12,7 +12,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.accounts_cmd import staff_login
 from kiosk.cli.common import CliError, add_forms_dir, open_context, print_json, print_table
 from kiosk.cli.pin_input import add_pin_option, cli_actor
 from kiosk.services.cases import CaseError
@@ -61,7 +60,12 @@ def cmd_print(args: argparse.Namespace) -> int:
         raise CliError("--bundle needs --out FILE.pdf (print the file with lp)", exit_code=2)
     ctx = open_context(args)
     try:
-        args.actor = staff_login(args, ctx).actor if args.staff else cli_actor()
+        if args.staff:  # the accounts service only for a staff login (issue 19)
+            from kiosk.cli.accounts_cmd import staff_login
+
+            args.actor = staff_login(args, ctx).actor
+        else:
+            args.actor = cli_actor()
         if args.out:
             # A file is an export of the paper's personal data: audited as such.
             if args.bundle:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -18,7 +19,6 @@ from kiosk import events
 from kiosk.device_identity import load_or_create_signing_key, public_key_bytes
 from kiosk.domain.case_states import CaseState, check_transition
 from kiosk.printable import UnprintableText, printable
-from kiosk.printing import cups, cups_jobs
 from kiosk.printing.document import render_bundle, render_case
 from kiosk.printing.qr_codec import encode_data_codes
 from kiosk.printing.sheet import (
@@ -32,6 +32,11 @@ from kiosk.services.cases import CaseError
 from kiosk.services.context import KioskContext
 from kiosk.services.packets import case_packet
 from kiosk.store.models import CaseRow, utcnow
+
+# CUPS only where a paper is sent: writing a PDF file (`kiosk print --out`) and
+# rendering never load it (issue 19).
+if TYPE_CHECKING:
+    from kiosk.printing import cups
 
 log = logging.getLogger(__name__)
 PRINTABLE = frozenset(CaseState) - {CaseState.DRAFT}
@@ -173,12 +178,16 @@ def render_bundle_pdf(ctx: KioskContext, bundle_id: str, *, title: str | None = 
 
 def printer_status(ctx: KioskContext, name: str | None = None) -> cups.PrinterStatus:
     """The named queue, else the configured one, else the system default."""
+    from kiosk.printing import cups
+
     return cups.printer_status(name or ctx.settings.printer or None)
 
 
 def list_printers() -> list[cups.PrinterStatus]:
     """Every queue with its state; raises cups.SchedulerUnreachable when CUPS does not answer
     (an empty list means CUPS answered and has no queue)."""
+    from kiosk.printing import cups
+
     try:
         return cups.list_printers()
     except cups.SchedulerUnreachable:
@@ -217,6 +226,8 @@ def print_case(
     was, with a ``print_failed`` audit entry and the reason on the staff page; such a
     job is cancelled. Never raises for a printer problem (CaseError for a draft).
     """
+    from kiosk.printing import cups, cups_jobs
+
     pdf = render_case_pdf(ctx, case_id)
     status = printer_status(ctx, printer)
     if not status.ready:

@@ -68,6 +68,40 @@ def test_status_at_head_skips_alembic_qt_and_pdf(tmp_path: Path) -> None:
     assert not top_level(names) & {"PySide6", "reportlab", "alembic"}
 
 
+def test_print_to_a_file_loads_neither_cups_nor_the_accounts(tmp_path: Path) -> None:
+    """``kiosk print N --out`` renders and audits the export: CUPS (kiosk.printing.cups,
+    cups_jobs) is loaded only to send a paper, the accounts service only for ``--staff``,
+    Alembic not at head, and no Qt (issue 19)."""
+    env = dict(os.environ, KIOSK_HOME=str(tmp_path))
+    kiosk = [sys.executable, "-m", "kiosk"]
+    example = subprocess.run(
+        [*kiosk, "forms", "example", "elderly_allowance"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    answers = tmp_path / "answers.json"
+    answers.write_text(example.stdout, encoding="utf-8")
+    filled = subprocess.run(
+        [*kiosk, "fill", "elderly_allowance", "--answers", str(answers)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    number = filled.stdout.split()[1]  # "case NUMBER UUID finalized"
+    out = tmp_path / "case.pdf"
+    names = imported("-m", "kiosk", "print", number, "--out", str(out), data_root=tmp_path)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "reportlab" in top_level(names)
+    assert not top_level(names) & {"PySide6", "alembic", "httpx"}
+    for module in ("kiosk.printing.cups", "kiosk.printing.cups_jobs", "kiosk.services.accounts"):
+        assert module not in names, f"kiosk print --out imports {module}"
+
+
 def test_opening_the_kiosk_loads_neither_printing_nor_the_forms(tmp_path: Path) -> None:
     """Every start opens the store; the form catalogue is loaded when a form is needed
     and printing when a case is signed or printed, not by opening (issue 19)."""
