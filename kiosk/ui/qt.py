@@ -171,8 +171,8 @@ def multimedia() -> Any:
     return QtMultimedia
 
 
-# The PDF print preview (kiosk/ui/print_preview_dialog.py). QtPdf ships in its own wheel
-# (PySide6_Pdf) since PySide6 6.12; its names are loaded on first use (PEP 562), so the
+# The PDF print preview (kiosk/ui/print_preview_dialog.py). QtPdf ships in PySide6-Addons
+# (its own wheel from 6.12, which pyproject excludes); names load on first use (PEP 562), so the
 # home screen does not load QtPdf (issue 19: start fast). The PyInstaller spec lists them.
 _PDF_NAMES = {
     "QBuffer": "PySide6.QtCore",
