@@ -171,6 +171,23 @@ def add_chunk(
     return _progress(row)
 
 
+def not_complete(session: Session, pages: list[tuple[str, str]]) -> list[str]:
+    """Of ``pages`` (attachment id, SHA-256), the ids this server does not hold whole with
+    that hash: never declared, part-way, or other bytes. After a restore from a backup
+    the kiosk sends these again (kiosk.sync.reconcile)."""
+    wanted = dict(pages)
+    held = {
+        row[0]
+        for row in session.execute(
+            select(ServerAttachment.id, ServerAttachment.sha256).where(
+                ServerAttachment.id.in_(list(wanted)), ServerAttachment.complete.is_(True)
+            )
+        )
+        if wanted.get(row[0]) == row[1]
+    }
+    return [page_id for page_id, _ in pages if page_id not in held]
+
+
 def read_whole(session: Session, attachment_id: str) -> bytes:
     """The bytes of a complete attachment (AttachmentRefused 404 otherwise)."""
     row = session.get(ServerAttachment, attachment_id)
