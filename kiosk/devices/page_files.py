@@ -20,7 +20,9 @@ what is wrong, in plain English (the CLI and logs; the screen says it in Chinese
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import stat
 from pathlib import Path
 
@@ -35,25 +37,39 @@ class PageFileError(ValueError):
     """A file that cannot be taken as pages (message names the file)."""
 
 
-def read_file(path: Path, *, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most ``max_bytes`` (PageFileError otherwise)."""
+def _size_text(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB ({n:,} bytes)"
+
+
+def read_file(path: Path, *, max_bytes: int, follow_symlinks: bool = True) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` (PageFileError otherwise).
+    With ``follow_symlinks=False`` a symbolic link is refused, not read through (a watched
+    folder never reads what a link points to). The file is opened first and checked on
+    its descriptor, so it cannot be swapped between the check and the read; opening does
+    not block on a pipe."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        info = path.stat()
+        fd = os.open(path, flags)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PageFileError(f"{path}: a symbolic link, not a file; not read") from None
         raise PageFileError(f"{path}: cannot read: {exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise PageFileError(f"{path}: not a regular file (a device, pipe or folder)")
-    if info.st_size > max_bytes:
-        raise PageFileError(
-            f"{path}: {info.st_size // 1_000_000} MB is above the {max_bytes // 1_000_000} MB limit"
-        )
-    try:
-        with path.open("rb") as handle:
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise PageFileError(f"{path}: not a regular file (a device, pipe or folder)")
+        if info.st_size > max_bytes:
+            raise PageFileError(
+                f"{path}: {_size_text(info.st_size)} is above the limit of {max_bytes:,} bytes"
+            )
+        try:
             data = handle.read(max_bytes + 1)  # the file may grow after the stat
-    except OSError as exc:
-        raise PageFileError(f"{path}: cannot read: {exc.strerror}") from None
+        except OSError as exc:
+            raise PageFileError(f"{path}: cannot read: {exc.strerror}") from None
     if len(data) > max_bytes:
-        raise PageFileError(f"{path}: above the {max_bytes // 1_000_000} MB limit")
+        raise PageFileError(f"{path}: grew above the limit of {max_bytes:,} bytes while read")
     return data
 
 

@@ -8,12 +8,22 @@ with an image suffix, not hidden. The caller stores a page (encrypted), then cal
 resident's documents stay only encrypted; a restart cannot import it twice);
 ``refuse(path)`` moves a file that could not be kept into ``<folder>/未导入/`` for staff.
 Polling, not inotify: it works the same on Windows shares and Samba mounts.
+
+Only the folder's own regular files are touched: a symbolic link is never followed (it
+is moved, as a link, into ``未导入``; what it points to is neither read nor written), a
+file is read and zeroed through a descriptor opened with ``O_NOFOLLOW`` and checked on
+that descriptor, and a file with other hard links is removed without zeroing (its other
+name, perhaps outside the folder, keeps its bytes).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".pdf"}
 REFUSED_DIR = "未导入"
@@ -40,12 +50,18 @@ class ScanFolder:
         now: dict[Path, tuple[int, int]] = {}
         for entry in os.scandir(self.folder):
             path = Path(entry.path)
-            if not entry.is_file() or entry.name.startswith((".", "~")):
+            if entry.name.startswith((".", "~")):
+                continue
+            if entry.is_symlink():
+                log.warning("scan folder: %s is a symbolic link; moved aside, not followed", path)
+                self.refuse(path)
+                continue
+            if not entry.is_file(follow_symlinks=False):
                 continue
             if path.suffix.lower() not in IMAGE_SUFFIXES:
                 continue
-            stat = entry.stat()
-            now[path] = (stat.st_size, stat.st_mtime_ns)
+            info = entry.stat(follow_symlinks=False)
+            now[path] = (info.st_size, info.st_mtime_ns)
         ready = [p for p, sig in now.items() if sig[0] > 0 and self._seen.get(p) == sig]
         self._seen = {p: sig for p, sig in now.items() if p not in ready}
         return sorted(ready, key=lambda p: now[p][1])
@@ -62,12 +78,20 @@ class ScanFolder:
         return target
 
     def done(self, path: Path) -> None:
-        """The page is stored: zero the clear file and remove it."""
-        size = path.stat().st_size
-        with path.open("r+b") as handle:
-            handle.write(b"\0" * size)
-            handle.flush()
-            os.fsync(handle.fileno())
+        """The page is stored: zero the clear file and remove it. A link is removed as a
+        link (never written through); a file with other hard links is only removed."""
+        flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(path, flags)
+        except OSError:
+            path.unlink(missing_ok=True)  # a link (ELOOP) or gone: nothing of ours to zero
+            return
+        with os.fdopen(fd, "wb") as handle:
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
+                handle.write(b"\0" * info.st_size)
+                handle.flush()
+                os.fsync(fd)
         path.unlink()
 
     def refuse(self, path: Path) -> Path:

@@ -127,7 +127,9 @@ def import_scans(
     results = []
     for path in folder.poll():
         try:
-            data = read_file(path, max_bytes=ctx.settings.attachment_max_bytes)
+            data = read_file(
+                path, max_bytes=ctx.settings.attachment_max_bytes, follow_symlinks=False
+            )
             pages = prepare_pages(data, min_sharpness=ctx.settings.min_sharpness, name=path.name)
         except (CaptureError, PageFileError) as exc:
             log.warning("scan refused: %s", exc)

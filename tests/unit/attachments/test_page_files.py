@@ -40,7 +40,8 @@ def test_a_device_or_an_oversized_file_is_refused_before_reading(tmp_path: Path)
         read_file(fifo, max_bytes=1_000_000)
     big = tmp_path / "big.jpg"
     big.write_bytes(b"\xff" * 2_000_001)
-    with pytest.raises(PageFileError, match=r"big\.jpg: 2 MB is above the 1 MB limit"):
+    too_big = r"big\.jpg: 2\.0 MB \(2,000,001 bytes\) is above the limit of 1,000,000 bytes"
+    with pytest.raises(PageFileError, match=too_big):
         read_file(big, max_bytes=1_000_000)
     with pytest.raises(PageFileError, match=r"missing\.jpg: cannot read"):
         read_file(tmp_path / "missing.jpg", max_bytes=1_000_000)
