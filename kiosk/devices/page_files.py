@@ -26,7 +26,8 @@ import os
 import stat
 from pathlib import Path
 
-from PIL import Image, ImageSequence, UnidentifiedImageError
+import numpy as np
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 Mpx; A3 at 400 dpi 31 Mpx
 MAX_PAGES = 20  # pages of one TIFF or PDF (a 户口簿 is under 20 pages)
@@ -86,6 +87,27 @@ def check_pixels(width: int, height: int, name: str, max_pixels: int = MAX_PIXEL
         )
 
 
+def to_rgb(image: Image.Image) -> Image.Image:
+    """An 8-bit RGB copy of ``image`` whatever its bit depth. 16-bit grey (Pillow modes
+    ``I;16*``, and ``I`` holding 16-bit values) is scaled by 255/65535, not clipped at 255
+    (clipping turns a 16-bit scan white); 32-bit float is stretched from its lowest to
+    its highest value. Other modes go through Pillow's own conversion."""
+    mode = image.mode
+    if mode.startswith("I;16") or mode == "I":
+        grey = np.asarray(image).astype(np.uint32, copy=False)
+        top = 65535 if mode.startswith("I;16") or int(grey.max(initial=0)) > 255 else 255
+        top = max(top, int(grey.max(initial=0)))
+        scaled = (grey * 255 // top).astype(np.uint8) if top != 255 else grey.astype(np.uint8)
+        return Image.fromarray(scaled, "L").convert("RGB")
+    if mode == "F":
+        values = np.asarray(image, dtype=np.float32)
+        low, high = float(values.min(initial=0.0)), float(values.max(initial=0.0))
+        span = high - low or 1.0
+        scaled = ((values - low) * (255.0 / span)).clip(0, 255).astype(np.uint8)
+        return Image.fromarray(scaled, "L").convert("RGB")
+    return image.convert("RGB")
+
+
 def _image_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> list[Image.Image]:
     try:
         with Image.open(io.BytesIO(data)) as image:  # reads the header only
@@ -95,7 +117,8 @@ def _image_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> lis
             pages = []
             for frame in ImageSequence.Iterator(image):
                 check_pixels(frame.width, frame.height, name, max_pixels)
-                pages.append(frame.convert("RGB"))  # decodes this frame's pixels
+                # Decodes this frame's pixels, turned as its EXIF orientation says.
+                pages.append(to_rgb(ImageOps.exif_transpose(frame)))
             return pages
     except PageFileError:
         raise

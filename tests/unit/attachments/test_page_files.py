@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import png_bomb
 from PIL import Image
@@ -75,3 +76,16 @@ def test_too_many_pages_and_a_broken_pdf_are_refused_by_name() -> None:
         decode_pages(b"%PDF-1.4 hello", "broken.pdf")
     with pytest.raises(PageFileError, match=r"empty\.jpg: empty file"):
         decode_pages(b"", "empty.jpg")
+
+
+def test_16_bit_and_float_grey_are_scaled_to_8_bits_not_clipped() -> None:
+    from kiosk.devices.page_files import to_rgb
+
+    ramp = (np.arange(256, dtype=np.uint16) * 257).reshape(16, 16)
+    for image in (Image.fromarray(ramp), Image.fromarray(ramp.astype(np.int32), "I")):
+        out = np.asarray(to_rgb(image))[..., 0]
+        assert out.dtype == np.uint8 and out.min() == 0 and out.max() == 255
+        assert np.array_equal(out.ravel(), np.arange(256))  # 257*k scaled back to k
+    floats = Image.fromarray(np.linspace(-1.0, 1.0, 64, dtype=np.float32).reshape(8, 8), "F")
+    out = np.asarray(to_rgb(floats))
+    assert out.min() == 0 and out.max() == 255
