@@ -53,6 +53,16 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_attachments)
 
 
+def _readable(name: str, pages: list[Any], least: int) -> None:
+    for number, page in enumerate(pages, 1):
+        if page.too_small:
+            raise CliError(
+                f"{name}: page {number} is {page.size_text}, too small to read (its shorter "
+                f"side needs at least {least} px; scan at 150 dpi or more); nothing attached",
+                exit_code=2,
+            )
+
+
 def _kept_whole(data: bytes) -> bytes | None:
     """A JPEG, or a PNG of 8-bit pixels, without its metadata, its image data byte for
     byte; None for anything else (re-encoded then): a 16-bit or odd-mode picture would
@@ -80,17 +90,19 @@ _ORIENTATION = 0x0112  # EXIF tag
 
 def _pages(args: argparse.Namespace, data: bytes, min_sharpness: float) -> list[Any]:
     """(image bytes, sharpness or None, 未能自动裁边 notice or None) per page of the file."""
-    from kiosk.devices.capture import CaptureError, prepare_pages
+    from kiosk.devices.capture import MIN_SHORT_SIDE, CaptureError, prepare_pages
 
     name = str(args.file)
     try:
         if args.as_is:
             kept = prepare_pages(data, name=name, crop=False)
+            _readable(name, kept, MIN_SHORT_SIDE)
             whole = _kept_whole(data) if len(kept) == 1 else None
             if whole is not None:
                 return [(whole, None, None)]
             return [(p.jpeg, None, None) for p in kept]
         pages = prepare_pages(data, min_sharpness=min_sharpness, name=name)
+        _readable(name, pages, MIN_SHORT_SIDE)
     except CaptureError as exc:
         raise CliError(str(exc), exit_code=2) from exc
     for number, page in enumerate(pages, 1):

@@ -126,8 +126,14 @@ def _image_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> lis
         raise PageFileError(
             f"{name}: image above Pillow's pixel limit (a decompression bomb)"
         ) from None
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise PageFileError(f"{name}: not an image or PDF ({type(exc).__name__})") from None
+    except UnidentifiedImageError:
+        raise PageFileError(f"{name}: not an image or PDF") from None
+    except (OSError, ValueError) as exc:
+        # Pillow says "image file is truncated" or "broken data stream" for a file cut
+        # short in copying or scanning.
+        raise PageFileError(
+            f"{name}: an image that is cut short or damaged ({exc}); scan or copy it again"
+        ) from None
 
 
 def _pdf_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> list[Image.Image]:

@@ -101,3 +101,16 @@ def test_strip_metadata_refuses_what_it_cannot_walk() -> None:
         strip_metadata(b"GIF89a")
     with pytest.raises(MetadataError):
         strip_metadata(_jpeg_with_gps()[:300])
+
+
+@pytest.mark.parametrize("as_is", [False, True])
+def test_a_thumbnail_is_refused_too_small_to_read(
+    kiosk_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], as_is: bool
+) -> None:
+    number = _case(kiosk_home)
+    path = tmp_path / "thumb.jpg"
+    cv2.imwrite(str(path), draw_page(width=240, height=180))
+    extra = ["--as-is"] if as_is else []
+    assert attach(number, "--material", "applicant_id_card", "--file", str(path), *extra) == 2
+    assert "too small to read" in capsys.readouterr().err
+    assert _stored(kiosk_home, number) == []
