@@ -141,6 +141,9 @@ def import_scans(
             )
             pages = prepare_pages(data, min_sharpness=ctx.settings.min_sharpness, name=path.name)
         except (CaptureError, PageFileError) as exc:
+            if folder.retry_later(path):
+                log.info("scan not decoded yet, looked at again: %s", exc)
+                continue
             log.warning("scan refused: %s", exc)
             folder.refuse(path)
             results.append(

@@ -39,7 +39,7 @@ def test_a_thumbnail_sized_scan_is_refused_naming_the_file(
     inbox = tmp_path / "scans"
     inbox.mkdir()
     (inbox / "tiny.png").write_bytes(_small())
-    folder = ScanFolder(inbox)
+    folder = ScanFolder(inbox, settle_s=0)
     assert import_scans(ctx, folder, case_id, "bank_card") == []
     [said] = import_scans(ctx, folder, case_id, "bank_card")
     assert not said.ok and "tiny.png" in said.message and "分辨率太低" in said.message

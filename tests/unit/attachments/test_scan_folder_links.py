@@ -40,7 +40,7 @@ def test_a_symbolic_link_is_moved_aside_and_its_target_is_untouched(
     precious.write_bytes(_page())
     before = precious.read_bytes()
     (inbox / "scan0001.jpg").symlink_to(precious)
-    folder = ScanFolder(inbox)
+    folder = ScanFolder(inbox, settle_s=0)
     for _ in range(3):
         assert import_scans(ctx, folder, case_id, "bank_card") == []
     assert precious.read_bytes() == before
@@ -74,7 +74,7 @@ def test_a_hard_linked_scan_is_removed_but_its_other_name_keeps_its_bytes(
     other.write_bytes(_page())
     before = other.read_bytes()
     os.link(other, inbox / "scan0002.jpg")
-    folder = ScanFolder(inbox)
+    folder = ScanFolder(inbox, settle_s=0)
     assert import_scans(ctx, folder, case_id, "bank_card") == []
     [taken] = import_scans(ctx, folder, case_id, "bank_card")
     assert taken.ok
