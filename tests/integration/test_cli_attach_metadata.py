@@ -114,3 +114,20 @@ def test_a_thumbnail_is_refused_too_small_to_read(
     assert attach(number, "--material", "applicant_id_card", "--file", str(path), *extra) == 2
     assert "too small to read" in capsys.readouterr().err
     assert _stored(kiosk_home, number) == []
+
+
+def test_status_counts_the_photographed_pages_still_to_go(
+    kiosk_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tester finding 10: ``kiosk status`` said pending 0 while a page waited."""
+    from kiosk.cli import main
+
+    number = _case(kiosk_home)
+    path = tmp_path / "page.png"
+    cv2.imwrite(str(path), draw_page())
+    assert attach(number, "--material", "applicant_id_card", "--file", str(path)) == 0
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    assert "photos pending 1" in capsys.readouterr().out
+    assert main(["status", "--json"]) == 0
+    assert '"pages_pending": 1' in capsys.readouterr().out
