@@ -30,6 +30,10 @@ import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 Mpx; A3 at 400 dpi 31 Mpx
+# The longest side a page is worked at: twice the kept A4 at 300 dpi (capture.MAX_SIDE),
+# so a page filling half of a bigger picture keeps its full resolution, while a 60 Mpx
+# photo is not cropped, deskewed and judged at full size (memory and seconds).
+WORK_SIDE = 5000
 MAX_PAGES = 20  # pages of one TIFF or PDF (a 户口簿 is under 20 pages)
 PDF_DPI = 200  # what a PDF page is rendered at (scanners save at 150–300 dpi)
 
@@ -108,6 +112,13 @@ def to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def _within_work_side(page: Image.Image) -> Image.Image:
+    longest = max(page.size)
+    if longest <= WORK_SIDE:
+        return page
+    return page.reduce(-(-longest // WORK_SIDE))  # box filter by a whole factor
+
+
 def _image_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> list[Image.Image]:
     try:
         with Image.open(io.BytesIO(data)) as image:  # reads the header only
@@ -117,8 +128,12 @@ def _image_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> lis
             pages = []
             for frame in ImageSequence.Iterator(image):
                 check_pixels(frame.width, frame.height, name, max_pixels)
+                longest = max(frame.width, frame.height)
+                if frame.format == "JPEG" and longest > WORK_SIDE:  # decoded at 1/2, 1/4 …
+                    ratio = WORK_SIDE / longest
+                    frame.draft(None, (int(frame.width * ratio), int(frame.height * ratio)))
                 # Decodes this frame's pixels, turned as its EXIF orientation says.
-                pages.append(to_rgb(ImageOps.exif_transpose(frame)))
+                pages.append(_within_work_side(to_rgb(ImageOps.exif_transpose(frame))))
             return pages
     except PageFileError:
         raise

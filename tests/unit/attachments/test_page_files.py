@@ -89,3 +89,16 @@ def test_16_bit_and_float_grey_are_scaled_to_8_bits_not_clipped() -> None:
     floats = Image.fromarray(np.linspace(-1.0, 1.0, 64, dtype=np.float32).reshape(8, 8), "F")
     out = np.asarray(to_rgb(floats))
     assert out.min() == 0 and out.max() == 255
+
+
+def test_a_huge_photo_is_worked_at_no_more_than_the_work_side() -> None:
+    """Tester finding 14: a 59.5 Mpx page was cropped and judged at full size."""
+    from kiosk.devices.page_files import WORK_SIDE
+
+    big = Image.new("RGB", (9000, 6600), (240, 240, 240))
+    for encoded_as in ("JPEG", "PNG"):
+        out = io.BytesIO()
+        big.save(out, encoded_as)
+        [page] = decode_pages(out.getvalue(), f"big.{encoded_as.lower()}")
+        assert WORK_SIDE // 2 <= max(page.size) <= WORK_SIDE, (encoded_as, page.size)
+        assert abs(page.width / page.height - 9000 / 6600) < 0.01
