@@ -119,7 +119,7 @@ def test_purged_with_the_case_after_retention_once_its_pages_are_sent(
     ctx: KioskContext,
 ) -> None:
     case_id = _case(ctx)
-    view = att.add_attachment(ctx, case_id, material_id="hukou_book", data=_page())
+    view = att.add_attachment(ctx, case_id, material_id="applicant_id_card", data=_page())
     path = ctx.store.blobs.path(view.id)
     with ctx.store.unit_of_work() as uow:
         entry = uow.session.query(OutboxEntry).filter_by(case_id=case_id).one()
