@@ -34,6 +34,7 @@ APT_PACKAGES=(
     poppler-utils cups cups-ipp-utils printer-driver-cups-pdf espeak-ng python3-venv
     libpango-1.0-0 libpangoft2-1.0-0
     libzinnia0 tegaki-zinnia-simplified-chinese tegaki-zinnia-japanese  # 手写 (kiosk/devices/handwriting.py)
+    libusb-1.0-0  # pyusb's backend: usb:VID:PID receipt printers
     binutils  # objdump: PyInstaller's binary analysis (build/build.sh)
     libpython3-dev  # libpython3.X.so.1.0: PyInstaller refuses to build without the shared libpython
     chromium chromium-driver  # desk console browser tests (Playwright drives /usr/bin/chromium)

@@ -1,14 +1,16 @@
 """``kiosk attach NUMBER --material ID --file PATH`` and ``kiosk attachments NUMBER``.
 
-A scan or photo added from the command line goes through the same checks as one taken
-at the kiosk: a regular file within ``attachment_max_bytes``, decoded only within the
-pixel and page limits (kiosk.devices.page_files); every page of a multi-page TIFF or a
-PDF becomes a page of the material; cropped and deskewed unless ``--as-is`` (kept whole,
-and said so, when the page's edges are not found for sure), refused when blurred unless
-``--keep-blurred``; stored encrypted; on a finalized case a new audited version of the
-attachments manifest. A page already attached to the case (same SHA-256) is not stored
-again ("already attached", exit 0). Who adds it is a staff account: ``--staff ID`` with
-its PIN (asked, or ``--pin-stdin``), recorded in the audit.
+A scan or photo added from the command line goes through the same checks as one taken at
+the kiosk: a regular file within ``attachment_max_bytes``, decoded only within the pixel
+and page limits (kiosk.devices.page_files); every page of a multi-page TIFF or a PDF
+becomes a page of the material; cropped and deskewed unless ``--as-is`` (kept whole: a
+JPEG or 8-bit PNG byte for byte but without its metadata, EXIF/GPS included
+(kiosk.devices.image_metadata), any other file re-encoded; said so when the page's edges
+are not found for sure), refused when blurred unless ``--keep-blurred``; stored
+encrypted; on a finalized case a new audited version of the attachments manifest. A page
+already attached to the case (same SHA-256) is not stored again ("already attached",
+exit 0). Who adds it is a staff account: ``--staff ID`` with its PIN (asked, or
+``--pin-stdin``), recorded in the audit.
 """
 
 from __future__ import annotations
@@ -51,19 +53,56 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_attachments)
 
 
+def _readable(name: str, pages: list[Any], least: int) -> None:
+    for number, page in enumerate(pages, 1):
+        if page.too_small:
+            raise CliError(
+                f"{name}: page {number} is {page.size_text}, too small to read (its shorter "
+                f"side needs at least {least} px; scan at 150 dpi or more); nothing attached",
+                exit_code=2,
+            )
+
+
+def _kept_whole(data: bytes) -> bytes | None:
+    """A JPEG, or a PNG of 8-bit pixels, without its metadata, its image data byte for
+    byte; None for anything else (re-encoded then): a 16-bit or odd-mode picture would
+    not show, and a picture turned by its EXIF orientation would lose the turn."""
+    import io
+
+    from PIL import Image
+
+    from kiosk.devices.image_metadata import MetadataError, strip_metadata
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in ("JPEG", "PNG") or image.mode not in _PLAIN_MODES:
+                return None
+            if image.getexif().get(_ORIENTATION, 1) != 1:
+                return None
+        return strip_metadata(data)
+    except (MetadataError, OSError, ValueError):
+        return None
+
+
+_PLAIN_MODES = {"1", "L", "LA", "P", "RGB", "RGBA", "CMYK"}
+_ORIENTATION = 0x0112  # EXIF tag
+
+
 def _pages(args: argparse.Namespace, data: bytes, min_sharpness: float) -> list[Any]:
     """(image bytes, sharpness or None, 未能自动裁边 notice or None) per page of the file."""
-    from kiosk.devices.capture import CaptureError, prepare_pages
-    from kiosk.devices.page_files import is_pdf
+    from kiosk.devices.capture import MIN_SHORT_SIDE, CaptureError, prepare_pages
 
     name = str(args.file)
     try:
         if args.as_is:
             kept = prepare_pages(data, name=name, crop=False)
-            if len(kept) == 1 and not is_pdf(data):
-                return [(data, None, None)]  # JPEG/PNG kept byte for byte
+            _readable(name, kept, MIN_SHORT_SIDE)
+            whole = _kept_whole(data) if len(kept) == 1 else None
+            if whole is not None:
+                return [(whole, None, None)]
             return [(p.jpeg, None, None) for p in kept]
         pages = prepare_pages(data, min_sharpness=min_sharpness, name=name)
+        _readable(name, pages, MIN_SHORT_SIDE)
     except CaptureError as exc:
         raise CliError(str(exc), exit_code=2) from exc
     for number, page in enumerate(pages, 1):

@@ -153,7 +153,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not status.enrolled:
         print("not enrolled (kiosk enroll URL CODE)")
     online = {True: "online", False: "offline", None: "not tried yet"}[status.online]
-    print(f"pending {status.pending}  quarantined {status.quarantined}  {online}")
+    print(
+        f"pending {status.pending}  quarantined {status.quarantined}  "
+        f"photos pending {status.pages_pending}  {online}"
+    )
     if status.last_success_at:
         print(f"last success {status.last_success_at:%Y-%m-%d %H:%M:%S} UTC")
     if status.last_error:

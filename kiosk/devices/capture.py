@@ -34,6 +34,10 @@ from kiosk.devices.page_files import PageFileError, decode_pages
 
 DETECT_WIDTH = 1000  # px: the size the page is judged at
 MAX_SIDE = 2480  # px: A4 at 300 dpi; bigger pages are scaled down when kept
+# The shortest side a page may have and still be read: an A4 page's 小四 (12 pt) print is
+# then about 10 px high (~58 dpi), a 居民身份证 (54 mm short side, GB/T 14916) ~225 dpi.
+# A thumbnail or a picture taken from across the room is below it.
+MIN_SHORT_SIDE = 480
 MAX_DESKEW = 20.0  # degrees: a larger text angle on an uncropped picture is not trusted
 NOT_CROPPED_ZH = "未能自动裁边"  # shown to the volunteer when the whole picture is kept
 JPEG_QUALITY = 90
@@ -55,6 +59,15 @@ class PreparedPage:
     found_page: bool  # the page's edges were found and the page cut out
     angle: float  # degrees the page was turned by (0 when warped by its corners)
     cropping: bool = True  # False: kept as it was on purpose (``crop=False``)
+
+    @property
+    def too_small(self) -> bool:
+        """Too few pixels to read (shorter side below MIN_SHORT_SIDE)."""
+        return min(self.width, self.height) < MIN_SHORT_SIDE
+
+    @property
+    def size_text(self) -> str:
+        return f"{self.width} x {self.height} px"
 
     @property
     def notice(self) -> str | None:

@@ -20,13 +20,20 @@ what is wrong, in plain English (the CLI and logs; the screen says it in Chinese
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import stat
 from pathlib import Path
 
-from PIL import Image, ImageSequence, UnidentifiedImageError
+import numpy as np
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 Mpx; A3 at 400 dpi 31 Mpx
+# The longest side a page is worked at: twice the kept A4 at 300 dpi (capture.MAX_SIDE),
+# so a page filling half of a bigger picture keeps its full resolution, while a 60 Mpx
+# photo is not cropped, deskewed and judged at full size (memory and seconds).
+WORK_SIDE = 5000
 MAX_PAGES = 20  # pages of one TIFF or PDF (a 户口簿 is under 20 pages)
 PDF_DPI = 200  # what a PDF page is rendered at (scanners save at 150–300 dpi)
 
@@ -35,25 +42,39 @@ class PageFileError(ValueError):
     """A file that cannot be taken as pages (message names the file)."""
 
 
-def read_file(path: Path, *, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most ``max_bytes`` (PageFileError otherwise)."""
+def _size_text(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB ({n:,} bytes)"
+
+
+def read_file(path: Path, *, max_bytes: int, follow_symlinks: bool = True) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` (PageFileError otherwise).
+    With ``follow_symlinks=False`` a symbolic link is refused, not read through (a watched
+    folder never reads what a link points to). The file is opened first and checked on
+    its descriptor, so it cannot be swapped between the check and the read; opening does
+    not block on a pipe."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        info = path.stat()
+        fd = os.open(path, flags)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PageFileError(f"{path}: a symbolic link, not a file; not read") from None
         raise PageFileError(f"{path}: cannot read: {exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise PageFileError(f"{path}: not a regular file (a device, pipe or folder)")
-    if info.st_size > max_bytes:
-        raise PageFileError(
-            f"{path}: {info.st_size // 1_000_000} MB is above the {max_bytes // 1_000_000} MB limit"
-        )
-    try:
-        with path.open("rb") as handle:
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise PageFileError(f"{path}: not a regular file (a device, pipe or folder)")
+        if info.st_size > max_bytes:
+            raise PageFileError(
+                f"{path}: {_size_text(info.st_size)} is above the limit of {max_bytes:,} bytes"
+            )
+        try:
             data = handle.read(max_bytes + 1)  # the file may grow after the stat
-    except OSError as exc:
-        raise PageFileError(f"{path}: cannot read: {exc.strerror}") from None
+        except OSError as exc:
+            raise PageFileError(f"{path}: cannot read: {exc.strerror}") from None
     if len(data) > max_bytes:
-        raise PageFileError(f"{path}: above the {max_bytes // 1_000_000} MB limit")
+        raise PageFileError(f"{path}: grew above the limit of {max_bytes:,} bytes while read")
     return data
 
 
@@ -70,6 +91,34 @@ def check_pixels(width: int, height: int, name: str, max_pixels: int = MAX_PIXEL
         )
 
 
+def to_rgb(image: Image.Image) -> Image.Image:
+    """An 8-bit RGB copy of ``image`` whatever its bit depth. 16-bit grey (Pillow modes
+    ``I;16*``, and ``I`` holding 16-bit values) is scaled by 255/65535, not clipped at 255
+    (clipping turns a 16-bit scan white); 32-bit float is stretched from its lowest to
+    its highest value. Other modes go through Pillow's own conversion."""
+    mode = image.mode
+    if mode.startswith("I;16") or mode == "I":
+        grey = np.asarray(image).astype(np.uint32, copy=False)
+        top = 65535 if mode.startswith("I;16") or int(grey.max(initial=0)) > 255 else 255
+        top = max(top, int(grey.max(initial=0)))
+        scaled = (grey * 255 // top).astype(np.uint8) if top != 255 else grey.astype(np.uint8)
+        return Image.fromarray(scaled, "L").convert("RGB")
+    if mode == "F":
+        values = np.asarray(image, dtype=np.float32)
+        low, high = float(values.min(initial=0.0)), float(values.max(initial=0.0))
+        span = high - low or 1.0
+        scaled = ((values - low) * (255.0 / span)).clip(0, 255).astype(np.uint8)
+        return Image.fromarray(scaled, "L").convert("RGB")
+    return image.convert("RGB")
+
+
+def _within_work_side(page: Image.Image) -> Image.Image:
+    longest = max(page.size)
+    if longest <= WORK_SIDE:
+        return page
+    return page.reduce(-(-longest // WORK_SIDE))  # box filter by a whole factor
+
+
 def _image_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> list[Image.Image]:
     try:
         with Image.open(io.BytesIO(data)) as image:  # reads the header only
@@ -79,7 +128,12 @@ def _image_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> lis
             pages = []
             for frame in ImageSequence.Iterator(image):
                 check_pixels(frame.width, frame.height, name, max_pixels)
-                pages.append(frame.convert("RGB"))  # decodes this frame's pixels
+                longest = max(frame.width, frame.height)
+                if frame.format == "JPEG" and longest > WORK_SIDE:  # decoded at 1/2, 1/4 …
+                    ratio = WORK_SIDE / longest
+                    frame.draft(None, (int(frame.width * ratio), int(frame.height * ratio)))
+                # Decodes this frame's pixels, turned as its EXIF orientation says.
+                pages.append(_within_work_side(to_rgb(ImageOps.exif_transpose(frame))))
             return pages
     except PageFileError:
         raise
@@ -87,8 +141,14 @@ def _image_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> lis
         raise PageFileError(
             f"{name}: image above Pillow's pixel limit (a decompression bomb)"
         ) from None
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise PageFileError(f"{name}: not an image or PDF ({type(exc).__name__})") from None
+    except UnidentifiedImageError:
+        raise PageFileError(f"{name}: not an image or PDF") from None
+    except (OSError, ValueError) as exc:
+        # Pillow says "image file is truncated" or "broken data stream" for a file cut
+        # short in copying or scanning.
+        raise PageFileError(
+            f"{name}: an image that is cut short or damaged ({exc}); scan or copy it again"
+        ) from None
 
 
 def _pdf_pages(data: bytes, name: str, max_pixels: int, max_pages: int) -> list[Image.Image]:

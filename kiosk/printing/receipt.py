@@ -22,6 +22,7 @@ from functools import cache
 from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.fontchain import PRIMARY, face_path
+from kiosk.printing.layout import CLOSING, tokens
 from kiosk.printing.qr_draw import qr_matrix
 
 DOTS_PER_MM = 8  # 203 dpi
@@ -53,15 +54,26 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Lines of at most ``width`` dots, broken by the A4 paper's rules (kiosk.printing.
+    layout.tokens: 避头尾, GB/T 15834, so 、，） never start a line and （ never ends one;
+    a Latin word or number stays whole); only a piece longer than a line is cut."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
-        for ch in paragraph:
-            if font.getlength(line + ch) > width and line:
-                lines.append(line)
-                line = ch.lstrip()
+        for token in tokens(paragraph):
+            if line and font.getlength(line + token) > width:
+                lines.append(line.rstrip())
+                line = token.lstrip()
             else:
-                line += ch
+                line += token
+            while font.getlength(line) > width and len(line) > 1:  # longer than a line
+                cut = len(line) - 1
+                while cut > 1 and font.getlength(line[:cut]) > width:
+                    cut -= 1
+                while cut > 1 and line[cut] in CLOSING:  # a mark goes with what it closes
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
         lines.append(line)
     return lines
 

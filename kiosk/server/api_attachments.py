@@ -4,6 +4,8 @@ send a chunk of it. Logic in kiosk.server.attachments; protocol in docs/sync-pro
 - ``PUT  /api/v1/attachments/{id}``                 AttachmentIn → AttachmentOut
 - ``GET  /api/v1/attachments/{id}``                 → AttachmentOut (resume from ``received``)
 - ``PUT  /api/v1/attachments/{id}/chunks/{offset}`` raw bytes, ``X-Chunk-SHA256`` → AttachmentOut
+- ``POST /api/v1/attachments/have``                 AttachmentHaveIn → AttachmentHaveOut (which
+  of these pages the server does not hold whole: the kiosk's check after a restore)
 """
 
 from collections.abc import Callable
@@ -16,7 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.server import attachments
-from kiosk.server.api_models import AttachmentIn, AttachmentOut
+from kiosk.server.api_models import (
+    AttachmentHaveIn,
+    AttachmentHaveOut,
+    AttachmentIn,
+    AttachmentOut,
+)
 from kiosk.server.models import Device
 from kiosk.sync.packet_limits import canonical_uuid
 from kiosk.sync.protocol import API_PREFIX, envelope
@@ -37,6 +44,20 @@ def add_attachment_routes(
     errors: Callable[..., dict[int | str, dict[str, Any]]],
 ) -> None:
     CurrentDevice = Annotated[Device, Depends(device)]
+
+    @app.post(
+        f"{API_PREFIX}/attachments/have",
+        response_model=AttachmentHaveOut,
+        responses=errors(401, 422, 429),
+    )
+    def have(body: AttachmentHaveIn, dev: CurrentDevice) -> Any:
+        """Which of these pages (id, SHA-256) the server does not hold whole."""
+        try:
+            pages = [(canonical_uuid(item.id), item.sha256) for item in body.attachments]
+        except ValueError:
+            return JSONResponse(envelope(error="attachments: id is not a UUID"), status_code=422)
+        with sessions() as session:
+            return envelope(not_complete=attachments.not_complete(session, pages))
 
     @app.put(
         f"{API_PREFIX}/attachments/{{attachment_id}}",

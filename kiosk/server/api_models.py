@@ -87,6 +87,9 @@ class DeviceOut(BaseModel):
     hall: str | None
     device_no: int | None = Field(description="the device number enrollment gave it")
     cases: int = Field(description="how many of this device's cases the server holds")
+    pages: int = Field(
+        0, description="how many of this device's photographed pages the server holds whole"
+    )
     last_change_seq: int
     last_numbers: dict[str, int] = Field(
         description='{"YYMMDD-<device part>": highest sequence} of recent days'
@@ -140,6 +143,20 @@ class HaveOut(BaseModel):
     epoch: str
     missing: list[str]
     differ: list[str]
+
+
+class AttachmentHaveItem(Strict):
+    id: UuidText
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class AttachmentHaveIn(Strict):
+    attachments: list[AttachmentHaveItem] = Field(max_length=2000)
+
+
+class AttachmentHaveOut(BaseModel):
+    protocol: str
+    not_complete: list[str]
 
 
 class ChangeOut(BaseModel):

@@ -16,7 +16,7 @@ import io
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
-from kiosk.devices.page_files import PageFileError, check_pixels
+from kiosk.devices.page_files import PageFileError, check_pixels, to_rgb
 from kiosk.server.attachments import AttachmentRefused, read_whole
 from kiosk.server.models import ServerAttachment
 
@@ -37,9 +37,10 @@ def page_image(
     try:
         with Image.open(io.BytesIO(data)) as image:
             check_pixels(image.width, image.height, f"attachment {row.id[:8]}")
-            image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
+            small = to_rgb(image)  # a 16-bit grey page scaled, not refused for its mode
+            small.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
             out = io.BytesIO()
-            image.convert("RGB").save(out, "JPEG", quality=80)
+            small.save(out, "JPEG", quality=80)
     except (PageFileError, UnidentifiedImageError, OSError, ValueError) as exc:
         raise AttachmentRefused(422, f"page cannot be shown: {exc}") from None
     return out.getvalue(), "image/jpeg"

@@ -171,6 +171,23 @@ def add_chunk(
     return _progress(row)
 
 
+def not_complete(session: Session, pages: list[tuple[str, str]]) -> list[str]:
+    """Of ``pages`` (attachment id, SHA-256), the ids this server does not hold whole with
+    that hash: never declared, part-way, or other bytes. After a restore from a backup
+    the kiosk sends these again (kiosk.sync.reconcile)."""
+    wanted = dict(pages)
+    held = {
+        row[0]
+        for row in session.execute(
+            select(ServerAttachment.id, ServerAttachment.sha256).where(
+                ServerAttachment.id.in_(list(wanted)), ServerAttachment.complete.is_(True)
+            )
+        )
+        if wanted.get(row[0]) == row[1]
+    }
+    return [page_id for page_id, _ in pages if page_id not in held]
+
+
 def read_whole(session: Session, attachment_id: str) -> bytes:
     """The bytes of a complete attachment (AttachmentRefused 404 otherwise)."""
     row = session.get(ServerAttachment, attachment_id)
@@ -184,8 +201,17 @@ def read_whole(session: Session, attachment_id: str) -> bytes:
     return b"".join(chunks)
 
 
+def announce_pages(session: Session, case_id: str, pending: int) -> None:
+    """Record the pages a QR-imported case's paper says are still to come (the newest
+    import's count wins: a desk reprint counts what the server still waits for)."""
+    case = session.get(ServerCase, case_id)
+    if case is not None and pending >= 0:
+        case.pages_announced = pending
+
+
 def case_attachments(session: Session, case_id: str) -> dict[str, Any]:
-    """Which pages of a case are complete, and how many its newest manifest lists."""
+    """Which pages of a case are complete, and how many are expected: the newest
+    manifest's count, or before any manifest the count a QR-imported paper announced."""
     rows = list(
         session.scalars(
             select(ServerAttachment)
@@ -194,7 +220,12 @@ def case_attachments(session: Session, case_id: str) -> dict[str, Any]:
         )
     )
     manifest = session.get(AttachmentManifest, case_id)
-    expected = len(manifest.entries) if manifest is not None else len(rows)
+    if manifest is not None:
+        expected = len(manifest.entries)
+    else:  # nothing declared yet: what the imported paper said is still to come
+        case = session.get(ServerCase, case_id)
+        announced = case.pages_announced if case is not None else None
+        expected = max(len(rows), announced or 0)
     return {
         "case_id": case_id,
         "expected": expected,

@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kiosk.sync.protocol import envelope
@@ -147,6 +148,10 @@ class CatchAll:
 
         try:
             await self.app(scope, receive, tracking_send)
+        except ClientDisconnect:
+            # The client went away mid-request (a kiosk's link dropped during a chunk):
+            # one line, no traceback; nobody is there to answer.
+            log.info("client went away during %s %s", scope.get("method"), scope.get("path"))
         except Exception as exc:
             where = "".join(traceback.format_tb(exc.__traceback__)[-6:])
             log.error(

@@ -95,6 +95,9 @@ class ServerCase(Base):
     # The packet's ``extra`` as signed (the release and policy version, issue 16).
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(8))  # "network" or "qr"
+    # Photographed pages the case's paper (data codes, format 2) said were still to come
+    # when it was imported from its QR codes; None when not imported so.
+    pages_announced: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))
     status_note: Mapped[str | None] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,9 +1,9 @@
 """What a kiosk needs to find out whether the server lost any of its cases, and which.
 
 - ``device_state``: the epoch, the device number, how many of this device's cases the
-  server holds, the highest status-change number, and this device's last case numbers
-  of recent days (a kiosk restored from an older data root raises its counters to them
-  before it issues new numbers).
+  server holds (and of its photographed pages, whole), the highest status-change number,
+  and this device's last case numbers of recent days (a kiosk restored from an older
+  data root raises its counters to them before it issues new numbers).
 - ``have_want``: for a list of (case UUID, content hash), which the server lacks and
   which it holds with other content. A kiosk asks about every case it sent, its own and
   those it forwarded for another kiosk (the trust rule lets any enrolled kiosk forward a
@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.server.epoch import current_epoch
-from kiosk.server.models import Device, ServerCase, StatusChange, utcnow
+from kiosk.server.models import Device, ServerAttachment, ServerCase, StatusChange, utcnow
 
 NUMBER_DAYS = 7  # how far back a kiosk's last case numbers are reported
 # YYMMDD-<device part>-SSS: the part is the device number (2-3 digits) or, for cases
@@ -49,6 +49,11 @@ def device_state(session: Session, device: Device) -> dict[str, Any]:
     count = session.scalar(
         select(func.count()).select_from(ServerCase).where(ServerCase.device_id == device.id)
     )
+    pages = session.scalar(
+        select(func.count())
+        .select_from(ServerAttachment)
+        .where(ServerAttachment.device_id == device.id, ServerAttachment.complete.is_(True))
+    )
     last_seq = session.scalar(select(func.max(StatusChange.seq)))
     expires = device.token_expires_at
     return {
@@ -58,6 +63,7 @@ def device_state(session: Session, device: Device) -> dict[str, Any]:
         "hall": device.hall,
         "device_no": device.device_no,
         "cases": int(count or 0),
+        "pages": int(pages or 0),
         "last_change_seq": int(last_seq or 0),
         "last_numbers": last_numbers(session, device.id),
         "token_expires_at": expires.isoformat() + "Z" if expires else None,

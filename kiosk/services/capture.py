@@ -48,6 +48,11 @@ def _blurred(page: PreparedPage) -> CaptureResult:
     return CaptureResult(False, "照片不够清楚，请放稳材料，再拍一次（重拍）。", page)
 
 
+def _too_small(page: PreparedPage) -> CaptureResult:
+    said = "照片太小，看不清字。请把材料放在高拍仪正下方、放满画面，再拍一次（重拍）。"
+    return CaptureResult(False, said, page)
+
+
 def _store(
     ctx: KioskContext,
     case_id: str,
@@ -92,6 +97,8 @@ def keep_page(
     actor: str = "staff",
 ) -> CaptureResult:
     """Store a page already prepared and looked at (the screen's 保存 after 拍照)."""
+    if page.too_small:
+        return _too_small(page)
     if not page.sharp:
         return _blurred(page)
     return _store(ctx, case_id, material_id, page, source="camera", actor=actor)
@@ -110,6 +117,8 @@ def capture_frame(
     if frame is None:
         return CaptureResult(False, "高拍仪没有画面，请检查连接线，或请工作人员帮忙。")
     page = prepare_frame(frame, min_sharpness=ctx.settings.min_sharpness)
+    if page.too_small:
+        return _too_small(page)
     if not page.sharp:
         return _blurred(page)
     return _store(ctx, case_id, material_id, page, source="camera", actor=actor)
@@ -127,9 +136,14 @@ def import_scans(
     results = []
     for path in folder.poll():
         try:
-            data = read_file(path, max_bytes=ctx.settings.attachment_max_bytes)
+            data = read_file(
+                path, max_bytes=ctx.settings.attachment_max_bytes, follow_symlinks=False
+            )
             pages = prepare_pages(data, min_sharpness=ctx.settings.min_sharpness, name=path.name)
         except (CaptureError, PageFileError) as exc:
+            if folder.retry_later(path):
+                log.info("scan not decoded yet, looked at again: %s", exc)
+                continue
             log.warning("scan refused: %s", exc)
             folder.refuse(path)
             results.append(
@@ -138,10 +152,23 @@ def import_scans(
                 )
             )
             continue
+        small = next((page for page in pages if page.too_small), None)
+        if small is not None:
+            log.warning(
+                "scan refused: %s: a page of %s is too small to read", path, small.size_text
+            )
+            folder.refuse(path)
+            said = (
+                f"{path.name}：分辨率太低（{small.width}×{small.height} 像素），看不清字，"
+                "请用 150 dpi 以上重新扫描。已放到“未导入”。"
+            )
+            results.append(CaptureResult(False, said, small, file=path))
+            continue
         blurred = next((page for page in pages if not page.sharp), None)
         if blurred is not None:  # one blurred page: the whole file is scanned again
             folder.refuse(path)
-            results.append(_blurred(blurred))
+            said = f"{path.name}：扫描件不够清楚，请重新扫描。已放到“未导入”。"
+            results.append(CaptureResult(False, said, blurred, file=path))
             continue
         stored = _store_all(ctx, case_id, material_id, pages, actor=actor)
         if all(r.ok for r in stored):

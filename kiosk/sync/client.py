@@ -196,6 +196,16 @@ class SyncClient:
         (``received``, ``size``, ``complete``)."""
         return _progress(self._call("PUT", f"/attachments/{attachment_id}", json=body))
 
+    def attachments_not_complete(self, pages: list[tuple[str, str]]) -> set[str]:
+        """POST /attachments/have: of (attachment id, SHA-256) pairs, the ids the server
+        does not hold whole (absent, part-way, other bytes)."""
+        items = [{"id": i, "sha256": h} for i, h in pages]
+        body = self._call("POST", "/attachments/have", json={"attachments": items})
+        found = body.get("not_complete")
+        if not isinstance(found, list):
+            raise SyncFailure("attachments have answer is malformed", reachable=True)
+        return set(map(str, found))
+
     def send_chunk(self, attachment_id: str, offset: int, data: bytes) -> dict[str, Any]:
         """PUT bytes at ``offset`` with their SHA-256 → the progress after them."""
         headers = {

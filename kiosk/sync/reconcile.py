@@ -8,12 +8,17 @@ number, and this device's last case numbers of recent days. Then:
   numbers before it issues new ones (no number is handed out twice), and takes back the
   device number enrollment gave it;
 - if the epoch differs from the one our acknowledgements came from, or the server holds
-  fewer of our cases than we have acknowledged, or RECONCILE_EVERY passed since the last
-  full check, the kiosk sends the (UUID, content hash) of every case it counts as sent
-  (``POST /cases/have``, 2,000 a request) and puts those the server lacks, or holds
-  with other content, back into the outbox; they go out in the same round;
+  fewer of our cases (or of our photographed pages, whole) than we have acknowledged, or
+  RECONCILE_EVERY passed since the last full check, the kiosk sends the (UUID, content
+  hash) of every case it counts as sent (``POST /cases/have``, 2,000 a request) and puts
+  those the server lacks, or holds with other content, back into the outbox; they go out
+  in the same round;
 - a changes cursor beyond the server's last status change (the server went back) is
-  rewound to 0; applying a status twice is harmless;
+  rewound to 0 (applying a status twice is harmless), and that too starts the full check;
+- the full check also sends the (id, SHA-256) of every photographed page the kiosk
+  counts as sent and still holds (``POST /attachments/have``); a page the server lacks
+  or holds only part-way goes back to pending from byte 0 and is sent again after its
+  case (kiosk.sync.attachments_push);
 - on a new epoch every kind of reference data is fetched again (its versions may have
   gone back and be reused: published releases, kiosk.services.published).
 
@@ -32,7 +37,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kiosk.domain.case_numbers import DEVICE_NO_KEY
-from kiosk.store.models import CaseRow, DayCounter, OutboxEntry, utcnow
+from kiosk.store.models import AttachmentRow, CaseRow, DayCounter, OutboxEntry, utcnow
 from kiosk.store.uow import Store
 from kiosk.sync import state
 from kiosk.sync.client import SyncClient, device_no_of
@@ -51,6 +56,7 @@ class ReconcileReport:
     requeued: int = 0
     lost: int = 0  # the server lacks them and our copy was purged
     reason: str = ""
+    pages_requeued: int = 0  # photographed pages the server lacked or held part-way
 
 
 def raise_day_counters(store: Store, last_numbers: Any) -> None:
@@ -106,20 +112,38 @@ def _why(store: Store, server: dict[str, Any], now: datetime) -> str:
         return "the server's epoch changed (restored from a backup?)"
     if int(server["cases"]) < int(sent or 0):
         return f"the server holds {server['cases']} of our cases, we sent {sent}"
+    pages = server.get("pages")
+    if isinstance(pages, int) and pages < _pages_sent(store):
+        return f"the server holds {pages} of our photographed pages whole, we sent more"
     if checked is None or now - checked >= RECONCILE_EVERY:
         return "scheduled check"
     return ""
 
 
-def _rewind_cursor(store: Store, server: dict[str, Any], epoch_changed: bool) -> None:
+def _pages_sent(store: Store) -> int:
+    """Pages we count as sent and still hold (the server keeps at least as many)."""
+    with store.unit_of_work() as uow:
+        found = uow.session.scalar(
+            select(func.count())
+            .select_from(AttachmentRow)
+            .where(AttachmentRow.sync_state == "sent", AttachmentRow.purged_at.is_(None))
+        )
+    return int(found or 0)
+
+
+def _rewind_cursor(store: Store, server: dict[str, Any], epoch_changed: bool) -> bool:
+    """Rewind the changes cursor when the server went back; True when it was beyond the
+    server's last change (a sign of a restore even when the epoch stayed)."""
     last = server.get("last_change_seq")
     with store.unit_of_work() as uow:
         cursor = state.get_int(uow.meta, state.CHANGES_CURSOR)
-        if epoch_changed or (isinstance(last, int) and cursor > last):
+        went_back = isinstance(last, int) and cursor > last
+        if epoch_changed or went_back:
             if cursor:
                 log.warning("changes cursor %d rewound: the server's changes went back", cursor)
             uow.meta.set(state.CHANGES_CURSOR, "0")
             uow.commit()
+    return went_back
 
 
 def check(
@@ -133,7 +157,11 @@ def check(
     reason = _why(store, server, now)
     with store.unit_of_work() as uow:
         stored_epoch = uow.meta.get(state.EPOCH) or ""
-    _rewind_cursor(store, server, bool(stored_epoch) and stored_epoch != server["epoch"])
+    went_back = _rewind_cursor(
+        store, server, bool(stored_epoch) and stored_epoch != server["epoch"]
+    )
+    if not reason and went_back:
+        reason = "the server's status changes went back (restored from a backup?)"
     if not reason:
         return ReconcileReport()
     report = reconcile(store, client, str(server["epoch"]), now, reason)
@@ -194,4 +222,33 @@ def reconcile(
             len(lost),
             ", ".join(numbers[:50]),
         )
-    return ReconcileReport(len(pairs), len(requeue), len(lost), reason)
+    pages = requeue_pages(store, client, reason)
+    return ReconcileReport(len(pairs), len(requeue), len(lost), reason, pages)
+
+
+def requeue_pages(store: Store, client: SyncClient, reason: str) -> int:
+    """Ask the server about every page we count as sent and still hold; those it lacks or
+    holds part-way go back to pending from byte 0. Returns how many. Raises SyncFailure."""
+    with store.unit_of_work() as uow:
+        pages = [
+            (str(r[0]), str(r[1]))
+            for r in uow.session.execute(
+                select(AttachmentRow.id, AttachmentRow.sha256)
+                .where(AttachmentRow.sync_state == "sent", AttachmentRow.purged_at.is_(None))
+                .order_by(AttachmentRow.added_at, AttachmentRow.id)
+            )
+        ]
+    lacking: set[str] = set()
+    for start in range(0, len(pages), HAVE_CHUNK):
+        lacking |= client.attachments_not_complete(pages[start : start + HAVE_CHUNK])
+    if not lacking:
+        return 0
+    with store.unit_of_work() as uow:
+        for page in uow.session.scalars(
+            select(AttachmentRow).where(AttachmentRow.id.in_(sorted(lacking)))
+        ):
+            page.sync_state, page.sent_bytes, page.sent_at = "pending", 0, None
+            page.last_error = "the server no longer had it whole; sending again"
+        uow.commit()
+    log.warning("%s: %d photographed page(s) the server lacked go again", reason, len(lacking))
+    return len(lacking)

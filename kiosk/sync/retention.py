@@ -1,7 +1,10 @@
 """Retention: cases lose their personal data locally once they are no longer needed here.
 
 - Acknowledged cases: ``retention_days`` (default 30) after the town server took them.
-  Their photographed materials (attachments) go with them, files zeroed and removed.
+  Their photographed materials (attachments) go with them, files zeroed and removed. A
+  case with a page not yet whole on the server (a link down for weeks, or a page sent
+  again after the server was restored from a backup) is held back until the page is
+  there, but at most PAGES_HOLD_FACTOR times ``retention_days`` in all.
 - Quarantined cases (the server refused them and staff did not release them):
   ``quarantine_retention_days`` (default 90) after they were quarantined; their outbox
   entry becomes ``expired`` (nothing to send any more).
@@ -26,6 +29,7 @@ from kiosk.store.models import AttachmentRow, CaseRow, OutboxEntry, utcnow
 from kiosk.store.uow import Store
 
 log = logging.getLogger(__name__)
+PAGES_HOLD_FACTOR = 3
 
 
 def _purge_attachments(store: Store, session: Session, case_id: str) -> None:
@@ -57,7 +61,21 @@ def purge_acknowledged(
             .where(or_(CaseRow.personal.is_not(None), CaseRow.server_note.is_not(None)))
         )
         sent = OutboxEntry.state == "sent"
-        expired = sent & (OutboxEntry.acked_at < cutoff)
+        waiting = (
+            select(AttachmentRow.id)
+            .where(
+                AttachmentRow.case_id == CaseRow.id,
+                AttachmentRow.sync_state == "pending",
+                AttachmentRow.purged_at.is_(None),
+            )
+            .exists()
+        )
+        hold_cutoff = now - timedelta(days=retention_days * PAGES_HOLD_FACTOR)
+        expired = (
+            sent
+            & (OutboxEntry.acked_at < cutoff)
+            & (~waiting | (OutboxEntry.acked_at < hold_cutoff))
+        )
         if quarantine_retention_days is not None:
             q_cutoff = now - timedelta(days=quarantine_retention_days)
             quarantined = (OutboxEntry.state == "quarantined") & (

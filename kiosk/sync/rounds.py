@@ -73,6 +73,7 @@ class Target:
 
 
 def current_status(store: Store) -> state.SyncStatus:
+    pages = pending_count(store)
     with store.unit_of_work() as uow:
         counts = dict(
             uow.session.execute(
@@ -86,6 +87,7 @@ def current_status(store: Store) -> state.SyncStatus:
             last_success_at=state.get_time(uow.meta, state.LAST_SUCCESS),
             last_error=uow.meta.get(state.LAST_ERROR) or None,
             enrolled=state.load_credentials(uow.meta, store.cipher) is not None,
+            pages_pending=pages,
         )
 
 

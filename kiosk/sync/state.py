@@ -58,6 +58,7 @@ class SyncStatus:
     last_success_at: datetime | None  # naive UTC
     last_error: str | None
     enrolled: bool
+    pages_pending: int = 0  # photographed pages not yet whole on the server
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,8 @@ def _show(
         assert folder is not None
 
         def run() -> list[capture.CaptureResult]:
-            folder.poll()  # a file must look the same twice: it is whole
-            time.sleep(1.5)
+            folder.poll()  # a file must look the same twice, and settle: it is whole
+            time.sleep(folder.settle_s + 0.2)
             return capture.import_scans(ctx, folder, case_id, material_id, actor=actor)
 
         def shown(results: list[capture.CaptureResult]) -> None:

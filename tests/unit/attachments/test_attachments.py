@@ -103,6 +103,34 @@ def test_purged_with_the_case_after_retention(ctx: KioskContext) -> None:
         entry.state, entry.acked_at = "sent", row.finalized_at - timedelta(days=40)
         uow.commit()
     now = ctx.store.now()
+    # A page not yet whole on the server holds the purge back (it must still go) …
+    assert purge_acknowledged(ctx.store, retention_days=30, now=now) == 0
+    assert path.exists()
+    # … but not beyond three retention periods …
+    later = now + timedelta(days=60)
+    assert purge_acknowledged(ctx.store, retention_days=30, now=later) == 1
+    assert not path.exists()
+    with ctx.store.unit_of_work() as uow:
+        page = uow.session.get(AttachmentRow, view.id)
+        assert page is not None and page.sync_state == "gone"
+
+
+def test_purged_with_the_case_after_retention_once_its_pages_are_sent(
+    ctx: KioskContext,
+) -> None:
+    case_id = _case(ctx)
+    view = att.add_attachment(ctx, case_id, material_id="applicant_id_card", data=_page())
+    path = ctx.store.blobs.path(view.id)
+    with ctx.store.unit_of_work() as uow:
+        entry = uow.session.query(OutboxEntry).filter_by(case_id=case_id).one()
+        row = uow.session.get(CaseRow, case_id)
+        assert row is not None and row.finalized_at is not None
+        entry.state, entry.acked_at = "sent", row.finalized_at - timedelta(days=40)
+        page = uow.session.get(AttachmentRow, view.id)
+        assert page is not None
+        page.sync_state = "sent"
+        uow.commit()
+    now = ctx.store.now()
     assert purge_acknowledged(ctx.store, retention_days=30, now=now) == 1
     assert not path.exists()
     with ctx.store.unit_of_work() as uow:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import cv2
@@ -9,7 +10,7 @@ import pytest
 from helpers import APPLICANT_ID, FORM_ID, example
 
 from kiosk.devices.camera import SyntheticCamera, draw_page, open_camera
-from kiosk.devices.scan_folder import REFUSED_DIR, ScanFolder, ScanFolderError
+from kiosk.devices.scan_folder import REFUSED_DIR, RETRIES, ScanFolder, ScanFolderError
 from kiosk.services.attachments import list_attachments
 from kiosk.services.capture import capture_frame, import_scans
 from kiosk.services.cases import fill_case
@@ -41,7 +42,7 @@ def test_watched_folder_takes_only_complete_files(
 ) -> None:
     inbox = tmp_path / "scans"
     inbox.mkdir()
-    folder = ScanFolder(inbox)
+    folder = ScanFolder(inbox, settle_s=0)
     ok, data = cv2.imencode(".jpg", draw_page(angle=-7))
     assert ok
     scan = inbox / "scan0001.jpg"
@@ -56,7 +57,11 @@ def test_watched_folder_takes_only_complete_files(
     # The scan stayed the same since the last look: taken; the new files are only seen.
     [taken] = import_scans(ctx, folder, case_id, "bank_card")
     assert taken.ok
-    results = import_scans(ctx, folder, case_id, "bank_card")
+    # The blurred one is refused at once; the broken one is looked at again (a scanner may
+    # have paused mid-write) and refused after RETRIES looks.
+    results = [
+        r for _ in range(2 * RETRIES) for r in import_scans(ctx, folder, case_id, "bank_card")
+    ]
     assert [r.ok for r in results] == [False, False]
     # The stored scan's clear copy is gone; the refused ones wait in 未导入 for staff.
     assert not scan.exists()
@@ -72,3 +77,27 @@ def test_a_missing_folder_or_camera_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         open_camera("")
     assert open_camera("synthetic").read() is not None
+
+
+def test_a_file_is_taken_only_once_it_stayed_unchanged_for_the_settle_time(
+    ctx: KioskContext, case_id: str, tmp_path: Path
+) -> None:
+    """Tester finding 9: two looks a second apart at the same size are not enough; a file
+    cut short (the scanner paused) is looked at again, and taken once it is whole."""
+    inbox = tmp_path / "scans"
+    inbox.mkdir()
+    now = [time.time()]
+    folder = ScanFolder(inbox, settle_s=2.0, clock=lambda: now[0])
+    whole = cv2.imencode(".jpg", draw_page(angle=-3))[1].tobytes()
+    scan = inbox / "scan0002.jpg"
+    scan.write_bytes(whole[: len(whole) // 2])  # paused mid-write
+    assert import_scans(ctx, folder, case_id, "bank_card") == []
+    assert import_scans(ctx, folder, case_id, "bank_card") == []  # unchanged, but too fresh
+    now[0] += 3
+    assert import_scans(ctx, folder, case_id, "bank_card") == []  # cut short: looked at again
+    assert scan.exists() and not (inbox / REFUSED_DIR).exists()
+    scan.write_bytes(whole)  # the scanner finishes
+    assert import_scans(ctx, folder, case_id, "bank_card") == []
+    now[0] += 3
+    [taken] = import_scans(ctx, folder, case_id, "bank_card")
+    assert taken.ok and not scan.exists()

@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import png_bomb
 from PIL import Image
@@ -40,7 +41,8 @@ def test_a_device_or_an_oversized_file_is_refused_before_reading(tmp_path: Path)
         read_file(fifo, max_bytes=1_000_000)
     big = tmp_path / "big.jpg"
     big.write_bytes(b"\xff" * 2_000_001)
-    with pytest.raises(PageFileError, match=r"big\.jpg: 2 MB is above the 1 MB limit"):
+    too_big = r"big\.jpg: 2\.0 MB \(2,000,001 bytes\) is above the limit of 1,000,000 bytes"
+    with pytest.raises(PageFileError, match=too_big):
         read_file(big, max_bytes=1_000_000)
     with pytest.raises(PageFileError, match=r"missing\.jpg: cannot read"):
         read_file(tmp_path / "missing.jpg", max_bytes=1_000_000)
@@ -74,3 +76,29 @@ def test_too_many_pages_and_a_broken_pdf_are_refused_by_name() -> None:
         decode_pages(b"%PDF-1.4 hello", "broken.pdf")
     with pytest.raises(PageFileError, match=r"empty\.jpg: empty file"):
         decode_pages(b"", "empty.jpg")
+
+
+def test_16_bit_and_float_grey_are_scaled_to_8_bits_not_clipped() -> None:
+    from kiosk.devices.page_files import to_rgb
+
+    ramp = (np.arange(256, dtype=np.uint16) * 257).reshape(16, 16)
+    for image in (Image.fromarray(ramp), Image.fromarray(ramp.astype(np.int32), "I")):
+        out = np.asarray(to_rgb(image))[..., 0]
+        assert out.dtype == np.uint8 and out.min() == 0 and out.max() == 255
+        assert np.array_equal(out.ravel(), np.arange(256))  # 257*k scaled back to k
+    floats = Image.fromarray(np.linspace(-1.0, 1.0, 64, dtype=np.float32).reshape(8, 8), "F")
+    out = np.asarray(to_rgb(floats))
+    assert out.min() == 0 and out.max() == 255
+
+
+def test_a_huge_photo_is_worked_at_no_more_than_the_work_side() -> None:
+    """Tester finding 14: a 59.5 Mpx page was cropped and judged at full size."""
+    from kiosk.devices.page_files import WORK_SIDE
+
+    big = Image.new("RGB", (9000, 6600), (240, 240, 240))
+    for encoded_as in ("JPEG", "PNG"):
+        out = io.BytesIO()
+        big.save(out, encoded_as)
+        [page] = decode_pages(out.getvalue(), f"big.{encoded_as.lower()}")
+        assert WORK_SIDE // 2 <= max(page.size) <= WORK_SIDE, (encoded_as, page.size)
+        assert abs(page.width / page.height - 9000 / 6600) < 0.01
