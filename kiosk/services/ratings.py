@@ -1,6 +1,7 @@
 """好差评: the resident rates a finished transaction (GB/T 39734-2020《政务服务评价工作
 指南》, "一次一评": one rating per transaction, five levels, a reason asked for the lower
-two). Stored with each case of the transaction; staff see counts only. The levels and
+two). Stored with each case of the transaction (a bundle's cases share its ``bundle_id``);
+staff see counts only, of transactions, not cases. The levels and
 reasons are kiosk.domain.satisfaction's; kiosk.sync.ratings_push sends them to the town
 server once the case is there.
 
@@ -54,11 +55,13 @@ def rate_cases(
 
 
 def rating_counts(ctx: KioskContext) -> dict[str, int]:
-    """How many cases have each level (every level present, zero included)."""
+    """How many transactions have each level (every level present, zero included): a
+    bundle rated once counts once, however many cases it made (一次一评)."""
     counts = dict.fromkeys(LEVELS, 0)
+    transaction = func.coalesce(CaseRow.bundle_id, CaseRow.id)
     with ctx.store.unit_of_work() as uow:
         rows = uow.session.execute(
-            select(CaseRow.rating, func.count())
+            select(CaseRow.rating, func.count(func.distinct(transaction)))
             .where(CaseRow.rating.is_not(None))
             .group_by(CaseRow.rating)
         )
