@@ -48,6 +48,9 @@ def test_a_bundles_one_rating_counts_once_for_staff(tmp_path: Path) -> None:
         bundle = [c.id for c in fill_bundle(ctx, "death_in_family", answers)]
         assert len(bundle) >= 3
         single = fill_case(ctx, FORM_ID, example(), volunteer_id="1001")
+        with pytest.raises(RatingError, match="one transaction"):  # one rating, one count
+            rate_cases(ctx, [*bundle, single.id], "satisfied")
+        assert sum(rating_counts(ctx).values()) == 0
         rate_cases(ctx, bundle, "satisfied")
         rate_cases(ctx, [single.id], "satisfied")
         counts = rating_counts(ctx)
