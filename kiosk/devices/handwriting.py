@@ -13,7 +13,15 @@ Chinese model lacks: kana and Latin letters are never offered.
 
 Strokes in: a list of strokes, each a list of (x, y) points in the writing pad's pixels
 (x to the right, y down), in the order written. Candidates out: characters ranked best
-first with Zinnia's SVM score (higher is better; a score is comparable within one call).
+first with Zinnia's SVM score (higher is better; a score is comparable within one call
+and one model).
+
+Strokes are normalised before recognition (``normalise_strokes``): their bounding box is
+scaled, keeping its proportions, to fill ``FILL`` of the pad and centred, so a character
+written small or in a corner reads as one written across the 田字格 (brk15h finding 8;
+hit rates in docs/ui.md). Candidates are ranked in tiers (kiosk.devices.hanzi_lists):
+the 通用规范汉字表's characters first, then other ideographs (Japanese-model kanji, Ext-A,
+traditional forms), each tier by score; never kana or letters.
 
 Zinnia is stroke-order and stroke-count sensitive: a character written in another
 order (长 as 撇横竖提捺 rather than GB 撇竖提横捺) ranks lower, so the pad shows ten
@@ -39,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.assets import assets_dir
+from kiosk.devices.hanzi_lists import is_ideograph, rank_tier
 
 CHINESE_MODEL = "handwriting-zh_CN.model"
 EXTRA_MODEL = "handwriting-ja.model"  # optional: more 生僻字
@@ -129,9 +138,29 @@ def load_library() -> ctypes.CDLL:
     raise HandwritingUnavailable("the Zinnia library (libzinnia) is not installed")
 
 
-def _is_ideograph(char: str) -> bool:
-    code = ord(char)
-    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
+_is_ideograph = is_ideograph
+FILL = 0.65  # of the pad's shorter side, for the normalised character's longer side
+MIN_EXTENT = 0.02  # of that side: a box smaller than this (a dot) is centred, not enlarged
+
+
+def normalise_strokes(
+    strokes: Sequence[Stroke], *, width: int, height: int
+) -> list[list[tuple[float, float]]]:
+    """``strokes`` moved and scaled (one factor for x and y) so that their bounding box
+    is centred on the ``width`` × ``height`` pad with its longer side FILL of the pad's
+    shorter side. Empty strokes are dropped; order and points are kept."""
+    kept = [list(s) for s in strokes if len(s) > 0]
+    if not kept:
+        return []
+    xs = [x for s in kept for x, _ in s]
+    ys = [y for s in kept for _, y in s]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys))
+    side = min(width, height)
+    scale = FILL * side / extent if extent >= MIN_EXTENT * side else 1.0
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return [
+        [(width / 2 + (x - cx) * scale, height / 2 + (y - cy) * scale) for x, y in s] for s in kept
+    ]
 
 
 class Recognizer:
@@ -160,8 +189,9 @@ class Recognizer:
         self, strokes: Sequence[Stroke], *, width: int, height: int, limit: int = 10
     ) -> list[Candidate]:
         """Up to ``limit`` candidates, best first, for ``strokes`` written on a pad of
-        ``width`` × ``height`` px. No strokes (or only empty ones) → []."""
-        strokes = [s for s in strokes if len(s) > 0]
+        ``width`` × ``height`` px, normalised first (``normalise_strokes``). No strokes (or
+        only empty ones) → []."""
+        strokes = normalise_strokes(strokes, width=width, height=height)
         if not strokes:
             return []
         lib = self._lib
@@ -189,14 +219,15 @@ class Recognizer:
             try:
                 for i in range(lib.zinnia_result_size(result)):
                     char = lib.zinnia_result_value(result, i).decode()
-                    # Further models add only ideographs the Chinese model lacks.
-                    if index > 0 and (char in first_chars or not _is_ideograph(char)):
+                    # Ideographs only; further models add only those the Chinese lacks.
+                    if not is_ideograph(char) or (index > 0 and char in first_chars):
                         continue
                     score = float(lib.zinnia_result_score(result, i))
                     best[char] = max(score, best.get(char, score))
             finally:
                 lib.zinnia_result_destroy(result)
-        ranked = sorted(best.items(), key=lambda item: -item[1])
+        # 通用规范汉字表 characters first, then other ideographs; each tier by score.
+        ranked = sorted(best.items(), key=lambda item: (rank_tier(item[0]), -item[1]))
         return [Candidate(char, score) for char, score in ranked]
 
 

@@ -4,6 +4,11 @@ and the staff API (``GET /api/v1/staff/ratings``). Counts only: no case, no pers
 A rating's day is the hall's local day of ``rated_at`` (naive UTC in the table, the
 zone from DeskSettings, Asia/Shanghai by default); its service is the rated case's form
 (``ServerCase.form_id``, titled from the catalogue when the form is known).
+
+一次一评 (GB/T 39734-2020): a transaction is rated once, however many cases it made (the
+家人去世 bundle: one rating kept on each of its cases), so a day counts each transaction
+(``Rating.transaction_id``) once, on its first rating; a service counts each transaction
+once under each service it included.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.satisfaction import LEVEL_OF_SCORE, LEVELS
@@ -43,22 +48,35 @@ def count_ratings(
 ) -> RatingCounts:
     """Ratings with ``since`` <= rated_at < ``until`` (naive UTC), counted."""
     rows = session.execute(
-        select(Rating.score, Rating.rated_at, ServerCase.form_id)
+        select(transaction_of(), Rating.score, Rating.rated_at, ServerCase.form_id)
         .join(ServerCase, ServerCase.id == Rating.case_id, isouter=True)
         .where(Rating.rated_at >= since, Rating.rated_at < until)
+        .order_by(Rating.rated_at, Rating.case_id)
     )
     by_day: dict[date, Counter[int]] = defaultdict(Counter)
     by_service: dict[str, Counter[int]] = defaultdict(Counter)
-    for score, rated_at, form_id in rows:
-        day = rated_at.replace(tzinfo=UTC).astimezone(zone).date()
-        by_day[day][int(score)] += 1
-        by_service[form_id or "?"][int(score)] += 1
+    days_seen: set[str] = set()
+    services_seen: set[tuple[str, str]] = set()
+    for transaction, score, rated_at, form_id in rows:
+        if transaction not in days_seen:
+            days_seen.add(transaction)
+            day = rated_at.replace(tzinfo=UTC).astimezone(zone).date()
+            by_day[day][int(score)] += 1
+        service = form_id or "?"
+        if (transaction, service) not in services_seen:
+            services_seen.add((transaction, service))
+            by_service[service][int(score)] += 1
     titles = {form_id: _title(forms, form_id) for form_id in by_service}
     return RatingCounts(
         by_day=dict(sorted(by_day.items(), reverse=True)),
         by_service=dict(sorted(by_service.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))),
         titles=titles,
     )
+
+
+def transaction_of() -> ColumnElement[str]:
+    """A rating's transaction: its ``transaction_id``, or its case alone (rows of old kiosks)."""
+    return func.coalesce(Rating.transaction_id, Rating.case_id)
 
 
 def _title(forms: Catalogue | None, form_id: str) -> str:

@@ -1,6 +1,7 @@
 """好差评: the resident rates a finished transaction (GB/T 39734-2020《政务服务评价工作
 指南》, "一次一评": one rating per transaction, five levels, a reason asked for the lower
-two). Stored with each case of the transaction; staff see counts only. The levels and
+two). Stored with each case of the transaction (a bundle's cases share its ``bundle_id``);
+staff see counts only, of transactions, not cases. The levels and
 reasons are kiosk.domain.satisfaction's; kiosk.sync.ratings_push sends them to the town
 server once the case is there.
 
@@ -33,16 +34,20 @@ def rate_cases(
 ) -> None:
     """Store ``level`` (a ``LEVELS`` key) and ``reason`` (a ``REASONS`` key, only for the
     lower two levels) on each finished case of one transaction, audited as ``rated``.
-    All or nothing: raises RatingError (nothing saved) for a bad level or reason, a draft,
-    or a case already rated (一次一评)."""
+    One transaction is one case, or the cases of one bundle (the same ``bundle_id``): the
+    server counts it once (kiosk.sync.ratings_push). All or nothing: raises RatingError
+    (nothing saved) for a bad level or reason, cases of more than one transaction, a
+    draft, or a case already rated (一次一评)."""
     if level not in LEVELS:
         raise RatingError(f"unknown rating level {level!r}")
     if reason is not None and (level not in LOW_LEVELS or reason not in REASONS):
         raise RatingError(f"reason {reason!r} does not fit level {level!r}")
     now = utcnow()
     with ctx.store.unit_of_work() as uow:
-        for case_id in case_ids:
-            row = uow.cases.require(case_id)
+        rows = [uow.cases.require(case_id) for case_id in case_ids]
+        if len({row.bundle_id or row.id for row in rows}) > 1:
+            raise RatingError("the cases are not one transaction (one case, or one bundle)")
+        for row in rows:
             if row.state == CaseState.DRAFT:
                 raise RatingError(f"case {row.number} is not finished")
             if row.rating is not None:
@@ -54,11 +59,13 @@ def rate_cases(
 
 
 def rating_counts(ctx: KioskContext) -> dict[str, int]:
-    """How many cases have each level (every level present, zero included)."""
+    """How many transactions have each level (every level present, zero included): a
+    bundle rated once counts once, however many cases it made (一次一评)."""
     counts = dict.fromkeys(LEVELS, 0)
+    transaction = func.coalesce(CaseRow.bundle_id, CaseRow.id)
     with ctx.store.unit_of_work() as uow:
         rows = uow.session.execute(
-            select(CaseRow.rating, func.count())
+            select(CaseRow.rating, func.count(func.distinct(transaction)))
             .where(CaseRow.rating.is_not(None))
             .group_by(CaseRow.rating)
         )

@@ -3,6 +3,8 @@
 
 The case was frozen and hashed at finalize, and is often sent before the resident rates
 it, so the rating is a separate update: ``POST /ratings``, in batches, after the cases.
+Each rating names its transaction (``transaction_id``: the bundle's id for the cases of
+a bundle, else the case's id) so the server counts a bundle's one rating once (一次一评).
 It is kept on the case's outbox entry (``outbox.rating_sent_at`` / ``rating_refused``):
 
 - due: the case has a rating (kiosk.services.ratings), its outbox entry is ``sent``, and
@@ -42,7 +44,13 @@ class RatingRound:
 def _due(store: Store, limit: int) -> list[dict[str, Any]]:
     with store.unit_of_work() as uow:
         rows = uow.session.execute(
-            select(CaseRow.id, CaseRow.rating, CaseRow.rating_reason, CaseRow.rated_at)
+            select(
+                CaseRow.id,
+                CaseRow.bundle_id,
+                CaseRow.rating,
+                CaseRow.rating_reason,
+                CaseRow.rated_at,
+            )
             .join(OutboxEntry, OutboxEntry.case_id == CaseRow.id)
             .where(
                 CaseRow.rating.is_not(None),
@@ -54,10 +62,13 @@ def _due(store: Store, limit: int) -> list[dict[str, Any]]:
             .limit(limit)
         )
         out = []
-        for case_id, level, reason, rated_at in rows:
+        for case_id, bundle_id, level, reason, rated_at in rows:
             if level not in SCORES:  # not a level this kiosk knows: never sent
                 continue
-            item: dict[str, Any] = {"case_id": case_id, "score": SCORES[level]}
+            # 一次一评: the cases of a bundle are one transaction, rated and counted once.
+            transaction = bundle_id or case_id
+            item: dict[str, Any] = {"case_id": case_id, "transaction_id": transaction}
+            item["score"] = SCORES[level]
             if reason:
                 item["reason"] = reason
             if rated_at is not None:

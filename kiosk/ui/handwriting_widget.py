@@ -7,6 +7,12 @@ shows ten candidates ≥ 48 px (GB/T 37668 / MIIT 适老化: large targets), wit
 clear the pad and 删一字 to take back the last character typed. Picking a candidate types
 it and clears the pad for the next character.
 
+更多写法 (生僻字 no model holds, brk15h finding 7): when the character just typed has rare
+written forms a name may be registered with (kiosk.devices.hanzi_lists: 吉 → 𠮷), the
+candidates show them, marked "↑ 更多写法"; tapping one replaces the character just typed.
+The next stroke (or 重写, 删一字) brings the ordinary candidates back. Every form in the
+table prints (tests/unit/devices/test_handwriting_ranking.py).
+
 Recognition takes about a millisecond per stroke (docs/ui.md), so it runs on the GUI
 thread like a key press; opening the models (memory-mapped) happens once per process.
 """
@@ -17,6 +23,7 @@ import logging
 from functools import partial
 
 from kiosk.devices.handwriting import Candidate, HandwritingUnavailable, Recognizer, open_recognizer
+from kiosk.devices.hanzi_lists import variants_of
 from kiosk.ui import theme
 from kiosk.ui.common_widgets import button, label
 from kiosk.ui.look import metrics
@@ -54,6 +61,8 @@ PAD_HINT = "请在框里写一个字"
 CLEAR = "重写"
 DELETE_ONE = "删一字"
 UNAVAILABLE = "手写不可用，请用拼音"
+MORE_FORMS_WORDS = "更多写法"
+MORE_FORMS = f"↑ {MORE_FORMS_WORDS}"  # under the candidates, pointing at them
 
 
 def pad_room() -> int:
@@ -141,6 +150,7 @@ class HandwritingInput(QWidget):
         m = metrics()
         self.recognizer: Recognizer | None = None
         self.candidate_buttons: list[QPushButton] = []
+        self.variant_of: str | None = None  # the character typed whose 更多写法 are shown
         try:
             self.recognizer = open_recognizer()
         except HandwritingUnavailable as exc:
@@ -187,6 +197,13 @@ class HandwritingInput(QWidget):
         tools.addWidget(
             button(DELETE_ONE, "fa5s.backspace", name="hw-delete", on_click=self.delete_one)
         )
+        # Shown with the 更多写法 only; its room is kept so nothing moves when it shows.
+        self.more_label = label(MORE_FORMS, "large", name="hw-more-forms")
+        policy = self.more_label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.more_label.setSizePolicy(policy)
+        self.more_label.hide()
+        tools.addWidget(self.more_label)
         side.addLayout(tools)
         side.addStretch(1)
         self.row.addLayout(side, 1)
@@ -211,20 +228,37 @@ class HandwritingInput(QWidget):
 
     def delete_one(self) -> None:
         self.target.backspace()
+        self._show([])
 
     def _pick(self, index: int) -> None:
         char = self.candidate_buttons[index].text()
         if not char:
             return
+        base = self.variant_of
+        if base is not None and self.target.text()[: self.target.cursorPosition()].endswith(base):
+            for _ in base:  # one character, two UTF-16 units outside the BMP
+                self.target.backspace()
+            self.target.insert(char)
+            self.clear()
+            return
         if len(self.target.text()) < self.target.maxLength():
             self.target.insert(char)
-        self.clear()
+            self.pad.clear()
+            self._show([], variants_for=char)
+        else:
+            self.clear()
 
-    def _show(self, found: list[Candidate]) -> None:
+    def _show(self, found: list[Candidate], *, variants_for: str | None = None) -> None:
+        """The candidates ``found``; or, after ``variants_for`` was typed, its 更多写法."""
+        variants = variants_of(variants_for) if variants_for else ()
+        chars = list(variants) if variants else [c.char for c in found]
+        self.variant_of = variants_for if variants else None
+        self.more_label.setVisible(bool(variants))
         for i, b in enumerate(self.candidate_buttons):
-            char = found[i].char if i < len(found) else ""
+            char = chars[i] if i < len(chars) else ""
             b.setText(char)
-            b.setAccessibleName(char or PAD_HINT)
+            spoken = f"{MORE_FORMS_WORDS} {char}" if variants and char else char
+            b.setAccessibleName(spoken or PAD_HINT)
             b.setEnabled(bool(char))
 
     def resizeEvent(self, event: object) -> None:

@@ -8,16 +8,70 @@ from functools import partial
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button
 from kiosk.ui.look import metrics
-from kiosk.ui.qt import QGridLayout, QLineEdit, QSizePolicy, Qt, QWidget
+from kiosk.ui.qt import (
+    QApplication,
+    QEvent,
+    QGridLayout,
+    QGuiApplication,
+    QLineEdit,
+    QObject,
+    QSizePolicy,
+    Qt,
+    QWidget,
+)
+
+
+class _NoSoftKeyboard(QObject):
+    """Keeps the virtual keyboard shut over a field whose input method is off (a number
+    field; a text field in 手写 mode). Qt opens it on a tap whatever
+    the field's input method (QWidgetPrivate::handleSoftwareInputPanel asks for the panel
+    on a left-button release when QApplication.autoSipEnabled()), so the release is given
+    to the field with that request off; and the keyboard a pinyin field left open is
+    hidden when a number field takes the focus."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(watched, QWidget) or watched.testAttribute(
+            Qt.WidgetAttribute.WA_InputMethodEnabled
+        ):
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.FocusIn:
+            QGuiApplication.inputMethod().hide()
+        elif kind == QEvent.Type.MouseButtonRelease and isinstance(watched, QLineEdit):
+            app = QApplication.instance()
+            if isinstance(app, QApplication) and app.autoSipEnabled():
+                app.setAutoSipEnabled(False)
+                try:
+                    watched.event(event)
+                finally:
+                    app.setAutoSipEnabled(True)
+                QGuiApplication.inputMethod().hide()
+                return True
+        return False
+
+
+_FILTER: _NoSoftKeyboard | None = None
 
 
 def no_pinyin(line: QLineEdit) -> None:
     """A number field never opens the pinyin virtual keyboard (QT_IM_MODULE): its input
-    method is off, so only this keypad, a physical keyboard or a card reader types in it."""
+    method is off, a tap does not ask for the keyboard and its focus hides it, so only
+    this keypad, a physical keyboard or a card reader types in it."""
     line.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
     line.setInputMethodHints(
         Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhNoPredictiveText
     )
+    keep_keyboard_shut(line)
+
+
+def keep_keyboard_shut(line: QLineEdit) -> None:
+    """While ``line``'s input method is off (WA_InputMethodEnabled), neither a tap on it
+    nor its focus opens the virtual keyboard; once on, it behaves as Qt's own."""
+    global _FILTER
+    if _FILTER is None:
+        _FILTER = _NoSoftKeyboard(QApplication.instance())
+    line.removeEventFilter(_FILTER)
+    line.installEventFilter(_FILTER)
 
 
 class KeypadWidget(QWidget):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from kiosk.ui.common_widgets import button
 from kiosk.ui.handwriting_widget import HandwritingInput
+from kiosk.ui.keypad_widget import keep_keyboard_shut
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import QApplication, QHBoxLayout, QLineEdit, Qt, QVBoxLayout, QWidget
 
@@ -30,6 +31,7 @@ class TextEntry(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(m.gap)
         self.line = QLineEdit(text)
+        keep_keyboard_shut(self.line)  # in 手写 mode a tap on the line opens no keyboard
         self.line.setObjectName("answer")
         self.line.setMaxLength(100)
         box.addWidget(self.line)

@@ -157,3 +157,31 @@ def test_a_stroke_on_a_page_that_drags_is_not_taken_by_the_scroller(
     assert QScroller.hasScroller(area.viewport())
     pick(qtbot, editor, "明")
     assert editor.value() == "明"
+
+
+def test_a_rare_form_no_model_holds_is_reached_through_more_forms(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """更多写法: 𠮷 (U+20BB7) is in no model; after 吉 is typed it is offered, replaces 吉,
+    and prints. The next stroke brings the ordinary candidates back."""
+    from kiosk.printable import printable
+
+    editor = _editor(qtbot, qapp)
+    hw = editor.entry.handwriting
+    more = editor.findChild(QLabel, "hw-more-forms")
+    assert more is not None and not more.isVisible()
+    write(qtbot, editor, "吉")
+    pick(qtbot, editor, "吉")
+    assert editor.value() == "吉"
+    assert hw.candidates() == ["𠮷"] and more.isVisible()
+    pick(qtbot, editor, "𠮷")
+    assert editor.value() == "𠮷" and not more.isVisible() and hw.candidates() == []
+    assert printable(editor.value(), "姓名") == "𠮷"
+    # Ordinary characters after it; 更多写法 go away with the next stroke.
+    write(qtbot, editor, "德")
+    pick(qtbot, editor, "德")
+    assert more.isVisible() and "悳" in hw.candidates()
+    write(qtbot, editor, "明")
+    assert not more.isVisible() and "明" in hw.candidates()
+    pick(qtbot, editor, "明")
+    assert editor.value() == "𠮷德明"

@@ -14,6 +14,7 @@ from ui_driver import add_staff, click, confirm_and_sign, errors, find, staff_lo
 from kiosk.cli import main
 from kiosk.services.cases import list_cases, show_case
 from kiosk.services.ratings import rating_counts
+from kiosk.ui.look import metrics
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.qt import QLabel, QPoint, QRect
 
@@ -86,11 +87,19 @@ def test_all_five_levels_in_view_and_no_reason_is_explicit(
     w.resize(1366, 768)
     finish_a_case(qtbot, w)
     qtbot.wait(50)
+    # brk15h finding 5: the window really is 1366x768 at 100 % text (not grown past it by a
+    # minimum size), and every level and 跳过 lie inside the scroll view and the window.
+    assert (w.width(), w.height()) == (1366, 768), w.size()
+    assert w.ctx.settings.font_scale == 1.0 and metrics().px(100) == 100
     view = w.page.scroll_area.viewport()
-    for key in rating_counts(w.ctx):
-        b = find(w, f"rate-{key}")
-        top_left = b.mapTo(view, QPoint(0, 0))
-        assert view.rect().contains(QRect(top_left, b.size())), (key, top_left, view.size())
+    for name in [*(f"rate-{key}" for key in rating_counts(w.ctx)), "next"]:
+        b = find(w, name)
+        assert b.isVisible(), name
+        inside = QRect(b.mapTo(w, QPoint(0, 0)), b.size())
+        assert w.rect().contains(inside), (name, inside)
+        if view.isAncestorOf(b):
+            top_left = b.mapTo(view, QPoint(0, 0))
+            assert view.rect().contains(QRect(top_left, b.size())), (name, top_left, view.size())
     click(qtbot, w, "rate-very_dissatisfied")
     assert find(w, "back").isVisible()
     assert find(w, "no-reason").text() == "不说原因"

@@ -108,7 +108,9 @@ class SmsMessage(Base):
 
 
 class Rating(Base):
-    """A resident's 好差评 of a case, from a kiosk: one per case (一次一评), never replaced."""
+    """A resident's 好差评 of a case, from a kiosk: one per case, never replaced. The cases
+    of one transaction (a bundle) share ``transaction_id`` and one score (一次一评); counts
+    are of distinct transactions (kiosk.server.rating_counts)."""
 
     __tablename__ = "desk_ratings"
 
@@ -119,4 +121,6 @@ class Rating(Base):
     # Why, for the lower two: a code of kiosk.domain.satisfaction.REASONS (s0008_i15).
     reason: Mapped[str | None] = mapped_column(String(20))
     rated_at: Mapped[datetime] = mapped_column(index=True)
+    # The case's bundle_id, or its own id when it stands alone (s0009_i15c).
+    transaction_id: Mapped[str | None] = mapped_column(String(36), index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

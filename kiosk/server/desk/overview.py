@@ -25,7 +25,7 @@ from kiosk.server.desk.casework import STATUS_WORDS, current_steps, form_of, pla
 from kiosk.server.desk.hall import Hall, case_village
 from kiosk.server.desk.models import Rating, SmsMessage
 from kiosk.server.models import ServerCase, StatusChange, Task
-from kiosk.server.rating_counts import RatingCounts, count_ratings
+from kiosk.server.rating_counts import RatingCounts, count_ratings, transaction_of
 
 SCORE_WORDS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 STATES = ("received", "accepted", "needs_materials", "completed", "refused")
@@ -94,7 +94,8 @@ class Overview:
 
 def _rating_counts(session: Session, since: datetime, until: datetime) -> Counter[int]:
     rows = session.execute(
-        select(Rating.score, func.count())
+        # 一次一评: a bundle's cases share one transaction and one score; counted once.
+        select(Rating.score, func.count(func.distinct(transaction_of())))
         .where(Rating.rated_at >= since, Rating.rated_at < until)
         .group_by(Rating.score)
     )

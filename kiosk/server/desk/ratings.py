@@ -3,16 +3,22 @@
 A resident rates a case after the hall served it, so the rating travels on its own,
 not inside the case packet (which was frozen and hashed at finalize). Body::
 
-    {"ratings": [{"case_id": "<uuid>", "score": 2, "reason": "waited", "rated_at": "…Z"}]}
+    {"ratings": [{"case_id": "<uuid>", "transaction_id": "<uuid>", "score": 2,
+                  "reason": "waited", "rated_at": "…Z"}]}
 
 ``score``: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意 (国办发〔2019〕51号,
 GB/T 39734-2020); ``reason``: a code of kiosk.domain.satisfaction.REASONS, only for
 scores 1 and 2; ``comment``: free text from other clients (the kiosk never sends one).
 
-One rating per case (一次一评), idempotent like the cases themselves: the first is stored
-(201); the same score and reason again is acknowledged without change (202: a kiosk that
-lost the answer sends it again); a different one is refused (409) and the first kept.
-A case the server does not have, or made on another device, is refused (422). Answer::
+``transaction_id``: what the resident rated once (一次一评): the case's ``bundle_id`` when
+it came in a bundle (家人去世: several cases, one rating), else the case's own id; optional
+(derived from the case when missing), refused (422) when it is neither.
+
+One rating per case and one score per transaction, idempotent like the cases themselves:
+the first is stored (201); the same score and reason again is acknowledged without change
+(202: a kiosk that lost the answer sends it again); a different one for the case or for
+another case of its transaction is refused (409) and the first kept. A case the server
+does not have, or made on another device, is refused (422). Answer::
 
     {"protocol": "bangban-sync/1", "results": [{"case_id": "…", "status": 201, "reason": null}]}
 """
@@ -23,6 +29,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.satisfaction import REASONS
@@ -43,6 +50,9 @@ class RatingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     case_id: UuidText
+    transaction_id: UuidText | None = Field(
+        default=None, description="the case's bundle_id, or its own id alone (一次一评)"
+    )
     score: int = Field(ge=1, le=5, description="5 非常满意 … 1 非常不满意")
     reason: Annotated[str, StringConstraints(pattern=REASON_PATTERN)] | None = Field(
         default=None, description="why, for scores 1 and 2 (kiosk.domain.satisfaction)"
@@ -82,6 +92,13 @@ def _when(text: str | None) -> datetime:
     return moment.replace(tzinfo=None) if moment.tzinfo is None else utcnow()
 
 
+def _canonical(text: str) -> str | None:
+    try:
+        return canonical_uuid(text)
+    except ValueError:
+        return None
+
+
 def store_ratings(
     session: Session, device_id: str, ratings: list[RatingIn]
 ) -> list[dict[str, Any]]:
@@ -101,13 +118,26 @@ def store_ratings(
             reason = "a reason is given only for scores 1 and 2"
             results.append({"case_id": case_id, "status": 422, "reason": reason})
             continue
+        transaction = case.bundle_id or case_id
+        if r.transaction_id is not None and _canonical(r.transaction_id) != transaction:
+            reason = "transaction_id is not the case's bundle_id or case_id"
+            results.append({"case_id": case_id, "status": 422, "reason": reason})
+            continue
         row = session.get(Rating, case_id)
         if row is not None:
             same = (row.score, row.reason, row.comment) == (r.score, r.reason, r.comment or None)
             status, why = (202, None) if same else (409, "rated already (一次一评)")
             results.append({"case_id": case_id, "status": status, "reason": why})
             continue
+        other = session.scalars(
+            select(Rating).where(Rating.transaction_id == transaction).limit(1)
+        ).first()
+        if other is not None and (other.score, other.reason) != (r.score, r.reason):
+            why = "its transaction is rated already, differently (一次一评)"
+            results.append({"case_id": case_id, "status": 409, "reason": why})
+            continue
         row = Rating(case_id=case_id, device_id=device_id, score=r.score)
+        row.transaction_id = transaction
         row.reason, row.comment = r.reason, (r.comment or None)
         row.rated_at, row.received_at = _when(r.rated_at), utcnow()
         session.add(row)

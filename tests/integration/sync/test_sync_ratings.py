@@ -4,8 +4,10 @@ them by level per day and per service. A real server process on loopback."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fault_proxy import FaultProxy
@@ -13,6 +15,7 @@ from server_process import ServerProcess
 from sqlalchemy import select
 from sync_helpers import KioskFactory, add_cases
 
+from kiosk.forms.examples import example_path
 from kiosk.server.db import create_server_engine, session_factory
 from kiosk.server.desk.models import Rating
 from kiosk.services.ratings import rate_cases
@@ -41,6 +44,15 @@ def server_ratings(server: ServerProcess) -> dict[str, tuple[int, str | None]]:
             return {r.case_id: (r.score, r.reason) for r in session.scalars(select(Rating))}
     finally:
         engine.dispose()
+
+
+def bundle_answers() -> dict[str, Any]:
+    """The 家人去世 bundle's shipped example answers."""
+    from helpers import catalogue
+
+    form = catalogue().get("bundle.death_in_family")
+    answers: dict[str, Any] = json.loads(example_path(form).read_text(encoding="utf-8"))
+    return answers
 
 
 def rating_posts(proxy: FaultProxy) -> list[str]:
@@ -146,3 +158,65 @@ def test_a_server_restored_from_before_the_rating_gets_it_again(
         assert server_ratings(server) == {case_id: (4, None)}
     finally:
         server.stop()
+
+
+def test_a_bundles_one_rating_counts_once_at_the_server(
+    own_server: ServerProcess, make_kiosk: KioskFactory
+) -> None:
+    """一次一评: the 家人去世 bundle is one transaction of several cases; the resident rates
+    it once, the kiosk keeps the level on each case, and the server counts it once."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from kiosk.server.desk.overview import _rating_counts
+    from kiosk.server.rating_counts import count_ratings
+    from kiosk.services.bundles import fill_bundle
+
+    ctx = make_kiosk(own_server)
+    cases = fill_bundle(ctx, "death_in_family", bundle_answers(), volunteer_id="V001")
+    bundle = [c.id for c in cases]
+    assert len(bundle) >= 3
+    [single] = add_cases(ctx, 1)
+    rate_cases(ctx, bundle, "dissatisfied", "waited")
+    rate_cases(ctx, [single], "very_satisfied")
+    report = sync_once(ctx, OPTIONS)
+    assert report.error is None and report.ratings_sent == len(bundle) + 1, report
+    # Every case keeps its rating (the case export shows it), with the transaction's id.
+    engine = create_server_engine(own_server.db_url)
+    try:
+        with session_factory(engine)() as session:
+            rows = {r.case_id: r for r in session.scalars(select(Rating))}
+            assert set(rows) == {*bundle, single}
+            assert len({rows[c].transaction_id for c in bundle}) == 1
+            assert rows[single].transaction_id == single
+            now = datetime.now(UTC).replace(tzinfo=None)
+            span = {"since": now - timedelta(days=1), "until": now + timedelta(days=1)}
+            assert _rating_counts(session, **span) == {2: 1, 5: 1}  # desk overview
+            counts = count_ratings(session, zone=ZoneInfo("Asia/Shanghai"), **span)
+            assert sum(sum(c.values()) for c in counts.by_day.values()) == 2
+    finally:
+        engine.dispose()
+    with own_server.staff() as staff:
+        body = staff.get("/staff/ratings", params={"days": 7}).json()
+    [today] = body["days"]
+    assert today["total"] == 2, today
+    assert today["counts"]["dissatisfied"] == 1 and today["counts"]["very_satisfied"] == 1
+    # Per service, the transaction counts once under each service it included.
+    totals = {s["form_id"]: s["total"] for s in body["services"]}
+    assert max(totals.values()) == 2 and sum(totals.values()) == len(bundle) + 1, totals
+
+
+def test_another_score_for_a_rated_transaction_is_refused(
+    own_server: ServerProcess, make_kiosk: KioskFactory
+) -> None:
+    from kiosk.services.bundles import fill_bundle
+
+    ctx = make_kiosk(own_server)
+    first, *rest = [c.id for c in fill_bundle(ctx, "death_in_family", bundle_answers())]
+    rate_cases(ctx, [first], "satisfied")
+    assert sync_once(ctx, OPTIONS).ratings_sent == 1
+    rate_cases(ctx, rest, "very_dissatisfied")  # e.g. a store restored, then rated again
+    report = sync_once(ctx, OPTIONS)
+    assert report.error is None and report.ratings_sent == 0
+    assert set(server_ratings(own_server).values()) == {(4, None)}
+    assert pending_ratings(ctx.store) == 0
