@@ -5,16 +5,16 @@ rating on each case, so the server counts distinct ``transaction_id`` (the cases
 ``bundle_id``, or the case's own id when it stands alone). Existing rows are filled in
 from their case.
 
-Revision ID: s0009_i15c
-Revises: s0008_i15
+Revision ID: s0010_i15c
+Revises: s0009_i18c
 Create Date: 2026-11-30 11:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "s0009_i15c"
-down_revision = "s0008_i15"
+revision = "s0010_i15c"
+down_revision = "s0009_i18c"
 branch_labels = None
 depends_on = None
 
