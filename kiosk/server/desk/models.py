@@ -121,6 +121,6 @@ class Rating(Base):
     # Why, for the lower two: a code of kiosk.domain.satisfaction.REASONS (s0008_i15).
     reason: Mapped[str | None] = mapped_column(String(20))
     rated_at: Mapped[datetime] = mapped_column(index=True)
-    # The case's bundle_id, or its own id when it stands alone (s0009_i15c).
+    # The case's bundle_id, or its own id when it stands alone (s0010_i15c).
     transaction_id: Mapped[str | None] = mapped_column(String(36), index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -91,7 +91,7 @@ def test_a_restore_that_keeps_the_epoch_is_found_by_the_changes_cursor(
     data = photo(0.2, seed=4)
     page = add_attachment(ctx, case_id, material_id=MATERIAL, data=data, source="camera")
     with server.staff() as staff:
-        r = staff.post(f"/staff/cases/{case_id}/advance", json={"step": "民政办"})
+        r = staff.post(f"/staff/cases/{case_id}/advance", json={"step": "社保所"})
         assert r.status_code == 200, r.text
     report = sync_once(ctx, OPTIONS)
     assert report.error is None and report.changes == 1 and report.attachments_pending == 0
