@@ -113,7 +113,7 @@ def test_a_case_goes_around_the_hall_in_the_browser(
     page.press("#scan", "Enter")
     page.wait_for_url(f"**/desk/cases/{case_id}")
     page.click("#accept")
-    page.click("button[data-material=applicant_id_card]")
+    page.click("button[data-material=hukou_book]")
     assert "户口本：已收" in page.inner_text("#flash")
     page.click("#needs-box summary")
     page.check("input[name=missing][value=death_certificate]")
