@@ -6,6 +6,7 @@ the same place."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import ErrorBox, button, label
@@ -16,6 +17,7 @@ from kiosk.ui.qt import (
     QLabel,
     QPushButton,
     QScrollArea,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -56,14 +58,17 @@ class BasePage(QWidget):
         self.hint = label(hint or "", "hint", name="hint")
         self.hint.setVisible(bool(hint))
         titles.addWidget(self.hint)
-        top.addLayout(titles, 1)
+        # The titles scroll with the page (first in the body, below): a long heading at
+        # 200 % text wraps to its full height instead of being squeezed and cut.
+        top.addStretch(1)
         side = QVBoxLayout()
         side.setSpacing(m.px(8))
         self.badge = label(badge or "", "small", name="badge")
         self.badge.setVisible(bool(badge))
         side.addWidget(self.badge)
-        corner = QHBoxLayout()
+        corner = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         corner.setSpacing(m.gap)
+        self._corner = corner
         self.sync_indicator = SyncIndicator(staff=name.startswith("staff"))
         corner.addWidget(self.sync_indicator)
         self.read_button = button(S.READ_ALOUD, "fa5s.volume-up", name="read", on_click=self.read)
@@ -81,10 +86,23 @@ class BasePage(QWidget):
         side.addLayout(corner)
         side.addStretch(1)
         top.addLayout(side)
-        outer.addLayout(top)
+        # Two columns: the page (heading, messages, the scrolling body, the cue) and, on
+        # keypad pages, the keypad pinned beside it from the top to the nav bar: it never
+        # scrolls, so every key and 上一步/下一步 stay in view while typing (issue 15).
+        columns = QHBoxLayout()
+        columns.setSpacing(m.gap)
+        left = QVBoxLayout()
+        left.setSpacing(m.gap)
+        columns.addLayout(left, 1)
+        self.pinned = QVBoxLayout()
+        self.pinned.setSpacing(m.gap)
+        columns.addLayout(self.pinned)
+        self._keypad: Any = None
+        outer.addLayout(columns, 1)
+        left.addLayout(top)
 
         self.errors = ErrorBox()
-        outer.addWidget(self.errors)
+        left.addWidget(self.errors)
 
         scroll = QScrollArea()
         scroll.setObjectName("page-scroll")
@@ -96,10 +114,11 @@ class BasePage(QWidget):
         self.body = QVBoxLayout(content)
         self.body.setSpacing(m.gap)
         self.body.setContentsMargins(0, 0, m.px(8), 0)
+        self.body.addLayout(titles)
         scroll.setWidget(content)
-        outer.addWidget(scroll, 1)
+        left.addWidget(scroll, 1)
         self.more_below = MoreBelowCue(scroll)
-        outer.addWidget(self.more_below)
+        left.addWidget(self.more_below)
 
         self.status = label("", "small", name="status")
         self.status.hide()
@@ -115,7 +134,7 @@ class BasePage(QWidget):
         nav.addStretch(1)
         nav.addWidget(self.next_button)
         for b in (self.back_button, self.home_button, self.next_button):
-            b.setMinimumWidth(m.px(220))
+            b.setMinimumWidth(min(m.px(220), 300))
         outer.addLayout(nav)
 
     def set_nav(
@@ -143,6 +162,42 @@ class BasePage(QWidget):
             policy = widget.sizePolicy()
             policy.setRetainSizeWhenHidden(keep_place)
             widget.setSizePolicy(policy)
+
+    def pin_keypad(self, keypad: Any) -> None:
+        """Put ``keypad`` (a KeypadWidget) in the pinned column, its keys sized to the
+        height between the top margin and the nav bar (at least 72 px)."""
+        self._keypad = keypad
+        self.pinned.addWidget(keypad, 0, Qt.AlignmentFlag.AlignTop)
+        self.pinned.addStretch(1)
+        self._fit_keypad()
+
+    def _fit_keypad(self) -> None:
+        if self._keypad is None:
+            return
+        m = metrics()
+        nav = max(b.sizeHint().height() for b in self.nav_buttons())
+        room = self.height() - 2 * m.margin - nav - m.gap
+        if self.status.isVisible():
+            room -= self.status.sizeHint().height() + m.gap
+        self._keypad.fit(room)
+
+    def _fit_corner(self) -> None:
+        """The sync indicator and 朗读 side by side, or one above the other when the page's
+        column is too narrow for both (200 % text beside a pinned keypad)."""
+        m = metrics()
+        column = self.width() - 2 * m.margin
+        if self._keypad is not None:
+            column -= self._keypad.sizeHint().width() + m.gap
+        wide = self.sync_indicator.sizeHint().width() + self.read_button.sizeHint().width()
+        beside = column >= 2 * (wide + m.gap)
+        self._corner.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_keypad()
+        self._fit_corner()
 
     def place_messages(self, layout: QBoxLayout) -> None:
         """Show this page's messages in ``layout`` (beside or under a keypad) instead of

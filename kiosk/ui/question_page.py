@@ -82,6 +82,9 @@ class QuestionPage(BasePage):
             q, fill.value(page.path), fill.choices(q), fill.today
         )
         self.body.addWidget(self.editor)
+        keypad = getattr(self.editor, "keypad", None)
+        if keypad is not None:  # pinned beside the page: it never scrolls out of view
+            self.pin_keypad(keypad)
         slot = getattr(self.editor, "message_slot", None)
         if slot is not None:
             self.place_messages(slot)
