@@ -6,12 +6,14 @@ the same place."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from kiosk.ui import strings as S
 from kiosk.ui import theme
 from kiosk.ui.common_widgets import ErrorBox, button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -59,14 +61,17 @@ class BasePage(QWidget):
         self.hint = label(hint or "", "hint", name="hint")
         self.hint.setVisible(bool(hint))
         titles.addWidget(self.hint)
-        top.addLayout(titles, 1)
+        # The titles scroll with the page (first in the body, below): a long heading at
+        # 200 % text wraps to its full height instead of being squeezed and cut.
+        top.addStretch(1)
         side = QVBoxLayout()
         side.setSpacing(m.px(8))
         self.badge = label(badge or "", "small", name="badge")
         self.badge.setVisible(bool(badge))
         side.addWidget(self.badge)
-        corner = QHBoxLayout()
+        corner = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         corner.setSpacing(m.gap)
+        self._corner = corner
         self.sync_indicator = SyncIndicator(staff=name.startswith("staff"))
         corner.addWidget(self.sync_indicator)
         # 朗读 turns into 停止 in place while reading, at one fixed width, and 正在朗读 shows
@@ -91,7 +96,20 @@ class BasePage(QWidget):
         side.addWidget(self.reading)
         side.addStretch(1)
         top.addLayout(side)
-        outer.addLayout(top)
+        # Two columns: the page (heading, messages, the scrolling body, the cue) and, on
+        # keypad pages, the keypad pinned beside it from the top to the nav bar: it never
+        # scrolls, so every key and 上一步/下一步 stay in view while typing (issue 15).
+        columns = QHBoxLayout()
+        columns.setSpacing(m.gap)
+        left = QVBoxLayout()
+        left.setSpacing(m.gap)
+        columns.addLayout(left, 1)
+        self.pinned = QVBoxLayout()
+        self.pinned.setSpacing(m.gap)
+        columns.addLayout(self.pinned)
+        self._keypad: Any = None
+        outer.addLayout(columns, 1)
+        left.addLayout(top)
 
         scroll = QScrollArea()
         scroll.setObjectName("page-scroll")
@@ -103,16 +121,18 @@ class BasePage(QWidget):
         self.body = QVBoxLayout(content)
         self.body.setSpacing(m.gap)
         self.body.setContentsMargins(0, 0, m.px(8), 0)
+        self.body.addLayout(titles)
         scroll.setWidget(content)
-        outer.addWidget(scroll, 1)
+        left.addWidget(scroll, 1)
         self.more_below = MoreBelowCue(scroll)
-        outer.addWidget(self.more_below)
+        left.addWidget(self.more_below)
 
         # One message area for every page, between the content and the navigation bar:
         # always in view, and appearing or going it only shortens the scrolled content
-        # from below, so nothing the finger aims at moves (issue 15, brk15 3/4).
+        # from below, so nothing the finger aims at moves (issue 15, brk15 3/4). It sits
+        # in the page's column, so a pinned keypad keeps its keys where they are.
         self.errors = ErrorBox()
-        outer.addWidget(self.errors)
+        left.addWidget(self.errors)
 
         self.status = label("", "small", name="status")
         self.status.hide()
@@ -128,7 +148,7 @@ class BasePage(QWidget):
         nav.addStretch(1)
         nav.addWidget(self.next_button)
         for b in (self.back_button, self.home_button, self.next_button):
-            b.setMinimumWidth(m.px(220))
+            b.setMinimumWidth(min(m.px(220), 300))
         outer.addLayout(nav)
 
     def set_nav(
@@ -156,6 +176,42 @@ class BasePage(QWidget):
             policy = widget.sizePolicy()
             policy.setRetainSizeWhenHidden(keep_place)
             widget.setSizePolicy(policy)
+
+    def pin_keypad(self, keypad: Any) -> None:
+        """Put ``keypad`` (a KeypadWidget) in the pinned column, its keys sized to the
+        height between the top margin and the nav bar (at least 72 px)."""
+        self._keypad = keypad
+        self.pinned.addWidget(keypad, 0, Qt.AlignmentFlag.AlignTop)
+        self.pinned.addStretch(1)
+        self._fit_keypad()
+
+    def _fit_keypad(self) -> None:
+        if self._keypad is None:
+            return
+        m = metrics()
+        nav = max(b.sizeHint().height() for b in self.nav_buttons())
+        room = self.height() - 2 * m.margin - nav - m.gap
+        if self.status.isVisible():
+            room -= self.status.sizeHint().height() + m.gap
+        self._keypad.fit(room)
+
+    def _fit_corner(self) -> None:
+        """The sync indicator and 朗读 side by side, or one above the other when the page's
+        column is too narrow for both (200 % text beside a pinned keypad)."""
+        m = metrics()
+        column = self.width() - 2 * m.margin
+        if self._keypad is not None:
+            column -= self._keypad.sizeHint().width() + m.gap
+        wide = self.sync_indicator.sizeHint().width() + self.read_button.sizeHint().width()
+        beside = column >= 2 * (wide + m.gap)
+        self._corner.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_keypad()
+        self._fit_corner()
 
     def set_section(self, text: str | None) -> None:
         self.section_label.setText(text or "")

@@ -40,7 +40,6 @@ QUESTION_PAGES = [
     ("question-repeat", "heirs"),
     ("question-repeat-item", "heirs[0].heir_name"),
     ("question-bank", "bank_account"),
-    ("question-note", "declaration"),
     ("question-signature", "applicant_signature"),
 ]
 
