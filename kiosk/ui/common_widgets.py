@@ -21,6 +21,7 @@ from kiosk.ui.qt import (
     QWidget,
     icon,
 )
+from kiosk.ui.word_button import WordButton
 
 
 def label(text: str, role: str | None = None, *, name: str | None = None) -> QLabel:
@@ -67,8 +68,9 @@ def button(
     name: str | None = None,
     on_click: Callable[[], None] | None = None,
 ) -> QPushButton:
-    """A big button: always a word, and an icon beside it when one fits its meaning."""
-    widget = QPushButton(text)
+    """A big button: always a word, and an icon beside it when one fits its meaning. Its
+    words wrap to the width its layout gives it (``WordButton``)."""
+    widget = WordButton(text)
     if role:
         widget.setProperty("role", role)
     if name:

@@ -21,12 +21,15 @@ from kiosk.ui import theme
 from kiosk.ui.common_widgets import button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
+    QAbstractScrollArea,
     QApplication,
     QBoxLayout,
     QColor,
+    QEvent,
     QGridLayout,
     QLineEdit,
     QMouseEvent,
+    QObject,
     QPainter,
     QPainterPath,
     QPen,
@@ -229,10 +232,32 @@ class HandwritingInput(QWidget):
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
+        self._arrange()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._arrange()
+        return False
+
+    def _room(self) -> int:
+        """The width the page can give: the scrolling page's viewport (this widget's own
+        width is held at its minimum while the candidates are beside the pad)."""
+        parent = self.parentWidget()
+        while parent is not None:
+            area = parent.parentWidget()
+            if isinstance(area, QAbstractScrollArea) and area.viewport() is parent:
+                if not getattr(self, "_watching", False):
+                    parent.installEventFilter(self)
+                    self._watching = True
+                return parent.width() - metrics().px(8)
+            parent = area
+        return self.width()
+
+    def _arrange(self) -> None:
         if self.available:
             m = metrics()
             grid = 5 * self.candidate_buttons[0].width() + 4 * m.px(12)
-            beside = self.width() >= self.pad.width() + m.gap + grid
+            beside = min(self.width(), self._room()) >= self.pad.width() + m.gap + grid
             self.row.setDirection(
                 QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
             )

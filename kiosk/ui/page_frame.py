@@ -51,7 +51,10 @@ class BasePage(QWidget):
 
         top = QHBoxLayout()
         top.setSpacing(m.gap)
-        titles = QVBoxLayout()
+        self.titles = QWidget()
+        self.titles.setObjectName("titles")
+        titles = QVBoxLayout(self.titles)
+        titles.setContentsMargins(0, 0, 0, 0)
         titles.setSpacing(m.px(8))
         self.section_label = label("", "section", name="section")
         self.section_label.hide()
@@ -61,9 +64,13 @@ class BasePage(QWidget):
         self.hint = label(hint or "", "hint", name="hint")
         self.hint.setVisible(bool(hint))
         titles.addWidget(self.hint)
-        # The titles scroll with the page (first in the body, below): a long heading at
-        # 200 % text wraps to its full height instead of being squeezed and cut.
-        top.addStretch(1)
+        # The titles sit beside 朗读 when they are short for the screen (so a 768 px high
+        # screen shows home's tiles and the date steppers), and otherwise scroll with the
+        # page, first in the body: a long heading at 200 % text wraps to its full height
+        # instead of being squeezed and cut (``_place_titles``).
+        self._top = top
+        self._titles_beside = True
+        top.addWidget(self.titles, 1)
         side = QVBoxLayout()
         side.setSpacing(m.px(8))
         self.badge = label(badge or "", "small", name="badge")
@@ -114,6 +121,9 @@ class BasePage(QWidget):
         scroll = QScrollArea()
         scroll.setObjectName("page-scroll")
         scroll.setWidgetResizable(True)
+        # The scroll bar always has its place: a message shortening the view never makes
+        # one appear and narrow everything on the page.
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         enable_kinetic(scroll)
         self.scroll_area = scroll
         content = QWidget()
@@ -121,7 +131,6 @@ class BasePage(QWidget):
         self.body = QVBoxLayout(content)
         self.body.setSpacing(m.gap)
         self.body.setContentsMargins(0, 0, m.px(8), 0)
-        self.body.addLayout(titles)
         scroll.setWidget(content)
         left.addWidget(scroll, 1)
         self.more_below = MoreBelowCue(scroll)
@@ -197,21 +206,49 @@ class BasePage(QWidget):
 
     def _fit_corner(self) -> None:
         """The sync indicator and 朗读 side by side, or one above the other when the page's
-        column is too narrow for both (200 % text beside a pinned keypad)."""
+        column is too narrow for both (200 % text beside a pinned keypad); the titles
+        then go into the scrolling body (``_place_titles``)."""
         m = metrics()
         column = self.width() - 2 * m.margin
         if self._keypad is not None:
             column -= self._keypad.sizeHint().width() + m.gap
         wide = self.sync_indicator.sizeHint().width() + self.read_button.sizeHint().width()
-        beside = column >= 2 * (wide + m.gap)
+        beside = column >= wide + m.gap
         self._corner.setDirection(
             QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
         )
+
+    def _place_titles(self) -> None:
+        """Titles beside the corner (朗读) when, at the width left there, they take at most
+        a quarter of the page's height; otherwise first in the scrolling body."""
+        m = metrics()
+        column = self.width() - 2 * m.margin
+        if self._keypad is not None:
+            column -= self._keypad.sizeHint().width() + m.gap
+        room = column - self._corner.sizeHint().width() - m.gap
+        lay = self.titles.layout()
+        high = lay.totalHeightForWidth(room) if room > 0 and lay is not None else 1 << 20
+        beside = room >= column // 2 and high <= self.height() // 4
+        if beside == self._titles_beside:
+            return
+        self._titles_beside = beside
+        if beside:
+            self.body.removeWidget(self.titles)
+            self._top.insertWidget(0, self.titles, 1)
+        else:
+            self._top.removeWidget(self.titles)
+            self._top.insertStretch(0, 1)
+            self.body.insertWidget(0, self.titles)
+        if beside:
+            stretch = self._top.itemAt(1)
+            if stretch is not None and stretch.spacerItem() is not None:
+                self._top.removeItem(stretch)
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self._fit_keypad()
         self._fit_corner()
+        self._place_titles()
 
     def set_section(self, text: str | None) -> None:
         self.section_label.setText(text or "")
