@@ -79,15 +79,18 @@ class KeypadWidget(QWidget):
         self.keys.append(delete)
         self._grid = grid
 
-    def fit(self, height: int) -> None:
-        """Size the keys so the four rows fit in ``height`` px: as big as the font scale
-        makes them when there is room, never under ``MIN_KEY`` (72 px, DESIGN.md); the
-        digits shrink with a short key so they are never cut."""
+    def fit(self, height: int, width: int | None = None) -> None:
+        """Size the keys so the four rows fit in ``height`` px (and the three columns in
+        ``width`` px, when given): as big as the font scale makes them when there is room,
+        never under ``MIN_KEY`` (72 px, DESIGN.md); the digits shrink with a short key so
+        they are never cut."""
         m = metrics()
         gap = max(MIN_GAP, min(m.gap, height // 40))
         self._grid.setSpacing(gap)
         side = max(MIN_KEY, min(m.key, (height - 3 * gap) // 4))
         wide = max(MIN_KEY, min(m.px(150), round(side * 1.15)))
+        if width is not None:
+            wide = max(MIN_KEY, min(wide, (width - 2 * gap) // 3))
         font = min(m.heading, round(side * 0.5))
         for b in self.keys:
             word = b.objectName() == "key-delete"

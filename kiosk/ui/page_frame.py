@@ -105,8 +105,10 @@ class BasePage(QWidget):
         top.addLayout(side)
         # Two columns: the page (heading, messages, the scrolling body, the cue) and, on
         # keypad pages, the keypad pinned beside it from the top to the nav bar: it never
-        # scrolls, so every key and 上一步/下一步 stay in view while typing (issue 15).
-        columns = QHBoxLayout()
+        # scrolls, so every key and 上一步/下一步 stay in view while typing (issue 15). On a
+        # portrait screen the keypad goes under the page instead (``_fit_keypad``).
+        columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._columns = columns
         columns.setSpacing(m.gap)
         left = QVBoxLayout()
         left.setSpacing(m.gap)
@@ -124,6 +126,9 @@ class BasePage(QWidget):
         # The scroll bar always has its place: a message shortening the view never makes
         # one appear and narrow everything on the page.
         scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        # The content scrolls, so its view may be short (a message at 200 % text on a
+        # 768 px screen): the page column never forces the window taller than the screen.
+        scroll.setMinimumHeight(m.px(48))
         enable_kinetic(scroll)
         self.scroll_area = scroll
         content = QWidget()
@@ -189,7 +194,13 @@ class BasePage(QWidget):
     def pin_keypad(self, keypad: Any) -> None:
         """Put ``keypad`` (a KeypadWidget) in the pinned column, its keys sized to the
         height between the top margin and the nav bar (at least 72 px)."""
+        from kiosk.ui.keypad_widget import MIN_GAP, MIN_KEY
+
         self._keypad = keypad
+        # Its least size is the smallest keys' (not the keys' size now): the window can
+        # always shrink, and the keys are refitted to the new height.
+        least = 4 * MIN_KEY + 3 * MIN_GAP
+        keypad.setMinimumSize(3 * round(MIN_KEY * 1.15) + 2 * MIN_GAP, least)
         self.pinned.addWidget(keypad, 0, Qt.AlignmentFlag.AlignTop)
         self.pinned.addStretch(1)
         self._fit_keypad()
@@ -202,7 +213,18 @@ class BasePage(QWidget):
         room = self.height() - 2 * m.margin - nav - m.gap
         if self.status.isVisible():
             room -= self.status.sizeHint().height() + m.gap
-        self._keypad.fit(room)
+        portrait = self.height() > self.width()
+        self._columns.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        if portrait:  # under the page: the page keeps the larger part of the height
+            room = room * 2 // 5
+        # Beside the page it takes at most half the width (the page's words need the rest).
+        across = self.width() - 2 * m.margin
+        self._keypad.fit(room, across if portrait else (across - m.gap) // 2)
+        self.pinned.setAlignment(
+            self._keypad, Qt.AlignmentFlag.AlignHCenter if portrait else Qt.AlignmentFlag.AlignTop
+        )
 
     def _fit_corner(self) -> None:
         """The sync indicator and 朗读 side by side, or one above the other when the page's
@@ -210,7 +232,10 @@ class BasePage(QWidget):
         then go into the scrolling body (``_place_titles``)."""
         m = metrics()
         column = self.width() - 2 * m.margin
-        if self._keypad is not None:
+        if (
+            self._keypad is not None
+            and self._columns.direction() == QBoxLayout.Direction.LeftToRight
+        ):
             column -= self._keypad.sizeHint().width() + m.gap
         wide = self.sync_indicator.sizeHint().width() + self.read_button.sizeHint().width()
         beside = column >= wide + m.gap
@@ -223,7 +248,10 @@ class BasePage(QWidget):
         a quarter of the page's height; otherwise first in the scrolling body."""
         m = metrics()
         column = self.width() - 2 * m.margin
-        if self._keypad is not None:
+        if (
+            self._keypad is not None
+            and self._columns.direction() == QBoxLayout.Direction.LeftToRight
+        ):
             column -= self._keypad.sizeHint().width() + m.gap
         room = column - self._corner.sizeHint().width() - m.gap
         lay = self.titles.layout()

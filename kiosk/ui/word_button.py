@@ -107,8 +107,8 @@ class WordButton(QPushButton):
         if "\n".join(lines) != super().text():
             super().setText("\n".join(lines))
         need = super().sizeHint().height()
-        if self.minimumHeight() != need and self.maximumHeight() != need:
-            self.setMinimumHeight(need)
+        if self.minimumHeight() != need and need <= self.maximumHeight():
+            self.setMinimumHeight(need)  # a fixed-size button (a key) keeps its size
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
