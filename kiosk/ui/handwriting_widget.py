@@ -89,6 +89,13 @@ class WritingPad(QWidget):
         """The strokes so far in pad px, in the order written."""
         return [[(p.x(), p.y()) for p in s] for s in self._strokes]
 
+    def draw_stroke(self, points: list[tuple[float, float]]) -> None:
+        """One stroke through ``points`` (pad px), as if written with a finger: the box
+        recognises the strokes so far (the screen tour's 手写 picture)."""
+        self._strokes.append([QPointF(x, y) for x, y in points])
+        self.update()
+        self.stroke_finished.emit()
+
     def clear(self) -> None:
         self._strokes, self._down = [], False
         self.update()
