@@ -53,7 +53,7 @@ def save_small(image: QImage, path: Path) -> None:
 
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # a str: newer PySide6 refuses bytes here
     picture = Image.open(io.BytesIO(bytes(buffer.data()))).convert("RGB")
     picture.quantize(colors=32, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
 

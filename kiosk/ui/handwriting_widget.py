@@ -265,6 +265,15 @@ class HandwritingInput(QWidget):
             m = metrics()
             grid = 5 * self.candidate_buttons[0].width() + 4 * m.px(12)
             beside = min(self.width(), self._room()) >= self.pad.width() + m.gap + grid
-            self.row.setDirection(
+            direction = (
                 QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
             )
+            if self.row.direction() == direction:
+                return
+            self.row.setDirection(direction)
+            # The new height reaches the scrolling page now, not a few event rounds later
+            # (candidates squeezed on top of each other meanwhile).
+            widget: QWidget | None = self
+            while widget is not None and (lay := widget.layout()) is not None:
+                lay.activate()
+                widget = widget.parentWidget()
