@@ -108,7 +108,7 @@ class BasePage(QWidget):
         # scrolls, so every key and 上一步/下一步 stay in view while typing (issue 15). On a
         # portrait screen the keypad goes under the page instead (``_fit_keypad``).
         columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self._columns = columns
+        self._page_columns = columns
         columns.setSpacing(m.gap)
         left = QVBoxLayout()
         left.setSpacing(m.gap)
@@ -214,7 +214,7 @@ class BasePage(QWidget):
         if self.status.isVisible():
             room -= self.status.sizeHint().height() + m.gap
         portrait = self.height() > self.width()
-        self._columns.setDirection(
+        self._page_columns.setDirection(
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
         if portrait:  # under the page: the page keeps the larger part of the height
@@ -234,7 +234,7 @@ class BasePage(QWidget):
         column = self.width() - 2 * m.margin
         if (
             self._keypad is not None
-            and self._columns.direction() == QBoxLayout.Direction.LeftToRight
+            and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
         ):
             column -= self._keypad.sizeHint().width() + m.gap
         wide = self.sync_indicator.sizeHint().width() + self.read_button.sizeHint().width()
@@ -250,7 +250,7 @@ class BasePage(QWidget):
         column = self.width() - 2 * m.margin
         if (
             self._keypad is not None
-            and self._columns.direction() == QBoxLayout.Direction.LeftToRight
+            and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
         ):
             column -= self._keypad.sizeHint().width() + m.gap
         room = column - self._corner.sizeHint().width() - m.gap

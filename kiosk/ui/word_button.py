@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.ui.qt import QIcon, QPushButton, QSize
+from kiosk.ui.qt import QIcon, QPixmap, QPushButton, QSize
 
 MIN_CHARS = 3  # a button never gets narrower than three characters and its icon
 SLACK = 8  # px of frame and focus border beside the text
@@ -42,12 +42,13 @@ class WordButton(QPushButton):
         super().__init__(text)
         self._words = text
         self._icon = QIcon()
+        self._floor: int | None = None  # the least height given (a tile's), before fitting
 
-    def setIcon(self, icon: QIcon) -> None:
+    def setIcon(self, icon: QIcon | QPixmap) -> None:
         """The icon shows while the words fit beside it on one line; when they do not,
         the icon goes first (the word is what is read), then the words wrap."""
-        self._icon = icon
-        super().setIcon(icon)
+        self._icon = QIcon(icon)
+        super().setIcon(self._icon)
         self._wrap()
 
     def words(self) -> str:
@@ -113,3 +114,16 @@ class WordButton(QPushButton):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self._wrap()
+        self._fit_inner_layout()
+
+    def _fit_inner_layout(self) -> None:
+        """A button with words laid out inside it (a home tile) is as high as its
+        word-wrapped labels need at its width: QPushButton's own size ignores them."""
+        lay = self.layout()
+        if lay is None or not lay.hasHeightForWidth():
+            return
+        if self._floor is None:
+            self._floor = self.minimumHeight()
+        need = max(self._floor, lay.totalHeightForWidth(self.width()))
+        if need != self.minimumHeight():
+            self.setMinimumHeight(need)
