@@ -72,6 +72,7 @@ class BasePage(QWidget):
         self._titles_beside = True
         top.addWidget(self.titles, 1)
         side = QVBoxLayout()
+        self._side = side
         side.setSpacing(m.px(8))
         self.badge = label(badge or "", "small", name="badge")
         self.badge.setVisible(bool(badge))
@@ -260,6 +261,14 @@ class BasePage(QWidget):
         if beside == self._titles_beside:
             return
         self._titles_beside = beside
+        # 正在朗读 under 朗读 beside the titles; in the corner's row when the titles scroll
+        # (a short screen keeps that line for the content).
+        if beside:
+            self._corner.removeWidget(self.reading)
+            self._side.insertWidget(self._side.count() - 1, self.reading)
+        else:
+            self._side.removeWidget(self.reading)
+            self._corner.insertWidget(0, self.reading)
         if beside:
             self.body.removeWidget(self.titles)
             self._top.insertWidget(0, self.titles, 1)
