@@ -18,7 +18,6 @@ from kiosk.ui.common_widgets import button, label
 from kiosk.ui.keypad_widget import KeypadWidget
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
-    QBoxLayout,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
@@ -91,27 +90,13 @@ class KeypadEditor(Editor):
         if q.unit:
             row.addWidget(label(q.unit, "large"))
         self.box.addLayout(row)
+        # The page pins the keypad beside itself (BasePage.pin_keypad): it never scrolls.
+        # Messages show in the page's one message area, in the page's column.
         self.keypad = KeypadWidget(self.line, extra=extra)
-        # Messages go beside the keypad (under it on a narrow screen), never above it:
-        # a message appearing must not move the keys under the finger.
-        self.pad_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.pad_row.setSpacing(metrics().gap)
-        self.pad_row.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop)
-        self.message_slot = QVBoxLayout()
-        self.pad_row.addLayout(self.message_slot, 1)
-        self.box.addLayout(self.pad_row)
 
     def spoken_answer(self) -> str | None:
         text = self.line.text().strip()
         return " ".join(text) if text else None  # digit by digit
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        room = self.width() - self.keypad.sizeHint().width()
-        beside = room >= metrics().px(360)
-        self.pad_row.setDirection(
-            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
-        )
 
     def value(self) -> Any:
         return self.line.text().strip() or None

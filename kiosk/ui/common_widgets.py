@@ -4,6 +4,7 @@ error summary, panels. Looks come from the stylesheet by ``role`` (kiosk/ui/them
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from kiosk.ui import strings as S
 from kiosk.ui import theme
@@ -20,6 +21,7 @@ from kiosk.ui.qt import (
     QWidget,
     icon,
 )
+from kiosk.ui.word_button import WordButton
 
 
 def label(text: str, role: str | None = None, *, name: str | None = None) -> QLabel:
@@ -33,6 +35,31 @@ def label(text: str, role: str | None = None, *, name: str | None = None) -> QLa
     return widget
 
 
+class NumberLabel(QLabel):
+    """A number or code that must not break (a case number, an ID number): one line, its
+    font made smaller (never under 24 px) when the line is narrower than the number at
+    the role's size, instead of being cut or pushing the page wider than the screen."""
+
+    def __init__(self, text: str, role: str, largest: int, *, name: str | None = None) -> None:
+        super().__init__(text)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setProperty("role", role)
+        self._largest = largest
+        if name:
+            self.setObjectName(name)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(72, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        per_px = self.fontMetrics().horizontalAdvance(self.text()) / max(1, self.font().pixelSize())
+        size = max(24, min(self._largest, int(self.contentsRect().width() / max(per_px, 0.1))))
+        if self.property("fit_px") != size:
+            self.setProperty("fit_px", size)
+            self.setStyleSheet(f"font-size: {size}px;")
+
+
 def button(
     text: str,
     icon_name: str | None = None,
@@ -41,8 +68,9 @@ def button(
     name: str | None = None,
     on_click: Callable[[], None] | None = None,
 ) -> QPushButton:
-    """A big button: always a word, and an icon beside it when one fits its meaning."""
-    widget = QPushButton(text)
+    """A big button: always a word, and an icon beside it when one fits its meaning. Its
+    words wrap to the width its layout gives it (``WordButton``)."""
+    widget = WordButton(text)
     if role:
         widget.setProperty("role", role)
     if name:

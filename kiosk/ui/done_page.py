@@ -9,7 +9,8 @@ from functools import partial
 from kiosk.forms.schema import FormDefinition, Material
 from kiosk.services.views import CaseSummary
 from kiosk.ui import strings as S
-from kiosk.ui.common_widgets import button, frame, label
+from kiosk.ui.common_widgets import NumberLabel, button, frame, label
+from kiosk.ui.look import metrics
 from kiosk.ui.offers import material_line
 from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import Qt
@@ -46,7 +47,12 @@ class DonePage(BasePage):
             box, layout = frame("panel", name=f"case-{case.number}")
             layout.addWidget(label(form.title, "large"))
             layout.addWidget(
-                label(S.CASE_NUMBER.format(number=case.number), "huge", name="case-number")
+                NumberLabel(
+                    S.CASE_NUMBER.format(number=case.number),
+                    "huge",
+                    metrics().huge,
+                    name="case-number",
+                )
             )
             if len(cases) == 1 or on_print_all is None:
                 layout.addWidget(

@@ -28,12 +28,15 @@ from kiosk.ui import theme
 from kiosk.ui.common_widgets import button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
+    QAbstractScrollArea,
     QApplication,
     QBoxLayout,
     QColor,
+    QEvent,
     QGridLayout,
     QLineEdit,
     QMouseEvent,
+    QObject,
     QPainter,
     QPainterPath,
     QPen,
@@ -94,6 +97,13 @@ class WritingPad(QWidget):
     def strokes(self) -> list[list[tuple[float, float]]]:
         """The strokes so far in pad px, in the order written."""
         return [[(p.x(), p.y()) for p in s] for s in self._strokes]
+
+    def draw_stroke(self, points: list[tuple[float, float]]) -> None:
+        """One stroke through ``points`` (pad px), as if written with a finger: the box
+        recognises the strokes so far (the screen tour's 手写 picture)."""
+        self._strokes.append([QPointF(x, y) for x, y in points])
+        self.update()
+        self.stroke_finished.emit()
 
     def clear(self) -> None:
         self._strokes, self._down = [], False
@@ -263,10 +273,41 @@ class HandwritingInput(QWidget):
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
+        self._arrange()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._arrange()
+        return False
+
+    def _room(self) -> int:
+        """The width the page can give: the scrolling page's viewport (this widget's own
+        width is held at its minimum while the candidates are beside the pad)."""
+        parent = self.parentWidget()
+        while parent is not None:
+            area = parent.parentWidget()
+            if isinstance(area, QAbstractScrollArea) and area.viewport() is parent:
+                if not getattr(self, "_watching", False):
+                    parent.installEventFilter(self)
+                    self._watching = True
+                return parent.width() - metrics().px(8)
+            parent = area
+        return self.width()
+
+    def _arrange(self) -> None:
         if self.available:
             m = metrics()
             grid = 5 * self.candidate_buttons[0].width() + 4 * m.px(12)
-            beside = self.width() >= self.pad.width() + m.gap + grid
-            self.row.setDirection(
+            beside = min(self.width(), self._room()) >= self.pad.width() + m.gap + grid
+            direction = (
                 QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
             )
+            if self.row.direction() == direction:
+                return
+            self.row.setDirection(direction)
+            # The new height reaches the scrolling page now, not a few event rounds later
+            # (candidates squeezed on top of each other meanwhile).
+            widget: QWidget | None = self
+            while widget is not None and (lay := widget.layout()) is not None:
+                lay.activate()
+                widget = widget.parentWidget()

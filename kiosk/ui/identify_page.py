@@ -86,8 +86,8 @@ class IdentifyPage(BasePage):
         self.line.textChanged.connect(self._changed)
         self.line.returnPressed.connect(self._enter)
         self.count = label("", "hint", name="count")
-        # The keypad sits beside the number, not under it, so all 12 keys fit on a
-        # landscape screen without scrolling (a scrolled keypad loses elderly users).
+        # The keypad is pinned beside the page (BasePage.pin_keypad), so all 12 keys stay
+        # in view at every size without scrolling (a scrolled keypad loses elderly users).
         row = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.line)
@@ -114,8 +114,8 @@ class IdentifyPage(BasePage):
         left.addWidget(self.person)
         left.addStretch(1)
         row.addLayout(left, 1)
-        row.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         self.body.addLayout(row)
+        self.pin_keypad(self.keypad)  # beside the page: never scrolled out of view
         self.body.addStretch(1)
         self.set_nav(back=on_home, next=self.confirm)
         self._changed("")

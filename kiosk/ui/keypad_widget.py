@@ -15,10 +15,15 @@ from kiosk.ui.qt import (
     QGuiApplication,
     QLineEdit,
     QObject,
+    QPushButton,
+    QSize,
     QSizePolicy,
     Qt,
     QWidget,
 )
+
+MIN_KEY = 72  # px: the smallest touch target (DESIGN.md)
+MIN_GAP = 12  # px between keys (issue 15: 12 px at least between targets)
 
 
 class _NoSoftKeyboard(QObject):
@@ -74,6 +79,19 @@ def keep_keyboard_shut(line: QLineEdit) -> None:
     line.installEventFilter(_FILTER)
 
 
+def fit_digits(line: QLineEdit, largest: int, digits: int) -> None:
+    """The font of a number field, at most ``largest`` px and at least 24, so its longest
+    number (maxLength digits) fits the field's width: an 18-digit ID number is never cut
+    or scrolled sideways at 200 % text on a narrow screen."""
+    room = line.contentsRect().width() - 16
+    fm = line.fontMetrics()
+    per_px = fm.horizontalAdvance("0" * digits) / max(1, line.font().pixelSize())
+    size = max(24, min(largest, int(room / max(per_px, 0.1))))
+    if line.property("fit_px") != size:
+        line.setProperty("fit_px", size)
+        line.setStyleSheet(f"font-size: {size}px;")
+
+
 class KeypadWidget(QWidget):
     """Keys 1-9, then [extra] 0 删除. ``extra`` is "X" for ID numbers, "." for money."""
 
@@ -81,7 +99,9 @@ class KeypadWidget(QWidget):
         super().__init__()
         self.setObjectName("keypad")
         self._target = target
+        self._digits = 18 if extra == "X" else min(target.maxLength(), 20)
         no_pinyin(target)
+        target.installEventFilter(self)
         # Keys keep their size; the keypad never stretches across a wide screen.
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
         grid = QGridLayout(self)
@@ -89,20 +109,54 @@ class KeypadWidget(QWidget):
         grid.setSpacing(m.gap)
         grid.setContentsMargins(0, 0, 0, 0)
         keys = [*"123456789", extra or "", "0"]
+        self.keys: list[QPushButton] = []
         for i, key in enumerate(keys):
             if not key:
                 continue
             b = button(key, role="key", name=f"key-{key}", on_click=partial(self.press, key))
             b.setFixedWidth(m.px(150))
             grid.addWidget(b, i // 3, i % 3)
+            self.keys.append(b)
         delete = button(
             S.KEY_DELETE, "fa5s.backspace", role="key", name="key-delete", on_click=self.delete
         )
         delete.setFixedWidth(m.px(150))
         grid.addWidget(delete, 3, 2)
+        self.keys.append(delete)
+        self._grid = grid
+
+    def fit(self, height: int, width: int | None = None) -> None:
+        """Size the keys so the four rows fit in ``height`` px (and the three columns in
+        ``width`` px, when given): as big as the font scale makes them when there is room,
+        never under ``MIN_KEY`` (72 px, DESIGN.md); the digits shrink with a short key so
+        they are never cut."""
+        m = metrics()
+        gap = max(MIN_GAP, min(m.gap, height // 40))
+        self._grid.setSpacing(gap)
+        side = max(MIN_KEY, min(m.key, (height - 3 * gap) // 4))
+        wide = max(MIN_KEY, min(m.px(150), round(side * 1.15)))
+        if width is not None:
+            wide = max(MIN_KEY, min(wide, (width - 2 * gap) // 3))
+        font = min(m.heading, round(side * 0.5))
+        for b in self.keys:
+            word = b.objectName() == "key-delete"
+            size = max(24, min(m.body, round(side * 0.3)) if word else font)
+            b.setStyleSheet(
+                f"font-size: {size}px; padding: 0px; min-height: {side - 8}px;"
+                f" max-height: {side - 8}px; min-width: {wide - 8}px; max-width: {wide - 8}px;"
+            )
+            b.setFixedSize(wide, side)
+            if word:
+                b.setIconSize(QSize(size, size))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(obj, QLineEdit):
+            fit_digits(obj, metrics().heading, self._digits)
+        return False
 
     def set_target(self, target: QLineEdit) -> None:
         no_pinyin(target)
+        target.installEventFilter(self)
         self._target = target
 
     def press(self, key: str) -> None:

@@ -6,12 +6,14 @@ the same place."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from kiosk.ui import strings as S
 from kiosk.ui import theme
 from kiosk.ui.common_widgets import ErrorBox, button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -49,7 +51,10 @@ class BasePage(QWidget):
 
         top = QHBoxLayout()
         top.setSpacing(m.gap)
-        titles = QVBoxLayout()
+        self.titles = QWidget()
+        self.titles.setObjectName("titles")
+        titles = QVBoxLayout(self.titles)
+        titles.setContentsMargins(0, 0, 0, 0)
         titles.setSpacing(m.px(8))
         self.section_label = label("", "section", name="section")
         self.section_label.hide()
@@ -59,14 +64,22 @@ class BasePage(QWidget):
         self.hint = label(hint or "", "hint", name="hint")
         self.hint.setVisible(bool(hint))
         titles.addWidget(self.hint)
-        top.addLayout(titles, 1)
+        # The titles sit beside 朗读 when they are short for the screen (so a 768 px high
+        # screen shows home's tiles and the date steppers), and otherwise scroll with the
+        # page, first in the body: a long heading at 200 % text wraps to its full height
+        # instead of being squeezed and cut (``_place_titles``).
+        self._top = top
+        self._titles_beside = True
+        top.addWidget(self.titles, 1)
         side = QVBoxLayout()
+        self._side = side
         side.setSpacing(m.px(8))
         self.badge = label(badge or "", "small", name="badge")
         self.badge.setVisible(bool(badge))
         side.addWidget(self.badge)
-        corner = QHBoxLayout()
+        corner = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         corner.setSpacing(m.gap)
+        self._corner = corner
         self.sync_indicator = SyncIndicator(staff=name.startswith("staff"))
         corner.addWidget(self.sync_indicator)
         # 朗读 turns into 停止 in place while reading, at one fixed width, and 正在朗读 shows
@@ -91,11 +104,32 @@ class BasePage(QWidget):
         side.addWidget(self.reading)
         side.addStretch(1)
         top.addLayout(side)
-        outer.addLayout(top)
+        # Two columns: the page (heading, messages, the scrolling body, the cue) and, on
+        # keypad pages, the keypad pinned beside it from the top to the nav bar: it never
+        # scrolls, so every key and 上一步/下一步 stay in view while typing (issue 15). On a
+        # portrait screen the keypad goes under the page instead (``_fit_keypad``).
+        columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._page_columns = columns
+        columns.setSpacing(m.gap)
+        left = QVBoxLayout()
+        left.setSpacing(m.gap)
+        columns.addLayout(left, 1)
+        self.pinned = QVBoxLayout()
+        self.pinned.setSpacing(m.gap)
+        columns.addLayout(self.pinned)
+        self._keypad: Any = None
+        outer.addLayout(columns, 1)
+        left.addLayout(top)
 
         scroll = QScrollArea()
         scroll.setObjectName("page-scroll")
         scroll.setWidgetResizable(True)
+        # The scroll bar always has its place: a message shortening the view never makes
+        # one appear and narrow everything on the page.
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        # The content scrolls, so its view may be short (a message at 200 % text on a
+        # 768 px screen): the page column never forces the window taller than the screen.
+        scroll.setMinimumHeight(m.px(48))
         enable_kinetic(scroll)
         self.scroll_area = scroll
         content = QWidget()
@@ -104,15 +138,16 @@ class BasePage(QWidget):
         self.body.setSpacing(m.gap)
         self.body.setContentsMargins(0, 0, m.px(8), 0)
         scroll.setWidget(content)
-        outer.addWidget(scroll, 1)
+        left.addWidget(scroll, 1)
         self.more_below = MoreBelowCue(scroll)
-        outer.addWidget(self.more_below)
+        left.addWidget(self.more_below)
 
         # One message area for every page, between the content and the navigation bar:
         # always in view, and appearing or going it only shortens the scrolled content
-        # from below, so nothing the finger aims at moves (issue 15, brk15 3/4).
+        # from below, so nothing the finger aims at moves (issue 15, brk15 3/4). It sits
+        # in the page's column, so a pinned keypad keeps its keys where they are.
         self.errors = ErrorBox()
-        outer.addWidget(self.errors)
+        left.addWidget(self.errors)
 
         self.status = label("", "small", name="status")
         self.status.hide()
@@ -128,7 +163,7 @@ class BasePage(QWidget):
         nav.addStretch(1)
         nav.addWidget(self.next_button)
         for b in (self.back_button, self.home_button, self.next_button):
-            b.setMinimumWidth(m.px(220))
+            b.setMinimumWidth(min(m.px(220), 300))
         outer.addLayout(nav)
 
     def set_nav(
@@ -156,6 +191,101 @@ class BasePage(QWidget):
             policy = widget.sizePolicy()
             policy.setRetainSizeWhenHidden(keep_place)
             widget.setSizePolicy(policy)
+
+    def pin_keypad(self, keypad: Any) -> None:
+        """Put ``keypad`` (a KeypadWidget) in the pinned column, its keys sized to the
+        height between the top margin and the nav bar (at least 72 px)."""
+        from kiosk.ui.keypad_widget import MIN_GAP, MIN_KEY
+
+        self._keypad = keypad
+        # Its least size is the smallest keys' (not the keys' size now): the window can
+        # always shrink, and the keys are refitted to the new height.
+        least = 4 * MIN_KEY + 3 * MIN_GAP
+        keypad.setMinimumSize(3 * round(MIN_KEY * 1.15) + 2 * MIN_GAP, least)
+        self.pinned.addWidget(keypad, 0, Qt.AlignmentFlag.AlignTop)
+        self.pinned.addStretch(1)
+        self._fit_keypad()
+
+    def _fit_keypad(self) -> None:
+        if self._keypad is None:
+            return
+        m = metrics()
+        nav = max(b.sizeHint().height() for b in self.nav_buttons())
+        room = self.height() - 2 * m.margin - nav - m.gap
+        if self.status.isVisible():
+            room -= self.status.sizeHint().height() + m.gap
+        portrait = self.height() > self.width()
+        self._page_columns.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        if portrait:  # under the page: the page keeps the larger part of the height
+            room = room * 2 // 5
+        # Beside the page it takes at most half the width (the page's words need the rest).
+        across = self.width() - 2 * m.margin
+        self._keypad.fit(room, across if portrait else (across - m.gap) // 2)
+        self.pinned.setAlignment(
+            self._keypad, Qt.AlignmentFlag.AlignHCenter if portrait else Qt.AlignmentFlag.AlignTop
+        )
+
+    def _fit_corner(self) -> None:
+        """The sync indicator and 朗读 side by side, or one above the other when the page's
+        column is too narrow for both (200 % text beside a pinned keypad); the titles
+        then go into the scrolling body (``_place_titles``)."""
+        m = metrics()
+        column = self.width() - 2 * m.margin
+        if (
+            self._keypad is not None
+            and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
+        ):
+            column -= self._keypad.sizeHint().width() + m.gap
+        wide = self.sync_indicator.sizeHint().width() + self.read_button.sizeHint().width()
+        beside = column >= wide + m.gap
+        self._corner.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
+
+    def _place_titles(self) -> None:
+        """Titles beside the corner (朗读) when, at the width left there, they take at most
+        a quarter of the page's height; otherwise first in the scrolling body."""
+        m = metrics()
+        column = self.width() - 2 * m.margin
+        if (
+            self._keypad is not None
+            and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
+        ):
+            column -= self._keypad.sizeHint().width() + m.gap
+        room = column - self._corner.sizeHint().width() - m.gap
+        lay = self.titles.layout()
+        high = lay.totalHeightForWidth(room) if room > 0 and lay is not None else 1 << 20
+        beside = room >= column // 2 and high <= self.height() // 4
+        if beside == self._titles_beside:
+            return
+        self._titles_beside = beside
+        # 正在朗读 under 朗读 beside the titles; in the corner's row when the titles scroll
+        # (a short screen keeps that line for the content).
+        if beside:
+            self._corner.removeWidget(self.reading)
+            self._side.insertWidget(self._side.count() - 1, self.reading)
+        else:
+            self._side.removeWidget(self.reading)
+            self._corner.insertWidget(0, self.reading)
+        if beside:
+            self.body.removeWidget(self.titles)
+            self._top.insertWidget(0, self.titles, 1)
+        else:
+            self._top.removeWidget(self.titles)
+            self._top.insertStretch(0, 1)
+            self.body.insertWidget(0, self.titles)
+        if beside:
+            stretch = self._top.itemAt(1)
+            if stretch is not None and stretch.spacerItem() is not None:
+                self._top.removeItem(stretch)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_keypad()
+        self._fit_corner()
+        self._place_titles()
 
     def set_section(self, text: str | None) -> None:
         self.section_label.setText(text or "")

@@ -94,8 +94,13 @@ class QuestionPage(BasePage):
         )
         self.body.addWidget(self.editor)
         self._shown_for: Any = None  # the answer the message on show was about
-        for widget in [self.editor, *self.editor.findChildren(QWidget)]:
-            widget.installEventFilter(self)
+        keypad = getattr(self.editor, "keypad", None)
+        if keypad is not None:  # pinned beside the page: it never scrolls out of view
+            self.pin_keypad(keypad)
+        # A tap or key anywhere in the editor (or its pinned keypad) may change the answer.
+        for part in [self.editor, keypad] if keypad is not None else [self.editor]:
+            for widget in [part, *part.findChildren(QWidget)]:
+                widget.installEventFilter(self)
         self.body.addStretch(1)
         self.set_nav(back=on_back, home=on_home, next=lambda: on_next(self.editor.value()))
 

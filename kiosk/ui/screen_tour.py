@@ -40,7 +40,6 @@ QUESTION_PAGES = [
     ("question-repeat", "heirs"),
     ("question-repeat-item", "heirs[0].heir_name"),
     ("question-bank", "bank_account"),
-    ("question-note", "declaration"),
     ("question-signature", "applicant_signature"),
 ]
 
@@ -137,6 +136,7 @@ def tour(w: MainWindow) -> Iterator[str]:
                 [(60, 200), (120, 80), (180, 220), (260, 90), (340, 180)]
             )
         yield name
+    yield from _handwriting(w)
     w.form.go("deceased_id")
     w.say_errors(["身份证号码最后一位对不上，请再核对一遍。"])
     yield "question-error"
@@ -219,3 +219,19 @@ def _staff_sync_problems(w: MainWindow) -> Iterator[str]:
     if isinstance(page, StaffPage) and page.enroll_panel is not None:
         page.enroll_panel.show_result(S.ENROLL_BAD_CODE)
     yield "staff-sync"
+
+
+def _handwriting(w: MainWindow) -> Iterator[str]:
+    """A name question in 手写 with 十 written on the pad and its candidates offered."""
+    from kiosk.ui.handwriting_widget import WritingPad
+
+    w.form.go("deceased_name")
+    settle(w)
+    pad = w.page.findChild(WritingPad, "writing-pad")
+    if pad is not None:
+        side = pad.width()
+        ten = [[(0.15, 0.45), (0.5, 0.44), (0.85, 0.43)], [(0.5, 0.12), (0.5, 0.5), (0.5, 0.9)]]
+        for line in ten:
+            pad.draw_stroke([(x * side, y * side) for x, y in line])
+        settle(w)
+    yield "handwriting"

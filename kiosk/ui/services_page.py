@@ -38,7 +38,8 @@ class ChoicePage(BasePage):
             self.body.addWidget(label(group, "heading"))
             for offer in items:
                 b = button(
-                    f"{offer.title}\n{wrap_text(offer.description, 34)}",
+                    # 28 characters a line at 100 %: the button fits a 1024 px wide screen.
+                    f"{wrap_text(offer.title, 28)}\n{wrap_text(offer.description, 28)}",
                     "fa5s.chevron-right",
                     name=f"offer-{offer.key}",
                     on_click=partial(on_pick, offer),

@@ -86,8 +86,9 @@ class Metrics:
         return self.px(64)
 
     @property
-    def target(self) -> int:  # smallest touch target side
-        return self.px(80)
+    def target(self) -> int:  # smallest touch target side (issue 15: at 200 % it grows
+        # with its text, not with the scale, so a 768 px screen keeps room for the page)
+        return max(80, round(self.body * 1.6))
 
     @property
     def key(self) -> int:  # keypad keys
@@ -106,12 +107,12 @@ class Metrics:
         return self.px(72)
 
     @property
-    def gap(self) -> int:  # space between targets
-        return self.px(16)
+    def gap(self) -> int:  # space between targets (>= 12 px, issue 15)
+        return min(self.px(16), 24)
 
     @property
-    def margin(self) -> int:
-        return self.px(32)
+    def margin(self) -> int:  # the window's edge: room that does not need to grow
+        return min(self.px(32), 40)
 
 
 LINE_HEIGHT = 1.5  # applied to rich text labels (>= 1.4)
@@ -160,8 +161,9 @@ QLineEdit {{ font-size: {m.heading}px; min-height: {m.target}px; padding: 0 {m.p
 QLineEdit:focus {{ border: {m.px(4)}px solid {FOCUS}; }}
 QScrollArea {{ border: none; background: {PAPER}; }}
 QScrollBar:vertical {{ width: {m.px(28)}px; background: {PANEL}; }}
-QScrollBar::handle:vertical {{ background: {MUTED}; min-height: {m.target}px;
+QScrollBar::handle:vertical {{ background: {MUTED}; min-height: 72px;
     border-radius: {m.px(6)}px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; }}
 QLabel[role="more"] {{ font-size: {m.small}px; font-weight: bold; background: {PANEL};
     border-radius: {m.px(8)}px; padding: {m.px(4)}px; }}
 """

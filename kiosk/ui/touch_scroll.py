@@ -9,6 +9,8 @@ grab covers both. A tap without movement still reaches the button under the fing
 
 from __future__ import annotations
 
+from typing import Any
+
 from kiosk.ui import strings as S
 from kiosk.ui.qt import QAbstractScrollArea, QLabel, QScroller, QScrollerProperties, Qt, QWidget
 
@@ -44,9 +46,20 @@ class MoreBelowCue(QLabel):
         policy.setRetainSizeWhenHidden(True)
         self.setSizePolicy(policy)
         self._bar = area.verticalScrollBar()
+        self._long = S.MORE_BELOW
         self._bar.rangeChanged.connect(lambda _lo, _hi: self.update_cue())
         self._bar.valueChanged.connect(lambda _v: self.update_cue())
         self.update_cue()
+
+    def resizeEvent(self, event: Any) -> None:
+        """The whole sentence when it fits on one line, else its first words (▼ 下面还有内容):
+        the cue never takes two lines of a short screen."""
+        super().resizeEvent(event)
+        fits = self.fontMetrics().horizontalAdvance(self._long) <= self.contentsRect().width()
+        short = self._long.split("：")[0]
+        text = self._long if fits else short
+        if self.text() != text:
+            self.setText(text)
 
     def update_cue(self) -> None:
         self.setVisible(self._bar.value() < self._bar.maximum())

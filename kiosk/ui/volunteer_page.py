@@ -70,8 +70,8 @@ class LoginPage(BasePage):
         fields.addStretch(1)
         self.entry = PinEntry(lines, self)
         row.addLayout(fields, 1)
-        row.addWidget(self.entry.keypad, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         self.body.addLayout(row)
+        self.pin_keypad(self.entry.keypad)  # beside the page: never scrolled out of view
         self.body.addStretch(1)
         submit = lambda: on_submit(self.number.text().strip(), self.pin.text().strip())  # noqa: E731
         self.pin.returnPressed.connect(submit)

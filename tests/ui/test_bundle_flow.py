@@ -29,7 +29,9 @@ def test_death_in_family_bundle(qtbot: QtBot, window: MainWindow) -> None:
 
     click(qtbot, w, "tile-life_events")
     identify(qtbot, w, APPLICANT_ID)
-    # The catalogue has one life event: its materials at once (no list of one to pick from).
+    # With one life event its materials show at once; with several, 家人去世 is picked.
+    if w.page.page_name == "life-events":
+        click(qtbot, w, f"offer-{BUNDLE_ID}")
     assert w.page.page_name == "materials"
     click(qtbot, w, "next")
     assert w.page.page_name == "notice"
@@ -84,18 +86,19 @@ def test_bundle_progress_total_does_not_change_with_answers(
     while w.page.page_name.startswith("notice"):
         click(qtbot, w, "agree")
     totals = set()
+    steps = set()
     for _ in range(60):
-        if w.page.page_name == "check" or w.session.page == "applicant_id":
+        if w.page.page_name == "check":
             break
         section = w.page.section_label.text()
         totals.add(section.rpartition("共")[2])
+        steps.add(section.partition("步")[0])
         path = w.session.page
         if path == "drew_pension":
             click(qtbot, w, "choice-yes")
             click(qtbot, w, "next")
             continue
         answer(qtbot, w, data.get(path.rpartition(".")[2]))
-    assert w.session.page == "applicant_id", (w.page.page_name, errors(w))
-    totals.add(w.page.section_label.text().rpartition("共")[2])
+    assert w.page.page_name == "check", (w.page.page_name, errors(w))
     assert len(totals) == 1, totals  # one total all along, 是 or 否
-    assert "第 2 步" in w.page.section_label.text()
+    assert any("第 2 " in step for step in steps), steps

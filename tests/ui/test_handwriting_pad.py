@@ -124,7 +124,8 @@ def test_number_fields_never_get_pinyin_or_the_pad(
     editor = make_editor(q, None, [], date(2026, 11, 30))
     qtbot.addWidget(editor)
     assert editor.findChild(QPushButton, "mode-pinyin") is None
-    assert editor.findChild(QPushButton, "key-5") is not None
+    keypad = getattr(editor, "keypad", None)  # pinned beside the page by BasePage
+    assert keypad is not None and keypad.findChild(QPushButton, "key-5") is not None
     line = editor.findChild(handwriting_widget.QLineEdit, "answer")
     assert line is not None and not line.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
 

@@ -1,0 +1,109 @@
+"""Every screen at every size (issue 15 point 3): the screen tour at 1024×768, 1280×800,
+1366×768, 1920×1080 and portrait 1080×1920, at 100 %, 150 % and 200 % text, each screen
+measured by ``screen_measure.problems`` (clipped text, overlapping widgets, controls outside
+the window, targets under 72 px, text under 24 px, content below the fold without a cue).
+One window per text scale, resized through the sizes. The pictures of the same matrix are
+made by ``scripts/screens.py --matrix`` (docs/screens/).
+
+Faults not yet fixed are listed in ``screen_matrix_known.txt`` (one ``screen-WxH-scale:
+kind: widget`` a line): a fault not in it fails the test; the list only shrinks (a listed
+fault that is gone is printed, to be removed)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from screen_measure import problems
+
+from kiosk.services.context import KioskContext, open_kiosk
+from kiosk.ui.look import apply_look
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.page_frame import BasePage
+from kiosk.ui.qt import QApplication
+from kiosk.ui.screen_tour import settle, tour
+from kiosk.ui.speech import Speaker
+
+KNOWN = Path(__file__).with_name("screen_matrix_known.txt")
+SIZES = [(1024, 768), (1280, 800), (1366, 768), (1920, 1080), (1080, 1920)]
+SCALES = [1.0, 1.5, 2.0]
+
+
+@pytest.fixture
+def matrix_ctx(tmp_path: Path) -> Iterator[KioskContext]:
+    from helpers import fixed_clock
+
+    from kiosk.services.startup import load_demo
+
+    ctx = open_kiosk(tmp_path / "matrix", clock=fixed_clock, market_days="2,5,8", demo_data=True)
+    load_demo(ctx)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+def screen_faults(window: MainWindow) -> list[str]:
+    page = window.page
+    cue = page.more_below if isinstance(page, BasePage) else None
+    return problems(window, more_below=cue)
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_every_screen_at_every_size(
+    qtbot: QtBot, qapp: QApplication, matrix_ctx: KioskContext, scale: float
+) -> None:
+    apply_look(qapp, scale)
+    window = MainWindow(matrix_ctx, speaker=Speaker(backend="record"))
+    window.idle.configure(24 * 3600, 60)  # a slow machine never meets the idle warning
+    qtbot.addWidget(window)
+    window.resize(*SIZES[0])
+    window.show()
+    qtbot.waitExposed(window)
+    settle(window)
+    faults: list[str] = []
+    seen = []
+    try:
+        for name in tour(window):
+            seen.append(name)
+            window.speaker.stop()  # the resting screen: not the 正在朗读 moment after arrival
+            for w, h in SIZES:
+                window.resize(w, h)
+                QApplication.processEvents()
+                if window.size().toTuple() != (w, h):  # the page needs more than the screen
+                    faults.append(
+                        f"{name}-{w}x{h}-{round(scale * 100)}: does not fit: window: "
+                        f"{window.size().toTuple()}"
+                    )
+                faults += [
+                    f"{name}-{w}x{h}-{round(scale * 100)}: {p}" for p in screen_faults(window)
+                ]
+            window.resize(*SIZES[0])
+            QApplication.processEvents()
+    finally:
+        window.runner.forget()
+        window.runner.wait()
+        qapp.removeEventFilter(window.idle)
+        apply_look(qapp, 1.0)
+    assert len(seen) > 30
+    label = f"-{round(scale * 100)}"
+    known = {k for k in KNOWN.read_text("utf-8").splitlines() if k.split(":")[0].endswith(label)}
+    found = {fault_key(f): f for f in faults}
+    gone = sorted(known - set(found))
+    if gone:
+        print(f"\n{len(gone)} known faults are fixed: remove them from {KNOWN.name}:")
+        print("\n".join(gone))
+    new = [found[k] for k in sorted(set(found) - known)]
+    assert not new, f"{len(new)} new faults:\n" + "\n".join(new)
+
+
+CASE_NUMBER = re.compile(r"\d{6}-[0-9A-Z]{8}-\d{3}")
+
+
+def fault_key(fault: str) -> str:
+    """``screen-WxH-scale: kind: widget`` without the measured numbers (a case number in a
+    widget's name, random on each run, reads N)."""
+    return CASE_NUMBER.sub("N", ": ".join(fault.split(": ")[:3]).split(" (")[0])
