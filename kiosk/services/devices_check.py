@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.config import Settings
-from kiosk.devices.camera import CameraUnavailable, Frame, open_camera
-from kiosk.devices.capture import prepare_frame
-from kiosk.devices.receipt_printer import ReceiptPrinterError, send_receipt
-from kiosk.devices.scan_folder import ScanFolder, ScanFolderError
-from kiosk.printing.receipt import ReceiptSlip, escpos_bytes, render_receipt
+# The device modules (OpenCV, Pillow, the receipt renderer) are imported by the check
+# that uses them: ``kiosk status`` and ``kiosk sync`` only need setting_warnings (issue 19).
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+    from kiosk.devices.camera import Frame
+    from kiosk.printing.receipt import ReceiptSlip
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def setting_warnings(settings: Settings) -> list[DeviceCheck]:
 
 def check_camera(settings: Settings) -> DeviceCheck:
     """Open the configured camera, take a frame, measure its sharpness."""
+    from kiosk.devices.camera import CameraUnavailable, open_camera
+
     if not settings.camera:
         return DeviceCheck("camera", False, "没有设置高拍仪。", "no camera configured")
     try:
@@ -63,6 +66,8 @@ def check_camera(settings: Settings) -> DeviceCheck:
 
 def judge_frame(settings: Settings, frame: Frame | None) -> DeviceCheck:
     """What a camera's frame says of it: sharp enough? a page found? (None: no picture)."""
+    from kiosk.devices.capture import prepare_frame
+
     if frame is None:
         return DeviceCheck("camera", False, "高拍仪没有画面。", "camera gave no frame")
     page = prepare_frame(frame, min_sharpness=settings.min_sharpness)
@@ -76,6 +81,8 @@ def judge_frame(settings: Settings, frame: Frame | None) -> DeviceCheck:
 
 
 def check_scan_folder(settings: Settings) -> DeviceCheck:
+    from kiosk.devices.scan_folder import ScanFolder, ScanFolderError
+
     if not settings.scan_folder:
         return DeviceCheck("scan_folder", False, "没有设置扫描文件夹。", "no scan folder")
     try:
@@ -87,6 +94,8 @@ def check_scan_folder(settings: Settings) -> DeviceCheck:
 
 def test_slip(settings: Settings) -> ReceiptSlip:
     """A slip that says it is a test (no case, no codes that open anything)."""
+    from kiosk.printing.receipt import ReceiptSlip
+
     return ReceiptSlip(
         hall=settings.device_name.split()[0] if settings.device_name else settings.town_name,
         case_number="测试 TEST",
@@ -103,6 +112,9 @@ def test_slip(settings: Settings) -> ReceiptSlip:
 
 def check_receipt_printer(settings: Settings) -> DeviceCheck:
     """Print the test slip on the configured receipt printer."""
+    from kiosk.devices.receipt_printer import ReceiptPrinterError, send_receipt
+    from kiosk.printing.receipt import escpos_bytes, render_receipt
+
     if not settings.receipt_printer:
         return DeviceCheck("receipt_printer", False, "没有设置回执打印机。", "none configured")
     data = escpos_bytes(render_receipt(test_slip(settings), settings.receipt_width_mm))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -24,7 +25,12 @@ from kiosk.store.blobs import BlobMissing
 from kiosk.store.crypto import CryptoError
 from kiosk.store.models import AttachmentRow, CaseRow, OutboxEntry, utcnow
 from kiosk.store.uow import Store
-from kiosk.sync.client import SyncClient, SyncFailure
+from kiosk.sync.protocol import SyncFailure
+
+# The HTTP client (httpx) only for a push: printing a case counts its pending pages
+# through pending_count and must not load it (issue 19).
+if TYPE_CHECKING:
+    from kiosk.sync.client import SyncClient
 
 log = logging.getLogger(__name__)
 CHUNK_BYTES = 256 * 1024

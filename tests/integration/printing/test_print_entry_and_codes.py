@@ -19,6 +19,7 @@ from sqlalchemy import delete
 
 from kiosk.cli import main
 from kiosk.domain.case_numbers import DEVICE_NO_KEY
+from kiosk.forms.values import MAX_NAME
 from kiosk.printing.layout import MARGIN
 from kiosk.server.desk.actions import ActionRefused, plain_words
 from kiosk.services import printing
@@ -120,7 +121,7 @@ def heirs_case(n: int) -> dict[str, Any]:
     answers = example()
     answers["heirs"] = [
         {
-            "heir_name": LONG[: 40 - len(str(i))] + str(i),
+            "heir_name": LONG[: MAX_NAME - len(str(i))] + str(i),  # the longest allowed
             "heir_id": id_number(i),
             "heir_relationship": "child",
             "heir_agrees": True,

@@ -48,7 +48,7 @@ def test_after_the_purge_nothing_personal_is_left_in_the_data_root(
     with sqlite_server.staff() as staff:
         r = staff.post(
             f"/staff/cases/{ids[0]}/advance",
-            json={"step": "民政办", "note": "请张秀英补交火化证明", "outcome": "needs_materials"},
+            json={"step": "社保所", "note": "请张秀英补交火化证明", "outcome": "needs_materials"},
         )
         assert r.status_code == 200, r.text
     assert sync_once(ctx).changes == 1

@@ -105,7 +105,7 @@ def test_publish_pull_use_switch_and_refuse_tampering(
     finally:
         again.close()
     lines = status_lines(ctx)
-    assert "已拒绝：第3版 elderly_allowance.v1.yaml：签名对不上，内容被改动过或传坏了" in lines
+    assert "已拒绝：第3版 elderly_allowance.v2.yaml：签名对不上，内容被改动过或传坏了" in lines
     assert "已拒绝：第3版 整版：和已装的同一版号内容不同，没有使用" in lines
     assert lines[0].startswith("正在使用的表单：镇服务器发布第3版（")
 

@@ -31,23 +31,18 @@ def test_cases_reach_the_server_and_statuses_come_back(
     with server.staff() as staff:
         case = staff.get(f"/staff/cases/{ids[0]}").json()["case"]
         assert case["status"] == "received"
-        assert [t["desk"] for t in case["tasks"]] == [
-            "村委会",
-            "民政办",
-            "卫生院",
-            "派出所",
-            "社保所",
-        ]
+        # The death benefit v3 goes to the 社保 offices only (issue 16).
+        assert [t["desk"] for t in case["tasks"]] == ["社保所", "区社保局"]
         assert case["answers"]["deceased_id"]  # the server holds the answers
     number = show_case(ctx, ids[0]).summary.number
-    server.admin("cases", "advance", ids[0], "--step", "村委会", "--note", "已出具证明")
-    server.admin("cases", "advance", ids[1], "--step", "village_certificate")
+    server.admin("cases", "advance", ids[0], "--step", "社保所", "--note", "已受理")
+    server.admin("cases", "advance", ids[1], "--step", "social_security")
     server.admin(
         "cases",
         "advance",
         ids[1],
         "--step",
-        "民政办",
+        "区社保局",
         "--outcome",
         "needs_materials",
         "--note",
@@ -58,7 +53,7 @@ def test_cases_reach_the_server_and_statuses_come_back(
         "advance",
         ids[2],
         "--step",
-        "村委会",
+        "社保所",
         "--outcome",
         "refused",
         "--note",
@@ -72,8 +67,7 @@ def test_cases_reach_the_server_and_statuses_come_back(
     assert states[1].server_note == "请补交火化证明"
     assert states[0].number == number
 
-    for desk in ("民政办", "卫生院", "派出所", "社保所"):
-        server.admin("cases", "advance", ids[0], "--step", desk)
+    server.admin("cases", "advance", ids[0], "--step", "区社保局")
     sync_once(ctx)
     assert show_case(ctx, ids[0]).summary.state == "completed"
     # Nothing is sent twice, and the cursor does not replay old changes.
