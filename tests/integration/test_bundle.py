@@ -35,7 +35,7 @@ from kiosk.services.outbox import outbox_status
 from kiosk.store.models import AuditEntry, CaseRow, OutboxEntry
 
 BUNDLE = "death_in_family"
-ALWAYS = ["hukou_cancellation"]  # v3: the 医保 form only for bills or a 职工医保 account
+ALWAYS = ["hukou_cancellation"]  # v3+: the 医保 form only for bills or a 职工医保 account
 # The v3 example's deceased also drew a 计生奖扶 (welfare_stop applies through it too).
 NO_STOPS = {"had_elderly_allowance": False, "had_family_planning": False}
 
@@ -60,7 +60,7 @@ def forms_of(cases: list[Any]) -> list[str]:
 def test_the_bundle_is_listed(ctx: KioskContext) -> None:
     # Other life events are listed beside it (tests/integration/test_life_events.py).
     info = next(i for i in list_bundles(ctx) if i.id == BUNDLE)
-    assert (info.id, info.version, info.short_title) == (BUNDLE, 3, "家人去世")
+    assert (info.id, info.version, info.short_title) == (BUNDLE, 4, "家人去世")
     assert info.form_ids == [
         "pension_death_benefit",
         "enterprise_survivor_benefit",
@@ -92,9 +92,7 @@ def test_the_bundle_is_listed(ctx: KioskContext) -> None:
             {
                 "drew_pension": False,
                 "had_enterprise_pension": True,
-                "enterprise__death_proof_type": "medical",
                 "enterprise__work_related_death": False,
-                "enterprise__other_heirs": True,
             },
             ["enterprise_survivor_benefit", "welfare_stop", *ALWAYS],
         ),
@@ -141,13 +139,13 @@ def test_bad_answers_save_nothing_and_name_every_problem(ctx: KioskContext) -> N
     answers = bundle_example()
     answers["bank_account"] = "123"
     answers["pension__heirs"][0]["pension__heir_agrees"] = False
-    del answers["hukou__proof_type"]
+    del answers["death_proof"]  # v4: asked once for every form
     with pytest.raises(InvalidAnswers) as exc:
         fill_bundle(ctx, BUNDLE, answers)
     assert {p.path for p in exc.value.problems} == {
         "bank_account",
         "pension__heirs[0].pension__heir_agrees",
-        "hukou__proof_type",
+        "death_proof",
     }
     assert counts(ctx) == (0, 0, 0)
 
@@ -180,9 +178,10 @@ def test_a_failure_in_a_later_form_rolls_back_the_earlier_ones(
 
 def answer_bundle(ctx: KioskContext, case_id: str, answers: dict[str, Any]) -> None:
     for name, value in answers.items():
-        if name == "pension__heirs":
+        if name in ("family_heirs", "pension__heirs"):
             for i, heir in enumerate(value):
-                assert add_item(ctx, case_id, name).ok
+                if name == "family_heirs":  # the pension form's heirs are its copies
+                    assert add_item(ctx, case_id, name).ok
                 for key, v in heir.items():
                     assert answer(ctx, case_id, f"{name}[{i}].{key}", v).ok
             continue
