@@ -21,7 +21,7 @@ from kiosk.forms.policy import (
     Policy,
     find_policy,
     load_form_with_policy,
-    load_policy,
+    load_policy_sparing,
 )
 from kiosk.forms.rules_check import check_rules
 from kiosk.forms.schema import Choice, FormDefinition
@@ -150,11 +150,13 @@ def load_catalogue(
     policy_files = {p / POLICY_FILE for p in with_policy if (p / POLICY_FILE).is_file()}
     if catalogue.policy_file is not None:
         policy_files.add(catalogue.policy_file)
+    broken: set[str] = set()  # parameters with a bad value: reported once, here
     for policy_file in sorted(policy_files):
-        try:
-            own_policy[policy_file.parent] = load_policy(policy_file)
-        except FormFileError as exc:
-            issues.extend(exc.issues)
+        policy_read, bad, policy_issues = load_policy_sparing(policy_file)
+        issues.extend(policy_issues)
+        broken |= bad
+        if policy_read is not None:
+            own_policy[policy_file.parent] = policy_read
     if catalogue.policy_file is not None:
         catalogue.policy = own_policy.get(catalogue.policy_file.parent, EMPTY_POLICY)
     for file in definition_files(paths):
@@ -198,7 +200,8 @@ def load_catalogue(
         if file in exclude:
             continue
         issues.extend(_load_bundle(catalogue, file, layered=layered))
-    return catalogue, issues
+    cascades = {f"unknown policy parameter '{name}'" for name in broken}
+    return catalogue, [i for i in issues if not any(c in i.message for c in cascades)]
 
 
 def _shipped(file: Path) -> bool:

@@ -148,6 +148,36 @@ def load_policy(path: Path) -> Policy:
     return policy
 
 
+def load_policy_sparing(path: Path) -> tuple[Policy | None, set[str], list[FormIssue]]:
+    """Read a policy file as ``load_policy``, but a parameter with a bad value costs only
+    itself: (the policy without the bad parameters, their names, the issues). None when
+    the file is unusable beyond its parameters. So one bad value is reported once, not as
+    an "unknown policy parameter" in every form that names some parameter."""
+    try:
+        return load_policy(path), set(), []
+    except FormFileError as exc:
+        issues = exc.issues
+    data = read_yaml(path)
+    params = data.get("parameters") if isinstance(data, dict) else None
+    if not isinstance(params, dict):
+        return None, set(), issues
+    try:
+        Policy.model_validate(data)
+    except ValidationError as exc:
+        locs = [e["loc"] for e in exc.errors()]
+    else:
+        locs = []
+    bad = {str(loc[1]) for loc in locs if len(loc) > 1 and loc[0] == "parameters"}
+    if not bad or any(loc[:1] != ("parameters",) for loc in locs):
+        return None, set(), issues
+    kept = {**data, "parameters": {k: v for k, v in params.items() if k not in bad}}
+    try:
+        policy = Policy.model_validate(kept)
+    except ValidationError:
+        return None, set(), issues
+    return policy, bad, issues
+
+
 def text_refs(data: Any, where: str = "") -> list[tuple[str, str]]:
     """Every ``${policy:name}`` in the texts of raw form data: (name, where) pairs, where
     is the enclosing question's name or '-'."""
