@@ -60,6 +60,9 @@ class PolicyParameter(BaseModel):
     source: str
     confirmed: bool
     note: str | None = None
+    # The whole sentence a resident reads instead of one naming this parameter while its
+    # value is not known (None: "<label>以窗口告知为准").
+    resident_fallback: str | None = None
 
     @field_validator("value", mode="before")
     @classmethod
@@ -203,13 +206,31 @@ def resolve_texts(data: Any, policy: Policy) -> Any:
     if isinstance(data, list):
         return [resolve_texts(item, policy) for item in data]
     if isinstance(data, str) and "${policy:" in data:
-
-        def one(m: re.Match[str]) -> str:
-            name = m.group(1)
-            return policy.resident_text(name) if name in policy.parameters else m.group(0)
-
-        return TEXT_REF.sub(one, data)
+        return "".join(_resolve_sentence(s, policy) for s in SENTENCE_END.split(data))
     return data
+
+
+SENTENCE_END = re.compile(r"(?<=[。；！？\n])")
+
+
+def _resolve_sentence(sentence: str, policy: Policy) -> str:
+    """One sentence as a resident reads it. A sentence naming a parameter whose value is
+    not known is replaced whole (its fallback, else "<label>以窗口告知为准"), so no broken
+    sentence ("请在以窗口核定为准内申请") and no staff word (待核实) reaches a resident."""
+    names = [m.group(1) for m in TEXT_REF.finditer(sentence)]
+    unknown = [n for n in names if n in policy.parameters and policy.get(n).value is None]
+    if unknown:
+        param = policy.get(unknown[0])
+        body = sentence.rstrip("。；！？\n")
+        end = sentence[len(body) :] or ""
+        fallback = param.resident_fallback or f"{param.label}以窗口告知为准"
+        return fallback.rstrip("。；！？") + end
+
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1)
+        return policy.resident_text(name) if name in policy.parameters else m.group(0)
+
+    return TEXT_REF.sub(one, sentence)
 
 
 def find_policy(paths: list[Path], default_dir: Path) -> Path | None:
