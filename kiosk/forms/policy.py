@@ -210,6 +210,23 @@ def resolve_texts(data: Any, policy: Policy) -> Any:
     return data
 
 
+_MARK_IN_BRACKETS = re.compile(r"（[^（）]{0,8}待核实）")
+_MARK_IN_LIST = re.compile(r"[，、；]\s*[^，、；（）]{0,8}待核实(?=）)")
+
+
+def for_residents(text: str | None) -> str:
+    """A form text as residents read it (screens, print): the staff mark 待核实 (shown to
+    staff by ``kiosk forms show``, the staff page and the docs) is dropped where it
+    annotates ("（待核实）", "，待核实）"), and elsewhere reads "以窗口告知为准"; a text that
+    is only the mark is empty."""
+    if not text:
+        return ""
+    text = _MARK_IN_LIST.sub("", _MARK_IN_BRACKETS.sub("", text))
+    if text.strip() == UNCONFIRMED:
+        return ""
+    return text.replace(UNCONFIRMED, "以窗口告知为准")
+
+
 SENTENCE_END = re.compile(r"(?<=[。；！？\n])")
 
 

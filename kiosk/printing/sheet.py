@@ -17,6 +17,7 @@ from typing import Any
 
 from kiosk.domain.case_packet import CasePacket
 from kiosk.forms.engine import FormFill
+from kiosk.forms.policy import for_residents
 from kiosk.forms.schema import Choice, FormDefinition, PrintSigner, Question
 from kiosk.forms.values import is_empty
 from kiosk.printing.compact import item_slots, top_slots
@@ -118,13 +119,19 @@ def rules_lines(form: FormDefinition) -> list[str]:
     rules = form.rules
     if rules is None:
         return []
-    basis = "；".join(f"{d.title}（{d.number}）{d.article or ''}" for d in rules.legal_basis)
+    # Residents read the sheet: no staff mark 待核实 (kiosk.forms.policy.for_residents).
+    basis = "；".join(
+        for_residents(d.title)
+        + (f"（{number}）" if (number := for_residents(d.number)) else "")
+        + for_residents(d.article)
+        for d in rules.legal_basis
+    )
     # Three lines, not six: the block must not push a typical case off one sheet (issue 13).
     return [
         f"办理依据：{basis}",
-        f"办理时限（申请人）：{rules.time_limit.resident.text}；"
-        f"办结时限（办理机关）：{rules.time_limit.office}",
-        f"收费：{rules.fee}；审批机关：{rules.deciding_office}；"
+        f"办理时限（申请人）：{for_residents(rules.time_limit.resident.text)}；"
+        f"办结时限（办理机关）：{for_residents(rules.time_limit.office)}",
+        f"收费：{for_residents(rules.fee)}；审批机关：{rules.deciding_office}；"
         f"监督投诉：{rules.complaint.name} {rules.complaint.phone}",
     ]
 

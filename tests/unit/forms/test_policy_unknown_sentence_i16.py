@@ -23,3 +23,16 @@ def test_a_sentence_naming_an_unknown_value_is_replaced_whole() -> None:
     text = "丧葬补助金：${policy:grant_yuan}。"
     assert resolve_texts(text, policy) == "有没有丧葬补助金、发多少，请问社保所。"
     assert "以窗口核定为准内" not in resolve_texts("最迟${policy:claim_days}内申请", policy)
+
+
+def test_residents_never_read_the_staff_mark() -> None:
+    from kiosk.forms.catalogue import default_catalogue
+    from kiosk.forms.policy import for_residents
+    from kiosk.printing.sheet import rules_lines
+
+    assert for_residents("个人账户继承没有期限（待核实）") == "个人账户继承没有期限"
+    assert for_residents("免费（以区残联规定为准，待核实）") == "免费（以区残联规定为准）"
+    assert for_residents("待核实") == ""
+    catalogue = default_catalogue()
+    printed = [line for form in catalogue.forms.values() for line in rules_lines(form)]
+    assert printed and not [line for line in printed if "待核实" in line]
