@@ -34,6 +34,23 @@ def releases_root(data_root: Path) -> Path:
 
 
 def manifests(data_root: Path) -> list[tuple[dict[str, Any], Path]]:
+    """Every installed release that will ever take effect: (manifest, folder), oldest
+    first. A lower-numbered release never takes effect once a higher one is in force:
+    one whose effective time is not before a higher release's is superseded and left
+    out (it is neither in force nor pending)."""
+    found = _installed(data_root)
+    return [
+        (m, folder)
+        for m, folder in found
+        if not any(
+            int(h["release"]) > int(m["release"])
+            and datetime.fromisoformat(h["effective"]) <= datetime.fromisoformat(m["effective"])
+            for h, _ in found
+        )
+    ]
+
+
+def _installed(data_root: Path) -> list[tuple[dict[str, Any], Path]]:
     """Every installed release: (manifest, folder), oldest first."""
     root = releases_root(data_root)
     found = []
@@ -41,6 +58,7 @@ def manifests(data_root: Path) -> list[tuple[dict[str, Any], Path]]:
         try:
             manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
             datetime.fromisoformat(manifest["effective"])
+            int(manifest["release"])
         except (OSError, ValueError, KeyError, TypeError):
             continue  # an unfinished install (no manifest): never used
         found.append((manifest, folder))
@@ -155,7 +173,8 @@ def in_use_lines(data_root: Path, now: datetime, catalogue: Catalogue) -> list[s
             f"(effective {newest['effective']}), {policy}"
         ]
     else:
-        lines = [f"in use: the shipped definitions (no release pulled), {policy}"]
+        why = "no release in force yet" if manifests(data_root) else "no release pulled"
+        lines = [f"in use: the shipped definitions ({why}), {policy}"]
     lines += [
         f"pending: release {m['release']} from {m['effective']}"
         for m in pending_releases(data_root, now)

@@ -244,6 +244,8 @@ def status_lines(ctx: KioskContext) -> list[str]:
     if in_force:
         newest = in_force[-1]
         source = f"镇服务器发布第{newest['release']}版（{_when(newest['effective'])} 起使用）"
+    elif found:
+        source = "本机自带的版本（镇服务器发布的还没到使用时间）"
     else:
         source = "本机自带的版本（镇服务器还没有发布）"
     lines = [f"正在使用的表单：{source}；{policy.district}政策第{policy.version}版"]
