@@ -11,7 +11,7 @@ signature boxes. The renderer (kiosk.printing.pdf) only draws what this builds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -381,9 +381,33 @@ def _date_words(iso: str) -> str:
 
 
 def combine_materials(sheets: list[CaseSheet]) -> list[Material]:
-    """Each material once, in first-seen order (a bundle's forms often ask for the same ID card)."""
+    """Each material once, in first-seen order (a bundle's forms often ask for the same ID
+    card): merged by material id (the label for one without), the copies reconciled
+    (``merge_copies``), the photographed pages the most any form has."""
     seen: dict[str, Material] = {}
     for sheet in sheets:
         for m in sheet.materials:
-            seen.setdefault(m.label, m)
+            key = m.id or m.label
+            first = seen.get(key)
+            if first is None:
+                seen[key] = m
+                continue
+            seen[key] = replace(
+                first,
+                copies=merge_copies(first.copies, m.copies) or "",
+                photographed=max(first.photographed, m.photographed),
+            )
     return list(seen.values())
+
+
+def merge_copies(first: str | None, second: str | None) -> str | None:
+    """One paper needed by two forms: the copies that serve both. When one form's ask
+    holds the other's ("原件" within "原件和复印件1份") the larger is enough; else both
+    are said ("原件（交回）；复印件2份"). Never "原件；原件和复印件1份" (brk16 finding 11)."""
+    if not first or not second or first == second:
+        return first or second
+    if first in second:
+        return second
+    if second in first:
+        return first
+    return f"{first}；{second}"

@@ -240,6 +240,28 @@ def test_the_plan_has_one_materials_list_without_duplicates(ctx: KioskContext) -
     assert "dibao_certificate" in by_id  # only because of 低保
     assert "heirs_consent" in by_id  # the pension form's conditional material
     assert "medical_bills" not in by_id  # no bills pending
+    # 原件 for the 户口 and 原件和复印件1份 for 停发: the one bring serves both.
+    assert by_id["applicant_id_card"].copies == "原件和复印件1份"
+
+
+def test_merged_copies_are_reconciled() -> None:
+    from kiosk.printing.sheet import merge_copies
+
+    assert merge_copies("原件", "原件和复印件1份") == "原件和复印件1份"
+    assert merge_copies("原件和复印件1份", "原件") == "原件和复印件1份"
+    assert merge_copies("原件", None) == "原件"
+    assert merge_copies("原件（交回）", "复印件2份") == "原件（交回）；复印件2份"
+    # The printed cover: one line per material id, the copies reconciled.
+    from types import SimpleNamespace
+
+    from kiosk.printing.sheet import Material, combine_materials
+
+    hukou = [Material("死亡证明", "原件", "death_certificate", 1)]
+    welfare = [Material("死亡医学证明或火化证明", "原件和复印件1份", "death_certificate")]
+    sheets = [SimpleNamespace(materials=hukou), SimpleNamespace(materials=welfare)]
+    assert combine_materials(sheets) == [  # type: ignore[arg-type]
+        Material("死亡证明", "原件和复印件1份", "death_certificate", 1)
+    ]
 
 
 def test_the_plan_changes_as_the_answers_change(ctx: KioskContext) -> None:
