@@ -86,6 +86,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     catalogue, issues = load_catalogue(paths or None)
     for issue in issues:
         print(issue)
+    from kiosk.forms.catalogue import bundle_files, definition_files
+    from kiosk.forms.literal_values import literal_policy_values
+
+    folders = paths or [DEFINITIONS_DIR]
+    for warning in literal_policy_values(
+        [*definition_files(folders), *bundle_files(folders)], catalogue.policy
+    ):
+        print(warning)
     if catalogue.bundles:
         print(f"{len(catalogue.bundles)} bundle(s) ok (bundles/*.yaml)")
     print(f"{len(catalogue.forms)} form(s) ok, {len(issues)} problem(s)")

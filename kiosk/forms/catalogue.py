@@ -21,7 +21,7 @@ from kiosk.forms.policy import (
     Policy,
     find_policy,
     load_form_with_policy,
-    load_policy,
+    load_policy_sparing,
 )
 from kiosk.forms.rules_check import check_rules
 from kiosk.forms.schema import Choice, FormDefinition
@@ -119,6 +119,7 @@ def load_catalogue(
     extra_lists: Mapping[str, list[Choice]] | None = None,
     layered: bool = False,
     require_rules: bool = False,
+    exclude: frozenset[Path] = frozenset(),
 ) -> tuple[Catalogue, list[FormIssue]]:
     """Load and check every definition; return the catalogue of the good ones and all issues.
 
@@ -129,7 +130,9 @@ def load_catalogue(
     last folder that has one (else the shipped one). ``layered``: a later folder's form of
     the same id and version replaces an earlier one (published releases over the shipped
     forms) instead of being reported. ``require_rules``: every form needs its rules block
-    (always so for the shipped forms).
+    (always so for the shipped forms). ``exclude``: files not to read (an installed
+    release's file that no longer matches its signature, kiosk.forms.releases); the
+    earlier layers' copy is used instead.
     """
     paths = list(paths) if paths is not None else [DEFINITIONS_DIR]
     issues: list[FormIssue] = []
@@ -141,19 +144,24 @@ def load_catalogue(
         issues.extend(exc.issues)
     if extra_lists:
         catalogue.lists.update(extra_lists)
-    catalogue.policy_file = find_policy([p for p in paths if p.is_dir()], DEFINITIONS_DIR)
+    with_policy = [p for p in paths if p.is_dir() and p / POLICY_FILE not in exclude]
+    catalogue.policy_file = find_policy(with_policy, DEFINITIONS_DIR)
     own_policy: dict[Path, Policy] = {}
-    policy_files = {p / POLICY_FILE for p in paths if p.is_dir() and (p / POLICY_FILE).is_file()}
+    policy_files = {p / POLICY_FILE for p in with_policy if (p / POLICY_FILE).is_file()}
     if catalogue.policy_file is not None:
         policy_files.add(catalogue.policy_file)
+    broken: set[str] = set()  # parameters with a bad value: reported once, here
     for policy_file in sorted(policy_files):
-        try:
-            own_policy[policy_file.parent] = load_policy(policy_file)
-        except FormFileError as exc:
-            issues.extend(exc.issues)
+        policy_read, bad, policy_issues = load_policy_sparing(policy_file)
+        issues.extend(policy_issues)
+        broken |= bad
+        if policy_read is not None:
+            own_policy[policy_file.parent] = policy_read
     if catalogue.policy_file is not None:
         catalogue.policy = own_policy.get(catalogue.policy_file.parent, EMPTY_POLICY)
     for file in definition_files(paths):
+        if file in exclude:
+            continue
         policy = own_policy.get(file.parent, catalogue.policy)
         try:
             form, text_refs = load_form_with_policy(file, policy)
@@ -189,8 +197,11 @@ def load_catalogue(
             catalogue.forms[form.key] = form
             catalogue.files[form.key] = file
     for file in bundle_files(paths):
+        if file in exclude:
+            continue
         issues.extend(_load_bundle(catalogue, file, layered=layered))
-    return catalogue, issues
+    cascades = {f"unknown policy parameter '{name}'" for name in broken}
+    return catalogue, [i for i in issues if not any(c in i.message for c in cascades)]
 
 
 def _shipped(file: Path) -> bool:

@@ -60,6 +60,9 @@ class PolicyParameter(BaseModel):
     source: str
     confirmed: bool
     note: str | None = None
+    # The whole sentence a resident reads instead of one naming this parameter while its
+    # value is not known (None: "<label>以窗口告知为准").
+    resident_fallback: str | None = None
 
     @field_validator("value", mode="before")
     @classmethod
@@ -148,6 +151,36 @@ def load_policy(path: Path) -> Policy:
     return policy
 
 
+def load_policy_sparing(path: Path) -> tuple[Policy | None, set[str], list[FormIssue]]:
+    """Read a policy file as ``load_policy``, but a parameter with a bad value costs only
+    itself: (the policy without the bad parameters, their names, the issues). None when
+    the file is unusable beyond its parameters. So one bad value is reported once, not as
+    an "unknown policy parameter" in every form that names some parameter."""
+    try:
+        return load_policy(path), set(), []
+    except FormFileError as exc:
+        issues = exc.issues
+    data = read_yaml(path)
+    params = data.get("parameters") if isinstance(data, dict) else None
+    if not isinstance(params, dict):
+        return None, set(), issues
+    try:
+        Policy.model_validate(data)
+    except ValidationError as exc:
+        locs = [e["loc"] for e in exc.errors()]
+    else:
+        locs = []
+    bad = {str(loc[1]) for loc in locs if len(loc) > 1 and loc[0] == "parameters"}
+    if not bad or any(loc[:1] != ("parameters",) for loc in locs):
+        return None, set(), issues
+    kept = {**data, "parameters": {k: v for k, v in params.items() if k not in bad}}
+    try:
+        policy = Policy.model_validate(kept)
+    except ValidationError:
+        return None, set(), issues
+    return policy, bad, issues
+
+
 def text_refs(data: Any, where: str = "") -> list[tuple[str, str]]:
     """Every ``${policy:name}`` in the texts of raw form data: (name, where) pairs, where
     is the enclosing question's name or '-'."""
@@ -173,13 +206,48 @@ def resolve_texts(data: Any, policy: Policy) -> Any:
     if isinstance(data, list):
         return [resolve_texts(item, policy) for item in data]
     if isinstance(data, str) and "${policy:" in data:
-
-        def one(m: re.Match[str]) -> str:
-            name = m.group(1)
-            return policy.resident_text(name) if name in policy.parameters else m.group(0)
-
-        return TEXT_REF.sub(one, data)
+        return "".join(_resolve_sentence(s, policy) for s in SENTENCE_END.split(data))
     return data
+
+
+_MARK_IN_BRACKETS = re.compile(r"（[^（）]{0,8}待核实）")
+_MARK_IN_LIST = re.compile(r"[，、；]\s*[^，、；（）]{0,8}待核实(?=）)")
+
+
+def for_residents(text: str | None) -> str:
+    """A form text as residents read it (screens, print): the staff mark 待核实 (shown to
+    staff by ``kiosk forms show``, the staff page and the docs) is dropped where it
+    annotates ("（待核实）", "，待核实）"), and elsewhere reads "以窗口告知为准"; a text that
+    is only the mark is empty."""
+    if not text:
+        return ""
+    text = _MARK_IN_LIST.sub("", _MARK_IN_BRACKETS.sub("", text))
+    if text.strip() == UNCONFIRMED:
+        return ""
+    return text.replace(UNCONFIRMED, "以窗口告知为准")
+
+
+SENTENCE_END = re.compile(r"(?<=[。；！？\n])")
+
+
+def _resolve_sentence(sentence: str, policy: Policy) -> str:
+    """One sentence as a resident reads it. A sentence naming a parameter whose value is
+    not known is replaced whole (its fallback, else "<label>以窗口告知为准"), so no broken
+    sentence ("请在以窗口核定为准内申请") and no staff word (待核实) reaches a resident."""
+    names = [m.group(1) for m in TEXT_REF.finditer(sentence)]
+    unknown = [n for n in names if n in policy.parameters and policy.get(n).value is None]
+    if unknown:
+        param = policy.get(unknown[0])
+        body = sentence.rstrip("。；！？\n")
+        end = sentence[len(body) :] or ""
+        fallback = param.resident_fallback or f"{param.label}以窗口告知为准"
+        return fallback.rstrip("。；！？") + end
+
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1)
+        return policy.resident_text(name) if name in policy.parameters else m.group(0)
+
+    return TEXT_REF.sub(one, sentence)
 
 
 def find_policy(paths: list[Path], default_dir: Path) -> Path | None:

@@ -117,6 +117,8 @@ class Verified:
     public_key: str
     accepted: dict[str, str] = field(default_factory=dict)  # path → text
     refused: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    signatures: dict[str, str] = field(default_factory=dict)  # path → signature (accepted)
+    signed_effective: str = ""  # the effective time exactly as signed
 
 
 def _safe_path(path: str) -> bool:
@@ -147,7 +149,7 @@ def verify_release(body: Any, pinned_key: str) -> Verified:
         raise ValueError("release effective time has no time zone")
     if key_text != pinned_key:
         raise ValueError("release is signed by another key than this kiosk's town server")
-    result = Verified(release, effective, key_text)
+    result = Verified(release, effective, key_text, signed_effective=str(body["effective"]))
     for entry in files:
         path = str(entry.get("path", "?")) if isinstance(entry, dict) else "?"
         text, signature = (
@@ -168,7 +170,22 @@ def verify_release(body: Any, pinned_key: str) -> Verified:
                 result.refused.append((path, "signature does not match (altered or broken)"))
                 continue
             result.accepted[path] = text
+            result.signatures[path] = str(signature)
     return result
+
+
+def verify_file(
+    public_key: str, release: int, effective: str, path: str, text: str, signature: str
+) -> bool:
+    """Whether ``text`` is what the key signed for ``path`` in ``release`` (an installed
+    file checked again on every load, kiosk.forms.releases)."""
+    try:
+        load_public_key_b64(public_key).verify(
+            _unb64(signature), _message(release, effective, path, text)
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
 
 
 def release_dir(root: Path, release: int) -> Path:

@@ -11,12 +11,13 @@ signature boxes. The renderer (kiosk.printing.pdf) only draws what this builds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from kiosk.domain.case_packet import CasePacket
 from kiosk.forms.engine import FormFill
+from kiosk.forms.policy import for_residents
 from kiosk.forms.schema import Choice, FormDefinition, PrintSigner, Question
 from kiosk.forms.values import is_empty
 from kiosk.printing.compact import item_slots, top_slots
@@ -118,13 +119,19 @@ def rules_lines(form: FormDefinition) -> list[str]:
     rules = form.rules
     if rules is None:
         return []
-    basis = "；".join(f"{d.title}（{d.number}）{d.article or ''}" for d in rules.legal_basis)
+    # Residents read the sheet: no staff mark 待核实 (kiosk.forms.policy.for_residents).
+    basis = "；".join(
+        for_residents(d.title)
+        + (f"（{number}）" if (number := for_residents(d.number)) else "")
+        + for_residents(d.article)
+        for d in rules.legal_basis
+    )
     # Three lines, not six: the block must not push a typical case off one sheet (issue 13).
     return [
         f"办理依据：{basis}",
-        f"办理时限（申请人）：{rules.time_limit.resident.text}；"
-        f"办结时限（办理机关）：{rules.time_limit.office}",
-        f"收费：{rules.fee}；审批机关：{rules.deciding_office}；"
+        f"办理时限（申请人）：{for_residents(rules.time_limit.resident.text)}；"
+        f"办结时限（办理机关）：{for_residents(rules.time_limit.office)}",
+        f"收费：{for_residents(rules.fee)}；审批机关：{rules.deciding_office}；"
         f"监督投诉：{rules.complaint.name} {rules.complaint.phone}",
     ]
 
@@ -374,9 +381,33 @@ def _date_words(iso: str) -> str:
 
 
 def combine_materials(sheets: list[CaseSheet]) -> list[Material]:
-    """Each material once, in first-seen order (a bundle's forms often ask for the same ID card)."""
+    """Each material once, in first-seen order (a bundle's forms often ask for the same ID
+    card): merged by material id (the label for one without), the copies reconciled
+    (``merge_copies``), the photographed pages the most any form has."""
     seen: dict[str, Material] = {}
     for sheet in sheets:
         for m in sheet.materials:
-            seen.setdefault(m.label, m)
+            key = m.id or m.label
+            first = seen.get(key)
+            if first is None:
+                seen[key] = m
+                continue
+            seen[key] = replace(
+                first,
+                copies=merge_copies(first.copies, m.copies) or "",
+                photographed=max(first.photographed, m.photographed),
+            )
     return list(seen.values())
+
+
+def merge_copies(first: str | None, second: str | None) -> str | None:
+    """One paper needed by two forms: the copies that serve both. When one form's ask
+    holds the other's ("原件" within "原件和复印件1份") the larger is enough; else both
+    are said ("原件（交回）；复印件2份"). Never "原件；原件和复印件1份" (brk16 finding 11)."""
+    if not first or not second or first == second:
+        return first or second
+    if first in second:
+        return second
+    if second in first:
+        return first
+    return f"{first}；{second}"

@@ -213,7 +213,7 @@ def cmd_forms_publish(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from kiosk.forms.publish import PublishError
-    from kiosk.server.publishing import publish
+    from kiosk.server.publishing import publish, superseded_warnings
 
     effective = None
     if args.effective:
@@ -229,10 +229,13 @@ def cmd_forms_publish(args: argparse.Namespace) -> int:
         except PublishError as exc:
             raise ServerCliError(f"not published:\n{exc}", 2) from exc
         session.commit()
+        warnings = superseded_warnings(session, body)
     print(
         f"definitions: release {body['release']}, {len(body['files'])} file(s) signed, "
         f"effective {body['effective']}"
     )
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     return 0
 
 

@@ -45,6 +45,29 @@ def kept_releases(home: Path, db_key: str) -> list[Path]:
     return sorted(p for p in root.glob("[0-9]" * 6) if p.is_dir()) if root.is_dir() else []
 
 
+def superseded_by(home: Path, db_key: str, release: int, effective: str) -> list[str]:
+    """Warnings for staff: kept releases numbered below ``release`` whose effective time
+    is not before ``effective`` (ISO 8601) — they will never take effect (a kiosk never
+    goes back to a lower release once a higher one is in force)."""
+    from datetime import datetime
+
+    when = datetime.fromisoformat(effective)
+    found = []
+    for folder in kept_releases(home, db_key):
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            number, start = int(manifest["release"]), str(manifest["effective"])
+            superseded = number < release and datetime.fromisoformat(start) >= when
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if superseded:
+            found.append(
+                f"warning: release {number} (effective {start}) will never take effect: "
+                f"release {release} is in force from {effective}, earlier"
+            )
+    return found
+
+
 def write_release(
     home: Path, db_key: str, release: int, files: dict[str, str], effective: str | None = None
 ) -> Path:

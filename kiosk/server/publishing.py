@@ -63,6 +63,16 @@ def publish(session: Session, folder: Path, effective: datetime | None = None) -
     return body
 
 
+def superseded_warnings(session: Session, body: dict[str, Any]) -> list[str]:
+    """What a publish tells staff: the earlier releases ``body`` supersedes before their
+    time (kiosk.server.published_forms.superseded_by)."""
+    from kiosk.server.db import server_home
+    from kiosk.server.published_forms import superseded_by
+
+    db_key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    return superseded_by(server_home(), db_key, int(body["release"]), str(body["effective"]))
+
+
 def _refresh_devices(session: Session) -> None:
     """The device list kiosks pull carries the server's key (registered just now)."""
     from kiosk.server import devices

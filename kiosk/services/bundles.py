@@ -140,6 +140,8 @@ def _planned(ctx: KioskContext, bf: BundleForm, applies: bool) -> PlannedForm:
 
 def plan_for(ctx: KioskContext, bundle: BundleDefinition, fill: FormFill) -> BundlePlan:
     """Which forms apply on these answers, and their materials merged by material id."""
+    from kiosk.printing.sheet import merge_copies  # the printed cover merges alike
+
     applying = applicable(bundle, fill)
     answers = fill.answers
     materials: dict[str, PlannedMaterial] = {}
@@ -153,9 +155,7 @@ def plan_for(ctx: KioskContext, bundle: BundleDefinition, fill: FormFill) -> Bun
             if seen is None:
                 materials[m.id] = PlannedMaterial(m.id, m.label, m.copies, [form.short_title])
                 continue
-            copies = seen.copies
-            if m.copies and m.copies != copies:
-                copies = f"{copies}；{m.copies}" if copies else m.copies
+            copies = merge_copies(seen.copies, m.copies)
             materials[m.id] = PlannedMaterial(
                 m.id, seen.label, copies, [*seen.for_forms, form.short_title]
             )

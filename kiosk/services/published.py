@@ -26,14 +26,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.forms.catalogue import DEFINITIONS_DIR, load_catalogue
+from kiosk.forms.catalogue import DEFINITIONS_DIR, default_catalogue, load_catalogue
 from kiosk.forms.publish import Verified, release_dir, verify_release
 from kiosk.forms.releases import (
     MANIFEST,
-    effective_releases,
     manifests,
     published_catalogue,
     releases_root,
+    tampered,
+    verified_releases,
 )
 from kiosk.services.context import KioskContext
 from kiosk.sync.pull import NotAccepted
@@ -109,6 +110,16 @@ def _installed_digest(data_root: Path, release: int) -> str | None:
     return str(manifest.get("digest") or "?")
 
 
+def _intact(data_root: Path, release: int, pinned: str) -> bool:
+    """Whether the installed copy of ``release`` still matches its signatures (else the
+    same release fetched again repairs it)."""
+    return all(
+        not tampered(m, folder, pinned)
+        for m, folder in manifests(data_root)
+        if m.get("release") == release
+    )
+
+
 def install_release(ctx: KioskContext, body: Any) -> Verified | None:
     """Verify and keep a pulled release; None when it is installed already (the same
     content fetched again). Raises ReleaseRefused (reported to staff) when it is refused
@@ -124,9 +135,9 @@ def install_release(ctx: KioskContext, body: Any) -> Verified | None:
             # number should count; refused whole so its number is not recorded.
             raise ValueError("no file of the release is signed by this kiosk's town server")
         installed = _installed_digest(ctx.data_root, verified.release)
-        if installed == _digest(body):
+        if installed == _digest(body) and _intact(ctx.data_root, verified.release, pinned):
             return None
-        if installed is not None:
+        if installed is not None and installed != _digest(body):
             raise ValueError(f"release {verified.release} is already installed (other content)")
     except ValueError as exc:
         release = body.get("release") if isinstance(body, dict) else None
@@ -148,6 +159,8 @@ def install_release(ctx: KioskContext, body: Any) -> Verified | None:
         "digest": _digest(body),
         "accepted": sorted(verified.accepted),
         "refused": verified.refused,
+        "signed_effective": verified.signed_effective,
+        "signatures": {p: verified.signatures[p] for p in sorted(verified.accepted)},
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
@@ -173,14 +186,23 @@ def _refuse_broken(folder: Path, verified: Verified) -> None:
 
 
 def refresh_catalogue(ctx: KioskContext) -> bool:
-    """Use the releases in force now; True when the catalogue was swapped."""
+    """Use the releases in force now, each installed file checked again against its
+    signature (a changed one is refused, reported to staff, and the earlier copy used);
+    True when the catalogue was swapped."""
     now = ctx.clock()
-    folders = [f.name for f in effective_releases(ctx.data_root, now)]
-    if not folders or getattr(ctx.catalogue, "release_folders", None) == folders:
+    with ctx.store.unit_of_work() as uow:
+        pinned = uow.meta.get(RELEASE_KEY) or None
+    good, skip, refused = verified_releases(ctx.data_root, now, pinned)
+    for release, path, why in refused:
+        _report(ctx, release, [(path, why)])
+    folders = [f.name for f in good] + [f"-{p.parent.name}/{p.name}" for p in sorted(skip)]
+    if not good and not getattr(ctx.catalogue, "release_folders", []):
         return False
-    catalogue = published_catalogue(ctx.data_root, now, ctx.catalogue)
+    if getattr(ctx.catalogue, "release_folders", None) == folders:
+        return False
+    catalogue = published_catalogue(ctx.data_root, now, ctx.catalogue, pinned)
     if catalogue is None:
-        return False
+        catalogue = replace(default_catalogue(), lists=ctx.catalogue.lists)
     ctx.catalogue = replace(catalogue, release_folders=folders)
     log.info("form definitions now from release(s) %s", ", ".join(folders))
     return True
@@ -189,6 +211,9 @@ def refresh_catalogue(ctx: KioskContext) -> bool:
 # Why a definition was refused, in plain words for staff (the English stays in the log
 # and in ``kiosk status --json``): first matching fragment wins.
 PLAIN_REASONS = (
+    ("changed on this kiosk", "本机上的文件被改动过，已改用上一版"),
+    ("without signatures", "装的时候没有留签名，无法核对，没有使用"),
+    ("installed release names another key", "不是本镇服务器签发的，没有使用"),
     ("no release key", "本机登记时没有取得镇服务器的签名钥匙，请重新登记本机"),
     ("another key", "不是本镇服务器签发的，可能是伪造的"),
     ("unsigned", "没有签名"),
@@ -219,6 +244,8 @@ def status_lines(ctx: KioskContext) -> list[str]:
     if in_force:
         newest = in_force[-1]
         source = f"镇服务器发布第{newest['release']}版（{_when(newest['effective'])} 起使用）"
+    elif found:
+        source = "本机自带的版本（镇服务器发布的还没到使用时间）"
     else:
         source = "本机自带的版本（镇服务器还没有发布）"
     lines = [f"正在使用的表单：{source}；{policy.district}政策第{policy.version}版"]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.idcard import IdNumber
 from kiosk.forms.engine import FormFill
+from kiosk.forms.policy import for_residents
 from kiosk.forms.schema import FormDefinition, Material
 from kiosk.services import cases, outbox
 from kiosk.services.context import KioskContext
@@ -80,7 +81,9 @@ def bundle_offers(ctx: KioskContext) -> list[Offer]:
                 continue
             form_titles.append(form.title)
             if form.rules is not None:
-                deadlines.append(f"{form.short_title}：{form.rules.time_limit.resident.text}")
+                deadlines.append(
+                    f"{form.short_title}：{for_residents(form.rules.time_limit.resident.text)}"
+                )
             known = {m.label for m in materials}
             materials += [m for m in form.materials if m.label not in known]
         offers.append(

@@ -164,11 +164,14 @@ class ErrorBox(QFrame):
     ) -> None:
         """Show ``messages`` under ``heading``; ``action`` (words, callback) adds a labelled
         button inside the box (a warning's 继续，用这个号码), at least 12 px from the rest."""
-        for line in self._lines:
+        for line in self._lines:  # replaced, never appended (tester's finding 8)
+            self._layout.removeWidget(line)
+            line.hide()
             line.deleteLater()
         self._lines = []
         self.action = None
-        self.messages = list(messages)
+        messages = list(dict.fromkeys(messages))  # the same problem is said once
+        self.messages = messages
         if not messages:
             self.hide()
             return

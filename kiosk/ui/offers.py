@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kiosk.forms.policy import for_residents
 from kiosk.forms.schema import FormDefinition, Material
 from kiosk.ui import strings as S
 
@@ -31,7 +32,7 @@ def offer_for_form(form: FormDefinition) -> Offer:
         form.department,
         list(form.materials),
         list(form.eligibility),
-        deadlines=[form.rules.time_limit.resident.text] if form.rules else [],
+        deadlines=[for_residents(form.rules.time_limit.resident.text)] if form.rules else [],
     )
 
 

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from kiosk.forms.engine import FormFill, Page
+from kiosk.forms.policy import for_residents
 from kiosk.ui import strings as S
 from kiosk.ui.answer_widgets import Editor, make_editor
 from kiosk.ui.common_widgets import button, frame, label
@@ -35,7 +36,7 @@ def section_text(fill: FormFill, page: Page, progress: tuple[int, int]) -> str:
 def deadline_text(fill: FormFill) -> str | None:
     """The resident's deadline as the form's rules state it (办理时限：…), or None."""
     rules = fill.form.rules
-    return S.DEADLINE.format(text=rules.time_limit.resident.text) if rules else None
+    return S.DEADLINE.format(text=for_residents(rules.time_limit.resident.text)) if rules else None
 
 
 class QuestionPage(BasePage):

@@ -35,7 +35,7 @@ from kiosk.services.outbox import outbox_status
 from kiosk.store.models import AuditEntry, CaseRow, OutboxEntry
 
 BUNDLE = "death_in_family"
-ALWAYS = ["hukou_cancellation"]  # v3: the 医保 form only for bills or a 职工医保 account
+ALWAYS = ["hukou_cancellation"]  # v3+: the 医保 form only for bills or a 职工医保 account
 # The v3 example's deceased also drew a 计生奖扶 (welfare_stop applies through it too).
 NO_STOPS = {"had_elderly_allowance": False, "had_family_planning": False}
 
@@ -60,7 +60,7 @@ def forms_of(cases: list[Any]) -> list[str]:
 def test_the_bundle_is_listed(ctx: KioskContext) -> None:
     # Other life events are listed beside it (tests/integration/test_life_events.py).
     info = next(i for i in list_bundles(ctx) if i.id == BUNDLE)
-    assert (info.id, info.version, info.short_title) == (BUNDLE, 3, "家人去世")
+    assert (info.id, info.version, info.short_title) == (BUNDLE, 4, "家人去世")
     assert info.form_ids == [
         "pension_death_benefit",
         "enterprise_survivor_benefit",
@@ -92,9 +92,7 @@ def test_the_bundle_is_listed(ctx: KioskContext) -> None:
             {
                 "drew_pension": False,
                 "had_enterprise_pension": True,
-                "enterprise__death_proof_type": "medical",
                 "enterprise__work_related_death": False,
-                "enterprise__other_heirs": True,
             },
             ["enterprise_survivor_benefit", "welfare_stop", *ALWAYS],
         ),
@@ -141,13 +139,13 @@ def test_bad_answers_save_nothing_and_name_every_problem(ctx: KioskContext) -> N
     answers = bundle_example()
     answers["bank_account"] = "123"
     answers["pension__heirs"][0]["pension__heir_agrees"] = False
-    del answers["hukou__proof_type"]
+    del answers["death_proof"]  # v4: asked once for every form
     with pytest.raises(InvalidAnswers) as exc:
         fill_bundle(ctx, BUNDLE, answers)
     assert {p.path for p in exc.value.problems} == {
         "bank_account",
         "pension__heirs[0].pension__heir_agrees",
-        "hukou__proof_type",
+        "death_proof",
     }
     assert counts(ctx) == (0, 0, 0)
 
@@ -180,9 +178,10 @@ def test_a_failure_in_a_later_form_rolls_back_the_earlier_ones(
 
 def answer_bundle(ctx: KioskContext, case_id: str, answers: dict[str, Any]) -> None:
     for name, value in answers.items():
-        if name == "pension__heirs":
+        if name in ("family_heirs", "pension__heirs"):
             for i, heir in enumerate(value):
-                assert add_item(ctx, case_id, name).ok
+                if name == "family_heirs":  # the pension form's heirs are its copies
+                    assert add_item(ctx, case_id, name).ok
                 for key, v in heir.items():
                     assert answer(ctx, case_id, f"{name}[{i}].{key}", v).ok
             continue
@@ -241,6 +240,28 @@ def test_the_plan_has_one_materials_list_without_duplicates(ctx: KioskContext) -
     assert "dibao_certificate" in by_id  # only because of 低保
     assert "heirs_consent" in by_id  # the pension form's conditional material
     assert "medical_bills" not in by_id  # no bills pending
+    # 原件 for the 户口 and 原件和复印件1份 for 停发: the one bring serves both.
+    assert by_id["applicant_id_card"].copies == "原件和复印件1份"
+
+
+def test_merged_copies_are_reconciled() -> None:
+    from kiosk.printing.sheet import merge_copies
+
+    assert merge_copies("原件", "原件和复印件1份") == "原件和复印件1份"
+    assert merge_copies("原件和复印件1份", "原件") == "原件和复印件1份"
+    assert merge_copies("原件", None) == "原件"
+    assert merge_copies("原件（交回）", "复印件2份") == "原件（交回）；复印件2份"
+    # The printed cover: one line per material id, the copies reconciled.
+    from types import SimpleNamespace
+
+    from kiosk.printing.sheet import Material, combine_materials
+
+    hukou = [Material("死亡证明", "原件", "death_certificate", 1)]
+    welfare = [Material("死亡医学证明或火化证明", "原件和复印件1份", "death_certificate")]
+    sheets = [SimpleNamespace(materials=hukou), SimpleNamespace(materials=welfare)]
+    assert combine_materials(sheets) == [  # type: ignore[arg-type]
+        Material("死亡证明", "原件和复印件1份", "death_certificate", 1)
+    ]
 
 
 def test_the_plan_changes_as_the_answers_change(ctx: KioskContext) -> None:

@@ -120,3 +120,18 @@ def test_the_policy_effective_day_is_the_earliest_switch(session: Session, tmp_p
     effective = datetime.fromisoformat(body["effective"])
     assert effective.astimezone().date() == later
     assert effective.astimezone().hour == 0
+
+
+def test_publish_warns_when_it_supersedes_a_scheduled_release(
+    session: Session, tmp_path: Path
+) -> None:
+    """Tester's finding 9: release 1 scheduled for next week never takes effect once
+    release 2 is in force from today; the publish says so."""
+    from kiosk.server.publishing import superseded_warnings
+
+    soon = datetime.now(UTC) + timedelta(days=7)
+    first = publish(session, folder_with(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1), soon)
+    assert superseded_warnings(session, first) == []
+    second = publish(session, folder_with(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2))
+    warnings = superseded_warnings(session, second)
+    assert len(warnings) == 1 and warnings[0].startswith("warning: release 1 ")

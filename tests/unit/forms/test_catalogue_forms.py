@@ -50,6 +50,7 @@ BUNDLES = [
     "death_in_family.v1",
     "death_in_family.v2",
     "death_in_family.v3",
+    "death_in_family.v4",
     "turning_60.v1",
     "turning_60.v2",
     "family_hardship.v1",
