@@ -1,5 +1,6 @@
 """Number fields never open the Qt virtual keyboard (issue 15 point 1; brk15h finding 2):
-tapping the line of an ID number, a phone or a number, or a keypad key, leaves the
+tapping the line of an ID number, a phone or a number, or a key of its keypad (the
+editor's ``keypad``, which the page pins beside itself, outside the editor), leaves the
 keyboard hidden (so does a tap on a text field in 手写 mode), and it closes when a
 number field takes the focus from a pinyin field.
 The real keyboard plugin (QT_IM_MODULE=qtvirtualkeyboard, set before Qt starts: a child
@@ -36,7 +37,8 @@ for kind in ("id_number", "phone", "number"):
     editor = make_editor(Question(type=kind, name=kind, label=kind), None, [], date(2026, 1, 1))
     numbers[kind] = editor
     box.addWidget(editor)
-page.resize(1200, 1900)
+    box.addWidget(editor.keypad)  # the page pins it beside itself (BasePage.pin_keypad)
+page.resize(1200, 3000)
 page.show()
 page.activateWindow()
 QTest.qWaitForWindowActive(page)
@@ -51,7 +53,7 @@ for kind, editor in numbers.items():
         QTest.mouseClick(editor.line, Qt.MouseButton.LeftButton)
         QTest.qWait(300)
         seen[f"{kind} {attempt}"] = im.isVisible()
-    QTest.mouseClick(editor.findChild(QPushButton, "key-1"), Qt.MouseButton.LeftButton)
+    QTest.mouseClick(editor.keypad.findChild(QPushButton, "key-1"), Qt.MouseButton.LeftButton)
     QTest.qWait(300)
     seen[f"{kind} key"] = im.isVisible()
 # From pinyin with the keyboard open to a number field: the keyboard goes.
