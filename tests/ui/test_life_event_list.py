@@ -14,6 +14,7 @@ from ui_driver import agree, click, confirm_and_sign, errors, find
 from kiosk.forms.examples import example_path
 from kiosk.registry.demo import HE_LI
 from kiosk.services.cases import list_cases
+from kiosk.ui import flow
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.qt import QLabel
 
@@ -40,7 +41,11 @@ def test_the_new_life_events_are_listed_and_one_opens(qtbot: QtBot, window: Main
     assert w.page.page_name == "question"
     assert w.session.draft is not None
     assert w.session.draft.case.form_id == "bundle.newborn"
-    assert w.session.page == "applicant_id"
+    # The ID number read at identification is a registry fact: confirmed on the check
+    # page (issue 15, time on task), so the first page asked is the one after it.
+    fill = w.session.draft.fill
+    assert fill.value("applicant_id") == HE_LI
+    assert w.session.page == flow.next_path(fill, None) == "applicant_name"
 
 
 @pytest.mark.parametrize(
