@@ -45,14 +45,16 @@ def test_progress_is_by_step_and_stable(qtbot: QtBot, window: MainWindow) -> Non
     w = window
     start_death_benefit(qtbot, w)
     first = w.page.section_label.text()
-    # v3: the heirs' section is counted once the applicant says they are not the
-    # registered beneficiary (4 steps before, 5 after).
-    assert "第 1 步，共 4 步" in first, first
+    # Steps are counted over the form's definition (issue 15, brk15 8): v3's five top-level
+    # sections from the start (其他继承人 included, relevant or not), so the total never
+    # grows when an answer brings the heirs' section in (a section not needed is skipped).
+    assert "第 1 步，共 5 步" in first, first
     fill = w.session.draft.fill
     counts = {flow.progress(fill, p.path) for p in fill.pages() if p.section == "去世的老人"}
-    assert counts == {(1, 4)}
+    assert counts == {(1, 5)}
     answer(qtbot, w, example()["deceased_id"])
-    assert "第 1 步，共 4 步" in w.page.section_label.text()
+    assert "第 1 步，共 5 步" in w.page.section_label.text()
+    assert {flow.progress(fill, p.path)[1] for p in fill.pages()} == {5}
 
 
 def test_the_chosen_answer_shows_a_tick(qtbot: QtBot, window: MainWindow) -> None:
