@@ -6,7 +6,7 @@ from __future__ import annotations
 from helpers import example
 from pytestqt.qtbot import QtBot
 from test_death_benefit_flow import fill_all, start_death_benefit
-from ui_driver import answer, find, settle
+from ui_driver import answer, errors, find, settle
 
 from kiosk.ui import flow
 from kiosk.ui.main_window import MainWindow
@@ -37,10 +37,13 @@ def test_a_double_tap_lands_on_the_next_page_and_does_nothing(
     qtbot.wait(GUARD_MS + 50)
     assert w.page.page_name == "check"
     double_tap(qtbot, w, "next")  # 确认无误
-    finals = flow.final_paths(w.session.draft.fill)
-    assert w.session.page == finals[0], "the declaration was skipped"
+    # The declaration is read above the signature pad (issue 15): the page after the
+    # check page is the signature, and the second tap must not press its 确认提交.
+    _, shown = flow.sign_paths(w.session.draft.fill)
+    assert w.session.page == shown[0], "the signature page was skipped"
+    assert not errors(w), "the second tap pressed 确认提交 on the unsigned page"
     qtbot.wait(GUARD_MS + 50)
-    while w.session.page != finals[-1]:
+    while w.session.page != shown[-1]:
         answer(qtbot, w, None)
         qtbot.wait(GUARD_MS + 50)
     signature = w.page.editor.pad  # type: ignore[attr-defined]
