@@ -34,20 +34,21 @@ def releases_root(data_root: Path) -> Path:
 
 
 def manifests(data_root: Path) -> list[tuple[dict[str, Any], Path]]:
-    """Every installed release that will ever take effect: (manifest, folder), oldest
-    first. A lower-numbered release never takes effect once a higher one is in force:
-    one whose effective time is not before a higher release's is superseded and left
-    out (it is neither in force nor pending)."""
-    found = _installed(data_root)
-    return [
-        (m, folder)
-        for m, folder in found
-        if not any(
-            int(h["release"]) > int(m["release"])
-            and datetime.fromisoformat(h["effective"]) <= datetime.fromisoformat(m["effective"])
-            for h, _ in found
-        )
-    ]
+    """Every installed release: (manifest, folder), oldest first. One that was in force
+    stays here even when a higher release came later with an earlier time: drafts
+    started under it still need its files (kiosk.forms.releases layers them by number)."""
+    return _installed(data_root)
+
+
+def _superseded(manifest: dict[str, Any], found: list[tuple[dict[str, Any], Path]]) -> bool:
+    """A release that a higher-numbered one takes effect before (or with): it will never
+    be the newest in force, so it is not listed as waiting (brk16 finding 9)."""
+    when = datetime.fromisoformat(manifest["effective"])
+    return any(
+        int(h["release"]) > int(manifest["release"])
+        and datetime.fromisoformat(h["effective"]) <= when
+        for h, _ in found
+    )
 
 
 def _installed(data_root: Path) -> list[tuple[dict[str, Any], Path]]:
@@ -128,8 +129,14 @@ def effective_releases(data_root: Path, now: datetime) -> list[Path]:
 
 
 def pending_releases(data_root: Path, now: datetime) -> list[dict[str, Any]]:
-    """The manifests of the releases not in force yet, oldest first."""
-    return [m for m, _ in manifests(data_root) if datetime.fromisoformat(m["effective"]) > now]
+    """The manifests of the releases not in force yet that will still take effect (not
+    superseded by a higher release), oldest first."""
+    found = manifests(data_root)
+    return [
+        m
+        for m, _ in found
+        if datetime.fromisoformat(m["effective"]) > now and not _superseded(m, found)
+    ]
 
 
 def published_catalogue(

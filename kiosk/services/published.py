@@ -31,6 +31,7 @@ from kiosk.forms.publish import Verified, release_dir, verify_release
 from kiosk.forms.releases import (
     MANIFEST,
     manifests,
+    pending_releases,
     published_catalogue,
     releases_root,
     tampered,
@@ -249,9 +250,8 @@ def status_lines(ctx: KioskContext) -> list[str]:
     else:
         source = "本机自带的版本（镇服务器还没有发布）"
     lines = [f"正在使用的表单：{source}；{policy.district}政策第{policy.version}版"]
-    for m, _ in found:
-        if datetime.fromisoformat(m["effective"]) > now:
-            lines.append(f"待生效：发布第{m['release']}版，{_when(m['effective'])} 起使用")
+    for m in pending_releases(ctx.data_root, now):  # superseded ones will never apply
+        lines.append(f"待生效：发布第{m['release']}版，{_when(m['effective'])} 起使用")
     for r in refused_definitions(ctx)[-5:]:
         what = "整版" if r.get("path") == "(release)" else str(r.get("path"))
         lines.append(
