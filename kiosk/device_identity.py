@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -17,6 +18,11 @@ SIGNING_KEY_FILE = "keys/signing.ed25519"
 
 
 def load_or_create_signing_key(data_root: Path) -> Ed25519PrivateKey:
+    """This device's (or town server's) Ed25519 key in ``keys/signing.ed25519``, made on
+    first use. Several processes starting at once on a fresh root (``kiosk-server run
+    --workers N``, parallel ``kiosk fill``) all end with the same key: each writes its own
+    temporary file and links it into place only if no key is there yet (link fails on an
+    existing name), so the first one wins and the others read it."""
     path = data_root / SIGNING_KEY_FILE
     if path.exists():
         return Ed25519PrivateKey.from_private_bytes(path.read_bytes())
@@ -27,14 +33,19 @@ def load_or_create_signing_key(data_root: Path) -> Ed25519PrivateKey:
         serialization.PrivateFormat.Raw,
         serialization.NoEncryption(),
     )
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, raw)
         os.fsync(fd)
     finally:
         os.close(fd)
-    os.replace(tmp, path)
+    try:
+        os.link(tmp, path)  # atomic: fails when another process put its key there first
+    except FileExistsError:
+        return Ed25519PrivateKey.from_private_bytes(path.read_bytes())
+    finally:
+        tmp.unlink(missing_ok=True)
     return key
 
 
