@@ -6,7 +6,6 @@ both numbers and signs them."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -14,9 +13,9 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers import FIXED_NOW, catalogue, shipped_policy_version
+from release_folder import release_folder
 
 from kiosk.device_identity import public_key_b64
-from kiosk.forms.catalogue import DEFINITIONS_DIR
 from kiosk.forms.examples import example_answers
 from kiosk.forms.publish import build_release
 from kiosk.services.bundles import start_bundle
@@ -34,13 +33,7 @@ SHIPPED_CARD = catalogue().get("disability_card").version
 def folder_with(tmp_path: Path, name: str, release: int) -> Path:
     """The shipped definitions as release ``release``: policy version shipped + release;
     release 2 also brings disability_card v(shipped + 1), reached from the shipped one."""
-    folder = tmp_path / name
-    shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
-    policy = folder / "policy.yaml"
-    version = f"version: {SHIPPED_POLICY + release}"
-    text, found = re.subn(r"(?m)^version: \d+", version, policy.read_text("utf-8"), count=1)
-    assert found == 1, "policy.yaml has no version line"
-    policy.write_text(re.sub(r"(?m)^effective: .*$", "effective: 2026-01-01", text), "utf-8")
+    folder = release_folder(tmp_path, name, policy_version=SHIPPED_POLICY + release)
     if release == 2:
         newest = (folder / f"disability_card.v{SHIPPED_CARD}.yaml").read_text("utf-8")
         newer, found = re.subn(

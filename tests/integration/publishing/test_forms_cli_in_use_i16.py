@@ -12,32 +12,16 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers import shipped_policy_version
+from release_folder import release_folder
 
 from kiosk.cli import main
 from kiosk.device_identity import public_key_b64
-from kiosk.forms.catalogue import DEFINITIONS_DIR
 from kiosk.forms.publish import build_release
 from kiosk.services.context import open_kiosk
 from kiosk.services.published import install_release
 from kiosk.sync.state import RELEASE_KEY
 
 SHIPPED_POLICY = shipped_policy_version()
-
-
-def folder_with(tmp_path: Path, name: str, min_age: int, version: int) -> Path:
-    folder = tmp_path / name
-    shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
-    policy = folder / "policy.yaml"
-    # Whatever version the shipped policy has now: the line is rewritten, never assumed.
-    shipped = policy.read_text(encoding="utf-8")
-    text, found = re.subn(r"(?m)^version: \d+", f"version: {version}", shipped, count=1)
-    assert found == 1, "policy.yaml has no version line"
-    text = re.sub(r"(?m)^effective: .*$", "effective: 2026-01-01", text)
-    text = re.sub(
-        r"(elderly_allowance_min_age:\n(?:    .*\n)*?    value: )80", rf"\g<1>{min_age}", text
-    )
-    policy.write_text(text, "utf-8")
-    return folder
 
 
 def run(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> str:
@@ -65,7 +49,7 @@ def test_the_forms_commands_show_the_release_in_force(
             (2, 70, SHIPPED_POLICY + 2, now + timedelta(days=3)),
         ):
             body = build_release(
-                folder_with(tmp_path, f"r{release}", age, version),
+                release_folder(tmp_path, f"r{release}", policy_version=version, min_age=age),
                 key,
                 release=release,
                 effective=when,

@@ -5,17 +5,15 @@ never reused, even after the database went back to an older copy."""
 
 from __future__ import annotations
 
-import re
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from helpers import shipped_policy_version
+from release_folder import release_folder
 from sqlalchemy.orm import Session
 
-from kiosk.forms.catalogue import DEFINITIONS_DIR
 from kiosk.forms.publish import PublishError
 from kiosk.server import refdata
 from kiosk.server.db import create_server_engine, migrate_to_head, session_factory
@@ -34,30 +32,11 @@ def session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session
     engine.dispose()
 
 
-def folder_with(tmp_path: Path, name: str, *, policy_version: int, min_age: int = 80) -> Path:
-    folder = tmp_path / name
-    shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
-    policy = folder / "policy.yaml"
-    # Whatever version the shipped policy has now: the line is rewritten, never assumed.
-    text, found = re.subn(
-        r"(?m)^version: \d+",
-        f"version: {policy_version}",
-        policy.read_text(encoding="utf-8"),
-        count=1,
-    )
-    assert found == 1, "policy.yaml has no version line"
-    text = re.sub(
-        r"(elderly_allowance_min_age:\n(?:    .*\n)*?    value: )80", rf"\g<1>{min_age}", text
-    )
-    policy.write_text(text.replace("effective: 2026-12-01", "effective: 2026-01-01"), "utf-8")
-    return folder
-
-
 def test_an_in_place_edit_of_a_published_form_is_refused(session: Session, tmp_path: Path) -> None:
-    first = folder_with(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1)
+    first = release_folder(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1)
     assert publish(session, first)["release"] == 1
     session.commit()
-    edited = folder_with(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2)
+    edited = release_folder(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2)
     form = edited / "welfare_stop.v1.yaml"
     form.write_text(form.read_text("utf-8").replace("fee: 免费", "fee: 收费10元"), "utf-8")
     with pytest.raises(PublishError) as err:
@@ -75,16 +54,18 @@ def test_an_in_place_edit_of_a_published_form_is_refused(session: Session, tmp_p
 def test_the_same_policy_version_with_other_values_is_refused(
     session: Session, tmp_path: Path
 ) -> None:
-    publish(session, folder_with(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1, min_age=75))
+    publish(session, release_folder(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1, min_age=75))
     session.commit()
     with pytest.raises(
         PublishError,
         match=rf"policy version {SHIPPED_POLICY + 1} was already published \(release 1\)",
     ):
-        publish(session, folder_with(tmp_path, "r2", policy_version=SHIPPED_POLICY + 1, min_age=70))
+        publish(
+            session, release_folder(tmp_path, "r2", policy_version=SHIPPED_POLICY + 1, min_age=70)
+        )
     assert (
         publish(
-            session, folder_with(tmp_path, "r3", policy_version=SHIPPED_POLICY + 2, min_age=70)
+            session, release_folder(tmp_path, "r3", policy_version=SHIPPED_POLICY + 2, min_age=70)
         )["release"]
         == 2
     )
@@ -93,8 +74,8 @@ def test_the_same_policy_version_with_other_values_is_refused(
 def test_release_numbers_are_not_reused_after_the_database_went_back(
     session: Session, tmp_path: Path
 ) -> None:
-    publish(session, folder_with(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1))
-    publish(session, folder_with(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2))
+    publish(session, release_folder(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1))
+    publish(session, release_folder(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2))
     session.commit()
     # The database is restored from before release 2 (its row says 1); the releases kept
     # on the server's disk still say 2 was handed out.
@@ -102,13 +83,13 @@ def test_release_numbers_are_not_reused_after_the_database_went_back(
     assert row is not None
     row.version = 1
     session.commit()
-    body = publish(session, folder_with(tmp_path, "r3", policy_version=SHIPPED_POLICY + 3))
+    body = publish(session, release_folder(tmp_path, "r3", policy_version=SHIPPED_POLICY + 3))
     assert body["release"] == 3
     assert refdata.get(session, "definitions").version == 3  # type: ignore[union-attr]
 
 
 def test_the_policy_effective_day_is_the_earliest_switch(session: Session, tmp_path: Path) -> None:
-    folder = folder_with(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1)
+    folder = release_folder(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1)
     later = date.today() + timedelta(days=10)
     policy = folder / "policy.yaml"
     policy.write_text(
@@ -130,8 +111,10 @@ def test_publish_warns_when_it_supersedes_a_scheduled_release(
     from kiosk.server.publishing import superseded_warnings
 
     soon = datetime.now(UTC) + timedelta(days=7)
-    first = publish(session, folder_with(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1), soon)
+    first = publish(
+        session, release_folder(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1), soon
+    )
     assert superseded_warnings(session, first) == []
-    second = publish(session, folder_with(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2))
+    second = publish(session, release_folder(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2))
     warnings = superseded_warnings(session, second)
     assert len(warnings) == 1 and warnings[0].startswith("warning: release 1 ")

@@ -4,17 +4,16 @@ force at its finalize time; release 0 is the shipped definitions."""
 
 from __future__ import annotations
 
-import re
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from helpers import shipped_policy_version
+from release_folder import release_folder
 from sqlalchemy.orm import Session
 
-from kiosk.forms.catalogue import DEFINITIONS_DIR, default_catalogue
+from kiosk.forms.catalogue import default_catalogue
 from kiosk.server.db import create_server_engine, migrate_to_head, server_home, session_factory
 from kiosk.server.published_forms import PublishedForms
 from kiosk.server.publishing import publish
@@ -32,22 +31,6 @@ def session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session
     engine.dispose()
 
 
-def folder_with(tmp_path: Path, name: str, min_age: int, version: int) -> Path:
-    folder = tmp_path / name
-    shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
-    policy = folder / "policy.yaml"
-    # Whatever version the shipped policy has now: the line is rewritten, never assumed.
-    shipped = policy.read_text(encoding="utf-8")
-    text, found = re.subn(r"(?m)^version: \d+", f"version: {version}", shipped, count=1)
-    assert found == 1, "policy.yaml has no version line"
-    text = re.sub(r"(?m)^effective: .*$", "effective: 2026-01-01", text)
-    text = re.sub(
-        r"(elderly_allowance_min_age:\n(?:    .*\n)*?    value: )80", rf"\g<1>{min_age}", text
-    )
-    policy.write_text(text, "utf-8")
-    return folder
-
-
 def min_age(catalogue: object) -> object:
     form = catalogue.get("elderly_allowance")  # type: ignore[attr-defined]
     return form.policy.expression_value("elderly_allowance_min_age")
@@ -57,8 +40,16 @@ def test_a_case_is_judged_by_its_release_or_the_one_in_force_when_it_was_finaliz
     session: Session, tmp_path: Path
 ) -> None:
     now = datetime.now(UTC)
-    publish(session, folder_with(tmp_path, "r1", 75, SHIPPED_POLICY + 1), now - timedelta(days=10))
-    publish(session, folder_with(tmp_path, "r2", 70, SHIPPED_POLICY + 2), now + timedelta(days=10))
+    publish(
+        session,
+        release_folder(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1, min_age=75),
+        now - timedelta(days=10),
+    )
+    publish(
+        session,
+        release_folder(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2, min_age=70),
+        now + timedelta(days=10),
+    )
     session.commit()
     db_key = session.get_bind().engine.url.render_as_string(hide_password=True)
     catalogue = default_catalogue()

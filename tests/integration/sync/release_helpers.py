@@ -4,8 +4,6 @@ age changed, publishing with the real CLI, and changing what the server serves."
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,30 +13,7 @@ from server_process import ServerProcess
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from kiosk.forms.catalogue import DEFINITIONS_DIR
 from kiosk.server import refdata
-
-
-def draft(tmp_path: Path, name: str, min_age: int, policy_version: int) -> Path:
-    """A copy of the shipped definitions with the 高龄津贴 age changed in the policy."""
-    folder = tmp_path / name
-    shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
-    policy = folder / "policy.yaml"
-    # Whatever version the shipped policy has now: the line is rewritten, never assumed.
-    text, found = re.subn(
-        r"(?m)^version: \d+",
-        f"version: {policy_version}",
-        policy.read_text(encoding="utf-8"),
-        count=1,
-    )
-    assert found == 1, "policy.yaml has no version line"
-    # The policy applies from a day before any effective time the tests give.
-    text = re.sub(r"(?m)^effective: .*$", "effective: 2026-01-01", text)
-    text = re.sub(
-        r"(elderly_allowance_min_age:\n(?:    .*\n)*?    value: )80", rf"\g<1>{min_age}", text
-    )
-    policy.write_text(text, encoding="utf-8")
-    return folder
 
 
 def publish(server: ServerProcess, folder: Path, effective: str) -> str:

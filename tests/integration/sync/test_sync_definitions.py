@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from helpers import FIXED_NOW, shipped_policy_version
-from release_helpers import draft, publish, tamper
+from release_folder import release_folder
+from release_helpers import publish, tamper
 from server_process import ServerProcess
 from sync_helpers import KioskFactory
 
@@ -48,7 +49,11 @@ def test_publish_pull_use_switch_and_refuse_tampering(
 
     # Release 1, in force since yesterday: the district lowered the age to 75.
     yesterday = (FIXED_NOW - timedelta(days=1)).isoformat()
-    out = publish(own_server, draft(tmp_path, "r1", 75, SHIPPED_POLICY + 1), yesterday)
+    out = publish(
+        own_server,
+        release_folder(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1, min_age=75),
+        yesterday,
+    )
     assert out.startswith("definitions: release 1,")
     report = sync_once(ctx)
     assert "definitions" in report.reference_updated, report
@@ -68,7 +73,11 @@ def test_publish_pull_use_switch_and_refuse_tampering(
 
     # Release 2 takes effect tomorrow: pulled and kept, not used before its time.
     tomorrow = (FIXED_NOW + timedelta(days=1)).isoformat()
-    publish(own_server, draft(tmp_path, "r2", 70, SHIPPED_POLICY + 2), tomorrow)
+    publish(
+        own_server,
+        release_folder(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2, min_age=70),
+        tomorrow,
+    )
     sync_once(ctx)
     assert ctx.catalogue.policy.version == SHIPPED_POLICY + 1
     assert any(line.startswith("待生效：发布第2版") for line in status_lines(ctx))
@@ -79,7 +88,11 @@ def test_publish_pull_use_switch_and_refuse_tampering(
 
     # Release 3 arrives tampered: the altered form is refused and reported; the kiosk
     # keeps release 2's copy of it, the rest of release 3 is used.
-    publish(own_server, draft(tmp_path, "r3", 70, SHIPPED_POLICY + 3), yesterday)
+    publish(
+        own_server,
+        release_folder(tmp_path, "r3", policy_version=SHIPPED_POLICY + 3, min_age=70),
+        yesterday,
+    )
     tamper(own_server, "elderly_allowance.v2.yaml", "policy('elderly_allowance_min_age')", "60")
     sync_once(ctx)
     refused = refused_definitions(ctx)
@@ -111,7 +124,7 @@ def test_publish_pull_use_switch_and_refuse_tampering(
 
 
 def test_a_broken_folder_is_not_published(own_server: ServerProcess, tmp_path: Path) -> None:
-    folder = draft(tmp_path, "bad", 75, SHIPPED_POLICY + 1)
+    folder = release_folder(tmp_path, "bad", policy_version=SHIPPED_POLICY + 1, min_age=75)
     form = folder / "welfare_stop.v1.yaml"
     form.write_text(
         form.read_text(encoding="utf-8").replace("${policy:desk_civil_affairs}", "${policy:nope}"),

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from helpers import FIXED_NOW, shipped_policy_version
-from release_helpers import draft, publish
+from release_folder import release_folder
+from release_helpers import publish
 from server_process import ServerProcess
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
@@ -38,7 +39,9 @@ def test_a_draft_keeps_its_release_and_the_server_judges_it_by_that_release(
     ctx = make_kiosk(own_server)
     yesterday = (FIXED_NOW - timedelta(days=1)).isoformat()
     publish(
-        own_server, draft(tmp_path, "r1", 75, SHIPPED_POLICY + 1), yesterday
+        own_server,
+        release_folder(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1, min_age=75),
+        yesterday,
     )  # 高龄津贴 from 75
     sync_once(ctx)
     answers = example_answers(ctx.catalogue.get("elderly_allowance"))
@@ -49,7 +52,11 @@ def test_a_draft_keeps_its_release_and_the_server_judges_it_by_that_release(
         assert answer(ctx, started.case.id, path, value).ok, path
 
     # Release 2 goes back to 80 (policy 3) and is in force before the draft is finished.
-    publish(own_server, draft(tmp_path, "r2", 80, SHIPPED_POLICY + 2), yesterday)
+    publish(
+        own_server,
+        release_folder(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2, min_age=80),
+        yesterday,
+    )
     sync_once(ctx)
     assert ctx.catalogue.policy.version == SHIPPED_POLICY + 2
     with pytest.raises(InvalidAnswers):  # a new case is judged by release 2

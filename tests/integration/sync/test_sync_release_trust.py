@@ -11,7 +11,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers import FIXED_NOW, shipped_policy_version
-from release_helpers import draft, publish, serve, served
+from release_folder import release_folder
+from release_helpers import publish, serve, served
 from server_process import ServerProcess
 from sync_helpers import KioskFactory
 
@@ -36,7 +37,7 @@ def test_only_the_enrolled_release_key_is_trusted_and_forgeries_block_nothing(
     # by the attacker's own key, is served first (trust on first use would pin it).
     yesterday = (FIXED_NOW - timedelta(days=1)).isoformat()
     forged = build_release(
-        draft(tmp_path, "forged", 60, SHIPPED_POLICY + 8),
+        release_folder(tmp_path, "forged", policy_version=SHIPPED_POLICY + 8, min_age=60),
         Ed25519PrivateKey.generate(),
         release=999,
         effective=FIXED_NOW - timedelta(days=1),
@@ -54,7 +55,11 @@ def test_only_the_enrolled_release_key_is_trusted_and_forgeries_block_nothing(
 
     # The server's admin removes it; the genuine release 1 is published and used.
     serve(own_server, {"format": "none"}, version=0)
-    out = publish(own_server, draft(tmp_path, "r1", 75, SHIPPED_POLICY + 1), yesterday)
+    out = publish(
+        own_server,
+        release_folder(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1, min_age=75),
+        yesterday,
+    )
     assert out.startswith("definitions: release 1,")
     sync_once(ctx)
     assert ctx.catalogue.policy.version == SHIPPED_POLICY + 1
@@ -66,10 +71,18 @@ def test_after_a_restore_the_kiosk_fetches_releases_again(
 ) -> None:
     ctx = make_kiosk(own_server)
     yesterday = (FIXED_NOW - timedelta(days=1)).isoformat()
-    publish(own_server, draft(tmp_path, "r1", 75, SHIPPED_POLICY + 1), yesterday)
+    publish(
+        own_server,
+        release_folder(tmp_path, "r1", policy_version=SHIPPED_POLICY + 1, min_age=75),
+        yesterday,
+    )
     release1 = served(own_server)[1]
     sync_once(ctx)
-    publish(own_server, draft(tmp_path, "r2", 70, SHIPPED_POLICY + 2), yesterday)
+    publish(
+        own_server,
+        release_folder(tmp_path, "r2", policy_version=SHIPPED_POLICY + 2, min_age=70),
+        yesterday,
+    )
     sync_once(ctx)
     assert ctx.catalogue.release_folders == ["000001", "000002"]
 
@@ -82,7 +95,11 @@ def test_after_a_restore_the_kiosk_fetches_releases_again(
         assert uow.meta.get(state.REFERENCE_VERSION.format(kind="definitions")) == "1"
     assert refused_definitions(ctx) == []  # release 1 again: the same content, no report
     # The next publish does not reuse number 2; the kiosk fetches and uses it.
-    out = publish(own_server, draft(tmp_path, "r3", 65, SHIPPED_POLICY + 3), yesterday)
+    out = publish(
+        own_server,
+        release_folder(tmp_path, "r3", policy_version=SHIPPED_POLICY + 3, min_age=65),
+        yesterday,
+    )
     assert out.startswith("definitions: release 3,")
     sync_once(ctx)
     assert ctx.catalogue.release_folders == ["000001", "000002", "000003"]
