@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import date
 from typing import Any
 
 import pytest
-from helpers import APPLICANT_ID
+from helpers import APPLICANT_ID, catalogue
 from pytestqt.qtbot import QtBot
 from ui_driver import (
     agree,
@@ -24,9 +25,11 @@ from ui_driver import (
     wedge_read,
 )
 
-from kiosk.forms.examples import example_path
+from kiosk.forms.engine import FormFill
+from kiosk.forms.examples import example_answers, example_path
 from kiosk.services.cases import list_cases, show_case
-from kiosk.ui.known_people import KnownPerson, pick_person
+from kiosk.ui import flow
+from kiosk.ui.known_people import KnownPerson, known_people, pick_person
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.person_pick_widget import PersonPickBox
 from kiosk.ui.qt import QPushButton
@@ -166,3 +169,36 @@ def test_each_heir_agrees_on_one_page(qtbot: QtBot, window: MainWindow) -> None:
     click(qtbot, w, "back")  # 上一步: the same page, each row as answered
     assert w.page.page_name == "ticks"
     assert [e.value() for e in w.page.editors.values()] == [True, True, True]  # type: ignore[attr-defined]
+
+
+# ----- the rules behind the two widgets, without a screen -------------------------------------
+
+
+def example_fill(heirs: int) -> FormFill:
+    """The composed 家人去世 v5 on its example's answers, with the first ``heirs`` heirs."""
+    form = catalogue().get(f"bundle.{BUNDLE_ID}", 5)
+    data = example_answers(form)
+    data["family_heirs"] = data["family_heirs"][:heirs]
+    data["pension__heirs"] = data["pension__heirs"][:heirs]
+    fill = FormFill(form, catalogue().lists, today=date(2026, 11, 20))
+    assert not [p for p in fill.apply_answers(data) if p.is_error]
+    return fill
+
+
+def test_tick_group_is_every_heirs_consent_and_nothing_else() -> None:
+    fill = example_fill(3)
+    for path in AGREES:  # any of the three shows the one page
+        assert flow.tick_group(fill, path) == AGREES
+    assert flow.tick_group(fill, "family_heirs[0].heir_relationship") is None  # has a list
+    assert flow.tick_group(fill, "medical_pending_bills") is None  # not in a list
+    assert flow.tick_group(example_fill(1), AGREES[0]) is None  # one heir: its own page
+
+
+def test_known_people_without_the_register_are_the_heirs_entered() -> None:
+    """A typed ID number alone shows no registry data: only the people the resident named
+    are offered, each once, the deceased never."""
+    fill = example_fill(3)
+    people = known_people(None, fill, with_register=False)  # type: ignore[arg-type]
+    assert [p.id_number for p in people] == [LI_GUILAN, ZHANG_JIANGUO, ZHANG_XIULAN]
+    assert {p.source for p in people} == {"本次填写的其他继承人"}
+    assert DECEASED not in {p.id_number for p in people}
