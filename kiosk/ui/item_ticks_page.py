@@ -133,7 +133,10 @@ def _save(flow_: FormFlow, pages: list[Page], values: dict[str, Any]) -> None:
             if errors:
                 w.say_errors(errors)
             return
-        flow_.w.session.page = pages[-1].path
+        if w.session.back_to_check and not w.session.edit_queue:
+            flow_.show_check()  # changed from the check page: back to it
+            return
+        w.session.page = pages[-1].path
         flow_._leave(pages[-1])
 
     w.op(save, saved)

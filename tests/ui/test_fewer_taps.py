@@ -170,6 +170,13 @@ def test_each_heir_agrees_on_one_page(qtbot: QtBot, window: MainWindow) -> None:
     assert w.page.page_name == "ticks"
     assert [e.value() for e in w.page.editors.values()] == [True, True, True]  # type: ignore[attr-defined]
 
+    # 修改 on one heir's row of the check page: the same page, then the check page again.
+    walk_until(qtbot, w, data, "check")
+    click(qtbot, w, f"edit-{AGREES[1]}")
+    assert w.page.page_name == "ticks"
+    click(qtbot, w, "next")
+    assert w.page.page_name == "check", errors(w)
+
 
 # ----- the rules behind the two widgets, without a screen -------------------------------------
 
