@@ -15,7 +15,9 @@ from kiosk.services import cases
 from kiosk.services.views import AnswerResult
 from kiosk.ui.answer_widgets import YesNoEditor
 from kiosk.ui.common_widgets import frame, label
+from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
+from kiosk.ui.qt import QHBoxLayout
 from kiosk.ui.question_page import section_text
 
 if TYPE_CHECKING:
@@ -50,11 +52,14 @@ class ItemTicksPage(BasePage):
         self.editors: dict[str, YesNoEditor] = {}
         for i, (page, person) in enumerate(zip(pages, self.people, strict=True)):
             box, layout = frame("panel", name=f"tick-{i}")
-            layout.addWidget(label(person, "large"))
+            row = QHBoxLayout()  # the person beside their 是 / 否: three heirs in view
+            row.setSpacing(metrics().gap)
+            row.addWidget(label(person, "large"), 2)
             editor = YesNoEditor(fill.value(page.path))
             for value, b in editor.buttons.items():
                 b.setObjectName(f"tick-{i}-{value}")
-            layout.addWidget(editor)
+            row.addWidget(editor, 3)
+            layout.addLayout(row)
             self.body.addWidget(box)
             self.editors[page.path] = editor
         self.body.addStretch(1)
