@@ -183,6 +183,34 @@ def split_answers(bf: BundleForm, answers: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def split_marks(bf: BundleForm, marks: Mapping[str, Any]) -> dict[str, str]:
+    """One form's prefill marks out of the composed form's ({path: {"label": ...}}), by the
+    form's own paths: ``{path: label}`` (a shared answer's mark under the form's name, the
+    form's own answers with the prefix dropped; a shared list's items are left out)."""
+    prefix = f"{bf.key}{KEY_SEPARATOR}"
+    by_shared: dict[str, list[str]] = {}
+    for form_name, shared_name in bf.mapping().items():
+        by_shared.setdefault(shared_name, []).append(form_name)
+    out: dict[str, str] = {}
+    for path, mark in marks.items():
+        label = str(mark.get("label") or "") if isinstance(mark, Mapping) else str(mark)
+        try:
+            name, inst = parse_path(path)
+        except BadPath:
+            continue
+        if not label:
+            continue
+        if not inst:
+            for form_name in by_shared.get(name, []):
+                out[form_name] = label
+            if name.startswith(prefix):
+                out[name.removeprefix(prefix)] = label
+        elif name.startswith(prefix) and all(r.startswith(prefix) for r, _ in inst):
+            own = tuple((r.removeprefix(prefix), i) for r, i in inst)
+            out[format_path(name.removeprefix(prefix), own)] = label
+    return out
+
+
 def composed_path(bf: BundleForm, path: str) -> str:
     """A form's answer path (``heirs[1].heir_id``) as the composed form names it."""
     prefix = f"{bf.key}{KEY_SEPARATOR}"

@@ -126,6 +126,10 @@ class Question(_Strict):
     item_label: str | None = None
     # repeat: items copied from another repeat (bundles; kiosk.forms.copy_items).
     copy_items: CopyItems | None = None
+    # id_number: offer the people the case already holds (the subject's household in the
+    # register, the people named in the answers' lists) to pick with one touch; the
+    # number is copied with its source and checked like a typed one (kiosk.ui.known_people).
+    pick_known_person: bool = False
     children: list[Question] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -138,6 +142,8 @@ class Question(_Strict):
             raise ValueError("a calculate question needs a calculation")
         if self.copy_items is not None and self.type != "repeat":
             raise ValueError("only a repeat can copy items from another repeat")
+        if self.pick_known_person and self.type != "id_number":
+            raise ValueError("only an id_number question can offer known people to pick")
         if self.result_type and self.type != "calculate":
             raise ValueError("only a calculate question has a result_type")
         if self.type in ("select_one", "select_multiple") and self.choices is None:

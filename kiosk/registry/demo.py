@@ -226,6 +226,8 @@ def _derived_flags(flags: list[str], age: int, male: bool, number: str) -> list[
         out.append("social_security_card")
     if "resident_pension" in flags:
         out.append("pension_contribution_met")
+        if int(number[14:17]) % 3 == 0:  # a few named a beneficiary (issue 15; not 张德明)
+            out.append("pension_beneficiary")
     elif age >= 60:
         out += ["enterprise_pension", "employee_medical_insurance"]
     if "disability_card" in flags:

@@ -34,6 +34,9 @@ FLAGS = (
     "disability_care_subsidy",
     "family_planning_support",
     "special_care",
+    # issue 15 (time on task): 家人去世 asks whether the applicant is the beneficiary only
+    # when 社保所 has one on record.
+    "pension_beneficiary",
 )
 FLAG_LABELS = {
     "only_child_parent": "独生子女父母",
@@ -49,6 +52,7 @@ FLAG_LABELS = {
     "disability_care_subsidy": "在领重度残疾人护理补贴",
     "family_planning_support": "在领计划生育奖励扶助或特别扶助金",
     "special_care": "在领优抚对象抚恤补助",
+    "pension_beneficiary": "城乡居民养老保险登记了指定受益人",
 }
 # Where each field comes from when the extract does not say (shown as "据…").
 DEFAULT_SOURCES: dict[str, str] = {
@@ -69,6 +73,7 @@ DEFAULT_SOURCES: dict[str, str] = {
     "flags.disability_care_subsidy": "残联",
     "flags.family_planning_support": "卫健办",
     "flags.special_care": "退役军人服务站",
+    "flags.pension_beneficiary": "社保所",
 }
 HOUSEHOLD_ROLES = {
     "head": "户主",

@@ -17,7 +17,12 @@ from kiosk import events
 from kiosk.domain.case_states import EDITABLE_STATES
 from kiosk.domain.id_card_chip import IdCardData
 from kiosk.forms.bundle import BUNDLE_FORM_PREFIX, BundleDefinition, BundleForm
-from kiosk.forms.bundle_compose import applicable, composed_problems, split_answers
+from kiosk.forms.bundle_compose import (
+    applicable,
+    composed_problems,
+    split_answers,
+    split_marks,
+)
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.services.cases import (
     CaseError,
@@ -219,6 +224,8 @@ def _create_cases(
                     block_duplicates=True,
                     # Its forms and policy as of the release the intake was started under.
                     release=intake.release if intake else None,
+                    # Answers picked from records keep their source (据…).
+                    marks=split_marks(bf, fill.prefilled),
                 )
             )
         except InvalidAnswers as exc:

@@ -9,6 +9,7 @@ hash and queues the case for the town server in the same transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -498,6 +499,7 @@ def fill_case(
     proof: str | None = None,
     block_duplicates: bool = False,
     release: int | None = None,
+    marks: Mapping[str, str] | None = None,
 ) -> CaseSummary:
     """Create a finalized case from a whole answers document, or raise InvalidAnswers.
 
@@ -513,11 +515,17 @@ def fill_case(
     ``case_id`` check comes first: a retry of a saved case is CaseExists, not a duplicate.
     ``release``: the published release whose forms and policy apply (a bundle intake's;
     kiosk.services.release_catalogue); default the one in use.
+    ``marks`` ({path: source}): answers a life event's intake took from records with one
+    touch (the new 户主 from the household register), kept with their source; an answer
+    the registry prefill marks anyway keeps that mark.
     """
     form = catalogue_of_release(ctx, release).get(form_id, form_version)
     if case_id is not None:
         case_id = canonical_case_id(case_id)
     fill = checked_fill(ctx, form, answers, resident_id=resident_id)
+    for path, label in (marks or {}).items():
+        if fill.prefill_label(path) is None and fill.value(path) is not None:
+            fill.marks.put(path, label)
     who = actor or actor_for(volunteer_id, "cli")
     extra = _Extra(duplicate_reason, consent, proof, block_duplicates, release)
     if uow is not None:

@@ -110,6 +110,25 @@ def _previous_path(fill: FormFill, current: str) -> str | None:
     return before.path
 
 
+def tick_group(fill: FormFill, path: str) -> list[str] | None:
+    """The pages asked on one screen with ``path``, a tick per item: when ``path`` is a
+    yes/no question in an item of a copied list (no list page: a bundle form's list filled
+    from the shared one, e.g. each heir's 同意) and every item asks only that question,
+    the pages of all items in order (two or more); else None. Each item keeps its own
+    answer: one explicit answer per person, on one page (issue 15, time on task)."""
+    pages = fill.pages()
+    page = next((p for p in pages if p.path == path), None)
+    if page is None or page.repeat is None or page.question.type != "yes_no":
+        return None
+    if len(page.instance) != 1 or _index(pages, page.repeat) is not None:
+        return None
+    items = [p for p in pages if p.repeat == page.repeat]
+    if any(p.question.name != page.question.name for p in items if not is_registry_fact(fill, p)):
+        return None
+    group = [p.path for p in items if p.question.name == page.question.name]
+    return group if len(group) > 1 else None
+
+
 FINAL_TYPES = ("note", "signature")
 
 

@@ -21,8 +21,10 @@ from kiosk.ui.answer_widgets import KEYPAD_TYPES, GroupEditor, VillageEditor
 from kiosk.ui.check_page import CheckPage
 from kiosk.ui.done_page import DonePage
 from kiosk.ui.duplicate_page import DuplicatePage
+from kiosk.ui.item_ticks_page import show_item_ticks
 from kiosk.ui.notice_page import NoticePage
 from kiosk.ui.offers import Offer
+from kiosk.ui.person_pick_widget import offer_known_people
 from kiosk.ui.question_page import QuestionPage, RepeatPage
 from kiosk.ui.speech import spoken_join
 
@@ -228,6 +230,8 @@ class FormFlow:
                     [(s.text, partial(self._add_suggested, page, s)) for s in found]
                 ),
             )
+        elif (group := flow.tick_group(fill, path)) is not None:
+            show_item_ticks(self, group, common)  # each heir's 同意 on one page
         else:
             notes, signed = flow.sign_paths(fill)
             if session.checked and signed and path == signed[0]:
@@ -240,6 +244,8 @@ class FormFlow:
             if session.checked and flow.next_path(fill, path) is None:
                 question.next_button.setText(S.SUBMIT)  # the signature: 确认提交
             self.w.show_page(question)
+            if page.question.pick_known_person:  # the new 户主: one touch, not 18 digits
+                offer_known_people(self, page, question)
 
     def _read_deadline(self) -> bool:
         """朗读 reads the form's deadline the first time only (per case)."""

@@ -60,7 +60,7 @@ def forms_of(cases: list[Any]) -> list[str]:
 def test_the_bundle_is_listed(ctx: KioskContext) -> None:
     # Other life events are listed beside it (tests/integration/test_life_events.py).
     info = next(i for i in list_bundles(ctx) if i.id == BUNDLE)
-    assert (info.id, info.version, info.short_title) == (BUNDLE, 4, "家人去世")
+    assert (info.id, info.version, info.short_title) == (BUNDLE, 5, "家人去世")
     assert info.form_ids == [
         "pension_death_benefit",
         "enterprise_survivor_benefit",
@@ -130,6 +130,13 @@ def test_each_case_holds_its_own_forms_answers(ctx: KioskContext) -> None:
     assert hukou.summary.department == "派出所"
     assert hukou.answers["proof_type"] == "medical"
     assert "bank_account" not in hukou.answers
+    # v5: one death-proof answer (电子的) gives the 户口 form both of its answers, and no
+    # beneficiary on record gives the pension form's 是不是登记的领取人 (no: heirs agree).
+    assert hukou.answers["certificate_electronic"] is True
+    assert hukou.answers["death_certificate_number"] == "A500111202610300017"
+    assert hukou.answers["new_head_id"] == "500225194512110049"
+    assert pension.answers["is_beneficiary"] is False
+    assert [h["heir_agrees"] for h in pension.answers["heirs"]] == [True, True, True]
 
 
 # ----- all or nothing ------------------------------------------------------------------------

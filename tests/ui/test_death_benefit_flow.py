@@ -12,9 +12,11 @@ from pytestqt.qtbot import QtBot
 from ui_driver import (
     agree,
     answer,
+    answer_ticks,
     click,
     confirm_and_sign,
     errors,
+    example_value,
     find,
     keypad,
     settle,
@@ -77,6 +79,9 @@ def fill_all(qtbot: QtBot, w: MainWindow, answers: dict[str, Any]) -> None:
                 click(qtbot, w, "add")
             else:
                 click(qtbot, w, "next")
+            continue
+        if name == "ticks":  # one yes/no per item on one page (each heir's 同意)
+            answer_ticks(qtbot, w, lambda p: example_value(answers, p))
             continue
         fname, inst = parse_path(path)
         source = answers

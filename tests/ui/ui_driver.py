@@ -3,11 +3,13 @@ on the keypad, step dates; wait for the service calls running off the GUI thread
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from kiosk.forms.paths import parse_path
 from kiosk.ui.answer_widgets import (
     DateEditor,
     GroupEditor,
@@ -127,6 +129,24 @@ def answer(qtbot: QtBot, w: MainWindow, value: Any) -> None:
     click(qtbot, w, "next")
     if value is None and isinstance(getattr(w.page, "editor", None), GroupEditor):
         click(qtbot, w, "next")  # a village confirmed as it is: its 组 too
+
+
+def example_value(data: dict[str, Any], path: str) -> Any:
+    """An example's answer at ``path`` (``family_heirs[1].heir_id``)."""
+    name, inst = parse_path(path)
+    source: Any = data
+    for repeat, index in inst:
+        source = source[repeat][index]
+    return source.get(name)
+
+
+def answer_ticks(qtbot: QtBot, w: MainWindow, value_of: Callable[[str], Any]) -> None:
+    """On a page asking one yes/no of every item (each heir's 同意, kiosk.ui.item_ticks_page):
+    each row's 是 or 否 as ``value_of(its path)``, then 下一步."""
+    assert w.page.page_name == "ticks", w.page.page_name
+    for i, path in enumerate(w.page.editors):  # type: ignore[attr-defined]
+        click(qtbot, w, f"tick-{i}-{'yes' if value_of(path) else 'no'}")
+    click(qtbot, w, "next")
 
 
 def confirm_and_sign(qtbot: QtBot, w: MainWindow) -> None:

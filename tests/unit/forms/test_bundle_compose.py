@@ -9,7 +9,7 @@ import pytest
 from helpers import catalogue
 
 from kiosk.forms.bundle import BundleForm
-from kiosk.forms.bundle_compose import composed_path, split_answers
+from kiosk.forms.bundle_compose import composed_path, split_answers, split_marks
 from kiosk.forms.catalogue import DEFINITIONS_DIR, load_catalogue
 from kiosk.forms.checks import walk
 
@@ -152,3 +152,23 @@ def test_a_material_with_two_labels_is_reported(tmp_path: Path) -> None:
     hukou.write_text(text.replace("label: 户口本,", "label: 家里的户口本,"), encoding="utf-8")
     _, issues = load_catalogue([root])
     assert any("material 'hukou_book' has another label" in str(i) for i in issues)
+
+
+def test_split_marks_gives_each_form_its_sources_by_its_own_names() -> None:
+    """A source marked on the intake (the new 户主 picked from the household register)
+    goes to the form's case under the form's own path; a shared answer's mark under each
+    name the form gives it; a shared list's items stay with the intake."""
+    bundle = catalogue().bundle("death_in_family", 5)
+    [hukou] = [bf for bf in bundle.forms if bf.key == "hukou"]
+    marks = {
+        "hukou__new_head_id": {"label": "公安户籍（派出所）", "from": None},
+        "deceased_name": {"label": "公安户籍（派出所）", "from": "deceased_id"},
+        "family_heirs[0].heir_name": {"label": "户籍登记", "from": None},
+        "pension__heirs[0].pension__heir_name": {"label": "户籍登记", "from": None},
+    }
+    assert split_marks(hukou, marks) == {
+        "new_head_id": "公安户籍（派出所）",
+        "deceased_name": "公安户籍（派出所）",
+    }
+    [pension] = [bf for bf in bundle.forms if bf.key == "pension"]
+    assert split_marks(pension, marks)["heirs[0].heir_name"] == "户籍登记"

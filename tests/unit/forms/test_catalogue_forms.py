@@ -51,6 +51,7 @@ BUNDLES = [
     "death_in_family.v2",
     "death_in_family.v3",
     "death_in_family.v4",
+    "death_in_family.v5",  # issue 15 point 8: fewer taps, the same answers
     "turning_60.v1",
     "turning_60.v2",
     "family_hardship.v1",

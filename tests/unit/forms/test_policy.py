@@ -167,7 +167,7 @@ def test_a_bundles_texts_use_the_policy_too(tmp_path: Path) -> None:
 
     folder = tmp_path / "defs"
     shutil.copytree(DEFINITIONS_DIR, folder, ignore=shutil.ignore_patterns("examples"))
-    bundle = folder / "bundles" / "death_in_family.v4.yaml"  # the newest
+    bundle = folder / "bundles" / "death_in_family.v5.yaml"  # the newest
     text = bundle.read_text(encoding="utf-8")
     text = text.replace(
         "\ndescription: ", "\ndescription: 户口${policy:hukou_cancel_days}内注销。", 1
