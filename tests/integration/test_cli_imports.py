@@ -71,7 +71,9 @@ def test_status_at_head_skips_alembic_qt_and_pdf(tmp_path: Path) -> None:
 def test_print_to_a_file_loads_neither_cups_nor_the_accounts(tmp_path: Path) -> None:
     """``kiosk print N --out`` renders and audits the export: CUPS (kiosk.printing.cups,
     cups_jobs) is loaded only to send a paper, the accounts service only for ``--staff``,
-    Alembic not at head, and no Qt (issue 19)."""
+    and no Qt. The case is read and the export audited through sqlite3
+    (kiosk.cli.print_quick): neither SQLAlchemy nor Alembic, nor the services that open
+    the store, nor numpy (photographed pages are counted, not read) (issue 19)."""
     env = dict(os.environ, KIOSK_HOME=str(tmp_path))
     kiosk = [sys.executable, "-m", "kiosk"]
     example = subprocess.run(
@@ -97,8 +99,17 @@ def test_print_to_a_file_loads_neither_cups_nor_the_accounts(tmp_path: Path) -> 
     names = imported("-m", "kiosk", "print", number, "--out", str(out), data_root=tmp_path)
     assert out.read_bytes().startswith(b"%PDF")
     assert "reportlab" in top_level(names)
-    assert not top_level(names) & {"PySide6", "alembic", "httpx"}
-    for module in ("kiosk.printing.cups", "kiosk.printing.cups_jobs", "kiosk.services.accounts"):
+    assert "kiosk.cli.print_quick" in names
+    assert not top_level(names) & {"PySide6", "alembic", "httpx", "sqlalchemy", "numpy"}
+    for module in (
+        "kiosk.printing.cups",
+        "kiosk.printing.cups_jobs",
+        "kiosk.services.accounts",
+        "kiosk.services.context",
+        "kiosk.services.cases",
+        "kiosk.services.printing",
+        "kiosk.store.uow",
+    ):
         assert module not in names, f"kiosk print --out imports {module}"
 
 
