@@ -7,27 +7,15 @@ import argparse
 import sys
 import threading
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk import events
 from kiosk.cli.common import CliError, open_context, print_json
-from kiosk.devices.audio import audio_output_status
-from kiosk.devices.handwriting import handwriting_status
-from kiosk.services.cases import CaseError
-from kiosk.services.sync import (
-    SyncBusy,
-    SyncError,
-    SyncStatus,
-    enroll_device,
-    needs_reprint_cases,
-    retry_quarantined,
-    start_sync_worker,
-    sync_once,
-    sync_status,
-)
-from kiosk.store.repositories import CaseNotFound
-from kiosk.sync.backoff import Backoff
-from kiosk.sync.rounds import SyncOptions
+
+# Each command imports the services it runs (issue 19): `kiosk status` needs neither the
+# case service (and its duplicate check) nor the sync worker and its HTTP client.
+if TYPE_CHECKING:
+    from kiosk.services.sync import SyncStatus
+    from kiosk.sync.rounds import SyncOptions
 
 
 def register(sub: Any) -> None:
@@ -55,6 +43,9 @@ def register(sub: Any) -> None:
 
 
 def _options(args: argparse.Namespace) -> SyncOptions:
+    from kiosk.sync.backoff import Backoff
+    from kiosk.sync.rounds import SyncOptions
+
     if args.batch_size < 1 or args.timeout <= 0:
         raise CliError("--batch-size and --timeout must be positive", 2)
     return SyncOptions(
@@ -65,6 +56,10 @@ def _options(args: argparse.Namespace) -> SyncOptions:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk.services.cases import CaseError
+    from kiosk.services.sync import retry_quarantined, sync_once
+    from kiosk.store.repositories import CaseNotFound
+
     options = _options(args)
     ctx = open_context(args)
     try:
@@ -99,6 +94,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _run_forever(ctx: Any, options: SyncOptions) -> int:
+    from kiosk import events
+    from kiosk.services.sync import SyncBusy, start_sync_worker
+
     def show(status: SyncStatus) -> None:
         state = "online" if status.online else "offline" if status.online is False else "?"
         print(f"pending {status.pending}  quarantined {status.quarantined}  {state}", flush=True)
@@ -120,14 +118,18 @@ def _run_forever(ctx: Any, options: SyncOptions) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from kiosk.devices.audio import audio_output_status
+    from kiosk.devices.handwriting import handwriting_status
     from kiosk.services.published import refresh_catalogue, refused_definitions, status_lines
+    from kiosk.sync.renumber import needs_reprint
+    from kiosk.sync.rounds import current_status
 
     ctx = open_context(args)
     try:
-        status = sync_status(ctx)
+        status = current_status(ctx.store)  # = kiosk.services.sync.sync_status
         refresh_catalogue(ctx)
         definitions, refused = status_lines(ctx), refused_definitions(ctx)
-        reprint = needs_reprint_cases(ctx)
+        reprint = needs_reprint(ctx.store)  # = kiosk.services.sync.needs_reprint_cases
     finally:
         ctx.close()
     audio = audio_output_status()  # 朗读 needs a sound device (espeak-ng exits 0 without)
@@ -178,6 +180,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
+    from kiosk.services.sync import SyncError, enroll_device
+
     ctx = open_context(args)
     try:
         device_id = enroll_device(ctx, args.url, args.code, insecure=args.insecure)
