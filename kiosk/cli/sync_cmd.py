@@ -118,52 +118,65 @@ def _run_forever(ctx: Any, options: SyncOptions) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from kiosk.cli.status_quick import StatusFacts, quick_status
+
+    facts = quick_status(args.data_dir)  # sqlite3 only; None: the full path answers
+    if facts is None:
+        from kiosk.services.published import refresh_catalogue, refused_definitions, status_lines
+        from kiosk.sync.renumber import needs_reprint
+        from kiosk.sync.rounds import current_status
+
+        ctx = open_context(args)
+        try:
+            status = current_status(ctx.store)  # = kiosk.services.sync.sync_status
+            refresh_catalogue(ctx)
+            definitions, refused = status_lines(ctx), refused_definitions(ctx)
+            reprint = needs_reprint(ctx.store)  # = kiosk.services.sync.needs_reprint_cases
+        finally:
+            ctx.close()
+        facts = StatusFacts(
+            asdict(status), definitions, refused, [asdict(r) for r in reprint], ctx.settings
+        )
+    return _show_status(facts, as_json=args.json)
+
+
+def _show_status(facts: Any, *, as_json: bool) -> int:
+    """Print ``kiosk status`` (text, or JSON with ``as_json``) from its StatusFacts."""
     from kiosk.devices.audio import audio_output_status
     from kiosk.devices.handwriting import handwriting_status
-    from kiosk.services.published import refresh_catalogue, refused_definitions, status_lines
-    from kiosk.sync.renumber import needs_reprint
-    from kiosk.sync.rounds import current_status
-
-    ctx = open_context(args)
-    try:
-        status = current_status(ctx.store)  # = kiosk.services.sync.sync_status
-        refresh_catalogue(ctx)
-        definitions, refused = status_lines(ctx), refused_definitions(ctx)
-        reprint = needs_reprint(ctx.store)  # = kiosk.services.sync.needs_reprint_cases
-    finally:
-        ctx.close()
-    audio = audio_output_status()  # 朗读 needs a sound device (espeak-ng exits 0 without)
     from kiosk.services.devices_check import setting_warnings
 
-    warnings = [w.message_en for w in setting_warnings(ctx.settings)]
+    status = facts.status
+    audio = audio_output_status()  # 朗读 needs a sound device (espeak-ng exits 0 without)
+    warnings = [w.message_en for w in setting_warnings(facts.settings)]
     writing = handwriting_status()  # 手写 needs the Zinnia library and the models
-    if args.json:
+    if as_json:
         print_json(
             {
-                **asdict(status),
-                "definitions": definitions,
-                "refused_definitions": refused,
+                **status,
+                "definitions": facts.definitions,
+                "refused_definitions": facts.refused,
                 "audio_ok": audio.ok,
                 "audio": audio.detail,
                 "handwriting_ok": writing.ok,
                 "handwriting": writing.detail,
-                "needs_reprint": [asdict(r) for r in reprint],
+                "needs_reprint": facts.reprint,
                 "warnings": warnings,
             }
         )
         return 0
-    if not status.enrolled:
+    if not status["enrolled"]:
         print("not enrolled (kiosk enroll URL CODE)")
-    online = {True: "online", False: "offline", None: "not tried yet"}[status.online]
+    online = {True: "online", False: "offline", None: "not tried yet"}[status["online"]]
     print(
-        f"pending {status.pending}  quarantined {status.quarantined}  "
-        f"photos pending {status.pages_pending}  {online}"
+        f"pending {status['pending']}  quarantined {status['quarantined']}  "
+        f"photos pending {status['pages_pending']}  {online}"
     )
-    if status.last_success_at:
-        print(f"last success {status.last_success_at:%Y-%m-%d %H:%M:%S} UTC")
-    if status.last_error:
-        print(f"last error: {status.last_error}")
-    for line in definitions:
+    if status["last_success_at"]:
+        print(f"last success {status['last_success_at']:%Y-%m-%d %H:%M:%S} UTC")
+    if status["last_error"]:
+        print(f"last error: {status['last_error']}")
+    for line in facts.definitions:
         print(line)
     sound = {True: "ok", False: "NO SOUND DEVICE (read-aloud is silent)", None: "unknown"}
     print(f"audio {sound[audio.ok]}: {audio.detail}")
@@ -171,9 +184,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"warning: {warning}")
     writes = "ok" if writing.ok else "OFF (the pad says 手写不可用; pinyin is used)"
     print(f"handwriting {writes}: {writing.detail}")
-    for case in reprint:
+    for case in facts.reprint:
         print(
-            f"需重新打印 (print again): {case.new}, renumbered from {case.old} "
+            f"需重新打印 (print again): {case['new']}, renumbered from {case['old']} "
             "(the server held that number for another case; the old paper is void)"
         )
     return 0

@@ -43,10 +43,13 @@ CASE_COLUMNS = (
     "policy_version",
 )
 ATTACHMENT_COLUMNS = ("id", "case_id", "material_id", "page", "sync_state", "purged_at")
-AUDIT_COLUMNS = ("case_id", "at", "actor", "action", "detail")
+AUDIT_COLUMNS = ("id", "case_id", "at", "actor", "action", "detail")
 META_COLUMNS = ("key", "value")
+OUTBOX_COLUMNS = ("state",)
+RENUMBER_COLUMNS = ("print_problem",)  # of cases, beside CASE_COLUMNS
 TABLES = {
-    "cases": CASE_COLUMNS,
+    "cases": CASE_COLUMNS + RENUMBER_COLUMNS,
+    "outbox": OUTBOX_COLUMNS,
     "attachments": ATTACHMENT_COLUMNS,
     "audit_entries": AUDIT_COLUMNS,
     "meta": META_COLUMNS,
@@ -139,20 +142,40 @@ class SqliteReader:
         ).fetchall()
         return {str(material): int(count) for material, count in rows}
 
-    def pending_pages(self, case_id: str) -> int:
-        """Pages of the case not yet complete on the server (kiosk.sync.attachments_push)."""
-        row = self._db.execute(
-            "SELECT COUNT(*) FROM attachments "
-            "WHERE case_id = ? AND sync_state = 'pending' AND purged_at IS NULL",
-            (case_id,),
-        ).fetchone()
+    def pending_pages(self, case_id: str | None = None) -> int:
+        """Pages not yet complete on the server, of one case or of all
+        (kiosk.sync.attachments_push.pending_count)."""
+        query = (
+            "SELECT COUNT(*) FROM attachments WHERE sync_state = 'pending' AND purged_at IS NULL"
+        )
+        if case_id is None:
+            row = self._db.execute(query).fetchone()
+        else:
+            row = self._db.execute(query + " AND case_id = ?", (case_id,)).fetchone()
         return int(row[0])
+
+    def outbox_counts(self) -> dict[str, int]:
+        """Outbox entries by state (pending, sent, quarantined ...)."""
+        rows = self._db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall()
+        return {str(state): int(count) for state, count in rows}
+
+    def renumbered(self, action: str) -> list[tuple[str, str, str]]:
+        """(case id, number, audit detail) of the cases with an audit entry ``action`` and
+        a print problem still set, newest entry first (kiosk.sync.renumber.needs_reprint)."""
+        rows = self._db.execute(
+            "SELECT cases.id, cases.number, audit_entries.detail FROM cases "
+            "JOIN audit_entries ON audit_entries.case_id = cases.id "
+            "WHERE audit_entries.action = ? AND cases.print_problem IS NOT NULL "
+            "ORDER BY audit_entries.id DESC",
+            (action,),
+        ).fetchall()
+        return [(str(a), str(b), str(c)) for a, b, c in rows]
 
     def add_audit(
         self, case_id: str, *, actor: str, action: str, at: datetime, detail: str = ""
     ) -> None:
         """One audit entry of a case, committed (as CaseRepository.audit + commit)."""
         self._db.execute(
-            f"INSERT INTO audit_entries ({', '.join(AUDIT_COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
+            f"INSERT INTO audit_entries ({', '.join(AUDIT_COLUMNS[1:])}) VALUES (?, ?, ?, ?, ?)",
             (case_id, at.strftime(TIME_FORMAT), actor, action, detail[:200]),
         )

@@ -61,11 +61,15 @@ def test_forms_list_imports_no_store_qt_or_pdf(tmp_path: Path) -> None:
     assert not top_level(names) & {"PySide6", "sqlalchemy", "reportlab", "alembic"}
 
 
-def test_status_at_head_skips_alembic_qt_and_pdf(tmp_path: Path) -> None:
+def test_status_at_head_reads_the_store_with_sqlite3_only(tmp_path: Path) -> None:
+    """A store at the head is read through kiosk.store.sqlite_reader: no SQLAlchemy,
+    Alembic, HTTP client, Qt or PDF library, and none of the services (issue 19)."""
     imported("-m", "kiosk", "status", data_root=tmp_path)  # creates and migrates the store
     names = imported("-m", "kiosk", "status", data_root=tmp_path)
-    assert "sqlalchemy" in top_level(names)
-    assert not top_level(names) & {"PySide6", "reportlab", "alembic"}
+    assert "kiosk.cli.status_quick" in names
+    assert not top_level(names) & {"PySide6", "reportlab", "alembic", "sqlalchemy", "httpx"}
+    for module in ("kiosk.services.context", "kiosk.services.sync", "kiosk.sync.client"):
+        assert module not in names, f"kiosk status imports {module}"
 
 
 def test_print_to_a_file_loads_neither_cups_nor_the_accounts(tmp_path: Path) -> None:
