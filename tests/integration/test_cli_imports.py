@@ -55,10 +55,29 @@ def test_version_and_help_import_no_library(arg: str) -> None:
     assert not {n for n in names if n.startswith("kiosk.") and n != "kiosk.cli"}
 
 
-def test_forms_list_imports_no_store_qt_or_pdf(tmp_path: Path) -> None:
-    names = imported("-m", "kiosk", "forms", "list", data_root=tmp_path)
+def test_forms_list_imports_no_store_qt_or_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KIOSK_CACHE", str(tmp_path / "cache"))  # no listing yet
+    names = imported("-m", "kiosk", "forms", "list", data_root=tmp_path / "home")
     assert "kiosk.forms.catalogue" in names
     assert not top_level(names) & {"PySide6", "sqlalchemy", "reportlab", "alembic"}
+
+
+def test_forms_list_answers_from_its_listing_without_the_form_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the shipped catalogue was loaded, ``kiosk forms list`` reads its plain listing
+    (kiosk.cli.forms_listing): no pydantic, Lark, PyYAML, store, Qt or PDF (issue 19)."""
+    monkeypatch.setenv("KIOSK_CACHE", str(tmp_path / "cache"))
+    first = imported("-m", "kiosk", "forms", "list", data_root=tmp_path / "home")
+    assert "kiosk.forms.catalogue" in first  # the first run loads it and writes the listing
+    names = imported("-m", "kiosk", "forms", "list", data_root=tmp_path / "home")
+    assert "kiosk.cli.forms_listing" in names
+    assert not top_level(names) & (HEAVY | {"yaml"})
+    assert not {
+        n for n in names if n.startswith("kiosk.forms.") and n != "kiosk.forms.catalogue_cache"
+    }
 
 
 def test_status_at_head_reads_the_store_with_sqlite3_only(tmp_path: Path) -> None:
