@@ -50,3 +50,18 @@ def test_a_file_that_is_no_database_is_not_at_head(tmp_path: Path) -> None:
     path.write_bytes(b"not a database at all" * 100)
     assert head_revision() is not None
     assert not file_is_at_head(path)
+
+
+def test_the_head_is_read_from_the_revision_lines(tmp_path: Path) -> None:
+    """Typed or not, a merge's tuple, a comment: the head Alembic would find."""
+    files = {
+        "a.py": 'revision = "a"\ndown_revision = None\n',
+        "b.py": 'revision: str = "b"  # second\ndown_revision: str | None = "a"\n',
+        "c.py": '"""c"""\nrevision = "c"\ndown_revision = "a"\n',
+        "m.py": 'revision = "m"\ndown_revision = ("b", "c")\n',
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert head_revision(tmp_path) == "m"
+    (tmp_path / "m.py").unlink()
+    assert head_revision.__wrapped__(tmp_path) is None  # two heads: Alembic decides
