@@ -69,16 +69,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     listing = forms_listing.read_listing() if shipped else None
     if listing is not None:
         forms = listing["forms"]
-        in_use = [f"in use: the shipped definitions (no release pulled), {listing['policy']}"]
+        policy = f"policy {listing['district']} v{listing['policy_version']}"
+        in_use = [f"in use: the shipped definitions (no release pulled), {policy}"]
     else:
         catalogue, in_use = catalogue_in_use(args)
-        forms = [
-            {"id": f.id, "version": f.version, "title": f.title, "department": f.department}
-            for f in catalogue.latest()
-        ]
+        found = forms_listing.listing_of(catalogue)
+        forms = found["forms"]
         if shipped:
-            policy = f"policy {catalogue.policy.district} v{catalogue.policy.version}"
-            forms_listing.write_listing(policy, forms)
+            forms_listing.write_listing(found)
     if args.json:
         print_json(forms)
         return 0

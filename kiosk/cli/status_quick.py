@@ -115,13 +115,13 @@ def _needs_reprint(reader: SqliteReader) -> list[dict[str, str]]:
 def _definition_lines() -> list[str]:
     """kiosk.services.published.status_lines for a kiosk with no release installed and
     nothing refused."""
-    from kiosk.forms.catalogue import default_catalogue
+    from kiosk.cli.forms_listing import shipped_listing
 
-    policy = default_catalogue().policy
-    lines = [f"正在使用的表单：{SHIPPED}；{policy.district}政策第{policy.version}版"]
-    unconfirmed = [n for n, p in policy.parameters.items() if not p.confirmed]
+    listing = shipped_listing()  # the catalogue's policy, kept as plain text
+    lines = [f"正在使用的表单：{SHIPPED}；{listing['district']}政策第{listing['policy_version']}版"]
+    unconfirmed = listing["unconfirmed"]
     if unconfirmed:
-        names = "、".join(policy.get(n).label for n in unconfirmed[:6])
+        names = "、".join(unconfirmed[:6])
         more = "等" if len(unconfirmed) > 6 else ""
         lines.append(f"待核实参数 {len(unconfirmed)} 个：{names}{more}（kiosk forms policy）")
     return lines

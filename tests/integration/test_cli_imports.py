@@ -80,13 +80,20 @@ def test_forms_list_answers_from_its_listing_without_the_form_modules(
     }
 
 
-def test_status_at_head_reads_the_store_with_sqlite3_only(tmp_path: Path) -> None:
-    """A store at the head is read through kiosk.store.sqlite_reader: no SQLAlchemy,
-    Alembic, HTTP client, Qt or PDF library, and none of the services (issue 19)."""
-    imported("-m", "kiosk", "status", data_root=tmp_path)  # creates and migrates the store
-    names = imported("-m", "kiosk", "status", data_root=tmp_path)
+def test_status_at_head_reads_the_store_with_sqlite3_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store at the head is read through kiosk.store.sqlite_reader and the policy lines
+    come from the shipped listing (kiosk.cli.forms_listing): no SQLAlchemy, Alembic,
+    HTTP client, form modules, Qt or PDF library, and none of the services (issue 19)."""
+    monkeypatch.setenv("KIOSK_CACHE", str(tmp_path / "cache"))
+    home = tmp_path / "home"
+    imported("-m", "kiosk", "status", data_root=home)  # creates and migrates the store
+    names = imported("-m", "kiosk", "status", data_root=home)  # writes the listing
     assert "kiosk.cli.status_quick" in names
     assert not top_level(names) & {"PySide6", "reportlab", "alembic", "sqlalchemy", "httpx"}
+    names = imported("-m", "kiosk", "status", data_root=home)
+    assert not top_level(names) & (HEAVY | {"httpx", "yaml"})
     for module in ("kiosk.services.context", "kiosk.services.sync", "kiosk.sync.client"):
         assert module not in names, f"kiosk status imports {module}"
 
