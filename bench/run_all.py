@@ -104,14 +104,15 @@ milliseconds on this machine during the run (`time.process_time`, medians of 3).
   imports a command's module only when it runs, so `--version` and `--help` import
   nothing but the CLI module (met). Since issue 19's point 2 the read-only commands
   take quick paths (docs/architecture.md, "Start-up"), held by
-  tests/integration/test_cli_imports.py: `forms list` answers from a plain listing of
-  the shipped catalogue (no pydantic, Lark, PyYAML); `status` reads the store with
-  sqlite3 (kiosk/store/sqlite_reader.py; no SQLAlchemy, Alembic, httpx or services) and
-  still unpickles the catalogue for the policy lines; `print N --out` reads the case and
-  audits the export with sqlite3 and prints the same bytes as the full path (a test
-  compares them for five cases). `cli_bench.py --compare OTHER_CHECKOUT` measured each
-  before and after in the same rounds (load ~5-7 on 2 cores, CPU medians of 5): `forms
-  list` ~500 → ~117 ms CPU, `status` ~1,270 → ~540, `print N --out` ~1,840 → ~860.
+  tests/integration/test_cli_imports.py: `forms list` and the policy lines of `status`
+  come from a plain listing of the shipped catalogue (kiosk/cli/forms_listing.py; no
+  pydantic, Lark, PyYAML); `status` reads the store with sqlite3
+  (kiosk/store/sqlite_reader.py; no SQLAlchemy, Alembic, httpx or services);
+  `print N --out` reads the case and audits the export with sqlite3 and prints the same
+  bytes as the full path (a test compares them for five cases). `cli_bench.py --compare
+  OTHER_CHECKOUT` measured each before (a1d0cf1) and after in the same rounds (load ~8
+  on 2 cores, CPU medians of 5): `forms list` ~408 → ~107 ms CPU, `status` ~1,085 →
+  ~180, `print N --out` ~1,393 → ~746.
   `print N --out` (not met: 0.5 s): of its CPU now, the form modules that the cached
   definition and the engine need (pydantic ~150 ms, Lark and the engine ~125: the sheet
   evaluates the materials' conditions), parsing the CJK face ~95, reportlab with PIL
