@@ -9,8 +9,8 @@ store's unit of work does (``exported``, ``PDF file``, the kiosk clock's UTC tim
 
 Anything out of the ordinary returns None and the caller takes the full path, which
 opens, migrates and reports as always: a store not at the schema head, a case not found,
-not finalized, purged or without its identity code, a volunteer's name to look up,
-releases from the town server, an unreadable field.
+not finalized, purged or without its identity code, releases from the town server, an
+unreadable field.
 """
 
 from __future__ import annotations
@@ -59,9 +59,16 @@ def _printable(case: dict[str, Any]) -> bool:
         and case["content_hash"] is not None
         and case["personal"] is not None
         and bool(case["identity_code"])
-        and not case["volunteer_id"]  # the name is looked up by the accounts service
         and case["finalized_at"] is not None
     )
+
+
+def _volunteer_line(reader: SqliteReader, volunteer_id: str | None) -> str:
+    """As kiosk.services.printing._volunteer_line: the id and the account's name."""
+    if not volunteer_id:
+        return ""
+    name = reader.account_name(volunteer_id)
+    return f"{volunteer_id} {name}" if name else volunteer_id
 
 
 def _render(root: Path, reader: SqliteReader, case: dict[str, Any]) -> bytes | None:
@@ -104,7 +111,7 @@ def _render(root: Path, reader: SqliteReader, case: dict[str, Any]) -> bytes | N
         packet,
         consent=consent.line() if consent else "",
         hall=settings.device_name.split()[0] if settings.device_name else "",
-        volunteer="",
+        volunteer=_volunteer_line(reader, packet.volunteer_id),
         identity_payload=packet.identity_code or "",
         data_payloads=encode_data_codes(
             packet, form, attachments_pending=reader.pending_pages(packet.case_id)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import json
 import sqlite3
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -46,10 +47,12 @@ ATTACHMENT_COLUMNS = ("id", "case_id", "material_id", "page", "sync_state", "pur
 AUDIT_COLUMNS = ("id", "case_id", "at", "actor", "action", "detail")
 META_COLUMNS = ("key", "value")
 OUTBOX_COLUMNS = ("state",)
+ACCOUNT_COLUMNS = ("id", "name")
 RENUMBER_COLUMNS = ("print_problem",)  # of cases, beside CASE_COLUMNS
 TABLES = {
     "cases": CASE_COLUMNS + RENUMBER_COLUMNS,
     "outbox": OUTBOX_COLUMNS,
+    "accounts": ACCOUNT_COLUMNS,
     "attachments": ATTACHMENT_COLUMNS,
     "audit_entries": AUDIT_COLUMNS,
     "meta": META_COLUMNS,
@@ -153,6 +156,20 @@ class SqliteReader:
         else:
             row = self._db.execute(query + " AND case_id = ?", (case_id,)).fetchone()
         return int(row[0])
+
+    def account_name(self, account_id: str) -> str | None:
+        """The decrypted display name of a volunteer or staff account (the id normalised
+        as kiosk.services.accounts.normalize_id does); None when there is no such account
+        or its name does not read as text. Raises CryptoError for a foreign key."""
+        wanted = unicodedata.normalize("NFKC", account_id).strip().upper()
+        row = self._db.execute("SELECT id, name FROM accounts WHERE id = ?", (wanted,)).fetchone()
+        if row is None:
+            return None
+        name = self.cipher.decrypt(row[1], context=f"account:{row[0]}".encode())
+        try:
+            return name.decode("utf-8")
+        except ValueError:
+            return None
 
     def outbox_counts(self) -> dict[str, int]:
         """Outbox entries by state (pending, sent, quarantined ...)."""

@@ -86,6 +86,24 @@ def test_quick_pdf_of_a_case_waiting_for_materials(tmp_path: Path) -> None:
     _same_paper(quick, _full_pdf(number))
 
 
+@pytest.mark.parametrize("named", [True, False])
+def test_the_volunteer_line_reads_the_account(named: bool, tmp_path: Path) -> None:
+    """A volunteer's case prints the id and the account's (decrypted) name, or the id
+    alone when there is no such account, as on the full path."""
+    if named:
+        from kiosk.services.accounts import add_account
+
+        ctx = open_kiosk()
+        try:
+            add_account(ctx, "v0042", "王志愿", "24681357", role="volunteer", actor="test")
+        finally:
+            ctx.close()
+    number = _fill("elderly_allowance", tmp_path, "--volunteer", "V0042")
+    quick = quick_export_pdf(None, number, actor="cli:tester")
+    assert quick is not None
+    _same_paper(quick, _full_pdf(number))
+
+
 def test_the_export_is_audited_as_the_store_does(tmp_path: Path) -> None:
     number = _fill("elderly_allowance", tmp_path)
     out = tmp_path / "case.pdf"
@@ -105,8 +123,6 @@ def test_the_export_is_audited_as_the_store_does(tmp_path: Path) -> None:
 
 def test_unusual_cases_take_the_full_path(kiosk_home: Path, tmp_path: Path) -> None:
     assert quick_export_pdf(None, "no-such-case", actor="cli:tester") is None  # no store yet
-    number = _fill("elderly_allowance", tmp_path, "--volunteer", "1001")
-    assert quick_export_pdf(None, number, actor="cli:tester") is None  # a volunteer's name
     plain = _fill("pension_death_benefit", tmp_path)
     assert quick_export_pdf(None, "999999-99-999", actor="cli:tester") is None
     import sqlite3
