@@ -40,7 +40,7 @@ def quick_export_pdf(data_dir: str | None, key: str, *, actor: str) -> bytes | N
         return None
     try:
         with reader:
-            case = reader.case(key.strip())
+            case = reader.case(key)  # as CaseRepository.require: by UUID, then number
             if case is None or not _printable(case):
                 return None
             pdf = _render(root, reader, case)
