@@ -1,10 +1,13 @@
 """Whole-process time of the ``kiosk`` command beside ``python -c pass`` in the same run.
 
-    .venv/bin/python bench/cli_bench.py [--runs 5]
+    .venv/bin/python bench/cli_bench.py [--runs 5] [--compare OTHER_CHECKOUT]
 
-Each command is a fresh process (the venv's ``kiosk`` script, as staff run it), timed
-from spawn to exit; the figure is the median of ``--runs`` after one warm-up round, the
-commands and the baseline run in turn in every round. The data
+Each command is a fresh process (the venv's ``kiosk`` script, as staff run it, with this
+checkout's code first on PYTHONPATH), timed from spawn to exit, wall clock and the
+process's own CPU time (user + system); the figure is the median of ``--runs`` after one
+warm-up round, the commands and the baseline run in turn in every round. ``--compare``
+runs the same commands with another checkout's code (e.g. the main branch) in the same
+rounds, so before and after are measured under the same load. The data
 root is fresh, with the shipped pension death-benefit example (three heirs) filled in,
 so ``kiosk print N --out`` writes a 2-page case. Targets (issue 19): ``--version`` and
 ``--help`` ≤ 3× ``python -c pass``; ``print N --out`` ≤ 0.5 s.
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -28,26 +32,32 @@ KIOSK = str(Path(sys.executable).parent / "kiosk")
 BASELINE = "python -c pass"
 
 
-def once_ms(command: list[str], env: dict[str, str]) -> float:
-    """Wall time of one process, which must succeed."""
+def once_ms(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU time (user + system) of one process, which must succeed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, env=env, cwd=REPO, timeout=300)
     took = (time.perf_counter() - start) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr!r}")
-    return took
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+    return took, cpu
 
 
-def interleaved_ms(commands: list[list[str]], env: dict[str, str], runs: int) -> list[float]:
-    """Median wall time of each command after one warm-up round; the commands run in
-    turn in every round, so the load of a shared machine falls on each alike."""
-    times: list[list[float]] = [[] for _ in commands]
+def interleaved_ms(
+    commands: list[tuple[list[str], dict[str, str]]], runs: int
+) -> list[tuple[float, float]]:
+    """Median wall and CPU time of each (command, environment) after one warm-up round;
+    the commands run in turn in every round, so the load of a shared machine falls on
+    each alike."""
+    times: list[list[tuple[float, float]]] = [[] for _ in commands]
     for i in range(runs + 1):
-        for found, command in zip(times, commands, strict=True):
+        for found, (command, env) in zip(times, commands, strict=True):
             took = once_ms(command, env)
             if i:
                 found.append(took)
-    return [statistics.median(t) for t in times]
+    return [(statistics.median(w for w, _ in t), statistics.median(c for _, c in t)) for t in times]
 
 
 def two_page_case(env: dict[str, str], tmp: Path) -> str:
@@ -68,10 +78,21 @@ def two_page_case(env: dict[str, str], tmp: Path) -> str:
     return filled.stdout.split()[1]  # "case NUMBER UUID finalized"
 
 
+def _with_code(env: dict[str, str], checkout: Path) -> dict[str, str]:
+    return dict(env, PYTHONPATH=str(checkout))
+
+
 def run(runs: int = 5) -> list[Row]:
+    """The wall-clock rows (bench/run_all.py's table)."""
+    return run_tables(runs)[0][1]
+
+
+def run_tables(runs: int = 5, compare: Path | None = None) -> list[tuple[str, list[Row]]]:
+    """The tables to print: this checkout beside ``python -c pass`` (wall, then CPU), and
+    with ``compare`` this checkout beside that one."""
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        env = dict(os.environ, KIOSK_HOME=str(tmp / "data"))
+        env = _with_code(dict(os.environ, KIOSK_HOME=str(tmp / "data")), REPO)
         number = two_page_case(env, tmp)
         pdf = tmp / "case.pdf"
         cases = (
@@ -81,22 +102,54 @@ def run(runs: int = 5) -> list[Row]:
             ("kiosk status", ["status"]),
             ("kiosk print N --out (2-page case)", ["print", number, "--out", str(pdf)]),
         )
-        commands = [[sys.executable, "-c", "pass"], *([KIOSK, *args] for _, args in cases)]
-        base, *ours = interleaved_ms(commands, env, runs)
-        rows = [
-            Row(label, took, base, "ms", BASELINE)
-            for (label, _), took in zip(cases, ours, strict=True)
+        commands = [([sys.executable, "-c", "pass"], env)]
+        commands += [([KIOSK, *args], env) for _, args in cases]
+        if compare is not None:
+            commands += [([KIOSK, *args], _with_code(env, compare)) for _, args in cases]
+        (base, base_cpu), *measured = interleaved_ms(commands, runs)
+        ours, theirs = measured[: len(cases)], measured[len(cases) :]
+        labels = [label for label, _ in cases]
+        tables = [
+            (
+                "The kiosk command, whole process (wall clock)",
+                [
+                    Row(label, wall, base, "ms", BASELINE)
+                    for label, (wall, _) in zip(labels, ours, strict=True)
+                ],
+            ),
+            (
+                "The kiosk command, whole process (CPU: user + system)",
+                [
+                    Row(label, cpu, base_cpu, "ms", BASELINE)
+                    for label, (_, cpu) in zip(labels, ours, strict=True)
+                ],
+            ),
         ]
+        if compare is not None:
+            for i, what in ((0, "wall clock"), (1, "CPU")):
+                tables.append(
+                    (
+                        f"This checkout beside {compare} ({what})",
+                        [
+                            Row(label, a[i], b[i], "ms", f"{compare.name} checkout")
+                            for label, a, b in zip(labels, ours, theirs, strict=True)
+                        ],
+                    )
+                )
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
         print(f"printed case {number}: {pages} pages")
-    return rows
+    return tables
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--compare", type=Path, help="another checkout whose code runs the same commands"
+    )
     args = parser.parse_args()
-    print_rows("The kiosk command, whole process", run(args.runs))
+    for title, rows in run_tables(args.runs, args.compare):
+        print_rows(title, rows)
     return 0
 
 

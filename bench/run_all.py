@@ -102,32 +102,23 @@ milliseconds on this machine during the run (`time.process_time`, medians of 3).
   mapped once.
 - **The `kiosk` command**: `kiosk/cli/__init__.py` keeps a table of the commands and
   imports a command's module only when it runs, so `--version` and `--help` import
-  nothing but the CLI module (met). `forms list` reads the checked catalogue from the
-  cache but still imports its classes (pydantic, Lark, PyYAML) to unpickle it, and
-  nothing of the store; `status` opens the store (no Alembic at head, no printing)
-  but imports the sync and case services and, for the policy lines, the catalogue.
-  `print N --out` (not met: ~1.1 s CPU; 0.5 s is below what its imports alone cost on
-  this machine): since the third round it loads neither CUPS (kiosk.printing.cups,
-  cups_jobs: only to send a paper) nor the accounts service (only with `--staff`),
-  held by a test; ~1,211 → ~1,136 ms CPU (medians of 8 interleaved runs, load ~9).
-  Its CPU now: imports ~650 ms (SQLAlchemy core + ORM ~270 with asyncio, which
-  SQLAlchemy imports unconditionally; the store's models and unit of work ~85; the
-  form modules with pydantic, Lark and PyYAML ~250, needed to unpickle the cached
-  definitions; reportlab with PIL ~90; qrcode), ~100 ms parsing the primary CJK face
-  with reportlab (its cmap and metrics, ~99,000 reads, ~70 ms CPU alone; a pickled
-  parsed face was tried: 66-90 ms to load; in the third round the face's tables as
-  plain arrays (no pickle): 20-38 ms to load and rebuild, so ~45 ms a print, not
-  worth a cache that copies reportlab's private face attributes), opening the store
-  ~30 ms, the sheet, its
-  queries (SQLAlchemy compiles each statement once per process) and the 2 pages
-  ~100 ms. A read path without the ORM would save at most the ~270 + 85 ms of the
-  store's imports: the export's audit entry is written through the store's unit of
-  work, and the case's packet, note, consent and photographed pages are read through
-  its repositories (one schema, one place); together with the form modules that the
-  definition needs, the floor stays above 0.5 s here. What would reach it: a
-  precomputed print path (definition and font metrics in a plain cached form) with
-  the case read and audit written through sqlite3 by kiosk/store itself — a store
-  layer change beyond this issue.
+  nothing but the CLI module (met). Since issue 19's point 2 the read-only commands
+  take quick paths (docs/architecture.md, "Start-up"), held by
+  tests/integration/test_cli_imports.py: `forms list` and the policy lines of `status`
+  come from a plain listing of the shipped catalogue (kiosk/cli/forms_listing.py; no
+  pydantic, Lark, PyYAML); `status` reads the store with sqlite3
+  (kiosk/store/sqlite_reader.py; no SQLAlchemy, Alembic, httpx or services);
+  `print N --out` reads the case and audits the export with sqlite3 and prints the same
+  bytes as the full path (a test compares them for five cases). `cli_bench.py --compare
+  OTHER_CHECKOUT` measured each before (a1d0cf1) and after in the same rounds (load ~8
+  on 2 cores, CPU medians of 5): `forms list` ~408 → ~107 ms CPU, `status` ~1,085 →
+  ~180, `print N --out` ~1,393 → ~746.
+  `print N --out` (not met: 0.5 s): of its CPU now, the form modules that the cached
+  definition and the engine need (pydantic ~150 ms, Lark and the engine ~125: the sheet
+  evaluates the materials' conditions), parsing the CJK face ~95, reportlab with PIL
+  ~90, qrcode ~45, the sheet, QR codes and 2 pages ~100, the interpreter ~45; a plain
+  print layout without pydantic and Lark is the form code's change (the form-module
+  import weight, worked on beside this).
 - **Next question, engine**: each step re-evaluates the visibility (`relevant`) of every
   question to find the next page (~70 % of a step) and `set_answer` copies the answers to
   undo a broken constraint (~20 %), so a step is O(questions). Half a millisecond at 200

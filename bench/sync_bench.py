@@ -17,6 +17,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from server_process import ServerProcess  # noqa: E402
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from kiosk.device_identity import load_or_create_signing_key, public_key_b64  # noqa: E402
+from kiosk.domain.case_numbers import case_number  # noqa: E402
 from kiosk.forms.examples import example_answers  # noqa: E402
 from kiosk.services.cases import fill_case  # noqa: E402
 from kiosk.services.context import KioskContext, open_kiosk  # noqa: E402
@@ -54,7 +56,12 @@ def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def queued_kiosk(root: Path, server: ServerProcess, n: int) -> KioskContext:
     """A kiosk with ``n`` real finalized cases queued: one filled by the form engine, the
-    rest copies of it with their own UUIDs and numbers, encrypted under their own ids."""
+    rest copies of it with their own UUIDs and numbers, encrypted under their own ids.
+
+    The copies' numbers are real case numbers of this kiosk (``YYMMDD-DD-SSS`` with its
+    enrolled device part, kiosk.domain.case_numbers), 999 a day on the days before the
+    first case's: the server checks that a signed number names the device that signed it
+    (kiosk.printing.trust.device_part_problem) and refuses any other."""
     ctx = open_kiosk(root)
     code = server.admin("enroll", "--name", f"bench {root.name}").strip()
     enroll_device(ctx, server.url, code)
@@ -67,10 +74,12 @@ def queued_kiosk(root: Path, server: ServerProcess, n: int) -> KioskContext:
         data = uow.cases.read_personal(row)
         template = {c.name: getattr(row, c.name) for c in CaseRow.__table__.columns}
         cases, outbox = [], []
+        device = first.number.split("-")[1]  # the device number the server gave this kiosk
+        today = date(2000 + int(first.number[:2]), int(first.number[2:4]), int(first.number[4:6]))
         for i in range(1, n):
             case_id = str(uuid.uuid4())
-            # Numbers are unique on the server: each kiosk of the bench has its own prefix.
-            copy = dict(template, id=case_id, number=f"{root.name[:6]}-{i:07d}")
+            day, seq = today - timedelta(days=1 + (i - 1) // 999), (i - 1) % 999 + 1
+            copy = dict(template, id=case_id, number=case_number(day, device, seq))
             probe = CaseRow(id=case_id)
             uow.cases.write_personal(probe, data)
             copy["personal"] = probe.personal

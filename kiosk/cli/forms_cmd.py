@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.common import (
     CliError,
@@ -15,9 +15,12 @@ from kiosk.cli.common import (
     print_json,
     print_table,
 )
-from kiosk.forms.catalogue import DEFINITIONS_DIR, UnknownForm, load_catalogue
-from kiosk.forms.examples import example_answers
-from kiosk.forms.schema import FormDefinition, Question
+from kiosk.cli.forms_listing import DEFINITIONS as DEFINITIONS_DIR
+
+# The form modules (pydantic, Lark, PyYAML) are imported by the commands that read a
+# definition: `kiosk forms list` answers from a plain listing when it can (issue 19).
+if TYPE_CHECKING:
+    from kiosk.forms.schema import FormDefinition, Question
 
 
 def register(sub: Any) -> None:
@@ -60,21 +63,28 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    catalogue, in_use = catalogue_in_use(args)
-    forms = catalogue.latest()
+    from kiosk.cli import forms_listing
+
+    shipped = forms_listing.applies(args)  # the shipped definitions, no release folder
+    listing = forms_listing.read_listing() if shipped else None
+    if listing is not None:
+        forms = listing["forms"]
+        policy = f"policy {listing['district']} v{listing['policy_version']}"
+        in_use = [f"in use: the shipped definitions (no release pulled), {policy}"]
+    else:
+        catalogue, in_use = catalogue_in_use(args)
+        found = forms_listing.listing_of(catalogue)
+        forms = found["forms"]
+        if shipped:
+            forms_listing.write_listing(found)
     if args.json:
-        print_json(
-            [
-                {"id": f.id, "version": f.version, "title": f.title, "department": f.department}
-                for f in forms
-            ]
-        )
+        print_json(forms)
         return 0
     for line in in_use:
         print(line)
     print_table(
         ["FORM", "VERSION", "DEPARTMENT", "TITLE"],
-        [[f.id, f.version, f.department, f.title] for f in forms],
+        [[f["id"], f["version"], f["department"], f["title"]] for f in forms],
     )
     return 0
 
@@ -83,6 +93,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     paths = list(args.paths or [])
     if args.forms_dir:
         paths = (paths or [DEFINITIONS_DIR]) + list(args.forms_dir)
+    from kiosk.forms.catalogue import load_catalogue
+
     catalogue, issues = load_catalogue(paths or None)
     for issue in issues:
         print(issue)
@@ -107,6 +119,8 @@ def _get(args: argparse.Namespace, form_id: str, version: int | None = None) -> 
 def _get_in_use(
     args: argparse.Namespace, form_id: str, version: int | None = None
 ) -> tuple[FormDefinition, list[str]]:
+    from kiosk.forms.catalogue import UnknownForm
+
     catalogue, in_use = catalogue_in_use(args)
     try:
         return catalogue.get(form_id, version), in_use
@@ -190,6 +204,8 @@ def _outline(questions: list[Question], indent: int) -> None:
 def cmd_example(args: argparse.Namespace) -> int:
     form = _get(args, args.form)
     try:
+        from kiosk.forms.examples import example_answers
+
         print_json(example_answers(form))
     except FileNotFoundError as exc:
         raise CliError(f"form {form.id} has no example answers file ({exc.filename})") from exc

@@ -14,8 +14,9 @@ from typing import Any
 
 from kiosk.cli.common import CliError, add_forms_dir, open_context, print_json, print_table
 from kiosk.cli.pin_input import add_pin_option, cli_actor
-from kiosk.services.cases import CaseError
-from kiosk.store.repositories import CaseNotFound
+
+# The services and the store are imported by the commands that use them: `kiosk print N
+# --out` first tries kiosk.cli.print_quick, which needs neither (issue 19).
 
 
 def register(sub: Any) -> None:
@@ -52,12 +53,34 @@ def register(sub: Any) -> None:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from kiosk.services import printing
-
     if bool(args.number) == bool(args.bundle):
         raise CliError("give a case NUMBER or --bundle ID (one of them)", exit_code=2)
     if args.bundle and not args.out:
         raise CliError("--bundle needs --out FILE.pdf (print the file with lp)", exit_code=2)
+    if args.out and args.number and not (args.staff or args.forms_dir):
+        from kiosk.cli.print_quick import quick_export_pdf
+
+        pdf = quick_export_pdf(args.data_dir, args.number, actor=cli_actor())
+        if pdf is not None:
+            return _write_pdf(args.out, pdf)
+    return _print_through_the_store(args)
+
+
+def _write_pdf(out: Path, pdf: bytes) -> int:
+    try:
+        out.write_bytes(pdf)
+    except OSError as exc:
+        raise CliError(f"{out}: cannot write: {exc.strerror}") from exc
+    print(f"wrote {out} ({len(pdf) // 1024} KiB)")
+    return 0
+
+
+def _print_through_the_store(args: argparse.Namespace) -> int:
+    """The full path: the kiosk opened (migrated, checked), services and store."""
+    from kiosk.services import printing
+    from kiosk.services.cases import CaseError
+    from kiosk.store.repositories import CaseNotFound
+
     ctx = open_context(args)
     try:
         if args.staff:  # the accounts service only for a staff login (issue 19)
@@ -74,12 +97,7 @@ def cmd_print(args: argparse.Namespace) -> int:
                 pdf = printing.export_bundle_pdf(ctx, bundle_id, actor=args.actor, title=title)
             else:
                 pdf = printing.export_case_pdf(ctx, args.number, actor=args.actor)
-            try:
-                args.out.write_bytes(pdf)
-            except OSError as exc:
-                raise CliError(f"{args.out}: cannot write: {exc.strerror}") from exc
-            print(f"wrote {args.out} ({len(pdf) // 1024} KiB)")
-            return 0
+            return _write_pdf(args.out, pdf)
         result = printing.print_case(ctx, args.number, printer=args.printer, actor=args.actor)
     except (CaseNotFound, CaseError) as exc:
         raise CliError(str(exc)) from exc

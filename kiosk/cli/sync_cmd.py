@@ -7,27 +7,15 @@ import argparse
 import sys
 import threading
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk import events
 from kiosk.cli.common import CliError, open_context, print_json
-from kiosk.devices.audio import audio_output_status
-from kiosk.devices.handwriting import handwriting_status
-from kiosk.services.cases import CaseError
-from kiosk.services.sync import (
-    SyncBusy,
-    SyncError,
-    SyncStatus,
-    enroll_device,
-    needs_reprint_cases,
-    retry_quarantined,
-    start_sync_worker,
-    sync_once,
-    sync_status,
-)
-from kiosk.store.repositories import CaseNotFound
-from kiosk.sync.backoff import Backoff
-from kiosk.sync.rounds import SyncOptions
+
+# Each command imports the services it runs (issue 19): `kiosk status` needs neither the
+# case service (and its duplicate check) nor the sync worker and its HTTP client.
+if TYPE_CHECKING:
+    from kiosk.services.sync import SyncStatus
+    from kiosk.sync.rounds import SyncOptions
 
 
 def register(sub: Any) -> None:
@@ -55,6 +43,9 @@ def register(sub: Any) -> None:
 
 
 def _options(args: argparse.Namespace) -> SyncOptions:
+    from kiosk.sync.backoff import Backoff
+    from kiosk.sync.rounds import SyncOptions
+
     if args.batch_size < 1 or args.timeout <= 0:
         raise CliError("--batch-size and --timeout must be positive", 2)
     return SyncOptions(
@@ -65,6 +56,10 @@ def _options(args: argparse.Namespace) -> SyncOptions:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk.services.cases import CaseError
+    from kiosk.services.sync import retry_quarantined, sync_once
+    from kiosk.store.repositories import CaseNotFound
+
     options = _options(args)
     ctx = open_context(args)
     try:
@@ -99,6 +94,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _run_forever(ctx: Any, options: SyncOptions) -> int:
+    from kiosk import events
+    from kiosk.services.sync import SyncBusy, start_sync_worker
+
     def show(status: SyncStatus) -> None:
         state = "online" if status.online else "offline" if status.online is False else "?"
         print(f"pending {status.pending}  quarantined {status.quarantined}  {state}", flush=True)
@@ -120,48 +118,65 @@ def _run_forever(ctx: Any, options: SyncOptions) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kiosk.services.published import refresh_catalogue, refused_definitions, status_lines
+    from kiosk.cli.status_quick import StatusFacts, quick_status
 
-    ctx = open_context(args)
-    try:
-        status = sync_status(ctx)
-        refresh_catalogue(ctx)
-        definitions, refused = status_lines(ctx), refused_definitions(ctx)
-        reprint = needs_reprint_cases(ctx)
-    finally:
-        ctx.close()
-    audio = audio_output_status()  # 朗读 needs a sound device (espeak-ng exits 0 without)
+    facts = quick_status(args.data_dir)  # sqlite3 only; None: the full path answers
+    if facts is None:
+        from kiosk.services.published import refresh_catalogue, refused_definitions, status_lines
+        from kiosk.sync.renumber import needs_reprint
+        from kiosk.sync.rounds import current_status
+
+        ctx = open_context(args)
+        try:
+            status = current_status(ctx.store)  # = kiosk.services.sync.sync_status
+            refresh_catalogue(ctx)
+            definitions, refused = status_lines(ctx), refused_definitions(ctx)
+            reprint = needs_reprint(ctx.store)  # = kiosk.services.sync.needs_reprint_cases
+        finally:
+            ctx.close()
+        facts = StatusFacts(
+            asdict(status), definitions, refused, [asdict(r) for r in reprint], ctx.settings
+        )
+    return _show_status(facts, as_json=args.json)
+
+
+def _show_status(facts: Any, *, as_json: bool) -> int:
+    """Print ``kiosk status`` (text, or JSON with ``as_json``) from its StatusFacts."""
+    from kiosk.devices.audio import audio_output_status
+    from kiosk.devices.handwriting import handwriting_status
     from kiosk.services.devices_check import setting_warnings
 
-    warnings = [w.message_en for w in setting_warnings(ctx.settings)]
+    status = facts.status
+    audio = audio_output_status()  # 朗读 needs a sound device (espeak-ng exits 0 without)
+    warnings = [w.message_en for w in setting_warnings(facts.settings)]
     writing = handwriting_status()  # 手写 needs the Zinnia library and the models
-    if args.json:
+    if as_json:
         print_json(
             {
-                **asdict(status),
-                "definitions": definitions,
-                "refused_definitions": refused,
+                **status,
+                "definitions": facts.definitions,
+                "refused_definitions": facts.refused,
                 "audio_ok": audio.ok,
                 "audio": audio.detail,
                 "handwriting_ok": writing.ok,
                 "handwriting": writing.detail,
-                "needs_reprint": [asdict(r) for r in reprint],
+                "needs_reprint": facts.reprint,
                 "warnings": warnings,
             }
         )
         return 0
-    if not status.enrolled:
+    if not status["enrolled"]:
         print("not enrolled (kiosk enroll URL CODE)")
-    online = {True: "online", False: "offline", None: "not tried yet"}[status.online]
+    online = {True: "online", False: "offline", None: "not tried yet"}[status["online"]]
     print(
-        f"pending {status.pending}  quarantined {status.quarantined}  "
-        f"photos pending {status.pages_pending}  {online}"
+        f"pending {status['pending']}  quarantined {status['quarantined']}  "
+        f"photos pending {status['pages_pending']}  {online}"
     )
-    if status.last_success_at:
-        print(f"last success {status.last_success_at:%Y-%m-%d %H:%M:%S} UTC")
-    if status.last_error:
-        print(f"last error: {status.last_error}")
-    for line in definitions:
+    if status["last_success_at"]:
+        print(f"last success {status['last_success_at']:%Y-%m-%d %H:%M:%S} UTC")
+    if status["last_error"]:
+        print(f"last error: {status['last_error']}")
+    for line in facts.definitions:
         print(line)
     sound = {True: "ok", False: "NO SOUND DEVICE (read-aloud is silent)", None: "unknown"}
     print(f"audio {sound[audio.ok]}: {audio.detail}")
@@ -169,15 +184,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"warning: {warning}")
     writes = "ok" if writing.ok else "OFF (the pad says 手写不可用; pinyin is used)"
     print(f"handwriting {writes}: {writing.detail}")
-    for case in reprint:
+    for case in facts.reprint:
         print(
-            f"需重新打印 (print again): {case.new}, renumbered from {case.old} "
+            f"需重新打印 (print again): {case['new']}, renumbered from {case['old']} "
             "(the server held that number for another case; the old paper is void)"
         )
     return 0
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
+    from kiosk.services.sync import SyncError, enroll_device
+
     ctx = open_context(args)
     try:
         device_id = enroll_device(ctx, args.url, args.code, insecure=args.insecure)

@@ -14,12 +14,16 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.errors import DomainError
 from kiosk.domain.idcard import parse_id_number
 from kiosk.forms.schema import FormDefinition
-from kiosk.services.context import KioskContext
+
+# Annotations only: the quick print path (kiosk.cli.print_quick) reads a case's consent
+# without the store's SQLAlchemy, which kiosk.services.context imports (issue 19).
+if TYPE_CHECKING:
+    from kiosk.services.context import KioskContext
 
 NOTICE_VERSION = "2026.1"
 GUARDIAN_AGE = 14  # PIPL Art. 31: personal information of minors under 14

@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_FILE = "keys/device.key"
+# A keyed digest of this text in the meta table tells whether the key fits the database.
+KEY_CHECK_TEXT = "kiosk device key check v1"
 _FORMAT = b"\x01"  # ciphertext layout version: 1 byte, then 12-byte nonce, then GCM output
 
 

@@ -1,31 +1,34 @@
 """Open the kiosk's SQLite database: WAL, full durability, foreign keys, migrations to head.
 
 Alembic is imported only when the database is not at head: the head revision is read
-from the migration files' ``revision``/``down_revision`` lines (no constant to forget
-when a migration is added) and compared with the stamp in ``alembic_version``.
+from the migration files (kiosk.store.schema_stamp.head_revision, re-exported here) and
+compared with the stamp in ``alembic_version``.
 """
 
 from __future__ import annotations
 
-import ast
 import os
 import time
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from kiosk.store.schema_stamp import DB_FILE, MIGRATIONS_DIR, head_revision
 from kiosk.store.sqlbase import READ_ONLY, configure_sqlite
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["READ_ONLY", "checkpoint", "create_sqlite_engine", "head_revision", "migrate_to_head"]
-
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-DB_FILE = "kiosk.sqlite3"
+__all__ = [
+    "DB_FILE",
+    "READ_ONLY",
+    "checkpoint",
+    "create_sqlite_engine",
+    "head_revision",
+    "migrate_to_head",
+]
 
 
 def alembic_config() -> Config:
@@ -66,32 +69,6 @@ def checkpoint(engine: Engine, attempts: int = 20) -> bool:
         return False
     finally:
         raw.close()
-
-
-@cache
-def head_revision(versions: Path = MIGRATIONS_DIR / "versions") -> str | None:
-    """The one head of the migration files (the revision no other names as its
-    ``down_revision``); None when there are several heads or a file cannot be read,
-    so that Alembic decides."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in versions.glob("*.py"):
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, UnicodeDecodeError):
-            return None
-        for node in tree.body:
-            if isinstance(node, ast.Assign | ast.AnnAssign):
-                target = node.targets[0] if isinstance(node, ast.Assign) else node.target
-                name = getattr(target, "id", None)
-                value = node.value
-                if name == "revision" and isinstance(value, ast.Constant):
-                    revisions.add(str(value.value))
-                elif name == "down_revision" and isinstance(value, ast.Constant | ast.Tuple):
-                    found = value.elts if isinstance(value, ast.Tuple) else [value]
-                    parents |= {str(v.value) for v in found if isinstance(v, ast.Constant)}
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
 
 
 def stamped_revision(engine: Engine) -> str | None:

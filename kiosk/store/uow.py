@@ -15,13 +15,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import make_private_root
 from kiosk.store.blobs import ATTACHMENTS_DIR, BlobStore
-from kiosk.store.crypto import KEY_FILE, CryptoError, FieldCipher, load_or_create_device_key
+from kiosk.store.crypto import (
+    KEY_CHECK_TEXT,
+    KEY_FILE,
+    CryptoError,
+    FieldCipher,
+    load_or_create_device_key,
+)
 from kiosk.store.database import DB_FILE, create_sqlite_engine, migrate_to_head
 from kiosk.store.models import utcnow
 from kiosk.store.repositories import CaseRepository, MetaRepository, OutboxRepository
 
-# A keyed digest of this text in the meta table tells whether the key fits the database.
-KEY_CHECK_TEXT = "kiosk device key check v1"
+__all__ = ["KEY_CHECK_TEXT", "Store", "UnitOfWork"]
 
 
 class Store:

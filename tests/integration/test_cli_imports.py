@@ -55,23 +55,55 @@ def test_version_and_help_import_no_library(arg: str) -> None:
     assert not {n for n in names if n.startswith("kiosk.") and n != "kiosk.cli"}
 
 
-def test_forms_list_imports_no_store_qt_or_pdf(tmp_path: Path) -> None:
-    names = imported("-m", "kiosk", "forms", "list", data_root=tmp_path)
+def test_forms_list_imports_no_store_qt_or_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KIOSK_CACHE", str(tmp_path / "cache"))  # no listing yet
+    names = imported("-m", "kiosk", "forms", "list", data_root=tmp_path / "home")
     assert "kiosk.forms.catalogue" in names
     assert not top_level(names) & {"PySide6", "sqlalchemy", "reportlab", "alembic"}
 
 
-def test_status_at_head_skips_alembic_qt_and_pdf(tmp_path: Path) -> None:
-    imported("-m", "kiosk", "status", data_root=tmp_path)  # creates and migrates the store
-    names = imported("-m", "kiosk", "status", data_root=tmp_path)
-    assert "sqlalchemy" in top_level(names)
-    assert not top_level(names) & {"PySide6", "reportlab", "alembic"}
+def test_forms_list_answers_from_its_listing_without_the_form_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the shipped catalogue was loaded, ``kiosk forms list`` reads its plain listing
+    (kiosk.cli.forms_listing): no pydantic, Lark, PyYAML, store, Qt or PDF (issue 19)."""
+    monkeypatch.setenv("KIOSK_CACHE", str(tmp_path / "cache"))
+    first = imported("-m", "kiosk", "forms", "list", data_root=tmp_path / "home")
+    assert "kiosk.forms.catalogue" in first  # the first run loads it and writes the listing
+    names = imported("-m", "kiosk", "forms", "list", data_root=tmp_path / "home")
+    assert "kiosk.cli.forms_listing" in names
+    assert not top_level(names) & (HEAVY | {"yaml"})
+    assert not {
+        n for n in names if n.startswith("kiosk.forms.") and n != "kiosk.forms.catalogue_cache"
+    }
+
+
+def test_status_at_head_reads_the_store_with_sqlite3_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store at the head is read through kiosk.store.sqlite_reader and the policy lines
+    come from the shipped listing (kiosk.cli.forms_listing): no SQLAlchemy, Alembic,
+    HTTP client, form modules, Qt or PDF library, and none of the services (issue 19)."""
+    monkeypatch.setenv("KIOSK_CACHE", str(tmp_path / "cache"))
+    home = tmp_path / "home"
+    imported("-m", "kiosk", "status", data_root=home)  # creates and migrates the store
+    names = imported("-m", "kiosk", "status", data_root=home)  # writes the listing
+    assert "kiosk.cli.status_quick" in names
+    assert not top_level(names) & {"PySide6", "reportlab", "alembic", "sqlalchemy", "httpx"}
+    names = imported("-m", "kiosk", "status", data_root=home)
+    assert not top_level(names) & (HEAVY | {"httpx", "yaml"})
+    for module in ("kiosk.services.context", "kiosk.services.sync", "kiosk.sync.client"):
+        assert module not in names, f"kiosk status imports {module}"
 
 
 def test_print_to_a_file_loads_neither_cups_nor_the_accounts(tmp_path: Path) -> None:
     """``kiosk print N --out`` renders and audits the export: CUPS (kiosk.printing.cups,
     cups_jobs) is loaded only to send a paper, the accounts service only for ``--staff``,
-    Alembic not at head, and no Qt (issue 19)."""
+    and no Qt. The case is read and the export audited through sqlite3
+    (kiosk.cli.print_quick): neither SQLAlchemy nor Alembic, nor the services that open
+    the store, nor numpy (photographed pages are counted, not read) (issue 19)."""
     env = dict(os.environ, KIOSK_HOME=str(tmp_path))
     kiosk = [sys.executable, "-m", "kiosk"]
     example = subprocess.run(
@@ -97,8 +129,17 @@ def test_print_to_a_file_loads_neither_cups_nor_the_accounts(tmp_path: Path) -> 
     names = imported("-m", "kiosk", "print", number, "--out", str(out), data_root=tmp_path)
     assert out.read_bytes().startswith(b"%PDF")
     assert "reportlab" in top_level(names)
-    assert not top_level(names) & {"PySide6", "alembic", "httpx"}
-    for module in ("kiosk.printing.cups", "kiosk.printing.cups_jobs", "kiosk.services.accounts"):
+    assert "kiosk.cli.print_quick" in names
+    assert not top_level(names) & {"PySide6", "alembic", "httpx", "sqlalchemy", "numpy"}
+    for module in (
+        "kiosk.printing.cups",
+        "kiosk.printing.cups_jobs",
+        "kiosk.services.accounts",
+        "kiosk.services.context",
+        "kiosk.services.cases",
+        "kiosk.services.printing",
+        "kiosk.store.uow",
+    ):
         assert module not in names, f"kiosk print --out imports {module}"
 
 
