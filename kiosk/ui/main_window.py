@@ -62,10 +62,11 @@ SCREEN_MODULES = (
     "kiosk.ui.identify_page",
     "kiosk.ui.my_cases_page",
     "kiosk.ui.services_page",
-    "kiosk.ui.staff_flow",
     "kiosk.services.presence",
     "kiosk.services.market_days",
 )
+# Imported by the same thread once the first form can open (no form needs them).
+LATER_MODULES = ("kiosk.ui.staff_flow",)
 
 
 class _EventRelay(QObject):
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         if settings is None:
             raise ValueError("MainWindow needs the opened kiosk or its settings")
         self._ctx: KioskContext | None = None
+        self._staff: StaffScreens | None = None  # made on first use
         self._settings = settings
         self._waiting: Callable[[], None] | None = None  # a tap made before ready
         self._open_error: BaseException | None = None
@@ -154,11 +156,9 @@ class MainWindow(QMainWindow):
 
     def _attach(self, ctx: KioskContext) -> None:
         from kiosk.ui.form_flow import FormFlow
-        from kiosk.ui.staff_flow import StaffScreens
 
         self._ctx = ctx
         self.form: FormFlow = FormFlow(self)
-        self.staff: StaffScreens = StaffScreens(self)
         if ctx.settings.card_reader:
             self.start_card_reader(ctx.settings.card_reader)
 
@@ -184,6 +184,15 @@ class MainWindow(QMainWindow):
         if isinstance(self.stack.currentWidget(), BasePage):
             self.page.show_status("")
             self.page.show_errors([OPEN_FAILED])
+
+    @property
+    def staff(self) -> StaffScreens:
+        """The volunteer and staff screens, made on first use (LATER_MODULES)."""
+        if self._staff is None:
+            from kiosk.ui.staff_flow import StaffScreens
+
+            self._staff = StaffScreens(self)
+        return self._staff
 
     def when_ready(self, action: Callable[[], None]) -> Callable[[], None]:
         """``action`` as a tap handler: at once when the kiosk is open, else 请稍候 on the

@@ -160,9 +160,10 @@ def test_a_kiosk_ready_for_the_first_form_loads_no_camera_nor_cipher(tmp_path: P
     or written, or a key is; an installed kiosk at rest does neither): issue 19, idle
     memory (~8.5 MiB for cryptography, tens of MiB and ~0.2 s for numpy with OpenCV)."""
     code = (
-        "from pathlib import Path; from kiosk.ui.main_window import SCREEN_MODULES; "
+        "from pathlib import Path; from kiosk.ui.main_window import LATER_MODULES, SCREEN_MODULES; "
         "from kiosk.services.startup import open_for_ui; "
-        f"open_for_ui(Path({str(tmp_path)!r}), demo=True, warm=SCREEN_MODULES, sync=False)"
+        f"open_for_ui(Path({str(tmp_path)!r}), demo=True, warm=SCREEN_MODULES + LATER_MODULES, "
+        "sync=False)"
         ".ctx.close()"
     )
     first = imported("-c", code)  # a new data root: the demo data are sealed, so loaded
