@@ -38,6 +38,7 @@ class _Opening(QObject):
 
     opened = Signal(object)
     failed = Signal(object)
+    synced = Signal()  # the sync worker was started (or could not be)
 
 
 def run_ui(
@@ -98,6 +99,7 @@ def run_ui(
 
     opening.opened.connect(ready)
     opening.failed.connect(window.open_failed)
+    opening.synced.connect(window.sync_started)
 
     def work() -> None:
         from kiosk.services.startup import open_for_ui, start_sync
@@ -119,6 +121,7 @@ def run_ui(
             return
         warm_modules(LATER_MODULES)
         result.sync_worker = start_sync(result.ctx)
+        opening.synced.emit()
 
     thread = threading.Thread(target=work, name="kiosk-open", daemon=True)
 

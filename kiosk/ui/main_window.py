@@ -93,6 +93,9 @@ class MainWindow(QMainWindow):
             raise ValueError("MainWindow needs the opened kiosk or its settings")
         self._ctx: KioskContext | None = None
         self._staff: StaffScreens | None = None  # made on first use
+        # The sync indicator reads the sync service (and its HTTP client) only once the
+        # sync worker runs (``sync_started``); a window given the kiosk shows it at once.
+        self._sync_shown = ctx is not None
         self._settings = settings
         self._waiting: Callable[[], None] | None = None  # a tap made before ready
         self._open_error: BaseException | None = None
@@ -209,8 +212,14 @@ class MainWindow(QMainWindow):
 
         return tap
 
+    def sync_started(self) -> None:
+        """The sync worker was started (or could not be), after the first form could open:
+        the indicator shows the outbox from now on (issue 19: its imports wait till then)."""
+        self._sync_shown = True
+        self.sync.refresh()
+
     def _sync_state(self) -> Any:
-        if self._ctx is None:
+        if self._ctx is None or not self._sync_shown:
             return None
         from kiosk.ui import backend
 

@@ -171,3 +171,4 @@ def test_a_kiosk_ready_for_the_first_form_loads_no_camera_nor_cipher(tmp_path: P
     names = imported("-c", code)
     assert "kiosk.ui.staff_page" in names and "kiosk.ui.devices_panel_widget" in names
     assert not top_level(names) & {"numpy", "cv2", "cryptography"}
+    assert "yaml" not in top_level(names)  # the catalogue came from its cache
