@@ -10,9 +10,13 @@ import base64
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+if TYPE_CHECKING:  # cryptography (~8 MiB) is loaded when a key is (issue 19: idle memory)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 SIGNING_KEY_FILE = "keys/signing.ed25519"
 
@@ -23,6 +27,9 @@ def load_or_create_signing_key(data_root: Path) -> Ed25519PrivateKey:
     --workers N``, parallel ``kiosk fill``) all end with the same key: each writes its own
     temporary file and links it into place only if no key is there yet (link fails on an
     existing name), so the first one wins and the others read it."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = data_root / SIGNING_KEY_FILE
     if path.exists():
         return Ed25519PrivateKey.from_private_bytes(path.read_bytes())
@@ -50,6 +57,8 @@ def load_or_create_signing_key(data_root: Path) -> Ed25519PrivateKey:
 
 
 def public_key_bytes(key: Ed25519PrivateKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
@@ -58,5 +67,7 @@ def public_key_b64(key: Ed25519PrivateKey) -> str:
 
 
 def load_public_key_b64(text: str) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     return Ed25519PublicKey.from_public_bytes(raw)

@@ -23,12 +23,15 @@ import base64
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.case_hash import canonical_json
+
+if TYPE_CHECKING:  # cryptography is loaded when a key is (issue 19: idle memory)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 SIGNATURE_PREFIX = b"BBA1:"
 
@@ -80,6 +83,8 @@ def sign_manifest(key: Ed25519PrivateKey, digest: str) -> str:
 
 def verify_manifest(public_key: Ed25519PublicKey, digest: str, signature: str) -> bool:
     """True when ``signature`` is this key's signature of ``digest``."""
+    from cryptography.exceptions import InvalidSignature
+
     try:
         raw = base64.b64decode(signature, validate=True)
         public_key.verify(raw, SIGNATURE_PREFIX + digest.encode())

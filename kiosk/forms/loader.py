@@ -3,37 +3,43 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from kiosk.forms.schema import Choice, FormDefinition
 
-# libyaml's safe loader when PyYAML has it (its wheels do): ~10x faster than the pure-Python
-# one, which made loading the catalogue most of the kiosk's start-up (docs/performance.md).
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-
-class _UniqueKeyLoader(_SAFE_LOADER):
+@cache
+def _unique_key_loader() -> Any:
     """The safe loader, refusing a key written twice in one mapping (YAML would keep the
-    last silently: two `relevant:` on one question, two `expect:` in one test)."""
+    last silently: two `relevant:` on one question, two `expect:` in one test). Made on
+    the first file read: a catalogue from the cache needs no PyYAML (issue 19)."""
+    import yaml
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue  # `<<: *base` then own keys: overriding is what merges are for
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, list | dict):
-                continue
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key '{key}' is written twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep)
+    # libyaml's safe loader when PyYAML has it (its wheels do): ~10x faster than the
+    # pure-Python one, which made loading the catalogue most of the kiosk's start-up.
+    safe: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class UniqueKeyLoader(safe):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # `<<: *base` then own keys: overriding is what merges are for
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, list | dict):
+                    continue
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key '{key}' is written twice", key_node.start_mark
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep)
+
+    return UniqueKeyLoader
 
 
 @dataclass(frozen=True)
@@ -59,8 +65,10 @@ def read_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FormFileError([FormIssue(str(path), "-", f"cannot read: {exc}")]) from exc
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
+        return yaml.load(text, Loader=_unique_key_loader())
     except ValueError as exc:  # a value YAML cannot build, e.g. the date 2026-02-30
         raise FormFileError([FormIssue(str(path), "-", f"not valid YAML: {exc}")]) from exc
     except yaml.YAMLError as exc:

@@ -22,15 +22,15 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING, Any
 
 from kiosk.device_identity import load_public_key_b64, public_key_b64
 from kiosk.forms.catalogue import BUNDLES_DIR, LISTS_FILE, TESTS_SUFFIX, load_catalogue
 from kiosk.forms.loader import FormIssue
 from kiosk.forms.policy import POLICY_FILE
+
+if TYPE_CHECKING:  # cryptography is loaded when a key is (issue 19: idle memory)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 FORMAT = "bangban-definitions/1"
 MAX_FILE_CHARS = 400_000
@@ -135,6 +135,8 @@ def verify_release(body: Any, pinned_key: str) -> Verified:
     """Check every file's signature with ``pinned_key`` (the town server's release key,
     urlsafe base64). A release that names another key, or is not readable as a release at
     all, is refused whole (ValueError)."""
+    from cryptography.exceptions import InvalidSignature
+
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise ValueError("not a definitions release (unknown format)")
     try:
@@ -179,6 +181,8 @@ def verify_file(
 ) -> bool:
     """Whether ``text`` is what the key signed for ``path`` in ``release`` (an installed
     file checked again on every load, kiosk.forms.releases)."""
+    from cryptography.exceptions import InvalidSignature
+
     try:
         load_public_key_b64(public_key).verify(
             _unb64(signature), _message(release, effective, path, text)

@@ -14,9 +14,8 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import select
 
 from kiosk.device_identity import load_or_create_signing_key, load_public_key_b64
@@ -26,6 +25,12 @@ from kiosk.domain.case_packet import release_extra
 from kiosk.domain.identity_format import IDENTITY_PREFIX_V1
 from kiosk.store.models import CaseRow
 from kiosk.store.uow import Store
+
+if TYPE_CHECKING:  # cryptography is loaded when a key is (issue 19: idle memory)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 log = logging.getLogger(__name__)
 TRUSTED_KEYS_FILE = "keys/trusted-devices.json"

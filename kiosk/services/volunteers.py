@@ -8,6 +8,8 @@ actor ``volunteer:<id>``).
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from kiosk.services.accounts import (
     Account,
     AccountError,
@@ -17,6 +19,7 @@ from kiosk.services.accounts import (
     verify_login,
 )
 from kiosk.services.context import KioskContext
+from kiosk.store.models import AccountRow
 
 Volunteer = Account
 VolunteerError = AccountError
@@ -45,10 +48,17 @@ def volunteer_name(ctx: KioskContext, volunteer_id: str) -> str | None:
     return account.name if account else None
 
 
-def ensure_demo_volunteers(ctx: KioskContext) -> list[Volunteer]:
-    """Add the demo volunteers that are missing (``kiosk --demo`` only)."""
-    known = {v.id for v in list_volunteers(ctx)}
+def ensure_demo_volunteers(ctx: KioskContext) -> list[str]:
+    """Add the demo volunteers that are missing (``kiosk --demo`` only); the ids added.
+
+    Reads the volunteers' ids only: no name is decrypted, so a ``--demo`` start whose
+    volunteers are there does not load the field cipher (issue 19: idle memory)."""
+    with ctx.store.unit_of_work() as uow:
+        query = select(AccountRow.id).where(AccountRow.role == "volunteer")
+        known = set(uow.session.scalars(query).all())
+    added = []
     for vid, name, pin in DEMO_VOLUNTEERS:
         if vid not in known:
             add_account(ctx, vid, name, pin, role="volunteer", actor="demo", demo=True)
-    return list_volunteers(ctx)
+            added.append(vid)
+    return added

@@ -16,11 +16,10 @@ import hashlib
 import hmac
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_FILE = "keys/device.key"
 # A keyed digest of this text in the meta table tells whether the key fits the database.
@@ -61,15 +60,33 @@ def load_or_create_device_key(data_root: Path) -> bytes:
 
 
 def _derive(key: bytes, purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(key)
+    """HKDF-SHA256 (RFC 5869) of ``key`` without salt, 32 bytes for ``purpose``: one
+    extract and one expand block, with the standard library's HMAC, so opening the store
+    does not load cryptography's binding (~8 MiB; issue 19). Equal to cryptography's
+    ``HKDF(SHA256(), 32, salt=None, info=purpose)`` (tests/unit/test_crypto.py)."""
+    prk = hmac.new(bytes(hashlib.sha256().digest_size), key, hashlib.sha256).digest()
+    return hmac.new(prk, purpose + b"\x01", hashlib.sha256).digest()
 
 
 class FieldCipher:
-    """AES-256-GCM for personal fields, and a keyed blind index for lookups."""
+    """AES-256-GCM for personal fields, and a keyed blind index for lookups.
+
+    The AES-GCM object (and cryptography with it) is made on the first encrypt or
+    decrypt: a kiosk at rest reads no sealed value (issue 19: idle memory).
+    """
 
     def __init__(self, device_key: bytes) -> None:
-        self._aead = AESGCM(_derive(device_key, b"kiosk field encryption v1"))
+        self._aead_key = _derive(device_key, b"kiosk field encryption v1")
+        self._aead_made: AESGCM | None = None
         self._index_key = _derive(device_key, b"kiosk blind index v1")
+
+    @property
+    def _aead(self) -> AESGCM:
+        if self._aead_made is None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            self._aead_made = AESGCM(self._aead_key)
+        return self._aead_made
 
     def encrypt(self, plaintext: bytes, *, context: bytes) -> bytes:
         """``context`` (e.g. the case UUID) binds the ciphertext to its row."""
@@ -79,6 +96,8 @@ class FieldCipher:
     def decrypt(self, blob: bytes, *, context: bytes) -> bytes:
         if not blob or blob[:1] != _FORMAT:
             raise CryptoError("encrypted field has an unknown format")
+        from cryptography.exceptions import InvalidTag
+
         try:
             return self._aead.decrypt(blob[1:13], blob[13:], context)
         except InvalidTag:

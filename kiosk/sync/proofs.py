@@ -9,11 +9,12 @@ proves nothing: enrolling, or getting a fresh token, needs the private key.
 from __future__ import annotations
 
 import base64
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING
 
 from kiosk.device_identity import load_public_key_b64
+
+if TYPE_CHECKING:  # cryptography is loaded when a key is (issue 19: idle memory)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ENROLL_PURPOSE = "enroll"
 TOKEN_PURPOSE = "token"
@@ -40,6 +41,8 @@ def sign_proof(key: Ed25519PrivateKey, message: bytes) -> str:
 def verify_proof(public_key: str, message: bytes, signature: str) -> bool:
     """True when ``signature`` is ``public_key``'s signature of ``message``; False for a
     wrong signature and for anything that is not a key or a signature at all."""
+    from cryptography.exceptions import InvalidSignature
+
     try:
         key = load_public_key_b64(public_key)
         raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))

@@ -38,6 +38,7 @@ class _Opening(QObject):
 
     opened = Signal(object)
     failed = Signal(object)
+    synced = Signal()  # the sync worker was started (or could not be)
 
 
 def run_ui(
@@ -61,7 +62,7 @@ def run_ui(
     a form can open (wall clock, and the process's CPU seconds: bench/startup_bench.py).
     """
     from kiosk.config import load_settings
-    from kiosk.ui.main_window import SCREEN_MODULES, MainWindow
+    from kiosk.ui.main_window import LATER_MODULES, SCREEN_MODULES, MainWindow
 
     _prepare_environment()
     log.info("starting the kiosk UI, data root %s", data_root)
@@ -81,14 +82,24 @@ def run_ui(
     marks = bool(os.environ.get("KIOSK_STARTUP_MARK"))
     opened: list[Any] = []
     opening = _Opening()
+    # Set once the window has the opened kiosk (or the app quits): only then does the
+    # background thread go on to what no first form needs (issue 19).
+    attached = threading.Event()
+    quitting = [False]
 
     def ready(result: Any) -> None:
         window.attach(result.ctx)
-        if marks:
-            QTimer.singleShot(0, lambda: _print_mark("KIOSK_READY_MARK"))
+
+        def first_turn_ready() -> None:
+            if marks:
+                _print_mark("KIOSK_READY_MARK")
+            attached.set()
+
+        QTimer.singleShot(0, first_turn_ready)
 
     opening.opened.connect(ready)
     opening.failed.connect(window.open_failed)
+    opening.synced.connect(window.sync_started)
 
     def work() -> None:
         from kiosk.services.startup import open_for_ui, start_sync
@@ -102,9 +113,15 @@ def run_ui(
             return
         opened.append(result)  # closed at the end even if the window never got it
         opening.opened.emit(result)
-        # The sync worker after the first form can open: no tap needs it, and its imports
-        # (httpx) and first round would otherwise delay the first tap (issue 19).
+        # The staff screens and the sync worker once the first form can open: no such tap
+        # needs them, and their imports (httpx) and the first sync round would otherwise
+        # compete with the window taking the kiosk (issue 19).
+        attached.wait()
+        if quitting[0]:
+            return
+        warm_modules(LATER_MODULES)
         result.sync_worker = start_sync(result.ctx)
+        opening.synced.emit()
 
     thread = threading.Thread(target=work, name="kiosk-open", daemon=True)
 
@@ -128,6 +145,8 @@ def run_ui(
     try:
         return app.exec()
     finally:
+        quitting[0] = True
+        attached.set()
         window.runner.wait()
         if thread.is_alive():  # quit while opening: let it finish, then close what it opened
             thread.join()
@@ -135,6 +154,18 @@ def run_ui(
             if result.sync_worker is not None:
                 result.sync_worker.stop()
             result.ctx.close()
+
+
+def warm_modules(names: tuple[str, ...]) -> None:
+    """Import ``names`` now (background thread), so the tap that needs them does not
+    wait; one that fails to import is logged and imported (and reported) on its tap."""
+    import importlib
+
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            log.exception("could not load %s ahead of its screen", name)
 
 
 def _print_mark(name: str) -> None:

@@ -62,10 +62,11 @@ SCREEN_MODULES = (
     "kiosk.ui.identify_page",
     "kiosk.ui.my_cases_page",
     "kiosk.ui.services_page",
-    "kiosk.ui.staff_flow",
     "kiosk.services.presence",
     "kiosk.services.market_days",
 )
+# Imported by the same thread once the first form can open (no form needs them).
+LATER_MODULES = ("kiosk.ui.staff_flow",)
 
 
 class _EventRelay(QObject):
@@ -91,6 +92,10 @@ class MainWindow(QMainWindow):
         if settings is None:
             raise ValueError("MainWindow needs the opened kiosk or its settings")
         self._ctx: KioskContext | None = None
+        self._staff: StaffScreens | None = None  # made on first use
+        # The sync indicator reads the sync service (and its HTTP client) only once the
+        # sync worker runs (``sync_started``); a window given the kiosk shows it at once.
+        self._sync_shown = ctx is not None
         self._settings = settings
         self._waiting: Callable[[], None] | None = None  # a tap made before ready
         self._open_error: BaseException | None = None
@@ -154,11 +159,9 @@ class MainWindow(QMainWindow):
 
     def _attach(self, ctx: KioskContext) -> None:
         from kiosk.ui.form_flow import FormFlow
-        from kiosk.ui.staff_flow import StaffScreens
 
         self._ctx = ctx
         self.form: FormFlow = FormFlow(self)
-        self.staff: StaffScreens = StaffScreens(self)
         if ctx.settings.card_reader:
             self.start_card_reader(ctx.settings.card_reader)
 
@@ -185,6 +188,15 @@ class MainWindow(QMainWindow):
             self.page.show_status("")
             self.page.show_errors([OPEN_FAILED])
 
+    @property
+    def staff(self) -> StaffScreens:
+        """The volunteer and staff screens, made on first use (LATER_MODULES)."""
+        if self._staff is None:
+            from kiosk.ui.staff_flow import StaffScreens
+
+            self._staff = StaffScreens(self)
+        return self._staff
+
     def when_ready(self, action: Callable[[], None]) -> Callable[[], None]:
         """``action`` as a tap handler: at once when the kiosk is open, else 请稍候 on the
         screen and ``action`` once it is (the last tap wins); never a frozen screen."""
@@ -200,8 +212,14 @@ class MainWindow(QMainWindow):
 
         return tap
 
+    def sync_started(self) -> None:
+        """The sync worker was started (or could not be), after the first form could open:
+        the indicator shows the outbox from now on (issue 19: its imports wait till then)."""
+        self._sync_shown = True
+        self.sync.refresh()
+
     def _sync_state(self) -> Any:
-        if self._ctx is None:
+        if self._ctx is None or not self._sync_shown:
             return None
         from kiosk.ui import backend
 

@@ -14,12 +14,13 @@ stay for tests and for machines without QtMultimedia.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from kiosk.devices.camera import Frame
 from kiosk.ui.qt import QImage, multimedia
+
+if TYPE_CHECKING:  # numpy (and OpenCV with kiosk.devices.camera) only when a frame is read:
+    # the staff page lists the cameras without them (issue 19: idle memory)
+    from kiosk.devices.camera import Frame
 
 
 def video_inputs() -> list[str]:
@@ -45,6 +46,8 @@ def _device(setting: str) -> Any:
 
 def to_bgr(image: QImage) -> Frame:
     """A QImage as BGR pixels (a copy: the image's buffer is Qt's)."""
+    import numpy as np
+
     image = image.convertToFormat(QImage.Format.Format_BGR888)
     width, height, stride = image.width(), image.height(), image.bytesPerLine()
     rows = np.frombuffer(image.constBits(), np.uint8, count=stride * height)

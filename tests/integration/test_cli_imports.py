@@ -192,3 +192,24 @@ def test_a_sub_command_parses_with_only_its_module(capsys: pytest.CaptureFixture
         parse_args(["forms", "--help"])
     assert exit_.value.code == 0
     assert "check" in capsys.readouterr().out  # the forms command's own help
+
+
+def test_a_kiosk_ready_for_the_first_form_loads_no_camera_nor_cipher(tmp_path: Path) -> None:
+    """What the touch screen opens behind the home screen (the store, the demo data, the
+    catalogue and every screen module it warms) leaves out numpy and OpenCV (the staff
+    page lists cameras without them) and cryptography (loaded when a sealed value is read
+    or written, or a key is; an installed kiosk at rest does neither): issue 19, idle
+    memory (~8.5 MiB for cryptography, tens of MiB and ~0.2 s for numpy with OpenCV)."""
+    code = (
+        "from pathlib import Path; from kiosk.ui.main_window import LATER_MODULES, SCREEN_MODULES; "
+        "from kiosk.services.startup import open_for_ui; "
+        f"open_for_ui(Path({str(tmp_path)!r}), demo=True, warm=SCREEN_MODULES + LATER_MODULES, "
+        "sync=False)"
+        ".ctx.close()"
+    )
+    first = imported("-c", code)  # a new data root: the demo data are sealed, so loaded
+    assert "cryptography" in top_level(first)  # the positive control
+    names = imported("-c", code)
+    assert "kiosk.ui.staff_page" in names and "kiosk.ui.devices_panel_widget" in names
+    assert not top_level(names) & {"numpy", "cv2", "cryptography"}
+    assert "yaml" not in top_level(names)  # the catalogue came from its cache

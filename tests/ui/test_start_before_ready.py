@@ -68,3 +68,18 @@ def test_a_kiosk_that_cannot_open_says_so(qtbot: QtBot, early: MainWindow) -> No
     click(qtbot, early, "tile-services")
     assert isinstance(early.page, HomePage)
     assert OPEN_FAILED in early.page.errors.messages
+
+
+def test_the_sync_indicator_waits_for_the_sync_worker(
+    qtbot: QtBot, early: MainWindow, ui_ctx: KioskContext
+) -> None:
+    """Opened, the window reads no sync status (the sync service and its HTTP client are
+    loaded after the first form can open, issue 19) until the sync worker was started."""
+    early.attach(ui_ctx)
+    settle(qtbot, early)
+    early.sync.refresh()
+    settle(qtbot, early)
+    assert early.sync.status is None
+    early.sync_started()
+    qtbot.waitUntil(lambda: early.sync.status is not None, timeout=10_000)
+    assert early.sync.status.pending == 0  # type: ignore[union-attr]

@@ -183,3 +183,38 @@ def test_a_person_finds_their_cases_by_id_number(ctx: KioskContext) -> None:
         assert row.applicant_key == ctx.store.cipher.blind_index(APPLICANT_ID)
         assert row.subject_key == ctx.store.cipher.blind_index(DECEASED_ID)
     assert show_case(ctx, first.number).applicant_name == APPLICANT_NAME
+
+
+@pytest.mark.parametrize("purpose", [b"kiosk field encryption v1", b"kiosk blind index v1"])
+def test_the_derived_keys_are_cryptographys_hkdf(purpose: bytes) -> None:
+    """The field and index keys are derived with the standard library (so opening the
+    store does not load cryptography, issue 19); they must stay the keys that existing
+    stores were sealed with: cryptography's HKDF-SHA256, no salt, 32 bytes."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    from kiosk.store.crypto import _derive
+
+    for device_key in (bytes(32), b"\xff" * 32, os.urandom(32)):
+        expected = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose)
+        assert _derive(device_key, purpose) == expected.derive(device_key)
+
+
+def test_a_sealed_value_from_the_library_cipher_still_opens() -> None:
+    """A value sealed as before (AES-GCM under cryptography's HKDF key) opens, and one
+    sealed now opens with cryptography directly: the layout did not change."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    device_key = os.urandom(32)
+    info = b"kiosk field encryption v1"
+    aead = AESGCM(
+        HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(device_key)
+    )
+    nonce = os.urandom(12)
+    old = b"\x01" + nonce + aead.encrypt(nonce, b"\xe5\xbc\xa0\xe4\xb8\x89", b"row")
+    cipher = FieldCipher(device_key)
+    assert cipher.decrypt(old, context=b"row") == "张三".encode()
+    new = cipher.encrypt(b"x", context=b"row")
+    assert aead.decrypt(new[1:13], new[13:], b"row") == b"x"
