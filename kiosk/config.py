@@ -30,6 +30,10 @@ class ConfigError(Exception):
     """A settings file or value that cannot be used (message names the file and key)."""
 
 
+class DataRootError(ConfigError):
+    """The data folder, or the store in it, cannot be used (message names the path)."""
+
+
 class SettingsError(ValueError):
     """One or more settings out of type or bounds; ``problems`` is [(name, message)]."""
 
@@ -40,6 +44,8 @@ class SettingsError(ValueError):
 
 def resolve_data_root(flag: str | os.PathLike[str] | None = None) -> Path:
     """Return the data root: ``--data-dir`` flag, then ``KIOSK_HOME``, then the platform default."""
+    if flag is not None and not str(flag).strip():
+        raise DataRootError("--data-dir is empty: give the data folder's path")
     if flag:
         root = Path(flag)
     elif os.environ.get("KIOSK_HOME"):
@@ -255,10 +261,22 @@ def save_settings(data_root: Path, settings: Settings) -> None:
 
 
 def make_private_root(root: Path) -> Path:
-    """Create the data root owner-only (0700), tightening an existing one (POSIX)."""
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if os.name == "posix":
-        os.chmod(root, 0o700)
+    """Create the data root owner-only (0700), tightening an existing one (POSIX).
+
+    Returns ``root``. Raises DataRootError naming the folder when it is a file, cannot be
+    made, or cannot be written (a read-only disk, another user's folder): a kiosk that
+    cannot save a case must say so before anyone fills a form, never with a traceback.
+    """
+    if root.exists() and not root.is_dir():
+        raise DataRootError(f"data folder {root} is a file, not a folder (check --data-dir)")
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix" and (root.stat().st_mode & 0o777) != 0o700:
+            os.chmod(root, 0o700)
+    except OSError as exc:
+        raise DataRootError(f"data folder {root} cannot be used: {exc.strerror}") from exc
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise DataRootError(f"data folder {root} is read-only: cases could not be saved")
     return root
 
 

@@ -145,6 +145,10 @@ def _known_error(exc: Exception) -> int | None:
     if common is not None and isinstance(exc, common.CliError):
         print(f"error: {exc}", file=sys.stderr)
         return int(exc.exit_code)
+    config = sys.modules.get("kiosk.config")
+    if config is not None and isinstance(exc, config.ConfigError):
+        print(f"error: {exc}", file=sys.stderr)  # names the file or folder
+        return 1
     catalogue = sys.modules.get("kiosk.forms.catalogue")
     if catalogue is not None and isinstance(exc, catalogue.UnknownForm):
         # a case of a form this kiosk's catalogue does not hold
@@ -159,11 +163,17 @@ def _known_error(exc: Exception) -> int | None:
 
 
 def _start_ui(args: argparse.Namespace) -> int:
-    from kiosk.config import make_private_root, resolve_data_root
+    from kiosk.config import DataRootError, make_private_root, resolve_data_root
     from kiosk.ui.app import run_ui  # Qt is imported only when the UI starts
 
     root = resolve_data_root(args.data_dir)
-    make_private_root(root)
+    try:
+        make_private_root(root)
+    except DataRootError as exc:
+        # The window still opens: the store's opening fails the same way in the background
+        # and 本机暂时无法办理 tells the people at the screen (an autostarted kiosk that just
+        # exits tells nobody). The log says why.
+        logging.getLogger("kiosk").error("%s", exc)
     if args.demo:
         os.environ["KIOSK_DEMO_DATA"] = "1"  # the UI loads the demo data (idempotent)
     return run_ui(

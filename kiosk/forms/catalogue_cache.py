@@ -2,12 +2,14 @@
 
 Loading the shipped definitions (YAML, the policy, every expression parsed and checked,
 bundles composed) cost 0.1-0.3 s of every kiosk start and CLI command. Once checked
-without a problem, the catalogue is pickled to the user's cache folder
-(``$KIOSK_CACHE``, else platformdirs' user cache ``kiosk/``), under a name that is the
-digest of everything it was made from: the kiosk, Python and pydantic versions, and the
-path, size and modification time of every file under the definitions folder and of the
-form code (kiosk/forms/*.py). A changed definition or form code is a different name, so
-it is loaded and checked again; a catalogue with a problem is never kept (the caller
+without a problem, the catalogue is pickled to the user's cache folder (``$KIOSK_CACHE``,
+else platformdirs' user cache ``kiosk/``), under a name that is the digest of everything
+it was made from: the kiosk, Python and pydantic versions, and the path and content of
+every file under the definitions folder and of the form code (kiosk/forms/*.py). Content,
+not size and modification time: an edit of the same length with its time set back (a
+checkout, a copy with ``cp -p``, ``touch -d``) must not bring back the old catalogue;
+hashing the ~1 MB takes a few ms. A changed definition or form code is a different name,
+so it is loaded and checked again; a catalogue with a problem is never kept (the caller
 raises it as before). A cache that cannot be read is rebuilt; one that cannot be written
 is skipped; the newest few are kept (checkouts and versions may share the folder). The
 folder is the user's own, like Python's own byte-code caches.
@@ -49,8 +51,9 @@ def cache_key(definitions: Path) -> str:
     files = sorted(p for p in definitions.rglob("*") if p.is_file())
     files += sorted(FORMS_CODE.glob("*.py"))
     for path in files:
-        stat = path.stat()
-        digest.update(f"|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+        content = path.read_bytes()
+        digest.update(f"|{path.resolve()}|{len(content)}|".encode())
+        digest.update(content)
     return digest.hexdigest()[:32]
 
 

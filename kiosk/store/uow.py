@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import sys
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -11,9 +12,10 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.config import make_private_root
+from kiosk.config import DataRootError, make_private_root
 from kiosk.store.blobs import ATTACHMENTS_DIR, BlobStore
 from kiosk.store.crypto import (
     KEY_CHECK_TEXT,
@@ -46,12 +48,40 @@ class Store:
 
     @classmethod
     def open(cls, data_root: Path) -> Store:
-        """Open (creating and migrating as needed) the store under a data root."""
+        """Open (creating and migrating as needed) the store under a data root.
+
+        Raises DataRootError naming the file when the folder cannot be used, the database
+        is damaged or was made by a newer kiosk (its schema stamp unknown here), or its
+        device key is gone (a new key would never open the fields already written);
+        CryptoError when the key does not fit the database.
+        """
         make_private_root(data_root)
+        db_file = data_root / DB_FILE
+        if db_file.is_file() and db_file.stat().st_size > 0 and not (data_root / KEY_FILE).exists():
+            raise DataRootError(
+                f"{data_root / KEY_FILE} is missing but {db_file} exists: restore the key "
+                "file from its backup (a new key cannot open the personal fields stored)"
+            )
         cipher = FieldCipher(load_or_create_device_key(data_root))
-        engine = create_sqlite_engine(data_root / DB_FILE)
-        migrate_to_head(engine)
-        return cls(engine, cipher, BlobStore(data_root / ATTACHMENTS_DIR, cipher))
+        engine = create_sqlite_engine(db_file)
+        try:
+            migrate_to_head(engine)
+            return cls(engine, cipher, BlobStore(data_root / ATTACHMENTS_DIR, cipher))
+        except DatabaseError as exc:
+            engine.dispose()
+            raise DataRootError(
+                f"{db_file} is damaged ({exc.orig}): restore it from backup"
+            ) from exc
+        except Exception as exc:
+            engine.dispose()
+            # Alembic is imported only to migrate (issue 19): if it raised, it is loaded.
+            alembic_exc = sys.modules.get("alembic.util.exc")
+            if alembic_exc is not None and isinstance(exc, alembic_exc.CommandError):
+                raise DataRootError(  # a stamp no migration here knows
+                    f"{db_file} has a schema this kiosk version does not know ({exc}): "
+                    "was it made by a newer kiosk?"
+                ) from exc
+            raise
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._sessions, self.cipher, self.now)
