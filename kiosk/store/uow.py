@@ -51,14 +51,14 @@ class Store:
         """Open (creating and migrating as needed) the store under a data root.
 
         Raises DataRootError naming the file when the folder cannot be used, the database
-        is damaged or was made by a newer kiosk (its schema stamp unknown here), or its
-        device key is gone (a new key would never open the fields already written);
-        CryptoError when the key does not fit the database.
+        is damaged or was made by a newer kiosk (its schema stamp unknown here);
+        CryptoError when the device key is gone (a new key would never open the fields
+        already written) or does not fit the database.
         """
         make_private_root(data_root)
         db_file = data_root / DB_FILE
         if db_file.is_file() and db_file.stat().st_size > 0 and not (data_root / KEY_FILE).exists():
-            raise DataRootError(
+            raise CryptoError(
                 f"{data_root / KEY_FILE} is missing but {db_file} exists: restore the key "
                 "file from its backup (a new key cannot open the personal fields stored)"
             )
