@@ -18,6 +18,8 @@ from kiosk.ui.qt import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSize,
+    QStackedWidget,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -46,6 +48,7 @@ class BasePage(QWidget):
         self._on_read = on_read
         m = metrics()
         outer = QVBoxLayout(self)
+        self._outer = outer
         outer.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
         outer.setSpacing(m.gap)
 
@@ -71,6 +74,10 @@ class BasePage(QWidget):
         self._top = top
         self._titles_beside = True
         top.addWidget(self.titles, 1)
+        # Beside 朗读 the titles never set the page's least height: at a height where they
+        # would not fit they go into the scrolling body (``_place_titles``), so a window
+        # made shorter is never held at the height of the titles beside.
+        self.titles.setMinimumHeight(1)
         side = QVBoxLayout()
         self._side = side
         side.setSpacing(m.px(8))
@@ -81,7 +88,17 @@ class BasePage(QWidget):
         corner.setSpacing(m.gap)
         self._corner = corner
         self.sync_indicator = SyncIndicator(staff=name.startswith("staff"))
-        corner.addWidget(self.sync_indicator)
+        # One place for the sync indicator and, when the titles scroll (a short or narrow
+        # page), 正在朗读 instead of it while reading: the corner stays one row.
+        self._slot = QStackedWidget()
+        self._slot.setObjectName("corner-slot")
+        holder = QWidget()
+        holder_row = QHBoxLayout(holder)
+        holder_row.setContentsMargins(0, 0, 0, 0)
+        holder_row.addWidget(self.sync_indicator)
+        self._slot.addWidget(holder)
+        self._sync_holder = holder
+        corner.addWidget(self._slot)
         # 朗读 turns into 停止 in place while reading, at one fixed width, and 正在朗读 shows
         # under it in a place kept for it: reading never re-lays out the header.
         self.read_button = button(
@@ -96,6 +113,7 @@ class BasePage(QWidget):
         self.speaking = False
         side.addLayout(corner)
         self.reading = label(S.READING, "small", name="reading")
+        self.reading.setWordWrap(False)
         self.reading.setAlignment(Qt.AlignmentFlag.AlignRight)
         keep = self.reading.sizePolicy()
         keep.setRetainSizeWhenHidden(on_read is not None)
@@ -112,6 +130,7 @@ class BasePage(QWidget):
         self._page_columns = columns
         columns.setSpacing(m.gap)
         left = QVBoxLayout()
+        self._left = left
         left.setSpacing(m.gap)
         columns.addLayout(left, 1)
         self.pinned = QVBoxLayout()
@@ -214,15 +233,19 @@ class BasePage(QWidget):
         room = self.height() - 2 * m.margin - nav - m.gap
         if self.status.isVisible():
             room -= self.status.sizeHint().height() + m.gap
+        if not self._titles_beside:  # the corner row spans the page above the keypad
+            room -= self._top.sizeHint().height() + m.gap
         portrait = self.height() > self.width()
         self._page_columns.setDirection(
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
         if portrait:  # under the page: the page keeps the larger part of the height
-            room = room * 2 // 5
-        # Beside the page it takes at most half the width (the page's words need the rest).
+            room = min(room * 2 // 5, room - m.gap - self._left.minimumSize().height())
+        # Beside the page it takes at most half the width (the page's words need the rest)
+        # and never more than the page's column leaves: keys never overlap.
         across = self.width() - 2 * m.margin
-        self._keypad.fit(room, across if portrait else (across - m.gap) // 2)
+        beside = min((across - m.gap) // 2, across - m.gap - self._left.minimumSize().width())
+        self._keypad.fit(room, across if portrait else beside)
         self.pinned.setAlignment(
             self._keypad, Qt.AlignmentFlag.AlignHCenter if portrait else Qt.AlignmentFlag.AlignTop
         )
@@ -234,11 +257,12 @@ class BasePage(QWidget):
         m = metrics()
         column = self.width() - 2 * m.margin
         if (
-            self._keypad is not None
+            self._titles_beside
+            and self._keypad is not None
             and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
         ):
             column -= self._keypad.sizeHint().width() + m.gap
-        wide = self.sync_indicator.sizeHint().width() + self.read_button.sizeHint().width()
+        wide = self._slot.sizeHint().width() + self.read_button.sizeHint().width()
         beside = column >= wide + m.gap
         self._corner.setDirection(
             QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
@@ -264,11 +288,14 @@ class BasePage(QWidget):
         # 正在朗读 under 朗读 beside the titles; in the corner's row when the titles scroll
         # (a short screen keeps that line for the content).
         if beside:
-            self._corner.removeWidget(self.reading)
+            self._slot.setCurrentWidget(self._sync_holder)
+            self._slot.removeWidget(self.reading)
             self._side.insertWidget(self._side.count() - 1, self.reading)
+            self.reading.setVisible(self.speaking)
         else:
             self._side.removeWidget(self.reading)
-            self._corner.insertWidget(0, self.reading)
+            self._slot.addWidget(self.reading)
+            self._slot.setCurrentWidget(self.reading if self.speaking else self._sync_holder)
         if beside:
             self.body.removeWidget(self.titles)
             self._top.insertWidget(0, self.titles, 1)
@@ -280,12 +307,38 @@ class BasePage(QWidget):
             stretch = self._top.itemAt(1)
             if stretch is not None and stretch.spacerItem() is not None:
                 self._top.removeItem(stretch)
+        # Titles beside 朗读: the row heads the page's column and a pinned keypad has the
+        # whole height. Titles scrolling: the corner row spans the page above both columns
+        # (a short screen at 200 % text: the page's column keeps its height for the
+        # content and the messages, and 朗读 keeps its words on one line).
+        (self._outer if beside else self._left).removeItem(self._top)
+        self._top.setParent(None)
+        (self._left if beside else self._outer).insertLayout(0, self._top)
+        self._fit_keypad()
+
+    def minimumSizeHint(self) -> QSize:
+        """The least size over the page's arrangements: on a portrait page the keypad is
+        under the page, but a window made wider than tall puts it beside (``_fit_keypad``),
+        so its least height is what the page needs with the keypad beside: a window turned
+        or resized back is never held at the portrait height."""
+        least = super().minimumSizeHint()
+        if (
+            self._keypad is not None
+            and self._page_columns.direction() == QBoxLayout.Direction.TopToBottom
+        ):
+            stacked = self._left.minimumSize().height() + self._keypad.minimumHeight()
+            beside = max(self._left.minimumSize().height(), self._keypad.minimumHeight())
+            least.setHeight(least.height() - (stacked + metrics().gap - beside))
+        return least
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self._fit_keypad()
-        self._fit_corner()
         self._place_titles()
+        self._fit_corner()
+        # The keys and rows just changed their sizes: lay the page out with them now, not
+        # one event later (a screen measured or grabbed right after a resize is whole).
+        self._outer.activate()
 
     def set_section(self, text: str | None) -> None:
         self.section_label.setText(text or "")
@@ -323,7 +376,10 @@ class BasePage(QWidget):
         if on_stop is not None:
             self._on_stop = on_stop
         self.speaking = on and self._on_read is not None
-        self.reading.setVisible(self.speaking)
+        if self._titles_beside:
+            self.reading.setVisible(self.speaking)
+        else:  # in the sync indicator's place
+            self._slot.setCurrentWidget(self.reading if self.speaking else self._sync_holder)
         if self.speaking:
             self.read_button.setText(S.STOP_READING)
             self.read_button.setIcon(icon("fa5s.stop", theme.INK))

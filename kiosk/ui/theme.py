@@ -134,6 +134,8 @@ QFrame[role="panel"] QLabel {{ background: {PANEL}; }}
 QFrame[role="error"] {{ background: {ERROR_BG}; border: {m.px(4)}px solid {ERROR_INK};
     border-radius: {m.px(12)}px; }}
 QFrame[role="error"] QLabel {{ color: {ERROR_INK}; background: {ERROR_BG}; }}
+QScrollArea#error-lines, QScrollArea#error-lines > QWidget, QWidget#error-inner {{
+    background: {ERROR_BG}; }}
 QFrame[role="note"] {{ background: {NOTE_BG}; border-radius: {m.px(12)}px; }}
 QFrame[role="note"] QLabel {{ color: {NOTE_INK}; background: {NOTE_BG}; }}
 QFrame[role="banner"] {{ background: {BANNER_BG}; border-radius: {m.px(12)}px; }}
