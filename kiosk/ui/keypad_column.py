@@ -7,8 +7,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kiosk.ui.keypad_widget import MIN_GAP, MIN_KEY
 from kiosk.ui.look import metrics
-from kiosk.ui.qt import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QSize, Qt, QVBoxLayout
+from kiosk.ui.qt import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSize,
+    Qt,
+    QVBoxLayout,
+)
+
+LEAST_KEYS_HIGH = 4 * MIN_KEY + 3 * MIN_GAP  # px: four rows of the smallest keys
 
 if TYPE_CHECKING:
     from kiosk.ui.qt import QWidget as _Widget
@@ -24,6 +35,10 @@ class KeypadColumn(_Widget):
     _top: QHBoxLayout
     _page_columns: QBoxLayout
     _titles_beside: bool
+    _corner_place: str
+    _outer: QVBoxLayout
+    _corner: QBoxLayout
+    read_button: QPushButton
     pinned: QVBoxLayout
     status: QLabel
 
@@ -34,13 +49,11 @@ class KeypadColumn(_Widget):
     def pin_keypad(self, keypad: Any) -> None:
         """Put ``keypad`` (a KeypadWidget) in the pinned column, its keys sized to the
         height between the top margin and the nav bar (at least 72 px)."""
-        from kiosk.ui.keypad_widget import MIN_GAP, MIN_KEY
-
         self._keypad = keypad
         # Its least size is the smallest keys' (not the keys' size now): the window can
         # always shrink, and the keys are refitted to the new height.
-        least = 4 * MIN_KEY + 3 * MIN_GAP
-        keypad.setMinimumSize(3 * round(MIN_KEY * 1.15) + 2 * MIN_GAP, least)
+        keypad.setMinimumSize(3 * round(MIN_KEY * 1.15) + 2 * MIN_GAP, LEAST_KEYS_HIGH)
+
         self.pinned.addWidget(keypad, 0, Qt.AlignmentFlag.AlignTop)
         self.pinned.addStretch(1)
         self._fit_keypad()
@@ -53,8 +66,10 @@ class KeypadColumn(_Widget):
         room = self.height() - 2 * m.margin - nav - m.gap
         if self.status.isVisible():
             room -= self.status.sizeHint().height() + m.gap
-        if not self._titles_beside:  # the corner row spans the page above the keypad
+        if self._corner_place == "span":  # the corner row spans the page above the keypad
             room -= self._top.sizeHint().height() + m.gap
+        elif self._corner_place == "split":  # 朗读 over the keys
+            room -= self.read_button.sizeHint().height() + m.gap
         portrait = self.height() > self.width()
         self._page_columns.setDirection(
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
@@ -66,9 +81,41 @@ class KeypadColumn(_Widget):
         across = self.width() - 2 * m.margin
         beside = min((across - m.gap) // 2, across - m.gap - self._left.minimumSize().width())
         self._keypad.fit(room, across if portrait else beside)
+        # Under the page the keys keep their height (the page's column gives way); beside
+        # it, its least is the smallest keys', so the window can always shrink.
+        self._keypad.setMinimumHeight(
+            self._keypad.sizeHint().height() if portrait else LEAST_KEYS_HIGH
+        )
         self.pinned.setAlignment(
             self._keypad, Qt.AlignmentFlag.AlignHCenter if portrait else Qt.AlignmentFlag.AlignTop
         )
+
+    def _place_corner(self) -> bool:
+        """Where the header goes; True when it moved. ``beside``: the titles, 待上传 and
+        朗读 head the page's column (the keypad has the whole height). When the titles
+        scroll (a short screen at large text): ``split`` with the keypad beside, 朗读 over
+        the keys and 待上传 (or 正在朗读) over the page, one short line, so the page's
+        column starts near the top; ``span`` otherwise, the corner row over the page."""
+        keypad_beside = (
+            self._keypad is not None
+            and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
+        )
+        place = "beside" if self._titles_beside else "split" if keypad_beside else "span"
+        if place == self._corner_place:
+            return False
+        was, self._corner_place = self._corner_place, place
+        if (was == "span") != (place == "span"):
+            (self._outer if was == "span" else self._left).removeItem(self._top)
+            self._top.setParent(None)
+            (self._outer if place == "span" else self._left).insertLayout(0, self._top)
+        if (was == "split") != (place == "split"):
+            if place == "split":
+                self._corner.removeWidget(self.read_button)
+                self.pinned.insertWidget(0, self.read_button, 0, Qt.AlignmentFlag.AlignRight)
+            else:
+                self.pinned.removeWidget(self.read_button)
+                self._corner.addWidget(self.read_button)
+        return True
 
     def minimumSizeHint(self) -> QSize:
         """The least size over the page's arrangements: on a portrait page the keypad is
@@ -81,6 +128,6 @@ class KeypadColumn(_Widget):
             and self._page_columns.direction() == QBoxLayout.Direction.TopToBottom
         ):
             stacked = self._left.minimumSize().height() + self._keypad.minimumHeight()
-            beside = max(self._left.minimumSize().height(), self._keypad.minimumHeight())
+            beside = max(self._left.minimumSize().height(), LEAST_KEYS_HIGH)
             least.setHeight(least.height() - (stacked + metrics().gap - beside))
         return least

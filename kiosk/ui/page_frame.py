@@ -72,6 +72,7 @@ class BasePage(KeypadColumn, QWidget):
         # page, first in the body: a long heading at 200 % text wraps to its full height
         # instead of being squeezed and cut (``_place_titles``).
         self._top = top
+        self._corner_place = "beside"  # KeypadColumn._place_corner
         self._titles_beside = True
         top.addWidget(self.titles, 1)
         # Beside 朗读 the titles never set the page's least height: at a height where they
@@ -239,7 +240,10 @@ class BasePage(KeypadColumn, QWidget):
             and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
         ):
             column -= self._keypad.sizeHint().width() + m.gap
-        room = column - self._corner.sizeHint().width() - m.gap
+        corner = self._corner.sizeHint().width()
+        if self._corner_place == "split":  # 朗读 is over the keys now, beside it would not be
+            corner += self.read_button.sizeHint().width() + m.gap
+        room = column - corner - m.gap
         lay = self.titles.layout()
         high = lay.totalHeightForWidth(room) if room > 0 and lay is not None else 1 << 20
         beside = room >= column // 2 and high <= self.height() // 4
@@ -268,19 +272,13 @@ class BasePage(KeypadColumn, QWidget):
             stretch = self._top.itemAt(1)
             if stretch is not None and stretch.spacerItem() is not None:
                 self._top.removeItem(stretch)
-        # Titles beside 朗读: the row heads the page's column and a pinned keypad has the
-        # whole height. Titles scrolling: the corner row spans the page above both columns
-        # (a short screen at 200 % text: the page's column keeps its height for the
-        # content and the messages, and 朗读 keeps its words on one line).
-        (self._outer if beside else self._left).removeItem(self._top)
-        self._top.setParent(None)
-        (self._left if beside else self._outer).insertLayout(0, self._top)
-        self._fit_keypad()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self._fit_keypad()
         self._place_titles()
+        if self._place_corner():
+            self._fit_keypad()
         self._fit_corner()
         # The keys and rows just changed their sizes: lay the page out with them now, not
         # one event later (a screen measured or grabbed right after a resize is whole).

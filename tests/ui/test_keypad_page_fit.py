@@ -73,6 +73,11 @@ def test_error_fits_and_the_window_comes_back_from_portrait(
     scroll = rect_in(w.page.scroll_area, w)
     assert keypad is not None
     assert rect_in(keypad, w).left() > scroll.right()
+    # The titles scroll here, so 朗读 sits over the keys and the page's column starts
+    # beside it, not under a header row across the page.
+    read = rect_in(w.page.read_button, w)
+    assert read.bottom() < rect_in(keypad, w).top() and read.left() > scroll.right()
+    assert scroll.top() < read.bottom()
 
 
 def test_what_the_keypad_types_scrolls_into_view(qtbot: QtBot, big_text: MainWindow) -> None:
