@@ -19,6 +19,7 @@ from kiosk.ui.qt import (
     QSize,
     QSizePolicy,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     icon,
@@ -196,6 +197,16 @@ class _MessageList(QScrollArea):
         if self.width() != self._width:  # the lines wrap anew: the wish changes
             self._width = self.width()
             self.updateGeometry()
+        QTimer.singleShot(0, self, self.show_problem)
+
+    def show_problem(self) -> None:
+        """When not every line fits, the list starts at the first problem: the heading
+        (还有问题要改) scrolls above it, the red frame still says "error", and 朗读 reads
+        all; otherwise it starts at the top."""
+        second = self.lines.itemAt(1)
+        line = second.widget() if second is not None else None
+        short = line is not None and self.viewport().height() < self._inner.height()
+        self.verticalScrollBar().setValue(line.y() if short and line is not None else 0)
 
 
 class ErrorBox(QFrame):
@@ -255,7 +266,7 @@ class ErrorBox(QFrame):
             )
             self._lines.append(line)
             self._list.lines.addWidget(line)
-        self._list.verticalScrollBar().setValue(0)
+        QTimer.singleShot(0, self._list, self._list.show_problem)
         if action is not None:
             words, on_click = action
             self.action = button(words, "fa5s.check", name="accept-warning", on_click=on_click)

@@ -13,7 +13,16 @@ from ui_driver import click, errors, settle
 from kiosk.services.context import KioskContext
 from kiosk.ui.look import apply_look
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.qt import QApplication, QLineEdit, QPoint, QPushButton, QRect, QWidget
+from kiosk.ui.qt import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPoint,
+    QPushButton,
+    QRect,
+    QScrollArea,
+    QWidget,
+)
 from kiosk.ui.speech import Speaker
 
 
@@ -67,6 +76,14 @@ def test_error_fits_and_the_window_comes_back_from_portrait(
             assert room.contains(r) and min(r.width(), r.height()) >= 72, key.objectName()
         box = rect_in(w.page.errors, w)
         assert room.contains(box)
+        # However short the box, the problem itself is in its view (the heading may
+        # scroll above it).
+        lines = w.page.errors.findChild(QScrollArea, "error-lines")
+        assert lines is not None
+        QApplication.processEvents()
+        problem = next(x for x in lines.findChildren(QLabel) if x.text().startswith("• "))
+        top = rect_in(problem, lines.viewport()).top()
+        assert 0 <= top < lines.viewport().height() // 2
         for key in keys:  # nothing on top of a key
             assert not box.intersects(rect_in(key, w)), key.objectName()
     # Back on the landscape screen the keypad is beside the page again, not under it.
