@@ -3,6 +3,7 @@ error summary, panels. Looks come from the stylesheet by ``role`` (kiosk/ui/them
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -51,10 +52,25 @@ class NumberLabel(QLabel):
     def minimumSizeHint(self) -> QSize:
         return QSize(72, super().minimumSizeHint().height())
 
+    def _fit(self, width: int) -> int:
+        """The font size in px at which the text fills ``width`` px (24 to ``largest``)."""
+        per_px = self.fontMetrics().horizontalAdvance(self.text()) / max(1, self.font().pixelSize())
+        return max(24, min(self._largest, int(width / max(per_px, 0.1))))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        """The line's height at the font size ``width`` gets: the page's layout gives it
+        before the font changes (it was a layout pass late, and the number was cut)."""
+        m = self.contentsMargins()
+        size = self._fit(width - m.left() - m.right())
+        line = self.fontMetrics().height() * size / max(1, self.font().pixelSize())
+        return math.ceil(line) + m.top() + m.bottom()
+
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        per_px = self.fontMetrics().horizontalAdvance(self.text()) / max(1, self.font().pixelSize())
-        size = max(24, min(self._largest, int(self.contentsRect().width() / max(per_px, 0.1))))
+        size = self._fit(self.contentsRect().width())
         if self.property("fit_px") != size:
             self.setProperty("fit_px", size)
             self.setStyleSheet(f"font-size: {size}px;")
