@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
     QAbstractButton,
+    QLabel,
     QLayout,
     QLayoutItem,
     QRect,
@@ -27,13 +28,31 @@ from kiosk.ui.qt import (
 Arrangement = list[list[int]]
 
 
+WORDS_BESIDE = 12  # characters a line of words keeps before a button goes under it
+
+
+def words_width(words: QLabel) -> int:
+    """The width a label wants on a line: its text on one line, up to WORDS_BESIDE
+    characters (longer text wraps), never under its least width."""
+    fm = words.fontMetrics()
+    m = words.contentsMargins()
+    one_line = max(fm.horizontalAdvance(t) for t in words.text().split("\n"))
+    want = min(one_line, WORDS_BESIDE * fm.horizontalAdvance("字")) + m.left() + m.right()
+    return max(want, words.minimumSizeHint().width(), words.minimumWidth())
+
+
 def natural_width(widget: QWidget) -> int:
     """The width ``widget`` wants on a line: a button its words on one line (it wraps
-    only as a last resort; a WordButton's hint is that whatever lines it shows), anything
-    else its least width (wrapping text wraps)."""
+    only as a last resort; a WordButton's hint is that whatever lines it shows); words a
+    dozen characters (``words_width``), a column of words its widest label's; anything
+    else its least width."""
     if isinstance(widget, QAbstractButton):
         return max(widget.sizeHint().width(), widget.minimumWidth())
-    return max(widget.minimumSizeHint().width(), widget.minimumWidth())
+    if isinstance(widget, QLabel):
+        return words_width(widget)
+    least = max(widget.minimumSizeHint().width(), widget.minimumWidth())
+    inside = [words_width(w) for w in widget.findChildren(QLabel) if w.text()]
+    return max([least, *inside])
 
 
 def least_width(widget: QWidget) -> int:
