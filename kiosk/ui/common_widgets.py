@@ -69,12 +69,29 @@ class NumberLabel(QLabel):
         hint = super().sizeHint()
         return QSize(hint.width(), max(hint.height(), self._lines_high()))
 
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
+    def _fit(self, width: int) -> int:
+        """The font size in px at which the widest line fills ``width`` px (24 to
+        ``largest``)."""
         fm = self.fontMetrics()
         widest = max(fm.horizontalAdvance(line) for line in self.text().split("\n"))
         per_px = widest / max(1, self.font().pixelSize())
-        size = max(24, min(self._largest, int(self.contentsRect().width() / max(per_px, 0.1))))
+        return max(24, min(self._largest, int(width / max(per_px, 0.1))))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        """The lines' height at the font size ``width`` gets: the page's layout gives it
+        before the font changes (it was a layout pass late, and the number was cut)."""
+        m = self.contentsMargins()
+        size = self._fit(width - m.left() - m.right())
+        line = self.fontMetrics().height() * size / max(1, self.font().pixelSize())
+        lines = self.text().count("\n") + 1
+        return math.ceil(line) * lines + m.top() + m.bottom()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        size = self._fit(self.contentsRect().width())
         if self.property("fit_px") != size:
             self.setProperty("fit_px", size)
             self.setStyleSheet(f"font-size: {size}px;")
