@@ -58,6 +58,13 @@ def save_small(image: QImage, path: Path) -> None:
     picture.quantize(colors=32, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
 
 
+def rest(window: MainWindow) -> None:
+    """The resting screen: speech stopped, so no picture shows 正在朗读 / 停止 (a screen
+    reads itself aloud on arrival; tests/ui/test_screen_matrix.py stops it the same way)."""
+    window.speaker.stop()
+    QApplication.processEvents()
+
+
 def matrix(out: Path, only: set[str]) -> int:
     app = QApplication(sys.argv[:1])
     written: set[str] = set()
@@ -78,6 +85,7 @@ def matrix(out: Path, only: set[str]) -> int:
                 screens.add(name)
                 if only and name not in only:
                     continue
+                rest(window)
                 for w, h in SIZES:
                     window.resize(w, h)
                     QApplication.processEvents()
@@ -124,7 +132,7 @@ def main() -> int:
         window.show()
         settle(window)
         for n, name in enumerate(tour(window), start=1):
-            QApplication.processEvents()
+            rest(window)
             path = args.out / f"{n:02d}-{name}.png"
             window.grab().save(str(path))
             print(path)

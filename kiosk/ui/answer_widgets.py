@@ -29,6 +29,7 @@ from kiosk.ui.qt import (
     QWidget,
     icon,
 )
+from kiosk.ui.reflow_widget import Reflow
 from kiosk.ui.signature_widget import SignatureWidget
 from kiosk.ui.text_entry_widget import TextEntry
 
@@ -203,19 +204,23 @@ class Stepper(QWidget):
         self._value = value
         self.on_change: Callable[[], None] | None = None
         self.on_first: Callable[[], None] | None = None  # the first tap while empty
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(metrics().gap)
-        steps = [-10, -1] if big else [-1]
-        for step in steps:
-            row.addWidget(self._step_button(name, step))
         self.shown = label("", "heading", name=f"{name}-value")
         self.shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.shown.setMinimumWidth(metrics().px(190))
-        row.addWidget(self.shown)
-        for step in [1, 10] if big else [1]:
-            row.addWidget(self._step_button(name, step))
-        row.addStretch(1)
+        down = [self._step_button(name, s) for s in ([-10, -1] if big else [-1])]
+        up = [self._step_button(name, s) for s in ([1, 10] if big else [1])]
+        # One line when it fits; when narrow (200 % text) the number above its buttons,
+        # and at the narrowest 减 and 加 each on a line of their own.
+        n = len(down)
+        value, downs, ups = n, list(range(n)), list(range(n + 1, 2 * n + 1))
+        self.steps = Reflow(
+            [*down, self.shown, *up],
+            [[[*downs, value, *ups]], [[value], [*downs, *ups]], [[value], downs, ups]],
+            name=f"{name}-steps",
+        )
+        row = QVBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.steps)
         self._show()
 
     def _step_button(self, name: str, step: int) -> QPushButton:

@@ -12,8 +12,10 @@ from functools import partial
 from kiosk.forms.engine import SummaryRow
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
+from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QFrame, QHBoxLayout, QVBoxLayout
+from kiosk.ui.qt import QFrame, QLabel, QVBoxLayout, QWidget
+from kiosk.ui.reflow_widget import side_or_under
 
 
 class CheckPage(BasePage):
@@ -59,22 +61,17 @@ class CheckPage(BasePage):
                 self.body.addWidget(_fact_box(group, partial(edit, paths)))
                 continue
             box, layout = frame("panel", name=f"row-{row.path}")
-            line = QHBoxLayout()
-            texts = QVBoxLayout()
-            texts.addWidget(label(row.label, "hint"))
-            texts.addWidget(label(row.display or S.NOT_ANSWERED, "large", name="answer"))
+            lines = [
+                label(row.label, "hint"),
+                label(row.display or S.NOT_ANSWERED, "large", name="answer"),
+            ]
             if row.source:
-                texts.addWidget(label(S.PREFILLED.format(source=row.source), "small"))
-            line.addLayout(texts, 1)
-            line.addWidget(
-                button(
-                    S.EDIT,
-                    "fa5s.edit",
-                    name=f"edit-{row.path}",
-                    on_click=partial(on_edit, row.path),
-                )
+                lines.append(label(S.PREFILLED.format(source=row.source), "small"))
+            texts = _column(*lines)
+            change = button(
+                S.EDIT, "fa5s.edit", name=f"edit-{row.path}", on_click=partial(on_edit, row.path)
             )
-            layout.addLayout(line)
+            layout.addWidget(side_or_under(texts, change))
             self.body.addWidget(box)
         self.body.addStretch(1)
         self.set_nav(back=on_back, home=on_home, next=on_submit, next_text=next_text)
@@ -87,15 +84,22 @@ def _fact_box(group: list[SummaryRow], on_edit: Callable[[], None]) -> QFrame:
     """Registry facts of one section or item: 据登记信息（来源），请核对, each fact on a line
     (label：answer), one 修改 that walks through them."""
     box, layout = frame("panel", name=f"facts-{group[0].path}")
-    line = QHBoxLayout()
-    texts = QVBoxLayout()
     sources = sorted({r.source for r in group if r.source})
-    texts.addWidget(label(S.PREFILLED.format(source="、".join(sources)), "hint"))
-    for row in group:
-        texts.addWidget(label(f"{row.label}　{row.display}", "large", name="fact"))
-    line.addLayout(texts, 1)
-    line.addWidget(
-        button(S.EDIT, "fa5s.edit", name=f"edit-group-{group[0].path}", on_click=on_edit)
+    texts = _column(
+        label(S.PREFILLED.format(source="、".join(sources)), "hint"),
+        *(label(f"{row.label}　{row.display}", "large", name="fact") for row in group),
     )
-    layout.addLayout(line)
+    edit = button(S.EDIT, "fa5s.edit", name=f"edit-group-{group[0].path}", on_click=on_edit)
+    layout.addWidget(side_or_under(texts, edit))
     return box
+
+
+def _column(*labels: QLabel) -> QWidget:
+    """Labels one under the other, in a widget (a row's words beside or over its 修改)."""
+    column = QWidget()
+    lines = QVBoxLayout(column)
+    lines.setContentsMargins(0, 0, 0, 0)
+    lines.setSpacing(metrics().px(8))
+    for line in labels:
+        lines.addWidget(line)
+    return column

@@ -3,6 +3,7 @@ error summary, panels. Looks come from the stylesheet by ``role`` (kiosk/ui/them
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -14,13 +15,16 @@ from kiosk.ui.qt import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSize,
     QSizePolicy,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     icon,
 )
+from kiosk.ui.touch_scroll import enable_kinetic
 from kiosk.ui.word_button import WordButton
 
 
@@ -36,9 +40,10 @@ def label(text: str, role: str | None = None, *, name: str | None = None) -> QLa
 
 
 class NumberLabel(QLabel):
-    """A number or code that must not break (a case number, an ID number): one line, its
-    font made smaller (never under 24 px) when the line is narrower than the number at
-    the role's size, instead of being cut or pushing the page wider than the screen."""
+    """A number or code that must not break (a case number, an ID number): its lines
+    never wrap, the font made smaller (never under 24 px) when the widest line is wider
+    than the label at the role's size, instead of being cut or pushing the page wider
+    than the screen."""
 
     def __init__(self, text: str, role: str, largest: int, *, name: str | None = None) -> None:
         super().__init__(text)
@@ -48,13 +53,45 @@ class NumberLabel(QLabel):
         if name:
             self.setObjectName(name)
 
+    def _lines_high(self) -> int:
+        """Every line at the full height of the role's font (the largest): the fitted,
+        smaller font never needs another layout pass, and no line is cut."""
+        px = max(1, self.font().pixelSize())
+        line = math.ceil(self.fontMetrics().height() * max(self._largest, px) / px)
+        margins = self.contentsMargins()
+        lines = self.text().count("\n") + 1
+        return line * lines + margins.top() + margins.bottom()
+
     def minimumSizeHint(self) -> QSize:
-        return QSize(72, super().minimumSizeHint().height())
+        return QSize(72, max(super().minimumSizeHint().height(), self._lines_high()))
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), self._lines_high()))
+
+    def _fit(self, width: int) -> int:
+        """The font size in px at which the widest line fills ``width`` px (24 to
+        ``largest``)."""
+        fm = self.fontMetrics()
+        widest = max(fm.horizontalAdvance(line) for line in self.text().split("\n"))
+        per_px = widest / max(1, self.font().pixelSize())
+        return max(24, min(self._largest, int(width / max(per_px, 0.1))))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        """The lines' height at the font size ``width`` gets: the page's layout gives it
+        before the font changes (it was a layout pass late, and the number was cut)."""
+        m = self.contentsMargins()
+        size = self._fit(width - m.left() - m.right())
+        line = self.fontMetrics().height() * size / max(1, self.font().pixelSize())
+        lines = self.text().count("\n") + 1
+        return math.ceil(line) * lines + m.top() + m.bottom()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        per_px = self.fontMetrics().horizontalAdvance(self.text()) / max(1, self.font().pixelSize())
-        size = max(24, min(self._largest, int(self.contentsRect().width() / max(per_px, 0.1))))
+        size = self._fit(self.contentsRect().width())
         if self.property("fit_px") != size:
             self.setProperty("fit_px", size)
             self.setStyleSheet(f"font-size: {size}px;")
@@ -137,8 +174,61 @@ def frame(role: str, *, name: str | None = None) -> tuple[QFrame, QVBoxLayout]:
 MAX_SHOWN = 3  # message lines shown in the error box (the rest are counted and spoken)
 
 
+class _MessageList(QScrollArea):
+    """The error box's lines, scrolling inside the box when the page has no room for all
+    of them (200 % text on a 768 px screen): the box never makes the page taller than the
+    window, and no line is cut. Its wish is all the lines at its width; its least, one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("error-lines")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        inner = QWidget()
+        inner.setObjectName("error-inner")
+        self.lines = QVBoxLayout(inner)
+        self.lines.setContentsMargins(0, 0, 0, 0)
+        self.lines.setSpacing(metrics().px(8))
+        self.setWidget(inner)
+        self._inner = inner
+        enable_kinetic(self)
+        self._width = 0
+
+    def sizeHint(self) -> QSize:
+        inner = self._inner
+        width = self.viewport().width() if self.isVisible() else inner.sizeHint().width()
+        high = inner.heightForWidth(width) if inner.hasHeightForWidth() else -1
+        return QSize(inner.sizeHint().width(), high if high > 0 else inner.sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        first = self.lines.itemAt(0)
+        line = first.widget() if first is not None else None
+        high = line.fontMetrics().height() if line is not None else metrics().body
+        return QSize(metrics().px(48), min(high, self.sizeHint().height()))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.width() != self._width:  # the lines wrap anew: the wish changes
+            self._width = self.width()
+            self.updateGeometry()
+        QTimer.singleShot(0, self, self.show_problem)
+
+    def show_problem(self) -> None:
+        """When not every line fits, the list starts at the first problem: the heading
+        (还有问题要改) scrolls above it, the red frame still says "error", and 朗读 reads
+        all; otherwise it starts at the top."""
+        second = self.lines.itemAt(1)
+        line = second.widget() if second is not None else None
+        short = line is not None and self.viewport().height() < self._inner.height()
+        self.verticalScrollBar().setValue(line.y() if short and line is not None else 0)
+
+
 class ErrorBox(QFrame):
-    """The error summary of a page: a heading and each problem in words.
+    """The error summary of a page: a heading and each problem in words, scrolling inside
+    the box when the page is short (``_MessageList``); a warning's button under them.
 
     A thick border and the heading say "error" as well as the colour does.
     """
@@ -149,7 +239,9 @@ class ErrorBox(QFrame):
         self.setProperty("role", "error")
         self._layout = QVBoxLayout(self)
         m = metrics()
-        self._layout.setContentsMargins(m.px(20), m.px(16), m.px(20), m.px(16))
+        self._layout.setContentsMargins(m.px(20), min(m.px(16), 20), m.px(20), min(m.px(16), 20))
+        self._list = _MessageList()
+        self._layout.addWidget(self._list)
         self._lines: list[QWidget] = []
         self.messages: list[str] = []
         self.action: QPushButton | None = None
@@ -166,9 +258,12 @@ class ErrorBox(QFrame):
         button inside the box (a warning's 继续，用这个号码), at least 12 px from the rest."""
         for line in self._lines:  # replaced, never appended (tester's finding 8)
             self._layout.removeWidget(line)
+            self._list.lines.removeWidget(line)
             line.hide()
             line.deleteLater()
         self._lines = []
+        if self._layout.count() > 1:  # the spacing above the last warning's button
+            self._layout.takeAt(1)
         self.action = None
         messages = list(dict.fromkeys(messages))  # the same problem is said once
         self.messages = messages
@@ -187,11 +282,13 @@ class ErrorBox(QFrame):
                 text, "large" if i == 0 else None, name="error-heading" if i == 0 else None
             )
             self._lines.append(line)
-            self._layout.addWidget(line)
+            self._list.lines.addWidget(line)
+        QTimer.singleShot(0, self._list, self._list.show_problem)
         if action is not None:
             words, on_click = action
             self.action = button(words, "fa5s.check", name="accept-warning", on_click=on_click)
             self._layout.addSpacing(metrics().gap)
             self._lines.append(self.action)
             self._layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignLeft)
+        self._list.updateGeometry()
         self.show()

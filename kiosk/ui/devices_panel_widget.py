@@ -16,6 +16,7 @@ from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.qt import QHBoxLayout, QLineEdit, QWidget
 from kiosk.ui.qt_camera import video_inputs
+from kiosk.ui.reflow_widget import Reflow
 
 
 class DevicesPanel(QWidget):
@@ -60,27 +61,19 @@ class DevicesPanel(QWidget):
         self.width_button = button(
             "", "fa5s.arrows-alt-h", name="receipt-width", on_click=self._width
         )
-        toggles = QHBoxLayout()
-        toggles.addWidget(self.enabled)
-        toggles.addWidget(self.width_button)
-        toggles.addStretch(1)
-        layout.addLayout(toggles)
-        tests = QHBoxLayout()
-        for device, caption, icon in (
-            ("camera", S.TEST_CAMERA, "fa5s.camera"),
-            ("scan_folder", S.TEST_SCAN_FOLDER, "fa5s.folder-open"),
-            ("receipt_printer", S.TEST_RECEIPT, "fa5s.print"),
-        ):
-            tests.addWidget(
-                button(
-                    caption,
-                    icon,
-                    name=f"test-{device}",
-                    on_click=partial(self._test, on_test, device),
-                )
+        # Side by side when they fit, else one a line (200 % text on a narrow screen).
+        layout.addWidget(Reflow([self.enabled, self.width_button], [[[0, 1]], [[0], [1]]]))
+        tests = [
+            button(
+                caption, icon, name=f"test-{device}", on_click=partial(self._test, on_test, device)
             )
-        tests.addStretch(1)
-        layout.addLayout(tests)
+            for device, caption, icon in (
+                ("camera", S.TEST_CAMERA, "fa5s.camera"),
+                ("scan_folder", S.TEST_SCAN_FOLDER, "fa5s.folder-open"),
+                ("receipt_printer", S.TEST_RECEIPT, "fa5s.print"),
+            )
+        ]
+        layout.addWidget(Reflow(tests, [[[0, 1, 2]], [[0, 1], [2]], [[0], [1], [2]]]))
         self.warnings = label("", "large", name="device-warnings")
         self.warnings.setWordWrap(True)
         layout.addWidget(self.warnings)

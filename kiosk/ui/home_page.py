@@ -12,7 +12,8 @@ from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label, tile
 from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QGridLayout, QHBoxLayout
+from kiosk.ui.qt import QHBoxLayout, QLabel, QWidget
+from kiosk.ui.reflow_widget import Reflow
 
 
 def lunar_text(day: date) -> str:
@@ -69,8 +70,6 @@ class HomePage(BasePage):
             banner, box = frame("banner", name="market-day")
             box.addWidget(label(market_banner, "large"))
             self.body.addWidget(banner)
-        grid = QGridLayout()
-        grid.setSpacing(m.px(24))
         volunteer_tile = (
             (S.TILE_VOLUNTEER_IN.format(name=volunteer_name), S.TILE_VOLUNTEER_IN_HINT)
             if volunteer_name
@@ -82,10 +81,21 @@ class HomePage(BasePage):
             ("my_cases", S.TILE_MY_CASES, S.TILE_MY_CASES_HINT, "fa5s.search"),
             ("volunteer", *volunteer_tile, "fa5s.hands-helping"),
         ]
-        for i, (key, title, hint, icon_name) in enumerate(tiles):
-            widget = tile(title, hint, icon_name, name=f"tile-{key}", on_click=actions[key])
-            grid.addWidget(widget, i // 2, i % 2)
-        self.body.addLayout(grid)
+        widgets = [
+            tile(title, hint, icon_name, name=f"tile-{key}", on_click=actions[key])
+            for key, title, hint, icon_name in tiles
+        ]
+        # Two by two when each tile's words fit on a line beside its icon; else one tile
+        # a line (150-200 % text on a 1024 px or a portrait screen), its words whole.
+        self.tiles = Reflow(
+            widgets,
+            [[[0, 1], [2, 3]], [[0], [1], [2], [3]]],
+            stretch=[1, 1, 1, 1],
+            spacing=m.px(24),
+            name="tiles",
+            want=_tile_width,
+        )
+        self.body.addWidget(self.tiles)
         self.body.addStretch(1)
         footer = QHBoxLayout()  # the sync indicator (待上传 N 件) is in the header
         footer.addStretch(1)
@@ -95,3 +105,15 @@ class HomePage(BasePage):
 
     def extra_spoken(self) -> list[str]:
         return [S.HOME_SAY]
+
+
+def _tile_width(widget: QWidget) -> int:
+    """The width a home tile needs for its longest words on one line beside its icon."""
+    inside = widget.layout()
+    words = [w for w in widget.findChildren(QLabel) if w.text()]
+    if inside is None or not words:
+        return widget.minimumSizeHint().width()
+    margins = inside.contentsMargins()
+    room = margins.left() + margins.right() + inside.spacing() + metrics().tile_icon
+    longest = max(w.fontMetrics().horizontalAdvance(w.text()) for w in words)
+    return room + longest

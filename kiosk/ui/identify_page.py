@@ -21,8 +21,9 @@ from kiosk.services.identity_proof import Proof
 from kiosk.services.presence import PersonView
 from kiosk.services.receipt_codes import looks_like_receipt_code
 from kiosk.ui import strings as S
-from kiosk.ui.common_widgets import button, frame, label
+from kiosk.ui.common_widgets import NumberLabel, button, frame, label
 from kiosk.ui.keypad_widget import KeypadWidget
+from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import QEvent, QHBoxLayout, QLineEdit, QObject, Qt, QVBoxLayout
 
@@ -94,7 +95,8 @@ class IdentifyPage(BasePage):
         left.addWidget(self.count)
         self.keypad = KeypadWidget(self.line, extra=S.KEY_X)
         self.person, person_box = frame("panel", name="person")
-        self.person_lines = label("", "large", name="person-text")
+        # The masked number does not break: the lines take a smaller font when narrow.
+        self.person_lines = NumberLabel("", "large", metrics().large, name="person-text")
         self.proof_note = label("", None, name="proof-note")
         person_box.addWidget(label(S.CONFIRM_PERSON, "heading"))
         person_box.addWidget(self.person_lines)

@@ -35,18 +35,29 @@ class IdleOverlay(QWidget):
         layout = QVBoxLayout(self)
         m = metrics()
         layout.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
-        layout.setSpacing(m.px(32))
+        # Sized to fit a 768 px high screen at 200 % text: the heading, three lines of
+        # countdown and 我还在 all in view (issue 15: a tile-high 我还在 was pushed below
+        # the window).
+        layout.setSpacing(m.gap)
         layout.addStretch(1)
-        heading = label(S.IDLE_HEADING, "huge", name="idle-heading")
+        heading = label(S.IDLE_HEADING, "heading", name="idle-heading")
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(heading)
         self.countdown = label("", "large", name="countdown")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.countdown)
         self.still_here = button(
-            S.STILL_HERE, "fa5s.hand-paper", role="tile", name="still-here", on_click=on_still_here
+            S.STILL_HERE,
+            "fa5s.hand-paper",
+            role="primary",
+            name="still-here",
+            on_click=on_still_here,
         )
-        self.still_here.setMinimumWidth(m.px(500))
+        # The biggest button on screen: heading-size words, at least 96 px x the scale high.
+        self.still_here.setStyleSheet(
+            f"font-size: {m.heading}px; min-height: {m.px(96)}px; padding: 0 {m.px(40)}px;"
+        )
+        self.still_here.setMinimumWidth(min(m.px(500), 600))
         layout.addWidget(self.still_here, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(1)
         self.hide()

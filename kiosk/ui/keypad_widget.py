@@ -16,9 +16,11 @@ from kiosk.ui.qt import (
     QLineEdit,
     QObject,
     QPushButton,
+    QScrollArea,
     QSize,
     QSizePolicy,
     Qt,
+    QTimer,
     QWidget,
 )
 
@@ -163,8 +165,31 @@ class KeypadWidget(QWidget):
         max_len = self._target.maxLength()
         if len(self._target.text()) < max_len:
             self._target.insert(key)
-        self._target.setFocus()
+        self._typed()
 
     def delete(self) -> None:
         self._target.backspace()
+        self._typed()
+
+    def _typed(self) -> None:
+        """After a key: the field has the focus and is in view. On a short page (200 %
+        text, 768 px) the titles fill the scrolling page and the field may be under the
+        fold; the page (never the keypad, pinned beside it) scrolls just enough to show
+        what is typed."""
         self._target.setFocus()
+        parent = self._target.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:  # once the page has taken in what the key changed
+            QTimer.singleShot(0, parent, partial(_show_whole, parent, self._target))
+
+
+def _show_whole(area: QScrollArea, field: QWidget) -> None:
+    """Scroll ``area`` so all of ``field`` is in view (``ensureWidgetVisible`` shows only a
+    line edit's cursor)."""
+    content = area.widget()
+    if content is None or not content.isAncestorOf(field):
+        return
+    middle = field.mapTo(content, field.rect().center())
+    gap = metrics().gap
+    area.ensureVisible(middle.x(), middle.y(), 0, field.height() // 2 + gap)

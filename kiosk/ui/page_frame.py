@@ -11,6 +11,7 @@ from typing import Any
 from kiosk.ui import strings as S
 from kiosk.ui import theme
 from kiosk.ui.common_widgets import ErrorBox, button, label
+from kiosk.ui.keypad_column import KeypadColumn
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
     QBoxLayout,
@@ -18,6 +19,7 @@ from kiosk.ui.qt import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -28,7 +30,7 @@ from kiosk.ui.sync_widget import SyncIndicator
 from kiosk.ui.touch_scroll import MoreBelowCue, enable_kinetic
 
 
-class BasePage(QWidget):
+class BasePage(KeypadColumn, QWidget):
     """A screen. Subclasses fill ``self.body`` and say which nav buttons they want."""
 
     def __init__(
@@ -46,6 +48,7 @@ class BasePage(QWidget):
         self._on_read = on_read
         m = metrics()
         outer = QVBoxLayout(self)
+        self._outer = outer
         outer.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
         outer.setSpacing(m.gap)
 
@@ -69,8 +72,13 @@ class BasePage(QWidget):
         # page, first in the body: a long heading at 200 % text wraps to its full height
         # instead of being squeezed and cut (``_place_titles``).
         self._top = top
+        self._corner_place = "beside"  # KeypadColumn._place_corner
         self._titles_beside = True
         top.addWidget(self.titles, 1)
+        # Beside 朗读 the titles never set the page's least height: at a height where they
+        # would not fit they go into the scrolling body (``_place_titles``), so a window
+        # made shorter is never held at the height of the titles beside.
+        self.titles.setMinimumHeight(1)
         side = QVBoxLayout()
         self._side = side
         side.setSpacing(m.px(8))
@@ -81,7 +89,17 @@ class BasePage(QWidget):
         corner.setSpacing(m.gap)
         self._corner = corner
         self.sync_indicator = SyncIndicator(staff=name.startswith("staff"))
-        corner.addWidget(self.sync_indicator)
+        # One place for the sync indicator and, when the titles scroll (a short or narrow
+        # page), 正在朗读 instead of it while reading: the corner stays one row.
+        self._slot = QStackedWidget()
+        self._slot.setObjectName("corner-slot")
+        holder = QWidget()
+        holder_row = QHBoxLayout(holder)
+        holder_row.setContentsMargins(0, 0, 0, 0)
+        holder_row.addWidget(self.sync_indicator)
+        self._slot.addWidget(holder)
+        self._sync_holder = holder
+        corner.addWidget(self._slot)
         # 朗读 turns into 停止 in place while reading, at one fixed width, and 正在朗读 shows
         # under it in a place kept for it: reading never re-lays out the header.
         self.read_button = button(
@@ -96,6 +114,7 @@ class BasePage(QWidget):
         self.speaking = False
         side.addLayout(corner)
         self.reading = label(S.READING, "small", name="reading")
+        self.reading.setWordWrap(False)
         self.reading.setAlignment(Qt.AlignmentFlag.AlignRight)
         keep = self.reading.sizePolicy()
         keep.setRetainSizeWhenHidden(on_read is not None)
@@ -112,6 +131,7 @@ class BasePage(QWidget):
         self._page_columns = columns
         columns.setSpacing(m.gap)
         left = QVBoxLayout()
+        self._left = left
         left.setSpacing(m.gap)
         columns.addLayout(left, 1)
         self.pinned = QVBoxLayout()
@@ -192,41 +212,6 @@ class BasePage(QWidget):
             policy.setRetainSizeWhenHidden(keep_place)
             widget.setSizePolicy(policy)
 
-    def pin_keypad(self, keypad: Any) -> None:
-        """Put ``keypad`` (a KeypadWidget) in the pinned column, its keys sized to the
-        height between the top margin and the nav bar (at least 72 px)."""
-        from kiosk.ui.keypad_widget import MIN_GAP, MIN_KEY
-
-        self._keypad = keypad
-        # Its least size is the smallest keys' (not the keys' size now): the window can
-        # always shrink, and the keys are refitted to the new height.
-        least = 4 * MIN_KEY + 3 * MIN_GAP
-        keypad.setMinimumSize(3 * round(MIN_KEY * 1.15) + 2 * MIN_GAP, least)
-        self.pinned.addWidget(keypad, 0, Qt.AlignmentFlag.AlignTop)
-        self.pinned.addStretch(1)
-        self._fit_keypad()
-
-    def _fit_keypad(self) -> None:
-        if self._keypad is None:
-            return
-        m = metrics()
-        nav = max(b.sizeHint().height() for b in self.nav_buttons())
-        room = self.height() - 2 * m.margin - nav - m.gap
-        if self.status.isVisible():
-            room -= self.status.sizeHint().height() + m.gap
-        portrait = self.height() > self.width()
-        self._page_columns.setDirection(
-            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
-        )
-        if portrait:  # under the page: the page keeps the larger part of the height
-            room = room * 2 // 5
-        # Beside the page it takes at most half the width (the page's words need the rest).
-        across = self.width() - 2 * m.margin
-        self._keypad.fit(room, across if portrait else (across - m.gap) // 2)
-        self.pinned.setAlignment(
-            self._keypad, Qt.AlignmentFlag.AlignHCenter if portrait else Qt.AlignmentFlag.AlignTop
-        )
-
     def _fit_corner(self) -> None:
         """The sync indicator and 朗读 side by side, or one above the other when the page's
         column is too narrow for both (200 % text beside a pinned keypad); the titles
@@ -234,11 +219,12 @@ class BasePage(QWidget):
         m = metrics()
         column = self.width() - 2 * m.margin
         if (
-            self._keypad is not None
+            self._titles_beside
+            and self._keypad is not None
             and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
         ):
             column -= self._keypad.sizeHint().width() + m.gap
-        wide = self.sync_indicator.sizeHint().width() + self.read_button.sizeHint().width()
+        wide = self._slot.sizeHint().width() + self.read_button.sizeHint().width()
         beside = column >= wide + m.gap
         self._corner.setDirection(
             QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
@@ -254,7 +240,10 @@ class BasePage(QWidget):
             and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
         ):
             column -= self._keypad.sizeHint().width() + m.gap
-        room = column - self._corner.sizeHint().width() - m.gap
+        corner = self._corner.sizeHint().width()
+        if self._corner_place == "split":  # 朗读 is over the keys now, beside it would not be
+            corner += self.read_button.sizeHint().width() + m.gap
+        room = column - corner - m.gap
         lay = self.titles.layout()
         high = lay.totalHeightForWidth(room) if room > 0 and lay is not None else 1 << 20
         beside = room >= column // 2 and high <= self.height() // 4
@@ -264,11 +253,14 @@ class BasePage(QWidget):
         # 正在朗读 under 朗读 beside the titles; in the corner's row when the titles scroll
         # (a short screen keeps that line for the content).
         if beside:
-            self._corner.removeWidget(self.reading)
+            self._slot.setCurrentWidget(self._sync_holder)
+            self._slot.removeWidget(self.reading)
             self._side.insertWidget(self._side.count() - 1, self.reading)
+            self.reading.setVisible(self.speaking)
         else:
             self._side.removeWidget(self.reading)
-            self._corner.insertWidget(0, self.reading)
+            self._slot.addWidget(self.reading)
+            self._slot.setCurrentWidget(self.reading if self.speaking else self._sync_holder)
         if beside:
             self.body.removeWidget(self.titles)
             self._top.insertWidget(0, self.titles, 1)
@@ -284,8 +276,13 @@ class BasePage(QWidget):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self._fit_keypad()
-        self._fit_corner()
         self._place_titles()
+        if self._place_corner():
+            self._fit_keypad()
+        self._fit_corner()
+        # The keys and rows just changed their sizes: lay the page out with them now, not
+        # one event later (a screen measured or grabbed right after a resize is whole).
+        self._outer.activate()
 
     def set_section(self, text: str | None) -> None:
         self.section_label.setText(text or "")
@@ -323,7 +320,10 @@ class BasePage(QWidget):
         if on_stop is not None:
             self._on_stop = on_stop
         self.speaking = on and self._on_read is not None
-        self.reading.setVisible(self.speaking)
+        if self._titles_beside:
+            self.reading.setVisible(self.speaking)
+        else:  # in the sync indicator's place
+            self._slot.setCurrentWidget(self.reading if self.speaking else self._sync_holder)
         if self.speaking:
             self.read_button.setText(S.STOP_READING)
             self.read_button.setIcon(icon("fa5s.stop", theme.INK))

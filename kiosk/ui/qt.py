@@ -212,3 +212,10 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+# A button's one-line width from the style (kiosk/ui/word_button.py), whatever its
+# wrapped text shows now; a layout of lines that follow the width (kiosk/ui/reflow_widget.py).
+from PySide6.QtWidgets import QLayout, QLayoutItem, QStyle, QStyleOptionButton  # noqa: E402
+
+__all__ += ["QLayout", "QLayoutItem", "QStyle", "QStyleOptionButton"]

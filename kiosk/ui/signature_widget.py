@@ -12,22 +12,50 @@ from kiosk.ui.qt import (
     QPainterPath,
     QPen,
     QPointF,
+    QSize,
     QSizePolicy,
     Qt,
     QWidget,
 )
 from kiosk.ui.touch_scroll import PageHold
 
+PAD_RATIO = 3 / 7  # height / width: a line of a name written by hand
+LEAST_WIDTH = 360  # px: a name in three or four characters still fits
+
 
 class SignatureWidget(QWidget):
+    """The pad takes the width the page has (never wider: issue 15, it was 700 px x the
+    text scale, 1400 px at 200 %) and is as high as 3/7 of it, between 200 px and 300 px
+    x the text scale."""
+
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("signature")
         m = metrics()
-        self.setMinimumSize(m.px(700), m.px(300))
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumSize(LEAST_WIDTH, self.height_for(0))
+        self.setMaximumHeight(self.height_for(1 << 14))
+        # Its height follows its width (asked by the page's layout before it is placed).
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self._hint = QSize(m.px(700), self.height_for(m.px(700)))
         self._strokes: list[list[QPointF]] = []
         self._hold = PageHold(self)  # a downward stroke does not scroll the page
+
+    @staticmethod
+    def height_for(width: int) -> int:
+        """The pad's height in px at ``width`` px."""
+        m = metrics()
+        return max(200, min(m.px(300), round(width * PAD_RATIO)))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self.height_for(width)
+
+    def sizeHint(self) -> QSize:
+        return self._hint
 
     def path_text(self) -> str:
         parts = []

@@ -15,7 +15,8 @@ from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.devices_panel_widget import DevicesPanel
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QHBoxLayout, QLineEdit
+from kiosk.ui.qt import QLineEdit
+from kiosk.ui.reflow_widget import Reflow, side_or_under, words_then_buttons
 from kiosk.ui.sync_backend import QuarantineRow, SyncDetails
 from kiosk.ui.sync_panel_widget import EnrollPanel, SyncPanel
 from kiosk.ui.theme import FONT_SCALES
@@ -72,18 +73,16 @@ class StaffPage(BasePage):
                 )
             )
             for problem in print_problems:
-                row = QHBoxLayout()
                 text = S.PRINT_PROBLEM_ROW.format(number=problem.number, reason=problem.reason)
-                row.addWidget(label(text, name=f"print-problem-{problem.number}"), 1)
-                row.addWidget(
-                    button(
-                        S.REPRINT,
-                        "fa5s.print",
-                        name=f"print-again-{problem.number}",
-                        on_click=partial(on_reprint, problem.case_id),
-                    )
+                again = button(
+                    S.REPRINT,
+                    "fa5s.print",
+                    name=f"print-again-{problem.number}",
+                    on_click=partial(on_reprint, problem.case_id),
                 )
-                self.body.addLayout(row)
+                self.body.addWidget(
+                    side_or_under(label(text, name=f"print-problem-{problem.number}"), again)
+                )
 
         if sync is not None and on_sync and on_enroll and on_retry:
             self.body.addWidget(
@@ -116,18 +115,17 @@ class StaffPage(BasePage):
 
         self.body.addWidget(label(S.RECENT_CASES, "heading"))
         for case in recent:
-            row = QHBoxLayout()
-            row.addWidget(label(f"{case.number}　{case.form_title}　{case.state_label}"), 1)
-            row.addWidget(
+            row = [
+                label(f"{case.number}　{case.form_title}　{case.state_label}"),
                 button(
                     S.REPRINT,
                     "fa5s.print",
                     name=f"reprint-{case.number}",
                     on_click=partial(on_reprint, case.id),
-                )
-            )
+                ),
+            ]
             if on_capture is not None:
-                row.addWidget(
+                row.append(
                     button(
                         S.CAPTURE_MATERIALS,
                         "fa5s.camera",
@@ -135,7 +133,7 @@ class StaffPage(BasePage):
                         on_click=partial(on_capture, case.id),
                     )
                 )
-            self.body.addLayout(row)
+            self.body.addWidget(words_then_buttons(row))
 
         self.body.addWidget(label(S.SETTINGS_HEADING, "heading"))
         if not admin:
@@ -146,11 +144,11 @@ class StaffPage(BasePage):
             "idle_timeout_s": settings.idle_timeout_s,
         }
         self.scale_label = label("", "large", name="font-scale")
-        self.body.addLayout(self._stepper(self.scale_label, "scale", self._scale))
+        self.body.addWidget(self._stepper(self.scale_label, "scale", self._scale))
         self.voice = button("", "fa5s.volume-up", name="voice", on_click=self._toggle_voice)
         self.body.addWidget(self.voice)
         self.idle_label = label("", "large", name="idle-timeout")
-        self.body.addLayout(self._stepper(self.idle_label, "idle", self._idle))
+        self.body.addWidget(self._stepper(self.idle_label, "idle", self._idle))
         self.printer = self._line(S.PRINTER, settings.printer, "printer")
         self.server = self._line(S.SERVER, settings.server_url, "server")
         self.devices = DevicesPanel(settings, on_test=on_test_device or (lambda _d, _v: None))
@@ -164,37 +162,29 @@ class StaffPage(BasePage):
         )
         save.setEnabled(admin)
         self.body.addWidget(save)
-        actions = QHBoxLayout()
-        actions.addWidget(
-            button(S.EXIT_KIOSK, "fa5s.compress", name="exit-kiosk", on_click=on_exit_kiosk)
+        exit_kiosk = button(
+            S.EXIT_KIOSK, "fa5s.compress", name="exit-kiosk", on_click=on_exit_kiosk
         )
-        actions.addWidget(button(S.QUIT_APP, "fa5s.power-off", name="quit", on_click=on_quit))
-        actions.addStretch(1)
-        self.body.addLayout(actions)
+        quit_app = button(S.QUIT_APP, "fa5s.power-off", name="quit", on_click=on_quit)
+        self.body.addWidget(Reflow([exit_kiosk, quit_app], [[[0, 1]], [[0], [1]]]))
         self.body.addStretch(1)
         self._refresh()
         self.set_nav(next=on_home, next_text=S.HOME)
 
-    def _stepper(self, shown: Any, name: str, step: Callable[[int], None]) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addWidget(shown, 1)
-        row.addWidget(
-            button(
-                S.SMALLER if name == "scale" else S.SHORTER,
-                "fa5s.minus",
-                name=f"{name}-down",
-                on_click=lambda: step(-1),
-            )
+    def _stepper(self, shown: Any, name: str, step: Callable[[int], None]) -> Reflow:
+        down = button(
+            S.SMALLER if name == "scale" else S.SHORTER,
+            "fa5s.minus",
+            name=f"{name}-down",
+            on_click=lambda: step(-1),
         )
-        row.addWidget(
-            button(
-                S.BIGGER if name == "scale" else S.LONGER,
-                "fa5s.plus",
-                name=f"{name}-up",
-                on_click=lambda: step(1),
-            )
+        up = button(
+            S.BIGGER if name == "scale" else S.LONGER,
+            "fa5s.plus",
+            name=f"{name}-up",
+            on_click=lambda: step(1),
         )
-        return row
+        return words_then_buttons([shown, down, up])
 
     def _line(self, caption: str, value: str, name: str) -> QLineEdit:
         self.body.addWidget(label(caption, "large"))

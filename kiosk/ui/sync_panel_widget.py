@@ -12,6 +12,7 @@ from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import QFrame, QHBoxLayout, QLineEdit, QVBoxLayout
+from kiosk.ui.reflow_widget import side_or_under
 from kiosk.ui.sync_backend import QuarantineRow, SyncDetails, local_time
 
 
@@ -116,20 +117,13 @@ class SyncPanel(QFrame):
             )
         )
         for item in rows:
-            line = QHBoxLayout()
             reason = S.QUARANTINE_REASON.format(reason=item.reason)
             words = label(
                 f"{item.number}　{item.form_title}\n{reason}",
                 None,
                 name=f"quarantined-{item.number}",
             )
-            line.addWidget(words, 1)
-            line.addWidget(
-                button(
-                    S.RETRY,
-                    "fa5s.redo",
-                    name=f"retry-{item.number}",
-                    on_click=partial(on_retry, item),
-                )
+            retry = button(
+                S.RETRY, "fa5s.redo", name=f"retry-{item.number}", on_click=partial(on_retry, item)
             )
-            layout.addLayout(line)
+            layout.addWidget(side_or_under(words, retry))  # 重试 under the reason when narrow

@@ -34,6 +34,7 @@ PAIRS: list[tuple[str, str, str]] = [
     ("error", ERROR_INK, ERROR_BG),
     ("prefill note", NOTE_INK, NOTE_BG),
     ("banner", INK, BANNER_BG),
+    ("scroll bar handle on its track", MUTED, PANEL),  # the cue that more is below
 ]
 
 FONT_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0)  # the steps staff mode offers
@@ -111,6 +112,11 @@ class Metrics:
         return min(self.px(16), 24)
 
     @property
+    def scroll_bar(self) -> int:  # slim: a cue that more is below, not a control (a finger
+        # drags the page itself, kiosk/ui/touch_scroll.py)
+        return self.px(12)
+
+    @property
     def margin(self) -> int:  # the window's edge: room that does not need to grow
         return min(self.px(32), 40)
 
@@ -134,6 +140,8 @@ QFrame[role="panel"] QLabel {{ background: {PANEL}; }}
 QFrame[role="error"] {{ background: {ERROR_BG}; border: {m.px(4)}px solid {ERROR_INK};
     border-radius: {m.px(12)}px; }}
 QFrame[role="error"] QLabel {{ color: {ERROR_INK}; background: {ERROR_BG}; }}
+QScrollArea#error-lines, QScrollArea#error-lines > QWidget, QWidget#error-inner {{
+    background: {ERROR_BG}; }}
 QFrame[role="note"] {{ background: {NOTE_BG}; border-radius: {m.px(12)}px; }}
 QFrame[role="note"] QLabel {{ color: {NOTE_INK}; background: {NOTE_BG}; }}
 QFrame[role="banner"] {{ background: {BANNER_BG}; border-radius: {m.px(12)}px; }}
@@ -160,9 +168,10 @@ QLineEdit {{ font-size: {m.heading}px; min-height: {m.target}px; padding: 0 {m.p
     border: {m.px(3)}px solid {MUTED}; border-radius: {m.px(8)}px; background: {PAPER}; }}
 QLineEdit:focus {{ border: {m.px(4)}px solid {FOCUS}; }}
 QScrollArea {{ border: none; background: {PAPER}; }}
-QScrollBar:vertical {{ width: {m.px(28)}px; background: {PANEL}; }}
+QScrollBar:vertical {{ width: {m.scroll_bar}px; background: {PANEL};
+    border-radius: {m.scroll_bar // 2}px; }}
 QScrollBar::handle:vertical {{ background: {MUTED}; min-height: 72px;
-    border-radius: {m.px(6)}px; }}
+    border-radius: {m.scroll_bar // 2}px; }}
 QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; }}
 QLabel[role="more"] {{ font-size: {m.small}px; font-weight: bold; background: {PANEL};
     border-radius: {m.px(8)}px; padding: {m.px(4)}px; }}

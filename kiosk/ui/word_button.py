@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.ui.qt import QIcon, QPixmap, QPushButton, QSize
+from kiosk.ui.qt import QIcon, QPixmap, QPushButton, QSize, QStyle, QStyleOptionButton
 
 MIN_CHARS = 3  # a button never gets narrower than three characters and its icon
 SLACK = 8  # px of frame and focus border beside the text
@@ -60,12 +60,30 @@ class WordButton(QPushButton):
         super().setText(text)
         self._wrap()
 
+    def _style_width(self, text: str, content: int) -> int:
+        """The style's width of the button for ``content`` px of text and icon."""
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = text
+        option.icon = self._icon
+        need = QSize(content, self.fontMetrics().height())
+        style = self.style()
+        return style.sizeFromContents(QStyle.ContentsType.CT_PushButton, option, need, self).width()
+
+    def one_line_width(self) -> int:
+        """The width of the button with its words on one line and its icon, from the style
+        (padding, border, the stylesheet's least width), whatever lines it shows now."""
+        words = self._words.replace("\n", "")
+        content = self.fontMetrics().horizontalAdvance(words) + self._icon_room(shown=False)
+        return self._style_width(words, content)
+
     def _padding(self) -> int:
         """Pixels of the button's width that are neither text nor icon (style padding and
-        frame), at least SLACK."""
-        fm = self.fontMetrics()
-        widest = max(fm.horizontalAdvance(line) for line in super().text().split("\n"))
-        return max(SLACK, super().sizeHint().width() - widest - self._icon_room(shown=True))
+        frame), at least SLACK: measured by the style on a width past any least width it
+        sets, never on the lines shown (a wrapped button's padding then grew by the
+        style's least width, and its words stayed wrapped when given their width again)."""
+        wide = 1 << 14
+        return max(SLACK, self._style_width(self._words, wide) - wide)
 
     def _icon_room(self, *, shown: bool) -> int:
         icon = self.icon() if shown else self._icon
@@ -81,9 +99,7 @@ class WordButton(QPushButton):
         hint = super().sizeHint()
         if not self._words:
             return hint
-        one_line = self.fontMetrics().horizontalAdvance(self._words.replace("\n", ""))
-        wide = one_line + self._padding() + self._icon_room(shown=False)
-        return QSize(wide, hint.height())
+        return QSize(self.one_line_width(), hint.height())
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()

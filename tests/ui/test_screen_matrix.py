@@ -3,15 +3,11 @@
 measured by ``screen_measure.problems`` (clipped text, overlapping widgets, controls outside
 the window, targets under 72 px, text under 24 px, content below the fold without a cue).
 One window per text scale, resized through the sizes. The pictures of the same matrix are
-made by ``scripts/screens.py --matrix`` (docs/screens/).
-
-Faults not yet fixed are listed in ``screen_matrix_known.txt`` (one ``screen-WxH-scale:
-kind: widget`` a line): a fault not in it fails the test; the list only shrinks (a listed
-fault that is gone is printed, to be removed)."""
+made by ``scripts/screens.py --matrix`` (docs/screens/). Any fault fails the
+test (the allow-list it had while faults were being fixed is gone)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +23,6 @@ from kiosk.ui.qt import QApplication
 from kiosk.ui.screen_tour import settle, tour
 from kiosk.ui.speech import Speaker
 
-KNOWN = Path(__file__).with_name("screen_matrix_known.txt")
 SIZES = [(1024, 768), (1280, 800), (1366, 768), (1920, 1080), (1080, 1920)]
 SCALES = [1.0, 1.5, 2.0]
 
@@ -89,21 +84,4 @@ def test_every_screen_at_every_size(
         qapp.removeEventFilter(window.idle)
         apply_look(qapp, 1.0)
     assert len(seen) > 30
-    label = f"-{round(scale * 100)}"
-    known = {k for k in KNOWN.read_text("utf-8").splitlines() if k.split(":")[0].endswith(label)}
-    found = {fault_key(f): f for f in faults}
-    gone = sorted(known - set(found))
-    if gone:
-        print(f"\n{len(gone)} known faults are fixed: remove them from {KNOWN.name}:")
-        print("\n".join(gone))
-    new = [found[k] for k in sorted(set(found) - known)]
-    assert not new, f"{len(new)} new faults:\n" + "\n".join(new)
-
-
-CASE_NUMBER = re.compile(r"\d{6}-[0-9A-Z]{8}-\d{3}")
-
-
-def fault_key(fault: str) -> str:
-    """``screen-WxH-scale: kind: widget`` without the measured numbers (a case number in a
-    widget's name, random on each run, reads N)."""
-    return CASE_NUMBER.sub("N", ": ".join(fault.split(": ")[:3]).split(" (")[0])
+    assert not faults, f"{len(faults)} faults:\n" + "\n".join(faults)
