@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 SLOW_MS = 400  # an operation slower than this shows 请稍等
 OPENING = "请稍候，正在准备……"  # a tap before the kiosk is open (issue 19)
 OPEN_FAILED = "本机暂时无法办理，请找工作人员。"
+_SUPERSEDED = object()  # a store_op that waited for the store and was no longer wanted
 
 # The identify page, the first screen behind 办事 (it needs nothing stored): imported by
 # kiosk/ui/app.py's background thread right after the first paint, before the store.
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
             raise ValueError("MainWindow needs the opened kiosk or its settings")
         self._ctx: KioskContext | None = None
         self.opening = OpeningGate()  # what operations needing the store wait on
+        self._asked = 0  # store_op calls and screens shown so far (GUI thread)
         self._staff: StaffScreens | None = None  # made on first use
         # The sync indicator reads the sync service (and its HTTP client) only once the
         # sync worker runs (``sync_started``); a window given the kiosk shows it at once.
@@ -241,8 +243,10 @@ class MainWindow(QMainWindow):
     ) -> None:
         """``op`` for a service call that needs the opened kiosk: ``fn(ctx)`` on the
         operation thread. Before the kiosk is open the page says 请稍候 at once and the
-        call waits there for it (the screen stays live: typing goes on); a kiosk that
-        could not open says 本机暂时无法办理 instead of running it."""
+        call waits there for it (the screen stays live: typing goes on); once open it
+        runs only if nothing was asked or shown since (a retyped number asks again, 回首页
+        or a wipe leave: the look-up of a person gone is not made). A kiosk that could not
+        open says 本机暂时无法办理 instead of running it."""
         gate = self.opening
         if self._open_error is not None:
             self.say_errors([OPEN_FAILED])
@@ -250,6 +254,18 @@ class MainWindow(QMainWindow):
         waiting = not gate.settled
         if waiting:
             self.page.show_status(OPENING)
+        self._asked += 1
+        asked = self._asked
+
+        def call() -> Any:
+            ctx = gate.wait()
+            if waiting and self._asked != asked:  # an int read: another ask or screen since
+                return _SUPERSEDED
+            return fn(ctx)
+
+        def finished(result: Any) -> None:
+            if result is not _SUPERSEDED:
+                done(result)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, KioskNotOpen):
@@ -257,7 +273,7 @@ class MainWindow(QMainWindow):
             else:
                 (error or self._op_failed)(exc)
 
-        self.op(lambda: fn(gate.wait()), done, failed, slow_text=OPENING if waiting else None)
+        self.op(call, finished, failed, slow_text=OPENING if waiting else None)
 
     def sync_started(self) -> None:
         """The sync worker was started (or could not be), after the first form could open:
@@ -282,6 +298,7 @@ class MainWindow(QMainWindow):
 
     def show_page(self, page: BasePage) -> None:
         old = self.stack.currentWidget()
+        self._asked += 1  # an operation still waiting for the store is not run (store_op)
         self.speaker.stop()  # the last screen's words stop with it
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers import APPLICANT_ID
+from helpers import APPLICANT_ID, DECEASED_ID
 from pytestqt.qtbot import QtBot
 from ui_driver import click, errors, find, keypad, settle
 
@@ -95,6 +95,41 @@ def test_a_form_tap_before_ready_shows_the_identify_page_at_once(
     assert page.line.text() == APPLICANT_ID and errors(early) == []
     click(qtbot, early, "next")
     assert early.page.page_name == "services"
+
+
+def test_a_look_up_no_longer_wanted_is_not_made(
+    qtbot: QtBot, early: MainWindow, ui_ctx: KioskContext, look_ups: list[str]
+) -> None:
+    """Waiting for the store, only the last number typed is looked up, and none once the
+    person went back home: the registry is not asked about someone no longer there."""
+    click(qtbot, early, "tile-services")
+    page = early.page
+    assert isinstance(page, IdentifyPage)
+    other = DECEASED_ID
+    _typed(qtbot, early, other[:17])
+    _tap_key(qtbot, early, other[17])  # a first number, looked up when the store opens…
+    for _ in range(18):
+        _tap_key(qtbot, early, "delete")
+    for ch in APPLICANT_ID:  # …retyped: only this one is
+        _tap_key(qtbot, early, ch)
+    assert page.line.text() == APPLICANT_ID and page.status.text() == OPENING
+    early.attach(ui_ctx)
+    qtbot.waitUntil(page.person.isVisible, timeout=15_000)
+    settle(qtbot, early)
+    assert look_ups == [APPLICANT_ID] and page.line.text() == APPLICANT_ID
+
+
+def test_going_home_while_waiting_drops_the_look_up(
+    qtbot: QtBot, early: MainWindow, ui_ctx: KioskContext, look_ups: list[str]
+) -> None:
+    click(qtbot, early, "tile-services")
+    _typed(qtbot, early, APPLICANT_ID[:17])
+    _tap_key(qtbot, early, APPLICANT_ID[17])
+    qtbot.mouseClick(find(early, "back"), Qt.MouseButton.LeftButton)  # 回首页
+    assert isinstance(early.page, HomePage)
+    early.attach(ui_ctx)
+    settle(qtbot, early)
+    assert look_ups == [] and isinstance(early.page, HomePage)
 
 
 def test_a_staff_tap_before_ready_waits_then_runs(
