@@ -64,8 +64,9 @@ milliseconds on this machine during the run (`time.process_time`, medians of 3).
   CPU; a second page frame builds in ~4 ms); any widget app pays it once, the bare
   window never calls such a method.
 - **Tap 办事 → form page takes input** (met since issue 19's fifth round: 3.4× CPU and
-  3.8×-3.9× wall, medians of 8 interleaved starts in two runs at load ~1.5-2.9; in the
-  same rounds s4-p2's code took 7.4×-8.1× CPU and 8.3×-9.9× wall): what a person does,
+  3.8×-3.9× wall, medians of 8 interleaved starts in two runs at load ~1.5-2.9, and 2.8×
+  CPU / 3.0× wall in a third at load ~5-6; in the same rounds s4-p2's code took
+  6.1×-8.1× CPU and 8.1×-9.9× wall): what a person does,
   not a mark the code sets. bench/first_form_probe.py starts the kiosk as `kiosk --demo`
   does and taps 办事 (posted mouse events, through the window's event filters) as soon
   as home is on screen; the mark is the moment the identify page — the first page of
