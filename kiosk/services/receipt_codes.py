@@ -14,22 +14,22 @@ The receipt slip (kiosk.services.receipts) draws a code, and keeps it after prin
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
 
+from kiosk.domain.receipt_code_text import (  # noqa: F401 — this module's own API too
+    ALPHABET,
+    LENGTH,
+    PREFIX,
+    looks_like_receipt_code,
+    normalize_code,
+)
 from kiosk.services import audit
 from kiosk.services.context import KioskContext
 from kiosk.store.models import ReceiptCode
-
-PREFIX = "BBR1:"
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-LENGTH = 12
-_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_SHAPE = re.compile(rf"^(?:{re.escape(PREFIX)})?([0-9A-Z -]{{12,20}})$")
 
 
 class ReceiptCodeError(Exception):
@@ -38,21 +38,6 @@ class ReceiptCodeError(Exception):
 
 def _now(ctx: KioskContext) -> datetime:
     return ctx.clock().astimezone(UTC).replace(tzinfo=None)
-
-
-def normalize_code(text: str) -> str | None:
-    """The 12 code characters of a scanned or typed code, or None if it is not one."""
-    match = _SHAPE.match(text.strip().upper())
-    if match is None:
-        return None
-    code = re.sub(r"[ -]", "", match.group(1)).translate(_READ_AS)
-    if len(code) != LENGTH or any(ch not in ALPHABET for ch in code):
-        return None
-    return code
-
-
-def looks_like_receipt_code(text: str) -> bool:
-    return text.strip().upper().startswith(PREFIX) and normalize_code(text) is not None
 
 
 def _hash(ctx: KioskContext, code: str) -> str:

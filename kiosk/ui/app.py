@@ -62,7 +62,7 @@ def run_ui(
     a form can open (wall clock, and the process's CPU seconds: bench/startup_bench.py).
     """
     from kiosk.config import load_settings
-    from kiosk.ui.main_window import LATER_MODULES, SCREEN_MODULES, MainWindow
+    from kiosk.ui.main_window import FIRST_MODULES, LATER_MODULES, SCREEN_MODULES, MainWindow
 
     _prepare_environment()
     log.info("starting the kiosk UI, data root %s", data_root)
@@ -102,6 +102,9 @@ def run_ui(
     opening.synced.connect(window.sync_started)
 
     def work() -> None:
+        # The identify page first (a few small modules): 办事 opens it while the store,
+        # the catalogue and the services behind it are still opening (issue 19).
+        warm_modules(FIRST_MODULES)
         from kiosk.services.startup import open_for_ui, start_sync
 
         try:

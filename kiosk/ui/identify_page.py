@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from kiosk.devices.wedge import KeystrokeBurst, parse_wedge_text
 from kiosk.domain.id_card_chip import IdCardData
@@ -17,9 +18,7 @@ from kiosk.domain.idcard import (
     parse_id_number,
     validate_id_number,
 )
-from kiosk.services.identity_proof import Proof
-from kiosk.services.presence import PersonView
-from kiosk.services.receipt_codes import looks_like_receipt_code
+from kiosk.domain.receipt_code_text import looks_like_receipt_code
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import NumberLabel, button, frame, label
 from kiosk.ui.keypad_widget import KeypadWidget
@@ -27,10 +26,15 @@ from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import QEvent, QHBoxLayout, QLineEdit, QObject, Qt, QVBoxLayout
 
+if TYPE_CHECKING:
+    from kiosk.services.presence import PersonView
+
+# Keyed by kiosk.services.identity_proof.Proof's values (a StrEnum: Proof.CARD == "card"),
+# so that the page opens without the services and the store behind them (issue 19).
 PROOF_NOTES = {
-    Proof.CARD: S.PROVEN_CARD,
-    Proof.VOLUNTEER: S.PROVEN_VOLUNTEER,
-    Proof.RECEIPT: S.PROVEN_RECEIPT,
+    "card": S.PROVEN_CARD,
+    "volunteer": S.PROVEN_VOLUNTEER,
+    "receipt": S.PROVEN_RECEIPT,
 }
 
 

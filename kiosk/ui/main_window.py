@@ -8,9 +8,11 @@ order around repeats. Question-flow handlers live in kiosk/ui/form_flow.py.
 Start-up (issue 19): the window can be made from the settings alone, before the kiosk is
 open (``MainWindow(settings=...)``): it shows the home screen from a small
 set of imports, and ``attach(ctx)`` hands it the opened kiosk (store, catalogue) when
-kiosk/ui/app.py's background thread is done. A tap that needs the kiosk before then shows
-请稍候 and runs once it is ready. The screens behind the home screen (identify, forms,
-staff) and the services are imported on first use, not here.
+kiosk/ui/app.py's background thread is done. 办事, 一件事 and 我的办件 open the identify
+page at once (it needs nothing stored); its look-up (``store_op``) shows 请稍候 and waits
+for the store on the operation thread (kiosk/ui/opening_gate.py), then runs once. The
+volunteer and staff tiles wait on the home screen (``when_ready``). The screens behind
+the home screen (identify, forms, staff) and the services are imported on first use.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from kiosk import events
 from kiosk.ui import strings as S
 from kiosk.ui.home_page import HomePage
 from kiosk.ui.idle_overlay import IdleWatcher
+from kiosk.ui.opening_gate import KioskNotOpen, OpeningGate
 from kiosk.ui.ops import GuiThreadGarbageCollector, OpRunner
 from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import (
@@ -53,9 +56,13 @@ log = logging.getLogger(__name__)
 SLOW_MS = 400  # an operation slower than this shows 请稍等
 OPENING = "请稍候，正在准备……"  # a tap before the kiosk is open (issue 19)
 OPEN_FAILED = "本机暂时无法办理，请找工作人员。"
+_SUPERSEDED = object()  # a store_op that waited for the store and was no longer wanted
 
-# What the screens behind the home screen need: imported by kiosk/ui/app.py's background
-# thread after the first paint, so that the first tap does not wait on them.
+# The identify page, the first screen behind 办事 (it needs nothing stored): imported by
+# kiosk/ui/app.py's background thread right after the first paint, before the store.
+FIRST_MODULES = ("kiosk.ui.identify_page",)
+# What the screens after identification need: imported by the same thread once the store
+# is open, so that the taps after the look-up do not wait on them.
 SCREEN_MODULES = (
     "kiosk.ui.backend",
     "kiosk.ui.form_flow",
@@ -92,6 +99,8 @@ class MainWindow(QMainWindow):
         if settings is None:
             raise ValueError("MainWindow needs the opened kiosk or its settings")
         self._ctx: KioskContext | None = None
+        self.opening = OpeningGate()  # what operations needing the store wait on
+        self._asked = 0  # store_op calls and screens shown so far (GUI thread)
         self._staff: StaffScreens | None = None  # made on first use
         # The sync indicator reads the sync service (and its HTTP client) only once the
         # sync worker runs (``sync_started``); a window given the kiosk shows it at once.
@@ -162,6 +171,7 @@ class MainWindow(QMainWindow):
 
         self._ctx = ctx
         self.form: FormFlow = FormFlow(self)
+        self.opening.opened(ctx)
         if ctx.settings.card_reader:
             self.start_card_reader(ctx.settings.card_reader)
 
@@ -183,6 +193,7 @@ class MainWindow(QMainWindow):
         home screen in Chinese, in English in the log; every tap says it again."""
         log.error("the kiosk could not open: %s", exc)
         self._open_error = exc
+        self.opening.failed(exc)
         self._waiting = None
         if isinstance(self.stack.currentWidget(), BasePage):
             self.page.show_status("")
@@ -212,6 +223,58 @@ class MainWindow(QMainWindow):
 
         return tap
 
+    def unless_failed(self, action: Callable[[], None]) -> Callable[[], None]:
+        """``action`` as a tap handler for a screen that needs nothing stored: at once, even
+        while the kiosk opens; only a kiosk that could not open says so instead."""
+
+        def tap() -> None:
+            if self._open_error is not None:
+                self.say_errors([OPEN_FAILED])
+            else:
+                action()
+
+        return tap
+
+    def store_op(
+        self,
+        fn: Callable[[KioskContext], Any],
+        done: Callable[[Any], None],
+        error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """``op`` for a service call that needs the opened kiosk: ``fn(ctx)`` on the
+        operation thread. Before the kiosk is open the page says 请稍候 at once and the
+        call waits there for it (the screen stays live: typing goes on); once open it
+        runs only if nothing was asked or shown since (a retyped number asks again, 回首页
+        or a wipe leave: the look-up of a person gone is not made). A kiosk that could not
+        open says 本机暂时无法办理 instead of running it."""
+        gate = self.opening
+        if self._open_error is not None:
+            self.say_errors([OPEN_FAILED])
+            return
+        waiting = not gate.settled
+        if waiting:
+            self.page.show_status(OPENING)
+        self._asked += 1
+        asked = self._asked
+
+        def call() -> Any:
+            ctx = gate.wait()
+            if waiting and self._asked != asked:  # an int read: another ask or screen since
+                return _SUPERSEDED
+            return fn(ctx)
+
+        def finished(result: Any) -> None:
+            if result is not _SUPERSEDED:
+                done(result)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, KioskNotOpen):
+                self.say_errors([OPEN_FAILED])
+            else:
+                (error or self._op_failed)(exc)
+
+        self.op(call, finished, failed, slow_text=OPENING if waiting else None)
+
     def sync_started(self) -> None:
         """The sync worker was started (or could not be), after the first form could open:
         the indicator shows the outbox from now on (issue 19: its imports wait till then)."""
@@ -235,11 +298,12 @@ class MainWindow(QMainWindow):
 
     def show_page(self, page: BasePage) -> None:
         old = self.stack.currentWidget()
+        self._asked += 1  # an operation still waiting for the store is not run (store_op)
         self.speaker.stop()  # the last screen's words stop with it
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
-        self.tap_guard.arm()  # the second tap of a double tap does not act on this page
-        if old is not None:
+        if old is not None:  # the first screen follows no tap: nothing to guard against
+            self.tap_guard.arm()  # the second tap of a double tap does not act on this page
             self.stack.removeWidget(old)
             old.deleteLater()
         self.sync.push()
@@ -254,16 +318,19 @@ class MainWindow(QMainWindow):
         fn: Callable[[], Any],
         done: Callable[[Any], None],
         error: Callable[[BaseException], None] | None = None,
+        *,
+        slow_text: str | None = None,
     ) -> None:
         """Run a service call off the GUI thread; ``done`` runs only if the same screen
-        is still showing (a wipe or a click elsewhere must not bring old data back)."""
+        is still showing (a wipe or a click elsewhere must not bring old data back).
+        ``slow_text``: what the page says once it takes long (default 请稍等)."""
         page = self.stack.currentWidget()
         page_status = getattr(page, "show_status", None)
         pending = [True]
 
         def slow() -> None:  # 请稍等 only when it takes long enough to notice
             if pending[0] and page_status is not None and self.stack.currentWidget() is page:
-                page_status(S.WORKING)
+                page_status(slow_text or S.WORKING)
 
         QTimer.singleShot(SLOW_MS, self, slow)
 
@@ -325,6 +392,7 @@ class MainWindow(QMainWindow):
             self.card_reader = None
         self.sync.stop()
         self.runner.forget()
+        self.opening.close()  # an operation waiting for the store stops waiting
         self.runner.wait()
         self._gc.stop()
         super().closeEvent(event)
@@ -347,9 +415,9 @@ class MainWindow(QMainWindow):
             market_banner=banner,
             volunteer_name=v.name if v else None,
             actions={
-                "services": self.when_ready(lambda: self.identify("services")),
-                "life_events": self.when_ready(lambda: self.identify("life_events")),
-                "my_cases": self.when_ready(lambda: self.identify("my_cases")),
+                "services": self.unless_failed(lambda: self.identify("services")),
+                "life_events": self.unless_failed(lambda: self.identify("life_events")),
+                "my_cases": self.unless_failed(lambda: self.identify("my_cases")),
                 "volunteer": self.when_ready(lambda: self.staff.show_volunteer()),
                 "staff": self.when_ready(lambda: self.staff.show_staff_pin()),
             },
@@ -407,31 +475,40 @@ class MainWindow(QMainWindow):
     # ----- identify, choose, materials ----------------------------------------------------
 
     def identify(self, purpose: str) -> None:
-        from kiosk.services import presence
+        """The identify page: shown at once, also while the store opens (issue 19); its
+        look-ups wait for it (``store_op``)."""
         from kiosk.ui.identify_page import IdentifyPage
 
-        ctx, session = self.ctx, self.session
+        session = self.session
         volunteer = session.volunteer
+
+        def presence() -> Any:  # the service module (and the store's) on the worker thread
+            from kiosk.services import presence
+
+            return presence
 
         def refused(message: str) -> Callable[[Any], None]:
             return lambda found: page.show_found(found) if found else page.show_refused(message)
 
         page = IdentifyPage(
             heading=S.IDENTIFY_LOOKUP_HEADING if purpose == "my_cases" else S.IDENTIFY_HEADING,
-            today=ctx.today(),
-            on_lookup=lambda idn: self.op(
-                lambda: presence.look_up(ctx, idn.number), page.show_person
+            today=self.today(),
+            on_lookup=lambda idn: self.store_op(
+                lambda ctx: presence().look_up(ctx, idn.number), page.show_person
             ),
-            on_card=lambda card: self.op(
-                lambda: presence.read_card(ctx, card, actor=session.actor), page.show_person
+            on_card=lambda card: self.store_op(
+                lambda ctx: presence().read_card(ctx, card, actor=session.actor),
+                page.show_person,
             ),
-            on_receipt=lambda code: self.op(
-                lambda: presence.prove_by_receipt(ctx, code), refused(S.RECEIPT_REFUSED)
+            on_receipt=lambda code: self.store_op(
+                lambda ctx: presence().prove_by_receipt(ctx, code), refused(S.RECEIPT_REFUSED)
             ),
             on_volunteer_confirm=(
                 (
-                    lambda person: self.op(
-                        lambda: presence.confirm_by_volunteer(ctx, person.id.number, volunteer),
+                    lambda person: self.store_op(
+                        lambda ctx: presence().confirm_by_volunteer(
+                            ctx, person.id.number, volunteer
+                        ),
                         page.show_person,
                     )
                 )
@@ -452,8 +529,8 @@ class MainWindow(QMainWindow):
         self.session.resident = resident
         if purpose == "my_cases":
             actor = self.session.actor
-            self.op(
-                lambda: presence.person_cases(self.ctx, resident, actor=actor),
+            self.store_op(
+                lambda ctx: presence.person_cases(ctx, resident, actor=actor),
                 self._show_my_cases,
             )
         elif purpose == "life_events":
@@ -478,8 +555,8 @@ class MainWindow(QMainWindow):
     def show_services(self) -> None:
         from kiosk.ui import backend
 
-        self.op(
-            lambda: backend.service_offers(self.ctx),
+        self.store_op(
+            backend.service_offers,
             lambda offers: self._choices(
                 offers, S.SERVICES_HEADING, S.SERVICES_HINT, "services", self.show_services
             ),
@@ -500,7 +577,7 @@ class MainWindow(QMainWindow):
                 self.show_life_events,
             )
 
-        self.op(lambda: backend.bundle_offers(self.ctx), shown)
+        self.store_op(backend.bundle_offers, shown)
 
     def _choices(
         self, offers: list[Offer], heading: str, hint: str, name: str, again: Callable[[], None]

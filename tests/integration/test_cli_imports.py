@@ -3,7 +3,8 @@
 Each check runs a fresh interpreter with ``python -X importtime`` and reads which
 top-level packages were imported: ``kiosk --version``/``--help`` load no library at all,
 ``kiosk forms list`` no store, Qt or PDF library, ``kiosk status`` on a database at head
-no Alembic, and the home screen neither the services, the store, printing nor the server.
+no Alembic, the home screen neither the services, the store, printing nor the server, and
+the identify page (the first screen behind 办事) neither the store nor the forms.
 """
 
 from __future__ import annotations
@@ -164,6 +165,17 @@ def test_home_screen_is_built_from_a_small_set_of_imports() -> None:
     for package in ("kiosk.server", "kiosk.printing", "kiosk.services", "kiosk.store"):
         assert package not in kiosk_packages, f"the home screen imports {package}"
     assert "PySide6.QtPdf" not in names  # the print preview loads it on use
+
+
+def test_the_identify_page_needs_neither_the_store_nor_the_forms() -> None:
+    """办事 opens the identify page while the store still opens (issue 19): the page and
+    the window's way to it import no database, cipher, form or service module."""
+    names = imported("-c", "import kiosk.ui.main_window, kiosk.ui.identify_page")
+    assert not top_level(names) & (HEAVY - {"PySide6"})
+    assert not top_level(names) & {"cryptography", "httpx", "yaml"}
+    kiosk_packages = {".".join(n.split(".")[:2]) for n in names if n.startswith("kiosk.")}
+    for package in ("kiosk.services", "kiosk.store", "kiosk.forms", "kiosk.registry"):
+        assert package not in kiosk_packages, f"the identify page imports {package}"
 
 
 def _registered(parser: argparse.ArgumentParser) -> dict[str, str]:
