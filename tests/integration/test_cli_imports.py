@@ -141,6 +141,14 @@ def test_print_to_a_file_loads_neither_cups_nor_the_accounts(tmp_path: Path) -> 
         "kiosk.store.uow",
     ):
         assert module not in names, f"kiosk print --out imports {module}"
+    # The first print stored the case's print plan (kiosk.printing.print_plan): a reprint
+    # draws it without the form code.
+    again = imported("-m", "kiosk", "print", number, "--out", str(out), data_root=tmp_path)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "kiosk.printing.print_plan" in again
+    assert not top_level(again) & {"pydantic", "pydantic_core", "lark", "yaml", "sqlalchemy"}
+    for module in ("kiosk.forms.engine", "kiosk.forms.catalogue", "kiosk.printing.sheet"):
+        assert module not in again, f"kiosk print --out with a plan imports {module}"
 
 
 def test_opening_the_kiosk_loads_neither_printing_nor_the_forms(tmp_path: Path) -> None:
