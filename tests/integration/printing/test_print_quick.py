@@ -157,24 +157,45 @@ def _no_form_code(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("form_id", FORMS)
-def test_a_reprint_draws_the_stored_plan(
+def test_the_plan_made_at_finalize_draws_the_first_print(
     form_id: str, kiosk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The first quick print stores the case's print plan (encrypted: no answer readable
-    in it); the next one draws it without the form code, the same bytes as the full path."""
+    """Finalizing stores the case's print plan (encrypted: nothing of the paper readable
+    in it); the first print draws it without the form code, the full path's bytes."""
     number = _fill(form_id, tmp_path)
-    assert _stored_plan(kiosk_home, number) is None
+    stored = _stored_plan(kiosk_home, number)
+    assert stored
+    assert "办件编号".encode() not in stored and number.encode() not in stored
+    full = _full_pdf(number)
+    _no_form_code(monkeypatch)
+    quick = quick_export_pdf(None, number, actor="cli:tester")
+    assert quick is not None
+    _same_paper(quick, full)
+    assert _stored_plan(kiosk_home, number) == stored  # drawn from it, not made again
+
+
+def test_a_case_finalized_without_a_plan_gets_one_on_its_first_print(
+    kiosk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case finalized before plans existed: its first print builds the sheet from the
+    form and stores the plan, the next draws it; both the full path's paper."""
+    import sqlite3
+
+    number = _fill("pension_death_benefit", tmp_path)
+    db = sqlite3.connect(kiosk_home / "kiosk.sqlite3")
+    db.execute("UPDATE cases SET print_plan = NULL")
+    db.commit()
+    db.close()
     first = quick_export_pdf(None, number, actor="cli:tester")
     stored = _stored_plan(kiosk_home, number)
     assert first is not None and stored
-    assert "办件编号".encode() not in stored and number.encode() not in stored
     full = _full_pdf(number)
     _no_form_code(monkeypatch)
     again = quick_export_pdf(None, number, actor="cli:tester")
     assert again is not None
     _same_paper(first, full)
     _same_paper(again, full)
-    assert _stored_plan(kiosk_home, number) == stored  # drawn from it, not made again
+    assert _stored_plan(kiosk_home, number) == stored
 
 
 def test_the_plan_takes_what_changed_since(
@@ -183,7 +204,7 @@ def test_the_plan_takes_what_changed_since(
     """A stored plan with the desk's 需补材料 note added later: printed from the plan
     with the note, as the full path prints it."""
     number = _fill("elderly_allowance", tmp_path)
-    assert quick_export_pdf(None, number, actor="cli:tester") is not None
+    assert _stored_plan(kiosk_home, number)
     ctx = open_kiosk()
     try:
         with ctx.store.unit_of_work() as uow:
@@ -256,11 +277,31 @@ def test_bundle_members_print_from_their_plans(
     finally:
         ctx.close()
     assert len(numbers) >= 2
-    firsts = {n: quick_export_pdf(None, n, actor="cli:tester") for n in numbers}
+    assert all(_stored_plan(kiosk_home, n) for n in numbers)  # made at the bundle's finalize
     fulls = {n: _full_pdf(n) for n in numbers}
     _no_form_code(monkeypatch)
     for n in numbers:
-        again, first = quick_export_pdf(None, n, actor="cli:tester"), firsts[n]
-        assert first is not None and again is not None
-        _same_paper(first, fulls[n])
-        _same_paper(again, fulls[n])
+        quick = quick_export_pdf(None, n, actor="cli:tester")
+        assert quick is not None
+        _same_paper(quick, fulls[n])
+
+
+def test_a_plan_that_cannot_be_made_never_stops_a_finalize(
+    kiosk_home: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Building the paper fails at finalize: the case is finalized all the same, without a
+    plan (logged with no case data), and its first print makes the plan."""
+    import kiosk.services.print_plans
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("张秀英 110101194001011234")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kiosk.services.print_plans, "build_sheet", broken)
+        number = _fill("elderly_allowance", tmp_path)
+    assert _stored_plan(kiosk_home, number) is None
+    assert "print plan not made at finalize: RuntimeError" in caplog.text
+    assert "张秀英" not in caplog.text and "110101" not in caplog.text
+    quick = quick_export_pdf(None, number, actor="cli:tester")
+    assert quick is not None and _stored_plan(kiosk_home, number)
+    _same_paper(quick, _full_pdf(number))
