@@ -305,3 +305,28 @@ def test_a_plan_that_cannot_be_made_never_stops_a_finalize(
     quick = quick_export_pdf(None, number, actor="cli:tester")
     assert quick is not None and _stored_plan(kiosk_home, number)
     _same_paper(quick, _full_pdf(number))
+
+
+def test_pages_photographed_after_the_plan_are_printed_from_it(
+    kiosk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of a material photographed after finalize: the plan's paper says 已拍照 and
+    its data codes count the page still to reach the town server, as the full path's."""
+    from kiosk.devices.camera import draw_page
+    from kiosk.devices.capture import prepare_frame
+    from kiosk.services.attachments import add_attachment
+
+    number = _fill("pension_death_benefit", tmp_path)
+    plain = quick_export_pdf(None, number, actor="cli:tester")
+    ctx = open_kiosk()
+    try:
+        page = prepare_frame(draw_page(angle=4.0)).jpeg
+        add_attachment(ctx, number, material_id="applicant_id_card", data=page)
+    finally:
+        ctx.close()
+    full = _full_pdf(number)
+    _no_form_code(monkeypatch)
+    quick = quick_export_pdf(None, number, actor="cli:tester")
+    assert quick is not None and plain is not None
+    _same_paper(quick, full)
+    assert quick != plain  # the page is on the paper
