@@ -330,3 +330,32 @@ def test_pages_photographed_after_the_plan_are_printed_from_it(
     assert quick is not None and plain is not None
     _same_paper(quick, full)
     assert quick != plain  # the page is on the paper
+
+
+def test_a_department_draft_gets_no_plan(kiosk_home: Path, tmp_path: Path) -> None:
+    """A case of a form from ``--forms-dir`` (not the shipped definitions the plan's key
+    covers) is finalized without a plan; the quick path leaves its print to the full path."""
+    from kiosk.forms.catalogue import DEFINITIONS_DIR
+
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    shipped = (DEFINITIONS_DIR / "elderly_allowance.v2.yaml").read_text(encoding="utf-8")
+    draft = shipped.replace("\nversion: 2\n", "\nversion: 9\n", 1)
+    assert draft != shipped
+    (drafts / "elderly_allowance.v9.yaml").write_text(draft, encoding="utf-8")
+    answers = tmp_path / "answers.json"
+    example = example_answers(default_catalogue().get("elderly_allowance", 2))
+    answers.write_text(json.dumps(example, ensure_ascii=False), encoding="utf-8")
+    args = ["fill", "elderly_allowance", "--answers", str(answers), "--forms-dir", str(drafts)]
+    assert main(args) == 0
+    ctx = open_kiosk()
+    try:
+        with ctx.store.unit_of_work() as uow:
+            row = uow.cases.search(form_id="elderly_allowance")[0]
+            number, version = row.number, row.form_version
+    finally:
+        ctx.close()
+    assert version == 9
+    assert _stored_plan(kiosk_home, number) is None
+    assert quick_export_pdf(None, number, actor="cli:tester") is None
+    assert _stored_plan(kiosk_home, number) is None
