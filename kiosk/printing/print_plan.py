@@ -87,16 +87,23 @@ class PlanError(ValueError):
 
 
 def code_key() -> str:
-    """Digest of the code and shipped definitions a sheet is made with (~1 ms of stats)."""
+    """Digest of the code and shipped definitions a sheet is made with (~1 ms of stats).
+
+    The running executable is in it too: in an installer bundle (PyInstaller) the code is
+    inside it, not beside it as files; a file that is not there counts as missing."""
     digest = hashlib.sha256(f"{PLAN_FORMAT}|{__version__}|{sys.version}".encode())
-    files: list[Path] = []
+    files: list[Path] = [Path(sys.executable)]
     for folder in _MADE_FROM:
         for top, dirs, names in os.walk(KIOSK_CODE / folder):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             files += [Path(top, name) for name in sorted(names)]
     files += [KIOSK_CODE / name for name in _MADE_FROM_FILES]
     for path in files:
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError:
+            digest.update(f"|{path}|missing".encode())
+            continue
         digest.update(f"|{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
