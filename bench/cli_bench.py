@@ -95,20 +95,27 @@ def run_tables(runs: int = 5, compare: Path | None = None) -> list[tuple[str, li
         env = _with_code(dict(os.environ, KIOSK_HOME=str(tmp / "data")), REPO)
         number = two_page_case(env, tmp)
         pdf = tmp / "case.pdf"
-        cases = (
-            ("kiosk --version", ["--version"]),
-            ("kiosk --help", ["--help"]),
-            ("kiosk forms list", ["forms", "list"]),
-            ("kiosk status", ["status"]),
-            ("kiosk print N --out (2-page case)", ["print", number, "--out", str(pdf)]),
-        )
+
+        def cases(number: str) -> tuple[tuple[str, list[str]], ...]:
+            return (
+                ("kiosk --version", ["--version"]),
+                ("kiosk --help", ["--help"]),
+                ("kiosk forms list", ["forms", "list"]),
+                ("kiosk status", ["status"]),
+                ("kiosk print N --out (2-page case)", ["print", number, "--out", str(pdf)]),
+            )
+
         commands = [([sys.executable, "-c", "pass"], env)]
-        commands += [([KIOSK, *args], env) for _, args in cases]
+        commands += [([KIOSK, *args], env) for _, args in cases(number)]
         if compare is not None:
-            commands += [([KIOSK, *args], _with_code(env, compare)) for _, args in cases]
+            # The other checkout gets its own data root (its schema may be older), filled
+            # by its own code.
+            theirs_env = _with_code(dict(env, KIOSK_HOME=str(tmp / "data-compare")), compare)
+            theirs_number = two_page_case(theirs_env, tmp)
+            commands += [([KIOSK, *args], theirs_env) for _, args in cases(theirs_number)]
         (base, base_cpu), *measured = interleaved_ms(commands, runs)
-        ours, theirs = measured[: len(cases)], measured[len(cases) :]
-        labels = [label for label, _ in cases]
+        ours, theirs = measured[: len(cases(number))], measured[len(cases(number)) :]
+        labels = [label for label, _ in cases(number)]
         tables = [
             (
                 "The kiosk command, whole process (wall clock)",

@@ -2,10 +2,15 @@
 
 The same paper as kiosk.services.printing.export_case_pdf, byte for byte apart from the
 PDF's creation time (tests/integration/printing/test_print_quick.py compares them for
-several forms): the case row, its personal data, note and photographed pages are read
-through kiosk.store.sqlite_reader, the form from the shipped catalogue's disk cache, and
-the sheet is built and drawn by the same printing code; the export is audited like the
-store's unit of work does (``exported``, ``PDF file``, the kiosk clock's UTC time).
+several forms): the case row, its note and photographed pages are read through
+kiosk.store.sqlite_reader. The sheet comes from the case's stored print plan
+(kiosk.printing.print_plan) when the plan's key is this row's and this code's: no form
+code is loaded (pydantic, Lark, the engine: ~0.3 s). Otherwise — the first print, a
+renumbered case, changed definitions or code — the personal data is decrypted, the form
+read from the shipped catalogue's disk cache, the sheet built by the same printing code
+as the full path and its plan stored, encrypted, for the next print. The export is
+audited like the store's unit of work does (``exported``, ``PDF file``, the kiosk
+clock's UTC time).
 
 Anything out of the ordinary returns None and the caller takes the full path, which
 opens, migrates and reports as always: a store not at the schema head, a case not found,
@@ -18,11 +23,15 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import load_settings, resolve_data_root
 from kiosk.store.crypto import CryptoError
 from kiosk.store.sqlite_reader import QuickReadUnavailable, SqliteReader, parse_time
+
+if TYPE_CHECKING:
+    from kiosk.printing.print_plan import ChangingParts
+    from kiosk.printing.sheet_data import CaseSheet
 
 RELEASES_DIR = "forms/releases"  # = kiosk.services.context.RELEASES_DIR
 NOT_PRINTABLE = frozenset({"draft"})  # = kiosk.services.printing: a draft has no paper
@@ -72,12 +81,54 @@ def _volunteer_line(reader: SqliteReader, volunteer_id: str | None) -> str:
 
 
 def _render(root: Path, reader: SqliteReader, case: dict[str, Any]) -> bytes | None:
-    """As kiosk.services.printing.case_sheet + render_case, from the reader's rows."""
+    """The paper of a case row: from its stored print plan when that is the plan of this
+    row and code (kiosk.printing.print_plan), else built from the form and the plan kept."""
+    from kiosk.printing.document import render_case
+    from kiosk.printing.print_plan import (
+        ChangingParts,
+        PlanError,
+        decode_plan,
+        plan_key,
+        sheet_from_plan,
+    )
+    from kiosk.printing.sheet_data import needs_materials_notice
+
+    settings = load_settings(root)
+    hall = settings.device_name.split()[0] if settings.device_name else ""
+    waiting = case["state"] == NEEDS_MATERIALS
+    notices = [needs_materials_notice(reader.note(case))] if waiting else []
+    parts = ChangingParts(
+        hall=hall,
+        volunteer=_volunteer_line(reader, case["volunteer_id"]),
+        identity_payload=case["identity_code"] or "",
+        notices=notices,
+        photographed=reader.photographed_pages(case["id"]),
+        attachments_pending=reader.pending_pages(case["id"]),
+    )
+    key = plan_key(case)
+    try:
+        stored = reader.print_plan(case)
+        if stored is not None:
+            plan = decode_plan(stored)
+            if plan.get("key") == key:
+                return render_case(sheet_from_plan(plan, parts))
+    except (CryptoError, PlanError):
+        pass  # a damaged plan is made anew below
+    sheet = _sheet_from_form(reader, case, key, parts)
+    return None if sheet is None else render_case(sheet)
+
+
+def _sheet_from_form(
+    reader: SqliteReader, case: dict[str, Any], key: str, parts: ChangingParts
+) -> CaseSheet | None:
+    """As kiosk.services.printing.case_sheet, from the reader's rows; the plan of the
+    sheet is stored with the case for the next print."""
     from kiosk.domain.case_packet import CasePacket, release_extra
     from kiosk.forms.catalogue import UnknownForm, default_catalogue
-    from kiosk.printing.document import render_case
-    from kiosk.printing.qr_codec import encode_data_codes
-    from kiosk.printing.sheet import build_sheet, needs_materials_notice
+    from kiosk.printing.data_parts import assemble_message, split_message
+    from kiosk.printing.print_plan import encode_plan, plan_of
+    from kiosk.printing.qr_codec import message_parts
+    from kiosk.printing.sheet import build_sheet
     from kiosk.services.consent import Consent
 
     finalized = parse_time(case["finalized_at"])
@@ -101,22 +152,19 @@ def _render(root: Path, reader: SqliteReader, case: dict[str, Any]) -> bytes | N
         form = catalogue.get(packet.form_id, packet.form_version)
     except UnknownForm:
         return None  # the full path names it (a department's draft?)
-    waiting = case["state"] == NEEDS_MATERIALS
-    notices = [needs_materials_notice(reader.note(case))] if waiting else []
     consent = Consent.from_json(case["consent"])
-    settings = load_settings(root)
+    head, body = message_parts(packet, form)
     sheet = build_sheet(
         form,
         catalogue.lists,
         packet,
         consent=consent.line() if consent else "",
-        hall=settings.device_name.split()[0] if settings.device_name else "",
-        volunteer=_volunteer_line(reader, packet.volunteer_id),
-        identity_payload=packet.identity_code or "",
-        data_payloads=encode_data_codes(
-            packet, form, attachments_pending=reader.pending_pages(packet.case_id)
-        ),
-        notices=notices,
-        photographed=reader.photographed_pages(packet.case_id),
+        hall=parts.hall,
+        volunteer=parts.volunteer,
+        identity_payload=parts.identity_payload,
+        data_payloads=split_message(assemble_message(head, body, parts.attachments_pending)),
+        notices=parts.notices,
+        photographed=parts.photographed,
     )
-    return render_case(sheet)
+    reader.store_print_plan(case["id"], encode_plan(plan_of(sheet, head, body, key)))
+    return sheet

@@ -31,7 +31,7 @@ from kiosk.printing.layout import (
     wrap,
 )
 from kiosk.printing.pdf import BODY, SMALL, layout_case, materials_block, section_title
-from kiosk.printing.sheet import BundleCover, CaseSheet
+from kiosk.printing.sheet_data import BundleCover, CaseSheet
 
 
 def _canvas(buffer: io.BytesIO, title: str, author: str) -> Canvas:

@@ -47,7 +47,7 @@ from kiosk.printing.pdf_sign import (
     photo_box,
 )
 from kiosk.printing.qr_draw import Matrix, draw_qr, qr_matrix, symbol_size
-from kiosk.printing.sheet import CaseSheet, Material, Row, Table
+from kiosk.printing.sheet_data import CaseSheet, Material, Row, Table
 
 # QR module size: 0.6 mm is 3.5 px in a phone photo of the whole page at 150 dpi, the
 # smallest that still decoded after tilt, blur and JPEG (docs/printing.md, the test in

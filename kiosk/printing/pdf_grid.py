@@ -27,7 +27,7 @@ from kiosk.printing.layout import (
     width,
     wrap,
 )
-from kiosk.printing.sheet import Row, Table
+from kiosk.printing.sheet_data import Row, Table
 
 BODY = 10.5
 SMALL = 8.5

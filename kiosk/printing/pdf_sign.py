@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.printing.layout import CONTENT_W, GREY, MARGIN, Flow, box, hline, text, wrap
 from kiosk.printing.pdf_grid import BODY, PAD, SMALL, Placed, grid_lines, lines_h, section_title
-from kiosk.printing.sheet import Approval, CaseSheet, Signer
+from kiosk.printing.sheet_data import Approval, CaseSheet, Signer
 
 STAMP = 45 * mm
 PRINT_W, PRINT_H = 22 * mm, 26 * mm  # 按手印

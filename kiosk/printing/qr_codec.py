@@ -13,7 +13,6 @@ the form catalogue: the town server calls it for QR import.
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
 import zlib
@@ -26,15 +25,19 @@ from kiosk.domain.case_packet import CasePacket
 from kiosk.forms.catalogue import Catalogue, UnknownForm, default_catalogue
 from kiosk.forms.schema import FormDefinition
 from kiosk.printing.compact import AnswerCodec, read_value, write_value
-from kiosk.printing.textcode import CodecError, Reader, Writer, b45decode, b45encode
+from kiosk.printing.data_parts import (
+    DATA_PREFIX,
+    MAX_PART_CHARS,
+    assemble_message,
+    split_message,
+)
+from kiosk.printing.textcode import CodecError, Reader, Writer, b45decode
 
-DATA_PREFIX = "BBD1"
+__all__ = ["DATA_PREFIX", "MAX_PART_CHARS", "encode_data_codes", "encode_packet", "message_parts"]
+
 FORMAT_VERSION = 2  # 2 adds the count of attachments still to come; 1 is still read
 READABLE_VERSIONS = (1, 2)
 HASH_CHECK_BYTES = 8  # the content hash is recomputed on import; this prefix checks it
-# Each part at most this many Base45 characters: a version-20 code (97 modules,
-# 39 mm at 0.4 mm a module) at error correction M holds 970 alphanumeric characters.
-MAX_PART_CHARS = 940
 _PART = re.compile(r"^BBD1:(\d{1,2})/(\d{1,2}):([0-9A-F]{8}):(.+)$", re.S)
 
 # Strings every form's answers share, fixed with the format version (not read from
@@ -94,11 +97,9 @@ def _micros_text(micros: int) -> str:
     return moment.isoformat() + "Z"
 
 
-def encode_packet(packet: CasePacket, form: FormDefinition, attachments_pending: int = 0) -> bytes:
-    """One case as the message bytes the data codes carry (before Base45 and splitting),
-    format 2: ``attachments_pending`` (>= 0) is how many of its pages are still to come."""
-    if attachments_pending < 0:
-        raise ValueError("attachments_pending must be >= 0")
+def message_parts(packet: CasePacket, form: FormDefinition) -> tuple[bytes, bytes]:
+    """The fixed parts of a case's message (kiosk.printing.data_parts): the head (format,
+    form id, version) and the deflated body (the case written against its form)."""
     body = Writer()
     body.raw(uuid.UUID(packet.case_id).bytes)
     body.raw(uuid.UUID(packet.device_id).bytes)
@@ -115,9 +116,16 @@ def encode_packet(packet: CasePacket, form: FormDefinition, attachments_pending:
     head.byte(FORMAT_VERSION)
     head.text(form.id)
     head.varint(form.version)
-    head.varint(attachments_pending)
-    message = bytes(head.buf) + deflate.compress(bytes(body.buf)) + deflate.flush()
-    return message + zlib.crc32(message).to_bytes(4, "big")
+    return bytes(head.buf), deflate.compress(bytes(body.buf)) + deflate.flush()
+
+
+def encode_packet(packet: CasePacket, form: FormDefinition, attachments_pending: int = 0) -> bytes:
+    """One case as the message bytes the data codes carry (before Base45 and splitting),
+    format 2: ``attachments_pending`` (>= 0) is how many of its pages are still to come."""
+    if attachments_pending < 0:
+        raise ValueError("attachments_pending must be >= 0")
+    head, body = message_parts(packet, form)
+    return assemble_message(head, body, attachments_pending)
 
 
 def decode_message(message: bytes, catalogue: Catalogue) -> CasePacket:
@@ -181,14 +189,7 @@ def encode_data_codes(
     attachments_pending: int = 0,
 ) -> list[str]:
     """The payload texts of the data codes, ``part 1 of n`` first."""
-    message = encode_packet(packet, form, attachments_pending)
-    group = f"{zlib.crc32(message):08X}"
-    # Cut at even byte counts so each part is Base45 on its own.
-    parts = max(1, math.ceil(len(message) * 1.5 / max_chars))
-    size = math.ceil(len(message) / parts / 2) * 2
-    chunks = [message[i : i + size] for i in range(0, len(message), size)]
-    n = len(chunks)
-    return [f"{DATA_PREFIX}:{i}/{n}:{group}:{b45encode(c)}" for i, c in enumerate(chunks, 1)]
+    return split_message(encode_packet(packet, form, attachments_pending), max_chars)
 
 
 def group_data_codes(payloads: Iterable[str]) -> list[list[str]]:

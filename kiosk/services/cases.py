@@ -437,6 +437,9 @@ def _freeze(
 
     seal_manifest(ctx, uow, row, actor=actor)
     uow.outbox.enqueue(row.id)
+    from kiosk.services.print_plans import store_print_plan  # its paper, made once (issue 19)
+
+    store_print_plan(uow.cases, row, fill)
 
 
 def record_guardian_consent(

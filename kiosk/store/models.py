@@ -44,6 +44,10 @@ class CaseRow(Base):
     # The desk's note on the last status (may name people): encrypted like ``personal``
     # (context "note:<case id>"), purged with it.
     server_note: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The paper as plain data (kiosk.printing.print_plan), made on its first print so a
+    # reprint needs no form code: encrypted like ``personal`` (context "plan:<case id>"),
+    # purged with it.
+    print_plan: Mapped[bytes | None] = mapped_column(LargeBinary)
     # How the resident proved presence (card / volunteer / receipt; typed = not proven):
     # it decides whether registry data may prefill this case (kiosk.services.presence).
     identity_proof: Mapped[str | None] = mapped_column(String(16))

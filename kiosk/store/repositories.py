@@ -116,6 +116,12 @@ class CaseRepository:
     def read_note(self, case: CaseRow) -> str | None:
         return open_note(self.cipher, case)
 
+    def write_print_plan(self, case: CaseRow, plan: bytes | None) -> None:
+        """Keep the case's print plan (kiosk.printing.print_plan) encrypted, or clear it;
+        same context as kiosk.store.sqlite_reader.SqliteReader.print_plan."""
+        context = f"plan:{case.id}".encode()
+        case.print_plan = None if plan is None else self.cipher.encrypt(plan, context=context)
+
     def next_number(self, *, day: date, device: str) -> str:
         """``YYMMDD-<device>-SSS``: day, device part (kiosk.domain.case_numbers), sequence.
 

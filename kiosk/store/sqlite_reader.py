@@ -42,6 +42,7 @@ CASE_COLUMNS = (
     "finalized_at",
     "release",
     "policy_version",
+    "print_plan",
 )
 ATTACHMENT_COLUMNS = ("id", "case_id", "material_id", "page", "sync_state", "purged_at")
 AUDIT_COLUMNS = ("id", "case_id", "at", "actor", "action", "detail")
@@ -128,6 +129,22 @@ class SqliteReader:
         raw = self.cipher.decrypt(case["personal"], context=case["id"].encode())
         data: dict[str, Any] = json.loads(raw)
         return data
+
+    def print_plan(self, case: dict[str, Any]) -> bytes | None:
+        """The case's stored print plan decrypted (kiosk.printing.print_plan), None when
+        there is none. Raises CryptoError for a foreign key or damaged bytes."""
+        if not case["print_plan"]:
+            return None
+        return self.cipher.decrypt(case["print_plan"], context=f"plan:{case['id']}".encode())
+
+    def store_print_plan(self, case_id: str, plan: bytes) -> None:
+        """Keep a case's print plan, encrypted, committed; only while its personal data is
+        there (a case purged meanwhile keeps none)."""
+        sealed = self.cipher.encrypt(plan, context=f"plan:{case_id}".encode())
+        self._db.execute(
+            "UPDATE cases SET print_plan = ? WHERE id = ? AND personal IS NOT NULL",
+            (sealed, case_id),
+        )
 
     def note(self, case: dict[str, Any]) -> str | None:
         """The desk's note on the case in clear (as kiosk.store.repositories.open_note)."""

@@ -85,6 +85,7 @@ def purge_acknowledged(
         rows = list(uow.session.execute(query.where(expired)))
         for row, entry in rows:
             row.personal, row.server_note, row.purged_at = None, None, utcnow()
+            row.print_plan = None  # the paper as data holds the same personal data
             _purge_attachments(store, uow.session, row.id)
             detail = "retention period over"
             if entry.state == "quarantined":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -104,7 +105,8 @@ def test_print_to_a_file_loads_neither_cups_nor_the_accounts(tmp_path: Path) -> 
     cups_jobs) is loaded only to send a paper, the accounts service only for ``--staff``,
     and no Qt. The case is read and the export audited through sqlite3
     (kiosk.cli.print_quick): neither SQLAlchemy nor Alembic, nor the services that open
-    the store, nor numpy (photographed pages are counted, not read) (issue 19)."""
+    the store, nor numpy (photographed pages are counted, not read); with the case's
+    print plan not even the form code (pydantic, Lark, the engine) (issue 19)."""
     env = dict(os.environ, KIOSK_HOME=str(tmp_path))
     kiosk = [sys.executable, "-m", "kiosk"]
     example = subprocess.run(
@@ -127,10 +129,23 @@ def test_print_to_a_file_loads_neither_cups_nor_the_accounts(tmp_path: Path) -> 
     )
     number = filled.stdout.split()[1]  # "case NUMBER UUID finalized"
     out = tmp_path / "case.pdf"
+    # Finalizing stored the case's print plan (kiosk.printing.print_plan): the paper is
+    # drawn without the form code.
+    names = imported("-m", "kiosk", "print", number, "--out", str(out), data_root=tmp_path)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "kiosk.printing.print_plan" in names
+    assert not top_level(names) & {"pydantic", "pydantic_core", "lark", "yaml"}
+    for module in ("kiosk.forms.engine", "kiosk.forms.catalogue", "kiosk.printing.sheet"):
+        assert module not in names, f"kiosk print --out with a plan imports {module}"
+    # A case finalized before plans existed: built from the form, still without the store.
+    db = sqlite3.connect(tmp_path / "kiosk.sqlite3")
+    db.execute("UPDATE cases SET print_plan = NULL")
+    db.commit()
+    db.close()
     names = imported("-m", "kiosk", "print", number, "--out", str(out), data_root=tmp_path)
     assert out.read_bytes().startswith(b"%PDF")
     assert "reportlab" in top_level(names)
-    assert "kiosk.cli.print_quick" in names
+    assert "kiosk.cli.print_quick" in names and "kiosk.forms.engine" in names
     assert not top_level(names) & {"PySide6", "alembic", "httpx", "sqlalchemy", "numpy"}
     for module in (
         "kiosk.printing.cups",

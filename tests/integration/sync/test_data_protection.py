@@ -61,6 +61,14 @@ def test_after_the_purge_nothing_personal_is_left_in_the_data_root(
         ]
         note = uow.session.scalar(select(CaseRow.server_note).where(CaseRow.id == ids[0]))
     assert len(blobs) == 50 and note and "张秀英".encode() not in note
+    # A print stores the paper as data (kiosk.printing.print_plan): purged with the rest.
+    from kiosk.cli.print_quick import quick_export_pdf
+
+    assert quick_export_pdf(str(ctx.data_root), ids[0], actor="cli:tester") is not None
+    with ctx.store.unit_of_work() as uow:
+        plan = uow.session.scalar(select(CaseRow.print_plan).where(CaseRow.id == ids[0]))
+    assert plan
+    blobs.append(plan)
     before = b"".join(p.read_bytes() for p in _files(ctx.data_root))
     assert any(blob[13:45] in before for blob in blobs)  # the scan below can see them
 
@@ -77,6 +85,8 @@ def test_after_the_purge_nothing_personal_is_left_in_the_data_root(
     assert not wal.exists() or wal.stat().st_size == 0
     detail = show_case(ctx, ids[0])
     assert detail.purged and detail.summary.server_note is None
+    with ctx.store.unit_of_work() as uow:
+        assert uow.session.scalar(select(CaseRow.print_plan).where(CaseRow.id == ids[0])) is None
     assert detail.summary.state == "needs_materials"  # the stub still tells the status
     with ctx.store.engine.connect() as conn:  # on every build, not only Debian's default
         assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
