@@ -498,7 +498,12 @@ class FormFlow:
 
     def submit(self) -> None:
         session = self.w.session
-        self.w.op(lambda: backend.finalize(self.w.ctx, session), self._finished, self._not_finished)
+        self.w.op(
+            lambda: backend.finalize(self.w.ctx, session),
+            self._finished,
+            self._not_finished,
+            always=True,  # the done page follows a finalize whatever else was tapped
+        )
 
     def _not_finished(self, exc: BaseException) -> None:
         if isinstance(exc, cases.InvalidAnswers):

@@ -23,6 +23,7 @@ class SignatureWidget(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("signature")
+        self.setProperty("strokes", True)  # the tap guard never drops a stroke
         m = metrics()
         self.setMinimumSize(m.px(700), m.px(300))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
