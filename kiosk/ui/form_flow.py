@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.case_states import CaseState
 from kiosk.forms.engine import Page
+from kiosk.forms.values import is_person_name
 from kiosk.services import cases
 from kiosk.services.consent import GuardianConsentNeeded, Notice, give_consent, notice_for
 from kiosk.services.duplicates import DuplicateClaim
@@ -329,6 +330,8 @@ class FormFlow:
         shown = self.w.page
         keypad = page.question.type in KEYPAD_TYPES
         accept = S.ACCEPT_NUMBER if keypad else S.ACCEPT_ANSWER
+        if is_person_name(page.question):
+            accept = S.ACCEPT_NAME  # a name in Latin letters (a foreign resident)
 
         def accepted() -> None:
             shown.accepted = True  # type: ignore[attr-defined]

@@ -146,6 +146,7 @@ MORE_PROBLEMS = "……还有 {n} 个问题，点“朗读”听全部。"
 WARNING_HEADING = "请再看一眼："
 ACCEPT_NUMBER = "继续，用这个号码"
 ACCEPT_ANSWER = "继续，用这个答案"
+ACCEPT_NAME = "继续，用这个名字"
 LEAVE_ASK = (
     "这是第一题，前面没有了。要离开吗？填的内容会保存，以后可以接着填；不离开就接着回答这一题。"
 )
