@@ -23,6 +23,7 @@ from kiosk.ui.look import apply_look
 from kiosk.ui.qt import QApplication, QLocale, QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
+SHOW_ALREADY_RUNNING_MS = 10_000  # a second start's notice, then it exits (b19 #8)
 
 
 def _prepare_environment() -> None:
@@ -69,6 +70,13 @@ def run_ui(
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("bangban-kiosk")
+    from kiosk.ui.single_instance import AlreadyRunning, hold_instance_lock, say_already_running
+
+    try:
+        instance_lock = hold_instance_lock(data_root)  # held until the app quits
+    except AlreadyRunning as exc:
+        log.error("%s", exc)
+        return say_already_running(app, quit_after_ms or SHOW_ALREADY_RUNNING_MS)
     settings = load_settings(data_root, demo_data=True) if demo else load_settings(data_root)
     apply_look(app, settings.font_scale)
     window = MainWindow(settings=settings)
@@ -145,6 +153,8 @@ def run_ui(
     try:
         return app.exec()
     finally:
+        if instance_lock is not None:
+            instance_lock.unlock()
         quitting[0] = True
         attached.set()
         window.runner.wait()
