@@ -146,3 +146,26 @@ def test_tapping_again_on_an_empty_question_says_what_is_missing(
     tap(qtbot, w, "next")  # the person taps again: this one counts
     settle(qtbot, w)
     assert errors(w) == ["这一题需要回答。"]
+
+
+def test_the_first_handwriting_stroke_right_after_the_page_appears_is_kept(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """b15 #10: a stroke within 0.5 s of the name page appearing (by a tap) counts."""
+    w = window
+    start_death_benefit(qtbot, w)
+    w.page.editor.line.setText("500225194103080133")  # type: ignore[attr-defined]
+    w.tap_guard.ms = GUARD_MS
+    qtbot.wait(GUARD_MS + 50)
+    tap(qtbot, w, "next")  # a tap shows the name page: the guard is armed
+    settle(qtbot, w)
+    assert w.session.page == "deceased_name" and w.tap_guard.active
+    writing = w.page.editor.entry.handwriting  # type: ignore[attr-defined]
+    if not writing.available:
+        pytest.skip("no handwriting recogniser on this machine")
+    pad = writing.pad
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(30, 60))
+    for i in range(1, 6):
+        qtbot.mouseMove(pad, QPoint(30 + 20 * i, 60))
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(130, 60))
+    assert len(pad.strokes()) == 1 and pad.strokes()[0][0] == (30.0, 60.0)
