@@ -21,9 +21,14 @@ from typing import Any
 
 from kiosk.ui.look import apply_look
 from kiosk.ui.qt import QApplication, QLocale, QObject, QTimer, Signal
+from kiosk.ui.single_instance import (
+    SHOW_MS,
+    AlreadyRunning,
+    hold_instance_lock,
+    say_already_running,
+)
 
 log = logging.getLogger(__name__)
-SHOW_ALREADY_RUNNING_MS = 10_000  # a second start's notice, then it exits (b19 #8)
 
 
 def _prepare_environment() -> None:
@@ -70,13 +75,11 @@ def run_ui(
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("bangban-kiosk")
-    from kiosk.ui.single_instance import AlreadyRunning, hold_instance_lock, say_already_running
-
     try:
         instance_lock = hold_instance_lock(data_root)  # held until the app quits
     except AlreadyRunning as exc:
         log.error("%s", exc)
-        return say_already_running(app, quit_after_ms or SHOW_ALREADY_RUNNING_MS)
+        return say_already_running(app, quit_after_ms or SHOW_MS)
     settings = load_settings(data_root, demo_data=True) if demo else load_settings(data_root)
     apply_look(app, settings.font_scale)
     window = MainWindow(settings=settings)
