@@ -79,7 +79,7 @@ def run_ui(
         instance_lock = hold_instance_lock(data_root)  # held until the app quits
     except AlreadyRunning as exc:
         log.error("%s", exc)
-        return say_already_running(app, quit_after_ms or SHOW_MS)
+        return say_already_running(quit_after_ms or SHOW_MS)
     settings = load_settings(data_root, demo_data=True) if demo else load_settings(data_root)
     apply_look(app, settings.font_scale)
     window = MainWindow(settings=settings)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from kiosk.ui.qt import QApplication, QLockFile, QMessageBox, QTimer
+from kiosk.ui.qt import QLockFile, QMessageBox, QTimer
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +46,13 @@ def hold_instance_lock(data_root: Path) -> QLockFile | None:
     return None
 
 
-def say_already_running(app: QApplication, show_ms: int = SHOW_MS) -> int:
-    """The second start's screen: 帮办已经打开了 until 知道了 or ``show_ms``; exit code 1."""
+def say_already_running(show_ms: int = SHOW_MS) -> int:
+    """The second start's screen (the QApplication made): 帮办已经打开了 until 知道了 or
+    ``show_ms``; returns the exit code, 1."""
     box = QMessageBox(QMessageBox.Icon.Information, "帮办", ALREADY_RUNNING)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.button(QMessageBox.StandardButton.Ok).setText("知道了")
     box.setObjectName("already-running")
-    box.finished.connect(app.quit)
-    QTimer.singleShot(show_ms, box.accept)
-    box.show()
-    app.exec()
+    QTimer.singleShot(show_ms, box, box.accept)
+    box.exec()  # its own event loop: the application's is never started (nor quit)
     return 1
