@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.accounts_cmd import staff_login
-from kiosk.cli.common import CliError, add_forms_dir, open_context, print_json, print_table
+from kiosk.cli.common import (
+    CliError,
+    add_forms_dir,
+    case_key,
+    open_context,
+    print_json,
+    print_table,
+)
 from kiosk.cli.pin_input import add_pin_option
 from kiosk.store.repositories import CaseNotFound
 
@@ -32,7 +39,7 @@ def register(sub: Any) -> None:
         description="The page is stored encrypted and counted in the case's attachments "
         "manifest (a new audited version on a finalized case; the answers stay frozen).",
     )
-    p.add_argument("number", help="case number or UUID")
+    p.add_argument("number", type=case_key, help="case number or UUID")
     p.add_argument("--material", required=True, help="material id of the case's form")
     p.add_argument("--file", required=True, type=Path, help="image file (JPEG, PNG, TIFF …)")
     p.add_argument(
@@ -47,7 +54,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_attach)
 
     p = sub.add_parser("attachments", help="the photographed pages of a case")
-    p.add_argument("number", help="case number or UUID")
+    p.add_argument("number", type=case_key, help="case number or UUID")
     p.add_argument("--json", action="store_true")
     add_forms_dir(p)
     p.set_defaults(handler=cmd_attachments)

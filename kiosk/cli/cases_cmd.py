@@ -11,7 +11,14 @@ from dataclasses import replace
 from typing import Any
 
 from kiosk.cli.accounts_cmd import staff_login
-from kiosk.cli.common import CliError, add_forms_dir, open_context, print_json, print_table
+from kiosk.cli.common import (
+    CliError,
+    add_forms_dir,
+    case_key,
+    open_context,
+    print_json,
+    print_table,
+)
 from kiosk.cli.pin_input import add_pin_option
 from kiosk.domain.case_states import CaseState
 from kiosk.services.audit import log_event
@@ -51,7 +58,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_list)
 
     p = csub.add_parser("show", help="one case by number or UUID")
-    p.add_argument("number")
+    p.add_argument("number", type=case_key)
     p.add_argument("--json", action="store_true")
     _reveal_options(p)
     add_forms_dir(p)

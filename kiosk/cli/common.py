@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
@@ -24,6 +25,20 @@ class CliError(Exception):
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+STDOUT = "-"  # as a file argument: standard output (as "-" for an input file is stdin)
+_AROUND = re.compile(r"^[\s\u200b-\u200d\ufeff]+|[\s\u200b-\u200d\ufeff]+$")
+
+
+def case_key(text: str) -> str:
+    """A case number, bundle id or UUID as typed or pasted: spaces, line breaks and
+    zero-width marks around it (a copied table cell) removed (b19 #11). The argparse
+    ``type`` of every argument that names a case; an empty one is a usage error."""
+    key = _AROUND.sub("", text)
+    if not key:
+        raise argparse.ArgumentTypeError("the case number is empty")
+    return key
 
 
 def add_forms_dir(parser: argparse.ArgumentParser) -> None:

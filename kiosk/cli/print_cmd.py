@@ -9,10 +9,19 @@ audited by who did it: ``staff:<id>`` when ``--staff ID`` is given (PIN checked)
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.common import CliError, add_forms_dir, open_context, print_json, print_table
+from kiosk.cli.common import (
+    STDOUT,
+    CliError,
+    add_forms_dir,
+    case_key,
+    open_context,
+    print_json,
+    print_table,
+)
 from kiosk.cli.pin_input import add_pin_option, cli_actor
 
 # The services and the store are imported by the commands that use them: `kiosk print N
@@ -26,9 +35,10 @@ def register(sub: Any) -> None:
         description="Without --out the case goes to --printer, else to the configured "
         "printer, else to the system default printer.",
     )
-    p.add_argument("number", nargs="?", help="case number or UUID")
+    p.add_argument("number", nargs="?", type=case_key, help="case number or UUID")
     p.add_argument(
         "--bundle",
+        type=case_key,
         help="print every case of a life-event bundle (bundle id, or the number of any of "
         "its cases)",
     )
@@ -36,7 +46,9 @@ def register(sub: Any) -> None:
         "--title",
         help="the life event on the bundle's cover (default: found from the bundle's forms)",
     )
-    p.add_argument("--out", type=Path, help="write the PDF here instead of printing")
+    p.add_argument(
+        "--out", type=Path, help="write the PDF here instead of printing (- : standard output)"
+    )
     p.add_argument("--printer", help="CUPS queue name (default: configured, then system)")
     p.add_argument(
         "--staff",
@@ -67,6 +79,16 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def _write_pdf(out: Path, pdf: bytes) -> int:
+    """The PDF to ``out``; ``-`` is standard output (never a terminal), the line that
+    says so then goes to standard error."""
+    if str(out) == STDOUT:
+        if sys.stdout.isatty():
+            raise CliError("not writing a PDF to the terminal: add > case.pdf or | lp", 2)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        print(f"wrote the PDF to standard output ({len(pdf) // 1024} KiB)", file=sys.stderr)
+        return 0
     try:
         out.write_bytes(pdf)
     except OSError as exc:

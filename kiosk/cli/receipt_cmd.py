@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.common import CliError, add_forms_dir, open_context
+from kiosk.cli.common import CliError, add_forms_dir, case_key, open_context
 from kiosk.services.cases import CaseError
 from kiosk.store.repositories import CaseNotFound
 
@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
         help="the receipt slip (回执) of a case: ESC/POS bytes, PDF preview, or print it",
         description="Writes or prints the thermal receipt of a finalized case.",
     )
-    p.add_argument("number", help="case number or UUID")
+    p.add_argument("number", type=case_key, help="case number or UUID")
     p.add_argument("--out", type=Path, help="write the ESC/POS bytes here")
     p.add_argument("--pdf", type=Path, help="write a PDF preview here")
     p.add_argument("--png", type=Path, help="write the image decoded back from the bytes")

@@ -19,10 +19,13 @@ import sqlite3
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from kiosk.config import Settings, load_settings, resolve_data_root
+from kiosk.config import DataRootError, Settings, load_settings, resolve_data_root
 from kiosk.store.crypto import CryptoError
+from kiosk.store.schema_stamp import DB_FILE, is_locked
 from kiosk.store.sqlite_reader import QuickReadUnavailable, SqliteReader
 
+# A writer holding the store longer than this (seconds) is reported busy by status.
+STATUS_WAIT_S = 2.0
 RELEASES_DIR = "forms/releases"  # = kiosk.services.context.RELEASES_DIR
 # = the meta keys of kiosk.sync.state and kiosk.services.published, and renumber's action
 ONLINE, LAST_SUCCESS, LAST_ERROR = "sync.online", "sync.last_success_at", "sync.last_error"
@@ -45,6 +48,11 @@ class StatusFacts(NamedTuple):
 def quick_status(data_dir: str | None) -> StatusFacts | None:
     """The facts of ``kiosk status`` read with sqlite3; None: take the full path."""
     root = resolve_data_root(data_dir)
+    if is_locked(root / DB_FILE, STATUS_WAIT_S):  # b19 #7: one line, not a 20 s wait
+        raise DataRootError(
+            f"{root / DB_FILE} is busy: another program holds a lock on it; "
+            "kiosk status only reads it: try again in a moment"
+        )
     if (root / RELEASES_DIR).is_dir():
         return None
     try:

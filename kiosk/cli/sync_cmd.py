@@ -9,7 +9,7 @@ import threading
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from kiosk.cli.common import CliError, open_context, print_json
+from kiosk.cli.common import CliError, case_key, open_context, print_json
 
 # Each command imports the services it runs (issue 19): `kiosk status` needs neither the
 # case service (and its duplicate check) nor the sync worker and its HTTP client.
@@ -23,7 +23,9 @@ def register(sub: Any) -> None:
     p.add_argument("--once", action="store_true", help="one round, then exit (1 if it failed)")
     p.add_argument("--batch-size", type=int, default=200)
     p.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
-    p.add_argument("--retry", metavar="NUMBER", help="requeue a quarantined case, then sync")
+    p.add_argument(
+        "--retry", metavar="NUMBER", type=case_key, help="requeue a quarantined case, then sync"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)
 

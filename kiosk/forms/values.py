@@ -17,6 +17,8 @@ from kiosk.domain.bank import check_bank_account, normalize_account
 from kiosk.domain.dates import parse_date
 from kiosk.domain.errors import DomainError, ValidationProblem
 from kiosk.domain.idcard import parse_id_number
+from kiosk.domain.person_name import MAX_NAME as MAX_NAME  # re-exported: the tests use it
+from kiosk.domain.person_name import check_name
 from kiosk.domain.phone import normalize_mobile
 from kiosk.fontchain import undrawable
 from kiosk.forms.schema import Choice, Question
@@ -61,11 +63,6 @@ def field_name(q: Question) -> str:
     return q.print_label or q.label.rstrip("？?。") or q.name
 
 
-# A person's name: 30 characters hold the longest names the hall meets (a transliterated
-# minority name with its ·), well above the 15 a 居民身份证 chip prints; more is a slip.
-MAX_NAME = 30
-
-
 def is_person_name(q: Question) -> bool:
     """Whether a text question asks a person's name: printed as …姓名 or 户名, or filled
     from the registry's name (the form's own words say so; no list of question names)."""
@@ -79,14 +76,12 @@ def is_person_name(q: Question) -> bool:
 
 def _text(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[Any, list[Any]]:
     text = " ".join(str(raw).split())
-    if is_person_name(q) and len(text) > MAX_NAME:
-        return None, [
-            problem(
-                "name.too_long",
-                f"名字太长了，最多{MAX_NAME}个字。请核对一下，只写名字。",
-                f"a name is longer than {MAX_NAME} characters",
-            )
-        ]
+    warnings: list[ValidationProblem] = []
+    if is_person_name(q):  # the name rules: kiosk/domain/person_name.py
+        name, found = check_name(str(raw), field_name(q))
+        if name is None:
+            return None, found
+        text, warnings = name, found
     if len(text) > MAX_TEXT:
         return None, [
             problem(
@@ -98,7 +93,7 @@ def _text(q: Question, raw: Any, today: date, choices: list[Choice]) -> tuple[An
     bad = undrawable(text)
     if bad:
         return None, [unprintable_problem(q, bad)]
-    return text, []
+    return text, warnings
 
 
 # Without a form's own min/max: whole numbers fit 15 digits, money a trillion yuan. Above

@@ -57,6 +57,29 @@ def sqlite_stamp(connection: sqlite3.Connection) -> str | None:
     return str(rows[0][0]) if len(rows) == 1 else None
 
 
+def is_lock_error(exc: BaseException) -> bool:
+    """SQLite said another connection holds the database (not that it is damaged)."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def is_locked(path: Path, wait_s: float) -> bool:
+    """True when ``path`` cannot be read within ``wait_s`` seconds because another
+    program holds it (an exclusive transaction in rollback-journal mode; WAL readers are
+    never blocked). Read-only, never creates the file; anything else is False."""
+    if not path.is_file():
+        return False
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=wait_s)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        return is_lock_error(exc)
+    return False
+
+
 def file_is_at_head(path: Path) -> bool:
     """True when the SQLite file ``path`` exists and its stamp is the head of the files.
     Opens it read-only (never creates it); False for anything else, including a file that

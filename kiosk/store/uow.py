@@ -27,6 +27,7 @@ from kiosk.store.crypto import (
 from kiosk.store.database import DB_FILE, create_sqlite_engine, migrate_to_head
 from kiosk.store.models import utcnow
 from kiosk.store.repositories import CaseRepository, MetaRepository, OutboxRepository
+from kiosk.store.schema_stamp import is_lock_error
 
 __all__ = ["KEY_CHECK_TEXT", "Store", "UnitOfWork"]
 
@@ -69,6 +70,12 @@ class Store:
             return cls(engine, cipher, BlobStore(data_root / ATTACHMENTS_DIR, cipher))
         except DatabaseError as exc:
             engine.dispose()
+            # another program's transaction is not damage
+            if exc.orig is not None and is_lock_error(exc.orig):
+                raise DataRootError(
+                    f"{db_file} is busy: another program holds a lock on it ({exc.orig}); "
+                    "try again in a moment"
+                ) from exc
             raise DataRootError(
                 f"{db_file} is damaged ({exc.orig}): restore it from backup"
             ) from exc

@@ -21,6 +21,12 @@ from typing import Any
 
 from kiosk.ui.look import apply_look
 from kiosk.ui.qt import QApplication, QLocale, QObject, QTimer, Signal
+from kiosk.ui.single_instance import (
+    SHOW_MS,
+    AlreadyRunning,
+    hold_instance_lock,
+    say_already_running,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +75,11 @@ def run_ui(
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("bangban-kiosk")
+    try:
+        instance_lock = hold_instance_lock(data_root)  # held until the app quits
+    except AlreadyRunning as exc:
+        log.error("%s", exc)
+        return say_already_running(quit_after_ms or SHOW_MS)
     settings = load_settings(data_root, demo_data=True) if demo else load_settings(data_root)
     apply_look(app, settings.font_scale)
     window = MainWindow(settings=settings)
@@ -148,6 +159,8 @@ def run_ui(
     try:
         return app.exec()
     finally:
+        if instance_lock is not None:
+            instance_lock.unlock()
         quitting[0] = True
         attached.set()
         window.runner.wait()

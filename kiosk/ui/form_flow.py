@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.case_states import CaseState
 from kiosk.forms.engine import Page
+from kiosk.forms.values import is_person_name
 from kiosk.services import cases
 from kiosk.services.consent import GuardianConsentNeeded, Notice, give_consent, notice_for
 from kiosk.services.duplicates import DuplicateClaim
@@ -329,6 +330,8 @@ class FormFlow:
         shown = self.w.page
         keypad = page.question.type in KEYPAD_TYPES
         accept = S.ACCEPT_NUMBER if keypad else S.ACCEPT_ANSWER
+        if is_person_name(page.question):
+            accept = S.ACCEPT_NAME  # a name in Latin letters (a foreign resident)
 
         def accepted() -> None:
             shown.accepted = True  # type: ignore[attr-defined]
@@ -373,9 +376,25 @@ class FormFlow:
             return
         previous = flow.previous_path(self.draft.fill, current)
         if previous is None:
-            self.w.go_home()
-        else:
-            self.go(previous)
+            self._ask_leave()
+            return
+        page = next((p for p in self.draft.fill.pages() if p.path == previous), None)
+        stored = str(self.draft.fill.value(previous) or "") if page is not None else ""
+        village, _, group = stored.partition("-")
+        asks_group = page is not None and page.question.type == "village"
+        if page is not None and asks_group and page.question.with_group and village:
+            # 上一步 from the page after 组 is 组 (b15 #9), not the list of villages
+            self.w.session.page = previous
+            self._ask_group(page, village, int(group) if group.isdigit() else None)
+            return
+        self.go(previous)
+
+    def _ask_leave(self) -> None:
+        """上一步 on the first question: nothing before it to go back to (the notice was
+        agreed to), so ask 要离开吗？ with a labelled way out; staying is doing nothing."""
+        self.w.page.show_warning([S.LEAVE_ASK], S.LEAVE_YES, self.w.go_home)
+        if self.w.reader is not None:
+            self.w.speaker.say(spoken_join([S.LEAVE_ASK, S.LEAVE_YES]))
 
     # ----- repeats ------------------------------------------------------------------------
 
@@ -498,7 +517,12 @@ class FormFlow:
 
     def submit(self) -> None:
         session = self.w.session
-        self.w.op(lambda: backend.finalize(self.w.ctx, session), self._finished, self._not_finished)
+        self.w.op(
+            lambda: backend.finalize(self.w.ctx, session),
+            self._finished,
+            self._not_finished,
+            always=True,  # the done page follows a finalize whatever else was tapped
+        )
 
     def _not_finished(self, exc: BaseException) -> None:
         if isinstance(exc, cases.InvalidAnswers):

@@ -85,6 +85,7 @@ class WritingPad(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("writing-pad")
+        self.setProperty("strokes", True)  # the tap guard never drops a stroke
         side = min(metrics().px(420), PAD_MAX_PX, pad_room())
         self.setMinimumSize(side, side)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)

@@ -18,6 +18,7 @@ the home screen (identify, forms, staff) and the services are imported on first 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SLOW_MS = 400  # an operation slower than this shows 请稍等
+# Taps wait for a screen's operation at most this long (a hung network call must not
+# freeze the screen for good: after it, 回首页 works again).
+HOLD_MAX_S = 15.0
 OPENING = "请稍候，正在准备……"  # a tap before the kiosk is open (issue 19)
 OPEN_FAILED = "本机暂时无法办理，请找工作人员。"
 _SUPERSEDED = object()  # a store_op that waited for the store and was no longer wanted
@@ -118,7 +122,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         # Installed before the idle watcher, so the watcher (called first) still sees a
         # guarded tap as someone being there.
-        self.tap_guard = TapGuard(self)
+        # Taps are held while an operation started from the screen runs: its result
+        # (the done page after 确认提交) always shows (b15 #12).
+        self._ops_running: dict[int, float] = {}  # op number -> time.monotonic() started
+        self._ops_started = 0
+        self.tap_guard = TapGuard(self, held=self.op_running)
         self.idle = IdleWatcher(
             self,
             timeout_s=settings.idle_timeout_s,
@@ -320,13 +328,19 @@ class MainWindow(QMainWindow):
         error: Callable[[BaseException], None] | None = None,
         *,
         slow_text: str | None = None,
+        always: bool = False,
     ) -> None:
         """Run a service call off the GUI thread; ``done`` runs only if the same screen
-        is still showing (a wipe or a click elsewhere must not bring old data back).
+        is still showing (a wipe or a click elsewhere must not bring old data back), or
+        with ``always`` on whatever screen shows unless the idle wipe came (finalizing:
+        the done page must follow). Taps on the window wait meanwhile (``op_running``).
         ``slow_text``: what the page says once it takes long (default 请稍等)."""
         page = self.stack.currentWidget()
         page_status = getattr(page, "show_status", None)
         pending = [True]
+        self._ops_started += 1
+        number = self._ops_started
+        self._ops_running[number] = time.monotonic()
 
         def slow() -> None:  # 请稍等 only when it takes long enough to notice
             if pending[0] and page_status is not None and self.stack.currentWidget() is page:
@@ -336,8 +350,9 @@ class MainWindow(QMainWindow):
 
         def settle() -> bool:
             pending[0] = False
+            self._ops_running.pop(number, None)
             if self.stack.currentWidget() is not page:
-                return False
+                return always
             if page_status is not None:
                 page_status("")
             return True
@@ -351,6 +366,12 @@ class MainWindow(QMainWindow):
                 (error or self._op_failed)(exc)
 
         self.runner.run(fn, finish, failed)
+
+    def op_running(self) -> bool:
+        """An operation started with ``op`` has not come back yet (for at most
+        HOLD_MAX_S): the tap guard holds taps on the window meanwhile."""
+        now = time.monotonic()
+        return any(now - started < HOLD_MAX_S for started in self._ops_running.values())
 
     def _op_failed(self, exc: BaseException) -> None:
         log.error("operation failed", exc_info=exc)
@@ -459,6 +480,7 @@ class MainWindow(QMainWindow):
     def wipe(self) -> None:
         """The idle limit passed: nothing of the last person (or volunteer) stays."""
         self.runner.forget()
+        self._ops_running.clear()  # their callbacks will not come
         for dialog in self.findChildren(QDialog):
             dialog.reject()
         self.session.wipe_person()

@@ -241,9 +241,18 @@ class RepeatPage(BasePage):
             return
         self.pending.append(index)
         self.item_boxes[index].hide()
-        self.undo_text.setText(S.REMOVED_ITEM.format(item=self.item_texts[index]))
+        self._say_removed()
         self.undo_box.show()
         self.undo_timer.start(round(self.UNDO_S * 1000))
+
+    def _say_removed(self) -> None:
+        """The 撤销 bar names every item still waiting, so no removal goes unseen
+        (b15 #8: two 删除 in a row); each 撤销 brings back the last one removed."""
+        names = [self.item_texts[i] for i in self.pending]
+        if len(names) == 1:
+            self.undo_text.setText(S.REMOVED_ITEM.format(item=names[0]))
+        else:
+            self.undo_text.setText(S.REMOVED_ITEMS.format(items="；".join(names)))
 
     def undo(self) -> None:
         """撤销: the last item removed comes back (nothing was removed in the store)."""
@@ -252,8 +261,7 @@ class RepeatPage(BasePage):
         index = self.pending.pop()
         self.item_boxes[index].show()
         if self.pending:
-            last = self.pending[-1]
-            self.undo_text.setText(S.REMOVED_ITEM.format(item=self.item_texts[last]))
+            self._say_removed()
             self.undo_timer.start(round(self.UNDO_S * 1000))
         else:
             self.undo_box.hide()

@@ -31,6 +31,7 @@ class SignatureWidget(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("signature")
+        self.setProperty("strokes", True)  # the tap guard never drops a stroke
         m = metrics()
         self.setMinimumSize(LEAST_WIDTH, self.height_for(0))
         self.setMaximumHeight(self.height_for(1 << 14))

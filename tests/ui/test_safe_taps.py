@@ -96,6 +96,32 @@ def test_removing_an_heir_offers_undo_and_waits(
     assert w.session.page == "pay_to_social_security_card"  # v3: the 社保卡 first
 
 
+def test_two_removals_in_a_row_are_both_named_and_both_undoable(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """b15 #8: 删除 heir 1 then heir 2: the 撤销 bar names both, 撤销 brings back one at
+    a time (the last first), and nothing is removed in the store meanwhile."""
+    w = window
+    start_death_benefit(qtbot, w)
+    answer_until(qtbot, w, "heirs", heirs=0)
+    heirs = answers()["heirs"]
+    for i in range(2):
+        click(qtbot, w, "add")
+        while w.page.page_name != "repeat":
+            answer(qtbot, w, heirs[i][parse_path(w.session.page)[0]])
+    click(qtbot, w, "remove-0")
+    click(qtbot, w, "remove-1")
+    assert isinstance(w.page, RepeatPage)
+    shown = w.page.undo_text.text()
+    assert "李桂兰" in shown and "张建国" in shown, shown
+    click(qtbot, w, "undo")
+    assert w.page.item_boxes[1].isVisible() and not w.page.item_boxes[0].isVisible()
+    assert "李桂兰" in w.page.undo_text.text() and "张建国" not in w.page.undo_text.text()
+    click(qtbot, w, "undo")
+    assert all(box.isVisible() for box in w.page.item_boxes)
+    assert heirs_in_store(w) == ["李桂兰", "张建国"]
+
+
 def test_a_warning_needs_its_own_button(qtbot: QtBot, window: MainWindow) -> None:
     w = window
     start_death_benefit(qtbot, w)

@@ -121,7 +121,7 @@ def heirs_case(n: int) -> dict[str, Any]:
     answers = example()
     answers["heirs"] = [
         {
-            "heir_name": LONG[: MAX_NAME - len(str(i))] + str(i),  # the longest allowed
+            "heir_name": LONG[: MAX_NAME - 1] + "甲乙丙丁戊己庚辛壬癸子丑寅卯"[i],  # the longest
             "heir_id": id_number(i),
             "heir_relationship": "child",
             "heir_agrees": True,
