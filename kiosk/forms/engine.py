@@ -373,6 +373,8 @@ class FormFill:
         changed = {q.name}
         if q.type == "id_number":
             changed |= self.marks.refresh(path, value, inst)
+        else:  # what was copied from this answer no longer holds (kiosk.forms.prefill_marks)
+            changed |= self.marks.source_changed(path)
         return changed
 
     def store_unchecked(self, path: str, value: Any) -> None:
@@ -430,8 +432,8 @@ class FormFill:
         if box is None or not 0 <= index < len(items):
             return
         del box[name][index]
-        self.marks.item_removed(format_path(name, inst), index)
-        self.recompute({name})
+        cleared = self.marks.item_removed(format_path(name, inst), index)
+        self.recompute({name, *cleared})
 
     # ----- checks --------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ class KnownPerson:
     text: str
     id_number: str
     source: str
+    origins: tuple[str, ...] = ()  # the answers it was taken from (kiosk.forms.prefill_marks)
 
 
 def known_people(
@@ -48,7 +49,7 @@ def known_people(
     subject = str(fill.answers.get(fill.form.subject) or "")
     out: list[KnownPerson] = []
     seen = {subject} if subject else set()
-    household = _household(ctx, subject) if with_register else []
+    household = _household(ctx, fill, subject) if with_register else []
     for person in [*household, *_listed(fill)]:
         if person.id_number not in seen:
             seen.add(person.id_number)
@@ -56,7 +57,7 @@ def known_people(
     return out
 
 
-def _household(ctx: KioskContext, subject: str) -> list[KnownPerson]:
+def _household(ctx: KioskContext, fill: FormFill, subject: str) -> list[KnownPerson]:
     registry = optional("kiosk.services.registry")
     members_of = getattr(registry, "household_members", None)
     if members_of is None or not subject:
@@ -68,7 +69,10 @@ def _household(ctx: KioskContext, subject: str) -> list[KnownPerson]:
         log.exception("household lookup failed")
         return []
     source = (found.sources.get("household") if found else None) or HOUSEHOLD_SOURCE
-    return [KnownPerson(f"{m.name}（{m.role_label}）", m.id_number, source) for m in members]
+    origins = (fill.form.subject,)  # another subject, another household: asked again
+    return [
+        KnownPerson(f"{m.name}（{m.role_label}）", m.id_number, source, origins) for m in members
+    ]
 
 
 def _listed(fill: FormFill) -> list[KnownPerson]:
@@ -83,10 +87,13 @@ def _listed(fill: FormFill) -> list[KnownPerson]:
             continue
         title = q.print_label or q.label
         source = LISTED_SOURCE.format(list=title)
-        for item in fill.items(q.name):
+        for i, item in enumerate(fill.items(q.name)):
             name, number = item.get(name_q), item.get(id_q)
             if name and number:
-                out.append(KnownPerson(f"{name}（{title}）", str(number), source))
+                # Taken from this item's number, for this subject: a change to either
+                # clears the pick (kiosk.forms.prefill_marks).
+                origins = (f"{q.name}[{i}].{id_q}", fill.form.subject)
+                out.append(KnownPerson(f"{name}（{title}）", str(number), source, origins))
     return out
 
 
@@ -106,5 +113,10 @@ def pick_person(
     """Save ``person``'s ID number as the answer at ``path``, marked with its source; the
     form's checks run as for a typed number (problems come back, nothing saved on error)."""
     return cases.answer_from_record(
-        ctx, case_id, {path: person.id_number}, person.source, actor=actor
+        ctx,
+        case_id,
+        {path: person.id_number},
+        person.source,
+        actor=actor,
+        origins={path: person.origins},
     )

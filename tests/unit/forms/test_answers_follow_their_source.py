@@ -1,0 +1,100 @@
+"""What an answer was taken from decides how long it holds (家人去世 v5, btaps findings 1, 2):
+an heir's 同意 belongs to that heir, not to the row, and a 户主 picked from the people
+already known is cleared (with its source mark) when what it was picked from changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from helpers import catalogue
+
+from kiosk.forms.engine import FormFill
+from kiosk.forms.examples import example_answers
+from kiosk.registry import demo
+
+HEIRS = "family_heirs"
+AGREES = [f"pension__heirs[{i}].pension__heir_agrees" for i in range(3)]
+HEAD = "hukou__new_head_id"
+STRANGER = "500111198001011238"  # valid, in no register
+WANG_CUIFEN = demo.WANG_CUIFEN  # another registered person
+LISTED = "本次填写的其他继承人"
+
+
+def death_fill() -> FormFill:
+    """家人去世 v5 on its example's answers: three heirs, each agreeing; 户主 李桂兰."""
+    form = catalogue().get("bundle.death_in_family", 5)
+    fill = FormFill(form, catalogue().lists, today=date(2026, 11, 20))
+    assert not [p for p in fill.apply_answers(example_answers(form)) if p.is_error]
+    assert [fill.value(p) for p in AGREES] == [True, True, True]
+    return fill
+
+
+def test_a_replaced_heirs_consent_is_cleared_and_the_others_kept() -> None:
+    fill = death_fill()
+    assert not fill.set_answer(f"{HEIRS}[2].heir_id", STRANGER)
+    assert [fill.value(p) for p in AGREES] == [True, True, None]
+    assert fill.value("pension__heirs[2].pension__heir_id") == STRANGER
+    assert any(p.path == AGREES[2] and p.is_error for p in fill.check_all())
+    # Another registered person in that row: asked again too.
+    assert not fill.set_answer(AGREES[2], True)
+    assert not fill.set_answer(f"{HEIRS}[2].heir_id", WANG_CUIFEN)
+    assert fill.value(AGREES[2]) is None
+
+
+def test_a_corrected_name_keeps_the_same_persons_consent() -> None:
+    fill = death_fill()
+    assert not fill.set_answer(f"{HEIRS}[1].heir_name", "张建华")
+    assert [fill.value(p) for p in AGREES] == [True, True, True]
+
+
+def test_a_head_picked_from_an_heir_goes_when_that_heir_changes() -> None:
+    fill = death_fill()
+    assert not fill.set_answer(HEAD, "500111197512010427")  # 张秀兰, heir 3
+    fill.marks.put(HEAD, LISTED, (f"{HEIRS}[2].heir_id", "deceased_id"))
+    assert not fill.set_answer(f"{HEIRS}[1].heir_name", "张建华")  # another heir: kept
+    assert fill.value(HEAD) == "500111197512010427" and fill.prefill_label(HEAD) == LISTED
+
+    assert not fill.set_answer(f"{HEIRS}[2].heir_id", STRANGER)
+    assert fill.value(HEAD) is None and fill.prefill_label(HEAD) is None
+    assert any(p.path == HEAD and p.is_error for p in fill.check_all())  # asked again
+
+
+def test_a_head_picked_from_an_heir_goes_when_the_heir_is_removed() -> None:
+    fill = death_fill()
+    assert not fill.set_answer(HEAD, "500111197512010427")
+    fill.marks.put(HEAD, LISTED, (f"{HEIRS}[2].heir_id", "deceased_id"))
+    fill.remove_item(HEIRS, 0)  # an earlier heir: the pick follows its item
+    assert fill.value(HEAD) == "500111197512010427"
+    assert fill.prefilled[HEAD]["from"] == f"{HEIRS}[1].heir_id"
+    fill.remove_item(HEIRS, 1)  # the picked heir
+    assert fill.value(HEAD) is None and fill.prefill_label(HEAD) is None
+
+
+def test_a_household_pick_goes_when_the_deceased_changes() -> None:
+    fill = death_fill()
+    assert not fill.set_answer(HEAD, "500111197205190317")  # 张建国
+    fill.marks.put(HEAD, "公安户籍（派出所）", ("deceased_id",))
+    assert not fill.set_answer("deceased_id", "500111196802140153")
+    assert fill.value(HEAD) is None and fill.prefill_label(HEAD) is None
+
+
+def test_a_typed_head_is_the_persons_answer_and_stays() -> None:
+    fill = death_fill()
+    assert not fill.set_answer(HEAD, "500111197205190317")  # typed: no mark
+    assert not fill.set_answer(f"{HEIRS}[1].heir_id", STRANGER)
+    assert fill.value(HEAD) == "500111197205190317"
+
+
+def test_marks_with_several_origins_survive_a_reload() -> None:
+    fill = death_fill()
+    assert not fill.set_answer(HEAD, "500111197512010427")
+    fill.marks.put(HEAD, LISTED, (f"{HEIRS}[2].heir_id", "deceased_id"))
+    again = FormFill(
+        fill.form,
+        catalogue().lists,
+        today=fill.today,
+        answers=fill.answers,
+        prefilled=fill.marks.snapshot(),
+    )
+    assert not again.set_answer("deceased_id", "500111196802140153")
+    assert again.value(HEAD) is None
