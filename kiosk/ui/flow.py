@@ -129,6 +129,37 @@ def tick_group(fill: FormFill, path: str) -> list[str] | None:
     return group if len(group) > 1 else None
 
 
+def after_change(fill: FormFill, seen: set[str]) -> str | None:
+    """Where 修改's walk goes before the check page: the first page (in page order, the
+    declaration and signature left out) that a change left to answer — one that became
+    visible since the walk began (not in ``seen``: 纸质的 → 电子的 brings the certificate's
+    number) and is still empty, or one whose answer is missing or breaks a rule (a
+    replaced heir's 同意). Registry facts that check are confirmed on the check page, not
+    asked. None: nothing left, the check page. The caller adds what it shows to ``seen``
+    so an optional question left empty is asked once."""
+    finals = set(final_paths(fill))
+    for page in fill.pages():
+        if page.path in finals or page.question.type in ("note", "calculate"):
+            continue
+        if any(p.is_error for p in fill.check_page(page.path)):
+            return page.path
+        if page.path in seen or is_registry_fact(fill, page):
+            continue
+        if page.question.type == "repeat":
+            if page.question.copy_items is None and not fill.items(page.path):
+                return page.path  # a list now asked for: 添加 or 下一步 past it
+            continue
+        value = fill.value(page.path)
+        if value is None or value == "" or value == []:
+            return page.path
+    return None
+
+
+def walk_paths(fill: FormFill, path: str) -> list[str]:
+    """The pages shown together with ``path`` (each heir's 同意 on one page)."""
+    return tick_group(fill, path) or [path]
+
+
 FINAL_TYPES = ("note", "signature")
 
 

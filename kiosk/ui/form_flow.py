@@ -349,15 +349,29 @@ class FormFlow:
         if session.back_to_check and session.edit_queue:
             following = session.edit_queue.pop(0)
             if not following:
-                self.show_check()
+                self.after_change()
                 return
             self.go(following)
             session.back_to_check = True
             return
         if session.back_to_check and page.repeat is None:
-            self.show_check()
+            self.after_change()
             return
         self.go(flow.next_path(fill, page.path))
+
+    def after_change(self) -> None:
+        """A 修改 is done: first every question it left to answer (made relevant and still
+        empty, or now missing or broken: flow.after_change), one by one, then the check
+        page; the check page never stands for answers a change left missing."""
+        session = self.w.session
+        fill = self.draft.fill
+        following = flow.after_change(fill, session.edit_seen)
+        if following is None:
+            self.show_check()
+            return
+        session.edit_seen |= set(flow.walk_paths(fill, following))
+        self.go(following)
+        session.back_to_check = True
 
     def back(self) -> None:
         session = self.w.session
@@ -487,6 +501,8 @@ class FormFlow:
             self.go(pages[-1].path)
 
     def _change(self, path: str) -> None:
+        fill = self.draft.fill
+        self.w.session.edit_seen = {p.path for p in fill.pages()}  # what a change brings is new
         self.go(path)
         self.w.session.back_to_check = True
 

@@ -139,7 +139,7 @@ def _save(flow_: FormFlow, pages: list[Page], values: dict[str, Any]) -> None:
                 w.say_errors(errors)
             return
         if w.session.back_to_check and not w.session.edit_queue:
-            flow_.show_check()  # changed from the check page: back to it
+            flow_.after_change()  # changed from the check page: what it left, then back
             return
         w.session.page = pages[-1].path
         flow_._leave(pages[-1])
