@@ -139,3 +139,20 @@ def test_paper_to_electronic_asks_the_certificate_number(qtbot: QtBot, window: M
     confirm_and_sign(qtbot, w)
     assert w.page.page_name == "done", errors(w)
     assert frozen(w, "hukou_cancellation")["death_certificate_number"] == "A500111202610300017"
+
+
+def test_an_heir_saying_no_gets_the_reason_only_in_row_order(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    w = window
+    data = start(qtbot, w)
+    walk_until(qtbot, w, data, "ticks")
+    click(qtbot, w, "tick-0-no")
+    click(qtbot, w, "tick-2-no")  # the second row left unanswered
+    click(qtbot, w, "next")
+    said = errors(w)
+    assert len(said) == 3, said  # one say per row, none twice
+    assert "李桂兰" in said[0] and "都同意" in said[0]
+    assert "张建国" in said[1] and "还没有回答" in said[1]
+    assert "张秀兰" in said[2] and "都同意" in said[2]
+    assert not any("需要回答" in e for e in said), said
