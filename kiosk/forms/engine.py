@@ -35,6 +35,7 @@ from kiosk.forms.policy import RESIDENT_UNCONFIRMED
 from kiosk.forms.policy_taint import unconfirmed_calculations
 from kiosk.forms.prefill import PrefillSource, default_prefill
 from kiosk.forms.prefill_marks import PrefillMarks
+from kiosk.forms.repeat_rules import repeated_answer
 from kiosk.forms.results import AnswerProblem, Page, SummaryRow
 from kiosk.forms.schema import Choice, FormDefinition, Material, Question
 from kiosk.forms.scope import AnswerScope
@@ -356,10 +357,10 @@ class FormFill:
         if any(p.is_error for p in result):
             return result
         if value == self._raw(q.name, inst):
-            return result + self._check_value(path, q, inst)
+            return result + self._check_value(path, q, inst, earlier_only=False)
         before = copy.deepcopy(self.answers), self.marks.snapshot(), dict(self._relevant)
         self.recompute(self._put(q, inst, value))
-        broken = self._check_value(path, q, inst)
+        broken = self._check_value(path, q, inst, earlier_only=False)
         if any(p.is_error for p in broken):  # a broken rule is undone: nothing saved
             self.answers, self._relevant = before[0], before[2]
             self.marks.restore(before[1])
@@ -437,13 +438,18 @@ class FormFill:
 
     # ----- checks --------------------------------------------------------------------------
 
-    def _check_value(self, path: str, q: Question, inst: Instance) -> list[AnswerProblem]:
+    def _check_value(
+        self, path: str, q: Question, inst: Instance, *, earlier_only: bool = True
+    ) -> list[AnswerProblem]:
         value = self._raw(q.name, inst)
         if is_empty(value):
             return []
         stale = recheck(q, value, today=self.today, choices=self.choices(q))
         if stale:
             return [AnswerProblem(path, q.label, p) for p in stale]
+        twice = repeated_answer(self, q, inst, earlier_only=earlier_only)
+        if twice is not None:
+            return [twice]
         if not q.constraint:
             return []
         current = typed(q, value, self.model.value_type(q.name))

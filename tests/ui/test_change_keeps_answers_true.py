@@ -156,3 +156,15 @@ def test_an_heir_saying_no_gets_the_reason_only_in_row_order(
     assert "张建国" in said[1] and "还没有回答" in said[1]
     assert "张秀兰" in said[2] and "都同意" in said[2]
     assert not any("需要回答" in e for e in said), said
+
+
+def test_the_same_heir_twice_is_refused_on_the_page(qtbot: QtBot, window: MainWindow) -> None:
+    w = window
+    data = start(qtbot, w)
+    walk_until(qtbot, w, data, "check")
+    click(qtbot, w, "edit-family_heirs[2].heir_id")
+    answer(qtbot, w, "500111197205190317")  # 张建国, already the second heir
+    assert w.session.page == "family_heirs[2].heir_id"
+    assert any("已经填过这位继承人" in e for e in errors(w)), errors(w)
+    fill = w.session.draft.fill
+    assert fill.value("family_heirs[2].heir_id") == "500111197512010427"  # kept: 张秀兰

@@ -98,3 +98,31 @@ def test_marks_with_several_origins_survive_a_reload() -> None:
     )
     assert not again.set_answer("deceased_id", "500111196802140153")
     assert again.value(HEAD) is None
+
+
+def test_the_same_heir_twice_is_refused() -> None:
+    """``unique: heir_id`` on the heirs: a number already listed is refused, not saved."""
+    fill = death_fill()
+    problems = fill.set_answer(f"{HEIRS}[2].heir_id", "500111197205190317")  # heir 2's
+    assert [p.problem.code for p in problems] == ["repeat.unique"]
+    assert "已经填过这位继承人" in problems[0].problem.message
+    assert fill.value(f"{HEIRS}[2].heir_id") == "500111197512010427"  # not saved
+    # A whole answers document (the CLI) is told too, at the second one only.
+    data = example_answers(fill.form)
+    data[HEIRS][2]["heir_id"] = data[HEIRS][1]["heir_id"]
+    again = FormFill(fill.form, catalogue().lists, today=fill.today)
+    assert not [p for p in again.apply_answers(data) if p.is_error]  # rules come after
+    refused = [p for p in again.check_all() if p.problem.code == "repeat.unique"]
+    assert [p.path for p in refused] == [f"{HEIRS}[2].heir_id"]
+
+
+def test_unique_names_a_question_of_its_repeat() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from kiosk.forms.schema import Question
+
+    child = {"type": "text", "name": "who", "label": "谁？"}
+    Question(type="repeat", name="people", label="哪些人？", unique="who", children=[child])
+    with pytest.raises(ValidationError, match="unique names no question"):
+        Question(type="repeat", name="people", label="哪些人？", unique="x", children=[child])
