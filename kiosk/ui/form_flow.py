@@ -22,6 +22,7 @@ from kiosk.ui.check_page import CheckPage
 from kiosk.ui.done_page import DonePage
 from kiosk.ui.duplicate_page import DuplicatePage
 from kiosk.ui.item_ticks_page import show_item_ticks
+from kiosk.ui.known_people import answer_known_person
 from kiosk.ui.notice_page import NoticePage
 from kiosk.ui.offers import Offer
 from kiosk.ui.person_pick_widget import offer_known_people
@@ -267,6 +268,15 @@ class FormFlow:
             self._leave(page)
             return
         case_id, actor = self.draft.case.id, self.w.session.actor
+        if q.pick_known_person:  # a typed 户主 outside the household: a warning, not silence
+            with_register = self.w.session.may_see_registry
+            self.w.op(
+                lambda: answer_known_person(
+                    self.w.ctx, case_id, page.path, value, actor, with_register=with_register
+                ),
+                lambda result: self._answered(page, result),
+            )
+            return
         self.w.op(
             lambda: cases.answer(self.w.ctx, case_id, page.path, value, actor=actor),
             lambda result: self._answered(page, result),

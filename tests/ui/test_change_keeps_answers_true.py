@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 from test_fewer_taps import HEAD, start, walk_until
-from ui_driver import answer, click, confirm_and_sign, errors
+from ui_driver import answer, click, confirm_and_sign, errors, find
 
+from kiosk.registry import demo
 from kiosk.services.cases import list_cases, show_case
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.person_pick_widget import PersonPickBox
 
 pytest.importorskip("kiosk.services.registry")
 STRANGER = "500111198001011238"  # valid, in no register
@@ -115,8 +117,8 @@ def test_a_household_pick_is_asked_again_when_the_deceased_changes(
     click(qtbot, w, "pick-1")  # 张建国, the deceased's son in his household
     walk_until(qtbot, w, data, "check")
     click(qtbot, w, "edit-deceased_id")
-    values = {"deceased_id": OTHER_HEAD, HEAD: "500111197205190317", "others_remain": False}
-    shown = walk_answering(qtbot, w, values)
+    values = {"deceased_id": OTHER_HEAD, HEAD: demo.RAN_XIAOJUN, "others_remain": False}
+    shown = walk_answering(qtbot, w, values)  # his son, of his household: no warning
     assert HEAD in shown, shown  # the 户主 asked again: the old pick no longer holds
     assert "welfare__dibao_others_remain" in shown  # made relevant by his 低保: asked
     fill = w.session.draft.fill
@@ -168,3 +170,22 @@ def test_the_same_heir_twice_is_refused_on_the_page(qtbot: QtBot, window: MainWi
     assert any("已经填过这位继承人" in e for e in errors(w)), errors(w)
     fill = w.session.draft.fill
     assert fill.value("family_heirs[2].heir_id") == "500111197512010427"  # kept: 张秀兰
+
+
+def test_a_typed_head_outside_the_household_is_warned_and_may_go_on(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    w = window
+    data = start(qtbot, w)
+    walk_until(qtbot, w, data, HEAD)
+    box = w.page.findChild(PersonPickBox)
+    assert box is not None  # 张秀兰 is an heir, not of his household: said on her button
+    assert "不在户口本上" in box.texts[2] and "不在户口本上" not in box.texts[0]
+    answer(qtbot, w, STRANGER)
+    assert w.session.page == HEAD  # not on silently
+    assert any("不在张德明的户口本上" in e for e in errors(w)), errors(w)
+    assert find(w, "accept-warning").text() == "继续，用这个号码"
+    click(qtbot, w, "next")  # 下一步 alone does not pass a doubt
+    assert w.session.page == HEAD
+    click(qtbot, w, "accept-warning")
+    assert w.session.page != HEAD and w.session.draft.fill.value(HEAD) == STRANGER
