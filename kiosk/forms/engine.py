@@ -30,6 +30,7 @@ from typing import Any
 from kiosk.forms.copy_items import sync_copies
 from kiosk.forms.expr import ExprEvalError, truthy
 from kiosk.forms.model import FormModel, Node, model_of
+from kiosk.forms.one_name import follow_name
 from kiosk.forms.paths import BadPath, Instance, format_path, parse_item, parse_path
 from kiosk.forms.policy import RESIDENT_UNCONFIRMED
 from kiosk.forms.policy_taint import unconfirmed_calculations
@@ -376,6 +377,7 @@ class FormFill:
             changed |= self.marks.refresh(path, value, inst)
         else:  # what was copied from this answer no longer holds (kiosk.forms.prefill_marks)
             changed |= self.marks.source_changed(path)
+            changed |= follow_name(self, q.name, inst, value)  # one name per ID number
         return changed
 
     def store_unchecked(self, path: str, value: Any) -> None:

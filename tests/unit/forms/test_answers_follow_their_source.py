@@ -126,3 +126,18 @@ def test_unique_names_a_question_of_its_repeat() -> None:
     Question(type="repeat", name="people", label="哪些人？", unique="who", children=[child])
     with pytest.raises(ValidationError, match="unique names no question"):
         Question(type="repeat", name="people", label="哪些人？", unique="x", children=[child])
+
+
+def test_one_name_per_id_number_across_the_bundle() -> None:
+    """李桂兰 is heir 1 and the new 户主: her name corrected in one place is corrected in
+    every place holding her number (the pension and 户口 forms never disagree)."""
+    fill = death_fill()
+    assert fill.value(HEAD) == fill.value(f"{HEIRS}[0].heir_id")
+    fill.marks.put("hukou__new_head_name", "公安户籍（派出所）", (HEAD,))
+    assert not fill.set_answer(f"{HEIRS}[0].heir_name", "李桂芳")
+    assert fill.value("hukou__new_head_name") == "李桂芳"
+    assert fill.prefill_label("hukou__new_head_name") is None  # no longer the register's
+    assert fill.value("pension__heirs[0].pension__heir_name") == "李桂芳"
+    assert fill.value(f"{HEIRS}[1].heir_name") == "张建国"  # another number: untouched
+    assert not fill.set_answer("hukou__new_head_name", "李桂兰")  # and back, from the head
+    assert fill.value(f"{HEIRS}[0].heir_name") == "李桂兰"
