@@ -189,3 +189,20 @@ def test_a_typed_head_outside_the_household_is_warned_and_may_go_on(
     assert w.session.page == HEAD
     click(qtbot, w, "accept-warning")
     assert w.session.page != HEAD and w.session.draft.fill.value(HEAD) == STRANGER
+
+
+def test_a_corrected_heir_name_is_the_new_heads_name_too(qtbot: QtBot, window: MainWindow) -> None:
+    w = window
+    data = start(qtbot, w)
+    walk_until(qtbot, w, data, HEAD)
+    click(qtbot, w, "pick-0")  # 李桂兰, also the first heir
+    walk_until(qtbot, w, data, "check")
+    click(qtbot, w, "edit-group-family_heirs[0].heir_name")  # her box of register facts
+    walk_answering(qtbot, w, {"heir_name": "李桂芳"})
+    confirm_and_sign(qtbot, w)
+    assert w.page.page_name == "done", errors(w)
+    pension = frozen(w, "pension_death_benefit")
+    hukou = frozen(w, "hukou_cancellation")
+    assert pension["heirs"][0]["heir_name"] == "李桂芳"
+    assert hukou["new_head_id"] == pension["heirs"][0]["heir_id"]
+    assert hukou["new_head_name"] == "李桂芳"  # one name for one number
