@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk.forms.engine import FormFill, Page, SummaryRow
-from kiosk.forms.paths import format_path, is_within
+from kiosk.forms.answers_doc import item_titles
+from kiosk.forms.engine import AnswerProblem, FormFill, Page, SummaryRow
+from kiosk.forms.paths import BadPath, format_path, is_within, parse_path
 from kiosk.forms.schema import Question
 
 
@@ -153,6 +154,18 @@ def after_change(fill: FormFill, seen: set[str]) -> str | None:
         if value is None or value == "" or value == []:
             return page.path
     return None
+
+
+def problem_line(fill: FormFill, problem: AnswerProblem) -> str:
+    """A problem as the check page says it, naming the item it is in: 第3位继承人 · 这位
+    继承人同意由您来领这笔钱吗？：这一题需要回答。 (one heir among several is found)."""
+    try:
+        _, inst = parse_path(problem.path)
+    except BadPath:
+        inst = ()
+    where = item_titles(fill, inst)
+    label = f"{where} · {problem.label}" if where else problem.label
+    return f"{label}：{problem.problem.message}"
 
 
 def walk_paths(fill: FormFill, path: str) -> list[str]:

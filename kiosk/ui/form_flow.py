@@ -492,10 +492,11 @@ class FormFlow:
 
     def _checked(self) -> None:
         """确认无误: the answers are confirmed; the declaration and signature follow."""
+        fill = self.draft.fill
         errors = [
-            f"{p.label}：{p.problem.message}"
-            for p in self.draft.fill.check_all()
-            if p.is_error and p.path not in flow.final_paths(self.draft.fill)
+            flow.problem_line(fill, p)
+            for p in fill.check_all()
+            if p.is_error and p.path not in flow.final_paths(fill)
         ]
         if errors:
             self.w.say_errors(errors)

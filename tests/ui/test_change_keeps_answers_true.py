@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
-from test_fewer_taps import HEAD, start, walk_until
+from test_fewer_taps import HEAD, example_fill, start, walk_until
 from ui_driver import answer, click, confirm_and_sign, errors, find
 
 from kiosk.registry import demo
 from kiosk.services.cases import list_cases, show_case
+from kiosk.ui import flow
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.person_pick_widget import PersonPickBox
 
@@ -206,3 +207,19 @@ def test_a_corrected_heir_name_is_the_new_heads_name_too(qtbot: QtBot, window: M
     assert pension["heirs"][0]["heir_name"] == "李桂芳"
     assert hukou["new_head_id"] == pension["heirs"][0]["heir_id"]
     assert hukou["new_head_name"] == "李桂芳"  # one name for one number
+
+
+def test_a_problem_on_the_check_page_names_its_heir() -> None:
+    """确认无误 with one heir's 同意 missing says which heir (btaps 3), not only the question."""
+    fill = example_fill(3)
+    fill.store_unchecked(AGREES[1], None)
+    fill.recompute()
+    [problem] = [p for p in fill.check_all() if p.is_error]
+    line = flow.problem_line(fill, problem)
+    assert line.startswith("第2位继承人 · 这位继承人同意") and line.endswith("这一题需要回答。")
+    top = [p for p in fill.check_all() if p.path == "death_proof"]
+    assert top == []  # a top-level answer keeps its plain label
+    fill.store_unchecked("death_proof", None)
+    fill.recompute()
+    [plain] = [p for p in fill.check_all() if p.path == "death_proof"]
+    assert flow.problem_line(fill, plain).startswith(plain.label + "：")
