@@ -4,7 +4,9 @@ A name question hangs off an ID-number question when its prefill says so
 (``prefill: {from: heir_id, field: name}``): the pair names one person. When a person
 corrects the name in one pair, every other pair holding the same number takes the
 corrected name (its register mark goes: the register said otherwise), so the pension
-form and the 户口 form never name one number two ways. Lists copied from another
+form and the 户口 form never name one number two ways. A number the form refuses in one
+of the places (the applicant's number typed as the deceased's) is a mistake, not one
+person: its names are left alone. Lists copied from another
 (kiosk.forms.copy_items) follow their source and are left alone here.
 """
 
@@ -46,13 +48,17 @@ def follow_name(fill: FormFill, name_q: str, inst: Instance, value: Any) -> set[
     if mine is None or is_empty(value):
         return set()
     number = fill.value(format_path(mine, inst))
-    if is_empty(number):
+    if is_empty(number) or _refused(fill, format_path(mine, inst)):
         return set()
     changed: set[str] = set()
     for id_q, other_name in pairs:
         for other in fill.instances_from((), fill.model.nodes[id_q].repeats):
-            if (id_q, other) == (mine, inst) or fill.value(format_path(id_q, other)) != number:
+            id_path = format_path(id_q, other)
+            if (id_q, other) == (mine, inst) or fill.value(id_path) != number:
                 continue
+            if _refused(fill, id_path):
+                continue  # one number in two places the form forbids (the deceased's as
+                # the applicant's): a mistake to fix, not one person to name alike
             path = format_path(other_name, other)
             current = fill.value(path)
             if is_empty(current) or current == value:
@@ -61,3 +67,7 @@ def follow_name(fill: FormFill, name_q: str, inst: Instance, value: Any) -> set[
             fill.store_unchecked(path, value)
             changed.add(other_name)
     return changed
+
+
+def _refused(fill: FormFill, id_path: str) -> bool:
+    return any(p.is_error for p in fill.check_page(id_path))
