@@ -141,3 +141,13 @@ def test_one_name_per_id_number_across_the_bundle() -> None:
     assert fill.value(f"{HEIRS}[1].heir_name") == "张建国"  # another number: untouched
     assert not fill.set_answer("hukou__new_head_name", "李桂兰")  # and back, from the head
     assert fill.value(f"{HEIRS}[0].heir_name") == "李桂兰"
+
+
+def test_an_heir_refixed_after_the_deceased_changed_agrees_anew() -> None:
+    """The deceased corrected to heir 1's number makes heir 1 wrong; the heir fixed to
+    another person is asked to agree again, the others keep theirs."""
+    fill = death_fill()
+    assert not fill.set_answer("deceased_id", "500225194512110049")  # heir 1's number
+    assert any(p.path == f"{HEIRS}[0].heir_id" for p in fill.check_all() if p.is_error)
+    assert not fill.set_answer(f"{HEIRS}[0].heir_id", STRANGER)
+    assert [fill.value(p) for p in AGREES] == [None, True, True]
