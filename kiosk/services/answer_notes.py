@@ -6,8 +6,8 @@ operator. Nothing here refuses: errors are the fill's own (kiosk.services.cases)
   certificate number), a derived answer (computed from others, whatever the file says),
   a copied list's field (it follows its source), an item beyond those a copied list has
   (four consents for three heirs).
-- Doubts against the register: a name that differs from the register's name for the same
-  ID number, two names for one number in the document, and a number offered as a known
+- Doubts against the register: an answer (a name, a flag) that differs from what the records
+  say for its ID number, two names for one number in the document, and a number offered as a known
   person (the new 户主) outside the subject's household. Register values are never
   printed: the note names the fields only.
 """
@@ -21,7 +21,7 @@ from kiosk.forms.engine import FormFill
 from kiosk.forms.one_name import name_pairs
 from kiosk.forms.paths import Instance, format_path
 from kiosk.forms.schema import FormDefinition
-from kiosk.forms.values import is_empty
+from kiosk.forms.values import coerce, is_empty
 from kiosk.services.context import KioskContext
 
 
@@ -39,7 +39,7 @@ def answer_notes(
     fill.apply_answers(answers)
     notes: list[str] = []
     _dropped(fill, answers, (), notes)
-    return notes + _names(ctx, fill) + _households(ctx, fill)
+    return notes + _registered(ctx, fill) + _names(ctx, fill) + _households(ctx, fill)
 
 
 def _dropped(fill: FormFill, doc: dict[str, Any], inst: Instance, out: list[str]) -> None:
@@ -71,8 +71,38 @@ def _dropped(fill: FormFill, doc: dict[str, Any], inst: Instance, out: list[str]
                     _dropped(fill, item, (*inst, (q.name, i)), out)
 
 
+def _registered(ctx: KioskContext, fill: FormFill) -> list[str]:
+    """An answer the file gives against what the records say for its ID number (a name, a
+    flag such as a beneficiary on record): the file's answer stands, said as a doubt."""
+    out: list[str] = []
+    for node in fill.model.nodes.values():
+        q = node.question
+        if q.prefill is None or q.name in fill.model.copied:
+            continue
+        source = q.prefill.source
+        if source == "@resident" or fill.model.nodes[source].repeats != node.repeats:
+            continue  # the resident's own number is the file's to give
+        for inst in fill.instances_from((), node.repeats):
+            id_path = format_path(source, inst)
+            number = fill.value(id_path)
+            value = fill.value(format_path(q.name, inst))
+            if is_empty(number) or is_empty(value) or not fill.relevant(q.name, inst):
+                continue
+            known = ctx.prefill.lookup(str(number), today=fill.today).get(q.prefill.field)
+            if known is None:
+                continue
+            expected, problems = coerce(q, known.value, today=fill.today, choices=fill.choices(q))
+            if expected is None or any(p.is_error for p in problems) or expected == value:
+                continue
+            out.append(
+                f"{format_path(q.name, inst)}: warning: differs from what {known.source} has "
+                f"for the ID number at {id_path}"
+            )
+    return out
+
+
 def _names(ctx: KioskContext, fill: FormFill) -> list[str]:
-    """A name disagreeing with the register or with another name for the same number."""
+    """Two names for the same number in the document (the 户主 beside an heir)."""
     out: list[str] = []
     first: dict[str, tuple[str, Any]] = {}
     for id_q, name_q in name_pairs(fill.model):
@@ -84,12 +114,6 @@ def _names(ctx: KioskContext, fill: FormFill) -> list[str]:
             if is_empty(number) or is_empty(name):
                 continue
             path = format_path(name_q, inst)
-            known = ctx.prefill.lookup(str(number), today=fill.today).get("name")
-            if known is not None and known.value != name:
-                out.append(
-                    f"{path}: warning: differs from the name {known.source} has for the ID "
-                    f"number at {format_path(id_q, inst)}"
-                )
             seen = first.setdefault(str(number), (path, name))
             if seen[1] != name:
                 out.append(f"{path}: warning: another name for the same ID number as {seen[0]}")

@@ -33,10 +33,16 @@ def fill(tmp_path: Path, capsys: pytest.CaptureFixture[str], data: dict[str, Any
     return [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
 
 
-def test_the_example_has_nothing_to_note(
+def test_the_example_is_noted_only_where_it_differs_from_the_register(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert fill(tmp_path, capsys, example()) == []
+    """The example says he drew a 计生 support the demo register does not know of: the
+    file's answer stands, said as a doubt (btaps: beneficiary_flag_forced is the same)."""
+    [note] = fill(tmp_path, capsys, example())
+    assert note.endswith(
+        "had_family_planning: warning: differs from what 卫健办（演示数据） has for the ID "
+        "number at deceased_id"
+    )
 
 
 def test_dropped_answers_are_named_one_by_one(
@@ -56,7 +62,7 @@ def test_dropped_answers_are_named_one_by_one(
     }
     for text in expected:
         assert any(text in n for n in notes), (text, notes)
-    assert len(notes) == len(expected), notes
+    assert len(notes) == len(expected) + 1, notes  # + had_family_planning, as above
 
 
 def test_names_and_a_head_that_disagree_with_the_register_are_warned(
@@ -67,6 +73,14 @@ def test_names_and_a_head_that_disagree_with_the_register_are_warned(
     data["hukou__new_head_id"] = STRANGER
     data["hukou__new_head_name"] = "陌生人"
     notes = fill(tmp_path, capsys, data)
-    assert any("family_heirs[0].heir_name: warning: differs from the name" in n for n in notes)
+    assert any("family_heirs[0].heir_name: warning: differs from what" in n for n in notes)
     assert any("hukou__new_head_id: warning: not in the household" in n for n in notes)
     assert not any("李桂兰" in n or "王五" in n for n in notes)  # fields named, not people
+
+
+def test_a_flag_forced_against_the_register_is_warned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = example() | {"had_pension_beneficiary": True, "applicant_is_beneficiary": True}
+    notes = fill(tmp_path, capsys, data)
+    assert any("had_pension_beneficiary: warning: differs from what" in n for n in notes)
