@@ -16,6 +16,7 @@ from kiosk.cli.common import (
 )
 from kiosk.forms.catalogue import UnknownForm, default_catalogue
 from kiosk.forms.examples import example_answers
+from kiosk.services.answer_notes import answer_notes
 from kiosk.services.bundles import fill_bundle, list_bundles
 
 
@@ -83,7 +84,15 @@ def cmd_fill(args: argparse.Namespace) -> int:
             duplicate_reason=args.duplicate_reason,
         ),
         show_form=True,
+        notes=lambda ctx, answers: answer_notes(
+            ctx, _composed(ctx, args.bundle), answers, resident_id=args.resident
+        ),
     )
+
+
+def _composed(ctx: Any, bundle_id: str) -> Any:
+    bundle = ctx.catalogue.bundle(bundle_id)
+    return ctx.catalogue.get(bundle.form_id, bundle.version)
 
 
 def _consent(args: argparse.Namespace, ctx: Any, answers: dict[str, Any]) -> Any:

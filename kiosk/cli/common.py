@@ -204,9 +204,12 @@ def create_from_answers(
     create: Callable[[KioskContext, dict[str, Any]], list[CaseSummary]],
     *,
     show_form: bool = False,
+    notes: Callable[[KioskContext, dict[str, Any]], list[str]] | None = None,
 ) -> int:
     """The shared body of `kiosk fill` and `kiosk bundle fill`: read the answers file, create
-    the case(s) in one transaction, print each; exit 2 with every problem and nothing saved."""
+    the case(s) in one transaction, print each; exit 2 with every problem and nothing saved.
+    ``notes``: what the file says that the case will not hold or holds in doubt
+    (kiosk.services.answer_notes), each on stderr before the result."""
     from kiosk.forms.catalogue import UnknownForm
     from kiosk.services.cases import CaseError, CaseExists, InvalidAnswers
     from kiosk.services.consent import GuardianConsentNeeded
@@ -217,6 +220,8 @@ def create_from_answers(
         raise CliError(f"{args.answers}: answers must be a JSON object", exit_code=2)
     ctx = open_context(args)
     try:
+        for note in notes(ctx, answers) if notes is not None else []:
+            print(f"note: {args.answers}: {note}", file=sys.stderr)
         cases = create(ctx, answers)
     except UnknownForm as exc:
         raise CliError(str(exc), exit_code=2) from exc

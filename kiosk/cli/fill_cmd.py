@@ -18,6 +18,7 @@ from kiosk.cli.common import (
     create_from_answers,
     preview_from_answers,
 )
+from kiosk.services.answer_notes import answer_notes
 from kiosk.services.cases import fill_case, preview_case
 from kiosk.services.context import KioskContext
 from kiosk.services.sync import learn_case_numbers
@@ -51,7 +52,13 @@ def cmd_fill(args: argparse.Namespace) -> int:
             args,
             lambda ctx, answers: preview_case(ctx, args.form, answers, resident_id=args.resident),
         )
-    return create_from_answers(args, lambda ctx, answers: [_fill(ctx, args, answers)])
+    return create_from_answers(
+        args,
+        lambda ctx, answers: [_fill(ctx, args, answers)],
+        notes=lambda ctx, answers: answer_notes(
+            ctx, ctx.catalogue.get(args.form), answers, resident_id=args.resident
+        ),
+    )
 
 
 def _fill(ctx: KioskContext, args: argparse.Namespace, answers: dict[str, Any]) -> CaseSummary:

@@ -91,6 +91,7 @@ class _Renamer:
                         "choices": self.choices(q.choices),
                         "prefill": prefill,
                         "copy_items": copy_items,
+                        "unique": [self.name(n) for n in q.unique],
                         "children": children,
                     }
                 )

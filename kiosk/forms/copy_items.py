@@ -4,7 +4,10 @@ A repeat with ``copy_items`` (kiosk.forms.schema.CopyItems) holds one item per i
 its source repeat for which ``where`` holds, with the mapped fields copied. After every
 recompute the copies are brought in step: an item follows the person it copies (matched
 by the copied values, so an edited name keeps that member's other answers), a new
-source item adds one, a removed or filtered-out one drops it. Prefill marks move with
+source item adds one, a removed or filtered-out one drops it. The item's own answers
+belong to the person, not the row: when a copied ID number changes (another person in
+that place), they are cleared and asked again (an heir's 同意 is never carried over to
+whoever replaced them). Prefill marks move with
 their item, and a copied ID number prefills what hangs off it in that item (its age),
 as a typed one would. The copied fields are not asked (kiosk.forms.engine skips their
 pages); the item's other fields are asked per item. The result is stored like any
@@ -83,6 +86,12 @@ def match_items(
     return out
 
 
+def _same_person(old: dict[str, Any], wanted: dict[str, Any], identity: list[str]) -> bool:
+    """Whether an old item still holds the same person: no ID number it held has changed
+    (an item with no number yet, e.g. answers given before the copy, is taken as is)."""
+    return all(is_empty(old.get(f)) or old.get(f) == wanted.get(f) for f in identity)
+
+
 def _sync(fill: FormFill, node: Node) -> set[str]:
     spec = node.question.copy_items
     assert spec is not None
@@ -91,6 +100,11 @@ def _sync(fill: FormFill, node: Node) -> set[str]:
     wanted = _wanted(fill, node)
     old = fill.raw_items(name, ())
     order = match_items(old, wanted, fields)
+    identity = [f for f in fields if fill.model.nodes[f].question.type == "id_number"]
+    order = [
+        j if j is None or _same_person(old[j], w, identity) else None
+        for w, j in zip(wanted, order, strict=True)
+    ]
     new = []
     for w, j in zip(wanted, order, strict=True):
         kept = {k: v for k, v in old[j].items() if k not in spec.fields} if j is not None else {}

@@ -30,11 +30,13 @@ from typing import Any
 from kiosk.forms.copy_items import sync_copies
 from kiosk.forms.expr import ExprEvalError, truthy
 from kiosk.forms.model import FormModel, Node, model_of
+from kiosk.forms.one_name import follow_name
 from kiosk.forms.paths import BadPath, Instance, format_path, parse_item, parse_path
 from kiosk.forms.policy import RESIDENT_UNCONFIRMED
 from kiosk.forms.policy_taint import unconfirmed_calculations
 from kiosk.forms.prefill import PrefillSource, default_prefill
 from kiosk.forms.prefill_marks import PrefillMarks
+from kiosk.forms.repeat_rules import repeated_answer
 from kiosk.forms.results import AnswerProblem, Page, SummaryRow
 from kiosk.forms.schema import Choice, FormDefinition, Material, Question
 from kiosk.forms.scope import AnswerScope
@@ -356,10 +358,10 @@ class FormFill:
         if any(p.is_error for p in result):
             return result
         if value == self._raw(q.name, inst):
-            return result + self._check_value(path, q, inst)
+            return result + self._check_value(path, q, inst, earlier_only=False)
         before = copy.deepcopy(self.answers), self.marks.snapshot(), dict(self._relevant)
         self.recompute(self._put(q, inst, value))
-        broken = self._check_value(path, q, inst)
+        broken = self._check_value(path, q, inst, earlier_only=False)
         if any(p.is_error for p in broken):  # a broken rule is undone: nothing saved
             self.answers, self._relevant = before[0], before[2]
             self.marks.restore(before[1])
@@ -373,6 +375,9 @@ class FormFill:
         changed = {q.name}
         if q.type == "id_number":
             changed |= self.marks.refresh(path, value, inst)
+        else:  # what was copied from this answer no longer holds (kiosk.forms.prefill_marks)
+            changed |= self.marks.source_changed(path)
+            changed |= follow_name(self, q.name, inst, value)  # one name per ID number
         return changed
 
     def store_unchecked(self, path: str, value: Any) -> None:
@@ -430,18 +435,23 @@ class FormFill:
         if box is None or not 0 <= index < len(items):
             return
         del box[name][index]
-        self.marks.item_removed(format_path(name, inst), index)
-        self.recompute({name})
+        cleared = self.marks.item_removed(format_path(name, inst), index)
+        self.recompute({name, *cleared})
 
     # ----- checks --------------------------------------------------------------------------
 
-    def _check_value(self, path: str, q: Question, inst: Instance) -> list[AnswerProblem]:
+    def _check_value(
+        self, path: str, q: Question, inst: Instance, *, earlier_only: bool = True
+    ) -> list[AnswerProblem]:
         value = self._raw(q.name, inst)
         if is_empty(value):
             return []
         stale = recheck(q, value, today=self.today, choices=self.choices(q))
         if stale:
             return [AnswerProblem(path, q.label, p) for p in stale]
+        twice = repeated_answer(self, q, inst, earlier_only=earlier_only)
+        if twice is not None:
+            return [twice]
         if not q.constraint:
             return []
         current = typed(q, value, self.model.value_type(q.name))

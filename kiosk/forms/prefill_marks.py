@@ -8,14 +8,22 @@ coming from it is cleared and filled again from the new number, so nothing outli
 its source under the old label. An answer the person changed is theirs: its mark is
 dropped and no later prefill overwrites it.
 
-Marks are stored with the draft as ``{path: {"label": ..., "from": ...}}``; drafts saved
-before marks had an origin hold the label alone and are never cleared automatically.
+An answer copied from another answer by a person's choice (the new 户主 picked from the
+heirs entered or the deceased's household, kiosk.ui.known_people) rests on each answer it
+was taken from: ``also`` lists them beside ``from``. When any of them changes (or the
+repeat item holding it is removed), the copy and its mark are cleared and the question
+is asked again: a mark never vouches for a value whose source has moved on.
+
+Marks are stored with the draft as ``{path: {"label": ..., "from": ..., "also": [...]}}``
+(``also`` only when there is one); drafts saved before marks had an origin hold the label
+alone and are never cleared automatically.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kiosk.forms.paths import Instance, format_path, parse_path
@@ -31,8 +39,34 @@ _MAX_CHAIN = 8  # resident → applicant's number → ...: a longer chain is a f
 
 def _mark(stored: Any) -> dict[str, Any]:
     if isinstance(stored, dict):
-        return {"label": str(stored.get("label") or ""), "from": stored.get("from")}
+        mark = {"label": str(stored.get("label") or ""), "from": stored.get("from")}
+        also = [str(o) for o in stored.get("also") or [] if o]
+        return mark | {"also": also} if also else mark
     return {"label": str(stored), "from": None}
+
+
+def _origins(mark: dict[str, Any]) -> list[str]:
+    """Every answer path (or ``@resident``) a mark rests on."""
+    first = mark.get("from")
+    return ([first] if isinstance(first, str) else []) + list(mark.get("also") or [])
+
+
+def _moved(mark: dict[str, Any], move: Callable[[str], str | None]) -> dict[str, Any] | None:
+    """``mark`` with its origins moved by ``move`` (None: an origin is gone, and so is the
+    mark's ground: None back). ``@resident`` never moves."""
+    out = {"label": mark["label"], "from": mark.get("from")}
+    also = []
+    for key, origin in [("from", mark.get("from")), *(("also", a) for a in mark.get("also") or [])]:
+        if not isinstance(origin, str) or origin == RESIDENT:
+            continue
+        new = move(origin)
+        if new is None:
+            return None
+        if key == "from":
+            out["from"] = new
+        else:
+            also.append(new)
+    return out | {"also": also} if also else out
 
 
 class PrefillMarks:
@@ -47,10 +81,16 @@ class PrefillMarks:
         mark = self.by_path.get(path)
         return mark["label"] if mark else None
 
-    def put(self, path: str, label: str, origin: str | None = None) -> None:
-        """Mark ``path`` as filled from a record (the household register) by the UI's
-        one-touch suggestion; ``origin`` None: never cleared by an ID number's change."""
-        self.by_path[path] = {"label": label, "from": origin}
+    def put(self, path: str, label: str, origins: Sequence[str] = ()) -> None:
+        """Mark ``path`` as filled from a record (the household register) or copied from
+        other answers by a person's one-touch choice; ``origins``: the answer paths it was
+        taken from (the deceased's ID number for a member of their household, an heir's
+        ID number and the deceased's for a listed heir): when one changes, the answer is
+        cleared and asked again. No origin: never cleared by a change elsewhere."""
+        mark: dict[str, Any] = {"label": label, "from": origins[0] if origins else None}
+        if len(origins) > 1:
+            mark["also"] = list(origins[1:])
+        self.by_path[path] = mark
 
     def forget(self, path: str) -> None:
         self.by_path.pop(path, None)
@@ -68,15 +108,7 @@ class PrefillMarks:
             return set()
         fill = self._fill
         changed: set[str] = set()
-        for path, mark in list(self.by_path.items()):
-            if mark.get("from") != origin:
-                continue
-            name, where = parse_path(path)
-            fill._store(name, where, None)
-            del self.by_path[path]
-            changed.add(name)
-            if fill.model.nodes[name].question.type == "id_number":
-                changed |= self.refresh(path, None, where, depth + 1)
+        changed |= self.source_changed(origin, depth)
         if is_empty(id_value):
             return changed
         origin_name = RESIDENT if origin == RESIDENT else parse_path(origin)[0]
@@ -105,18 +137,53 @@ class PrefillMarks:
                 changed |= self.refresh(target, value, inst, depth + 1)
         return changed
 
-    def item_removed(self, repeat_path: str, index: int) -> None:
-        """Item ``index`` of ``repeat_path`` is gone: its marks go, later items move up."""
+    def source_changed(self, origin: str, depth: int = 0) -> set[str]:
+        """The answer at ``origin`` changed: every answer marked as taken from it is cleared
+        with its mark (and what hangs off a cleared ID number, in turn). Returns the names
+        whose value changed."""
+        if depth > _MAX_CHAIN:
+            return set()
+        changed: set[str] = set()
+        for path, mark in list(self.by_path.items()):
+            if path not in self.by_path or origin not in _origins(mark):
+                continue
+            changed |= self._clear(path, depth)
+        return changed
+
+    def _clear(self, path: str, depth: int) -> set[str]:
+        fill = self._fill
+        name, where = parse_path(path)
+        if fill.container(where) is not None:
+            fill._store(name, where, None)
+        self.by_path.pop(path, None)
+        changed = {name}
+        if fill.model.nodes[name].question.type == "id_number":
+            changed |= self.refresh(path, None, where, depth + 1)
+        else:
+            changed |= self.source_changed(path, depth + 1)
+        return changed
+
+    def item_removed(self, repeat_path: str, index: int) -> set[str]:
+        """Item ``index`` of ``repeat_path`` is gone: its marks go, later items move up; an
+        answer taken from the removed item (the 户主 picked from that heir) is cleared.
+        Returns the names whose value changed."""
         moved: dict[str, dict[str, Any]] = {}
+        orphans: list[str] = []
         for path, mark in self.by_path.items():
             new_path = _shift(path, repeat_path, index)
             if new_path is None:
                 continue
-            origin = mark.get("from")
-            if isinstance(origin, str) and origin != RESIDENT:
-                origin = _shift(origin, repeat_path, index)
-            moved[new_path] = {"label": mark["label"], "from": origin}
+            new_mark = _moved(mark, lambda o: _shift(o, repeat_path, index))
+            if new_mark is None:
+                orphans.append(new_path)
+                new_mark = {"label": mark["label"], "from": None}
+            moved[new_path] = new_mark
         self.by_path = moved
+        changed: set[str] = set()
+        for path in orphans:
+            if path in self.by_path:
+                changed |= self._clear(path, 0)
+        return changed
 
     def items_rebuilt(self, repeat_path: str, order: list[int | None]) -> None:
         """A repeat's items were rebuilt (kiosk.forms.copy_items): new item ``k`` continues
@@ -129,13 +196,9 @@ class PrefillMarks:
                 m = re.match(r"(\d+)\]", path[len(prefix) :])
                 if m is None or int(m.group(1)) not in new_index:
                     continue
-            origin = mark.get("from")
-            if isinstance(origin, str) and origin != RESIDENT:
-                origin = _renumber(origin, repeat_path, new_index)
-            moved[_renumber(path, repeat_path, new_index)] = {
-                "label": mark["label"],
-                "from": origin,
-            }
+            new_mark = _moved(mark, lambda o: _renumber(o, repeat_path, new_index))
+            assert new_mark is not None  # _renumber never drops an origin
+            moved[_renumber(path, repeat_path, new_index)] = new_mark
         self.by_path = moved
 
     def item_moved(self, repeat_path: str, index: int, to: int, count: int) -> None:
@@ -145,13 +208,9 @@ class PrefillMarks:
         new_index = {old: new for new, old in enumerate(order)}
         moved: dict[str, dict[str, Any]] = {}
         for path, mark in self.by_path.items():
-            origin = mark.get("from")
-            if isinstance(origin, str) and origin != RESIDENT:
-                origin = _renumber(origin, repeat_path, new_index)
-            moved[_renumber(path, repeat_path, new_index)] = {
-                "label": mark["label"],
-                "from": origin,
-            }
+            new_mark = _moved(mark, lambda o: _renumber(o, repeat_path, new_index))
+            assert new_mark is not None  # _renumber never drops an origin
+            moved[_renumber(path, repeat_path, new_index)] = new_mark
         self.by_path = moved
 
 

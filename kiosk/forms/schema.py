@@ -130,7 +130,17 @@ class Question(_Strict):
     # register, the people named in the answers' lists) to pick with one touch; the
     # number is copied with its source and checked like a typed one (kiosk.ui.known_people).
     pick_known_person: bool = False
+    # repeat: child questions whose answer may appear in one item only (XLSForm writes
+    # this as a constraint over the repeat): the same person twice among the heirs is
+    # refused with ``unique_message`` (kiosk.forms.repeat_rules). ``unique: heir_id``.
+    unique: list[str] = Field(default_factory=list)
+    unique_message: str | None = None
     children: list[Question] = Field(default_factory=list)
+
+    @field_validator("unique", mode="before")
+    @classmethod
+    def _one_name_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _shape_fits_type(self) -> Question:
@@ -142,6 +152,11 @@ class Question(_Strict):
             raise ValueError("a calculate question needs a calculation")
         if self.copy_items is not None and self.type != "repeat":
             raise ValueError("only a repeat can copy items from another repeat")
+        if self.unique and self.type != "repeat":
+            raise ValueError("only a repeat can ask for unique answers across its items")
+        unknown = [n for n in self.unique if n not in {c.name for c in self.children}]
+        if unknown:
+            raise ValueError(f"unique names no question of this repeat: {', '.join(unknown)}")
         if self.pick_known_person and self.type != "id_number":
             raise ValueError("only an id_number question can offer known people to pick")
         if self.result_type and self.type != "calculate":

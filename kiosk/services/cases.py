@@ -9,7 +9,7 @@ hash and queues the case for the town server in the same transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -339,11 +339,14 @@ def answer_from_record(
     source: str,
     *,
     actor: str = "resident",
+    origins: Mapping[str, Sequence[str]] | None = None,
 ) -> AnswerResult:
     """Check and save answers a record gave (``{path: value}``, e.g. an heir's name, ID
     number and relationship from the household register), each marked as coming from
     ``source`` (据登记信息（…），请核对) so the screens confirm them as registry facts.
-    All or nothing: an error in one saves none."""
+    ``origins`` (by path): the answers each was taken from (the deceased's ID number for
+    what their household register says); when one changes, the answer is cleared and
+    asked again (kiosk.forms.prefill_marks). All or nothing: an error in one saves none."""
 
     def change(fill: FormFill) -> list[AnswerProblem]:
         problems: list[AnswerProblem] = []
@@ -351,7 +354,7 @@ def answer_from_record(
             problems += fill.set_answer(path, value)
         if not any(p.is_error for p in problems):
             for path in answers:
-                fill.marks.put(path, source)
+                fill.marks.put(path, source, (origins or {}).get(path, ()))
         return problems
 
     page = next(iter(answers), None)

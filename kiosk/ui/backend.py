@@ -285,11 +285,20 @@ def add_suggested(
     result = cases.add_item(ctx, case_id, repeat, actor=actor)
     index = len(result.draft.fill.items(repeat)) - 1
     answers = {f"{repeat}[{index}].{k}": v for k, v in suggestion.answers.items()}
-    done = cases.answer_from_record(ctx, case_id, answers, suggestion.source, actor=actor)
+    # The relationship is the member's place beside the subject (户主的配偶 → 配偶): another
+    # subject clears it (kiosk.forms.prefill_marks); a name and number stay the person's.
+    fill = result.draft.fill
+    subject = (fill.form.subject,)
+    origins = {path: subject for path in answers if fill.question(path).type == "relationship"}
+    done = cases.answer_from_record(
+        ctx, case_id, answers, suggestion.source, actor=actor, origins=origins
+    )
     if not any(p.is_error for p in done.problems):
         return done.draft
     for path, value in answers.items():  # one refused value: the others still count
-        one = cases.answer_from_record(ctx, case_id, {path: value}, suggestion.source, actor=actor)
+        one = cases.answer_from_record(
+            ctx, case_id, {path: value}, suggestion.source, actor=actor, origins=origins
+        )
         if not any(p.is_error for p in one.problems):
             result = one
     return result.draft

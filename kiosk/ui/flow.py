@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk.forms.engine import FormFill, Page, SummaryRow
-from kiosk.forms.paths import format_path, is_within
+from kiosk.forms.answers_doc import item_titles
+from kiosk.forms.engine import AnswerProblem, FormFill, Page, SummaryRow
+from kiosk.forms.paths import BadPath, format_path, is_within, parse_path
 from kiosk.forms.schema import Question
 
 
@@ -127,6 +128,49 @@ def tick_group(fill: FormFill, path: str) -> list[str] | None:
         return None
     group = [p.path for p in items if p.question.name == page.question.name]
     return group if len(group) > 1 else None
+
+
+def after_change(fill: FormFill, seen: set[str]) -> str | None:
+    """Where 修改's walk goes before the check page: the first page (in page order, the
+    declaration and signature left out) that a change left to answer — one that became
+    visible since the walk began (not in ``seen``: 纸质的 → 电子的 brings the certificate's
+    number) and is still empty, or one whose answer is missing or breaks a rule (a
+    replaced heir's 同意). Registry facts that check are confirmed on the check page, not
+    asked. None: nothing left, the check page. The caller adds what it shows to ``seen``
+    so an optional question left empty is asked once."""
+    finals = set(final_paths(fill))
+    for page in fill.pages():
+        if page.path in finals or page.question.type in ("note", "calculate"):
+            continue
+        if any(p.is_error for p in fill.check_page(page.path)):
+            return page.path
+        if page.path in seen or is_registry_fact(fill, page):
+            continue
+        if page.question.type == "repeat":
+            if page.question.copy_items is None and not fill.items(page.path):
+                return page.path  # a list now asked for: 添加 or 下一步 past it
+            continue
+        value = fill.value(page.path)
+        if value is None or value == "" or value == []:
+            return page.path
+    return None
+
+
+def problem_line(fill: FormFill, problem: AnswerProblem) -> str:
+    """A problem as the check page says it, naming the item it is in: 第3位继承人 · 这位
+    继承人同意由您来领这笔钱吗？：这一题需要回答。 (one heir among several is found)."""
+    try:
+        _, inst = parse_path(problem.path)
+    except BadPath:
+        inst = ()
+    where = item_titles(fill, inst)
+    label = f"{where} · {problem.label}" if where else problem.label
+    return f"{label}：{problem.problem.message}"
+
+
+def walk_paths(fill: FormFill, path: str) -> list[str]:
+    """The pages shown together with ``path`` (each heir's 同意 on one page)."""
+    return tick_group(fill, path) or [path]
 
 
 FINAL_TYPES = ("note", "signature")

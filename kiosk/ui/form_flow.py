@@ -23,6 +23,7 @@ from kiosk.ui.check_page import CheckPage
 from kiosk.ui.done_page import DonePage
 from kiosk.ui.duplicate_page import DuplicatePage
 from kiosk.ui.item_ticks_page import show_item_ticks
+from kiosk.ui.known_people import answer_known_person
 from kiosk.ui.notice_page import NoticePage
 from kiosk.ui.offers import Offer
 from kiosk.ui.person_pick_widget import offer_known_people
@@ -268,6 +269,15 @@ class FormFlow:
             self._leave(page)
             return
         case_id, actor = self.draft.case.id, self.w.session.actor
+        if q.pick_known_person:  # a typed 户主 outside the household: a warning, not silence
+            with_register = self.w.session.may_see_registry
+            self.w.op(
+                lambda: answer_known_person(
+                    self.w.ctx, case_id, page.path, value, actor, with_register=with_register
+                ),
+                lambda result: self._answered(page, result),
+            )
+            return
         self.w.op(
             lambda: cases.answer(self.w.ctx, case_id, page.path, value, actor=actor),
             lambda result: self._answered(page, result),
@@ -352,15 +362,29 @@ class FormFlow:
         if session.back_to_check and session.edit_queue:
             following = session.edit_queue.pop(0)
             if not following:
-                self.show_check()
+                self.after_change()
                 return
             self.go(following)
             session.back_to_check = True
             return
         if session.back_to_check and page.repeat is None:
-            self.show_check()
+            self.after_change()
             return
         self.go(flow.next_path(fill, page.path))
+
+    def after_change(self) -> None:
+        """A 修改 is done: first every question it left to answer (made relevant and still
+        empty, or now missing or broken: flow.after_change), one by one, then the check
+        page; the check page never stands for answers a change left missing."""
+        session = self.w.session
+        fill = self.draft.fill
+        following = flow.after_change(fill, session.edit_seen)
+        if following is None:
+            self.show_check()
+            return
+        session.edit_seen |= set(flow.walk_paths(fill, following))
+        self.go(following)
+        session.back_to_check = True
 
     def back(self) -> None:
         session = self.w.session
@@ -487,10 +511,11 @@ class FormFlow:
 
     def _checked(self) -> None:
         """确认无误: the answers are confirmed; the declaration and signature follow."""
+        fill = self.draft.fill
         errors = [
-            f"{p.label}：{p.problem.message}"
-            for p in self.draft.fill.check_all()
-            if p.is_error and p.path not in flow.final_paths(self.draft.fill)
+            flow.problem_line(fill, p)
+            for p in fill.check_all()
+            if p.is_error and p.path not in flow.final_paths(fill)
         ]
         if errors:
             self.w.say_errors(errors)
@@ -506,6 +531,8 @@ class FormFlow:
             self.go(pages[-1].path)
 
     def _change(self, path: str) -> None:
+        fill = self.draft.fill
+        self.w.session.edit_seen = {p.path for p in fill.pages()}  # what a change brings is new
         self.go(path)
         self.w.session.back_to_check = True
 

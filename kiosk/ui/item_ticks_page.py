@@ -110,7 +110,6 @@ def _save(flow_: FormFlow, pages: list[Page], values: dict[str, Any]) -> None:
     shown = w.page
     fill = flow_.draft.fill
     people = {p.path: person_text(fill, p) for p in pages}
-    missing = [UNANSWERED.format(person=people[p]) for p, v in values.items() if v is None]
     case_id, actor, ctx = flow_.draft.case.id, w.session.actor, w.ctx
 
     def save() -> AnswerResult:
@@ -125,23 +124,39 @@ def _save(flow_: FormFlow, pages: list[Page], values: dict[str, Any]) -> None:
 
     def saved(result: AnswerResult) -> None:
         w.session.draft = result.draft
-        after = result.draft.fill
-        errors = [f"{people[p.path]}，{p.problem.message}" for p in result.problems]
-        for p in pages:  # the form's own check of each row (a 否 kept from before, too)
-            errors += [
-                f"{people[p.path]}，{e.problem.message}"
-                for e in after.check_page(p.path)
-                if e.is_error and values.get(p.path) is not None
-            ]
-        errors = list(dict.fromkeys(missing + errors))
+        errors = row_errors(result.draft.fill, pages, values, result.problems, people)
         if errors or w.page is not shown:
             if errors:
                 w.say_errors(errors)
             return
         if w.session.back_to_check and not w.session.edit_queue:
-            flow_.show_check()  # changed from the check page: back to it
+            flow_.after_change()  # changed from the check page: what it left, then back
             return
         w.session.page = pages[-1].path
         flow_._leave(pages[-1])
 
     w.op(save, saved)
+
+
+def row_errors(
+    fill: FormFill,
+    pages: list[Page],
+    values: dict[str, Any],
+    refused: list[AnswerProblem],
+    people: dict[str, str],
+) -> list[str]:
+    """What stops the page, in row order, one say per row: an unanswered row is asked for;
+    a refused answer says the form's reason (a 否 where all must agree), not also that the
+    row still needs an answer (it was answered: the refusal left it unsaved); else the
+    form's own check of the row (a 否 kept from before, too)."""
+    out: list[str] = []
+    for page in pages:
+        person, value = people[page.path], values.get(page.path)
+        if value is None:
+            out.append(UNANSWERED.format(person=person))
+            continue
+        said = [p.problem.message for p in refused if p.path == page.path and p.is_error]
+        if not said:
+            said = [e.problem.message for e in fill.check_page(page.path) if e.is_error]
+        out += [f"{person}，{m}" for m in dict.fromkeys(said)]
+    return out

@@ -32,6 +32,8 @@ class Session:
     page: str | None = None  # the question page on screen
     back_to_check: bool = False  # 修改 from the check page returns there
     edit_queue: list[str] = field(default_factory=list)  # a fact box's questions still to show
+    # 修改's walk: the pages already visible when it began or shown since (flow.after_change)
+    edit_seen: set[str] = field(default_factory=set)
     checked: bool = False  # answers confirmed on the check page: declaration and signing next
     duplicates_shown: frozenset[str] = frozenset()  # case numbers already warned about
     done: list[CaseSummary] = field(default_factory=list)
@@ -72,6 +74,7 @@ class Session:
         self.page = None
         self.back_to_check = False
         self.edit_queue = []
+        self.edit_seen = set()
         self.checked = False
         self.duplicates_shown = frozenset()
         self.done = []

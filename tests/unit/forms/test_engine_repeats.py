@@ -105,7 +105,10 @@ def test_item_answers_are_checked_against_the_top_level_answers() -> None:
         assert problems[0].problem.message_en == (
             "an heir's ID number repeats the deceased's or the applicant's"
         )
-    assert fill.set_answer(f"heirs[{i}].heir_id", HEIR_2["heir_id"]) == []
+    # An heir already listed is refused too (unique: heir_id), another person is not.
+    [twice] = fill.set_answer(f"heirs[{i}].heir_id", fill.answers["heirs"][0]["heir_id"])
+    assert twice.problem.code == "repeat.unique" and "已经填过这位继承人" in twice.problem.message
+    assert fill.set_answer(f"heirs[{i}].heir_id", "500111198001011238") == []
     [problem] = fill.set_answer(f"heirs[{i}].heir_agrees", False)
     assert problem.problem.message.startswith("要所有继承人都同意")
     assert "heir_agrees" not in fill.answers["heirs"][i]
