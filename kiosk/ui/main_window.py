@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
         self._waiting = None
         if isinstance(self.stack.currentWidget(), BasePage):
             self.page.show_status("")
-            self.page.show_errors([OPEN_FAILED])
+            self.page.show_errors([OPEN_FAILED], fault=True)
 
     @property
     def staff(self) -> StaffScreens:
@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
             if self._ctx is not None:
                 action()
             elif self._open_error is not None:
-                self.say_errors([OPEN_FAILED])
+                self.say_errors([OPEN_FAILED], fault=True)
             else:
                 self._waiting = action
                 self.page.show_status(OPENING)
@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
 
         def tap() -> None:
             if self._open_error is not None:
-                self.say_errors([OPEN_FAILED])
+                self.say_errors([OPEN_FAILED], fault=True)
             else:
                 action()
 
@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
         open says 本机暂时无法办理 instead of running it."""
         gate = self.opening
         if self._open_error is not None:
-            self.say_errors([OPEN_FAILED])
+            self.say_errors([OPEN_FAILED], fault=True)
             return
         waiting = not gate.settled
         if waiting:
@@ -277,11 +277,11 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, KioskNotOpen):
-                self.say_errors([OPEN_FAILED])
+                self.say_errors([OPEN_FAILED], fault=True)
             else:
                 (error or self._op_failed)(exc)
 
-        self.op(call, finished, failed, slow_text=OPENING if waiting else None)
+        self.op(call, finished, failed, slow_text=OPENING if waiting else None, hold=not waiting)
 
     def sync_started(self) -> None:
         """The sync worker was started (or could not be), after the first form could open:
@@ -329,18 +329,22 @@ class MainWindow(QMainWindow):
         *,
         slow_text: str | None = None,
         always: bool = False,
+        hold: bool = True,
     ) -> None:
         """Run a service call off the GUI thread; ``done`` runs only if the same screen
         is still showing (a wipe or a click elsewhere must not bring old data back), or
         with ``always`` on whatever screen shows unless the idle wipe came (finalizing:
         the done page must follow). Taps on the window wait meanwhile (``op_running``).
-        ``slow_text``: what the page says once it takes long (default 请稍等)."""
+        ``slow_text``: what the page says once it takes long (default 请稍等). ``hold``
+        False: taps are not held meanwhile (a look-up waiting for the store to open: the
+        person may go on typing or leave, and a look-up no longer wanted is not made)."""
         page = self.stack.currentWidget()
         page_status = getattr(page, "show_status", None)
         pending = [True]
         self._ops_started += 1
         number = self._ops_started
-        self._ops_running[number] = time.monotonic()
+        if hold:
+            self._ops_running[number] = time.monotonic()
 
         def slow() -> None:  # 请稍等 only when it takes long enough to notice
             if pending[0] and page_status is not None and self.stack.currentWidget() is page:
@@ -376,7 +380,7 @@ class MainWindow(QMainWindow):
     def _op_failed(self, exc: BaseException) -> None:
         log.error("operation failed", exc_info=exc)
         if isinstance(self.stack.currentWidget(), BasePage):
-            self.say_errors([f"出了点问题，请找工作人员。（{type(exc).__name__}）"])
+            self.say_errors([f"出了点问题，请找工作人员。（{type(exc).__name__}）"], fault=True)
 
     @property
     def reader(self) -> Callable[[str], None] | None:
@@ -387,8 +391,9 @@ class MainWindow(QMainWindow):
         v = self.session.volunteer
         return S.VOLUNTEER_BADGE.format(name=v.name) if v else None
 
-    def say_errors(self, messages: list[str]) -> None:
-        self.page.show_errors(messages)
+    def say_errors(self, messages: list[str], *, fault: bool = False) -> None:
+        """Show and read ``messages`` (``fault``: the machine's, see BasePage.show_errors)."""
+        self.page.show_errors(messages, fault=fault)
         if messages and self.reader is not None:
             self.speaker.say(spoken_join(messages))
 

@@ -288,8 +288,11 @@ class BasePage(KeypadColumn, QWidget):
         self.section_label.setText(text or "")
         self.section_label.setVisible(bool(text))
 
-    def show_errors(self, messages: list[str]) -> None:
-        self.errors.show_messages(messages)
+    def show_errors(self, messages: list[str], *, fault: bool = False) -> None:
+        """``messages`` in the error box under 还有问题要改 (answers to change), or with
+        ``fault`` under 本机出了问题 (the machine's, for staff: nothing to change)."""
+        heading = S.FAULT_HEADING if fault else S.ERROR_HEADING
+        self.errors.show_messages(messages, heading=heading)
 
     def show_warning(self, messages: list[str], accept: str, on_accept: Callable[[], None]) -> None:
         """A doubt, not an error: said with a separate labelled button to go on (e.g.

@@ -105,8 +105,8 @@ class QuestionPage(BasePage):
         self.body.addStretch(1)
         self.set_nav(back=on_back, home=on_home, next=lambda: on_next(self.editor.value()))
 
-    def show_errors(self, messages: list[str]) -> None:
-        super().show_errors(messages)
+    def show_errors(self, messages: list[str], *, fault: bool = False) -> None:
+        super().show_errors(messages, fault=fault)
         self._shown_for = self.editor.value()
 
     def show_warning(self, messages: list[str], accept: str, on_accept: Callable[[], None]) -> None:

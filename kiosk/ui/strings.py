@@ -144,6 +144,8 @@ DEFINITIONS_HEADING = "表单和政策参数"
 ERROR_HEADING = "还有问题要改："
 MORE_PROBLEMS = "……还有 {n} 个问题，点“朗读”听全部。"
 WARNING_HEADING = "请再看一眼："
+# A fault of the machine, not of an answer: nothing for the resident to change (b19 #10).
+FAULT_HEADING = "本机出了问题："
 ACCEPT_NUMBER = "继续，用这个号码"
 ACCEPT_ANSWER = "继续，用这个答案"
 ACCEPT_NAME = "继续，用这个名字"

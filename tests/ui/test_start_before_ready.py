@@ -16,11 +16,12 @@ from ui_driver import click, errors, find, keypad, settle
 
 from kiosk.config import ConfigError
 from kiosk.services.context import KioskContext
+from kiosk.ui import strings as S
 from kiosk.ui.home_page import HomePage
 from kiosk.ui.identify_page import IdentifyPage
 from kiosk.ui.look import apply_look
 from kiosk.ui.main_window import OPEN_FAILED, OPENING, MainWindow
-from kiosk.ui.qt import QApplication, Qt
+from kiosk.ui.qt import QApplication, QLabel, Qt
 from kiosk.ui.speech import Speaker
 
 
@@ -179,6 +180,9 @@ def test_ready_without_a_tap_redraws_home(
 def test_a_kiosk_that_cannot_open_says_so(qtbot: QtBot, early: MainWindow) -> None:
     early.open_failed(ConfigError("settings.toml: idle_timeout_s: out of bounds"))
     assert OPEN_FAILED in early.page.errors.messages
+    # A fault of the machine, not answers to change (b19 #10: it said 还有问题要改).
+    heading = early.page.findChild(QLabel, "error-heading")
+    assert heading is not None and heading.text() == S.FAULT_HEADING
     click(qtbot, early, "tile-services")
     assert isinstance(early.page, HomePage)
     assert OPEN_FAILED in early.page.errors.messages
