@@ -230,6 +230,10 @@ class BasePage(KeypadColumn, QWidget):
             QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
         )
 
+    def _corner_row_width(self) -> int:
+        """The corner's width when the sync indicator and 朗读 sit side by side."""
+        return self._slot.sizeHint().width() + self.read_button.sizeHint().width() + metrics().gap
+
     def _place_titles(self) -> None:
         """Titles beside the corner (朗读) when, at the width left there, they take at most
         a quarter of the page's height; otherwise first in the scrolling body."""
@@ -240,13 +244,17 @@ class BasePage(KeypadColumn, QWidget):
             and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
         ):
             column -= self._keypad.sizeHint().width() + m.gap
-        corner = self._corner.sizeHint().width()
+        # The whole side column (the badge may be wider than the corner), with the corner
+        # laid out as _fit_corner will lay it: side by side when that fits the column.
+        corner = max(self._side.sizeHint().width(), self._corner_row_width())
         if self._corner_place == "split":  # 朗读 is over the keys now, beside it would not be
             corner += self.read_button.sizeHint().width() + m.gap
         room = column - corner - m.gap
         lay = self.titles.layout()
         high = lay.totalHeightForWidth(room) if room > 0 and lay is not None else 1 << 20
-        beside = room >= column // 2 and high <= self.height() // 4
+        # Beside only with most of the width: a title squeezed into a narrow column beside
+        # 朗读 (portrait at 150/200 % text) wastes the width and grows tall (issue 15).
+        beside = room * 5 >= column * 3 and high <= self.height() // 4
         if beside == self._titles_beside:
             return
         self._titles_beside = beside
