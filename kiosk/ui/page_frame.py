@@ -15,8 +15,10 @@ from kiosk.ui.keypad_column import KeypadColumn
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
     QBoxLayout,
+    QEvent,
     QHBoxLayout,
     QLabel,
+    QObject,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -28,6 +30,20 @@ from kiosk.ui.qt import (
 from kiosk.ui.speech import spoken_join
 from kiosk.ui.sync_widget import SyncIndicator
 from kiosk.ui.touch_scroll import MoreBelowCue, enable_kinetic
+
+
+class _OnResize(QObject):
+    """Calls ``then`` whenever ``widget`` changes size."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._then()
+        return False
 
 
 class BasePage(KeypadColumn, QWidget):
@@ -100,6 +116,8 @@ class BasePage(KeypadColumn, QWidget):
         self._slot.addWidget(holder)
         self._sync_holder = holder
         corner.addWidget(self._slot)
+        # 待上传 N 件 arrives after the page is laid out and widens the corner: fit again.
+        self._refit_on_resize = _OnResize(self._slot, self._refit)
         # 朗读 turns into 停止 in place while reading, at one fixed width, and 正在朗读 shows
         # under it in a place kept for it: reading never re-lays out the header.
         self.read_button = button(
@@ -283,6 +301,15 @@ class BasePage(KeypadColumn, QWidget):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        self._refit()
+
+    def showEvent(self, event: Any) -> None:
+        """Fit again once shown: a page sized before its style was applied measured its
+        corner (朗读) with the default font, too narrow, and put the titles beside it."""
+        super().showEvent(event)
+        self._refit()
+
+    def _refit(self) -> None:
         self._fit_keypad()
         self._place_titles()
         if self._place_corner():
