@@ -172,3 +172,31 @@ def test_keypad_number_stays_in_view_while_typing_and_after_an_error(
     QApplication.processEvents()
     assert in_view(line, w), rect_in(line, w)
     assert w.size().toTuple() == (1366, 768)
+
+
+SIZES = [(1024, 768), (1280, 800), (1366, 768), (1920, 1080), (1080, 1920)]
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5, 2.0])
+def test_all_five_rating_levels_in_view_together_at_every_size(
+    qtbot: QtBot,
+    qapp: QApplication,
+    ui_ctx: KioskContext,
+    windows: list[MainWindow],
+    scale: float,
+) -> None:
+    """A scale that hides its negative end biases the rating: 非常满意 … 非常不满意 all
+    fully in view at once, and 跳过, at every size of the screen matrix."""
+    w = open_window(qtbot, qapp, ui_ctx, scale, SIZES[0])
+    windows.append(w)
+    w.form.ask_rating([])
+    assert w.page.page_name == "rating"
+    levels = w.page.buttons
+    assert [b.objectName() for b in levels][-1] == "rate-very_dissatisfied"
+    for size in SIZES:
+        w.resize(*size)
+        QApplication.processEvents()
+        assert w.size().toTuple() == size
+        for b in [*levels, w.page.next_button]:
+            assert b.isVisible() and in_view(b, w), (size, b.objectName(), rect_in(b, w))
+            assert b.height() >= 72
