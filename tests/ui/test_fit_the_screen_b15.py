@@ -22,6 +22,7 @@ from kiosk.ui.look import apply_look
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.print_preview_dialog import PrintPreviewDialog
 from kiosk.ui.qt import QApplication, QLineEdit, QPoint, QRect, QWidget
+from kiosk.ui.rating_page import RatingPage
 from kiosk.ui.speech import Speaker
 
 FORM_ID = "pension_death_benefit"
@@ -190,8 +191,9 @@ def test_all_five_rating_levels_in_view_together_at_every_size(
     w = open_window(qtbot, qapp, ui_ctx, scale, SIZES[0])
     windows.append(w)
     w.form.ask_rating([])
-    assert w.page.page_name == "rating"
-    levels = w.page.buttons
+    page = w.page
+    assert isinstance(page, RatingPage)
+    levels = page.buttons
     assert [b.objectName() for b in levels][-1] == "rate-very_dissatisfied"
     for size in SIZES:
         w.resize(*size)
