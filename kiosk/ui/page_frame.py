@@ -270,9 +270,12 @@ class BasePage(KeypadColumn, QWidget):
         room = column - corner - m.gap
         lay = self.titles.layout()
         high = lay.totalHeightForWidth(room) if room > 0 and lay is not None else 1 << 20
-        # Beside only with most of the width: a title squeezed into a narrow column beside
-        # 朗读 (portrait at 150/200 % text) wastes the width and grows tall (issue 15).
-        beside = room * 5 >= column * 3 and high <= self.height() // 4
+        # Beside with half the width on a landscape screen (a 768 px high one keeps its
+        # height for the content), with most of it on a portrait one: a title squeezed
+        # into a narrow column beside 朗读 there wastes the width and grows tall (issue 15).
+        portrait = self.height() > self.width()
+        wide = room * 5 >= column * 3 if portrait else room >= column // 2
+        beside = wide and high <= self.height() // 4
         if beside == self._titles_beside:
             return
         self._titles_beside = beside
