@@ -15,6 +15,7 @@ from kiosk.ui.qt import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QRect,
     QScrollArea,
     QSize,
     QSizePolicy,
@@ -30,6 +31,42 @@ from kiosk.ui.word_button import WordButton
 
 def label(text: str, role: str | None = None, *, name: str | None = None) -> QLabel:
     widget = QLabel(text)
+    widget.setWordWrap(True)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        widget.setProperty("role", role)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped label that is never given less height than its font needs for its
+    lines at its width (a scrolling page can give a long title a few px less, cutting its
+    last line)."""
+
+    def heightForWidth(self, width: int) -> int:
+        base = super().heightForWidth(width)
+        m = self.contentsMargins()
+        inner = width - m.left() - m.right()
+        if inner <= 0 or not self.wordWrap():
+            return base
+        flags = int(Qt.TextFlag.TextWordWrap)
+        need = self.fontMetrics().boundingRect(QRect(0, 0, inner, 1 << 20), flags, self.text())
+        return max(base, need.height() + m.top() + m.bottom())
+
+    def resizeEvent(self, event: Any) -> None:
+        """Held at least as high as its lines need at the width it got: a scrolling page
+        sizes its content from size hints, not from the height for each width."""
+        super().resizeEvent(event)
+        need = self.heightForWidth(self.width())
+        if need > 0 and self.minimumHeight() != need:
+            self.setMinimumHeight(need)
+
+
+def wrap_label(text: str, role: str | None = None, *, name: str | None = None) -> QLabel:
+    """``label`` as a ``WrapLabel``: for long wrapped titles that must show every line."""
+    widget = WrapLabel(text)
     widget.setWordWrap(True)
     widget.setTextFormat(Qt.TextFormat.PlainText)
     if role:

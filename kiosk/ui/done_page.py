@@ -9,7 +9,7 @@ from functools import partial
 from kiosk.forms.schema import FormDefinition, Material
 from kiosk.services.views import CaseSummary
 from kiosk.ui import strings as S
-from kiosk.ui.common_widgets import NumberLabel, button, frame, label
+from kiosk.ui.common_widgets import NumberLabel, button, frame, label, wrap_label
 from kiosk.ui.look import metrics
 from kiosk.ui.offers import material_line
 from kiosk.ui.page_frame import BasePage
@@ -45,7 +45,7 @@ class DonePage(BasePage):
             )
         for case, form in cases:
             box, layout = frame("panel", name=f"case-{case.number}")
-            layout.addWidget(label(form.title, "large"))
+            layout.addWidget(wrap_label(form.title, "large"))  # every line of a long title
             layout.addWidget(
                 NumberLabel(
                     S.CASE_NUMBER.format(number=case.number),

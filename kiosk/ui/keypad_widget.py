@@ -181,10 +181,10 @@ class KeypadWidget(QWidget):
         while parent is not None and not isinstance(parent, QScrollArea):
             parent = parent.parentWidget()
         if parent is not None:  # once the page has taken in what the key changed
-            QTimer.singleShot(0, parent, partial(_show_whole, parent, self._target))
+            QTimer.singleShot(0, parent, partial(show_whole, parent, self._target))
 
 
-def _show_whole(area: QScrollArea, field: QWidget) -> None:
+def show_whole(area: QScrollArea, field: QWidget) -> None:
     """Scroll ``area`` so all of ``field`` is in view (``ensureWidgetVisible`` shows only a
     line edit's cursor)."""
     content = area.widget()

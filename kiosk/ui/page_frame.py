@@ -15,8 +15,10 @@ from kiosk.ui.keypad_column import KeypadColumn
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
     QBoxLayout,
+    QEvent,
     QHBoxLayout,
     QLabel,
+    QObject,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -28,6 +30,20 @@ from kiosk.ui.qt import (
 from kiosk.ui.speech import spoken_join
 from kiosk.ui.sync_widget import SyncIndicator
 from kiosk.ui.touch_scroll import MoreBelowCue, enable_kinetic
+
+
+class _OnResize(QObject):
+    """Calls ``then`` whenever ``widget`` changes size."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._then()
+        return False
 
 
 class BasePage(KeypadColumn, QWidget):
@@ -100,6 +116,8 @@ class BasePage(KeypadColumn, QWidget):
         self._slot.addWidget(holder)
         self._sync_holder = holder
         corner.addWidget(self._slot)
+        # 待上传 N 件 arrives after the page is laid out and widens the corner: fit again.
+        self._refit_on_resize = _OnResize(self._slot, self._refit)
         # 朗读 turns into 停止 in place while reading, at one fixed width, and 正在朗读 shows
         # under it in a place kept for it: reading never re-lays out the header.
         self.read_button = button(
@@ -230,6 +248,10 @@ class BasePage(KeypadColumn, QWidget):
             QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
         )
 
+    def _corner_row_width(self) -> int:
+        """The corner's width when the sync indicator and 朗读 sit side by side."""
+        return self._slot.sizeHint().width() + self.read_button.sizeHint().width() + metrics().gap
+
     def _place_titles(self) -> None:
         """Titles beside the corner (朗读) when, at the width left there, they take at most
         a quarter of the page's height; otherwise first in the scrolling body."""
@@ -240,13 +262,20 @@ class BasePage(KeypadColumn, QWidget):
             and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
         ):
             column -= self._keypad.sizeHint().width() + m.gap
-        corner = self._corner.sizeHint().width()
+        # The whole side column (the badge may be wider than the corner), with the corner
+        # laid out as _fit_corner will lay it: side by side when that fits the column.
+        corner = max(self._side.sizeHint().width(), self._corner_row_width())
         if self._corner_place == "split":  # 朗读 is over the keys now, beside it would not be
             corner += self.read_button.sizeHint().width() + m.gap
         room = column - corner - m.gap
         lay = self.titles.layout()
         high = lay.totalHeightForWidth(room) if room > 0 and lay is not None else 1 << 20
-        beside = room >= column // 2 and high <= self.height() // 4
+        # Beside with half the width on a landscape screen (a 768 px high one keeps its
+        # height for the content), with most of it on a portrait one: a title squeezed
+        # into a narrow column beside 朗读 there wastes the width and grows tall (issue 15).
+        portrait = self.height() > self.width()
+        wide = room * 5 >= column * 3 if portrait else room >= column // 2
+        beside = wide and high <= self.height() // 4
         if beside == self._titles_beside:
             return
         self._titles_beside = beside
@@ -275,6 +304,15 @@ class BasePage(KeypadColumn, QWidget):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        self._refit()
+
+    def showEvent(self, event: Any) -> None:
+        """Fit again once shown: a page sized before its style was applied measured its
+        corner (朗读) with the default font, too narrow, and put the titles beside it."""
+        super().showEvent(event)
+        self._refit()
+
+    def _refit(self) -> None:
         self._fit_keypad()
         self._place_titles()
         if self._place_corner():

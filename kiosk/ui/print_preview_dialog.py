@@ -14,10 +14,12 @@ from kiosk.ui.qt import (
     QBuffer,
     QByteArray,
     QDialog,
+    QEvent,
     QGuiApplication,
     QHBoxLayout,
     QIODevice,
     QLabel,
+    QObject,
     QPdfDocument,
     QPdfView,
     QPushButton,
@@ -42,6 +44,8 @@ QPushButton#printButton {{ background: #0b3d91; color: #ffffff; border-color: #0
 QPushButton:disabled {{ background: #d9d9d9; color: #3d3d3d; border-color: #3d3d3d; }}
 """
 MAX_WIDTH = 1100  # wider than this, an A4 page preview only gets taller
+# Buttons at most this wide before padding: 关闭 and 打印 side by side (with the status) fit a
+# 1024 px screen at 200 % text (their words need about half of it).
 MARGIN = 16  # px kept free around the dialog inside the window / screen
 
 
@@ -84,10 +88,17 @@ class PrintPreviewDialog(QDialog):
         m = metrics()
         self.setStyleSheet(
             STYLE.format(
-                title=m.px(30), small=m.small, body=m.body, target=m.target, wide=m.px(200)
+                title=m.px(30),
+                small=m.small,
+                body=m.body,
+                target=m.target,
+                wide=min(m.px(200), 240),
             )
         )
+        self._parent = parent
         self.setGeometry(fit_rect(_room(parent)))
+        if parent is not None:  # the window changes size (rotated screen): the dialog follows
+            parent.window().installEventFilter(self)
         self._on_print = on_print
 
         # QPdfDocument reads from the device lazily: the buffer must live as long as it.
@@ -134,11 +145,20 @@ class PrintPreviewDialog(QDialog):
         if self.document.status() != QPdfDocument.Status.Ready or pages == 0:
             self._set_status("预览打不开，但仍然可以直接打印。", ok=False)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keep the dialog inside the window it belongs to when that window is resized or
+        moved, so 打印 and 关闭 never lie off the screen."""
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self.setGeometry(fit_rect(_room(self._parent)))
+        return super().eventFilter(watched, event)
+
     def done(self, result: int) -> None:
         # The caller's on_print usually refers back to this dialog; dropping it on close
         # breaks that reference cycle, so Python's cycle collector (which may run on any
         # worker thread) never has to free a Qt widget.
         self._on_print = _nothing
+        if self._parent is not None:
+            self._parent.window().removeEventFilter(self)
         super().done(result)
 
     def _print_clicked(self) -> None:

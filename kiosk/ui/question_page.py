@@ -13,6 +13,7 @@ from kiosk.forms.policy import for_residents
 from kiosk.ui import strings as S
 from kiosk.ui.answer_widgets import Editor, make_editor
 from kiosk.ui.common_widgets import button, frame, label
+from kiosk.ui.keypad_widget import show_whole
 from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import QEvent, QHBoxLayout, QObject, QTimer, QVBoxLayout, QWidget
@@ -108,6 +109,14 @@ class QuestionPage(BasePage):
     def show_errors(self, messages: list[str], *, fault: bool = False) -> None:
         super().show_errors(messages, fault=fault)
         self._shown_for = self.editor.value()
+        self._keep_answer_in_view()
+
+    def _keep_answer_in_view(self) -> None:
+        """The message shortens the scrolled view from below: the answer typed (a
+        keypad's number) is scrolled back into view once the page has taken it in."""
+        line = getattr(self.editor, "line", None)
+        if isinstance(line, QWidget):
+            QTimer.singleShot(0, self, partial(show_whole, self.scroll_area, line))
 
     def show_warning(self, messages: list[str], accept: str, on_accept: Callable[[], None]) -> None:
         super().show_warning(messages, accept, on_accept)

@@ -1,6 +1,7 @@
 """好差评 after a finished transaction: five big buttons (非常满意 … 非常不满意,
-GB/T 39734-2020), all five in view at any screen size (two columns, or one row when wide
-enough), and 跳过 always; read aloud.
+GB/T 39734-2020), all five in view together at any screen size (one row of equal shares,
+or two columns when narrow; under the question, outside its scrolling), and 跳过 always;
+read aloud.
 
 For the lower two a page of its own asks why: a reason is ticked, then 提交; or
 不说原因 stores the level alone; 上一步 goes back to the five levels. A page of its own,
@@ -22,7 +23,7 @@ from kiosk.ui.answer_widgets import ChoiceEditor
 from kiosk.ui.common_widgets import button
 from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QGridLayout, QPushButton, QWidget, icon
+from kiosk.ui.qt import QGridLayout, QIcon, QPushButton, QSizePolicy, QWidget, icon
 
 if TYPE_CHECKING:
     from kiosk.ui.main_window import MainWindow
@@ -56,9 +57,21 @@ class RatingPage(BasePage):
             button(words, ICONS[key], name=f"rate-{key}", on_click=partial(on_pick, key))
             for key, words in LEVELS.items()
         ]
+        for b in self.buttons:  # a share of the row each: their words wrap to it
+            policy = b.sizePolicy()
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+            b.setSizePolicy(policy)
         self._columns = 0
-        self._arrange(2)
-        self.body.addWidget(self.levels)
+        self._font_px = 0
+        self._faces = True
+        # The compact row until the page has its width: a page added larger than the
+        # window would grow the window past the screen before its first resize.
+        self._arrange(5)
+        self._fit_words(0)
+        self.levels.hide()  # shown at the first resize, with its width (``resizeEvent``)
+        # The levels stay in view under the (scrolling) question, never scrolled away: a
+        # scale that hides its negative end biases the rating (issue 15, tester b15).
+        self._left.insertWidget(self._left.indexOf(self.scroll_area) + 1, self.levels)
         self.body.addStretch(1)
         self.set_nav(next=on_skip, next_text=S.RATE_SKIP)
 
@@ -69,14 +82,41 @@ class RatingPage(BasePage):
         self._columns = columns
         for i, b in enumerate(self.buttons):
             self.grid.addWidget(b, i // columns, i % columns)
+        for c in range(5):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
+
+    def _fit_words(self, column: int) -> None:
+        """Body text when three characters a line fit a level's ``column`` px (非常不满意 in
+        two lines), else the smallest text (≥ 24 px): a row of five stays two lines high,
+        so it fits a 768 px screen at 200 % text."""
+        m = metrics()
+        px = m.body if 3 * m.body + m.px(8) <= column else m.small
+        if px != self._font_px:
+            self._font_px = px
+            for b in self.buttons:
+                b.setStyleSheet(f"font-size: {px}px; padding: 4px;")
+        # The faces on all five or on none: a face on some levels only reads as a cue.
+        faces = all(
+            b.fontMetrics().horizontalAdvance(LEVELS[k]) + m.icon + m.px(16) <= column
+            for k, b in zip(LEVELS, self.buttons, strict=True)
+        )
+        if faces != self._faces:
+            self._faces = faces
+            for key, b in zip(LEVELS, self.buttons, strict=True):
+                b.setIcon(icon(ICONS[key], theme.INK) if faces else QIcon())
 
     def resizeEvent(self, event: Any) -> None:
-        """One row of five when each fits its words, else two columns (three rows)."""
+        """One row of five, each level an equal share of the width, when three characters
+        of the smallest text fit each; else two columns (three rows). Decided on the width
+        only, so a window held taller for a moment never changes it."""
+        m = metrics()
+        room = self.width() - 2 * m.margin - m.scroll_bar
+        least = 3 * m.small + m.px(8)
+        columns = 5 if room >= 5 * least + 4 * m.gap else 2
+        self._arrange(columns)
+        self._fit_words((room - (columns - 1) * m.gap) // columns)
+        self.levels.setHidden(False)
         super().resizeEvent(event)
-        widest = max(b.sizeHint().width() for b in self.buttons)
-        gap = metrics().gap
-        room = self.scroll_area.viewport().width()
-        self._arrange(5 if 5 * widest + 4 * gap <= room else 2)
 
     def extra_spoken(self) -> list[str]:
         return [S.SPOKEN_CHOICE.format(n=n, text=w) for n, w in enumerate(LEVELS.values(), 1)]

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.domain.id_card_chip import IdCardData
-from kiosk.domain.idcard import parse_id_number
+from kiosk.domain.idcard import check_character, parse_id_number
 from kiosk.forms.examples import example_path
 from kiosk.services import cases, presence
 from kiosk.services.printing import PrintProblem
@@ -27,6 +27,11 @@ from kiosk.ui.staff_page import StaffPage
 from kiosk.ui.volunteer_page import LoginPage
 
 FORM_ID = "pension_death_benefit"
+BUNDLE_ID = "death_in_family"
+BUNDLE_PAGES = [
+    ("bundle-new-head", "hukou__new_head_id"),  # the new 户主 picked from known people
+    ("bundle-heirs-agree", "pension__heirs[0].pension__heir_agrees"),  # each heir's 同意
+]
 QUESTION_PAGES = [
     ("question-id-number", "deceased_id"),
     ("question-text", "deceased_name"),
@@ -54,21 +59,26 @@ def settle(w: MainWindow) -> None:
             return
 
 
-def _example() -> dict[str, Any]:
+def _example(form_id: str = FORM_ID) -> dict[str, Any]:
     form = backend.optional("kiosk.forms.catalogue")
     assert form is not None
     data: dict[str, Any] = json.loads(
-        example_path(form.default_catalogue().get(FORM_ID)).read_text("utf-8")
+        example_path(form.default_catalogue().get(form_id)).read_text("utf-8")
     )
     return data
 
 
-def _fill_draft(w: MainWindow, case_id: str, answers: dict[str, Any]) -> None:
+def _fill_draft(
+    w: MainWindow, case_id: str, answers: dict[str, Any], copied: tuple[str, ...] = ()
+) -> None:
+    """Answer ``answers`` on the draft; the lists named in ``copied`` get their items from
+    another list (a bundle's shared heirs), so only their answers are given."""
     ctx = w.ctx
     for name, value in answers.items():
         if isinstance(value, list):
             for i, item in enumerate(value):
-                cases.add_item(ctx, case_id, name)
+                if name not in copied:
+                    cases.add_item(ctx, case_id, name)
                 for key, v in item.items():
                     cases.answer(ctx, case_id, f"{name}[{i}].{key}", v)
         else:
@@ -184,6 +194,7 @@ def tour(w: MainWindow) -> Iterator[str]:
     w.show_life_events()
     settle(w)
     yield "life-events"
+    yield from _bundle(w, card)
 
     w.idle._warn()
     yield "idle"
@@ -235,3 +246,60 @@ def _handwriting(w: MainWindow) -> Iterator[str]:
             pad.draw_stroke([(x * side, y * side) for x, y in line])
         settle(w)
     yield "handwriting"
+
+
+def _bundle(w: MainWindow, card: IdCardData) -> Iterator[str]:
+    """The 家人去世 life event: its two pages of their own (the new 户主 picked from the
+    people the case knows; every heir's 同意 as rows), its done page with 全部打印, the
+    print preview of the whole bundle, and the reason page of a low rating."""
+    from kiosk.ui.print_preview_dialog import PrintPreviewDialog
+
+    offer = next((o for o in backend.bundle_offers(w.ctx) if o.key == BUNDLE_ID), None)
+    if offer is None:
+        return
+    w._identified("services", presence.read_card(w.ctx, card))
+    settle(w)
+    w.form.start(offer)
+    settle(w)
+    while w.page.page_name.startswith("notice"):
+        agree = w.page.findChild(QPushButton, "agree")
+        assert agree is not None
+        agree.click()
+        settle(w)
+    assert w.session.draft is not None
+    case_id = w.session.draft.case.id
+    data = _example(f"bundle.{BUNDLE_ID}")
+    # Another deceased than the single form's earlier in the tour: no duplicate claim.
+    first17 = data["deceased_id"][:14] + "015"
+    data["deceased_id"] = first17 + check_character(first17)
+    _fill_draft(w, case_id, data, copied=("pension__heirs",))
+    w.session.draft = cases.load_draft(w.ctx, case_id)
+    for name, path in BUNDLE_PAGES:
+        w.session.checked = False
+        w.form.go(path)
+        settle(w)
+        yield name
+    w.session.checked = True
+    w.form.show_check()
+    settle(w)
+    w.form.submit()
+    settle(w)
+    assert w.page.page_name == "done", (w.page.page_name, w.page.errors.messages)
+    yield "done-bundle"
+    print_all = w.page.findChild(QPushButton, "print-all")
+    assert print_all is not None
+    print_all.click()
+    settle(w)
+    dialog = next((d for d in w.findChildren(PrintPreviewDialog) if d.isVisible()), None)
+    assert dialog is not None
+    yield "print-preview"
+    dialog.reject()
+    w.form.ask_rating([c.id for c in w.session.done])
+    low = w.page.findChild(QPushButton, "rate-dissatisfied")
+    assert low is not None
+    low.click()
+    settle(w)
+    yield "rating-reason"
+    w.session.wipe_person()
+    w.go_home()
+    settle(w)
