@@ -54,7 +54,9 @@ def test_text_is_normalised_to_nfc() -> None:
     assert printable("Lu\u0308 Wei", "姓名") == "Lü Wei"
     q = Question(type="text", name="heir_name", label="叫什么名字？", print_label="姓名")
     value, problems = coerce(q, "Lu\u0308 Wei", today=date(2026, 1, 1), choices=[])
-    assert (value, problems) == ("Lü Wei", [])
+    # Kept as NFC; Latin letters in a name only ask (name.latin, a warning: b15 #12).
+    assert value == "Lü Wei" and [p.code for p in problems] == ["name.latin"]
+    assert all(p.severity == "warning" for p in problems)
 
 
 def test_an_answer_with_an_ext_h_character_says_which_character() -> None:
