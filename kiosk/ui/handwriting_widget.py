@@ -28,15 +28,13 @@ from kiosk.ui import theme
 from kiosk.ui.common_widgets import button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
-    QAbstractScrollArea,
     QApplication,
     QBoxLayout,
     QColor,
-    QEvent,
     QGridLayout,
+    QHBoxLayout,
     QLineEdit,
     QMouseEvent,
-    QObject,
     QPainter,
     QPainterPath,
     QPen,
@@ -59,13 +57,15 @@ CANDIDATE_TEXT_PX = 56  # at 100 % text; never under 48 px
 PAD_MAX_PX = 460
 PAD_MIN_PX = 260
 CANDIDATE_MAX_PX = 120
+MIN_CANDIDATE_PX = 72  # the least target (DESIGN.md)
+CANDIDATE_GAP_PX = 12  # between candidates
 CANDIDATE_TEXT_MAX_PX = 80
 PAD_HINT = "请在框里写一个字"
 CLEAR = "重写"
 DELETE_ONE = "删一字"
 UNAVAILABLE = "手写不可用，请用拼音"
 MORE_FORMS_WORDS = "更多写法"
-MORE_FORMS = f"↑ {MORE_FORMS_WORDS}"  # under the candidates, pointing at them
+MORE_FORMS = f"已列出{MORE_FORMS_WORDS}"  # under 重写/删一字, while the candidates show them
 
 
 def pad_room() -> int:
@@ -109,6 +109,16 @@ class WritingPad(QWidget):
         self._strokes, self._down = [], False
         self.update()
 
+    def set_side(self, side: int) -> None:
+        """The pad ``side`` px square (a window resize); strokes already written scale
+        with it, so what is recognised and drawn stays the same character."""
+        old = self.width()
+        if side == old:
+            return
+        k = side / max(1, old)
+        self._strokes = [[QPointF(p.x() * k, p.y() * k) for p in s] for s in self._strokes]
+        self.setFixedSize(side, side)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._hold.press()  # a stroke is not a drag of the page
         self._down = True
@@ -150,8 +160,12 @@ class WritingPad(QWidget):
 
 
 class HandwritingInput(QWidget):
-    """The pad, the candidates and 重写/删一字, typing into ``target``.
+    """The pad and the candidates, typing into ``target``; 重写/删一字 are in ``tools``
+    (the answer box puts them by its 手写/拼音 switch). The page pins this widget beside
+    itself like the number keypad (BasePage.pin_keypad), which calls ``fit``.
     ``available`` is False (and the pad hidden behind 手写不可用) when no engine is here."""
+
+    needs_height = True  # pinned: 朗读 stays at the head of the page (KeypadColumn)
 
     def __init__(self, target: QLineEdit) -> None:
         super().__init__()
@@ -166,6 +180,13 @@ class HandwritingInput(QWidget):
         except HandwritingUnavailable as exc:
             log.warning("handwriting off: %s", exc)
         self.available = self.recognizer is not None
+        self.tools = QWidget()
+        column = QVBoxLayout(self.tools)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(m.gap)
+        tools = QHBoxLayout()
+        tools.setSpacing(m.px(16))
+        column.addLayout(tools)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(m.gap)
@@ -173,7 +194,13 @@ class HandwritingInput(QWidget):
             outer.addWidget(label(UNAVAILABLE, "large", name="handwriting-unavailable"))
             self.pad = WritingPad()
             self.pad.hide()
+            self.tools.hide()
             return
+        tools.addWidget(button(CLEAR, "fa5s.eraser", name="hw-clear", on_click=self.clear))
+        tools.addWidget(
+            button(DELETE_ONE, "fa5s.backspace", name="hw-delete", on_click=self.delete_one)
+        )
+        tools.addStretch(1)
         self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.row.setSpacing(m.gap)
         self.pad = WritingPad()
@@ -181,44 +208,91 @@ class HandwritingInput(QWidget):
         self.row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
         side = QVBoxLayout()
         side.setSpacing(m.gap)
-        grid = QGridLayout()
-        grid.setSpacing(m.px(12))  # ≥ 12 px between targets (DESIGN.md)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(CANDIDATE_GAP_PX)  # ≥ 12 px between targets (DESIGN.md)
         for i in range(CANDIDATES):
             b = QPushButton("")
             b.setObjectName(f"hw-candidate-{i}")
             b.setProperty("role", "key")
-            font = b.font()
-            text_px = max(48, min(m.px(CANDIDATE_TEXT_PX), CANDIDATE_TEXT_MAX_PX))
-            font.setPixelSize(text_px)
-            b.setFont(font)
-            key = min(m.px(96), CANDIDATE_MAX_PX)
-            b.setStyleSheet(
-                f"font-size: {text_px}px; padding: 0; min-width: {key}px; max-width: {key}px;"
-                f" min-height: {key}px; max-height: {key}px;"
-            )
-            b.setFixedSize(key, key)
             b.clicked.connect(partial(self._pick, i))
             self.candidate_buttons.append(b)
-            grid.addWidget(b, i // 5, i % 5)
-        side.addLayout(grid)
-        tools = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        tools.setSpacing(m.gap)
-        tools.addWidget(button(CLEAR, "fa5s.eraser", name="hw-clear", on_click=self.clear))
-        tools.addWidget(
-            button(DELETE_ONE, "fa5s.backspace", name="hw-delete", on_click=self.delete_one)
-        )
-        # Shown with the 更多写法 only; its room is kept so nothing moves when it shows.
+            self.grid.addWidget(b, i // 5, i % 5)
+        side.addLayout(self.grid)
+        side.addStretch(1)
+        # Shown with the 更多写法 only, under 重写/删一字 (the pinned column's height is
+        # the pad's); its room is kept so nothing moves when it shows.
         self.more_label = label(MORE_FORMS, "large", name="hw-more-forms")
         policy = self.more_label.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.more_label.setSizePolicy(policy)
         self.more_label.hide()
-        tools.addWidget(self.more_label)
-        side.addLayout(tools)
-        side.addStretch(1)
+        column.addWidget(self.more_label)
         self.row.addLayout(side, 1)
         outer.addLayout(self.row)
+        self._size_keys(min(m.px(96), CANDIDATE_MAX_PX))
         self._show([])
+
+    def least_size(self) -> tuple[int, int]:
+        """(width, height) px of the smallest arrangement: the pad at PAD_MIN_PX with
+        the smallest candidates under it."""
+        if not self.available:
+            hint = self.sizeHint()
+            return hint.width(), hint.height()
+        grid_w = 5 * MIN_CANDIDATE_PX + 4 * CANDIDATE_GAP_PX
+        grid_h = 2 * MIN_CANDIDATE_PX + CANDIDATE_GAP_PX
+        return max(PAD_MIN_PX, grid_w), PAD_MIN_PX + metrics().gap + grid_h
+
+    def fit(self, height: int, width: int | None = None) -> None:
+        """Size the pad and the candidates to ``height`` × ``width`` px (the pinned
+        column's room): the candidates beside the pad when both fit across, else under
+        it; the pad as large as the text scale makes it (PAD_MAX_PX at most) and the room
+        allows, never under PAD_MIN_PX; candidates ≥ 72 px targets with ≥ 48 px
+        characters, 12 px apart. Called on a window resize, never while writing."""
+        if not self.available:
+            return
+        m = metrics()
+        across = width if width is not None else self.width()
+        gap, sp = m.gap, CANDIDATE_GAP_PX
+        wanted_pad = min(m.px(420), PAD_MAX_PX)
+        wanted_key = min(m.px(96), CANDIDATE_MAX_PX)
+        # Beside: the pad's side is the height; the five candidates across the rest.
+        key_beside = max(MIN_CANDIDATE_PX, min(wanted_key, (height - sp) // 2))
+        pad_beside = min(wanted_pad, height, across - gap - (5 * key_beside + 4 * sp))
+        # Under: the candidates share the width; the pad takes what height is left.
+        key_under = max(
+            MIN_CANDIDATE_PX,
+            min(wanted_key, (across - 4 * sp) // 5, (height - gap - sp - PAD_MIN_PX) // 2),
+        )
+        pad_under = min(wanted_pad, across, height - gap - (2 * key_under + sp))
+        beside = pad_beside >= max(pad_under, PAD_MIN_PX) or (
+            pad_under < PAD_MIN_PX and pad_beside >= pad_under
+        )
+        side, key = (pad_beside, key_beside) if beside else (pad_under, key_under)
+        side = max(PAD_MIN_PX, side)
+        self.pad.set_side(side)
+        self._size_keys(key)
+        self.row.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
+        # The new sizes reach the page's layout now (BasePage._refit activates it next),
+        # not a few event rounds later with the candidates over the pad meanwhile.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+
+    def _size_keys(self, key: int) -> None:
+        """Candidates ``key`` px square, their characters ≥ 48 px and never cut."""
+        m = metrics()
+        text_px = max(48, min(m.px(CANDIDATE_TEXT_PX), CANDIDATE_TEXT_MAX_PX, key * 3 // 4))
+        for b in self.candidate_buttons:
+            font = b.font()
+            font.setPixelSize(text_px)
+            b.setFont(font)
+            b.setStyleSheet(
+                f"font-size: {text_px}px; padding: 0; min-width: {key}px; max-width: {key}px;"
+                f" min-height: {key}px; max-height: {key}px;"
+            )
+            b.setFixedSize(key, key)
 
     def candidates(self) -> list[str]:
         """The characters offered now, best first."""
@@ -270,44 +344,3 @@ class HandwritingInput(QWidget):
             spoken = f"{MORE_FORMS_WORDS} {char}" if variants and char else char
             b.setAccessibleName(spoken or PAD_HINT)
             b.setEnabled(bool(char))
-
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)  # type: ignore[arg-type]
-        self._arrange()
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            self._arrange()
-        return False
-
-    def _room(self) -> int:
-        """The width the page can give: the scrolling page's viewport (this widget's own
-        width is held at its minimum while the candidates are beside the pad)."""
-        parent = self.parentWidget()
-        while parent is not None:
-            area = parent.parentWidget()
-            if isinstance(area, QAbstractScrollArea) and area.viewport() is parent:
-                if not getattr(self, "_watching", False):
-                    parent.installEventFilter(self)
-                    self._watching = True
-                return parent.width() - metrics().px(8)
-            parent = area
-        return self.width()
-
-    def _arrange(self) -> None:
-        if self.available:
-            m = metrics()
-            grid = 5 * self.candidate_buttons[0].width() + 4 * m.px(12)
-            beside = min(self.width(), self._room()) >= self.pad.width() + m.gap + grid
-            direction = (
-                QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
-            )
-            if self.row.direction() == direction:
-                return
-            self.row.setDirection(direction)
-            # The new height reaches the scrolling page now, not a few event rounds later
-            # (candidates squeezed on top of each other meanwhile).
-            widget: QWidget | None = self
-            while widget is not None and (lay := widget.layout()) is not None:
-                lay.activate()
-                widget = widget.parentWidget()
