@@ -1,15 +1,15 @@
 """手写: a large writing pad and big candidate characters that type into a line edit
 (issue 15, point 1). Recognition is kiosk.devices.handwriting (Zinnia, offline).
 
-``WritingPad`` keeps the strokes (touch is delivered to it as mouse events, Qt's default
-synthesis) and says when one ends; ``HandwritingInput`` recognises after each stroke and
+``WritingPad`` (kiosk/ui/writing_pad.py) keeps the strokes and says when one ends;
+``HandwritingInput`` recognises after each stroke and
 shows ten candidates ≥ 48 px (GB/T 37668 / MIIT 适老化: large targets), with 重写 to
 clear the pad and 删一字 to take back the last character typed. Picking a candidate types
 it and clears the pad for the next character.
 
 更多写法 (生僻字 no model holds, brk15h finding 7): when the character just typed has rare
 written forms a name may be registered with (kiosk.devices.hanzi_lists: 吉 → 𠮷), the
-candidates show them, marked "↑ 更多写法"; tapping one replaces the character just typed.
+candidates show them, marked "已列出更多写法"; tapping one replaces the character just typed.
 The next stroke (or 重写, 删一字) brings the ordinary candidates back. Every form in the
 table prints (tests/unit/devices/test_handwriting_ranking.py).
 
@@ -24,139 +24,35 @@ from functools import partial
 
 from kiosk.devices.handwriting import Candidate, HandwritingUnavailable, Recognizer, open_recognizer
 from kiosk.devices.hanzi_lists import variants_of
-from kiosk.ui import theme
 from kiosk.ui.common_widgets import button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
-    QApplication,
     QBoxLayout,
-    QColor,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
-    QMouseEvent,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QPointF,
     QPushButton,
-    QSizePolicy,
     Qt,
     QVBoxLayout,
     QWidget,
-    Signal,
 )
-from kiosk.ui.touch_scroll import PageHold
+from kiosk.ui.writing_pad import PAD_HINT, PAD_MAX_PX, PAD_MIN_PX, WritingPad
 
 log = logging.getLogger(__name__)
 
 CANDIDATES = 10  # shown at once, two rows of five
 CANDIDATE_TEXT_PX = 56  # at 100 % text; never under 48 px
-# A finger is the same size at every text scale: the pad and the candidates grow with the
+# A finger is the same size at every text scale: the candidates grow with the
 # text up to these sides only, so at 200 % they still fit a 1366×768 screen.
-PAD_MAX_PX = 460
-PAD_MIN_PX = 260
 CANDIDATE_MAX_PX = 120
 MIN_CANDIDATE_PX = 72  # the least target (DESIGN.md)
 CANDIDATE_GAP_PX = 12  # between candidates
 CANDIDATE_TEXT_MAX_PX = 80
-PAD_HINT = "请在框里写一个字"
 CLEAR = "重写"
 DELETE_ONE = "删一字"
 UNAVAILABLE = "手写不可用，请用拼音"
 MORE_FORMS_WORDS = "更多写法"
 MORE_FORMS = f"已列出{MORE_FORMS_WORDS}"  # under 重写/删一字, while the candidates show them
-
-
-def pad_room() -> int:
-    """The pad's side the screen allows: 40 % of its available height (307 px on a
-    1366×768 screen), at least PAD_MIN_PX."""
-    screen = QApplication.primaryScreen()
-    if screen is None:
-        return PAD_MAX_PX
-    return max(PAD_MIN_PX, int(screen.availableGeometry().height() * 0.4))
-
-
-class WritingPad(QWidget):
-    """A square pad with a 田字格 guide; ``stroke_finished`` after each pen-up."""
-
-    stroke_finished = Signal()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("writing-pad")
-        side = min(metrics().px(420), PAD_MAX_PX, pad_room())
-        self.setMinimumSize(side, side)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setFixedSize(side, side)
-        self.setAccessibleName(PAD_HINT)
-        self._strokes: list[list[QPointF]] = []
-        self._down = False
-        self._hold = PageHold(self)
-
-    def strokes(self) -> list[list[tuple[float, float]]]:
-        """The strokes so far in pad px, in the order written."""
-        return [[(p.x(), p.y()) for p in s] for s in self._strokes]
-
-    def draw_stroke(self, points: list[tuple[float, float]]) -> None:
-        """One stroke through ``points`` (pad px), as if written with a finger: the box
-        recognises the strokes so far (the screen tour's 手写 picture)."""
-        self._strokes.append([QPointF(x, y) for x, y in points])
-        self.update()
-        self.stroke_finished.emit()
-
-    def clear(self) -> None:
-        self._strokes, self._down = [], False
-        self.update()
-
-    def set_side(self, side: int) -> None:
-        """The pad ``side`` px square (a window resize); strokes already written scale
-        with it, so what is recognised and drawn stays the same character."""
-        old = self.width()
-        if side == old:
-            return
-        k = side / max(1, old)
-        self._strokes = [[QPointF(p.x() * k, p.y() * k) for p in s] for s in self._strokes]
-        self.setFixedSize(side, side)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._hold.press()  # a stroke is not a drag of the page
-        self._down = True
-        self._strokes.append([event.position()])
-        self.update()
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._down and self._strokes:
-            self._strokes[-1].append(event.position())
-            self.update()
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if not self._down:
-            return
-        self._down = False
-        self._strokes[-1].append(event.position())
-        self._hold.release()
-        self.update()
-        self.stroke_finished.emit()
-
-    def paintEvent(self, _event: object) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor(theme.PAPER))
-        w, h, m = self.width(), self.height(), metrics()
-        painter.setPen(QPen(QColor(theme.MUTED), m.px(3)))
-        painter.drawRect(self.rect().adjusted(2, 2, -2, -2))
-        painter.setPen(QPen(QColor(theme.MUTED), m.px(1), Qt.PenStyle.DashLine))
-        painter.drawLine(w // 2, 0, w // 2, h)  # 田字格: where a character's parts go
-        painter.drawLine(0, h // 2, w, h // 2)
-        painter.setPen(
-            QPen(QColor(theme.INK), m.px(8), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        )
-        for stroke in self._strokes:
-            path = QPainterPath(stroke[0])
-            for p in stroke[1:]:
-                path.lineTo(p)
-            painter.drawPath(path)
 
 
 class HandwritingInput(QWidget):
