@@ -74,6 +74,10 @@ class TextEditor(Editor):
         self.line = self.entry.line
         self.box.addWidget(self.entry)
         self.box.addWidget(label(S.TEXT_HINT, "hint"))
+        if self.entry.handwriting.available:
+            # The page pins the pad and candidates beside itself like a keypad
+            # (BasePage.pin_keypad, HandwritingInput.fit): the answer line stays in view.
+            self.keypad = self.entry.handwriting
 
     def value(self) -> Any:
         return self.line.text().strip() or None

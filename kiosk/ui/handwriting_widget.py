@@ -1,15 +1,15 @@
 """手写: a large writing pad and big candidate characters that type into a line edit
 (issue 15, point 1). Recognition is kiosk.devices.handwriting (Zinnia, offline).
 
-``WritingPad`` keeps the strokes (touch is delivered to it as mouse events, Qt's default
-synthesis) and says when one ends; ``HandwritingInput`` recognises after each stroke and
+``WritingPad`` (kiosk/ui/writing_pad.py) keeps the strokes and says when one ends;
+``HandwritingInput`` recognises after each stroke and
 shows ten candidates ≥ 48 px (GB/T 37668 / MIIT 适老化: large targets), with 重写 to
 clear the pad and 删一字 to take back the last character typed. Picking a candidate types
 it and clears the pad for the next character.
 
 更多写法 (生僻字 no model holds, brk15h finding 7): when the character just typed has rare
 written forms a name may be registered with (kiosk.devices.hanzi_lists: 吉 → 𠮷), the
-candidates show them, marked "↑ 更多写法"; tapping one replaces the character just typed.
+candidates show them, marked "已列出更多写法"; tapping one replaces the character just typed.
 The next stroke (or 重写, 删一字) brings the ordinary candidates back. Every form in the
 table prints (tests/unit/devices/test_handwriting_ranking.py).
 
@@ -24,135 +24,44 @@ from functools import partial
 
 from kiosk.devices.handwriting import Candidate, HandwritingUnavailable, Recognizer, open_recognizer
 from kiosk.devices.hanzi_lists import variants_of
-from kiosk.ui import theme
 from kiosk.ui.common_widgets import button, label
 from kiosk.ui.look import metrics
 from kiosk.ui.qt import (
-    QAbstractScrollArea,
-    QApplication,
     QBoxLayout,
-    QColor,
-    QEvent,
     QGridLayout,
+    QHBoxLayout,
     QLineEdit,
-    QMouseEvent,
-    QObject,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QPointF,
     QPushButton,
-    QSizePolicy,
     Qt,
     QVBoxLayout,
     QWidget,
-    Signal,
 )
-from kiosk.ui.touch_scroll import PageHold
+from kiosk.ui.writing_pad import PAD_HINT, PAD_MAX_PX, PAD_MIN_PX, WritingPad
 
 log = logging.getLogger(__name__)
 
 CANDIDATES = 10  # shown at once, two rows of five
 CANDIDATE_TEXT_PX = 56  # at 100 % text; never under 48 px
-# A finger is the same size at every text scale: the pad and the candidates grow with the
+# A finger is the same size at every text scale: the candidates grow with the
 # text up to these sides only, so at 200 % they still fit a 1366×768 screen.
-PAD_MAX_PX = 460
-PAD_MIN_PX = 260
 CANDIDATE_MAX_PX = 120
+MIN_CANDIDATE_PX = 72  # the least target (DESIGN.md)
+CANDIDATE_GAP_PX = 12  # between candidates
 CANDIDATE_TEXT_MAX_PX = 80
-PAD_HINT = "请在框里写一个字"
 CLEAR = "重写"
 DELETE_ONE = "删一字"
 UNAVAILABLE = "手写不可用，请用拼音"
 MORE_FORMS_WORDS = "更多写法"
-MORE_FORMS = f"↑ {MORE_FORMS_WORDS}"  # under the candidates, pointing at them
-
-
-def pad_room() -> int:
-    """The pad's side the screen allows: 40 % of its available height (307 px on a
-    1366×768 screen), at least PAD_MIN_PX."""
-    screen = QApplication.primaryScreen()
-    if screen is None:
-        return PAD_MAX_PX
-    return max(PAD_MIN_PX, int(screen.availableGeometry().height() * 0.4))
-
-
-class WritingPad(QWidget):
-    """A square pad with a 田字格 guide; ``stroke_finished`` after each pen-up."""
-
-    stroke_finished = Signal()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("writing-pad")
-        self.setProperty("strokes", True)  # the tap guard never drops a stroke
-        side = min(metrics().px(420), PAD_MAX_PX, pad_room())
-        self.setMinimumSize(side, side)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setFixedSize(side, side)
-        self.setAccessibleName(PAD_HINT)
-        self._strokes: list[list[QPointF]] = []
-        self._down = False
-        self._hold = PageHold(self)
-
-    def strokes(self) -> list[list[tuple[float, float]]]:
-        """The strokes so far in pad px, in the order written."""
-        return [[(p.x(), p.y()) for p in s] for s in self._strokes]
-
-    def draw_stroke(self, points: list[tuple[float, float]]) -> None:
-        """One stroke through ``points`` (pad px), as if written with a finger: the box
-        recognises the strokes so far (the screen tour's 手写 picture)."""
-        self._strokes.append([QPointF(x, y) for x, y in points])
-        self.update()
-        self.stroke_finished.emit()
-
-    def clear(self) -> None:
-        self._strokes, self._down = [], False
-        self.update()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._hold.press()  # a stroke is not a drag of the page
-        self._down = True
-        self._strokes.append([event.position()])
-        self.update()
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._down and self._strokes:
-            self._strokes[-1].append(event.position())
-            self.update()
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if not self._down:
-            return
-        self._down = False
-        self._strokes[-1].append(event.position())
-        self._hold.release()
-        self.update()
-        self.stroke_finished.emit()
-
-    def paintEvent(self, _event: object) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor(theme.PAPER))
-        w, h, m = self.width(), self.height(), metrics()
-        painter.setPen(QPen(QColor(theme.MUTED), m.px(3)))
-        painter.drawRect(self.rect().adjusted(2, 2, -2, -2))
-        painter.setPen(QPen(QColor(theme.MUTED), m.px(1), Qt.PenStyle.DashLine))
-        painter.drawLine(w // 2, 0, w // 2, h)  # 田字格: where a character's parts go
-        painter.drawLine(0, h // 2, w, h // 2)
-        painter.setPen(
-            QPen(QColor(theme.INK), m.px(8), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        )
-        for stroke in self._strokes:
-            path = QPainterPath(stroke[0])
-            for p in stroke[1:]:
-                path.lineTo(p)
-            painter.drawPath(path)
+MORE_FORMS = f"已列出{MORE_FORMS_WORDS}"  # under 重写/删一字, while the candidates show them
 
 
 class HandwritingInput(QWidget):
-    """The pad, the candidates and 重写/删一字, typing into ``target``.
+    """The pad and the candidates, typing into ``target``; 重写/删一字 are in ``tools``
+    (the answer box puts them by its 手写/拼音 switch). The page pins this widget beside
+    itself like the number keypad (BasePage.pin_keypad), which calls ``fit``.
     ``available`` is False (and the pad hidden behind 手写不可用) when no engine is here."""
+
+    needs_height = True  # pinned: 朗读 stays at the head of the page (KeypadColumn)
 
     def __init__(self, target: QLineEdit) -> None:
         super().__init__()
@@ -167,6 +76,13 @@ class HandwritingInput(QWidget):
         except HandwritingUnavailable as exc:
             log.warning("handwriting off: %s", exc)
         self.available = self.recognizer is not None
+        self.tools = QWidget()
+        column = QVBoxLayout(self.tools)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(m.gap)
+        tools = QHBoxLayout()
+        tools.setSpacing(m.px(16))
+        column.addLayout(tools)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(m.gap)
@@ -174,7 +90,13 @@ class HandwritingInput(QWidget):
             outer.addWidget(label(UNAVAILABLE, "large", name="handwriting-unavailable"))
             self.pad = WritingPad()
             self.pad.hide()
+            self.tools.hide()
             return
+        tools.addWidget(button(CLEAR, "fa5s.eraser", name="hw-clear", on_click=self.clear))
+        tools.addWidget(
+            button(DELETE_ONE, "fa5s.backspace", name="hw-delete", on_click=self.delete_one)
+        )
+        tools.addStretch(1)
         self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.row.setSpacing(m.gap)
         self.pad = WritingPad()
@@ -182,44 +104,91 @@ class HandwritingInput(QWidget):
         self.row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
         side = QVBoxLayout()
         side.setSpacing(m.gap)
-        grid = QGridLayout()
-        grid.setSpacing(m.px(12))  # ≥ 12 px between targets (DESIGN.md)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(CANDIDATE_GAP_PX)  # ≥ 12 px between targets (DESIGN.md)
         for i in range(CANDIDATES):
             b = QPushButton("")
             b.setObjectName(f"hw-candidate-{i}")
             b.setProperty("role", "key")
-            font = b.font()
-            text_px = max(48, min(m.px(CANDIDATE_TEXT_PX), CANDIDATE_TEXT_MAX_PX))
-            font.setPixelSize(text_px)
-            b.setFont(font)
-            key = min(m.px(96), CANDIDATE_MAX_PX)
-            b.setStyleSheet(
-                f"font-size: {text_px}px; padding: 0; min-width: {key}px; max-width: {key}px;"
-                f" min-height: {key}px; max-height: {key}px;"
-            )
-            b.setFixedSize(key, key)
             b.clicked.connect(partial(self._pick, i))
             self.candidate_buttons.append(b)
-            grid.addWidget(b, i // 5, i % 5)
-        side.addLayout(grid)
-        tools = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        tools.setSpacing(m.gap)
-        tools.addWidget(button(CLEAR, "fa5s.eraser", name="hw-clear", on_click=self.clear))
-        tools.addWidget(
-            button(DELETE_ONE, "fa5s.backspace", name="hw-delete", on_click=self.delete_one)
-        )
-        # Shown with the 更多写法 only; its room is kept so nothing moves when it shows.
+            self.grid.addWidget(b, i // 5, i % 5)
+        side.addLayout(self.grid)
+        side.addStretch(1)
+        # Shown with the 更多写法 only, under 重写/删一字 (the pinned column's height is
+        # the pad's); its room is kept so nothing moves when it shows.
         self.more_label = label(MORE_FORMS, "large", name="hw-more-forms")
         policy = self.more_label.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.more_label.setSizePolicy(policy)
         self.more_label.hide()
-        tools.addWidget(self.more_label)
-        side.addLayout(tools)
-        side.addStretch(1)
+        column.addWidget(self.more_label)
         self.row.addLayout(side, 1)
         outer.addLayout(self.row)
+        self._size_keys(min(m.px(96), CANDIDATE_MAX_PX))
         self._show([])
+
+    def least_size(self) -> tuple[int, int]:
+        """(width, height) px of the smallest arrangement: the pad at PAD_MIN_PX with
+        the smallest candidates under it."""
+        if not self.available:
+            hint = self.sizeHint()
+            return hint.width(), hint.height()
+        grid_w = 5 * MIN_CANDIDATE_PX + 4 * CANDIDATE_GAP_PX
+        grid_h = 2 * MIN_CANDIDATE_PX + CANDIDATE_GAP_PX
+        return max(PAD_MIN_PX, grid_w), PAD_MIN_PX + metrics().gap + grid_h
+
+    def fit(self, height: int, width: int | None = None) -> None:
+        """Size the pad and the candidates to ``height`` × ``width`` px (the pinned
+        column's room): the candidates beside the pad when both fit across, else under
+        it; the pad as large as the text scale makes it (PAD_MAX_PX at most) and the room
+        allows, never under PAD_MIN_PX; candidates ≥ 72 px targets with ≥ 48 px
+        characters, 12 px apart. Called on a window resize, never while writing."""
+        if not self.available:
+            return
+        m = metrics()
+        across = width if width is not None else self.width()
+        gap, sp = m.gap, CANDIDATE_GAP_PX
+        wanted_pad = min(m.px(420), PAD_MAX_PX)
+        wanted_key = min(m.px(96), CANDIDATE_MAX_PX)
+        # Beside: the pad's side is the height; the five candidates across the rest.
+        key_beside = max(MIN_CANDIDATE_PX, min(wanted_key, (height - sp) // 2))
+        pad_beside = min(wanted_pad, height, across - gap - (5 * key_beside + 4 * sp))
+        # Under: the candidates share the width; the pad takes what height is left.
+        key_under = max(
+            MIN_CANDIDATE_PX,
+            min(wanted_key, (across - 4 * sp) // 5, (height - gap - sp - PAD_MIN_PX) // 2),
+        )
+        pad_under = min(wanted_pad, across, height - gap - (2 * key_under + sp))
+        beside = pad_beside >= max(pad_under, PAD_MIN_PX) or (
+            pad_under < PAD_MIN_PX and pad_beside >= pad_under
+        )
+        side, key = (pad_beside, key_beside) if beside else (pad_under, key_under)
+        side = max(PAD_MIN_PX, side)
+        self.pad.set_side(side)
+        self._size_keys(key)
+        self.row.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
+        # The new sizes reach the page's layout now (BasePage._refit activates it next),
+        # not a few event rounds later with the candidates over the pad meanwhile.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+
+    def _size_keys(self, key: int) -> None:
+        """Candidates ``key`` px square, their characters ≥ 48 px and never cut."""
+        m = metrics()
+        text_px = max(48, min(m.px(CANDIDATE_TEXT_PX), CANDIDATE_TEXT_MAX_PX, key * 3 // 4))
+        for b in self.candidate_buttons:
+            font = b.font()
+            font.setPixelSize(text_px)
+            b.setFont(font)
+            b.setStyleSheet(
+                f"font-size: {text_px}px; padding: 0; min-width: {key}px; max-width: {key}px;"
+                f" min-height: {key}px; max-height: {key}px;"
+            )
+            b.setFixedSize(key, key)
 
     def candidates(self) -> list[str]:
         """The characters offered now, best first."""
@@ -271,44 +240,3 @@ class HandwritingInput(QWidget):
             spoken = f"{MORE_FORMS_WORDS} {char}" if variants and char else char
             b.setAccessibleName(spoken or PAD_HINT)
             b.setEnabled(bool(char))
-
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)  # type: ignore[arg-type]
-        self._arrange()
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            self._arrange()
-        return False
-
-    def _room(self) -> int:
-        """The width the page can give: the scrolling page's viewport (this widget's own
-        width is held at its minimum while the candidates are beside the pad)."""
-        parent = self.parentWidget()
-        while parent is not None:
-            area = parent.parentWidget()
-            if isinstance(area, QAbstractScrollArea) and area.viewport() is parent:
-                if not getattr(self, "_watching", False):
-                    parent.installEventFilter(self)
-                    self._watching = True
-                return parent.width() - metrics().px(8)
-            parent = area
-        return self.width()
-
-    def _arrange(self) -> None:
-        if self.available:
-            m = metrics()
-            grid = 5 * self.candidate_buttons[0].width() + 4 * m.px(12)
-            beside = min(self.width(), self._room()) >= self.pad.width() + m.gap + grid
-            direction = (
-                QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
-            )
-            if self.row.direction() == direction:
-                return
-            self.row.setDirection(direction)
-            # The new height reaches the scrolling page now, not a few event rounds later
-            # (candidates squeezed on top of each other meanwhile).
-            widget: QWidget | None = self
-            while widget is not None and (lay := widget.layout()) is not None:
-                lay.activate()
-                widget = widget.parentWidget()

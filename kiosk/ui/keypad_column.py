@@ -52,7 +52,7 @@ class KeypadColumn(_Widget):
         self._keypad = keypad
         # Its least size is the smallest keys' (not the keys' size now): the window can
         # always shrink, and the keys are refitted to the new height.
-        keypad.setMinimumSize(3 * round(MIN_KEY * 1.15) + 2 * MIN_GAP, LEAST_KEYS_HIGH)
+        keypad.setMinimumSize(*self._least_keypad())
 
         self.pinned.addWidget(keypad, 0, Qt.AlignmentFlag.AlignTop)
         self.pinned.addStretch(1)
@@ -84,11 +84,19 @@ class KeypadColumn(_Widget):
         # Under the page the keys keep their height (the page's column gives way); beside
         # it, its least is the smallest keys', so the window can always shrink.
         self._keypad.setMinimumHeight(
-            self._keypad.sizeHint().height() if portrait else LEAST_KEYS_HIGH
+            self._keypad.sizeHint().height() if portrait else self._least_keypad()[1]
         )
         self.pinned.setAlignment(
             self._keypad, Qt.AlignmentFlag.AlignHCenter if portrait else Qt.AlignmentFlag.AlignTop
         )
+
+    def _least_keypad(self) -> tuple[int, int]:
+        """(width, height) px of the pinned widget at its smallest: its own
+        ``least_size()`` when it has one (the 手写 pad), else the smallest keys'."""
+        least = getattr(self._keypad, "least_size", None)
+        if least is not None:
+            return least()
+        return 3 * round(MIN_KEY * 1.15) + 2 * MIN_GAP, LEAST_KEYS_HIGH
 
     def _place_corner(self) -> bool:
         """Where the header goes; True when it moved. ``beside``: the titles, 待上传 and
@@ -100,7 +108,11 @@ class KeypadColumn(_Widget):
             self._keypad is not None
             and self._page_columns.direction() == QBoxLayout.Direction.LeftToRight
         )
-        place = "beside" if self._titles_beside else "split" if keypad_beside else "span"
+        # A pinned widget that needs the whole height (the 手写 pad) keeps 朗读 and 待上传
+        # at the head of the page's column, never over itself.
+        tall = bool(getattr(self._keypad, "needs_height", False))
+        beside = self._titles_beside or (tall and keypad_beside)
+        place = "beside" if beside else "split" if keypad_beside else "span"
         if place == self._corner_place:
             return False
         was, self._corner_place = self._corner_place, place
@@ -128,6 +140,6 @@ class KeypadColumn(_Widget):
             and self._page_columns.direction() == QBoxLayout.Direction.TopToBottom
         ):
             stacked = self._left.minimumSize().height() + self._keypad.minimumHeight()
-            beside = max(self._left.minimumSize().height(), LEAST_KEYS_HIGH)
+            beside = max(self._left.minimumSize().height(), self._least_keypad()[1])
             least.setHeight(least.height() - (stacked + metrics().gap - beside))
         return least

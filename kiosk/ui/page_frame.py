@@ -32,7 +32,7 @@ from kiosk.ui.sync_widget import SyncIndicator
 from kiosk.ui.touch_scroll import MoreBelowCue, enable_kinetic
 
 
-class _OnResize(QObject):
+class OnResize(QObject):
     """Calls ``then`` whenever ``widget`` changes size."""
 
     def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
@@ -117,7 +117,7 @@ class BasePage(KeypadColumn, QWidget):
         self._sync_holder = holder
         corner.addWidget(self._slot)
         # 待上传 N 件 arrives after the page is laid out and widens the corner: fit again.
-        self._refit_on_resize = _OnResize(self._slot, self._refit)
+        self._refit_on_resize = OnResize(self._slot, self._refit)
         # 朗读 turns into 停止 in place while reading, at one fixed width, and 正在朗读 shows
         # under it in a place kept for it: reading never re-lays out the header.
         self.read_button = button(

@@ -15,8 +15,8 @@ from kiosk.ui.answer_widgets import Editor, make_editor
 from kiosk.ui.common_widgets import button, frame, label
 from kiosk.ui.keypad_widget import show_whole
 from kiosk.ui.look import metrics
-from kiosk.ui.page_frame import BasePage
-from kiosk.ui.qt import QEvent, QHBoxLayout, QObject, QTimer, QVBoxLayout, QWidget
+from kiosk.ui.page_frame import BasePage, OnResize
+from kiosk.ui.qt import QEvent, QHBoxLayout, QLineEdit, QObject, QTimer, QVBoxLayout, QWidget
 
 _CHANGING_EVENTS = {
     QEvent.Type.MouseButtonRelease,
@@ -99,6 +99,20 @@ class QuestionPage(BasePage):
         keypad = getattr(self.editor, "keypad", None)
         if keypad is not None:  # pinned beside the page: it never scrolls out of view
             self.pin_keypad(keypad)
+        # 手写 (the pad pinned beside the page): the answer written so far is scrolled into
+        # view on arrival, on a resize and as it changes, so it stays in view while the
+        # finger is on the pad (issue 15). It stays in the scrolling body: a message on a
+        # short screen at 200 % text never makes the page taller than the window.
+        self._answer_followed = bool(getattr(keypad, "needs_height", False))
+        self._follow: list[OnResize] = []
+        line = getattr(self.editor, "line", None)
+        if self._answer_followed and isinstance(line, QLineEdit):
+            line.textChanged.connect(self._keep_answer_in_view)
+            # The view or the body changed size: arrival, a resize, 手写/拼音 (the pinned
+            # pad shown or hidden widens the page column), a message.
+            content = self.scroll_area.widget()
+            for widget in [self.scroll_area.viewport(), *([content] if content else [])]:
+                self._follow.append(OnResize(widget, self._keep_answer_in_view))
         # A tap or key anywhere in the editor (or its pinned keypad) may change the answer.
         for part in [self.editor, keypad] if keypad is not None else [self.editor]:
             for widget in [part, *part.findChildren(QWidget)]:

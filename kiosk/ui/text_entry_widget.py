@@ -22,7 +22,8 @@ PINYIN = "拼音"
 
 
 class TextEntry(QWidget):
-    """``line`` (objectName ``answer``) with a 手写 | 拼音 switch and the pad under it."""
+    """``line`` (objectName ``answer``) with a 手写 | 拼音 switch, 重写/删一字 under it and
+    the pad (``handwriting``) under them unless a page pins it beside itself."""
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -49,6 +50,9 @@ class TextEntry(QWidget):
         modes.addStretch(1)
         box.addLayout(modes)
         self.handwriting = HandwritingInput(self.line)
+        # 重写/删一字 under the switch, in the page's column with the answer; the page pins
+        # the pad and the candidates beside itself (BasePage.pin_keypad via TextEditor).
+        box.addWidget(self.handwriting.tools)
         box.addWidget(self.handwriting)
         self.handwriting_button.setEnabled(self.handwriting.available)
         if self.handwriting.available:
@@ -78,4 +82,5 @@ class TextEntry(QWidget):
         self.pinyin_button.setChecked(not handwriting)
         # Without an engine the widget is only the 手写不可用 message: it stays shown.
         self.handwriting.setVisible(handwriting or not self.handwriting.available)
+        self.handwriting.tools.setVisible(handwriting and self.handwriting.available)
         self.line.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, not handwriting)
