@@ -72,8 +72,8 @@ milliseconds on this machine during the run (`time.process_time`, medians of 3).
   makes PySide build the Python enum classes of the QtWidgets classes (79 enums, ~40 ms
   CPU; a second page frame builds in ~4 ms); any widget app pays it once, the bare
   window never calls such a method.
-- **Tap 办事 → form page takes input** (met under load in issue 19's fifth round, not on an idle machine —
-  see above: 3.4× CPU and
+- **Tap 办事 → form page takes input** (met under load in issue 19's fifth round, not on an
+  idle machine — see above: 3.4× CPU and
   3.8×-3.9× wall, medians of 8 interleaved starts in two runs at load ~1.5-2.9, and 2.8×
   CPU / 3.0× wall in a third at load ~5-6; in the same rounds s4-p2's code took
   6.1×-8.1× CPU and 8.1×-9.9× wall): what a person does,
