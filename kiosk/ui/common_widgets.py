@@ -29,8 +29,12 @@ from kiosk.ui.touch_scroll import enable_kinetic
 from kiosk.ui.word_button import WordButton
 
 
-def label(text: str, role: str | None = None, *, name: str | None = None) -> QLabel:
-    widget = QLabel(text)
+def label(
+    text: str, role: str | None = None, *, name: str | None = None, kind: type[QLabel] = QLabel
+) -> QLabel:
+    """A word-wrapped plain-text label of ``role`` (the style sheet's font for it);
+    ``kind``: the QLabel class to make (WrapLabel for titles that must show every line)."""
+    widget = kind(text)
     widget.setWordWrap(True)
     widget.setTextFormat(Qt.TextFormat.PlainText)
     if role:
@@ -66,14 +70,7 @@ class WrapLabel(QLabel):
 
 def wrap_label(text: str, role: str | None = None, *, name: str | None = None) -> QLabel:
     """``label`` as a ``WrapLabel``: for long wrapped titles that must show every line."""
-    widget = WrapLabel(text)
-    widget.setWordWrap(True)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    if role:
-        widget.setProperty("role", role)
-    if name:
-        widget.setObjectName(name)
-    return widget
+    return label(text, role, name=name, kind=WrapLabel)
 
 
 class NumberLabel(QLabel):
