@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -225,6 +224,8 @@ def load_settings(data_root: Path, **overrides: Any) -> Settings:
     file_values: dict[str, Any] = {}
     path = data_root / SETTINGS_FILE
     if path.exists():
+        import tomllib  # only with a settings file (~5 ms of the home screen, issue 19)
+
         try:
             file_values = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -16,15 +16,12 @@ cached on disk (``coverage``).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import unicodedata
 from array import array
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import platformdirs
 
 from kiosk.assets import assets_dir
 
@@ -64,6 +61,8 @@ def _cache_key(path: Path) -> str:
     """A face file's identity for the coverage cache: its size, modification time and a
     hash of its first 64 KiB (the table directory and ``head`` with its checksum).
     Hashing the whole 33 MB chain would cost about half a second a start."""
+    import hashlib  # here, not at import: the home screen loads this module (issue 19)
+
     stat = path.stat()
     with path.open("rb") as f:
         head = f.read(65536)
@@ -74,7 +73,11 @@ def _cache_key(path: Path) -> str:
 def _cache_dir() -> Path:
     """Where coverage tables are kept: ``$KIOSK_FONT_CACHE``, else the user cache folder."""
     override = os.environ.get("KIOSK_FONT_CACHE")
-    return Path(override) if override else Path(platformdirs.user_cache_dir("kiosk")) / "fonts"
+    if override:
+        return Path(override)
+    import platformdirs  # with its tempfile, shutil, random: ~7 ms the home screen skips
+
+    return Path(platformdirs.user_cache_dir("kiosk")) / "fonts"
 
 
 def _parse_coverage(face: ChainFace) -> array[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,12 @@ class Opened:
 
 
 def open_for_ui(
-    data_root: Path, *, demo: bool = False, warm: Iterable[str] = (), sync: bool = True
+    data_root: Path,
+    *,
+    demo: bool = False,
+    warm: Iterable[str] = (),
+    sync: bool = True,
+    pause: Callable[[], None] = lambda: None,
 ) -> Opened:
     """Open the kiosk under ``data_root`` ready for the first tap.
 
@@ -39,7 +44,9 @@ def open_for_ui(
     settings reload keeps it), the demo volunteers and the synthetic registry loaded
     (both idempotent). ``warm``: module names imported now rather than on the first tap.
     ``sync=False``: no sync worker yet (the UI starts it with ``start_sync`` once a form
-    can open: no tap waits on it, issue 19). Raises what ``open_kiosk`` raises
+    can open: no tap waits on it, issue 19). ``pause()`` is called between the steps (the
+    UI's opening thread pauses there while a tap is being answered, kiosk/ui/foreground.py).
+    Raises what ``open_kiosk`` raises
     (ConfigError, CryptoError); a sync worker that does not start is logged, and the
     cases stay queued.
     """
@@ -47,10 +54,13 @@ def open_for_ui(
         os.environ["KIOSK_DEMO_DATA"] = "1"
     ctx = open_kiosk(data_root, demo_data=True) if demo else open_kiosk(data_root)
     try:
+        pause()
         if ctx.settings.demo_data:
             load_demo(ctx)
+            pause()
         ctx.catalogue  # noqa: B018 — the form definitions, loaded now and not on a tap
         for name in warm:
+            pause()
             importlib.import_module(name)
         worker = start_sync(ctx) if sync else None
     except BaseException:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kiosk.ui.first_paint import on_first_paint
 from kiosk.ui.look import apply_look
 from kiosk.ui.qt import QApplication, QLocale, QObject, QTimer, Signal
 from kiosk.ui.single_instance import (
@@ -29,6 +30,8 @@ from kiosk.ui.single_instance import (
 )
 
 log = logging.getLogger(__name__)
+
+PAINT_WAIT_MS = 3000  # the kiosk opens this long after start even if home is never painted
 
 
 def _prepare_environment() -> None:
@@ -63,9 +66,11 @@ def run_ui(
     after the first paint (kiosk.services.startup), and handed to the window when ready.
     ``quit_after_ms`` closes the app after that many milliseconds (end-to-end tests);
     ``screenshot`` saves the window to that PNG just before quitting. With
-    ``KIOSK_STARTUP_MARK`` set, prints ``KIOSK_STARTUP_MARK <time> <cpu>`` at the first
-    event loop turn after the window is shown and ``KIOSK_READY_MARK <time> <cpu>`` when
+    ``KIOSK_STARTUP_MARK`` set, prints ``KIOSK_STARTUP_MARK <time> <cpu>`` when the home
+    screen is first painted and ``KIOSK_READY_MARK <time> <cpu>`` when
     a form can open (wall clock, and the process's CPU seconds: bench/startup_bench.py).
+    The home screen's first paint is what starts the rest: the opening thread, and the
+    window's watch on input (``MainWindow.watch_input``), so that neither slows the paint.
     """
     from kiosk.config import load_settings
     from kiosk.ui.main_window import FIRST_MODULES, LATER_MODULES, SCREEN_MODULES, MainWindow
@@ -82,7 +87,7 @@ def run_ui(
         return say_already_running(quit_after_ms or SHOW_MS)
     settings = load_settings(data_root, demo_data=True) if demo else load_settings(data_root)
     apply_look(app, settings.font_scale)
-    window = MainWindow(settings=settings)
+    window = MainWindow(settings=settings, watch_input=False)
     if title:
         window.setWindowTitle(f"帮办 — {title}")
     if fullscreen or settings.kiosk_mode:
@@ -116,12 +121,18 @@ def run_ui(
         # The identify page first (a few small modules): 办事 opens it while the store,
         # the catalogue and the services behind it are still opening (issue 19).
         warm_modules(FIRST_MODULES)
-        from kiosk.services.startup import open_for_ui, start_sync
-
+        first = window.foreground  # the rest pauses while a tap is being answered
         try:
-            result = open_for_ui(
-                data_root, demo=demo or settings.demo_data, warm=SCREEN_MODULES, sync=False
-            )
+            with first.background():
+                from kiosk.services.startup import open_for_ui
+
+                result = open_for_ui(
+                    data_root,
+                    demo=demo or settings.demo_data,
+                    warm=SCREEN_MODULES,
+                    sync=False,
+                    pause=first.checkpoint,
+                )
         except Exception as exc:
             opening.failed.emit(exc)
             return
@@ -134,17 +145,24 @@ def run_ui(
         if quitting[0]:
             return
         warm_modules(LATER_MODULES)
+        from kiosk.services.startup import start_sync
+
         result.sync_worker = start_sync(result.ctx)
         opening.synced.emit()
 
     thread = threading.Thread(target=work, name="kiosk-open", daemon=True)
 
-    def first_turn() -> None:  # the home screen is on screen: open the rest behind it
+    def home_painted() -> None:  # the home screen is on screen: open the rest behind it
+        if thread.is_alive() or thread.ident is not None:
+            return
         if marks:
             _print_mark("KIOSK_STARTUP_MARK")
+        window.watch_input()
         thread.start()
 
-    QTimer.singleShot(0, first_turn)
+    on_first_paint(window.page, home_painted)
+    # A window that is never painted (minimised at start) still opens the kiosk.
+    QTimer.singleShot(PAINT_WAIT_MS, home_painted)
     if quit_after_ms is not None:
 
         def finish() -> None:

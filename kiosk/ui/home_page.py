@@ -6,24 +6,41 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from lunar_python import Solar
-
 from kiosk.ui import strings as S
 from kiosk.ui.common_widgets import button, frame, label, tile
+from kiosk.ui.first_paint import on_first_paint
 from kiosk.ui.look import metrics
 from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import QHBoxLayout, QLabel, QWidget
 from kiosk.ui.reflow_widget import Reflow
 
+_LUNAR: dict[date, str] = {}  # lunar_text of the days shown so far (this process)
+
 
 def lunar_text(day: date) -> str:
-    lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
-    return f"{lunar.getYearInGanZhi()}年{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}"
+    """``day`` in the lunar calendar: "丙午年十月十一" (lunar_python)."""
+    if day not in _LUNAR:
+        from lunar_python import Solar  # ~7 ms to import: after home's first paint
+
+        lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+        _LUNAR[day] = (
+            f"{lunar.getYearInGanZhi()}年{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}"
+        )
+    return _LUNAR[day]
+
+
+def date_line(day: date, lunar: str | None) -> str:
+    """Home's date line: Gregorian with the weekday, and the lunar date when given."""
+    if lunar is None:
+        return date_text(day)
+    return f"{date_text(day)}　{S.LUNAR.format(lunar=lunar)}"
 
 
 def is_market_day(day: date, market_days: str) -> bool:
     """``market_days`` lists lunar days: "2,5,8" means days ending in 2, 5 or 8 (一四七、
     二五八 are how markets are named); a number of 10 or more names one exact lunar day."""
+    from lunar_python import Solar
+
     lunar_day = Solar.fromYmd(day.year, day.month, day.day).getLunar().getDay()
     for part in market_days.replace("，", ",").split(","):
         part = part.strip()
@@ -56,13 +73,15 @@ class HomePage(BasePage):
         without it the ``market_days`` setting alone decides the plain banner."""
         super().__init__(
             S.HALL_NAME.format(town=town),
-            f"{date_text(today)}　{S.LUNAR.format(lunar=lunar_text(today))}",
+            date_line(today, _LUNAR.get(today)),
             name="home",
             on_read=on_read,
             badge=S.VOLUNTEER_BADGE.format(name=volunteer_name) if volunteer_name else None,
         )
         self.hint.setProperty("role", "large")
         self.hint.setObjectName("date")
+        if today not in _LUNAR:  # the first home of the day: its lunar date once painted
+            on_first_paint(self, lambda: self.hint.setText(date_line(today, lunar_text(today))))
         m = metrics()
         if market_banner is None and market_days and is_market_day(today, market_days):
             market_banner = S.MARKET_DAY

@@ -79,16 +79,22 @@ class IdleWatcher(QObject):
         on_wipe: Callable[[], None],
         on_warn: Callable[[str], None] | None = None,
         body: Callable[[], str] | None = None,
+        on_input: Callable[[], None] | None = None,
     ) -> None:
         """``body()`` gives the countdown's words ("{seconds} 秒后…"): who carries on
-        depends on whether a volunteer is there (S.IDLE_BODY or S.IDLE_BODY_ALONE)."""
+        depends on whether a volunteer is there (S.IDLE_BODY or S.IDLE_BODY_ALONE).
+        ``on_input()`` is called on every input event (GUI thread; it must be quick):
+        the opening thread pauses for it (kiosk/ui/foreground.py)."""
         super().__init__(window)
+        self._window = window
         self._body = body or (lambda: S.IDLE_BODY)
         self.timeout_s, self.warning_s = timeout_s, max(20, warning_s)
         self._should_watch = should_watch
         self._on_wipe = on_wipe
         self._on_warn = on_warn
-        self.overlay = IdleOverlay(window, self.still_here)
+        self._on_input = on_input
+        # Made when first shown (or asked for): it is not on the home screen's first paint.
+        self._overlay: IdleOverlay | None = None
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.timeout.connect(self._warn)
@@ -104,18 +110,42 @@ class IdleWatcher(QObject):
         self._tick.setInterval(tick_ms)
         self.restart()
 
+    @property
+    def overlay(self) -> IdleOverlay:
+        """The full-window warning (made on first use)."""
+        if self._overlay is None:
+            self._overlay = IdleOverlay(self._window, self.still_here)
+            self._overlay.setGeometry(self._window.rect())
+        return self._overlay
+
+    def warning_shown(self) -> bool:
+        return self._overlay is not None and self._overlay.isVisible()
+
+    def covers(self, widget: QWidget) -> bool:
+        """True when ``widget`` is part of the warning."""
+        return self._overlay is not None and self._overlay.isAncestorOf(widget)
+
+    def fit(self) -> None:
+        """The window changed size: the warning covers it all."""
+        if self._overlay is not None:
+            self._overlay.setGeometry(self._window.rect())
+
     def restart(self) -> None:
-        if not self.overlay.isVisible():
+        if not self.warning_shown():
             self._idle.start(int(self.timeout_s * 1000))
 
     def still_here(self) -> None:
         self._tick.stop()
-        self.overlay.hide()
+        if self._overlay is not None:
+            self._overlay.hide()
         self.restart()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT_EVENTS and not self.overlay.isVisible():
-            self._idle.start(int(self.timeout_s * 1000))
+        if event.type() in _INPUT_EVENTS:
+            if self._on_input is not None:
+                self._on_input()
+            if not self.warning_shown():
+                self._idle.start(int(self.timeout_s * 1000))
         return False
 
     def _warn(self) -> None:

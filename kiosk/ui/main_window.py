@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk import events
 from kiosk.ui import strings as S
+from kiosk.ui.foreground import ForegroundFirst
 from kiosk.ui.home_page import HomePage
 from kiosk.ui.idle_overlay import IdleWatcher
 from kiosk.ui.opening_gate import KioskNotOpen, OpeningGate
@@ -94,9 +95,11 @@ class MainWindow(QMainWindow):
         *,
         settings: Settings | None = None,
         speaker: Speaker | None = None,
+        watch_input: bool = True,
     ) -> None:
         """With ``ctx`` the window is ready at once; with only ``settings`` it shows the
-        home screen and waits for ``attach(ctx)`` (or ``open_failed(exc)``)."""
+        home screen and waits for ``attach(ctx)`` (or ``open_failed(exc)``).
+        ``watch_input=False``: the caller calls ``watch_input()`` (after the first paint)."""
         super().__init__()
         if ctx is not None:
             settings = ctx.settings
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
             raise ValueError("MainWindow needs the opened kiosk or its settings")
         self._ctx: KioskContext | None = None
         self.opening = OpeningGate()  # what operations needing the store wait on
+        self.foreground = ForegroundFirst()  # the opening thread pauses for taps
         self._asked = 0  # store_op calls and screens shown so far (GUI thread)
         self._staff: StaffScreens | None = None  # made on first use
         # The sync indicator reads the sync service (and its HTTP client) only once the
@@ -136,11 +140,8 @@ class MainWindow(QMainWindow):
             on_warn=self.speaker.say,
             # A resident alone is not promised a volunteer (issue 15, brk15 14).
             body=lambda: S.IDLE_BODY if self.session.volunteer else S.IDLE_BODY_ALONE,
+            on_input=self.foreground.touched,
         )
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.tap_guard)
-            app.installEventFilter(self.idle)
         self.sync = SyncWatch(self, read=self._sync_state, run=self.runner.run)
         self._relay = _EventRelay(self)
         self._relay.case_changed.connect(lambda _case_id: self.sync.refresh())  # outbox grew
@@ -153,6 +154,23 @@ class MainWindow(QMainWindow):
         if ctx is not None:
             self._attach(ctx)
         self.show_home()
+        self._watching = False
+        if watch_input:
+            self.watch_input()
+
+    def watch_input(self) -> None:
+        """Install the tap guard and the idle watcher on the whole application (once).
+
+        kiosk.ui.app calls this after home's first paint: a filter of the whole
+        application is a Python call for every event of every widget, and the first call
+        with a widget of a class makes that class's Python enums (~16 ms CPU before the
+        first paint, issue 19). No tap can come before the first paint."""
+        app = QApplication.instance()
+        if app is None or self._watching:
+            return
+        self._watching = True
+        app.installEventFilter(self.tap_guard)
+        app.installEventFilter(self.idle)
 
     # ----- opening (issue 19) ---------------------------------------------------------------
 
@@ -404,7 +422,7 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        self.idle.overlay.setGeometry(self.rect())
+        self.idle.fit()
 
     def closeEvent(self, event: Any) -> None:
         app = QApplication.instance()

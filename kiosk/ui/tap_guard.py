@@ -90,7 +90,7 @@ class TapGuard(QObject):
         if not isinstance(obj, QWidget) or obj.window() is not self._window:
             return False  # a dialog (print preview) is its own window
         idle = getattr(self._window, "idle", None)
-        if idle is not None and idle.overlay.isAncestorOf(obj):
+        if idle is not None and idle.covers(obj):
             return False
         if kind in _PRESSES:
             return self._press(obj, event)

@@ -211,3 +211,51 @@ def test_the_identify_page_names_every_proof() -> None:
 
     assert set(PROOF_NOTES) == set(PROVEN)
     assert all(PROOF_NOTES[proof] for proof in PROVEN)  # StrEnum members find their note
+
+
+def test_a_tap_while_opening_pauses_the_opening_thread(
+    qtbot: QtBot, early: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The idle watcher hands every tap to ``foreground``: the opening thread's next
+    import waits while the tap's page is built (kiosk/ui/foreground.py), then goes on."""
+    import sys
+    import threading
+
+    from kiosk.ui import foreground
+
+    monkeypatch.setattr(foreground, "QUIET_S", 60.0)  # however slow the machine
+    monkeypatch.setattr(foreground, "MAX_WAIT_S", 0.05)
+
+    first = early.foreground
+    inside = threading.Event()
+    go_on = threading.Event()
+    done: list[float] = []
+
+    def opening() -> None:
+        with first.background():
+            inside.set()
+            go_on.wait(5)
+            sys.modules.pop("colorsys", None)
+            import colorsys  # noqa: F401 — a module not yet loaded: a checkpoint
+
+            done.append(first.paused_s)
+
+    thread = threading.Thread(target=opening)
+    thread.start()
+    assert inside.wait(5)
+    click(qtbot, early, "tile-services")
+    assert isinstance(early.page, IdentifyPage)
+    go_on.set()
+    thread.join(5)
+    assert done and done[0] > 0, "the opening thread did not pause for the tap"
+
+
+def test_home_shows_the_lunar_date_once_painted(qtbot: QtBot, early: MainWindow) -> None:
+    """The lunar date (lunar_python, ~14 ms) is added after home's first paint; every
+    home after that has it at once."""
+    from kiosk.ui.home_page import lunar_text
+
+    today = early.today()
+    qtbot.waitUntil(lambda: lunar_text(today) in early.page.hint.text(), timeout=3000)
+    early.show_home()
+    assert lunar_text(today) in early.page.hint.text()
