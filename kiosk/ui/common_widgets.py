@@ -25,7 +25,7 @@ from kiosk.ui.qt import (
     QWidget,
     icon,
 )
-from kiosk.ui.touch_scroll import enable_kinetic
+from kiosk.ui.touch_scroll import enable_kinetic, own_viewport
 from kiosk.ui.word_button import WordButton
 
 
@@ -221,6 +221,7 @@ class _MessageList(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        viewport = own_viewport(self)  # before the content (it is the content's parent)
         inner = QWidget()
         inner.setObjectName("error-inner")
         self.lines = QVBoxLayout(inner)
@@ -228,7 +229,7 @@ class _MessageList(QScrollArea):
         self.lines.setSpacing(metrics().px(8))
         self.setWidget(inner)
         self._inner = inner
-        enable_kinetic(self)
+        enable_kinetic(self, viewport)
         self._width = 0
 
     def sizeHint(self) -> QSize:

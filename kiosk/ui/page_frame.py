@@ -29,7 +29,7 @@ from kiosk.ui.qt import (
 )
 from kiosk.ui.speech import spoken_join
 from kiosk.ui.sync_widget import SyncIndicator
-from kiosk.ui.touch_scroll import MoreBelowCue, enable_kinetic
+from kiosk.ui.touch_scroll import MoreBelowCue, enable_kinetic, own_viewport
 
 
 class OnResize(QObject):
@@ -168,7 +168,7 @@ class BasePage(KeypadColumn, QWidget):
         # The content scrolls, so its view may be short (a message at 200 % text on a
         # 768 px screen): the page column never forces the window taller than the screen.
         scroll.setMinimumHeight(m.px(48))
-        enable_kinetic(scroll)
+        enable_kinetic(scroll, own_viewport(scroll))
         self.scroll_area = scroll
         content = QWidget()
         content.setObjectName("page")

@@ -15,10 +15,25 @@ from kiosk.ui import strings as S
 from kiosk.ui.qt import QAbstractScrollArea, QLabel, QScroller, QScrollerProperties, Qt, QWidget
 
 
-def enable_kinetic(area: QAbstractScrollArea) -> QScroller:
+def own_viewport(area: QAbstractScrollArea) -> QWidget:
+    """Give ``area`` a viewport made here, before its content is set (``setViewport``
+    deletes the old viewport with its children), and return it.
+
+    Why: ``area.viewport()`` is the first call of a page that returns a QWidget from C++,
+    and the first such call makes PySide build the enum classes of ~70 QtWidgets types
+    (~10 ms before home's first paint, issue 19); a widget made in Python is already one."""
+    viewport = QWidget()
+    viewport.setObjectName("qt_scrollarea_viewport")  # the name Qt gives its own
+    area.setViewport(viewport)
+    return viewport
+
+
+def enable_kinetic(area: QAbstractScrollArea, viewport: QWidget | None = None) -> QScroller:
     """Let a finger drag ``area`` (no overshoot bounce, which elderly users read as a
-    fault). Returns the scroller (``QScroller.hasScroller(area.viewport())`` is then True)."""
-    viewport = area.viewport()
+    fault); ``viewport`` is ``area``'s viewport when the caller has it (``own_viewport``).
+    Returns the scroller (``QScroller.hasScroller(area.viewport())`` is then True)."""
+    if viewport is None:
+        viewport = area.viewport()
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
     scroller = QScroller.scroller(viewport)
     props = scroller.scrollerProperties()
