@@ -33,6 +33,11 @@ class DataRootError(ConfigError):
     """The data folder, or the store in it, cannot be used (message names the path)."""
 
 
+class StoreBusy(DataRootError):
+    """Another program holds a lock on the store for longer than the busy timeout: not
+    damage, and it passes (the kiosk's start tries again, kiosk.services.startup)."""
+
+
 class SettingsError(ValueError):
     """One or more settings out of type or bounds; ``problems`` is [(name, message)]."""
 

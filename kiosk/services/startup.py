@@ -12,11 +12,13 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.config import StoreBusy
 from kiosk.services.context import KioskContext, open_kiosk
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,46 @@ def open_for_ui(
         ctx.close()
         raise
     return Opened(ctx, worker)
+
+
+BUSY_RETRY_S = 2.0  # a busy store is tried again this often (each try waits its busy timeout)
+
+
+def open_when_free(
+    open_once: Callable[[], Opened], *, stop: threading.Event, retry_s: float = BUSY_RETRY_S
+) -> Opened | None:
+    """``open_once()``, tried again every ``retry_s`` seconds while the store is busy
+    (another program — a backup, a ``kiosk`` command — holds its lock past the busy
+    timeout): a lock passes, so the kiosk waits for it instead of telling the resident it
+    cannot work until restarted. Returns None when ``stop`` is set first (the app quits);
+    raises what ``open_once`` raises for anything else (damage, a key that does not fit)."""
+    while True:
+        try:
+            return open_once()
+        except Exception as exc:
+            if not store_is_busy(exc):
+                raise
+            log.warning("the store is busy (%s); trying again in %.0f s", exc, retry_s)
+        if stop.wait(retry_s):
+            return None
+
+
+def store_is_busy(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) says another program holds the store's lock:
+    StoreBusy from opening, or SQLite's "database is locked" from a later step."""
+    from kiosk.store.schema_stamp import is_lock_error
+
+    seen: BaseException | None = exc
+    for _ in range(10):  # a chain of causes, never a loop
+        if seen is None:
+            return False
+        if isinstance(seen, StoreBusy) or is_lock_error(seen):
+            return True
+        orig = getattr(seen, "orig", None)  # SQLAlchemy's DBAPIError wraps sqlite3's
+        if isinstance(orig, BaseException) and is_lock_error(orig):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def load_demo(ctx: KioskContext) -> None:

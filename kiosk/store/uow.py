@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.config import DataRootError, make_private_root
+from kiosk.config import DataRootError, StoreBusy, make_private_root
 from kiosk.store.blobs import ATTACHMENTS_DIR, BlobStore
 from kiosk.store.crypto import (
     KEY_CHECK_TEXT,
@@ -51,7 +51,8 @@ class Store:
     def open(cls, data_root: Path) -> Store:
         """Open (creating and migrating as needed) the store under a data root.
 
-        Raises DataRootError naming the file when the folder cannot be used, the database
+        Raises DataRootError naming the file when the folder cannot be used (StoreBusy:
+        another program holds its lock past the busy timeout), the database
         is damaged or was made by a newer kiosk (its schema stamp unknown here);
         CryptoError when the device key is gone (a new key would never open the fields
         already written) or does not fit the database.
@@ -72,7 +73,7 @@ class Store:
             engine.dispose()
             # another program's transaction is not damage
             if exc.orig is not None and is_lock_error(exc.orig):
-                raise DataRootError(
+                raise StoreBusy(
                     f"{db_file} is busy: another program holds a lock on it ({exc.orig}); "
                     "try again in a moment"
                 ) from exc

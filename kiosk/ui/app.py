@@ -101,6 +101,7 @@ def run_ui(
     # Set once the window has the opened kiosk (or the app quits): only then does the
     # background thread go on to what no first form needs (issue 19).
     attached = threading.Event()
+    stopping = threading.Event()  # the app quits: a wait for a busy store ends
     quitting = [False]
 
     def ready(result: Any) -> None:
@@ -124,18 +125,24 @@ def run_ui(
         first = window.foreground  # the rest pauses while a tap is being answered
         try:
             with first.background():
-                from kiosk.services.startup import open_for_ui
+                from kiosk.services.startup import open_for_ui, open_when_free
 
-                result = open_for_ui(
-                    data_root,
-                    demo=demo or settings.demo_data,
-                    warm=SCREEN_MODULES,
-                    sync=False,
-                    pause=first.checkpoint,
+                found = open_when_free(  # a busy store is waited for, taps say 请稍候
+                    lambda: open_for_ui(
+                        data_root,
+                        demo=demo or settings.demo_data,
+                        warm=SCREEN_MODULES,
+                        sync=False,
+                        pause=first.checkpoint,
+                    ),
+                    stop=stopping,
                 )
         except Exception as exc:
             opening.failed.emit(exc)
             return
+        if found is None:  # the app quit while the store was busy
+            return
+        result = found
         opened.append(result)  # closed at the end even if the window never got it
         opening.opened.emit(result)
         # The staff screens and the sync worker once the first form can open: no such tap
@@ -180,6 +187,7 @@ def run_ui(
         if instance_lock is not None:
             instance_lock.unlock()
         quitting[0] = True
+        stopping.set()
         attached.set()
         window.runner.wait()
         if thread.is_alive():  # quit while opening: let it finish, then close what it opened
