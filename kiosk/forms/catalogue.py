@@ -25,6 +25,7 @@ from kiosk.forms.policy import (
 )
 from kiosk.forms.rules_check import check_rules
 from kiosk.forms.schema import Choice, FormDefinition
+from kiosk.forms.versions import Versions
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 LISTS_FILE = "lists.yaml"
@@ -44,12 +45,13 @@ class UnknownForm(KeyError):
 
 @dataclass
 class Catalogue:
-    forms: dict[tuple[str, int], FormDefinition] = field(default_factory=dict)
+    # Every version; older ones stay packed after the disk cache until read (versions.py).
+    forms: Versions[FormDefinition] = field(default_factory=Versions)
     lists: dict[str, list[Choice]] = field(default_factory=dict)
     files: dict[tuple[str, int], Path] = field(default_factory=dict)
-    bundles: dict[tuple[str, int], BundleDefinition] = field(default_factory=dict)
+    bundles: Versions[BundleDefinition] = field(default_factory=Versions)
     # Each bundle composed into one form, catalogued as "bundle.<bundle id>".
-    composed: dict[tuple[str, int], FormDefinition] = field(default_factory=dict)
+    composed: Versions[FormDefinition] = field(default_factory=Versions)
     # The district policy the forms were loaded with (policy.yaml, kiosk.forms.policy).
     policy: Policy = EMPTY_POLICY
     policy_file: Path | None = None

@@ -101,10 +101,10 @@ class PublishedForms:
         # The catalogue before any release (release 0), and each release's, as loaded.
         self.base = replace(
             catalogue,
-            forms=dict(catalogue.forms),
+            forms=catalogue.forms.copy(),
             files=dict(catalogue.files),
-            bundles=dict(catalogue.bundles),
-            composed=dict(catalogue.composed),
+            bundles=catalogue.bundles.copy(),
+            composed=catalogue.composed.copy(),
         )
         self._by_release: dict[int, Catalogue] = {}
         catalogue.for_release = self.for_release
