@@ -211,7 +211,7 @@ def create_from_answers(
     ``notes``: what the file says that the case will not hold or holds in doubt
     (kiosk.services.answer_notes), each on stderr before the result."""
     from kiosk.forms.catalogue import UnknownForm
-    from kiosk.services.cases import CaseError, CaseExists, InvalidAnswers
+    from kiosk.services.case_errors import CaseError, CaseExists, InvalidAnswers
     from kiosk.services.consent import GuardianConsentNeeded
     from kiosk.services.duplicates import DuplicateClaim
 
@@ -265,7 +265,7 @@ def preview_from_answers(
 ) -> int:
     """``--dry-run``: check an answers file and print what would be frozen; save nothing."""
     from kiosk.forms.catalogue import UnknownForm
-    from kiosk.services.cases import InvalidAnswers
+    from kiosk.services.case_errors import InvalidAnswers
 
     answers = read_json_file(args.answers)
     if not isinstance(answers, dict):

@@ -19,7 +19,7 @@ from kiosk.cli.common import (
     preview_from_answers,
 )
 from kiosk.services.answer_notes import answer_notes
-from kiosk.services.cases import fill_case, preview_case
+from kiosk.services.case_finalize import fill_case, preview_case
 from kiosk.services.context import KioskContext
 from kiosk.services.sync import learn_case_numbers
 from kiosk.services.views import CaseSummary

@@ -100,7 +100,7 @@ def _write_pdf(out: Path, pdf: bytes) -> int:
 def _print_through_the_store(args: argparse.Namespace) -> int:
     """The full path: the kiosk opened (migrated, checked), services and store."""
     from kiosk.services import printing
-    from kiosk.services.cases import CaseError
+    from kiosk.services.case_errors import CaseError
     from kiosk.store.repositories import CaseNotFound
 
     ctx = open_context(args)

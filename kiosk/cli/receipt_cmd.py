@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.common import CliError, add_forms_dir, case_key, open_context
-from kiosk.services.cases import CaseError
+from kiosk.services.case_errors import CaseError
 from kiosk.store.repositories import CaseNotFound
 
 

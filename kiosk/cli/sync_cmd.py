@@ -58,7 +58,7 @@ def _options(args: argparse.Namespace) -> SyncOptions:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from kiosk.services.cases import CaseError
+    from kiosk.services.case_errors import CaseError
     from kiosk.services.sync import retry_quarantined, sync_once
     from kiosk.store.repositories import CaseNotFound
 

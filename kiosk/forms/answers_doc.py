@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.forms.paths import Instance, format_path
 from kiosk.forms.results import AnswerProblem, SummaryRow
-from kiosk.forms.values import coerce, is_empty
+from kiosk.forms.value_problems import is_empty
+from kiosk.forms.values import coerce
 
 if TYPE_CHECKING:
     from kiosk.forms.engine import FormFill

@@ -20,7 +20,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from kiosk.forms.paths import format_path
-from kiosk.forms.values import is_empty
+from kiosk.forms.value_problems import is_empty
 
 if TYPE_CHECKING:
     from kiosk.forms.engine import FormFill

@@ -18,6 +18,10 @@ The model, in short (docs/forms.md, "How answers are evaluated"):
 
 Paths name answers (kiosk.forms.paths): ``death_date``, ``heirs[1].heir_name``,
 ``members[0].incomes[2].income_amount``.
+
+This module holds FormFill's state, structure and evaluation; its pages, answering and
+checks are in kiosk.forms.fill_pages, kiosk.forms.fill_answering and
+kiosk.forms.fill_checks, whose functions FormFill binds as its methods.
 """
 
 from __future__ import annotations
@@ -27,26 +31,28 @@ import logging
 from datetime import date
 from typing import Any
 
+from kiosk.forms import fill_answering, fill_checks, fill_pages
 from kiosk.forms.copy_items import sync_copies
 from kiosk.forms.expr import ExprEvalError, truthy
+from kiosk.forms.fill_answering import NOT_ANSWERABLE as NOT_ANSWERABLE
+from kiosk.forms.fill_pages import item_path as item_path
 from kiosk.forms.model import FormModel, Node, model_of
-from kiosk.forms.one_name import follow_name
-from kiosk.forms.paths import BadPath, Instance, format_path, parse_item, parse_path
+from kiosk.forms.paths import BadPath, Instance, format_path, parse_path
 from kiosk.forms.policy import RESIDENT_UNCONFIRMED
 from kiosk.forms.policy_taint import unconfirmed_calculations
 from kiosk.forms.prefill import PrefillSource, default_prefill
 from kiosk.forms.prefill_marks import PrefillMarks
-from kiosk.forms.repeat_rules import repeated_answer
 from kiosk.forms.results import AnswerProblem, Page, SummaryRow
 from kiosk.forms.schema import Choice, FormDefinition, Material, Question
 from kiosk.forms.scope import AnswerScope
+from kiosk.forms.value_display import display
+from kiosk.forms.value_problems import is_empty
 from kiosk.forms.value_types import store as store_typed
-from kiosk.forms.values import coerce, display, is_empty, recheck, typed
+from kiosk.forms.values import typed
 
 __all__ = ["AnswerProblem", "FormFill", "Page", "SummaryRow"]
 
 log = logging.getLogger(__name__)
-NOT_ANSWERABLE = frozenset({"repeat", "group", "note", "calculate"})
 
 
 class FormFill:
@@ -260,57 +266,17 @@ class FormFill:
         """The materials to bring for these answers (a material's ``relevant`` must hold)."""
         return [m for m in self.form.materials if not m.relevant or self.holds(m.relevant)]
 
-    # ----- pages ---------------------------------------------------------------------------
+    # The pages, answering and checks are functions of their own modules taking the fill
+    # first: bound here as FormFill's methods (the same functions, docstrings with them).
 
-    def pages(self) -> list[Page]:
-        """The visible question pages, in order; a repeat adds its list page then its items."""
-        out: list[Page] = []
-        self._pages(None, None, (), out)
-        return out
+    # ----- pages (kiosk.forms.fill_pages) --------------------------------------------------
 
-    def _pages(
-        self, parent: str | None, section: str | None, inst: Instance, out: list[Page]
-    ) -> None:
-        for name in self.model.children(parent):
-            q = self.model.nodes[name].question
-            if not self._relevant.get((name, inst), False) or q.type == "calculate":
-                continue
-            if name in self.model.copied:
-                continue  # copied from another repeat: asked there
-            if q.type == "group":
-                self._pages(name, q.label or section, inst, out)
-                continue
-            if q.copy_items is None:  # copied items are not added or removed here
-                out.append(_page(format_path(name, inst), q, section, inst))
-            if q.type == "repeat":
-                for i in range(len(self.raw_items(name, inst))):
-                    self._pages(name, section, (*inst, (name, i)), out)
+    pages = fill_pages.pages
+    next_page = fill_pages.next_page
+    previous_page = fill_pages.previous_page
+    first_unfinished = fill_pages.first_unfinished
 
-    def next_page(self, current: str | None) -> Page | None:
-        pages = self.pages()
-        if current is None:
-            return pages[0] if pages else None
-        paths = [p.path for p in pages]
-        if current not in paths:
-            return self.first_unfinished()
-        i = paths.index(current)
-        return pages[i + 1] if i + 1 < len(pages) else None
-
-    def previous_page(self, current: str) -> Page | None:
-        paths = [p.path for p in self.pages()]
-        if current not in paths:
-            return None
-        i = paths.index(current)
-        return self.pages()[i - 1] if i > 0 else None
-
-    def first_unfinished(self) -> Page | None:
-        """The first page with an error (or unanswered required question), for resuming."""
-        for page in self.pages():
-            if any(p.is_error for p in self.check_page(page.path)):
-                return page
-        return None
-
-    # ----- answering -----------------------------------------------------------------------
+    # ----- answering (kiosk.forms.fill_answering) ------------------------------------------
 
     def _locate(self, path: str) -> tuple[Node, Instance] | AnswerProblem:
         try:
@@ -333,232 +299,22 @@ class FormFill:
             )
         return node, inst
 
-    def set_answer(self, path: str, raw: Any) -> list[AnswerProblem]:
-        """Coerce and check one answer; store it unless there is an error. Returns problems."""
-        found = self._locate(path)
-        if isinstance(found, AnswerProblem):
-            return [found]
-        node, inst = found
-        q = node.question
-        if q.type in NOT_ANSWERABLE or q.name in self.model.copied:
-            # Even an empty value is refused: it would wipe a repeat's items or a calculation.
-            return [
-                AnswerProblem.make(
-                    path,
-                    q.label,
-                    "question.not_answerable",
-                    "这一项不用填。",
-                    f"a {q.type} takes no answer"
-                    if q.name not in self.model.copied
-                    else "copied from another repeat",
-                )
-            ]
-        value, problems = coerce(q, raw, today=self.today, choices=self.choices(q))
-        result = [AnswerProblem(path, q.label, p) for p in problems]
-        if any(p.is_error for p in result):
-            return result
-        if value == self._raw(q.name, inst):
-            return result + self._check_value(path, q, inst, earlier_only=False)
-        before = copy.deepcopy(self.answers), self.marks.snapshot(), dict(self._relevant)
-        self.recompute(self._put(q, inst, value))
-        broken = self._check_value(path, q, inst, earlier_only=False)
-        if any(p.is_error for p in broken):  # a broken rule is undone: nothing saved
-            self.answers, self._relevant = before[0], before[2]
-            self.marks.restore(before[1])
-        return result + broken
-
-    def _put(self, q: Question, inst: Instance, value: Any) -> set[str]:
-        """Store a person's answer; return the names whose value changed (prefill included)."""
-        path = format_path(q.name, inst)
-        self.marks.forget(path)  # changed by a person: no longer "from records"
-        self._store(q.name, inst, value)
-        changed = {q.name}
-        if q.type == "id_number":
-            changed |= self.marks.refresh(path, value, inst)
-        else:  # what was copied from this answer no longer holds (kiosk.forms.prefill_marks)
-            changed |= self.marks.source_changed(path)
-            changed |= follow_name(self, q.name, inst, value)  # one name per ID number
-        return changed
+    set_answer = fill_answering.set_answer
+    add_item = fill_answering.add_item
+    move_item = fill_answering.move_item
+    remove_item = fill_answering.remove_item
 
     def store_unchecked(self, path: str, value: Any) -> None:
         """Store a coerced value without recomputing (whole documents: kiosk.forms.answers_doc)."""
         name, inst = parse_path(path)
         self._store(name, inst, value)
 
-    def _own_repeat(self, repeat_path: str) -> tuple[str, Instance]:
-        """A repeat whose items a person adds, moves and removes; BadPath otherwise."""
-        name, inst = parse_path(repeat_path)
-        node = self.model.nodes.get(name)
-        if (
-            node is None
-            or node.question.type != "repeat"
-            or tuple(r for r, _ in inst) != node.repeats
-        ):
-            raise BadPath(f"'{repeat_path}' is not a repeat")
-        if node.question.copy_items is not None:
-            source = node.question.copy_items.source
-            raise BadPath(f"'{repeat_path}' copies its items from '{source}'")
-        return name, inst
+    # ----- checks (kiosk.forms.fill_checks) ------------------------------------------------
 
-    def add_item(self, repeat_path: str) -> int:
-        """Add an empty item to a repeat (``heirs``, ``members[0].incomes``); its index.
-        BadPath for a path that is no repeat or a repeat copying another's items."""
-        name, inst = self._own_repeat(repeat_path)
-        box = self.container(inst, create=True)
-        if box is None:
-            raise BadPath(f"no such item holds {repeat_path}")
-        items = box.setdefault(name, [])
-        items.append({})
-        self.recompute({name})  # every node inside depends on the repeat, as do its counts
-        return len(items) - 1
-
-    def move_item(self, repeat_path: str, index: int, to: int) -> None:
-        """Move item ``index`` of a repeat to position ``to`` (both from 0); what counts or
-        indexes items (position(), indexed-repeat()) is recomputed."""
-        name, inst = self._own_repeat(repeat_path)
-        box = self.container(inst)
-        items = box.get(name) if box else None
-        if not isinstance(items, list) or not (0 <= index < len(items) and 0 <= to < len(items)):
-            raise BadPath(f"no item {index} or {to} in {repeat_path}")
-        items.insert(to, items.pop(index))
-        self.marks.item_moved(format_path(name, inst), index, to, len(items))
-        self.recompute({name})
-
-    def remove_item(self, repeat_path: str, index: int) -> None:
-        """Remove an item (a missing one: nothing); BadPath for a copying repeat."""
-        name, inst = parse_path(repeat_path)
-        node = self.model.nodes.get(name)
-        if node is not None and node.question.copy_items is not None:
-            self._own_repeat(repeat_path)
-        items = self.raw_items(name, inst)
-        box = self.container(inst)
-        if box is None or not 0 <= index < len(items):
-            return
-        del box[name][index]
-        cleared = self.marks.item_removed(format_path(name, inst), index)
-        self.recompute({name, *cleared})
-
-    # ----- checks --------------------------------------------------------------------------
-
-    def _check_value(
-        self, path: str, q: Question, inst: Instance, *, earlier_only: bool = True
-    ) -> list[AnswerProblem]:
-        value = self._raw(q.name, inst)
-        if is_empty(value):
-            return []
-        stale = recheck(q, value, today=self.today, choices=self.choices(q))
-        if stale:
-            return [AnswerProblem(path, q.label, p) for p in stale]
-        twice = repeated_answer(self, q, inst, earlier_only=earlier_only)
-        if twice is not None:
-            return [twice]
-        if not q.constraint:
-            return []
-        current = typed(q, value, self.model.value_type(q.name))
-        if self._truth(q.constraint, inst, default=False, current=current):
-            return []
-        en = q.constraint_message_en or f"does not meet the rule {q.constraint}"
-        return [
-            AnswerProblem.make(
-                path, q.label, "constraint", q.constraint_message or "这个回答不符合要求。", en
-            )
-        ]
-
-    def _is_required(self, q: Question, inst: Instance) -> bool:
-        if isinstance(q.required, bool):
-            return q.required
-        return self._truth(q.required, inst, default=True)
-
-    def check_page(self, path: str) -> list[AnswerProblem]:
-        """What stops a person leaving this page: a missing required answer or a broken rule."""
-        found = self._locate(path)
-        if isinstance(found, AnswerProblem):
-            return [found]
-        node, inst = found
-        q = node.question
-        if q.type == "repeat":
-            return self._check_repeat(path, q, len(self.raw_items(q.name, inst)))
-        if not q.holds_value or q.type == "calculate":
-            return []
-        if is_empty(self._raw(q.name, inst)):
-            if self._is_required(q, inst):
-                message = q.required_message or "这一题需要回答。"
-                return [
-                    AnswerProblem.make(path, q.label, "required", message, "an answer is required")
-                ]
-            return []
-        return self._check_value(path, q, inst)
-
-    @staticmethod
-    def _check_repeat(path: str, q: Question, count: int) -> list[AnswerProblem]:
-        if count < q.min_items:
-            return [
-                AnswerProblem.make(
-                    path,
-                    q.label,
-                    "repeat.min",
-                    f"至少要填{q.min_items}个。",
-                    f"needs at least {q.min_items} item(s), has {count}",
-                )
-            ]
-        if q.max_items is not None and count > q.max_items:
-            return [
-                AnswerProblem.make(
-                    path,
-                    q.label,
-                    "repeat.max",
-                    f"最多只能填{q.max_items}个。",
-                    f"allows at most {q.max_items} item(s), has {count}",
-                )
-            ]
-        return []
-
-    def normalize_answers(self) -> list[str]:
-        """After a migration: every stored answer read again as its question now is
-        (``"a"`` becomes ``["a"]`` for what is now a multiple choice); answers that fail
-        stay as they are (``stale_answers`` lists them). Returns the paths of answers the
-        new version has no place for: they are dropped."""
-        lost: list[str] = []
-        self._normalize((), self.answers, lost)
-        self.recompute()
-        return lost
-
-    def _normalize(self, inst: Instance, box: dict[str, Any], lost: list[str]) -> None:
-        chain = tuple(r for r, _ in inst)
-        for key in list(box):
-            node = self.model.nodes.get(key)
-            path = format_path(key, inst)
-            q = node.question if node is not None else None
-            if q is None or node is None or node.repeats != chain or q.type in ("group", "note"):
-                lost.append(path)
-                del box[key]
-            elif q.type == "repeat":
-                items = box[key]
-                if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                    lost.append(path)
-                    del box[key]
-                    continue
-                for i, item in enumerate(items):
-                    self._normalize((*inst, (key, i)), item, lost)
-            elif q.type != "calculate":
-                value, problems = coerce(q, box[key], today=self.today, choices=self.choices(q))
-                if value is not None and not any(p.severity == "error" for p in problems):
-                    box[key] = value
-
-    def stale_answers(self) -> list[str]:
-        """Paths of visible answers that no longer fit their question (after a form update:
-        a removed choice, a new maximum), in page order: take the person to each."""
-        out = []
-        for page in self.pages():
-            q = page.question
-            value = self.value(page.path)
-            if recheck(q, value, today=self.today, choices=self.choices(q)):
-                out.append(page.path)
-        return out
-
-    def check_all(self) -> list[AnswerProblem]:
-        """Every problem on every visible page, in page order."""
-        return [p for page in self.pages() for p in self.check_page(page.path)]
+    check_page = fill_checks.check_page
+    normalize_answers = fill_checks.normalize_answers
+    stale_answers = fill_checks.stale_answers
+    check_all = fill_checks.check_all
 
     # ----- whole answers in and out (kiosk.forms.answers_doc) ------------------------------
 
@@ -583,16 +339,3 @@ class FormFill:
         from kiosk.forms.answers_doc import summary
 
         return summary(self)
-
-
-def _page(path: str, q: Question, section: str | None, inst: Instance) -> Page:
-    if not inst:
-        return Page(path, q, section)
-    repeat, index = inst[-1]
-    return Page(path, q, section, format_path(repeat, inst[:-1]), index, inst)
-
-
-def item_path(repeat_path: str, index: int) -> str:
-    """``heirs``, 1 → ``heirs[1]`` (a repeat item, as parse_item reads it)."""
-    parse_item(f"{repeat_path}[{index}]")
-    return f"{repeat_path}[{index}]"

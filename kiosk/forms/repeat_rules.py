@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.forms.paths import Instance, format_path
 from kiosk.forms.results import AnswerProblem
-from kiosk.forms.values import is_empty
+from kiosk.forms.value_problems import is_empty
 
 if TYPE_CHECKING:
     from kiosk.forms.engine import FormFill

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from kiosk.domain.errors import ValidationProblem
 from kiosk.forms.schema import Question
-from kiosk.forms.values import problem
+from kiosk.forms.value_problems import problem
 
 
 @dataclass(frozen=True)

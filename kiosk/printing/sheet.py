@@ -19,7 +19,7 @@ from kiosk.domain.case_packet import CasePacket
 from kiosk.forms.engine import FormFill
 from kiosk.forms.policy import for_residents
 from kiosk.forms.schema import Choice, FormDefinition, PrintSigner, Question
-from kiosk.forms.values import is_empty
+from kiosk.forms.value_problems import is_empty
 from kiosk.printing.compact import item_slots, top_slots
 from kiosk.printing.sheet_data import (
     Approval,

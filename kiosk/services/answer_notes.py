@@ -21,7 +21,8 @@ from kiosk.forms.engine import FormFill
 from kiosk.forms.one_name import name_pairs
 from kiosk.forms.paths import Instance, format_path
 from kiosk.forms.schema import FormDefinition
-from kiosk.forms.values import coerce, is_empty
+from kiosk.forms.value_problems import is_empty
+from kiosk.forms.values import coerce
 from kiosk.services.context import KioskContext
 
 

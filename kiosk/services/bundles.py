@@ -24,13 +24,10 @@ from kiosk.forms.bundle_compose import (
     split_marks,
 )
 from kiosk.forms.engine import AnswerProblem, FormFill
-from kiosk.services.cases import (
-    CaseError,
-    InvalidAnswers,
-    actor_for,
-    fill_case,
-    start_case,
-)
+from kiosk.services.case_drafts import start_case
+from kiosk.services.case_errors import CaseError, InvalidAnswers
+from kiosk.services.case_finalize import fill_case
+from kiosk.services.case_rows import actor_for
 from kiosk.services.consent import Consent
 from kiosk.services.context import KioskContext
 from kiosk.services.duplicates import override_reason

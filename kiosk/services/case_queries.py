@@ -13,7 +13,7 @@ def list_cases(
     form_id: str | None = None,
     limit: int = 200,
 ) -> list[CaseSummary]:
-    from kiosk.services.cases import summary_of
+    from kiosk.services.case_rows import summary_of
 
     with ctx.store.unit_of_work() as uow:
         rows = uow.cases.search(states=states, form_id=form_id, limit=limit)
@@ -22,7 +22,7 @@ def list_cases(
 
 def cases_for_person(ctx: KioskContext, id_number: str) -> list[CaseSummary]:
     """我的办件: the cases a person applied for or is the subject of; states only."""
-    from kiosk.services.cases import summary_of
+    from kiosk.services.case_rows import summary_of
 
     with ctx.store.unit_of_work() as uow:
         return [summary_of(ctx, row) for row in uow.cases.for_person(id_number)]
@@ -30,7 +30,7 @@ def cases_for_person(ctx: KioskContext, id_number: str) -> list[CaseSummary]:
 
 def show_case(ctx: KioskContext, key: str) -> CaseDetail:
     """One case in full (for staff and the owner): answers, their words, the audit trail."""
-    from kiosk.services.cases import _fill, as_of, summary_of
+    from kiosk.services.case_rows import _fill, as_of, summary_of
 
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.require(key)

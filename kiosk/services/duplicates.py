@@ -108,7 +108,8 @@ def allow_duplicate(ctx: KioskContext, case_id: str, reason: str, *, actor: str)
     """A volunteer (or staff) goes on with a duplicate claim: the reason is audited.
 
     Raises CaseError when the reason is empty or the actor is the resident alone."""
-    from kiosk.services.cases import CaseError, _editable, _fill, _form, summary_of
+    from kiosk.services.case_errors import CaseError
+    from kiosk.services.case_rows import _editable, _fill, _form, summary_of
     from kiosk.services.views import DraftView
 
     if not reason.strip():
@@ -129,7 +130,7 @@ def discard_draft(ctx: KioskContext, case_id: str, *, actor: str) -> None:
 
     Only drafts; the audit log keeps that it existed (number and form, nothing personal)."""
     from kiosk.services.audit import record
-    from kiosk.services.cases import _editable
+    from kiosk.services.case_rows import _editable
 
     with ctx.store.unit_of_work() as uow:
         row = _editable(uow, case_id)

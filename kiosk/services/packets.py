@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk.domain.case_packet import CasePacket, release_extra
 from kiosk.domain.case_states import CaseState
-from kiosk.services.cases import CaseError
+from kiosk.services.case_errors import CaseError
 from kiosk.services.context import KioskContext
 from kiosk.store.models import CaseRow
 from kiosk.store.repositories import CaseRepository

@@ -28,7 +28,7 @@ from kiosk.printing.sheet import (
     combine_materials,
     needs_materials_notice,
 )
-from kiosk.services.cases import CaseError
+from kiosk.services.case_errors import CaseError
 from kiosk.services.context import KioskContext
 from kiosk.services.packets import case_packet
 from kiosk.store.models import CaseRow, utcnow

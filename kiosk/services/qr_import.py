@@ -19,7 +19,8 @@ from kiosk.domain.case_packet import CasePacket
 from kiosk.domain.case_states import CaseState
 from kiosk.printing.signing import PublicKeyLookup
 from kiosk.printing.trust import DeviceNumbers, ScannedCase, check_case, read_scan
-from kiosk.services.cases import CaseError, store_answers
+from kiosk.services.case_errors import CaseError
+from kiosk.services.case_rows import store_answers
 from kiosk.services.context import KioskContext
 from kiosk.services.identity import trusted_keys, trusted_numbers
 from kiosk.store.models import CaseRow, utcnow

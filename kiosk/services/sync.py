@@ -16,7 +16,7 @@ from kiosk import events
 from kiosk.config import save_settings
 from kiosk.domain.case_states import CaseState
 from kiosk.forms.schema import Choice
-from kiosk.services.cases import CaseError
+from kiosk.services.case_errors import CaseError
 from kiosk.services.context import KioskContext
 from kiosk.store.models import CaseRow, OutboxEntry
 from kiosk.sync import tokens
