@@ -20,8 +20,8 @@ from kiosk.services.case_errors import CaseError
 from kiosk.services.context import KioskContext
 from kiosk.store.models import CaseRow, OutboxEntry
 from kiosk.sync import tokens
-from kiosk.sync.client import SyncClient, SyncFailure, check_server_url
 from kiosk.sync.lock import SyncBusy
+from kiosk.sync.protocol import SyncFailure
 from kiosk.sync.pull import read_reference
 from kiosk.sync.renumber import Renumbered, needs_reprint
 from kiosk.sync.retention import purge_acknowledged
@@ -33,6 +33,7 @@ from kiosk.sync.rounds import (
     learn_numbers,
     run_round,
 )
+from kiosk.sync.server_url import check_server_url
 from kiosk.sync.state import SyncStatus
 from kiosk.sync.worker import SyncWorker
 
@@ -168,6 +169,8 @@ def enroll_device(
         url = check_server_url(url, insecure=insecure)
     except ValueError as exc:  # InsecureServer says why
         raise SyncError(str(exc)) from exc
+    from kiosk.sync.client import SyncClient  # httpx: only to enroll (issue 19)
+
     ca_file = ctx.settings.server_ca_file or None
     try:
         client = SyncClient(url, ca_file=ca_file, timeout=timeout, insecure=insecure)

@@ -14,59 +14,38 @@ in clear.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 import ssl
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from kiosk.sync.deadline import DeadlineTransport, deadline
 from kiosk.sync.protocol import (
     API_PREFIX,
+    AuthRefused,
     CaseResult,
     ProtocolError,
     SyncFailure,
     check_envelope,
+    device_no_of,
 )
 from kiosk.sync.protocol import parse_batch_results as _parse_batch
+from kiosk.sync.server_url import InsecureServer, check_server_url, is_loopback
 
-
-class AuthRefused(SyncFailure):
-    """The server refused our token (renew it, or re-enroll) or the enrollment."""
-
-    def __init__(self, message: str, status: int = 401) -> None:
-        super().__init__(message, reachable=True, status=status)
-
-
-class InsecureServer(ValueError):
-    """A plain http:// address of another machine, without --insecure."""
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_server_url(url: str, *, insecure: bool = False) -> str:
-    """The address without a trailing slash; InsecureServer (saying why) for plain http
-    to anything but this machine unless ``insecure``; ValueError for anything else odd."""
-    url = url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"server address must look like https://town.example:8460: {url}")
-    if parts.scheme == "http" and not insecure and not is_loopback(parts.hostname):
-        raise InsecureServer(
-            f"refusing plain http:// to {parts.hostname}: the device token and residents' "
-            "cases would cross the network unencrypted. Use https:// (the town server "
-            "behind TLS), or pass --insecure if this network is trusted"
-        )
-    return url
+# Defined without httpx (kiosk.sync.protocol, kiosk.sync.server_url) so that the kiosk
+# loads this module only to make a client (issue 19); importable from here as before.
+__all__ = [
+    "AuthRefused",
+    "InsecureServer",
+    "SyncClient",
+    "SyncFailure",
+    "check_server_url",
+    "device_no_of",
+    "encode_batch",
+    "is_loopback",
+    "tls_verify",
+]
 
 
 def tls_verify(ca_file: str | None) -> ssl.SSLContext | bool:
@@ -257,15 +236,6 @@ class SyncClient:
 def encode_batch(packets: list[dict[str, Any]]) -> bytes:
     """The request body of a batch, as sent (its length is what a body limit counts)."""
     return json.dumps({"cases": packets}, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def device_no_of(answer: dict[str, Any]) -> int | None:
-    """The ``device_no`` of an enrollment, token or device answer (None when absent or
-    not a positive number)."""
-    number = answer.get("device_no")
-    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-        return None
-    return number
 
 
 def _progress(body: dict[str, Any]) -> dict[str, Any]:

@@ -66,6 +66,23 @@ class SyncFailure(Exception):
         self.body = body or {}
 
 
+class AuthRefused(SyncFailure):
+    """The server refused our token (renew it, or re-enroll) or the enrollment.
+    (Raised by kiosk.sync.client; here for the same reason as SyncFailure.)"""
+
+    def __init__(self, message: str, status: int = 401) -> None:
+        super().__init__(message, reachable=True, status=status)
+
+
+def device_no_of(answer: dict[str, Any]) -> int | None:
+    """The ``device_no`` of an enrollment, token or device answer (None when absent or
+    not a positive number)."""
+    number = answer.get("device_no")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        return None
+    return number
+
+
 class ProtocolError(Exception):
     """A response that is not a well-formed answer of the town server: treat as failure."""
 

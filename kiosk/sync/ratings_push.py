@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from kiosk.domain.satisfaction import SCORES
 from kiosk.store.models import CaseRow, OutboxEntry, utcnow
 from kiosk.store.uow import Store
-from kiosk.sync.client import SyncClient, SyncFailure
+from kiosk.sync.protocol import SyncFailure
+
+if TYPE_CHECKING:  # the client (httpx) is imported by whoever makes one (issue 19)
+    from kiosk.sync.client import SyncClient
 
 log = logging.getLogger(__name__)
 BATCH = 100

@@ -32,7 +32,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -40,7 +40,10 @@ from kiosk.domain.case_numbers import DEVICE_NO_KEY
 from kiosk.store.models import AttachmentRow, CaseRow, DayCounter, OutboxEntry, utcnow
 from kiosk.store.uow import Store
 from kiosk.sync import state
-from kiosk.sync.client import SyncClient, device_no_of
+from kiosk.sync.protocol import device_no_of
+
+if TYPE_CHECKING:  # the client (httpx) is imported by whoever makes one (issue 19)
+    from kiosk.sync.client import SyncClient
 
 log = logging.getLogger(__name__)
 RECONCILE_EVERY = timedelta(hours=6)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -20,10 +20,13 @@ from kiosk.store.uow import Store
 from kiosk.sync import lock, reconcile, renumber, state, tokens
 from kiosk.sync.attachments_push import pending_count, push_attachments
 from kiosk.sync.backoff import Backoff
-from kiosk.sync.client import AuthRefused, SyncClient, SyncFailure, device_no_of
+from kiosk.sync.protocol import AuthRefused, SyncFailure, device_no_of
 from kiosk.sync.pull import pull_changes, pull_reference
 from kiosk.sync.push import PushResult, push_all
 from kiosk.sync.ratings_push import push_ratings
+
+if TYPE_CHECKING:  # imported when a client is made: never by an un-enrolled kiosk (issue 19)
+    from kiosk.sync.client import SyncClient
 
 log = logging.getLogger(__name__)
 NOT_ENROLLED = "not enrolled with a town server (kiosk enroll URL CODE)"
@@ -114,6 +117,8 @@ def _client(target: Target, options: SyncOptions) -> SyncClient | None:
 
 
 def _open_client(settings: Settings, token: str, options: SyncOptions) -> SyncClient:
+    from kiosk.sync.client import SyncClient
+
     return SyncClient(
         settings.server_url,
         token=token,

@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.device_identity import load_or_create_signing_key, public_key_b64
 from kiosk.domain.case_numbers import DEVICE_NO_KEY
 from kiosk.store.models import utcnow
 from kiosk.store.uow import Store
 from kiosk.sync import state
-from kiosk.sync.client import SyncClient, device_no_of
 from kiosk.sync.proofs import ENROLL_PURPOSE, TOKEN_PURPOSE, proof_message, sign_proof
+from kiosk.sync.protocol import device_no_of
+
+if TYPE_CHECKING:  # the client (httpx) is imported by whoever makes one (issue 19)
+    from kiosk.sync.client import SyncClient
 
 log = logging.getLogger(__name__)
 # Renew when less than this is left (tokens live 30 days on the server).

@@ -243,3 +243,41 @@ def test_a_kiosk_ready_for_the_first_form_loads_no_camera_nor_cipher(tmp_path: P
     assert "kiosk.ui.staff_page" in names and "kiosk.ui.devices_panel_widget" in names
     assert not top_level(names) & {"numpy", "cv2", "cryptography"}
     assert "yaml" not in top_level(names)  # the catalogue came from its cache
+
+
+@pytest.mark.parametrize("server_url", ["", "https://town.example:8460"])
+def test_an_unenrolled_kiosk_syncs_without_the_http_client(tmp_path: Path, server_url: str) -> None:
+    """A kiosk with no town server's credentials (the demo kiosk, a new kiosk before
+    enrollment, even one whose settings already name the server) never makes an HTTP
+    request: its sync worker runs rounds, probes and the staff's 立即同步 without importing
+    httpx, its transport or the client (issue 19: ~5.7 MiB and ~40 ms at rest). The client
+    is imported when one is made: enrollment, a round with credentials (tests/integration/sync)."""
+    code = f"""
+import sys, time
+from pathlib import Path
+from kiosk.services.context import open_kiosk
+from kiosk.services.sync import learn_case_numbers, start_sync_worker, sync_once
+from kiosk.sync.rounds import NOT_ENROLLED, SyncOptions, probe
+
+ctx = open_kiosk(Path({str(tmp_path / "home")!r}), server_url={server_url!r})
+options = SyncOptions(probe_interval_s=0.05, pull_interval_s=0.05)
+worker = start_sync_worker(ctx, options)
+end = time.monotonic() + 60
+while (worker.last_report is None or not worker.running) and time.monotonic() < end:
+    time.sleep(0.02)
+time.sleep(0.3)  # a few more rounds
+worker.wake()
+time.sleep(0.2)
+worker.stop()
+assert worker.last_report is not None and worker.last_report.error == NOT_ENROLLED
+assert sync_once(ctx).error == NOT_ENROLLED
+assert not probe(worker.target, options)
+assert not learn_case_numbers(ctx)
+ctx.close()
+assert "httpx" not in sys.modules, "an un-enrolled kiosk imported httpx"
+"""
+    names = imported("-c", code)
+    assert "kiosk.sync.rounds" in names and "kiosk.sync.worker" in names  # the control
+    assert not top_level(names) & {"httpx", "httpcore", "h11", "anyio", "certifi"}
+    for module in ("kiosk.sync.client", "kiosk.sync.deadline"):
+        assert module not in names, f"an un-enrolled kiosk's sync imports {module}"
