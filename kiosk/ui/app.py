@@ -146,8 +146,8 @@ def run_ui(
         opened.append(result)  # closed at the end even if the window never got it
         opening.opened.emit(result)
         # The staff screens and the sync worker once the first form can open: no such tap
-        # needs them, and their imports (httpx) and the first sync round would otherwise
-        # compete with the window taking the kiosk (issue 19).
+        # needs them, and their imports (httpx, once enrolled) and the first sync round
+        # would otherwise compete with the window taking the kiosk (issue 19).
         attached.wait()
         if quitting[0]:
             return
