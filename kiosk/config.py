@@ -237,15 +237,20 @@ def load_settings(data_root: Path, **overrides: Any) -> Settings:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     env = {k.upper(): v for k, v in os.environ.items()}
     values = {k: v for k, v in file_values.items() if k in Settings.model_fields}
+    source = {name: str(path) for name in values}  # where each value came from
     for name in Settings.model_fields:  # the environment wins over the file
         if f"{ENV_PREFIX}{name.upper()}" in env:
             values[name] = env[f"{ENV_PREFIX}{name.upper()}"]
+            source[name] = f"the environment variable {ENV_PREFIX}{name.upper()}"
     values.update(overrides)
     try:
         return Settings(**values)
     except SettingsError as exc:
-        problems = "; ".join(f"{name}: {message}" for name, message in exc.problems)
-        raise ConfigError(f"{path}: {problems}") from exc
+        problems = "; ".join(
+            f"{name}: {message} (from {source.get(name, 'the command line')})"
+            for name, message in exc.problems
+        )
+        raise ConfigError(f"bad settings: {problems}") from exc
 
 
 def save_settings(data_root: Path, settings: Settings) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from kiosk.ui.first_paint import on_first_paint
 from kiosk.ui.look import apply_look
-from kiosk.ui.qt import QApplication, QLocale, QObject, QTimer, Signal
+from kiosk.ui.qt import QApplication, QEvent, QLocale, QObject, QTimer, Signal
 from kiosk.ui.single_instance import (
     SHOW_MS,
     AlreadyRunning,
@@ -72,7 +72,8 @@ def run_ui(
     The home screen's first paint is what starts the rest: the opening thread, and the
     window's watch on input (``MainWindow.watch_input``), so that neither slows the paint.
     """
-    from kiosk.config import load_settings
+    from kiosk.config import ConfigError, Settings, load_settings
+    from kiosk.ui.fonts import FontError
     from kiosk.ui.main_window import FIRST_MODULES, LATER_MODULES, SCREEN_MODULES, MainWindow
 
     _prepare_environment()
@@ -85,8 +86,22 @@ def run_ui(
     except AlreadyRunning as exc:
         log.error("%s", exc)
         return say_already_running(quit_after_ms or SHOW_MS)
-    settings = load_settings(data_root, demo_data=True) if demo else load_settings(data_root)
-    apply_look(app, settings.font_scale)
+    settings_error: ConfigError | None = None
+    try:
+        settings = load_settings(data_root, demo_data=True) if demo else load_settings(data_root)
+    except ConfigError as exc:
+        # The window still opens, with the default look, and says 本机暂时无法办理 (a kiosk
+        # that exits leaves a blank screen and a restart loop); nothing is opened with
+        # settings that are wrong. The log says which setting and where it came from.
+        log.error("%s", exc)
+        settings_error, settings = exc, Settings()
+    try:
+        apply_look(app, settings.font_scale)
+    except FontError as exc:  # no font, or a platform without fonts (QT_QPA_PLATFORM=minimal)
+        log.error("the kiosk cannot show Chinese text: %s", exc)
+        if instance_lock is not None:
+            instance_lock.unlock()
+        return 1
     window = MainWindow(settings=settings, watch_input=False)
     if title:
         window.setWindowTitle(f"帮办 — {title}")
@@ -159,14 +174,20 @@ def run_ui(
 
     thread = threading.Thread(target=work, name="kiosk-open", daemon=True)
 
+    painted: list[bool] = []
+
     def home_painted() -> None:  # the home screen is on screen: open the rest behind it
-        if thread.is_alive() or thread.ident is not None:
+        if painted:  # the paint, or the timer for a window never painted: once
             return
+        painted.append(True)
         if marks:
             _print_mark("KIOSK_STARTUP_MARK")
         window.watch_input()
-        thread.start()
+        if settings_error is None:
+            thread.start()
 
+    if settings_error is not None:
+        window.open_failed(settings_error)
     on_first_paint(window.page, home_painted)
     # A window that is never painted (minimised at start) still opens the kiosk.
     QTimer.singleShot(PAINT_WAIT_MS, home_painted)
@@ -184,6 +205,9 @@ def run_ui(
     try:
         return app.exec()
     finally:
+        # Closing the last window posts a second quit beside ``app.quit()``: left queued,
+        # it would end the next event loop of this process at once (a second run_ui).
+        QApplication.removePostedEvents(app, QEvent.Type.Quit)
         if instance_lock is not None:
             instance_lock.unlock()
         quitting[0] = True
@@ -216,7 +240,7 @@ def _print_mark(name: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kiosk.config import resolve_data_root
+    from kiosk.config import DataRootError, make_private_root, resolve_data_root
 
     parser = argparse.ArgumentParser(prog="python -m kiosk.ui.app")
     parser.add_argument("--data-dir", default=None)
@@ -227,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshot", type=Path, default=None)
     args = parser.parse_args(argv)
     root = resolve_data_root(args.data_dir)
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        make_private_root(root)
+    except DataRootError as exc:  # the window says so; the log says why (as kiosk.cli)
+        log.error("%s", exc)
     return run_ui(
         data_root=root,
         title=args.title,

@@ -132,6 +132,9 @@ class IdentifyPage(BasePage):
     def _changed(self, text: str) -> None:
         if not text:
             self.burst.reset()  # cleared (重新输入, 删除): a new entry starts
+        # 请稍候 stood for the look-up of the number as it was; a new whole number asks
+        # (and says it) again below (break19 #7: it stayed beside 还差 3 位).
+        self.show_status("")
         number = normalize_id_text(text)
         self._person = None
         self.person.hide()

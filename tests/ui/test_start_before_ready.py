@@ -120,6 +120,23 @@ def test_a_look_up_no_longer_wanted_is_not_made(
     assert look_ups == [APPLICANT_ID] and page.line.text() == APPLICANT_ID
 
 
+def test_waiting_text_goes_when_the_number_is_no_longer_whole(
+    qtbot: QtBot, early: MainWindow
+) -> None:
+    """请稍候 stands for the look-up of the number as typed: deleting a digit takes it
+    away with the look-up (break19 #7), a whole number again brings it back."""
+    click(qtbot, early, "tile-services")
+    page = early.page
+    assert isinstance(page, IdentifyPage)
+    _typed(qtbot, early, APPLICANT_ID[:17])
+    _tap_key(qtbot, early, APPLICANT_ID[17])
+    assert page.status.text() == OPENING and page.status.isVisible()
+    _tap_key(qtbot, early, "delete")
+    assert not page.status.isVisible()
+    _tap_key(qtbot, early, APPLICANT_ID[17])
+    assert page.status.text() == OPENING and page.status.isVisible()
+
+
 def test_going_home_while_waiting_drops_the_look_up(
     qtbot: QtBot, early: MainWindow, ui_ctx: KioskContext, look_ups: list[str]
 ) -> None:
