@@ -97,3 +97,12 @@ def png_bomb(width: int, height: int) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
     )
+
+
+def make_store(data_root: Path) -> Path:
+    """A kiosk's store (and device key) under ``data_root``, as its first start makes them
+    (``kiosk status`` only reads a store that exists); returns ``data_root``."""
+    from kiosk.store.uow import Store
+
+    Store.open(data_root).close()
+    return data_root

@@ -46,8 +46,18 @@ class StatusFacts(NamedTuple):
 
 
 def quick_status(data_dir: str | None) -> StatusFacts | None:
-    """The facts of ``kiosk status`` read with sqlite3; None: take the full path."""
+    """The facts of ``kiosk status`` read with sqlite3; None: take the full path.
+
+    Raises DataRootError when the data root has no store (nothing is created) or its
+    store is busy."""
     root = resolve_data_root(data_dir)
+    if not (root / DB_FILE).is_file():
+        # A read-only command makes no store and no device key (break19 #5: a mistyped
+        # --data-dir was answered "pending 0" and left a new key behind).
+        raise DataRootError(
+            f"no kiosk store at {root / DB_FILE}: check --data-dir "
+            "(the kiosk makes its store when it first starts)"
+        )
     if is_locked(root / DB_FILE, STATUS_WAIT_S):  # b19 #7: one line, not a 20 s wait
         raise DataRootError(
             f"{root / DB_FILE} is busy: another program holds a lock on it; "

@@ -15,7 +15,7 @@ from unittest import mock
 import cv2
 import pytest
 import zxingcpp
-from helpers import APPLICANT_ID, FORM_ID, example, png_bomb
+from helpers import APPLICANT_ID, FORM_ID, example, make_store, png_bomb
 from PIL import Image
 
 from kiosk.cli import main
@@ -269,5 +269,6 @@ def test_receipt_warns_when_the_hall_phone_is_missing(
 def test_status_warns_when_the_hall_phone_is_missing(
     kiosk_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    make_store(kiosk_home)
     assert main(["status"]) == 0
     assert "warning: no hall phone number is set" in capsys.readouterr().out

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import make_store
 
 from kiosk.cli import COMMANDS, build_parser
 
@@ -90,7 +91,8 @@ def test_status_at_head_reads_the_store_with_sqlite3_only(
     HTTP client, form modules, Qt or PDF library, and none of the services (issue 19)."""
     monkeypatch.setenv("KIOSK_CACHE", str(tmp_path / "cache"))
     home = tmp_path / "home"
-    imported("-m", "kiosk", "status", data_root=home)  # creates and migrates the store
+    make_store(home)  # as the kiosk's first start: status reads, never makes, a store
+    imported("-m", "kiosk", "status", data_root=home)
     names = imported("-m", "kiosk", "status", data_root=home)  # writes the listing
     assert "kiosk.cli.status_quick" in names
     assert not top_level(names) & {"PySide6", "reportlab", "alembic", "sqlalchemy", "httpx"}

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import make_store
 
 from kiosk.cli import main
 
@@ -13,7 +14,7 @@ from kiosk.cli import main
 def test_status_reports_a_missing_sound_device(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    home = ["--data-dir", str(tmp_path / "cli")]
+    home = ["--data-dir", str(make_store(tmp_path / "cli"))]
     monkeypatch.setenv("KIOSK_AUDIO", "none")
     assert main([*home, "status"]) == 0
     out = capsys.readouterr().out
@@ -24,3 +25,14 @@ def test_status_reports_a_missing_sound_device(
     monkeypatch.setenv("KIOSK_AUDIO", "ok")
     assert main([*home, "status"]) == 0
     assert "audio ok" in capsys.readouterr().out
+
+
+def test_status_of_a_folder_without_a_store_says_so_and_makes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --data-dir is not answered "pending 0" with a new store and key left
+    behind (break19 #5)."""
+    typo = tmp_path / "kiosk-hmoe"
+    assert main(["--data-dir", str(typo), "status"]) == 1
+    assert "no kiosk store" in capsys.readouterr().err
+    assert not typo.exists()

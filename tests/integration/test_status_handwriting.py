@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import make_store
 
 from kiosk.cli import main
 from kiosk.devices import handwriting
@@ -14,7 +15,7 @@ from kiosk.devices import handwriting
 def test_status_reports_the_handwriting_engine(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    home = ["--data-dir", str(tmp_path / "cli")]
+    home = ["--data-dir", str(make_store(tmp_path / "cli"))]
     assert main([*home, "status", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["handwriting_ok"] is True
