@@ -11,6 +11,7 @@ import pytest
 from helpers import FORM_ID, example
 
 from kiosk.cli import main, status_quick
+from kiosk.config import DataRootError
 from kiosk.services.context import open_kiosk
 from kiosk.store.models import AttachmentRow, OutboxEntry
 from kiosk.sync.state import Credentials, record_outcome, save_credentials
@@ -40,7 +41,8 @@ def _fill(tmp_path: Path, *extra: str) -> None:
 def test_a_new_kiosk_with_a_pending_case(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert status_quick.quick_status(None) is None  # no store yet: the full path makes it
+    with pytest.raises(DataRootError, match="no kiosk store"):  # read-only: makes none
+        status_quick.quick_status(None)
     _fill(tmp_path)
     capsys.readouterr()
     _both(capsys, monkeypatch)
