@@ -132,10 +132,18 @@ stamp_satisfies() { # stamp_satisfies FILE: a fresh stamp whose extras cover the
     return 0
 }
 
+installed_here() { # the venv's kiosk is this checkout's (a moved or shared .venv may not be)
+    "$VENV/bin/python" - "$REPO" <<'PY' 2>/dev/null
+import pathlib, sys
+import kiosk
+sys.exit(0 if pathlib.Path(kiosk.__file__).resolve().is_relative_to(pathlib.Path(sys.argv[1]).resolve()) else 1)
+PY
+}
+
 install_python_packages() {
     local stamp_name="${EXTRAS//,/-}" stamp
     for stamp in "$VENV"/.setup-stamp-*; do
-        if [[ -e "$stamp" ]] && stamp_satisfies "$stamp"; then
+        if [[ -e "$stamp" ]] && stamp_satisfies "$stamp" && (cd / && installed_here); then
             return 0
         fi
     done
