@@ -80,8 +80,11 @@ class HomePage(BasePage):
         )
         self.hint.setProperty("role", "large")
         self.hint.setObjectName("date")
-        if today not in _LUNAR:  # the first home of the day: its lunar date once painted
-            on_first_paint(self, lambda: self.hint.setText(date_line(today, lunar_text(today))))
+        # The first home of the day: its lunar date once painted (kiosk/ui/app.py opens
+        # the store after that).
+        self.lunar_pending = today not in _LUNAR
+        if self.lunar_pending:
+            on_first_paint(self, lambda: self._add_lunar(today))
         m = metrics()
         if market_banner is None and market_days and is_market_day(today, market_days):
             market_banner = S.MARKET_DAY
@@ -121,6 +124,10 @@ class HomePage(BasePage):
         footer.addWidget(button(S.STAFF, "fa5s.cog", name="staff", on_click=actions["staff"]))
         self.body.addLayout(footer)
         self.set_nav(keep_place=False)
+
+    def _add_lunar(self, today: date) -> None:
+        self.hint.setText(date_line(today, lunar_text(today)))
+        self.lunar_pending = False
 
     def extra_spoken(self) -> list[str]:
         return [S.HOME_SAY]
