@@ -18,9 +18,7 @@ the home screen (identify, forms, staff) and the services are imported on first 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk import events
@@ -28,9 +26,8 @@ from kiosk.ui import strings as S
 from kiosk.ui.foreground import ForegroundFirst
 from kiosk.ui.home_page import HomePage
 from kiosk.ui.idle_overlay import IdleWatcher
-from kiosk.ui.opening_gate import KioskNotOpen, OpeningGate
+from kiosk.ui.opening_gate import OpeningGate
 from kiosk.ui.ops import GuiThreadGarbageCollector, OpRunner
-from kiosk.ui.page_frame import BasePage
 from kiosk.ui.qt import (
     QApplication,
     QDialog,
@@ -38,30 +35,34 @@ from kiosk.ui.qt import (
     QObject,
     QStackedWidget,
     Qt,
-    QTimer,
     Signal,
 )
 from kiosk.ui.session import Session
-from kiosk.ui.speech import Speaker, spoken_join
+from kiosk.ui.speech import Speaker
 from kiosk.ui.sync_widget import SyncWatch
 from kiosk.ui.tap_guard import TapGuard
+from kiosk.ui.window_opening import OPEN_FAILED, OPENING, _OpeningMixin
+from kiosk.ui.window_plumbing import HOLD_MAX_S, SLOW_MS, _PlumbingMixin
+from kiosk.ui.window_screens import _ScreensMixin
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
     from kiosk.services.context import KioskContext
     from kiosk.ui.form_flow import FormFlow
-    from kiosk.ui.offers import Offer
-    from kiosk.ui.session import Resident
     from kiosk.ui.staff_flow import StaffScreens
 
+__all__ = [
+    "FIRST_MODULES",
+    "HOLD_MAX_S",
+    "LATER_MODULES",
+    "OPENING",
+    "OPEN_FAILED",
+    "SCREEN_MODULES",
+    "SLOW_MS",
+    "MainWindow",
+]
+
 log = logging.getLogger(__name__)
-SLOW_MS = 400  # an operation slower than this shows 请稍等
-# Taps wait for a screen's operation at most this long (a hung network call must not
-# freeze the screen for good: after it, 回首页 works again).
-HOLD_MAX_S = 15.0
-OPENING = "请稍候，正在准备……"  # a tap before the kiosk is open (issue 19)
-OPEN_FAILED = "本机暂时无法办理，请找工作人员。"
-_SUPERSEDED = object()  # a store_op that waited for the store and was no longer wanted
 
 # The identify page, the first screen behind 办事 (it needs nothing stored): imported by
 # kiosk/ui/app.py's background thread right after the first paint, before the store.
@@ -88,7 +89,10 @@ class _EventRelay(QObject):
     card_read = Signal(object)  # an IdCardData from the serial reader's thread
 
 
-class MainWindow(QMainWindow):
+class MainWindow(_OpeningMixin, _ScreensMixin, _PlumbingMixin, QMainWindow):
+    """The window; its opening, screens before a form and plumbing are the mixins'
+    (kiosk/ui/window_opening.py, window_screens.py, window_plumbing.py)."""
+
     def __init__(
         self,
         ctx: KioskContext | None = None,
@@ -172,25 +176,7 @@ class MainWindow(QMainWindow):
         app.installEventFilter(self.tap_guard)
         app.installEventFilter(self.idle)
 
-    # ----- opening (issue 19) ---------------------------------------------------------------
-
-    @property
-    def ctx(self) -> KioskContext:
-        """The opened kiosk; only screens reached after ``ready`` use it."""
-        if self._ctx is None:
-            raise RuntimeError("the kiosk is not open yet")
-        return self._ctx
-
-    @property
-    def ready(self) -> bool:
-        return self._ctx is not None
-
-    @property
-    def settings(self) -> Settings:
-        return self._ctx.settings if self._ctx is not None else self._settings
-
-    def today(self) -> date:
-        return self._ctx.today() if self._ctx is not None else datetime.now().astimezone().date()
+    # ----- opening (issue 19): the rest is kiosk/ui/window_opening.py -------------------
 
     def _attach(self, ctx: KioskContext) -> None:
         from kiosk.ui.form_flow import FormFlow
@@ -201,30 +187,6 @@ class MainWindow(QMainWindow):
         if ctx.settings.card_reader:
             self.start_card_reader(ctx.settings.card_reader)
 
-    def attach(self, ctx: KioskContext) -> None:
-        """The kiosk is open (GUI thread): run a waiting tap, or redraw the home screen
-        with what needed the store (the town's market-day calendar)."""
-        self._attach(ctx)
-        waiting, self._waiting = self._waiting, None
-        if not isinstance(self.stack.currentWidget(), HomePage):
-            return
-        self.page.show_status("")
-        if waiting is not None:
-            waiting()
-        else:
-            self.show_home()
-
-    def open_failed(self, exc: BaseException) -> None:
-        """The kiosk could not open (bad settings, a key that does not fit): say so on the
-        home screen in Chinese, in English in the log; every tap says it again."""
-        log.error("the kiosk could not open: %s", exc)
-        self._open_error = exc
-        self.opening.failed(exc)
-        self._waiting = None
-        if isinstance(self.stack.currentWidget(), BasePage):
-            self.page.show_status("")
-            self.page.show_errors([OPEN_FAILED], fault=True)
-
     @property
     def staff(self) -> StaffScreens:
         """The volunteer and staff screens, made on first use (LATER_MODULES)."""
@@ -233,187 +195,6 @@ class MainWindow(QMainWindow):
 
             self._staff = StaffScreens(self)
         return self._staff
-
-    def when_ready(self, action: Callable[[], None]) -> Callable[[], None]:
-        """``action`` as a tap handler: at once when the kiosk is open, else 请稍候 on the
-        screen and ``action`` once it is (the last tap wins); never a frozen screen."""
-
-        def tap() -> None:
-            if self._ctx is not None:
-                action()
-            elif self._open_error is not None:
-                self.say_errors([OPEN_FAILED], fault=True)
-            else:
-                self._waiting = action
-                self.page.show_status(OPENING)
-
-        return tap
-
-    def unless_failed(self, action: Callable[[], None]) -> Callable[[], None]:
-        """``action`` as a tap handler for a screen that needs nothing stored: at once, even
-        while the kiosk opens; only a kiosk that could not open says so instead."""
-
-        def tap() -> None:
-            if self._open_error is not None:
-                self.say_errors([OPEN_FAILED], fault=True)
-            else:
-                action()
-
-        return tap
-
-    def store_op(
-        self,
-        fn: Callable[[KioskContext], Any],
-        done: Callable[[Any], None],
-        error: Callable[[BaseException], None] | None = None,
-    ) -> None:
-        """``op`` for a service call that needs the opened kiosk: ``fn(ctx)`` on the
-        operation thread. Before the kiosk is open the page says 请稍候 at once and the
-        call waits there for it (the screen stays live: typing goes on); once open it
-        runs only if nothing was asked or shown since (a retyped number asks again, 回首页
-        or a wipe leave: the look-up of a person gone is not made). A kiosk that could not
-        open says 本机暂时无法办理 instead of running it."""
-        gate = self.opening
-        if self._open_error is not None:
-            self.say_errors([OPEN_FAILED], fault=True)
-            return
-        waiting = not gate.settled
-        if waiting:
-            self.page.show_status(OPENING)
-        self._asked += 1
-        asked = self._asked
-
-        def call() -> Any:
-            ctx = gate.wait()
-            if waiting and self._asked != asked:  # an int read: another ask or screen since
-                return _SUPERSEDED
-            return fn(ctx)
-
-        def finished(result: Any) -> None:
-            if result is not _SUPERSEDED:
-                done(result)
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, KioskNotOpen):
-                self.say_errors([OPEN_FAILED], fault=True)
-            else:
-                (error or self._op_failed)(exc)
-
-        self.op(call, finished, failed, slow_text=OPENING if waiting else None, hold=not waiting)
-
-    def sync_started(self) -> None:
-        """The sync worker was started (or could not be), after the first form could open:
-        the indicator shows the outbox from now on (issue 19: its imports wait till then)."""
-        self._sync_shown = True
-        self.sync.refresh()
-
-    def _sync_state(self) -> Any:
-        if self._ctx is None or not self._sync_shown:
-            return None
-        from kiosk.ui import backend
-
-        return backend.sync_state(self._ctx)
-
-    # ----- plumbing -----------------------------------------------------------------------
-
-    @property
-    def page(self) -> BasePage:
-        widget = self.stack.currentWidget()
-        assert isinstance(widget, BasePage)
-        return widget
-
-    def show_page(self, page: BasePage) -> None:
-        old = self.stack.currentWidget()
-        self._asked += 1  # an operation still waiting for the store is not run (store_op)
-        self.speaker.stop()  # the last screen's words stop with it
-        self.stack.addWidget(page)
-        self.stack.setCurrentWidget(page)
-        if old is not None:  # the first screen follows no tap: nothing to guard against
-            self.tap_guard.arm()  # the second tap of a double tap does not act on this page
-            self.stack.removeWidget(old)
-            old.deleteLater()
-        self.sync.push()
-
-    def _speaking(self, on: bool) -> None:
-        page = self.stack.currentWidget()
-        if isinstance(page, BasePage):
-            page.set_speaking(on, self.speaker.stop)
-
-    def op(
-        self,
-        fn: Callable[[], Any],
-        done: Callable[[Any], None],
-        error: Callable[[BaseException], None] | None = None,
-        *,
-        slow_text: str | None = None,
-        always: bool = False,
-        hold: bool = True,
-    ) -> None:
-        """Run a service call off the GUI thread; ``done`` runs only if the same screen
-        is still showing (a wipe or a click elsewhere must not bring old data back), or
-        with ``always`` on whatever screen shows unless the idle wipe came (finalizing:
-        the done page must follow). Taps on the window wait meanwhile (``op_running``).
-        ``slow_text``: what the page says once it takes long (default 请稍等). ``hold``
-        False: taps are not held meanwhile (a look-up waiting for the store to open: the
-        person may go on typing or leave, and a look-up no longer wanted is not made)."""
-        page = self.stack.currentWidget()
-        page_status = getattr(page, "show_status", None)
-        pending = [True]
-        self._ops_started += 1
-        number = self._ops_started
-        if hold:
-            self._ops_running[number] = time.monotonic()
-
-        def slow() -> None:  # 请稍等 only when it takes long enough to notice
-            if pending[0] and page_status is not None and self.stack.currentWidget() is page:
-                page_status(slow_text or S.WORKING)
-
-        QTimer.singleShot(SLOW_MS, self, slow)
-
-        def settle() -> bool:
-            pending[0] = False
-            self._ops_running.pop(number, None)
-            if self.stack.currentWidget() is not page:
-                return always
-            if page_status is not None:
-                page_status("")
-            return True
-
-        def finish(result: Any) -> None:
-            if settle():
-                done(result)
-
-        def failed(exc: BaseException) -> None:
-            if settle():
-                (error or self._op_failed)(exc)
-
-        self.runner.run(fn, finish, failed)
-
-    def op_running(self) -> bool:
-        """An operation started with ``op`` has not come back yet (for at most
-        HOLD_MAX_S): the tap guard holds taps on the window meanwhile."""
-        now = time.monotonic()
-        return any(now - started < HOLD_MAX_S for started in self._ops_running.values())
-
-    def _op_failed(self, exc: BaseException) -> None:
-        log.error("operation failed", exc_info=exc)
-        if isinstance(self.stack.currentWidget(), BasePage):
-            self.say_errors([f"出了点问题，请找工作人员。（{type(exc).__name__}）"], fault=True)
-
-    @property
-    def reader(self) -> Callable[[str], None] | None:
-        return self.speaker.say if self.settings.voice_enabled else None
-
-    @property
-    def badge(self) -> str | None:
-        v = self.session.volunteer
-        return S.VOLUNTEER_BADGE.format(name=v.name) if v else None
-
-    def say_errors(self, messages: list[str], *, fault: bool = False) -> None:
-        """Show and read ``messages`` (``fault``: the machine's, see BasePage.show_errors)."""
-        self.page.show_errors(messages, fault=fault)
-        if messages and self.reader is not None:
-            self.speaker.say(spoken_join(messages))
 
     def _has_person(self) -> bool:
         return not isinstance(self.stack.currentWidget(), HomePage) or bool(
@@ -517,71 +298,7 @@ class MainWindow(QMainWindow):
         else:
             self.showNormal()
 
-    # ----- identify, choose, materials ----------------------------------------------------
-
-    def identify(self, purpose: str) -> None:
-        """The identify page: shown at once, also while the store opens (issue 19); its
-        look-ups wait for it (``store_op``)."""
-        from kiosk.ui.identify_page import IdentifyPage
-
-        session = self.session
-        volunteer = session.volunteer
-
-        def presence() -> Any:  # the service module (and the store's) on the worker thread
-            from kiosk.services import presence
-
-            return presence
-
-        def refused(message: str) -> Callable[[Any], None]:
-            return lambda found: page.show_found(found) if found else page.show_refused(message)
-
-        page = IdentifyPage(
-            heading=S.IDENTIFY_LOOKUP_HEADING if purpose == "my_cases" else S.IDENTIFY_HEADING,
-            today=self.today(),
-            on_lookup=lambda idn: self.store_op(
-                lambda ctx: presence().look_up(ctx, idn.number), page.show_person
-            ),
-            on_card=lambda card: self.store_op(
-                lambda ctx: presence().read_card(ctx, card, actor=session.actor),
-                page.show_person,
-            ),
-            on_receipt=lambda code: self.store_op(
-                lambda ctx: presence().prove_by_receipt(ctx, code), refused(S.RECEIPT_REFUSED)
-            ),
-            on_volunteer_confirm=(
-                (
-                    lambda person: self.store_op(
-                        lambda ctx: presence().confirm_by_volunteer(
-                            ctx, person.id.number, volunteer
-                        ),
-                        page.show_person,
-                    )
-                )
-                if volunteer is not None
-                else None
-            ),
-            on_confirm=lambda resident: self._identified(purpose, resident),
-            on_home=self.go_home,
-            on_read=self.reader,
-            badge=self.badge,
-            needs_proof=purpose == "my_cases",
-        )
-        self.show_page(page)
-
-    def _identified(self, purpose: str, resident: Resident) -> None:
-        from kiosk.services import presence
-
-        self.session.resident = resident
-        if purpose == "my_cases":
-            actor = self.session.actor
-            self.store_op(
-                lambda ctx: presence.person_cases(ctx, resident, actor=actor),
-                self._show_my_cases,
-            )
-        elif purpose == "life_events":
-            self.show_life_events()
-        else:
-            self.show_services()
+    # ----- my cases (the rest of identify and choose: kiosk/ui/window_screens.py) ---------
 
     def _show_my_cases(self, found: list[Any]) -> None:
         from kiosk.ui.case_open_page import open_case
@@ -594,64 +311,5 @@ class MainWindow(QMainWindow):
                 on_read=self.reader,
                 badge=self.badge,
                 on_open=lambda case: open_case(self, case, lambda: self._show_my_cases(found)),
-            )
-        )
-
-    def show_services(self) -> None:
-        from kiosk.ui import backend
-
-        self.store_op(
-            backend.service_offers,
-            lambda offers: self._choices(
-                offers, S.SERVICES_HEADING, S.SERVICES_HINT, "services", self.show_services
-            ),
-        )
-
-    def show_life_events(self) -> None:
-        from kiosk.ui import backend
-
-        def shown(offers: list[Offer]) -> None:
-            if len(offers) == 1:  # one life event: no choice to make, its materials at once
-                self.show_materials(offers[0], self.go_home)
-                return
-            self._choices(
-                offers,
-                S.LIFE_EVENTS_HEADING,
-                S.LIFE_EVENTS_HINT,
-                "life-events",
-                self.show_life_events,
-            )
-
-        self.store_op(backend.bundle_offers, shown)
-
-    def _choices(
-        self, offers: list[Offer], heading: str, hint: str, name: str, again: Callable[[], None]
-    ) -> None:
-        from kiosk.ui.services_page import ChoicePage
-
-        self.show_page(
-            ChoicePage(
-                heading=heading,
-                hint=hint,
-                offers=offers,
-                empty_text=S.NO_LIFE_EVENTS,
-                on_pick=lambda offer: self.show_materials(offer, again),
-                on_back=self.go_home,
-                on_read=self.reader,
-                badge=self.badge,
-                name=name,
-            )
-        )
-
-    def show_materials(self, offer: Offer, back: Callable[[], None]) -> None:
-        from kiosk.ui.services_page import MaterialsPage
-
-        self.show_page(
-            MaterialsPage(
-                offer=offer,
-                on_start=lambda: self.form.start(offer),
-                on_back=back,
-                on_read=self.reader,
-                badge=self.badge,
             )
         )
