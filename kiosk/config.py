@@ -235,6 +235,8 @@ def load_settings(data_root: Path, **overrides: Any) -> Settings:
             file_values = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        except OSError as exc:  # a folder of that name, no permission to read it
+            raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     env = {k.upper(): v for k, v in os.environ.items()}
     values = {k: v for k, v in file_values.items() if k in Settings.model_fields}
     source = {name: str(path) for name in values}  # where each value came from

@@ -51,3 +51,23 @@ def test_a_bad_environment_variable_is_named_as_such(
         seen = _start(qapp, tmp_path)
     assert seen == [OPEN_FAILED]
     assert "KIOSK_IDLE_TIMEOUT_S" in caplog.text and "settings.toml" not in caplog.text
+
+
+def test_a_settings_file_that_cannot_be_read_shows_the_fault(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A folder named settings.toml (or one the kiosk may not read): the same fault on
+    screen, no traceback (break19b #1)."""
+    (tmp_path / "settings.toml").mkdir()
+    with caplog.at_level(logging.ERROR):
+        seen = _start(qapp, tmp_path)
+    assert seen == [OPEN_FAILED]
+    assert "settings.toml: cannot be read" in caplog.text
+
+
+def test_an_empty_data_dir_flag_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """python -m kiosk.ui.app --data-dir "" says so like the kiosk command (break19b #2)."""
+    from kiosk.ui.app import main
+
+    assert main(["--data-dir", "", "--quit-after-ms", "100"]) == 1
+    assert capsys.readouterr().err.startswith("error: ")
