@@ -163,17 +163,10 @@ def _known_error(exc: Exception) -> int | None:
 
 
 def _start_ui(args: argparse.Namespace) -> int:
-    from kiosk.config import DataRootError, make_private_root, resolve_data_root
+    from kiosk.config import resolve_data_root
     from kiosk.ui.app import run_ui  # Qt is imported only when the UI starts
 
-    root = resolve_data_root(args.data_dir)
-    try:
-        make_private_root(root)
-    except DataRootError as exc:
-        # The window still opens: the store's opening fails the same way in the background
-        # and 本机暂时无法办理 tells the people at the screen (an autostarted kiosk that just
-        # exits tells nobody). The log says why.
-        logging.getLogger("kiosk").error("%s", exc)
+    root = resolve_data_root(args.data_dir)  # run_ui checks the folder (its log, its screen)
     if args.demo:
         os.environ["KIOSK_DEMO_DATA"] = "1"  # the UI loads the demo data (idempotent)
     return run_ui(

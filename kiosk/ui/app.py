@@ -75,12 +75,19 @@ def run_ui(
     (``MainWindow.watch_input``), home's lunar date, then the opening thread, so that
     none of them slows the paint.
     """
-    from kiosk.config import ConfigError, Settings, load_settings
+    from kiosk.config import ConfigError, DataRootError, Settings, load_settings, make_private_root
     from kiosk.ui.fonts import FontError
     from kiosk.ui.main_window import FIRST_MODULES, LATER_MODULES, SCREEN_MODULES, MainWindow
 
     _prepare_environment()
     log.info("starting the kiosk UI, data root %s", data_root)
+    try:
+        make_private_root(data_root)
+    except DataRootError as exc:
+        # The window still opens: the store's opening fails the same way in the background
+        # and 本机暂时无法办理 tells the people at the screen (an autostarted kiosk that just
+        # exits tells nobody). The log says why.
+        log.error("%s", exc)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("bangban-kiosk")
@@ -263,7 +270,7 @@ def _print_mark(name: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kiosk.config import DataRootError, make_private_root, resolve_data_root
+    from kiosk.config import DataRootError, resolve_data_root
 
     parser = argparse.ArgumentParser(prog="python -m kiosk.ui.app")
     parser.add_argument("--data-dir", default=None)
@@ -278,10 +285,6 @@ def main(argv: list[str] | None = None) -> int:
     except DataRootError as exc:  # an empty --data-dir: one line, as the kiosk command
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    try:
-        make_private_root(root)
-    except DataRootError as exc:  # the window says so; the log says why (as kiosk.cli)
-        log.error("%s", exc)
     return run_ui(
         data_root=root,
         title=args.title,

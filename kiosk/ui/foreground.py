@@ -58,11 +58,6 @@ class ForegroundFirst:
         self._thread: int | None = None  # the opening thread's ident while it opens
         self.paused_s = 0.0  # total time paused (bench and tests)
 
-    @property
-    def opening(self) -> bool:
-        """True while a thread runs inside ``background()``."""
-        return self._thread is not None
-
     def touched(self) -> None:
         """A tap, a key or a drag arrived (GUI thread): the next QUIET_S are the person's."""
         self._person_until = self._clock() + QUIET_S
