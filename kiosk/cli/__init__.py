@@ -110,9 +110,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Two passes: the first finds the command with every command a placeholder (and
     answers ``--version``/``--help`` there), the second parses with its module loaded."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    first, _ = build_parser().parse_known_args(argv)
-    if first.command is None:
-        return build_parser().parse_args(argv)
+    placeholders = build_parser()
+    first, _ = placeholders.parse_known_args(argv)
+    if first.command is None:  # the touch screen: no module to load, the same parser
+        return placeholders.parse_args(argv)
     return build_parser(first.command).parse_args(argv)
 
 
