@@ -25,7 +25,9 @@ class FontError(RuntimeError):
 
 @cache
 def load_cjk_family() -> str:
-    """Register the asset font with Qt (once per process) and return its family name."""
+    """Register the chain's primary face with Qt (once per process) and return its family
+    name. Raises FontError when Qt cannot load it. The fallback faces are
+    ``load_fallback_faces``'s (``apply_app_font`` loads both)."""
     path = cjk_font_path()
     font_id = QFontDatabase.addApplicationFont(str(path))
     if font_id < 0:
@@ -33,6 +35,16 @@ def load_cjk_family() -> str:
     families = QFontDatabase.applicationFontFamilies(font_id)
     if CJK_FONT_FAMILY not in families:
         raise FontError(f"{path} provides {families}, expected {CJK_FONT_FAMILY!r}")
+    return CJK_FONT_FAMILY
+
+
+@cache
+def load_fallback_faces() -> None:
+    """Register the chain's fallback faces (Ext A, Ext B, rare name characters; ~8 ms)
+    and make them Qt substitutes of the primary family (once per process). The kiosk's
+    start does this right after the home screen's first paint: home shows no name, and
+    text laid out before keeps drawing right (Qt's font cache is cleared when a font is
+    added). Raises FontError naming the file Qt cannot load."""
     fallbacks = []
     for face in FONT_CHAIN[1:]:
         face_id = QFontDatabase.addApplicationFont(str(face_path(face)))
@@ -40,7 +52,6 @@ def load_cjk_family() -> str:
             raise FontError(f"Qt could not load the fallback font {face_path(face)}")
         fallbacks.append(face.family)
     QFont.insertSubstitutions(CJK_FONT_FAMILY, fallbacks)
-    return CJK_FONT_FAMILY
 
 
 def cjk_font(pixel_size: int = BASE_PIXEL_SIZE, *, bold: bool = False) -> QFont:
@@ -52,9 +63,15 @@ def cjk_font(pixel_size: int = BASE_PIXEL_SIZE, *, bold: bool = False) -> QFont:
     return font
 
 
-def apply_app_font(app: QApplication, pixel_size: int = BASE_PIXEL_SIZE) -> QFont:
-    """Load the asset font and set it as the application font; return that font."""
+def apply_app_font(
+    app: QApplication, pixel_size: int = BASE_PIXEL_SIZE, *, fallbacks: bool = True
+) -> QFont:
+    """Load the asset font (and its fallback faces unless ``fallbacks`` is False: the
+    caller loads them later with ``load_fallback_faces``) and set it as the application
+    font; return that font. Raises FontError."""
     load_cjk_family()
+    if fallbacks:
+        load_fallback_faces()
     font = cjk_font(pixel_size)
     app.setFont(font)
     return font
