@@ -26,9 +26,12 @@ class FontError(RuntimeError):
 @cache
 def load_cjk_family() -> str:
     """Register the chain's primary face with Qt (once per process) and return its family
-    name. Raises FontError when Qt cannot load it. The fallback faces are
-    ``load_fallback_faces``'s (``apply_app_font`` loads both)."""
-    path = cjk_font_path()
+    name. Raises FontError when the file is missing or Qt cannot load it. The fallback
+    faces are ``load_fallback_faces``'s (``apply_app_font`` loads both)."""
+    try:
+        path = cjk_font_path()
+    except FileNotFoundError as exc:  # a bundle or checkout without its assets/
+        raise FontError(str(exc)) from None
     font_id = QFontDatabase.addApplicationFont(str(path))
     if font_id < 0:
         raise FontError(f"Qt could not load the CJK font {path}")
@@ -42,14 +45,19 @@ def load_cjk_family() -> str:
 def load_fallback_faces() -> None:
     """Register the chain's fallback faces (Ext A, Ext B, rare name characters; ~8 ms)
     and make them Qt substitutes of the primary family (once per process). The kiosk's
-    start does this right after the home screen's first paint: home shows no name, and
-    text laid out before keeps drawing right (Qt's font cache is cleared when a font is
-    added). Raises FontError naming the file Qt cannot load."""
+    start does this right after the home screen's first paint (home shows no name); a name
+    drawn after that draws as with every face loaded first
+    (tests/e2e/test_fallback_faces_after_paint.py). Raises FontError naming a file that is
+    missing or that Qt cannot load."""
     fallbacks = []
     for face in FONT_CHAIN[1:]:
-        face_id = QFontDatabase.addApplicationFont(str(face_path(face)))
+        try:
+            path = face_path(face)
+        except FileNotFoundError as exc:
+            raise FontError(str(exc)) from None
+        face_id = QFontDatabase.addApplicationFont(str(path))
         if face_id < 0 or face.family not in QFontDatabase.applicationFontFamilies(face_id):
-            raise FontError(f"Qt could not load the fallback font {face_path(face)}")
+            raise FontError(f"Qt could not load the fallback font {path}")
         fallbacks.append(face.family)
     QFont.insertSubstitutions(CJK_FONT_FAMILY, fallbacks)
 

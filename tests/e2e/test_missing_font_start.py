@@ -1,0 +1,50 @@
+"""A kiosk whose assets/ lack a face of the CJK chain (a bundle copied without it)
+ends with one line naming the file and exit status 1, never a traceback: the primary
+face before the window shows, a fallback face right after home's first paint."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+# The real assets/ linked into ``fake`` except the file ``missing``; the kiosk started on it.
+START = """
+import sys
+from pathlib import Path
+import kiosk.assets, kiosk.fontchain
+missing, fake, root = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+real = kiosk.assets.assets_dir()
+for path in real.rglob("*"):
+    if path.is_file() and path.name != missing:
+        link = fake / path.relative_to(real)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(path)
+kiosk.assets.assets_dir = kiosk.fontchain.assets_dir = lambda: fake
+from kiosk.ui.app import run_ui
+sys.exit(run_ui(data_root=root, quit_after_ms=3000))
+"""
+
+
+@pytest.mark.parametrize("missing", ["wqy-microhei.ttc", "kiosk-ext-ming.ttf"])
+def test_a_missing_font_file_is_one_line_and_exit_1(missing: str, tmp_path: Path) -> None:
+    env = dict(os.environ, KIOSK_SPEECH="record")
+    if not env.get("DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    done = subprocess.run(
+        [sys.executable, "-c", START, missing, str(tmp_path / "assets"), str(tmp_path / "root")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert "the kiosk cannot show Chinese text: " in done.stderr
+    assert f"fonts/{missing}" in done.stderr
