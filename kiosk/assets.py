@@ -12,6 +12,12 @@ CJK_FONT_FAMILY = "WenQuanYi Micro Hei"  # as reported by fc-query and Qt
 CJK_FONT_SUBFONT_INDEX = 0  # face index inside the .ttc (1 is the Mono face)
 
 
+class AssetMissing(FileNotFoundError):
+    """A file the kiosk ships in assets/ is not there (a bundle or checkout copied
+    without it). Its message names the file; the CLI and the touch screen report it in
+    one line, never a traceback."""
+
+
 def assets_dir() -> Path:
     """The assets folder: sys._MEIPASS/assets when frozen by PyInstaller, else the
     repository's assets/ next to the kiosk package."""
@@ -22,10 +28,10 @@ def assets_dir() -> Path:
 
 
 def cjk_font_path() -> Path:
-    """Path of the shipped CJK TrueType font; raises FileNotFoundError if it is missing."""
+    """Path of the shipped CJK TrueType font; raises AssetMissing if it is missing."""
     path = assets_dir() / CJK_FONT_FILE
     if not path.is_file():
-        raise FileNotFoundError(
+        raise AssetMissing(
             f"CJK font not found at {path}: the assets/ folder must ship with the kiosk"
         )
     return path

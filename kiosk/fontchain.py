@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kiosk.assets import assets_dir
+from kiosk.assets import AssetMissing, assets_dir
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,11 @@ _REFUSED_CATEGORIES = frozenset({"Co", "Cn", "Cs", "Cc", "Cf"})
 
 
 def face_path(face: ChainFace) -> Path:
-    """Path of one face's file; raises FileNotFoundError naming it when missing."""
+    """Path of one face's file; raises AssetMissing (a FileNotFoundError) naming it when
+    missing."""
     path = assets_dir() / face.file
     if not path.is_file():
-        raise FileNotFoundError(
+        raise AssetMissing(
             f"font {face.family!r} not found at {path}: the assets/ folder must ship with the kiosk"
         )
     return path

@@ -150,6 +150,10 @@ def _known_error(exc: Exception) -> int | None:
     if config is not None and isinstance(exc, config.ConfigError):
         print(f"error: {exc}", file=sys.stderr)  # names the file or folder
         return 1
+    assets = sys.modules.get("kiosk.assets")
+    if assets is not None and isinstance(exc, assets.AssetMissing):
+        print(f"error: {exc}", file=sys.stderr)  # names the file (a font the paper needs)
+        return 1
     catalogue = sys.modules.get("kiosk.forms.catalogue")
     if catalogue is not None and isinstance(exc, catalogue.UnknownForm):
         # a case of a form this kiosk's catalogue does not hold

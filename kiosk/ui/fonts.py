@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from kiosk.assets import CJK_FONT_FAMILY, cjk_font_path
+from kiosk.assets import CJK_FONT_FAMILY, AssetMissing, cjk_font_path
 from kiosk.fontchain import FONT_CHAIN, face_path
 from kiosk.ui.qt import QApplication, QFont, QFontDatabase
 
@@ -30,7 +30,7 @@ def load_cjk_family() -> str:
     faces are ``load_fallback_faces``'s (``apply_app_font`` loads both)."""
     try:
         path = cjk_font_path()
-    except FileNotFoundError as exc:  # a bundle or checkout without its assets/
+    except AssetMissing as exc:  # a bundle or checkout without its assets/
         raise FontError(str(exc)) from None
     font_id = QFontDatabase.addApplicationFont(str(path))
     if font_id < 0:
@@ -53,7 +53,7 @@ def load_fallback_faces() -> None:
     for face in FONT_CHAIN[1:]:
         try:
             path = face_path(face)
-        except FileNotFoundError as exc:
+        except AssetMissing as exc:
             raise FontError(str(exc)) from None
         face_id = QFontDatabase.addApplicationFont(str(path))
         if face_id < 0 or face.family not in QFontDatabase.applicationFontFamilies(face_id):

@@ -1,6 +1,7 @@
 """A kiosk whose assets/ lack a face of the CJK chain (a bundle copied without it)
 ends with one line naming the file and exit status 1, never a traceback: the primary
-face before the window shows, a fallback face right after home's first paint."""
+face before the window shows, a fallback face right after home's first paint; and
+``kiosk print`` says so and writes nothing."""
 
 from __future__ import annotations
 
@@ -48,3 +49,37 @@ def test_a_missing_font_file_is_one_line_and_exit_1(missing: str, tmp_path: Path
     assert "Traceback" not in done.stderr
     assert "the kiosk cannot show Chinese text: " in done.stderr
     assert f"fonts/{missing}" in done.stderr
+
+
+# The same links, then the ``kiosk`` command with the remaining arguments.
+CLI = (
+    START.split("from kiosk.ui.app")[0].replace(
+        "missing, fake, root = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])",
+        "missing, fake = sys.argv[1], Path(sys.argv[2])",
+    )
+    + "from kiosk.cli import main\nsys.exit(main(sys.argv[3:]))\n"
+)
+
+
+def test_printing_without_the_primary_font_is_one_line_and_nothing_written(
+    tmp_path: Path,
+) -> None:
+    root, out = tmp_path / "root", tmp_path / "case.pdf"
+    example = REPO / "kiosk/forms/definitions/examples/birth_registration.v1.json"
+    env = dict(os.environ)
+
+    def kiosk(missing: str, *args: str) -> subprocess.CompletedProcess[str]:
+        fake = tmp_path / f"assets-{missing}"
+        command = [sys.executable, "-c", CLI, missing, str(fake), "--data-dir", str(root)]
+        return subprocess.run(
+            [*command, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    made = kiosk("none", "--demo", "fill", "--answers", str(example), "birth_registration")
+    assert made.returncode == 0, made.stderr[-2000:]
+    case_number = made.stdout.split()[1]
+    done = kiosk("wqy-microhei.ttc", "print", case_number, "--out", str(out))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: ") and "fonts/wqy-microhei.ttc" in done.stderr
+    assert not out.exists()
