@@ -88,29 +88,69 @@ def _parse_coverage(face: ChainFace) -> array[int]:
     return array("I", sorted(cp for cp, glyph in parsed.charToGlyph.items() if glyph))
 
 
+# A coverage file: this tag, the SHA-256 of the table, then the table (uint32 code points,
+# sorted). A file that does not check out (empty, cut short by a crash, overwritten) is
+# parsed from the font again and replaced: a wrong table would drop a name's characters
+# from the paper, or refuse names the fonts can print.
+_CMAP_TAG = b"KIOSKCMAP-1\n"
+
+
+def _read_cached(cached: Path) -> array[int] | None:
+    """The table in ``cached`` when the file checks out, else None."""
+    try:
+        data = cached.read_bytes()
+    except OSError:
+        return None
+    import hashlib
+
+    head = len(_CMAP_TAG) + 32
+    payload = data[head:]
+    table = array("I")
+    if (
+        not data.startswith(_CMAP_TAG)
+        or not payload
+        or len(payload) % table.itemsize
+        or hashlib.sha256(payload).digest() != data[len(_CMAP_TAG) : head]
+    ):
+        return None
+    table.frombytes(payload)
+    return table
+
+
+def _write_cached(cached: Path, table: array[int]) -> None:
+    """Write ``table`` to ``cached`` whole or not at all (flushed, then renamed into place);
+    a cache that cannot be written is skipped (parsed again next time)."""
+    import hashlib
+
+    payload = table.tobytes()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.part")
+        with partial.open("wb") as f:
+            f.write(_CMAP_TAG + hashlib.sha256(payload).digest() + payload)
+            f.flush()
+            os.fsync(f.fileno())
+        partial.replace(cached)
+    except OSError:
+        pass  # read-only home: parse again next time
+
+
 @cache
 def coverage(index: int) -> frozenset[int]:
     """The code points face ``index`` of FONT_CHAIN maps to a glyph.
 
     Read once per process from a table cached on disk (``_cache_dir()``, keyed by
-    ``_cache_key`` of the face file, so a changed font is parsed again); parsing a face
-    with reportlab instead costs 0.2-1 s. A cache that cannot be written is skipped.
+    ``_cache_key`` of the face file, so a changed font is parsed again; the table's own
+    SHA-256 is checked, so a damaged file is parsed again and replaced); parsing a face
+    with reportlab instead costs 0.2-1 s. Raises AssetMissing when the face file is missing.
     """
     face = FONT_CHAIN[index]
     path = face_path(face)
     cached = _cache_dir() / f"{path.stem}-{face.subfont_index}-{_cache_key(path)}.cmap"
-    table = array("I")
-    try:
-        table.frombytes(cached.read_bytes())
-    except (OSError, ValueError):
+    table = _read_cached(cached)
+    if table is None:
         table = _parse_coverage(face)
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_suffix(f".{os.getpid()}.part")
-            partial.write_bytes(table.tobytes())
-            partial.replace(cached)
-        except OSError:
-            pass  # read-only home: parse again next time
+        _write_cached(cached, table)
     return frozenset(table)
 
 
