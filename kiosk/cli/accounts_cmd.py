@@ -71,7 +71,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         accounts = list_accounts(ctx, args.roles)
     finally:
@@ -82,7 +82,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         removed = remove_account(ctx, args.id, actor=cli_actor())
     finally:
@@ -94,7 +94,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         unlock_account(ctx, args.id, actor=cli_actor())
     finally:

@@ -126,7 +126,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
     from kiosk.devices.page_files import PageFileError, read_file
     from kiosk.services.attachments import AttachmentError, NewPage, add_attachments
 
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         actor = staff_login(args, ctx).actor
         try:
@@ -161,7 +161,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
 def cmd_attachments(args: argparse.Namespace) -> int:
     from kiosk.services.attachments import list_attachments
 
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         views = list_attachments(ctx, args.number)
     except CaseNotFound as exc:

@@ -62,7 +62,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     since = _day(args.since, "since")
     until = _day(args.until, "until") if args.until else None
     end = _utc(date.fromordinal(until.toordinal() + 1)) if until else None
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         records = export_audit(ctx, since=_utc(since), until=end)
         log_event(ctx, actor=cli_actor(), action="audit_exported", detail=f"since {since}")

@@ -8,16 +8,16 @@ from typing import Any
 from kiosk.cli.common import (
     CliError,
     add_case_options,
+    catalogue_in_use,
     cli_case_consent,
     create_from_answers,
-    open_context,
     print_json,
     print_table,
 )
 from kiosk.forms.catalogue import UnknownForm, default_catalogue
 from kiosk.forms.examples import example_answers
 from kiosk.services.answer_notes import answer_notes
-from kiosk.services.bundles import fill_bundle, list_bundles
+from kiosk.services.bundles import bundle_infos, fill_bundle
 
 
 def register(sub: Any) -> None:
@@ -42,11 +42,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
-        bundles = list_bundles(ctx)
-    finally:
-        ctx.close()
+    catalogue, _ = catalogue_in_use(args)  # the definitions in use: no store is opened
+    bundles = bundle_infos(catalogue)
     if args.json:
         print_json(bundles)
         return 0

@@ -66,7 +66,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         actor = _revealer(args, ctx)
         cases = list_cases(ctx, states=args.state, form_id=args.form, limit=args.limit)
@@ -99,7 +99,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         actor = _revealer(args, ctx)
         detail = show_case(ctx, args.number)

@@ -90,12 +90,18 @@ def catalogue_in_use(args: argparse.Namespace) -> tuple[Catalogue, list[str]]:
     return catalogue, in_use_lines(root, now, catalogue)
 
 
-def open_context(args: argparse.Namespace) -> KioskContext:
-    from kiosk.config import ConfigError
+def open_context(args: argparse.Namespace, *, create: bool = True) -> KioskContext:
+    """The kiosk under ``--data-dir``. ``create=False`` (commands that read or change what
+    is there): a folder without a store is an error, nothing is made in it. Raises
+    CliError with the reason (a missing or lost store, a damaged one, a wrong key)."""
+    from kiosk.config import ConfigError, resolve_data_root
     from kiosk.services.context import open_kiosk
     from kiosk.store.crypto import CryptoError
+    from kiosk.store.schema_stamp import require_store
 
     try:
+        if not create:
+            require_store(resolve_data_root(args.data_dir))
         catalogue = catalogue_for(args) if getattr(args, "forms_dir", None) else None
         return open_kiosk(args.data_dir, catalogue=catalogue)
     except (ConfigError, CryptoError) as exc:

@@ -103,7 +103,7 @@ def _print_through_the_store(args: argparse.Namespace) -> int:
     from kiosk.services.case_errors import CaseError
     from kiosk.store.repositories import CaseNotFound
 
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         if args.staff:  # the accounts service only for a staff login (issue 19)
             from kiosk.cli.accounts_cmd import staff_login

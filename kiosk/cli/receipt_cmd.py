@@ -69,7 +69,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     from kiosk.printing.receipt import decode_escpos
     from kiosk.services.receipts import make_receipt, print_receipt
 
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         _warn_no_phone(ctx)
         if args.out or args.pdf or args.png:

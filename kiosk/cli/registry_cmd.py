@@ -86,7 +86,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         _print_status(registry_status(ctx))
     finally:
@@ -97,7 +97,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     if args.reveal and not args.staff:
         raise CliError("--reveal needs --staff ID (a staff account; kiosk staff add)", 2)
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         actor = staff_login(args, ctx).actor if args.reveal else None
         resident = find_resident(ctx, args.id_number)

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from kiosk.config import DataRootError, Settings, load_settings, resolve_data_root
 from kiosk.store.crypto import CryptoError
-from kiosk.store.schema_stamp import DB_FILE, is_locked
+from kiosk.store.schema_stamp import DB_FILE, is_locked, require_store
 from kiosk.store.sqlite_reader import QuickReadUnavailable, SqliteReader
 
 # A writer holding the store longer than this (seconds) is reported busy by status.
@@ -51,13 +51,7 @@ def quick_status(data_dir: str | None) -> StatusFacts | None:
     Raises DataRootError when the data root has no store (nothing is created) or its
     store is busy."""
     root = resolve_data_root(data_dir)
-    if not (root / DB_FILE).is_file():
-        # A read-only command makes no store and no device key (break19 #5: a mistyped
-        # --data-dir was answered "pending 0" and left a new key behind).
-        raise DataRootError(
-            f"no kiosk store at {root / DB_FILE}: check --data-dir "
-            "(the kiosk makes its store when it first starts)"
-        )
+    require_store(root)  # makes no store and no key; an emptied one is not "pending 0"
     if is_locked(root / DB_FILE, STATUS_WAIT_S):  # b19 #7: one line, not a 20 s wait
         raise DataRootError(
             f"{root / DB_FILE} is busy: another program holds a lock on it; "

@@ -63,7 +63,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from kiosk.store.repositories import CaseNotFound
 
     options = _options(args)
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)
     try:
         if args.retry:
             try:
@@ -128,7 +128,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         from kiosk.sync.renumber import needs_reprint
         from kiosk.sync.rounds import current_status
 
-        ctx = open_context(args)
+        ctx = open_context(args, create=False)
         try:
             status = current_status(ctx.store)  # = kiosk.services.sync.sync_status
             refresh_catalogue(ctx)

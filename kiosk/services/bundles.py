@@ -23,6 +23,7 @@ from kiosk.forms.bundle_compose import (
     split_answers,
     split_marks,
 )
+from kiosk.forms.catalogue import Catalogue
 from kiosk.forms.engine import AnswerProblem, FormFill
 from kiosk.services.case_drafts import start_case
 from kiosk.services.case_errors import CaseError, InvalidAnswers
@@ -80,11 +81,17 @@ class BundlePlan:
 
 
 def list_bundles(ctx: KioskContext) -> list[BundleInfo]:
+    """The newest version of every bundle in the kiosk's catalogue."""
+    return bundle_infos(ctx.catalogue)
+
+
+def bundle_infos(catalogue: Catalogue) -> list[BundleInfo]:
+    """The newest version of every bundle in ``catalogue`` (no store needed)."""
     return [
         BundleInfo(
             b.id, b.version, b.title, b.short_title, b.description, [f.form for f in b.forms]
         )
-        for b in ctx.catalogue.latest_bundles()
+        for b in catalogue.latest_bundles()
     ]
 
 

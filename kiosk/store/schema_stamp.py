@@ -17,6 +17,9 @@ from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DB_FILE = "kiosk.sqlite3"  # the kiosk's database, in its data root
+# Written beside it once the store was made and migrated: from then on a missing or empty
+# database file is a loss to restore from backup, never a new kiosk (break19c #5).
+STORE_MADE = "kiosk.sqlite3.made"
 
 
 # ``revision = "0009_i15b"``, ``down_revision: str | None = "0008_i16"`` (a tuple for a
@@ -46,6 +49,62 @@ def head_revision(versions: Path = MIGRATIONS_DIR / "versions") -> str | None:
                 parents |= {str(v) for v in (value if isinstance(value, tuple) else [value])}
     heads = revisions - parents
     return heads.pop() if len(heads) == 1 else None
+
+
+def require_store(data_root: Path) -> Path:
+    """The database file of ``data_root`` for a command that only reads or changes what
+    is there (``kiosk print``, ``cases list``, ``status`` ...): nothing is created.
+    Raises DataRootError naming the file when there is none (a mistyped ``--data-dir``
+    would otherwise leave a new store and device key behind: break19 #5, break19c #4) or
+    when it was lost (``lost_store``)."""
+    from kiosk.config import DataRootError
+
+    lost = lost_store(data_root)
+    if lost is not None:
+        raise DataRootError(lost)
+    path = data_root / DB_FILE
+    if not path.is_file():
+        raise DataRootError(
+            f"no kiosk store at {path}: check --data-dir "
+            "(the kiosk makes its store when it first starts)"
+        )
+    return path
+
+
+def lost_store(data_root: Path) -> str | None:
+    """Why the store of ``data_root`` must be restored rather than made anew, or None.
+
+    A data root whose store was made once (``STORE_MADE`` beside it) but whose database
+    file is now missing or empty lost its cases: opening it would silently start an empty
+    store under the same device key and enrolment."""
+    made = data_root / STORE_MADE
+    path = data_root / DB_FILE
+    if not made.is_file() or (path.is_file() and path.stat().st_size > 0):
+        return None
+    state = "is empty" if path.is_file() else "is missing"
+    return (
+        f"{path} {state}, but this kiosk had a store ({made}): restore it from backup "
+        f"(docs/deployment.md); to start this kiosk over with no cases, delete {made} too"
+    )
+
+
+def mark_store_made(data_root: Path, device_id: str) -> None:
+    """Write ``STORE_MADE`` once (the store is made and migrated); a data root that
+    cannot be written keeps working without it."""
+    made = data_root / STORE_MADE
+    if made.is_file():
+        return
+    from datetime import UTC, datetime
+
+    partial = made.with_suffix(".part")
+    try:
+        partial.write_text(
+            f"made {datetime.now(UTC).isoformat(timespec='seconds')} device {device_id}\n",
+            encoding="utf-8",
+        )
+        partial.replace(made)
+    except OSError:
+        pass
 
 
 def sqlite_stamp(connection: sqlite3.Connection) -> str | None:

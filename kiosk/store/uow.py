@@ -27,7 +27,7 @@ from kiosk.store.crypto import (
 from kiosk.store.database import DB_FILE, create_sqlite_engine, migrate_to_head
 from kiosk.store.models import utcnow
 from kiosk.store.repositories import CaseRepository, MetaRepository, OutboxRepository
-from kiosk.store.schema_stamp import is_lock_error
+from kiosk.store.schema_stamp import is_lock_error, lost_store, mark_store_made
 
 __all__ = ["KEY_CHECK_TEXT", "Store", "UnitOfWork"]
 
@@ -52,7 +52,8 @@ class Store:
         """Open (creating and migrating as needed) the store under a data root.
 
         Raises DataRootError naming the file when the folder cannot be used (StoreBusy:
-        another program holds its lock past the busy timeout), the database
+        another program holds its lock past the busy timeout), the database file is
+        missing or empty though a store was made here (``lost_store``), the database
         is damaged or was made by a newer kiosk (its schema stamp unknown here);
         CryptoError when the device key is gone (a new key would never open the fields
         already written) or does not fit the database.
@@ -64,11 +65,16 @@ class Store:
                 f"{data_root / KEY_FILE} is missing but {db_file} exists: restore the key "
                 "file from its backup (a new key cannot open the personal fields stored)"
             )
+        lost = lost_store(data_root)
+        if lost is not None:
+            raise DataRootError(lost)
         cipher = FieldCipher(load_or_create_device_key(data_root))
         engine = create_sqlite_engine(db_file)
         try:
             migrate_to_head(engine)
-            return cls(engine, cipher, BlobStore(data_root / ATTACHMENTS_DIR, cipher))
+            store = cls(engine, cipher, BlobStore(data_root / ATTACHMENTS_DIR, cipher))
+            mark_store_made(data_root, store.device_id)
+            return store
         except DatabaseError as exc:
             engine.dispose()
             # another program's transaction is not damage

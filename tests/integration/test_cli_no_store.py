@@ -1,0 +1,88 @@
+"""Commands that read or change what a kiosk holds make nothing in a folder without a
+store (a mistyped ``--data-dir`` left a new store and device key behind: break19c #4),
+and a kiosk whose store was made once but is now missing or empty says to restore it
+instead of starting an empty one under the same key and enrolment (break19c #5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import FORM_ID, example, make_store
+
+from kiosk.cli import main
+from kiosk.config import DataRootError
+from kiosk.store.schema_stamp import DB_FILE, STORE_MADE
+from kiosk.store.uow import Store
+
+READ_COMMANDS = [
+    ["print", "261130-AAAAAAAA-001", "--out", "x.pdf"],
+    ["cases", "list"],
+    ["cases", "show", "261130-AAAAAAAA-001"],
+    ["audit", "export", "--since", "2026-01-01"],
+    ["receipt", "261130-AAAAAAAA-001", "--out", "r.pdf"],
+    ["attachments", "261130-AAAAAAAA-001"],
+    ["registry", "status"],
+    ["status"],
+    ["sync", "--once"],
+]
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_a_folder_without_a_store_is_one_line_and_stays_empty(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "mistyped"
+    folder.mkdir()
+    assert main(["--data-dir", str(folder), *command]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: no kiosk store at ") and "check --data-dir" in err
+    assert list(folder.iterdir()) == []  # no store, no key, no log
+
+
+def test_bundle_list_needs_no_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "new"
+    folder.mkdir()
+    assert main(["--data-dir", str(folder), "bundle", "list"]) == 0
+    assert "death_in_family" in capsys.readouterr().out
+    assert list(folder.iterdir()) == []
+
+
+def _kiosk_with_a_case(root: Path) -> None:
+    answers = root.parent / "answers.json"
+    answers.write_text(json.dumps(example(), ensure_ascii=False), encoding="utf-8")
+    assert main(["--data-dir", str(root), "fill", FORM_ID, "--answers", str(answers)]) == 0
+    assert (root / STORE_MADE).is_file()
+
+
+@pytest.mark.parametrize("loss", ["emptied", "deleted"])
+def test_a_lost_store_is_refused_not_made_anew(
+    loss: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "kiosk"
+    _kiosk_with_a_case(root)
+    db = root / DB_FILE
+    for side in (db.with_name(DB_FILE + "-wal"), db.with_name(DB_FILE + "-shm")):
+        side.unlink(missing_ok=True)
+    if loss == "emptied":
+        db.write_bytes(b"")
+    else:
+        db.unlink()
+    capsys.readouterr()
+    assert main(["--data-dir", str(root), "status"]) == 1
+    err = capsys.readouterr().err
+    assert "restore it from backup" in err and ("is empty" in err or "is missing" in err)
+    with pytest.raises(DataRootError, match="restore it from backup"):
+        Store.open(root)  # the touch screen's open says the same (本机暂时无法办理)
+    assert not db.is_file() or db.stat().st_size == 0  # nothing made in its place
+
+
+def test_a_first_start_cut_short_is_made_again(tmp_path: Path) -> None:
+    """A kiosk killed on its first start, after its key and before its store was made:
+    no STORE_MADE, so the next start makes the store (a kiosk is never stuck there)."""
+    root = make_store(tmp_path / "kiosk")
+    (root / STORE_MADE).unlink()
+    (root / DB_FILE).write_bytes(b"")
+    Store.open(root).close()
+    assert (root / DB_FILE).stat().st_size > 0 and (root / STORE_MADE).is_file()
