@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +73,9 @@ def cmd_print(args: argparse.Namespace) -> int:
     if args.out and args.number and not (args.staff or args.forms_dir):
         from kiosk.cli.print_quick import quick_export_pdf
 
-        pdf = quick_export_pdf(args.data_dir, args.number, actor=cli_actor())
-        if pdf is not None:
-            return _write_pdf(args.out, pdf)
+        deliver = partial(_write_pdf, args.out)  # the file first: a failed write is no export
+        if quick_export_pdf(args.data_dir, args.number, actor=cli_actor(), deliver=deliver):
+            return 0
     return _print_through_the_store(args)
 
 
@@ -112,14 +113,18 @@ def _print_through_the_store(args: argparse.Namespace) -> int:
         else:
             args.actor = cli_actor()
         if args.out:
-            # A file is an export of the paper's personal data: audited as such.
+            # A file is an export of the paper's personal data: audited as such, once
+            # it is written.
+            deliver = partial(_write_pdf, args.out)
             if args.bundle:
                 bundle_id = printing.resolve_bundle(ctx, args.bundle)
                 title = args.title or printing.bundle_title(ctx, bundle_id)
-                pdf = printing.export_bundle_pdf(ctx, bundle_id, actor=args.actor, title=title)
+                printing.export_bundle_pdf(
+                    ctx, bundle_id, actor=args.actor, title=title, deliver=deliver
+                )
             else:
-                pdf = printing.export_case_pdf(ctx, args.number, actor=args.actor)
-            return _write_pdf(args.out, pdf)
+                printing.export_case_pdf(ctx, args.number, actor=args.actor, deliver=deliver)
+            return 0
         result = printing.print_case(ctx, args.number, printer=args.printer, actor=args.actor)
     except (CaseNotFound, CaseError) as exc:
         raise CliError(str(exc)) from exc

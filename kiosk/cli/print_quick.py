@@ -14,18 +14,20 @@ clock's UTC time).
 
 Anything out of the ordinary returns None and the caller takes the full path, which
 opens, migrates and reports as always: a store not at the schema head, a case not found,
-not finalized, purged or without its identity code, releases from the town server, an
-unreadable field.
+not finalized, purged or without its identity code, an unreadable field, and a case
+without a plan for the published releases in force (the full path keeps one for it).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import load_settings, resolve_data_root
+from kiosk.forms.release_manifests import files_key, in_force
 from kiosk.store.crypto import CryptoError
 from kiosk.store.sqlite_reader import QuickReadUnavailable, SqliteReader, parse_time
 
@@ -33,16 +35,22 @@ if TYPE_CHECKING:
     from kiosk.printing.print_plan import ChangingParts
     from kiosk.printing.sheet_data import CaseSheet
 
-RELEASES_DIR = "forms/releases"  # = kiosk.services.context.RELEASES_DIR
 NOT_PRINTABLE = frozenset({"draft"})  # = kiosk.services.printing: a draft has no paper
 NEEDS_MATERIALS = "needs_materials"
 
 
-def quick_export_pdf(data_dir: str | None, key: str, *, actor: str) -> bytes | None:
-    """The case's PDF, its export audited; None when the full path must do it."""
+def quick_export_pdf(
+    data_dir: str | None,
+    key: str,
+    *,
+    actor: str,
+    deliver: Callable[[bytes], object] | None = None,
+) -> bytes | None:
+    """The case's PDF, its export audited; None when the full path must do it.
+
+    ``deliver(pdf)`` (writing the file) runs before the audit entry is made: when it
+    raises, nothing is recorded as exported and its error propagates (break19c #6)."""
     root = resolve_data_root(data_dir)
-    if (root / RELEASES_DIR).is_dir():
-        return None  # the catalogue in force may be a published release
     try:
         reader = SqliteReader(root)
     except (QuickReadUnavailable, OSError):
@@ -55,6 +63,8 @@ def quick_export_pdf(data_dir: str | None, key: str, *, actor: str) -> bytes | N
             pdf = _render(root, reader, case)
             if pdf is None:
                 return None
+            if deliver is not None:
+                deliver(pdf)
             at = datetime.now(UTC).replace(tzinfo=None)  # = open_kiosk's store.now()
             reader.add_audit(case["id"], actor=actor, action="exported", at=at, detail="PDF file")
             return pdf
@@ -105,7 +115,10 @@ def _render(root: Path, reader: SqliteReader, case: dict[str, Any]) -> bytes | N
         photographed=reader.photographed_pages(case["id"]),
         attachments_pending=reader.pending_pages(case["id"]),
     )
-    key = plan_key(case)
+    # The releases in force now, as the full path's catalogue takes them (their files
+    # are digested into the key: a plan made with other definitions is not this one).
+    used = in_force(root, datetime.now(UTC))
+    key = plan_key(case, releases=files_key(root, used))
     try:
         stored = reader.print_plan(case)
         if stored is not None:
@@ -114,6 +127,8 @@ def _render(root: Path, reader: SqliteReader, case: dict[str, Any]) -> bytes | N
                 return render_case(sheet_from_plan(plan, parts))
     except (CryptoError, PlanError):
         pass  # a damaged plan is made anew below
+    if used:
+        return None  # the full path draws it with the releases' definitions and keeps its plan
     sheet = _sheet_from_form(reader, case, key, parts)
     return None if sheet is None else render_case(sheet)
 

@@ -16,17 +16,17 @@ the caller knows the pinned release key, a manifest naming another key is refuse
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from kiosk.forms.catalogue import DEFINITIONS_DIR, Catalogue, load_catalogue
+from kiosk.forms.release_manifests import MANIFEST as MANIFEST  # re-exported
+from kiosk.forms.release_manifests import RELEASES_DIR as RELEASES_DIR
+from kiosk.forms.release_manifests import installed
 
 log = logging.getLogger(__name__)
-RELEASES_DIR = "forms/releases"
-MANIFEST = "release.json"
 
 
 def releases_root(data_root: Path) -> Path:
@@ -53,17 +53,7 @@ def _superseded(manifest: dict[str, Any], found: list[tuple[dict[str, Any], Path
 
 def _installed(data_root: Path) -> list[tuple[dict[str, Any], Path]]:
     """Every installed release: (manifest, folder), oldest first."""
-    root = releases_root(data_root)
-    found = []
-    for folder in sorted(root.glob("[0-9]" * 6)) if root.is_dir() else []:
-        try:
-            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            datetime.fromisoformat(manifest["effective"])
-            int(manifest["release"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # an unfinished install (no manifest): never used
-        found.append((manifest, folder))
-    return found
+    return installed(data_root)
 
 
 WHOLE = "(release)"  # a refusal of the whole installed release, not one file

@@ -118,11 +118,16 @@ def local_date(finalized_at: str) -> str:
     return moment.astimezone().date().isoformat()
 
 
-def plan_key(case: dict[str, Any], code: str | None = None) -> str:
-    """The key a plan of this case row (the fields in KEY_FIELDS) must carry."""
+def plan_key(case: dict[str, Any], code: str | None = None, releases: str = "") -> str:
+    """The key a plan of this case row (the fields in KEY_FIELDS) must carry.
+
+    ``releases``: kiosk.forms.release_manifests.files_key of the releases the catalogue in
+    use was made from ("" for the shipped definitions, whose keys it leaves as they were)."""
     fields = {name: case[name] for name in KEY_FIELDS}
     fields["local_date"] = local_date(str(case["finalized_at"]))
     fields["code"] = code if code is not None else code_key()
+    if releases:
+        fields["releases"] = releases
     text = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -86,7 +86,7 @@ def _freeze(
     uow.outbox.enqueue(row.id)
     from kiosk.services.print_plans import store_print_plan  # its paper, made once (issue 19)
 
-    store_print_plan(uow.cases, row, fill)
+    store_print_plan(ctx, uow.cases, row, fill)
 
 
 def finalize_case(ctx: KioskContext, case_id: str, *, actor: str = "resident") -> CaseSummary:

@@ -10,6 +10,7 @@ moves finalized → printed on its first print; a reprint only adds an audit ent
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -262,24 +263,48 @@ def print_case(
     return PrintResult(True, zh, en, status.name, job.job_id, reprint)
 
 
-def export_case_pdf(ctx: KioskContext, case_id: str, *, actor: str = "staff") -> bytes:
+def export_case_pdf(
+    ctx: KioskContext,
+    case_id: str,
+    *,
+    actor: str = "staff",
+    deliver: Callable[[bytes], object] | None = None,
+) -> bytes:
     """The case's PDF for writing to a file (``kiosk print --out``), audited as an export:
-    the paper's personal data leave the kiosk as a file, not through its printer."""
-    pdf = render_case_pdf(ctx, case_id)
+    the paper's personal data leave the kiosk as a file, not through its printer.
+    ``deliver(pdf)`` (writing the file) runs before the audit entry is made: when it
+    raises, nothing is recorded as exported (break19c #6) and its error propagates.
+    Under a published release the sheet's plan is kept for the quick path
+    (kiosk.services.print_plans.keep_release_plan)."""
+    from kiosk.services.print_plans import keep_release_plan
+
+    sheet = case_sheet(ctx, case_id)
+    pdf = render_case(sheet)
+    if deliver is not None:
+        deliver(pdf)
     with ctx.store.unit_of_work() as uow:
         row = uow.cases.require(case_id)
+        keep_release_plan(ctx, uow.cases, row, sheet)
         uow.cases.audit(row, actor=actor, action="exported", detail="PDF file")
         uow.commit()
     return pdf
 
 
 def export_bundle_pdf(
-    ctx: KioskContext, bundle_id: str, *, title: str | None = None, actor: str = "staff"
+    ctx: KioskContext,
+    bundle_id: str,
+    *,
+    title: str | None = None,
+    actor: str = "staff",
+    deliver: Callable[[bytes], object] | None = None,
 ) -> bytes:
     """A bundle's PDF for a file, each of its cases audited as exported; ``bundle_id`` may
-    be the number of any member case (resolve_bundle)."""
+    be the number of any member case (resolve_bundle). ``deliver`` as for
+    ``export_case_pdf``: run before the audit, which it stops by raising."""
     bundle_id = resolve_bundle(ctx, bundle_id)
     pdf = render_bundle_pdf(ctx, bundle_id, title=title)
+    if deliver is not None:
+        deliver(pdf)
     with ctx.store.unit_of_work() as uow:
         for row in uow.cases.in_bundle(bundle_id):
             if row.state != CaseState.DRAFT:

@@ -29,7 +29,9 @@ _lock = threading.Lock()
 
 def current_release(catalogue: Catalogue) -> int:
     """The newest release in force in ``catalogue`` (0: the shipped definitions)."""
-    return int(catalogue.release_folders[-1]) if catalogue.release_folders else 0
+    # "-<release>/<file>" entries name refused files (kiosk.services.published)
+    used = [name for name in catalogue.release_folders if not name.startswith("-")]
+    return int(used[-1]) if used else 0
 
 
 def catalogue_of_release(ctx: KioskContext, release: int | None) -> Catalogue:
