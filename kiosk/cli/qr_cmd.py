@@ -116,7 +116,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     texts = _texts(args, list(args.payloads))
     if not any(is_identity_code(t) or t.strip().startswith(DATA_PREFIX) for t in texts):
         raise CliError("no codes of a case given (texts starting with BBI2: or BBD1:)", exit_code=2)
-    ctx = open_context(args, create=False)
+    ctx = open_context(args)  # a desk PC that only verifies has no store yet
     try:
         lookup = key_lookup(ctx, _keys(args))
         found = read_scan(texts, lookup, ctx.catalogue, number_lookup(ctx, _keys(args)))

@@ -97,6 +97,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     if args.reveal and not args.staff:
         raise CliError("--reveal needs --staff ID (a staff account; kiosk staff add)", 2)
+    from datetime import date
+
+    from kiosk.domain.idcard import parse_id_number
+
+    try:  # a mistyped number is the answer before any store is looked for
+        parse_id_number(args.id_number, today=date.today())
+    except DomainError as exc:
+        raise CliError(f"id_number: {exc}", exit_code=2) from exc
     ctx = open_context(args, create=False)
     try:
         actor = staff_login(args, ctx).actor if args.reveal else None

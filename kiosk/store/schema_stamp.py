@@ -59,6 +59,8 @@ def require_store(data_root: Path) -> Path:
     when it was lost (``lost_store``)."""
     from kiosk.config import DataRootError
 
+    if data_root.exists() and not data_root.is_dir():  # as make_private_root says it
+        raise DataRootError(f"data folder {data_root} is a file, not a folder (check --data-dir)")
     lost = lost_store(data_root)
     if lost is not None:
         raise DataRootError(lost)
