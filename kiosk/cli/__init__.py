@@ -164,6 +164,15 @@ def _known_error(exc: Exception) -> int | None:
         # never a traceback; the statement's values (personal data) stay out
         print(f"error: nothing was saved: the store refused it ({exc.orig})", file=sys.stderr)
         return 1
+    if sa_exc is not None and isinstance(exc, sa_exc.DBAPIError):
+        # SQLite's own words only (e.g. "no such column: cases.print_plan"), never the
+        # statement or its values (break19c #9: a store stamped current but altered)
+        print(
+            f"error: the store could not be read or written ({exc.orig}): if this lasts, "
+            "restore the data folder from backup (docs/deployment.md)",
+            file=sys.stderr,
+        )
+        return 1
     return None
 
 

@@ -86,3 +86,23 @@ def test_a_first_start_cut_short_is_made_again(tmp_path: Path) -> None:
     (root / DB_FILE).write_bytes(b"")
     Store.open(root).close()
     assert (root / DB_FILE).stat().st_size > 0 and (root / STORE_MADE).is_file()
+
+
+def test_a_store_missing_a_column_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """break19c #9: stamped current but altered (a column dropped): SQLite's words in one
+    line, no traceback, no statement or values."""
+    import sqlite3
+
+    root = tmp_path / "kiosk"
+    _kiosk_with_a_case(root)
+    db = sqlite3.connect(root / DB_FILE)
+    db.execute("ALTER TABLE cases DROP COLUMN print_plan")
+    db.commit()
+    db.close()
+    capsys.readouterr()
+    assert main(["--data-dir", str(root), "cases", "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: the store could not be read or written (no such column")
+    assert "SELECT" not in err and "Traceback" not in err
