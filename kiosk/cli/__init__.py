@@ -165,6 +165,15 @@ def _known_error(exc: Exception) -> int | None:
         print(f"error: nothing was saved: the store refused it ({exc.orig})", file=sys.stderr)
         return 1
     if sa_exc is not None and isinstance(exc, sa_exc.DBAPIError):
+        from kiosk.store.schema_stamp import is_lock_error
+
+        if exc.orig is not None and is_lock_error(exc.orig):
+            print(
+                f"error: the store is busy: another program holds a lock on it ({exc.orig}); "
+                "try again in a moment",
+                file=sys.stderr,
+            )
+            return 1
         # SQLite's own words only (e.g. "no such column: cases.print_plan"), never the
         # statement or its values (break19c #9: a store stamped current but altered)
         print(
