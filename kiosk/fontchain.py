@@ -88,6 +88,21 @@ def _parse_coverage(face: ChainFace) -> array[int]:
     return array("I", sorted(cp for cp, glyph in parsed.charToGlyph.items() if glyph))
 
 
+def fonts_status() -> tuple[bool, str]:
+    """(every face of the chain is there, a line saying so or naming the missing files)
+    for ``kiosk status``: without the primary face the kiosk does not start and nothing
+    prints; without a fallback face rare name characters cannot print."""
+    missing = []
+    for face in FONT_CHAIN:
+        try:
+            face_path(face)
+        except AssetMissing:
+            missing.append(str(assets_dir() / face.file))
+    if missing:
+        return False, "missing " + ", ".join(missing)
+    return True, f"{len(FONT_CHAIN)} faces in {assets_dir() / 'fonts'}"
+
+
 # A coverage file: this tag, the SHA-256 of the table, then the table (uint32 code points,
 # sorted). A file that does not check out (empty, cut short by a crash, overwritten) is
 # parsed from the font again and replaced: a wrong table would drop a name's characters

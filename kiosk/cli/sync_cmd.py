@@ -146,12 +146,14 @@ def _show_status(facts: Any, *, as_json: bool) -> int:
     """Print ``kiosk status`` (text, or JSON with ``as_json``) from its StatusFacts."""
     from kiosk.devices.audio import audio_output_status
     from kiosk.devices.handwriting import handwriting_status
+    from kiosk.fontchain import fonts_status
     from kiosk.services.devices_check import setting_warnings
 
     status = facts.status
     audio = audio_output_status()  # 朗读 needs a sound device (espeak-ng exits 0 without)
     warnings = [w.message_en for w in setting_warnings(facts.settings)]
     writing = handwriting_status()  # 手写 needs the Zinnia library and the models
+    fonts_ok, fonts = fonts_status()  # names print only with every face (break19c #3)
     if as_json:
         print_json(
             {
@@ -162,6 +164,8 @@ def _show_status(facts: Any, *, as_json: bool) -> int:
                 "audio": audio.detail,
                 "handwriting_ok": writing.ok,
                 "handwriting": writing.detail,
+                "fonts_ok": fonts_ok,
+                "fonts": fonts,
                 "needs_reprint": facts.reprint,
                 "warnings": warnings,
             }
@@ -186,6 +190,7 @@ def _show_status(facts: Any, *, as_json: bool) -> int:
         print(f"warning: {warning}")
     writes = "ok" if writing.ok else "OFF (the pad says 手写不可用; pinyin is used)"
     print(f"handwriting {writes}: {writing.detail}")
+    print(f"fonts {'ok' if fonts_ok else 'MISSING (the kiosk cannot start or print)'}: {fonts}")
     for case in facts.reprint:
         print(
             f"需重新打印 (print again): {case['new']}, renumbered from {case['old']} "

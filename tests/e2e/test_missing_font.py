@@ -83,3 +83,8 @@ def test_printing_without_the_primary_font_is_one_line_and_nothing_written(
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("error: ") and "fonts/wqy-microhei.ttc" in done.stderr
     assert not out.exists()
+    # kiosk status says which file is missing (it said nothing of fonts: break19c #3)
+    status = kiosk("kiosk-ext-ming.ttf", "status")
+    assert status.returncode == 0, status.stderr[-2000:]
+    assert "fonts MISSING (the kiosk cannot start or print): missing " in status.stdout
+    assert "fonts/kiosk-ext-ming.ttf" in status.stdout
