@@ -10,6 +10,7 @@ Alembic when the stamp differs from the head (issue 19: the CLI answers at once)
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sqlite3
 from functools import cache
@@ -99,11 +100,12 @@ def mark_store_made(data_root: Path, device_id: str) -> None:
     from datetime import UTC, datetime
 
     partial = made.with_suffix(".part")
+    line = f"made {datetime.now(UTC).isoformat(timespec='seconds')} device {device_id}\n"
     try:
-        partial.write_text(
-            f"made {datetime.now(UTC).isoformat(timespec='seconds')} device {device_id}\n",
-            encoding="utf-8",
-        )
+        # owner-only like every file of the data root (docs/data-protection.md)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as f:
+            f.write(line)
         partial.replace(made)
     except OSError:
         pass
