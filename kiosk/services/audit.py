@@ -76,7 +76,7 @@ def export_audit(
 ) -> list[AuditRecord]:
     """Every audit entry from ``since`` (naive UTC, inclusive) to ``until``, oldest first."""
     end = until or datetime.max
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         case_rows = uow.session.execute(
             select(AuditEntry, CaseRow.number)
             .join(CaseRow, CaseRow.id == AuditEntry.case_id)

@@ -15,7 +15,7 @@ def list_cases(
 ) -> list[CaseSummary]:
     from kiosk.services.case_rows import summary_of
 
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         rows = uow.cases.search(states=states, form_id=form_id, limit=limit)
         return [summary_of(ctx, row) for row in rows]
 
@@ -24,7 +24,7 @@ def cases_for_person(ctx: KioskContext, id_number: str) -> list[CaseSummary]:
     """我的办件: the cases a person applied for or is the subject of; states only."""
     from kiosk.services.case_rows import summary_of
 
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         return [summary_of(ctx, row) for row in uow.cases.for_person(id_number)]
 
 
@@ -32,7 +32,7 @@ def show_case(ctx: KioskContext, key: str) -> CaseDetail:
     """One case in full (for staff and the owner): answers, their words, the audit trail."""
     from kiosk.services.case_rows import _fill, as_of, summary_of
 
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         row = uow.cases.require(key)
         data = uow.cases.read_personal(row)
         form = ctx.catalogue.get(row.form_id, row.form_version)

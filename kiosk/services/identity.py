@@ -69,18 +69,17 @@ def sign_missing_identity_codes(store: Store, data_root: Path) -> int:
     """Sign this device's finalized cases that have no identity code yet (cases finalized
     before codes were stored), or only a format-1 code (it does not sign the envelope, so
     the trust rule refuses it); other devices' cases are never signed here."""
+    unsigned = select(CaseRow.id).where(
+        CaseRow.identity_code.is_(None) | CaseRow.identity_code.startswith(IDENTITY_PREFIX_V1),
+        CaseRow.content_hash.is_not(None),
+        CaseRow.finalized_at.is_not(None),
+        CaseRow.device_id == store.device_id,
+    )
+    with store.unit_of_work(read_only=True) as uow:  # every open: no write lock for nothing
+        if uow.session.scalar(unsigned.limit(1)) is None:
+            return 0
     with store.unit_of_work() as uow:
-        rows = list(
-            uow.session.scalars(
-                select(CaseRow).where(
-                    CaseRow.identity_code.is_(None)
-                    | CaseRow.identity_code.startswith(IDENTITY_PREFIX_V1),
-                    CaseRow.content_hash.is_not(None),
-                    CaseRow.finalized_at.is_not(None),
-                    CaseRow.device_id == store.device_id,
-                )
-            )
-        )
+        rows = list(uow.session.scalars(select(CaseRow).where(CaseRow.id.in_(unsigned))))
         if not rows:
             return 0
         key = load_or_create_signing_key(data_root)

@@ -153,7 +153,7 @@ def mask_case_detail(form: FormDefinition, detail: CaseDetail) -> CaseDetail:
 def case_names(ctx: KioskContext, case_ids: list[str], *, reveal: bool) -> dict[str, str]:
     """``{case id: "applicant / subject"}`` for lists, names masked unless ``reveal``."""
     out: dict[str, str] = {}
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         for case_id in case_ids:
             row = uow.cases.get(case_id)
             if row is None or row.personal is None:

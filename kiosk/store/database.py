@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from kiosk.store.schema_stamp import DB_FILE, MIGRATIONS_DIR, head_revision
+from kiosk.store.schema_stamp import DB_FILE, MIGRATIONS_DIR, head_revision, is_lock_error
 from kiosk.store.sqlbase import READ_ONLY, configure_sqlite
 
 if TYPE_CHECKING:
@@ -75,8 +75,11 @@ def stamped_revision(engine: Engine) -> str | None:
     """The revision stamped in ``alembic_version`` (None: no table, or not one row)."""
     try:
         with engine.connect() as connection:
+            connection.execution_options(**{READ_ONLY: True})  # no write lock to read it
             rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    except OperationalError:  # a new database: no table yet
+    except OperationalError as exc:  # a new database: no table yet
+        if exc.orig is not None and is_lock_error(exc.orig):
+            raise  # busy is not new: Store.open says so
         return None
     return str(rows[0][0]) if len(rows) == 1 else None
 

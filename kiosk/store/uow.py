@@ -24,7 +24,7 @@ from kiosk.store.crypto import (
     FieldCipher,
     load_or_create_device_key,
 )
-from kiosk.store.database import DB_FILE, create_sqlite_engine, migrate_to_head
+from kiosk.store.database import DB_FILE, READ_ONLY, create_sqlite_engine, migrate_to_head
 from kiosk.store.models import utcnow
 from kiosk.store.repositories import CaseRepository, MetaRepository, OutboxRepository
 from kiosk.store.schema_stamp import is_lock_error, lost_store, mark_store_made
@@ -42,6 +42,11 @@ class Store:
         db_file = Path(engine.url.database or ".")
         self.blobs = blobs or BlobStore(db_file.parent / ATTACHMENTS_DIR, cipher)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Reads take no write lock: a plain BEGIN sees the last committed snapshot (WAL),
+        # so ``kiosk cases list`` or an open does not wait behind a writer (break19c #7).
+        self._read_sessions = sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
         # The time audit entries carry: naive UTC from the kiosk's clock (open_kiosk sets it).
         self.now: Callable[[], datetime] = utcnow
         self._check_key()
@@ -97,31 +102,40 @@ class Store:
                 ) from exc
             raise
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions, self.cipher, self.now)
+    def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
+        """A unit of work: its transaction takes the write lock when it begins (no
+        read-then-upgrade deadlock between writers). ``read_only``: it takes none and sees
+        the last committed state; its ``commit()`` raises RuntimeError."""
+        sessions = self._read_sessions if read_only else self._sessions
+        return UnitOfWork(sessions, self.cipher, self.now, read_only=read_only)
+
+    def _meta_once(self, key: str, make: Callable[[], str]) -> str:
+        """The meta value ``key``, written as ``make()`` the first time (under the write
+        lock, read again there); read without a lock on every later open."""
+        with self.unit_of_work(read_only=True) as uow:
+            value = uow.meta.get(key)
+        if value is not None:
+            return value
+        with self.unit_of_work() as uow:
+            value = uow.meta.get(key)
+            if value is None:
+                value = make()
+                uow.meta.set(key, value)
+                uow.commit()
+            return value
 
     def _check_key(self) -> None:
         """Refuse a key that did not write this database, before anything is mixed or lost."""
         check = self.cipher.blind_index(KEY_CHECK_TEXT)
-        with self.unit_of_work() as uow:
-            stored = uow.meta.get("key_check")
-            if stored is None:
-                uow.meta.set("key_check", check)
-                uow.commit()
-            elif not hmac.compare_digest(stored, check):
-                raise CryptoError(
-                    f"{self.engine.url.database}: the device key does not open this database "
-                    f"(was {KEY_FILE} replaced?); restore the original key file"
-                )
+        stored = self._meta_once("key_check", lambda: check)
+        if not hmac.compare_digest(stored, check):
+            raise CryptoError(
+                f"{self.engine.url.database}: the device key does not open this database "
+                f"(was {KEY_FILE} replaced?); restore the original key file"
+            )
 
     def _device_id(self) -> str:
-        with self.unit_of_work() as uow:
-            device_id = uow.meta.get("device_id")
-            if device_id is None:
-                device_id = str(uuid.uuid4())
-                uow.meta.set("device_id", device_id)
-                uow.commit()
-            return device_id
+        return self._meta_once("device_id", lambda: str(uuid.uuid4()))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -138,10 +152,13 @@ class UnitOfWork:
         sessions: sessionmaker[Session],
         cipher: FieldCipher,
         now: Callable[[], datetime] = utcnow,
+        *,
+        read_only: bool = False,
     ) -> None:
         self._sessions = sessions
         self._cipher = cipher
         self._now = now
+        self._read_only = read_only
 
     def __enter__(self) -> Self:
         self.session = self._sessions()
@@ -151,6 +168,8 @@ class UnitOfWork:
         return self
 
     def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.session.commit()
 
     def rollback(self) -> None:
