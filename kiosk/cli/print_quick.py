@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import load_settings, resolve_data_root
-from kiosk.forms.release_manifests import files_key, in_force
+from kiosk.forms.release_manifests import files_key, folders_of_release
 from kiosk.store.crypto import CryptoError
 from kiosk.store.sqlite_reader import QuickReadUnavailable, SqliteReader, parse_time
 
@@ -115,9 +115,10 @@ def _render(root: Path, reader: SqliteReader, case: dict[str, Any]) -> bytes | N
         photographed=reader.photographed_pages(case["id"]),
         attachments_pending=reader.pending_pages(case["id"]),
     )
-    # The releases in force now, as the full path's catalogue takes them (their files
-    # are digested into the key: a plan made with other definitions is not this one).
-    used = in_force(root, datetime.now(UTC))
+    # The release folders of the case's own catalogue (its release's, as the full path
+    # takes it); their files are digested into the key: a plan made with other
+    # definitions is not this one.
+    used = folders_of_release(root, case["release"], datetime.now(UTC))
     key = plan_key(case, releases=files_key(root, used))
     try:
         stored = reader.print_plan(case)
@@ -128,7 +129,7 @@ def _render(root: Path, reader: SqliteReader, case: dict[str, Any]) -> bytes | N
     except (CryptoError, PlanError):
         pass  # a damaged plan is made anew below
     if used:
-        return None  # the full path draws it with the releases' definitions and keeps its plan
+        return None  # the full path draws it with its release's definitions, keeps the plan
     sheet = _sheet_from_form(reader, case, key, parts)
     return None if sheet is None else render_case(sheet)
 

@@ -66,3 +66,20 @@ def files_key(data_root: Path, used: list[str]) -> str:
             relative = path.relative_to(root).as_posix()
             digest.update(f"|{relative}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
+
+
+def folders_of_release(data_root: Path, release: int | None, now: datetime) -> list[str]:
+    """The release folders the catalogue of a case made under ``release`` comes from, as
+    kiosk.services.release_catalogue.catalogue_of_release makes it (before signature
+    checks, which may refuse more): the releases in force at ``now`` when ``release`` is
+    the newest of them (or None: a case from before releases were recorded), else every
+    installed release up to ``release`` (0: none, the shipped definitions)."""
+    current = in_force(data_root, now)
+    newest = int(current[-1]) if current else 0
+    if release is None or release == newest:
+        return current
+    return [
+        folder.name
+        for manifest, folder in installed(data_root)
+        if int(manifest["release"]) <= release
+    ]

@@ -51,15 +51,18 @@ def store_print_plan(
     form is a department's draft, the case was finalized under a release no longer in
     use, or building failed (logged without case data)."""
     from kiosk.services.consent import Consent
+    from kiosk.services.release_catalogue import catalogue_of_release
 
     try:
-        used = releases_in_use(ctx.catalogue)
-        # The definitions ``kiosk print``'s full path draws with: the releases in use, or
-        # the shipped files (not a catalogue with drafts from --forms-dir).
-        catalogue = ctx.catalogue if used else default_catalogue()
+        # The definitions ``kiosk print``'s full path draws this case with: its release's,
+        # or the shipped files (not a catalogue with drafts from --forms-dir).
+        catalogue = catalogue_of_release(ctx, row.release)
+        used = releases_in_use(catalogue)
+        if not used:
+            catalogue = default_catalogue()
         form = catalogue.get(row.form_id, row.form_version)
         if form != fill.form or (row.release and not used):
-            return False  # a draft's or an older release's form: the quick path would not use it
+            return False  # a draft's form, or its release is gone: not what the full path uses
         packet = packet_of(cases, row)
         consent = Consent.from_json(row.consent)
         head, body = message_parts(packet, form)
@@ -98,11 +101,14 @@ def keep_release_plan(
     definitions, keep its plan, so the next ``kiosk print N --out`` draws it without the
     form code (the quick path makes plans of the shipped definitions itself). Never
     raises: on any failure the case keeps the plan it had."""
-    used = releases_in_use(ctx.catalogue)
+    from kiosk.services.release_catalogue import catalogue_of_release
+
+    catalogue = catalogue_of_release(ctx, row.release)  # as case_sheet drew it
+    used = releases_in_use(catalogue)
     if not used or row.identity_code is None:
         return
     try:
-        form = ctx.catalogue.get(row.form_id, row.form_version)
+        form = catalogue.get(row.form_id, row.form_version)
         head, body = message_parts(packet_of(cases, row), form)
         key = plan_key(key_fields(row), releases=files_key(ctx.data_root, used))
         cases.write_print_plan(row, encode_plan(plan_of(sheet, head, body, key)))

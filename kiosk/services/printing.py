@@ -83,20 +83,27 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
     """What the paper of one case shows, QR payloads included. The identity code is the
     one stored with the case (signed by the device that made it), never signed anew here:
     a reprint on another kiosk carries the original signature."""
+    from kiosk.services.release_catalogue import catalogue_of_release
+
     packet = case_packet(ctx, case_id)
     if not packet.identity_code:
         raise CaseError(f"case {packet.number} has no identity code on file; it cannot print")
-    form = ctx.catalogue.get(packet.form_id, packet.form_version)
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         row = uow.cases.require(case_id)
         waiting = row.state == CaseState.NEEDS_MATERIALS
         notices = [needs_materials_notice(uow.cases.read_note(row))] if waiting else []
+        release = row.release
+    # The definitions and policy the case was made under (its release), not the release
+    # in force today: a later release must not change a finalized case's paper (its 审批
+    # 机关, its lists' words), as the engine judges it by its release (break19d #3).
+    catalogue = catalogue_of_release(ctx, release)
+    form = catalogue.get(packet.form_id, packet.form_version)
     from kiosk.services.attachments import photographed_pages
     from kiosk.sync.attachments_push import pending_count
 
     return build_sheet(
         form,
-        ctx.catalogue.lists,
+        catalogue.lists,
         packet,
         consent=_consent_line(ctx, case_id),
         hall=_hall(ctx),

@@ -99,27 +99,39 @@ def test_a_case_finalized_under_the_release_prints_from_its_plan(
     assert quick == full
 
 
-def test_a_new_release_sends_the_next_print_the_full_way_once(
+def test_a_new_release_changes_no_finalized_case_s_paper(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A case is drawn with its own release's definitions (break19d #3: each new release
+    changed the 审批机关 of every finalized case), by both paths, from its plan."""
     key = Ed25519PrivateKey.generate()
-    before = _fill(tmp_path, "shipped definitions")
-    assert quick_export_pdf(None, before, actor="cli:tester") is not None
+    shipped = _fill(tmp_path, "shipped definitions")
+    before = quick_export_pdf(None, shipped, actor="cli:tester")
+    assert before is not None and before == _full(shipped)
     _install(tmp_path, 1, 75, key)
-    # The definitions in use changed: the plan made with the shipped files is not used.
-    assert quick_export_pdf(None, before, actor="cli:tester") is None
-    out = tmp_path / "case.pdf"
-    assert main(["print", before, "--out", str(out)]) == 0  # the full path, plan kept
+    under_one = _fill(tmp_path, "under release 1")
+    paper_one = _full(under_one)
+    _install(tmp_path, 2, 70, key)
+    for number, paper in ((shipped, before), (under_one, paper_one)):
+        assert _full(number) == paper  # the full path: the case's release
+        with monkeypatch.context() as m:
+            _no_form_code(m)
+            assert quick_export_pdf(None, number, actor="cli:tester") == paper
+    # --forms-dir (drafts) draws a release's case with that release's definitions too
+    # (break19d #4: "no such form")
+    out = tmp_path / "drafts.pdf"
+    (tmp_path / "no-drafts").mkdir()
+    assert (
+        main(["print", under_one, "--out", str(out), "--forms-dir", str(tmp_path / "no-drafts")])
+        == 0
+    )
     capsys.readouterr()
-    with monkeypatch.context() as m:
-        _no_form_code(m)
-        quick = quick_export_pdf(None, before, actor="cli:tester")
-    assert quick is not None and quick == _full(before)
 
     # A release file changed on disk: not the definitions the plan was made with.
-    policy = next((tmp_path / "kiosk-home" / "forms" / "releases").glob("*/policy.yaml"))
+    policy = tmp_path / "kiosk-home" / "forms" / "releases" / "000001" / "policy.yaml"
     policy.write_text(policy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert quick_export_pdf(None, before, actor="cli:tester") is None
+    assert quick_export_pdf(None, under_one, actor="cli:tester") is None
+    assert quick_export_pdf(None, shipped, actor="cli:tester") == before  # not its release
 
 
 def test_a_failed_write_is_not_recorded_as_an_export(
