@@ -44,8 +44,16 @@ def _install(tmp_path: Path, release: int, min_age: int, key: Ed25519PrivateKey)
             uow.meta.set(RELEASE_KEY, public_key_b64(key))
             uow.commit()
         version = shipped_policy_version() + release
+        folder = release_folder(tmp_path, f"r{release}", policy_version=version, min_age=min_age)
+        policy = folder / "policy.yaml"  # a deciding office the paper names, renamed
+        text = policy.read_text(encoding="utf-8")
+        assert "value: 重庆市大足区民政局\n" in text
+        policy.write_text(
+            text.replace("value: 重庆市大足区民政局\n", f"value: 重庆市大足区民政局R{release}\n"),
+            encoding="utf-8",
+        )
         body = build_release(
-            release_folder(tmp_path, f"r{release}", policy_version=version, min_age=min_age),
+            folder,
             key,
             release=release,
             effective=datetime.now(UTC) - timedelta(hours=1),
