@@ -103,38 +103,44 @@ def fonts_status() -> tuple[bool, str]:
     return True, f"{len(FONT_CHAIN)} faces in {assets_dir() / 'fonts'}"
 
 
-# A coverage file: this tag, the SHA-256 of the table, then the table (uint32 code points,
-# sorted). A file that does not check out (empty, cut short by a crash, overwritten) is
-# parsed from the font again and replaced: a wrong table would drop a name's characters
-# from the paper, or refuse names the fonts can print.
-_CMAP_TAG = b"KIOSKCMAP-1\n"
+# A coverage file: this tag, the identity of the face file it was parsed from
+# (``_cache_key``, 32 characters), the SHA-256 of the table, then the table (uint32 code
+# points, sorted). A file that does not check out (empty, cut short by a crash,
+# overwritten, another face's table copied onto its name) is parsed from the font again
+# and replaced: a wrong table would drop a name's characters from the paper, or refuse
+# names the fonts can print (break19c #1, break19d #1).
+_CMAP_TAG = b"KIOSKCMAP-2\n"
+_IDENT_LEN = 32
 
 
-def _read_cached(cached: Path) -> array[int] | None:
-    """The table in ``cached`` when the file checks out, else None."""
+def _read_cached(cached: Path, ident: str) -> array[int] | None:
+    """The table in ``cached`` when the file checks out for the face ``ident``, else None."""
     try:
         data = cached.read_bytes()
     except OSError:
         return None
     import hashlib
 
-    head = len(_CMAP_TAG) + 32
+    start = len(_CMAP_TAG) + _IDENT_LEN
+    head = start + 32
     payload = data[head:]
     table = array("I")
     if (
         not data.startswith(_CMAP_TAG)
+        or data[len(_CMAP_TAG) : start] != ident.encode("ascii")
         or not payload
         or len(payload) % table.itemsize
-        or hashlib.sha256(payload).digest() != data[len(_CMAP_TAG) : head]
+        or hashlib.sha256(payload).digest() != data[start:head]
     ):
         return None
     table.frombytes(payload)
     return table
 
 
-def _write_cached(cached: Path, table: array[int]) -> None:
-    """Write ``table`` to ``cached`` whole or not at all (flushed, then renamed into place);
-    a cache that cannot be written is skipped (parsed again next time)."""
+def _write_cached(cached: Path, ident: str, table: array[int]) -> None:
+    """Write ``table`` of the face ``ident`` to ``cached`` whole or not at all (flushed,
+    then renamed into place); a cache that cannot be written is skipped (parsed again
+    next time)."""
     import hashlib
 
     payload = table.tobytes()
@@ -142,7 +148,7 @@ def _write_cached(cached: Path, table: array[int]) -> None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.part")
         with partial.open("wb") as f:
-            f.write(_CMAP_TAG + hashlib.sha256(payload).digest() + payload)
+            f.write(_CMAP_TAG + ident.encode("ascii") + hashlib.sha256(payload).digest() + payload)
             f.flush()
             os.fsync(f.fileno())
         partial.replace(cached)
@@ -161,11 +167,12 @@ def coverage(index: int) -> frozenset[int]:
     """
     face = FONT_CHAIN[index]
     path = face_path(face)
-    cached = _cache_dir() / f"{path.stem}-{face.subfont_index}-{_cache_key(path)}.cmap"
-    table = _read_cached(cached)
+    ident = _cache_key(path)
+    cached = _cache_dir() / f"{path.stem}-{face.subfont_index}-{ident}.cmap"
+    table = _read_cached(cached, ident)
     if table is None:
         table = _parse_coverage(face)
-        _write_cached(cached, table)
+        _write_cached(cached, ident, table)
     return frozenset(table)
 
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DB_FILE = "kiosk.sqlite3"  # the kiosk's database, in its data root
-# Written beside it once the store was made and migrated: from then on a missing or empty
-# database file is a loss to restore from backup, never a new kiosk (break19c #5).
-STORE_MADE = "kiosk.sqlite3.made"
+# Written beside the device key once the store was made and migrated: from then on a
+# missing or empty database file is a loss to restore from backup, never a new kiosk
+# (break19c #5). Not beside the database: ``rm kiosk.sqlite3*`` would take it too (b19d #7).
+STORE_MADE = "keys/store.made"
 
 
 # ``revision = "0009_i15b"``, ``down_revision: str | None = "0008_i16"`` (a tuple for a
@@ -99,6 +100,7 @@ def mark_store_made(data_root: Path, device_id: str) -> None:
         return
     from datetime import UTC, datetime
 
+    made.parent.mkdir(mode=0o700, exist_ok=True)
     partial = made.with_suffix(".part")
     line = f"made {datetime.now(UTC).isoformat(timespec='seconds')} device {device_id}\n"
     try:

@@ -59,6 +59,7 @@ def test_a_fallback_face_is_loaded_only_for_a_character_that_needs_it(tmp_path: 
         b"garbage!" * 100,  # a multiple of 4 bytes: the old format read it as code points
         None,  # the first half of a good file
         "old",  # the format before the check: bare code points
+        "swapped",  # each face's good file copied onto the other's name (break19d #1)
     ],
 )
 def test_a_damaged_coverage_file_is_parsed_again_and_replaced(
@@ -76,9 +77,11 @@ def test_a_damaged_coverage_file_is_parsed_again_and_replaced(
         files = sorted(tmp_path.glob("*.cmap"))
         assert len(files) == 2
         good = [f.read_bytes() for f in files]
-        for file in files:
+        for file, other in zip(files, reversed(good), strict=True):
             data = file.read_bytes()
-            if damage is None:
+            if damage == "swapped":
+                file.write_bytes(other)
+            elif damage is None:
                 file.write_bytes(data[: len(data) // 2])
             elif damage == "old":
                 file.write_bytes(b"".join(cp.to_bytes(4, sys.byteorder) for cp in (65, 66)))
