@@ -18,6 +18,11 @@ class AssetMissing(FileNotFoundError):
     one line, never a traceback."""
 
 
+class AssetDamaged(AssetMissing):
+    """A file the kiosk ships in assets/ is there but cannot be read as what it is (an
+    empty or cut-short font); reported like a missing one."""
+
+
 def assets_dir() -> Path:
     """The assets folder: sys._MEIPASS/assets when frozen by PyInstaller, else the
     repository's assets/ next to the kiosk package."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kiosk.assets import AssetMissing, assets_dir
+from kiosk.assets import AssetDamaged, AssetMissing, assets_dir
 
 
 @dataclass(frozen=True)
@@ -84,22 +84,44 @@ def _cache_dir() -> Path:
 def _parse_coverage(face: ChainFace) -> array[int]:
     from reportlab.pdfbase.ttfonts import TTFontFile
 
-    parsed = TTFontFile(str(face_path(face)), subfontIndex=face.subfont_index)
+    path = face_path(face)
+    try:
+        parsed = TTFontFile(str(path), subfontIndex=face.subfont_index)
+    except Exception as exc:  # reportlab's TTFError, struct.error on a cut-short file
+        raise damaged(face, path, exc) from exc
     return array("I", sorted(cp for cp, glyph in parsed.charToGlyph.items() if glyph))
+
+
+def damaged(face: ChainFace, path: Path, exc: Exception) -> AssetDamaged:
+    """The error for a face file that is there but cannot be read (names the file)."""
+    return AssetDamaged(
+        f"font {face.family!r} at {path} cannot be read ({type(exc).__name__}): the assets/ "
+        "folder must ship with the kiosk whole"
+    )
+
+
+# The first four bytes of a TrueType/OpenType font or collection.
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
 
 
 def fonts_status() -> tuple[bool, str]:
     """(every face of the chain is there, a line saying so or naming the missing files)
     for ``kiosk status``: without the primary face the kiosk does not start and nothing
     prints; without a fallback face rare name characters cannot print."""
-    missing = []
+    missing, unreadable = [], []
     for face in FONT_CHAIN:
         try:
-            face_path(face)
+            with face_path(face).open("rb") as f:
+                if f.read(4) not in _FONT_MAGIC:
+                    unreadable.append(str(assets_dir() / face.file))
         except AssetMissing:
             missing.append(str(assets_dir() / face.file))
-    if missing:
-        return False, "missing " + ", ".join(missing)
+        except OSError:
+            unreadable.append(str(assets_dir() / face.file))
+    if missing or unreadable:
+        words = [f"missing {', '.join(missing)}"] if missing else []
+        words += [f"not a font {', '.join(unreadable)}"] if unreadable else []
+        return False, "; ".join(words)
     return True, f"{len(FONT_CHAIN)} faces in {assets_dir() / 'fonts'}"
 
 

@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from kiosk.fontchain import FONT_CHAIN, face_for, face_path
+from kiosk.fontchain import FONT_CHAIN, damaged, face_for, face_path
 
 FAMILIES = tuple(face.family for face in FONT_CHAIN)
 
@@ -62,8 +62,12 @@ def _registered(index: int) -> str:
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     face = FONT_CHAIN[index]
     if face.family not in pdfmetrics.getRegisteredFontNames():
-        path = str(face_path(face))
-        pdfmetrics.registerFont(TTFont(face.family, path, subfontIndex=face.subfont_index))
+        path = face_path(face)
+        try:
+            font = TTFont(face.family, str(path), subfontIndex=face.subfont_index)
+        except Exception as exc:  # TTFError, struct.error: an empty or cut-short file
+            raise damaged(face, path, exc) from exc
+        pdfmetrics.registerFont(font)
     return face.family
 
 

@@ -21,11 +21,18 @@ from pathlib import Path
 import kiosk.assets, kiosk.fontchain
 missing, fake, root = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 real = kiosk.assets.assets_dir()
+cut = missing.startswith("cut:")  # "cut:NAME": NAME is there, its first 1000 bytes only
+missing = missing.removeprefix("cut:")
 for path in real.rglob("*"):
-    if path.is_file() and path.name != missing:
+    if path.is_file():
         link = fake / path.relative_to(real)
+        if link.exists() or link.is_symlink():
+            continue  # made by an earlier run of this script
         link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(path)
+        if path.name != missing:
+            link.symlink_to(path)
+        elif cut:
+            link.write_bytes(path.read_bytes()[:1000])
 kiosk.assets.assets_dir = kiosk.fontchain.assets_dir = lambda: fake
 from kiosk.ui.app import run_ui
 sys.exit(run_ui(data_root=root, quit_after_ms=3000))
@@ -83,6 +90,10 @@ def test_printing_without_the_primary_font_is_one_line_and_nothing_written(
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("error: ") and "fonts/wqy-microhei.ttc" in done.stderr
     assert not out.exists()
+    # A cut-short face (break19d #2: reportlab's traceback): one line naming it.
+    cut = kiosk("cut:wqy-microhei.ttc", "print", case_number, "--out", str(out))
+    assert cut.returncode == 1 and "Traceback" not in cut.stderr, cut.stderr[-2000:]
+    assert "fonts/wqy-microhei.ttc cannot be read" in cut.stderr and not out.exists()
     # kiosk status says which file is missing (it said nothing of fonts: break19c #3)
     status = kiosk("kiosk-ext-ming.ttf", "status")
     assert status.returncode == 0, status.stderr[-2000:]
