@@ -157,7 +157,11 @@ def _known_error(exc: Exception) -> int | None:
     catalogue = sys.modules.get("kiosk.forms.catalogue")
     if catalogue is not None and isinstance(exc, catalogue.UnknownForm):
         # a case of a form this kiosk's catalogue does not hold
-        print(f"error: {exc} (a department's draft? pass --forms-dir DIR)", file=sys.stderr)
+        print(
+            f"error: {exc} (a department's draft? pass --forms-dir DIR; a definition pulled "
+            "from the town server and refused on this kiosk? kiosk status lists it)",
+            file=sys.stderr,
+        )
         return 1
     sa_exc = sys.modules.get("sqlalchemy.exc")
     if sa_exc is not None and isinstance(exc, sa_exc.IntegrityError):

@@ -83,11 +83,16 @@ def _write_pdf(out: Path, pdf: bytes) -> int:
     """The PDF to ``out``; ``-`` is standard output (never a terminal), the line that
     says so then goes to standard error."""
     if str(out) == STDOUT:
+        if sys.stdout is None:  # started with standard output closed (>&-)
+            raise CliError("standard output is closed: give --out FILE.pdf")
         if sys.stdout.isatty():
             raise CliError("not writing a PDF to the terminal: add > case.pdf or | lp", 2)
-        sys.stdout.flush()
-        sys.stdout.buffer.write(pdf)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(pdf)
+            sys.stdout.buffer.flush()
+        except OSError as exc:  # a full disk (/dev/full), a closed pipe
+            raise CliError(f"standard output: cannot write: {exc.strerror}") from exc
         print(f"wrote the PDF to standard output ({len(pdf) // 1024} KiB)", file=sys.stderr)
         return 0
     try:

@@ -53,8 +53,8 @@ def quick_export_pdf(
     root = resolve_data_root(data_dir)
     try:
         reader = SqliteReader(root)
-    except (QuickReadUnavailable, OSError):
-        return None
+    except (QuickReadUnavailable, OSError, sqlite3.Error):
+        return None  # the full path opens (or refuses) the store, in one line
     try:
         with reader:
             case = reader.case(key)  # as CaseRepository.require: by UUID, then number

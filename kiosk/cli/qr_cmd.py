@@ -74,7 +74,7 @@ def cmd_key(args: argparse.Namespace) -> int:
     from kiosk.domain.case_numbers import DEVICE_NO_KEY
     from kiosk.services.printing import device_public_key
 
-    ctx = open_context(args)
+    ctx = open_context(args, create=False)  # the key of a kiosk that exists, not a new one
     try:
         device_id, raw = device_public_key(ctx)
         with ctx.store.unit_of_work() as uow:

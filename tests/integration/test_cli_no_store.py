@@ -26,6 +26,7 @@ READ_COMMANDS = [
     ["registry", "status"],
     ["status"],
     ["sync", "--once"],
+    ["qr", "key"],  # a mistyped folder printed a new kiosk's key (break19d #6)
 ]
 
 
@@ -109,3 +110,32 @@ def test_a_store_missing_a_column_is_one_line(
     err = capsys.readouterr().err
     assert err.startswith("error: the store could not be read or written (no such column")
     assert "SELECT" not in err and "Traceback" not in err
+
+
+def test_a_pdf_to_a_full_or_closed_standard_output_is_one_line(tmp_path: Path) -> None:
+    """break19d #8: ``--out -`` into /dev/full or a closed stdout gave a traceback; and
+    nothing is audited as exported."""
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / "kiosk"
+    _kiosk_with_a_case(root)
+    store = Store.open(root)
+    try:
+        with store.unit_of_work(read_only=True) as uow:
+            number = uow.cases.search()[0].number
+    finally:
+        store.close()
+    command = [sys.executable, "-m", "kiosk", "--data-dir", str(root), "print", number]
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [*command, "--out", "-"], stdout=full, stderr=subprocess.PIPE, text=True, env=env
+        )
+    assert done.returncode == 1 and done.stderr.startswith("error: standard output: cannot")
+    closed = subprocess.run(
+        [*command, "--out", "-"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, env=env, pass_fds=(), preexec_fn=lambda: os.close(1),
+    )  # fmt: skip
+    assert closed.returncode == 1 and "standard output is closed" in closed.stderr
