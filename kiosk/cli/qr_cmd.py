@@ -77,7 +77,7 @@ def cmd_key(args: argparse.Namespace) -> int:
     ctx = open_context(args, create=False)  # the key of a kiosk that exists, not a new one
     try:
         device_id, raw = device_public_key(ctx)
-        with ctx.store.unit_of_work() as uow:
+        with ctx.store.unit_of_work(read_only=True) as uow:
             device_no = uow.meta.get(DEVICE_NO_KEY)
     finally:
         ctx.close()

@@ -258,13 +258,13 @@ def unlock_account(ctx: KioskContext, account_id: str, *, actor: str) -> None:
 
 
 def list_accounts(ctx: KioskContext, roles: frozenset[str] | None = None) -> list[Account]:
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         rows = uow.session.scalars(select(AccountRow).order_by(AccountRow.id)).all()
         return [_account(ctx, r) for r in rows if roles is None or r.role in roles]
 
 
 def get_account(ctx: KioskContext, account_id: str) -> Account | None:
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         row = uow.session.get(AccountRow, normalize_id(account_id))
         return _account(ctx, row) if row else None
 

@@ -124,7 +124,7 @@ def _applies(ctx: KioskContext, uow: UnitOfWork, row: CaseRow, material_id: str)
 def material_choices(ctx: KioskContext, case_id: str) -> list[tuple[str, str]]:
     """(material id, label) of every material the case's form lists that applies to its
     answers (the ones on the paper; a page of another is refused by ``add_attachment``)."""
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         row = uow.cases.require(case_id)
         form = ctx.catalogue.get(row.form_id, row.form_version)
         return [(m.id, m.label) for m in form.materials if _applies(ctx, uow, row, m.id)]
@@ -334,7 +334,7 @@ def _view(a: AttachmentRow, number: str, label: str) -> AttachmentView:
 
 def list_attachments(ctx: KioskContext, case_id: str) -> list[AttachmentView]:
     """The pages of a case (by number or UUID), by material and page."""
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         row = uow.cases.require(case_id)
         labels = {}
         try:
@@ -350,7 +350,7 @@ def list_attachments(ctx: KioskContext, case_id: str) -> list[AttachmentView]:
 
 def photographed_pages(store: Store, case_id: str) -> dict[str, int]:
     """Material id → pages photographed, for the print's 已拍照 N 页 and the receipt."""
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(read_only=True) as uow:
         counts: dict[str, int] = {}
         for a in _rows(uow.session, case_id):
             counts[a.material_id] = counts.get(a.material_id, 0) + 1

@@ -170,7 +170,7 @@ def trusted_numbers(
         number = d.get("device_no")
         if isinstance(number, int) and not isinstance(number, bool):
             numbers[str(d["device_id"])] = number
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(read_only=True) as uow:
         own = uow.meta.get(DEVICE_NO_KEY)
     if own and own.isdigit():
         numbers[store.device_id] = int(own)

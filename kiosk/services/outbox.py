@@ -15,7 +15,7 @@ class OutboxStatus:
 
 
 def outbox_status(ctx: KioskContext) -> OutboxStatus:
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         return OutboxStatus(
             pending=uow.outbox.count("pending"),
             sent=uow.outbox.count("sent"),

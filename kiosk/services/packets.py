@@ -12,7 +12,7 @@ from kiosk.store.repositories import CaseRepository
 
 def case_packet(ctx: KioskContext, case_id: str) -> CasePacket:
     """The frozen case as it leaves this device; only finalized (or later) cases have one."""
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         row = uow.cases.require(case_id)
         if row.state == CaseState.DRAFT or row.content_hash is None:
             raise CaseError(f"case {row.number} is not finalized")

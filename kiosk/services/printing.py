@@ -69,7 +69,7 @@ def _consent_line(ctx: KioskContext, case_id: str) -> str:
     """The case's notice-and-consent record as one printed sentence ("" when none)."""
     from kiosk.services.consent import Consent
 
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         row = uow.cases.require(case_id)
         consent = Consent.from_json(row.consent)
     return consent.line() if consent else ""
@@ -125,7 +125,7 @@ def resolve_bundle(ctx: KioskContext, key: str) -> str:
     """The bundle id for ``key``: a bundle id, or the number or UUID of any case of the
     bundle (what a clerk has on the paper). Raises CaseError when neither fits."""
     key = key.strip()
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         if uow.cases.in_bundle(key):
             return key
         row = uow.cases.get_by_number(key) or uow.cases.get(key)
@@ -139,7 +139,7 @@ def resolve_bundle(ctx: KioskContext, key: str) -> str:
 
 def _bundle_cases(ctx: KioskContext, bundle_id: str) -> list[tuple[str, str]]:
     """(case id, form id) of the finalized cases of one bundle intake, in order."""
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         rows = [r for r in uow.cases.in_bundle(bundle_id) if r.state != CaseState.DRAFT]
         return [(row.id, row.form_id) for row in rows]
 
@@ -241,7 +241,7 @@ def print_case(
     if not status.ready:
         zh = f"没有打印出来。{status.message_zh}处理好后再按“打印”。"
         return _not_printed(ctx, case_id, actor, status.name, zh, status.message, None)
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         number = uow.cases.require(case_id).number
     try:
         job = cups.submit_pdf(pdf, status.name, title=f"case {number}")
@@ -331,7 +331,7 @@ class PrintProblem:
 
 
 def print_problems(ctx: KioskContext, limit: int = 20) -> list[PrintProblem]:
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         query = (
             select(CaseRow)
             .where(CaseRow.print_problem.is_not(None))

@@ -67,7 +67,7 @@ def _digest(body: Any) -> str:
 
 def refused_definitions(ctx: KioskContext) -> list[dict[str, Any]]:
     """What this kiosk refused from the town server (path, why, release, when)."""
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         text = uow.meta.get(REFUSED)
     try:
         found = json.loads(text) if text else []
@@ -125,7 +125,7 @@ def install_release(ctx: KioskContext, body: Any) -> Verified | None:
     """Verify and keep a pulled release; None when it is installed already (the same
     content fetched again). Raises ReleaseRefused (reported to staff) when it is refused
     whole."""
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         pinned = uow.meta.get(RELEASE_KEY)
     try:
         if not pinned:
@@ -191,7 +191,7 @@ def refresh_catalogue(ctx: KioskContext) -> bool:
     signature (a changed one is refused, reported to staff, and the earlier copy used);
     True when the catalogue was swapped."""
     now = ctx.clock()
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         pinned = uow.meta.get(RELEASE_KEY) or None
     good, skip, refused = verified_releases(ctx.data_root, now, pinned)
     for release, path, why in refused:

@@ -61,7 +61,7 @@ class PendingCode:
 def draw_receipt_code(ctx: KioskContext, case_id: str) -> PendingCode:
     """A fresh code for the applicant of a case, stored nowhere yet (ReceiptCodeError
     when the case is not found, purged, or names no applicant)."""
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         row = uow.cases.get(case_id) or uow.cases.get_by_number(case_id)
         if row is None or row.personal is None:
             raise ReceiptCodeError(f"case {case_id}: not found or purged")

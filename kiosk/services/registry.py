@@ -76,7 +76,7 @@ def _villages(ctx: KioskContext) -> list[str]:
 
 
 def registry_status(ctx: KioskContext) -> RegistryStatus:
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         return RegistryStatus(
             source_version=uow.meta.get(repo.META_VERSION),
             count=int(uow.meta.get(repo.META_COUNT) or 0),
@@ -156,7 +156,7 @@ def _require_number(ctx: KioskContext, id_number: str) -> str:
 def find_resident(ctx: KioskContext, id_number: str) -> ResidentView | None:
     """The registry record of a person (InvalidIdNumber for a bad number, None if unknown)."""
     number = _require_number(ctx, id_number)
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         resident = RegistryRepository(uow.session, ctx.store.cipher).get(number)
     if resident is None:
         return None
@@ -192,7 +192,7 @@ def household_members(
     The UI offers them as heirs or household members, to confirm rather than type.
     """
     number = _require_number(ctx, id_number)
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         registry = RegistryRepository(uow.session, ctx.store.cipher)
         person = registry.get(number)
         members = registry.household(person.household) if person else []

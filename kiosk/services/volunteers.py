@@ -53,7 +53,7 @@ def ensure_demo_volunteers(ctx: KioskContext) -> list[str]:
 
     Reads the volunteers' ids only: no name is decrypted, so a ``--demo`` start whose
     volunteers are there does not load the field cipher (issue 19: idle memory)."""
-    with ctx.store.unit_of_work() as uow:
+    with ctx.store.unit_of_work(read_only=True) as uow:
         query = select(AccountRow.id).where(AccountRow.role == "volunteer")
         known = set(uow.session.scalars(query).all())
     added = []

@@ -79,7 +79,7 @@ def _due(store: Store) -> list[str]:
 
 def pending_count(store: Store, case_id: str | None = None) -> int:
     """Pages not yet complete on the server (of one case, or all)."""
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(read_only=True) as uow:
         query = select(AttachmentRow.id).where(
             AttachmentRow.sync_state == "pending", AttachmentRow.purged_at.is_(None)
         )

@@ -114,7 +114,7 @@ def renumberable(row: CaseRow, device_id: str) -> bool:
 def needs_reprint(store: Store) -> list[Renumbered]:
     """Renumbered cases not printed again yet (their ``print_problem`` is still set),
     newest first: ``kiosk status`` and the staff page list them."""
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(read_only=True) as uow:
         query = (
             select(CaseRow.id, CaseRow.number, AuditEntry.detail)
             .join(AuditEntry, AuditEntry.case_id == CaseRow.id)

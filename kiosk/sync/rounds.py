@@ -77,7 +77,7 @@ class Target:
 
 def current_status(store: Store) -> state.SyncStatus:
     pages = pending_count(store)
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(read_only=True) as uow:
         counts = dict(
             uow.session.execute(
                 select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)
@@ -105,7 +105,7 @@ class ClientRefused(SyncFailure):
 
 def _client(target: Target, options: SyncOptions) -> SyncClient | None:
     """The client for the enrolled server (None: not enrolled). Raises ClientRefused."""
-    with target.store.unit_of_work() as uow:
+    with target.store.unit_of_work(read_only=True) as uow:
         creds = state.load_credentials(uow.meta, target.store.cipher)
     settings = target.get_settings()
     if creds is None or not settings.server_url:
@@ -145,7 +145,7 @@ def run_round(
 
 
 def _body_limit(store: Store) -> int | None:
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(read_only=True) as uow:
         value = uow.meta.get(state.BODY_LIMIT)
     return int(value) if value and value.isdigit() else None
 

@@ -25,14 +25,23 @@ def test_reads_do_not_wait_behind_a_writer(
     answers.write_text(json.dumps(example(), ensure_ascii=False), encoding="utf-8")
     assert main(["--data-dir", str(root), "fill", FORM_ID, "--answers", str(answers)]) == 0
     number = capsys.readouterr().out.split()[1]
+    (root / "forms" / "releases").mkdir(parents=True)  # as on a kiosk that pulled releases
     writer = sqlite3.connect(root / DB_FILE, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # the write lock, held (WAL: readers go on)
+    writer.execute("INSERT INTO meta (key, value) VALUES ('a writer', 'not yet committed')")
     try:
-        for command in (["cases", "list"], ["cases", "show", number]):
+        for command in (
+            ["cases", "list"],
+            ["cases", "show", number],
+            ["status"],
+            ["qr", "key"],
+            ["registry", "status"],
+        ):
             started = time.monotonic()
             assert main(["--data-dir", str(root), *command]) == 0
             assert time.monotonic() - started < 5  # the busy timeout is 10 s
-            assert number in capsys.readouterr().out
+            out = capsys.readouterr().out
+            assert "cases" not in command or number in out
     finally:
         writer.execute("ROLLBACK")
         writer.close()
