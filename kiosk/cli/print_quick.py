@@ -119,6 +119,8 @@ def _render(root: Path, reader: SqliteReader, case: dict[str, Any]) -> bytes | N
     # takes it); their files are digested into the key: a plan made with other
     # definitions is not this one.
     used = folders_of_release(root, case["release"], datetime.now(UTC))
+    if used is None:
+        return None  # its release is gone from this kiosk: the full path says so
     key = plan_key(case, releases=files_key(root, used))
     try:
         stored = reader.print_plan(case)

@@ -45,13 +45,22 @@ def register(sub: Any) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write whole or not at all (a temporary file renamed into place)."""
-    part = path.with_name(f".{path.name}.part")
+    """Write a file whole or not at all (a temporary file renamed into place); a device
+    or pipe (``/dev/usb/lp0``) is written to directly — renaming onto it would replace
+    the device with a file (break19e D4). Raises CliError naming the path."""
     try:
-        part.write_bytes(data)
-        os.replace(part, path)
+        if path.exists() and not path.is_file() and not path.is_dir():
+            with path.open("wb") as device:
+                device.write(data)
+                device.flush()
+        else:
+            part = path.with_name(f".{path.name}.part")
+            try:
+                part.write_bytes(data)
+                os.replace(part, path)
+            finally:
+                part.unlink(missing_ok=True)
     except OSError as exc:
-        part.unlink(missing_ok=True)
         raise CliError(f"{path}: cannot write: {exc.strerror}") from exc
     print(f"wrote {path} ({len(data)} bytes)")
 

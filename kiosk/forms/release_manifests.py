@@ -68,18 +68,18 @@ def files_key(data_root: Path, used: list[str]) -> str:
     return digest.hexdigest()
 
 
-def folders_of_release(data_root: Path, release: int | None, now: datetime) -> list[str]:
+def folders_of_release(data_root: Path, release: int | None, now: datetime) -> list[str] | None:
     """The release folders the catalogue of a case made under ``release`` comes from, as
     kiosk.services.release_catalogue.catalogue_of_release makes it (before signature
     checks, which may refuse more): the releases in force at ``now`` when ``release`` is
     the newest of them (or None: a case from before releases were recorded), else every
-    installed release up to ``release`` (0: none, the shipped definitions)."""
+    installed release up to ``release`` (0: none, the shipped definitions). None when
+    ``release`` is not installed here (its folder was removed): its definitions are gone."""
     current = in_force(data_root, now)
     newest = int(current[-1]) if current else 0
     if release is None or release == newest:
         return current
-    return [
-        folder.name
-        for manifest, folder in installed(data_root)
-        if int(manifest["release"]) <= release
-    ]
+    found = installed(data_root)
+    if release and not any(int(manifest["release"]) == release for manifest, _ in found):
+        return None
+    return [folder.name for manifest, folder in found if int(manifest["release"]) <= release]

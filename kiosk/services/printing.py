@@ -83,7 +83,7 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
     """What the paper of one case shows, QR payloads included. The identity code is the
     one stored with the case (signed by the device that made it), never signed anew here:
     a reprint on another kiosk carries the original signature."""
-    from kiosk.services.release_catalogue import catalogue_of_release
+    from kiosk.services.release_catalogue import ReleaseMissing, catalogue_of_release
 
     packet = case_packet(ctx, case_id)
     if not packet.identity_code:
@@ -96,7 +96,10 @@ def case_sheet(ctx: KioskContext, case_id: str) -> CaseSheet:
     # The definitions and policy the case was made under (its release), not the release
     # in force today: a later release must not change a finalized case's paper (its 审批
     # 机关, its lists' words), as the engine judges it by its release (break19d #3).
-    catalogue = catalogue_of_release(ctx, release)
+    try:
+        catalogue = catalogue_of_release(ctx, release, strict=True)
+    except ReleaseMissing as exc:  # drawn with other definitions it would not be its paper
+        raise CaseError(f"case {packet.number}: {exc}") from exc
     form = catalogue.get(packet.form_id, packet.form_version)
     from kiosk.services.attachments import photographed_pages
     from kiosk.sync.attachments_push import pending_count

@@ -34,10 +34,18 @@ def current_release(catalogue: Catalogue) -> int:
     return int(used[-1]) if used else 0
 
 
-def catalogue_of_release(ctx: KioskContext, release: int | None) -> Catalogue:
+class ReleaseMissing(LookupError):
+    """A case's release is not on this kiosk (its folder was removed): its paper cannot
+    be drawn as it was made (kiosk sync pulls the releases again)."""
+
+
+def catalogue_of_release(
+    ctx: KioskContext, release: int | None, *, strict: bool = False
+) -> Catalogue:
     """The catalogue of ``release`` on this kiosk; the one in use for None (a case made
     before releases were recorded), for the release in use, and for a release this kiosk
-    does not hold (logged)."""
+    does not hold (logged) — unless ``strict`` (a finalized case's paper), which raises
+    ReleaseMissing instead."""
     if release is None or release == current_release(ctx.catalogue):
         return ctx.catalogue
     key = (str(ctx.data_root), release)
@@ -47,6 +55,11 @@ def catalogue_of_release(ctx: KioskContext, release: int | None) -> Catalogue:
         return found
     installed = manifests(ctx.data_root)
     if release and not any(int(m["release"]) == release for m, _ in installed):
+        if strict:
+            raise ReleaseMissing(
+                f"the case was made under form release {release}, which this kiosk no longer "
+                "holds: pull the releases again (kiosk sync --once) before printing it"
+            )
         log.warning("release %d is not on this kiosk; using the definitions in use", release)
         return ctx.catalogue
     folders: list[Path] = [f for m, f in installed if int(m["release"]) <= release]

@@ -83,13 +83,34 @@ def lost_store(data_root: Path) -> str | None:
     store under the same device key and enrolment."""
     made = data_root / STORE_MADE
     path = data_root / DB_FILE
-    if not made.is_file() or (path.is_file() and path.stat().st_size > 0):
+    if not made.is_file():
         return None
-    state = "is empty" if path.is_file() else "is missing"
+    if path.is_file() and path.stat().st_size > 0:
+        if _has_stamp(path) is not False:
+            return None  # a store (or a damaged file, which opening reports)
+        state = "has no tables (emptied?)"  # break19e D2: a valid, empty SQLite file
+    else:
+        state = "is empty" if path.is_file() else "is missing"
     return (
         f"{path} {state}, but this kiosk had a store ({made}): restore it from backup "
         f"(docs/deployment.md); to start this kiosk over with no cases, delete {made} too"
     )
+
+
+def _has_stamp(path: Path) -> bool | None:
+    """Whether the SQLite file holds any table (False: a valid but emptied database);
+    None when it cannot be read (busy, not a database: opening it says which)."""
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return None
+    try:
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        return bool(tables)  # tables without a stamp: opening reports the damage
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
 
 
 def mark_store_made(data_root: Path, device_id: str) -> None:

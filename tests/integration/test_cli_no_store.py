@@ -6,6 +6,7 @@ instead of starting an empty one under the same key and enrolment (break19c #5).
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def _kiosk_with_a_case(root: Path) -> None:
     assert (root / STORE_MADE).is_file()
 
 
-@pytest.mark.parametrize("loss", ["emptied", "deleted", "rm kiosk.sqlite3*"])
+@pytest.mark.parametrize("loss", ["emptied", "deleted", "rm kiosk.sqlite3*", "no tables"])
 def test_a_lost_store_is_refused_not_made_anew(
     loss: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -70,16 +71,28 @@ def test_a_lost_store_is_refused_not_made_anew(
         db.write_bytes(b"")
     elif loss == "deleted":
         db.unlink()
+    elif loss == "no tables":  # break19e D2: a valid SQLite file, 4096 bytes, no schema
+        db.unlink()
+        empty = sqlite3.connect(db)
+        empty.execute("CREATE TABLE x (a)")
+        empty.execute("DROP TABLE x")
+        empty.commit()
+        empty.execute("VACUUM")
+        empty.close()
     else:  # break19d #7: the glob took the marker too when it lay beside the database
         for path in root.glob(DB_FILE + "*"):
             path.unlink()
     capsys.readouterr()
     assert main(["--data-dir", str(root), "status"]) == 1
     err = capsys.readouterr().err
-    assert "restore it from backup" in err and ("is empty" in err or "is missing" in err)
+    assert "restore it from backup" in err
+    assert "is empty" in err or "is missing" in err or "has no tables" in err
     with pytest.raises(DataRootError, match="restore it from backup"):
         Store.open(root)  # the touch screen's open says the same (本机暂时无法办理)
-    assert not db.is_file() or db.stat().st_size == 0  # nothing made in its place
+    if db.is_file():  # nothing made in its place
+        check = sqlite3.connect(db)
+        assert check.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        check.close()
 
 
 def test_a_first_start_cut_short_is_made_again(tmp_path: Path) -> None:
@@ -97,7 +110,6 @@ def test_a_store_missing_a_column_is_one_line(
 ) -> None:
     """break19c #9: stamped current but altered (a column dropped): SQLite's words in one
     line, no traceback, no statement or values."""
-    import sqlite3
 
     root = tmp_path / "kiosk"
     _kiosk_with_a_case(root)
@@ -139,3 +151,28 @@ def test_a_pdf_to_a_full_or_closed_standard_output_is_one_line(tmp_path: Path) -
         text=True, env=env, pass_fds=(), preexec_fn=lambda: os.close(1),
     )  # fmt: skip
     assert closed.returncode == 1 and "standard output is closed" in closed.stderr
+
+
+def test_a_device_as_out_is_written_not_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """break19e D4: ``receipt --out /dev/full`` renamed a file onto the device (as root it
+    replaced /dev/full) and said "wrote"; a full device is an error, and stays a device."""
+    import os
+    import stat
+
+    root = tmp_path / "kiosk"
+    _kiosk_with_a_case(root)
+    store = Store.open(root)
+    try:
+        with store.unit_of_work(read_only=True) as uow:
+            number = uow.cases.search()[0].number
+    finally:
+        store.close()
+    capsys.readouterr()
+    assert main(["--data-dir", str(root), "receipt", number, "--out", "/dev/full"]) == 1
+    assert "/dev/full: cannot write" in capsys.readouterr().err
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    assert main(["--data-dir", str(root), "audit", "export", "--since", "2026-01-01",
+                 "--out", "/dev/full"]) == 1  # fmt: skip
+    assert "/dev/full: cannot write" in capsys.readouterr().err

@@ -161,3 +161,23 @@ def test_a_failed_write_is_not_recorded_as_an_export(
     finally:
         ctx.close()
     assert "exported" not in actions
+
+
+def test_a_case_whose_release_is_gone_is_not_printed_with_other_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """break19e D6: with its release's folder removed, a case printed with the shipped
+    definitions and a 0 exit; now both paths refuse in one line, naming the release."""
+    import shutil
+
+    key = Ed25519PrivateKey.generate()
+    _install(tmp_path, 1, 75, key)
+    number = _fill(tmp_path, "under release 1")
+    _install(tmp_path, 2, 70, key)
+    shutil.rmtree(tmp_path / "kiosk-home" / "forms" / "releases" / "000001")
+    assert quick_export_pdf(None, number, actor="cli:tester") is None
+    out = tmp_path / "case.pdf"
+    capsys.readouterr()
+    assert main(["print", number, "--out", str(out)]) == 1
+    assert "release 1, which this kiosk no longer holds" in capsys.readouterr().err
+    assert not out.exists()
