@@ -101,7 +101,8 @@ def _has_stamp(path: Path) -> bool | None:
     """Whether the SQLite file holds any table (False: a valid but emptied database);
     None when it cannot be read (busy, not a database: opening it says which)."""
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        # A short wait: a store held by another program is not lost (opening says busy).
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)
     except sqlite3.Error:
         return None
     try:

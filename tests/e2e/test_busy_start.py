@@ -14,6 +14,9 @@ REPO = Path(__file__).resolve().parents[2]
 HOLD = """
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
+# Rollback-journal mode, so the exclusive lock keeps readers out too: in WAL mode (the
+# kiosk's own) a writer no longer delays the start at all, as opening only reads.
+c.execute("pragma journal_mode=delete")
 c.execute("begin exclusive")
 print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
