@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import os
 import struct
 import zlib
 from datetime import date, datetime, timedelta, timezone
@@ -106,3 +107,12 @@ def make_store(data_root: Path) -> Path:
 
     Store.open(data_root).close()
     return data_root
+
+
+def ui_env(**extra: str) -> dict[str, str]:
+    """The environment for a kiosk UI started as a subprocess: speech recorded, not
+    played, and Qt offscreen unless an X server (Xvfb) is there; ``extra`` added."""
+    env = dict(os.environ, KIOSK_SPEECH="record", **extra)
+    if not env.get("DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    return env

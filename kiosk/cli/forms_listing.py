@@ -28,11 +28,15 @@ from typing import Any
 from kiosk import __version__
 from kiosk.config import resolve_data_root
 
-RELEASES_DIR = "forms/releases"  # = kiosk.services.context.RELEASES_DIR
 PREFIX = "forms-list-"
 KEEP = 8  # listings kept (checkouts and versions may share the cache folder)
 FORMS_CODE = Path(__file__).parent.parent / "forms"  # = kiosk.forms.catalogue_cache.FORMS_CODE
 DEFINITIONS = FORMS_CODE / "definitions"  # = kiosk.forms.catalogue.DEFINITIONS_DIR
+
+
+# = kiosk.forms.release_manifests.RELEASES_DIR, not imported: `forms list` loads no
+# kiosk.forms module (tests/integration/test_cli_imports.py).
+RELEASES_DIR = "forms/releases"
 
 
 def applies(args: Any) -> bool:

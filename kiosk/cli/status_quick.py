@@ -20,13 +20,13 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from kiosk.config import DataRootError, Settings, load_settings, resolve_data_root
+from kiosk.forms.release_manifests import RELEASES_DIR
 from kiosk.store.crypto import CryptoError
 from kiosk.store.schema_stamp import DB_FILE, is_locked, require_store
 from kiosk.store.sqlite_reader import QuickReadUnavailable, SqliteReader
 
 # A writer holding the store longer than this (seconds) is reported busy by status.
 STATUS_WAIT_S = 2.0
-RELEASES_DIR = "forms/releases"  # = kiosk.services.context.RELEASES_DIR
 # = the meta keys of kiosk.sync.state and kiosk.services.published, and renumber's action
 ONLINE, LAST_SUCCESS, LAST_ERROR = "sync.online", "sync.last_success_at", "sync.last_error"
 DEVICE_ID, TOKEN, TOKEN_CONTEXT = "sync.device_id", "sync.token", b"sync bearer token"

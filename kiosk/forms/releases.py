@@ -37,7 +37,7 @@ def manifests(data_root: Path) -> list[tuple[dict[str, Any], Path]]:
     """Every installed release: (manifest, folder), oldest first. One that was in force
     stays here even when a higher release came later with an earlier time: drafts
     started under it still need its files (kiosk.forms.releases layers them by number)."""
-    return _installed(data_root)
+    return installed(data_root)
 
 
 def _superseded(manifest: dict[str, Any], found: list[tuple[dict[str, Any], Path]]) -> bool:
@@ -49,11 +49,6 @@ def _superseded(manifest: dict[str, Any], found: list[tuple[dict[str, Any], Path
         and datetime.fromisoformat(h["effective"]) <= when
         for h, _ in found
     )
-
-
-def _installed(data_root: Path) -> list[tuple[dict[str, Any], Path]]:
-    """Every installed release: (manifest, folder), oldest first."""
-    return installed(data_root)
 
 
 WHOLE = "(release)"  # a refusal of the whole installed release, not one file

@@ -10,14 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings, load_settings, make_private_root, resolve_data_root
 from kiosk.forms.prefill import ChainedPrefill, IdNumberPrefill, PrefillSource
+from kiosk.forms.release_manifests import RELEASES_DIR  # loads no definitions
 from kiosk.registry.prefill import RegistryPrefill
 from kiosk.store.uow import Store
 
 if TYPE_CHECKING:
     from kiosk.forms.catalogue import Catalogue
-
-# = kiosk.forms.releases.RELEASES_DIR, not imported from there: that loads the forms.
-RELEASES_DIR = "forms/releases"
 
 
 def local_now() -> datetime:

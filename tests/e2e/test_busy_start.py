@@ -4,11 +4,12 @@ command) is waited for: the kiosk opens once the lock is gone, instead of saying
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from helpers import ui_env
 
 REPO = Path(__file__).resolve().parents[2]
 HOLD = """
@@ -26,9 +27,7 @@ LOCK_S = 25  # longer than the store's busy timeout (10 s), twice: a try gives u
 
 
 def _kiosk(data: Path, quit_ms: int) -> subprocess.Popen[str]:
-    env = dict(os.environ, KIOSK_STARTUP_MARK="1", KIOSK_SPEECH="record")
-    if not env.get("DISPLAY"):
-        env["QT_QPA_PLATFORM"] = "offscreen"
+    env = ui_env(KIOSK_STARTUP_MARK="1")
     args = ["--data-dir", str(data), "--demo", "--quit-after-ms", str(quit_ms)]
     return subprocess.Popen(
         [sys.executable, "-m", "kiosk.ui.app", *args],

@@ -6,10 +6,11 @@ database is per process, and the test process's is shared by every UI test."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from helpers import ui_env
 
 REPO = Path(__file__).resolve().parents[2]
 RARE_NAME = "吉𠮷 𬌗 䶮 𪚥 龘"  # Ext B, Ext E, Ext A, Ext B, BMP: each needs a fallback face or not
@@ -40,9 +41,7 @@ draw()
 
 
 def _render(way: str, out: Path, root: Path) -> bytes:
-    env = dict(os.environ, KIOSK_SPEECH="record")
-    if not env.get("DISPLAY"):
-        env["QT_QPA_PLATFORM"] = "offscreen"
+    env = ui_env()
     done = subprocess.run(
         [sys.executable, "-c", RENDER, way, str(out), RARE_NAME, str(root)],
         cwd=REPO,

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ui_env
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,9 +42,7 @@ sys.exit(run_ui(data_root=root, quit_after_ms=3000))
 
 @pytest.mark.parametrize("missing", ["wqy-microhei.ttc", "kiosk-ext-ming.ttf"])
 def test_a_missing_font_file_is_one_line_and_exit_1(missing: str, tmp_path: Path) -> None:
-    env = dict(os.environ, KIOSK_SPEECH="record")
-    if not env.get("DISPLAY"):
-        env["QT_QPA_PLATFORM"] = "offscreen"
+    env = ui_env()
     done = subprocess.run(
         [sys.executable, "-c", START, missing, str(tmp_path / "assets"), str(tmp_path / "root")],
         cwd=REPO,

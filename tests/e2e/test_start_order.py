@@ -8,10 +8,11 @@ look-up waits for the store."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from helpers import ui_env
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -51,9 +52,7 @@ sys.exit(app.main(sys.argv[1:]))
 
 
 def test_sync_and_staff_screens_load_after_the_first_form_can_open(tmp_path: Path) -> None:
-    env = dict(os.environ, KIOSK_STARTUP_MARK="1", KIOSK_SPEECH="record")
-    if not env.get("DISPLAY"):
-        env["QT_QPA_PLATFORM"] = "offscreen"
+    env = ui_env(KIOSK_STARTUP_MARK="1")
     args = ["--data-dir", str(tmp_path), "--demo", "--quit-after-ms", "90000"]  # a bound
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
@@ -137,9 +136,7 @@ def test_the_identify_page_takes_a_number_before_the_store_is_open(tmp_path: Pat
     """办事 on the real app before the store opens (issue 19): the identify page shows and
     takes all 18 digits with no database library loaded; the look-up says 请稍候, and
     answers once the store is open, on the same page, with the number as typed."""
-    env = dict(os.environ, KIOSK_STARTUP_MARK="1", KIOSK_SPEECH="record")
-    if not env.get("DISPLAY"):
-        env["QT_QPA_PLATFORM"] = "offscreen"
+    env = ui_env(KIOSK_STARTUP_MARK="1")
     args = ["--data-dir", str(tmp_path), "--demo", "--quit-after-ms", "90000"]  # a bound
     done = subprocess.run(
         [sys.executable, "-c", FIRST_FORM_PROBE, *args],

@@ -51,11 +51,18 @@ def test_bundle_list_needs_no_store(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert list(folder.iterdir()) == []
 
 
-def _kiosk_with_a_case(root: Path) -> None:
+def _kiosk_with_a_case(root: Path) -> str:
+    """A kiosk under ``root`` with one finalized case; the case's number."""
     answers = root.parent / "answers.json"
     answers.write_text(json.dumps(example(), ensure_ascii=False), encoding="utf-8")
     assert main(["--data-dir", str(root), "fill", FORM_ID, "--answers", str(answers)]) == 0
     assert (root / STORE_MADE).is_file()
+    store = Store.open(root)
+    try:
+        with store.unit_of_work(read_only=True) as uow:
+            return uow.cases.search()[0].number
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize("loss", ["emptied", "deleted", "rm kiosk.sqlite3*", "no tables"])
@@ -132,13 +139,7 @@ def test_a_pdf_to_a_full_or_closed_standard_output_is_one_line(tmp_path: Path) -
     import sys
 
     root = tmp_path / "kiosk"
-    _kiosk_with_a_case(root)
-    store = Store.open(root)
-    try:
-        with store.unit_of_work(read_only=True) as uow:
-            number = uow.cases.search()[0].number
-    finally:
-        store.close()
+    number = _kiosk_with_a_case(root)
     command = [sys.executable, "-m", "kiosk", "--data-dir", str(root), "print", number]
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     with open("/dev/full", "wb") as full:
@@ -162,13 +163,7 @@ def test_a_device_as_out_is_written_not_replaced(
     import stat
 
     root = tmp_path / "kiosk"
-    _kiosk_with_a_case(root)
-    store = Store.open(root)
-    try:
-        with store.unit_of_work(read_only=True) as uow:
-            number = uow.cases.search()[0].number
-    finally:
-        store.close()
+    number = _kiosk_with_a_case(root)
     capsys.readouterr()
     assert main(["--data-dir", str(root), "receipt", number, "--out", "/dev/full"]) == 1
     assert "/dev/full: cannot write" in capsys.readouterr().err
