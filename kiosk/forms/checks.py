@@ -180,7 +180,8 @@ def _expressions(form: FormDefinition) -> Iterator[tuple[str, str, str]]:
 def _check_prefill(
     q: Question, names: Mapping[str, Question], report: Callable[[str, str], None]
 ) -> None:
-    assert q.prefill is not None
+    if q.prefill is None:
+        raise RuntimeError(f"question {q.name} has no prefill to check (a bug)")
     source, field = q.prefill.source, q.prefill.field
     if source != "@resident":
         target = names.get(source)

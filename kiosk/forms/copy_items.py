@@ -37,7 +37,8 @@ def sync_copies(fill: FormFill) -> set[str]:
 
 def _wanted(fill: FormFill, node: Node) -> list[dict[str, Any]]:
     spec = node.question.copy_items
-    assert spec is not None
+    if spec is None:
+        raise RuntimeError(f"{node.name} is not a copying repeat (a bug)")
     source = spec.source
     if not fill.relevant(source):
         return []
@@ -94,7 +95,8 @@ def _same_person(old: dict[str, Any], wanted: dict[str, Any], identity: list[str
 
 def _sync(fill: FormFill, node: Node) -> set[str]:
     spec = node.question.copy_items
-    assert spec is not None
+    if spec is None:
+        raise RuntimeError(f"{node.name} is not a copying repeat (a bug)")
     name = node.name
     fields = list(spec.fields)
     wanted = _wanted(fill, node)
@@ -113,7 +115,8 @@ def _sync(fill: FormFill, node: Node) -> set[str]:
         return set()
     fill.marks.items_rebuilt(name, order)
     box = fill.container((), create=True)
-    assert box is not None
+    if box is None:
+        raise RuntimeError("the answers' top container was not made (a bug)")
     if new:
         box[name] = new
     else:

@@ -206,7 +206,8 @@ class _Builder:
             raise ExprSyntaxError(
                 f"the expression is nested more than {MAX_DEPTH} levels deep", self.text, 1
             )
-        assert isinstance(tree, Tree), tree  # the grammar wraps every token in a rule
+        if not isinstance(tree, Tree):  # the grammar wraps every token in a rule
+            raise RuntimeError(f"a bare token {tree!r} where a rule was expected (a bug)")
         kind, kids = tree.data, tree.children
         if kind == "number":
             text = str(kids[0])

@@ -198,7 +198,8 @@ class PrefillMarks:
                 if m is None or int(m.group(1)) not in new_index:
                     continue
             new_mark = _moved(mark, lambda o: _renumber(o, repeat_path, new_index))
-            assert new_mark is not None  # _renumber never drops an origin
+            if new_mark is None:  # _renumber never drops an origin
+                raise RuntimeError("a moved prefill mark lost its origin (a bug)")
             moved[_renumber(path, repeat_path, new_index)] = new_mark
         self.by_path = moved
 
@@ -210,7 +211,8 @@ class PrefillMarks:
         moved: dict[str, dict[str, Any]] = {}
         for path, mark in self.by_path.items():
             new_mark = _moved(mark, lambda o: _renumber(o, repeat_path, new_index))
-            assert new_mark is not None  # _renumber never drops an origin
+            if new_mark is None:  # _renumber never drops an origin
+                raise RuntimeError("a moved prefill mark lost its origin (a bug)")
             moved[_renumber(path, repeat_path, new_index)] = new_mark
         self.by_path = moved
 

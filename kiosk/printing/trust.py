@@ -90,7 +90,8 @@ def check_case(
     if not verdict.ok:
         return verdict
     signed = verdict.identity
-    assert signed is not None
+    if signed is None:
+        raise RuntimeError("a valid verdict without the signed identity (a bug)")
     if signed.device_id != packet.device_id:
         detail = f"(signed for device {signed.device_id}, the data name {packet.device_id})"
         return make_verdict(VerdictStatus.MISMATCH, signed, detail)

@@ -252,6 +252,7 @@ def ingest_batch(
             log.info("intake rejected case %s: %s", c.problem.case_id, c.problem.reason)
             results.append(c.problem)
         else:
-            assert c.packet is not None
+            if c.packet is None:
+                raise RuntimeError("a checked case with neither a problem nor a packet (a bug)")
             results.append(decided[c.packet.case_id])
     return results, epoch, created

@@ -63,7 +63,8 @@ class KioskContext:
         if self._catalogue is None:
             with self._lock:
                 if self._catalogue is None:
-                    assert self._load_catalogue is not None
+                    if self._load_catalogue is None:
+                        raise RuntimeError("no catalogue and no loader for one (a bug)")
                     self._catalogue = self._load_catalogue()
         return self._catalogue
 

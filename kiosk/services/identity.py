@@ -23,6 +23,7 @@ from kiosk.domain.case_hash import envelope_digest
 from kiosk.domain.case_numbers import DEVICE_NO_KEY
 from kiosk.domain.case_packet import release_extra
 from kiosk.domain.identity_format import IDENTITY_PREFIX_V1
+from kiosk.services.case_errors import CaseError
 from kiosk.store.models import CaseRow
 from kiosk.store.uow import Store
 
@@ -48,7 +49,11 @@ def sign_case(row: CaseRow, key: Ed25519PrivateKey) -> str:
     # schema behind the compact value codes) only when a case is signed (issue 19).
     from kiosk.printing.signing import CaseIdentity, sign_identity
 
-    assert row.content_hash is not None and row.finalized_at is not None
+    if row.content_hash is None or row.finalized_at is None:
+        raise CaseError(
+            f"case {row.number} cannot be signed: it is not finalized "
+            "(no content hash or finalize time)"
+        )
     extra = release_extra(row.release, row.policy_version)
     envelope = envelope_digest(
         row.finalized_at.isoformat() + "Z", row.volunteer_id, row.bundle_id, extra

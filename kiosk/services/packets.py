@@ -25,7 +25,8 @@ def packet_of(cases: CaseRepository, row: CaseRow) -> CasePacket:
     """The packet of a finalized, unpurged case row (the sync worker builds batches with it;
     it passes plain result rows with the same column names)."""
     data = cases.read_personal(row)
-    assert row.finalized_at is not None and row.content_hash is not None
+    if row.finalized_at is None or row.content_hash is None:
+        raise CaseError(f"case {row.number} is not finalized (no finalize time or content hash)")
     return CasePacket(
         case_id=row.id,
         number=row.number,

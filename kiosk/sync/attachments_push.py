@@ -91,9 +91,11 @@ def pending_count(store: Store, case_id: str | None = None) -> int:
 def _declaration(store: Store, attachment_id: str) -> dict[str, object]:
     with store.unit_of_work() as uow:
         page = uow.session.get(AttachmentRow, attachment_id)
-        assert page is not None
+        if page is None:
+            raise RuntimeError(f"attachment {attachment_id[:8]} is not in the store (a bug)")
         case = uow.session.get(CaseRow, page.case_id)
-        assert case is not None
+        if case is None:
+            raise RuntimeError(f"attachment {attachment_id[:8]} has no case (a bug)")
         rows = uow.session.scalars(
             select(AttachmentRow).where(
                 AttachmentRow.case_id == case.id, AttachmentRow.purged_at.is_(None)
@@ -124,7 +126,8 @@ def _record(
 ) -> None:
     with store.unit_of_work() as uow:
         page = uow.session.get(AttachmentRow, attachment_id)
-        assert page is not None
+        if page is None:
+            raise RuntimeError(f"attachment {attachment_id[:8]} is not in the store (a bug)")
         page.sent_bytes = sent
         page.last_error = error
         if done:
@@ -135,7 +138,8 @@ def _record(
 def _mark(store: Store, attachment_id: str, state: str, error: str) -> None:
     with store.unit_of_work() as uow:
         page = uow.session.get(AttachmentRow, attachment_id)
-        assert page is not None
+        if page is None:
+            raise RuntimeError(f"attachment {attachment_id[:8]} is not in the store (a bug)")
         page.sync_state, page.last_error = state, error[:200]
         uow.commit()
 

@@ -121,7 +121,8 @@ def start(ctx: KioskContext, offer: Offer, session: Session) -> DraftView:
     )
     if offer.is_bundle:
         bundles = optional("kiosk.services.bundles")
-        assert bundles is not None
+        if bundles is None:
+            raise RuntimeError("a life event offered without kiosk.services.bundles (a bug)")
         view: DraftView = bundles.start_bundle(ctx, offer.key, **kwargs)
         return view
     return cases.start_case(ctx, offer.key, **kwargs)
@@ -157,7 +158,8 @@ def plan_lines(ctx: KioskContext, case_id: str) -> list[str]:
 def finalize(ctx: KioskContext, session: Session) -> Finished:
     """Finalize the draft (a bundle becomes its cases); raises cases.InvalidAnswers."""
     draft = session.draft
-    assert draft is not None
+    if draft is None:
+        raise RuntimeError("finalize without an open draft (a bug)")
     fill = draft.fill
     bundles = optional("kiosk.services.bundles")
     if bundles is not None and (session.bundle_id or is_bundle(draft)):

@@ -79,7 +79,8 @@ def _show(
         )
 
     def scans(material_id: str) -> None:
-        assert folder is not None
+        if folder is None:
+            raise RuntimeError("scans asked for without a scan folder (a bug)")
 
         def run() -> list[capture.CaptureResult]:
             folder.poll()  # a file must look the same twice, and settle: it is whole

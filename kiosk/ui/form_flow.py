@@ -37,8 +37,10 @@ class FormFlow(_StartMixin, _RepeatsMixin, _FinishMixin):
 
     @property
     def draft(self) -> DraftView:
-        assert self.w.session.draft is not None
-        return self.w.session.draft
+        draft = self.w.session.draft
+        if draft is None:
+            raise RuntimeError("no draft is open (a bug)")
+        return draft
 
     # ----- pages --------------------------------------------------------------------------
 

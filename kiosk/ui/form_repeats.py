@@ -58,7 +58,8 @@ class _RepeatsMixin:
             result = None
             for index in sorted(indices, reverse=True):
                 result = cases.remove_item(self.w.ctx, case_id, page.path, index, actor=actor)
-            assert result is not None
+            if result is None:
+                raise RuntimeError("no item to remove (a bug)")
             return result
 
         def removed(result: AnswerResult) -> None:

@@ -77,7 +77,8 @@ class ItemTicksPage(BasePage):
 
 def person_text(fill: FormFill, page: Page) -> str:
     """第2位继承人：张建国 (the item's title and its first text answer, when it has one)."""
-    assert page.repeat is not None and page.index is not None
+    if page.repeat is None or page.index is None:
+        raise RuntimeError(f"page {page.path} is not a repeat's item (a bug)")
     repeat = fill.question(page.repeat)
     text = fill.item_title(repeat, page.index)
     item = fill.items(page.repeat)[page.index]

@@ -75,7 +75,8 @@ def details(ctx: KioskContext) -> SyncDetails | None:
 def enroll(ctx: KioskContext, url: str, code: str) -> str:
     """Enroll with the town server; returns the device id or raises EnrollFailed."""
     sync = _sync()
-    assert sync is not None
+    if sync is None:
+        raise RuntimeError("sync asked for without kiosk.services.sync (a bug)")
     url, code = url.strip(), code.strip().upper()
     if not url or not code:
         raise EnrollFailed(S.ENROLL_NEED_BOTH)
@@ -102,7 +103,8 @@ STAFF_SYNC_TIMEOUT_S = 5.0
 def sync_now(ctx: KioskContext) -> str:
     """One round now (ignoring backoff); returns what to tell staff."""
     sync = _sync()
-    assert sync is not None
+    if sync is None:
+        raise RuntimeError("sync asked for without kiosk.services.sync (a bug)")
     # This runs on the UI's one operations thread: a short timeout keeps a dead network
     # from holding other screens' operations for long (the sync worker keeps retrying).
     from kiosk.sync.rounds import SyncOptions
@@ -115,6 +117,7 @@ def sync_now(ctx: KioskContext) -> str:
 
 def retry(ctx: KioskContext, row: QuarantineRow) -> str:
     sync = _sync()
-    assert sync is not None
+    if sync is None:
+        raise RuntimeError("sync asked for without kiosk.services.sync (a bug)")
     sync.retry_quarantined(ctx, row.case_id)
     return S.RETRIED.format(number=row.number)

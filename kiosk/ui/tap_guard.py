@@ -128,7 +128,8 @@ class TapGuard(QObject):
         return self._dropping
 
     def _maybe_replay(self, obj: QObject, event: QEvent) -> None:
-        assert self._pending is not None
+        if self._pending is None:
+            raise RuntimeError("no held press to replay (a bug)")
         pad, press = self._pending
         if obj is not pad or not isinstance(event, QMouseEvent):
             return

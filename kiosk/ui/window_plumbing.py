@@ -55,7 +55,8 @@ class _PlumbingMixin(_Window):
     @property
     def page(self) -> BasePage:
         widget = self.stack.currentWidget()
-        assert isinstance(widget, BasePage)
+        if not isinstance(widget, BasePage):
+            raise RuntimeError(f"the shown widget is a {type(widget).__name__}, not a page (a bug)")
         return widget
 
     def show_page(self, page: BasePage) -> None:

@@ -157,7 +157,8 @@ def _throttle(session: Session, name: str, now: datetime) -> LoginThrottle:
         values = {"name_digest": digest, "failed_logins": 0, "updated_at": now}
         session.execute(insert(LoginThrottle).values(**values).on_conflict_do_nothing())
         row = session.get(LoginThrottle, digest)
-        assert row is not None
+        if row is None:
+            raise RuntimeError("the login throttle row just inserted is missing (a bug)")
     row.updated_at = now
     return row
 
@@ -188,7 +189,8 @@ def authenticate(
             counter.locked_until, counter.failed_logins = now + settings.lockout, 0
             return LoginOutcome(None, "locked", counter.locked_until)
         return LoginOutcome(None, "wrong")
-    assert row is not None
+    if row is None:
+        raise RuntimeError("a right password without an account (a bug)")
     if not row.active:
         return LoginOutcome(None, "disabled")
     row.failed_logins, row.locked_until = 0, None
