@@ -58,7 +58,7 @@ def face_path(face: ChainFace) -> Path:
     return path
 
 
-def _cache_key(path: Path) -> str:
+def face_file_key(path: Path) -> str:
     """A face file's identity for the coverage cache: its size, modification time and a
     hash of its first 64 KiB (the table directory and ``head`` with its checksum).
     Hashing the whole 33 MB chain would cost about half a second a start."""
@@ -71,7 +71,7 @@ def _cache_key(path: Path) -> str:
     return digest.hexdigest()[:32]
 
 
-def _cache_dir() -> Path:
+def font_cache_dir() -> Path:
     """Where coverage tables are kept: ``$KIOSK_FONT_CACHE``, else the user cache folder."""
     override = os.environ.get("KIOSK_FONT_CACHE")
     if override:
@@ -126,7 +126,7 @@ def fonts_status() -> tuple[bool, str]:
 
 
 # A coverage file: this tag, the identity of the face file it was parsed from
-# (``_cache_key``, 32 characters), the SHA-256 of the table, then the table (uint32 code
+# (``face_file_key``, 32 characters), the SHA-256 of the table, then the table (uint32 code
 # points, sorted). A file that does not check out (empty, cut short by a crash,
 # overwritten, another face's table copied onto its name) is parsed from the font again
 # and replaced: a wrong table would drop a name's characters from the paper, or refuse
@@ -182,15 +182,15 @@ def _write_cached(cached: Path, ident: str, table: array[int]) -> None:
 def coverage(index: int) -> frozenset[int]:
     """The code points face ``index`` of FONT_CHAIN maps to a glyph.
 
-    Read once per process from a table cached on disk (``_cache_dir()``, keyed by
-    ``_cache_key`` of the face file, so a changed font is parsed again; the table's own
+    Read once per process from a table cached on disk (``font_cache_dir()``, keyed by
+    ``face_file_key`` of the face file, so a changed font is parsed again; the table's own
     SHA-256 is checked, so a damaged file is parsed again and replaced); parsing a face
     with reportlab instead costs 0.2-1 s. Raises AssetMissing when the face file is missing.
     """
     face = FONT_CHAIN[index]
     path = face_path(face)
-    ident = _cache_key(path)
-    cached = _cache_dir() / f"{path.stem}-{face.subfont_index}-{ident}.cmap"
+    ident = face_file_key(path)
+    cached = font_cache_dir() / f"{path.stem}-{face.subfont_index}-{ident}.cmap"
     table = _read_cached(cached, ident)
     if table is None:
         table = _parse_coverage(face)
