@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 REPO = Path(__file__).resolve().parents[2]
 DIST = REPO / "build" / "dist" / "kiosk"
@@ -106,3 +106,51 @@ def test_bundle_carries_the_keyboard_and_leaves_out_the_unused() -> None:
     names = {p.name for p in INTERNAL.rglob("*")}
     for unused in ("libQt6WebEngineCore.so.6", "libQt63DCore.so.6", "fastapi", "uvicorn"):
         assert unused not in names, f"{unused} should not be in the bundle"
+
+
+def test_bundle_has_no_dangling_links() -> None:
+    if not INTERNAL.exists():
+        pytest.skip("no bundle built")
+    dangling = sorted(p.name for p in INTERNAL.rglob("*") if p.is_symlink() and not p.exists())
+    assert dangling == [], f"links to files left out of the bundle: {dangling}"
+
+
+def test_bundle_prints_a_receipt_and_stores_a_page_photo(bundle: Path, tmp_path: Path) -> None:
+    """What loads a data file or a native library only when it is used (break19f): the
+    receipt printer's capabilities (python-escpos), OpenCV and its FFmpeg/libavif."""
+    data = tmp_path / "data"
+
+    def kiosk(*args: str, pin: bool = False) -> str:
+        run = subprocess.run(
+            [str(bundle), "--data-dir", str(data), *args],
+            env=_env(),
+            cwd=tmp_path,
+            input="482916\n" if pin else None,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, f"kiosk {' '.join(args)}: {run.stdout}{run.stderr}"
+        assert "Traceback" not in run.stderr, run.stderr
+        return run.stdout
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(kiosk("forms", "example", "pension_death_benefit"), encoding="utf-8")
+    number = kiosk("fill", "pension_death_benefit", "--answers", str(answers)).split()[1]
+    slip = tmp_path / "slip.bin"
+    kiosk("receipt", number, "--out", str(slip), "--pdf", str(tmp_path / "slip.pdf"))
+    assert slip.stat().st_size > 1000 and (tmp_path / "slip.pdf").read_bytes()[:4] == b"%PDF"
+
+    kiosk("staff", "add", "S01", "--name", "王", "--role", "admin", "--pin-stdin", pin=True)
+    photo = tmp_path / "page.jpg"
+    page = Image.new("RGB", (1200, 1600), (60, 60, 60))  # a white sheet with lines of text
+    page.paste((250, 250, 250), (150, 150, 1050, 1450))
+    draw = ImageDraw.Draw(page)
+    for y in range(250, 1350, 40):
+        draw.line((250, y, 950, y), fill=(0, 0, 0), width=6)
+    page.save(photo)
+    attached = kiosk(
+        "attach", number, "--material", "applicant_id_card", "--file", str(photo),
+        "--staff", "S01", "--pin-stdin", pin=True,
+    )  # fmt: skip
+    assert "applicant_id_card page 1" in attached, attached
