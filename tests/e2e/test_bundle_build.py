@@ -154,3 +154,35 @@ def test_bundle_prints_a_receipt_and_stores_a_page_photo(bundle: Path, tmp_path:
         "--staff", "S01", "--pin-stdin", pin=True,
     )  # fmt: skip
     assert "applicant_id_card page 1" in attached, attached
+
+
+# Loaded from the kiosk PC's system where it is there: speech-dispatcher's client library
+# (the Qt speechd voice; without it the kiosk speaks through espeak-ng, docs/ui.md).
+SYSTEM_LIBRARIES = {"libspeechd.so.2"}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldd")
+def test_every_library_in_the_bundle_finds_what_it_links() -> None:
+    """A library left out of the bundle fails only when its user loads it (the camera's
+    QtMultimedia backend, break19g #1; OpenCV's FFmpeg, break19f #2)."""
+    if not INTERNAL.exists():
+        pytest.skip("no bundle built")
+    qt = INTERNAL / "PySide6" / "Qt"
+    assert list((qt / "plugins" / "multimedia").glob("*ffmpegmediaplugin*")), "no camera backend"
+    env = dict(os.environ, LD_LIBRARY_PATH=str(INTERNAL))  # as the bootloader sets it
+    missing: dict[str, set[str]] = {}
+    objects = [p for p in INTERNAL.rglob("*.so*") if p.is_file() and not p.is_symlink()]
+    for chunk in range(0, len(objects), 50):
+        batch = objects[chunk : chunk + 50]
+        out = subprocess.run(
+            ["ldd", *map(str, batch)], env=env, capture_output=True, text=True
+        ).stdout
+        current = ""
+        for line in out.splitlines():
+            if not line.startswith("\t"):
+                current = Path(line.rstrip(":")).name
+            elif "=> not found" in line:
+                lib = line.split()[0]
+                if lib not in SYSTEM_LIBRARIES:
+                    missing.setdefault(current, set()).add(lib)
+    assert missing == {}, f"libraries the bundle lacks: {missing}"
