@@ -135,47 +135,55 @@ _CMAP_TAG = b"KIOSKCMAP-2\n"
 _IDENT_LEN = 32
 
 
-def _read_cached(cached: Path, ident: str) -> array[int] | None:
-    """The table in ``cached`` when the file checks out for the face ``ident``, else None."""
+def read_checked(cached: Path, tag: bytes, ident: str) -> bytes | None:
+    """The payload of a cache file written by ``write_checked`` with ``tag`` for ``ident``
+    (32 characters), or None when the file is missing, of another tag or identity, empty
+    or does not match its SHA-256."""
     try:
         data = cached.read_bytes()
     except OSError:
         return None
     import hashlib
 
-    start = len(_CMAP_TAG) + _IDENT_LEN
+    start = len(tag) + _IDENT_LEN
     head = start + 32
     payload = data[head:]
-    table = array("I")
     if (
-        not data.startswith(_CMAP_TAG)
-        or data[len(_CMAP_TAG) : start] != ident.encode("ascii")
+        not data.startswith(tag)
+        or data[len(tag) : start] != ident.encode("ascii")  # another face's file
         or not payload
-        or len(payload) % table.itemsize
         or hashlib.sha256(payload).digest() != data[start:head]
     ):
         return None
-    table.frombytes(payload)
-    return table
+    return payload
 
 
-def _write_cached(cached: Path, ident: str, table: array[int]) -> None:
-    """Write ``table`` of the face ``ident`` to ``cached`` whole or not at all (flushed,
-    then renamed into place); a cache that cannot be written is skipped (parsed again
-    next time)."""
+def write_checked(cached: Path, tag: bytes, ident: str, payload: bytes) -> None:
+    """Write ``tag``, ``ident``, the SHA-256 of ``payload`` and ``payload`` to ``cached``
+    whole or not at all (flushed, then renamed into place); a cache that cannot be
+    written is skipped (parsed again next time)."""
     import hashlib
 
-    payload = table.tobytes()
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.part")
         with partial.open("wb") as f:
-            f.write(_CMAP_TAG + ident.encode("ascii") + hashlib.sha256(payload).digest() + payload)
+            f.write(tag + ident.encode("ascii") + hashlib.sha256(payload).digest() + payload)
             f.flush()
             os.fsync(f.fileno())
         partial.replace(cached)
     except OSError:
         pass  # read-only home: parse again next time
+
+
+def _read_cached(cached: Path, ident: str) -> array[int] | None:
+    """The table in ``cached`` when the file checks out for the face ``ident``, else None."""
+    payload = read_checked(cached, _CMAP_TAG, ident)
+    table = array("I")
+    if payload is None or len(payload) % table.itemsize:
+        return None
+    table.frombytes(payload)
+    return table
 
 
 @cache
@@ -194,7 +202,7 @@ def coverage(index: int) -> frozenset[int]:
     table = _read_cached(cached, ident)
     if table is None:
         table = _parse_coverage(face)
-        _write_cached(cached, ident, table)
+        write_checked(cached, _CMAP_TAG, ident, table.tobytes())
     return frozenset(table)
 
 

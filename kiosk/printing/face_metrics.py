@@ -20,7 +20,6 @@ The payload is a pickle, like the form catalogue's cache beside it
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from typing import Any
 from reportlab import Version as REPORTLAB_VERSION
 from reportlab.pdfbase.ttfonts import TTFontFace
 
-from kiosk.fontchain import face_file_key, font_cache_dir
+from kiosk.fontchain import face_file_key, font_cache_dir, read_checked, write_checked
 
 _TAG = b"KIOSKMETRICS-1\n"
 # Not kept: the file's bytes (read again by the parser) and the scale function
@@ -52,47 +51,23 @@ def metrics_ident(path: Path, subfont: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def metrics_file(path: Path, subfont: str) -> Path:
-    """Where the metrics of face ``subfont`` of the font file ``path`` are kept."""
-    return font_cache_dir() / f"{path.stem}{subfont}-{metrics_ident(path, subfont)}.metrics"
+def metrics_file(path: Path, subfont: str, ident: str | None = None) -> Path:
+    """Where the metrics of face ``subfont`` of the font file ``path`` are kept
+    (``ident``: its ``metrics_ident``, when the caller has it)."""
+    ident = ident or metrics_ident(path, subfont)
+    return font_cache_dir() / f"{path.stem}{subfont}-{ident}.metrics"
 
 
 def _read(cached: Path, ident: str) -> dict[str, Any] | None:
     """The attributes in ``cached`` when the file checks out for ``ident``, else None."""
-    try:
-        data = cached.read_bytes()
-    except OSError:
-        return None
-    start = len(_TAG) + len(ident)
-    head = start + 32
-    payload = data[head:]
-    if (
-        not data.startswith(_TAG)
-        or data[len(_TAG) : start] != ident.encode("ascii")  # another face's file
-        or hashlib.sha256(payload).digest() != data[start:head]
-    ):
+    payload = read_checked(cached, _TAG, ident)
+    if payload is None:
         return None
     try:
         found = pickle.loads(payload)
     except Exception:  # a payload that checks out but does not load: parse again
         return None
     return found if isinstance(found, dict) and "unitsPerEm" in found else None
-
-
-def _write(cached: Path, ident: str, attributes: dict[str, Any]) -> None:
-    """Write whole or not at all (flushed, then renamed into place); a folder that
-    cannot be written is skipped (parsed again next time)."""
-    payload = pickle.dumps(attributes, protocol=pickle.HIGHEST_PROTOCOL)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.part")
-        with partial.open("wb") as f:
-            f.write(_TAG + ident.encode("ascii") + hashlib.sha256(payload).digest() + payload)
-            f.flush()
-            os.fsync(f.fileno())
-        partial.replace(cached)
-    except OSError:
-        pass
 
 
 class MetricsFace(TTFontFace):
@@ -110,7 +85,7 @@ class MetricsFace(TTFontFace):
             return
         subfont = self.subfontNameX.decode("ascii")
         ident = metrics_ident(path, subfont)
-        cached = metrics_file(path, subfont)
+        cached = metrics_file(path, subfont, ident)
         found = _read(cached, ident)
         if found is not None:
             self.__dict__.update(found)
@@ -118,12 +93,9 @@ class MetricsFace(TTFontFace):
             return
         before = dict(self.__dict__)
         super().extractInfo(charInfo)
-        _write(
-            cached,
-            ident,
-            {
-                name: value
-                for name, value in self.__dict__.items()
-                if name not in _NOT_KEPT and (name not in before or before[name] is not value)
-            },
-        )
+        kept = {
+            name: value
+            for name, value in self.__dict__.items()
+            if name not in _NOT_KEPT and (name not in before or before[name] is not value)
+        }
+        write_checked(cached, _TAG, ident, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
